@@ -1,0 +1,15 @@
+package dev.sluice.api.storage;
+
+/**
+ * What an append wrote.
+ *
+ * @param firstOffset            offset of the first record appended
+ * @param lastOffset             offset of the last record appended
+ * @param maxTimestamp           largest batch max-timestamp among the appended batches
+ * @param offsetOfMaxTimestamp   offset of the batch that carries {@code maxTimestamp}
+ * @param batches                number of batches written
+ * @param bytes                  bytes written
+ */
+public record AppendResult(long firstOffset, long lastOffset, long maxTimestamp, long offsetOfMaxTimestamp,
+                           int batches, int bytes) {
+}

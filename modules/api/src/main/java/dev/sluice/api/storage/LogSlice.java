@@ -1,0 +1,43 @@
+package dev.sluice.api.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A contiguous run of whole record batches read from a log, ready to be sent. A file-backed
+ * slice sends with {@link java.nio.channels.FileChannel#transferTo} (no copy through the heap);
+ * other backends send from a buffer. A slice stays readable after later appends; it may become
+ * unreadable once the segment it points into is deleted by retention.
+ */
+public interface LogSlice {
+
+    /** An empty slice. */
+    LogSlice EMPTY = new LogSlice() {
+        @Override
+        public int sizeInBytes() {
+            return 0;
+        }
+
+        @Override
+        public long transferTo(WritableByteChannel target, long position, long count) {
+            return 0;
+        }
+
+        @Override
+        public ByteBuffer toBuffer() {
+            return ByteBuffer.allocate(0);
+        }
+    };
+
+    int sizeInBytes();
+
+    /**
+     * Writes up to {@code count} bytes starting {@code position} bytes into the slice; returns how
+     * many were written (fewer if the channel is non-blocking and full).
+     */
+    long transferTo(WritableByteChannel target, long position, long count) throws IOException;
+
+    /** The bytes as a fresh heap buffer: for callers that must look inside (tests, down-conversion). */
+    ByteBuffer toBuffer() throws IOException;
+}

@@ -1,0 +1,114 @@
+package dev.sluice.api.storage;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * SPI: the log of one partition: an ordered, append-only sequence of v2 record batches, each
+ * record with a sequential offset. Batches are stored byte-for-byte as given (apart from the
+ * base offset the log assigns), so reads can go to the network without transformation.
+ *
+ * <p>Thread-safety: appends, truncation and retention are serialised by the caller (one writer
+ * per partition); reads may run concurrently with them and with each other.
+ */
+public interface LogStorage extends AutoCloseable {
+
+    TopicPartition topicPartition();
+
+    /**
+     * Appends whole batches (from position to limit of {@code batches}) at the log end, rewriting
+     * each batch's base offset in place so offsets continue from {@link #logEndOffset()}. All batches
+     * are validated (size, magic 2, CRC) before any is written: either all are appended or none.
+     * The caller stamps the partition leader epoch before appending.
+     *
+     * @throws dev.sluice.api.record.InvalidRecordException if any batch is malformed
+     */
+    AppendResult append(ByteBuffer batches);
+
+    /**
+     * Appends batches that already carry their offsets (a follower copying its leader). The first
+     * base offset must be {@code >= logEndOffset()} and offsets must increase.
+     */
+    AppendResult appendWithOffsets(ByteBuffer batches);
+
+    /**
+     * Reads whole batches starting with the one that contains {@code fromOffset}, stopping before
+     * {@code maxOffset} (exclusive; pass {@link #logEndOffset()} for everything) and within
+     * {@code maxBytes}. If the first batch alone is larger than {@code maxBytes} it is still
+     * returned when {@code minOneBatch} is set, so a consumer can always make progress.
+     *
+     * @throws OffsetOutOfRangeException if {@code fromOffset} is below the log start or above the log end
+     */
+    LogSlice read(long fromOffset, long maxOffset, int maxBytes, boolean minOneBatch);
+
+    /**
+     * The first record whose timestamp is {@code >= timestampMs}, with that timestamp; empty if there
+     * is none. Timestamps of log-append-time batches are their append time.
+     */
+    Optional<TimestampOffset> offsetForTimestamp(long timestampMs);
+
+    /** The largest timestamp in the log and the offset that carries it (ListOffsets MAX_TIMESTAMP). */
+    Optional<TimestampOffset> maxTimestamp();
+
+    /** First offset still in the log. */
+    long logStartOffset();
+
+    /** Offset the next appended record will get. */
+    long logEndOffset();
+
+    /** Bytes of record data on disk. */
+    long sizeInBytes();
+
+    /** Removes every record at or after {@code offset} (rounded to a batch boundary). */
+    void truncateTo(long offset);
+
+    /**
+     * Makes {@code offset} the new log start (DeleteRecords): records before it are no longer
+     * readable and whole segments below it are deleted. Durable across restarts.
+     *
+     * @return the log start offset after the call
+     */
+    long deleteRecordsBefore(long offset);
+
+    /**
+     * Applies time and size retention, deleting whole old segments, and rolls the active segment
+     * if it is older than {@code segment.ms}. Call periodically.
+     *
+     * @return number of segments deleted
+     */
+    int enforceRetention();
+
+    /** Leader-epoch history: each epoch that appended and the first offset it wrote. */
+    List<EpochEntry> epochs();
+
+    /**
+     * The end offset of {@code epoch}: the start offset of the next higher epoch, or the log end if
+     * {@code epoch} is the latest (OffsetsForLeaderEpoch). Empty if the epoch is older than the history.
+     */
+    default OptionalLong endOffsetForEpoch(int epoch) {
+        List<EpochEntry> entries = epochs();
+        if (entries.isEmpty() || epoch < entries.get(0).epoch()) {
+            return OptionalLong.empty();
+        }
+        for (EpochEntry entry : entries) {
+            if (entry.epoch() > epoch) {
+                return OptionalLong.of(entry.startOffset());
+            }
+        }
+        return OptionalLong.of(logEndOffset());
+    }
+
+    /** Applies new settings (retention, segment size, flush policy) from now on. */
+    void updateConfig(LogConfig config);
+
+    LogConfig config();
+
+    /** Forces everything appended so far to stable storage. */
+    void flush();
+
+    /** Flushes and releases files; further calls fail. */
+    @Override
+    void close();
+}

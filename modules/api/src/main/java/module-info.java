@@ -1,0 +1,18 @@
+/**
+ * Sluice's record model (Kafka's v2 record batch, read and written through flyweights)
+ * and the service-provider interfaces that storage, compression, partitioning and offset
+ * stores plug into. No dependencies beyond java.base.
+ */
+module dev.sluice.api {
+    exports dev.sluice.api;
+    exports dev.sluice.api.record;
+    exports dev.sluice.api.storage;
+    exports dev.sluice.api.compression;
+    exports dev.sluice.api.partition;
+    exports dev.sluice.api.offset;
+
+    uses dev.sluice.api.compression.CompressionCodec;
+    uses dev.sluice.api.storage.LogStorageProvider;
+    uses dev.sluice.api.partition.Partitioner;
+    uses dev.sluice.api.offset.OffsetStoreProvider;
+}
