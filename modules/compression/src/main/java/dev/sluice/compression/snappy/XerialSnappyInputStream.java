@@ -1,0 +1,172 @@
+package dev.sluice.compression.snappy;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+import org.xerial.snappy.Snappy;
+import org.xerial.snappy.SnappyError;
+
+/**
+ * Reads snappy-java's stream framing with every length checked against the input before anything
+ * is allocated. The format, as written by {@code SnappyOutputStream}:
+ *
+ * <pre>
+ * header: magic "\x82SNAPPY\0" (8) | version: int32 BE | compatible version: int32 BE
+ * chunks: length: int32 BE | raw snappy block of that length  (repeated)
+ * </pre>
+ *
+ * A header may reappear between chunks (streams concatenated) and is skipped. Input that does not
+ * start with the magic is read as one raw snappy block, as snappy-java does.
+ */
+final class XerialSnappyInputStream extends InputStream {
+    private static final byte[] MAGIC = {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};
+    private static final int HEADER_SIZE = MAGIC.length + 8;
+    private static final int MIN_COMPATIBLE_VERSION = 1;
+    /**
+     * Snappy's best case is a 3-byte copy op producing 64 bytes, so a block can never expand by
+     * more than 64/3; a larger declared size is a lie and is refused before allocating.
+     */
+    private static final int MAX_EXPANSION = 22;
+
+    private final ByteBuffer in;
+    private final boolean framed;
+    private byte[] chunk = new byte[0];
+    private int chunkPosition;
+    private int chunkLimit;
+    private byte[] compressedCopy;
+    private boolean closed;
+
+    XerialSnappyInputStream(ByteBuffer compressed) throws IOException {
+        this.in = compressed.duplicate().order(ByteOrder.BIG_ENDIAN);
+        this.framed = startsWithMagic();
+        if (framed) {
+            skipHeader();
+        } else if (in.hasRemaining()) {
+            inflate(in.position(), in.remaining());
+            in.position(in.limit());
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        if (!ensureChunk()) {
+            return -1;
+        }
+        return chunk[chunkPosition++] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        if (!ensureChunk()) {
+            return -1;
+        }
+        int n = Math.min(len, chunkLimit - chunkPosition);
+        System.arraycopy(chunk, chunkPosition, b, off, n);
+        chunkPosition += n;
+        return n;
+    }
+
+    @Override
+    public int available() {
+        return chunkLimit - chunkPosition;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        chunk = new byte[0];
+        chunkPosition = chunkLimit = 0;
+    }
+
+    /** @return false at the end of the stream */
+    private boolean ensureChunk() throws IOException {
+        if (closed) {
+            throw new IOException("snappy stream is closed");
+        }
+        while (chunkPosition == chunkLimit) {
+            if (!framed || !in.hasRemaining()) {
+                return false;
+            }
+            if (startsWithMagic()) {
+                skipHeader();
+                continue;
+            }
+            if (in.remaining() < Integer.BYTES) {
+                throw new EOFException("snappy stream truncated: " + in.remaining() + " bytes where a chunk length belongs");
+            }
+            int length = in.getInt();
+            if (length <= 0 || length > in.remaining()) {
+                throw new IOException("corrupt snappy stream: chunk length " + length + " but "
+                        + in.remaining() + " bytes remain");
+            }
+            inflate(in.position(), length);
+            in.position(in.position() + length);
+        }
+        return true;
+    }
+
+    private boolean startsWithMagic() {
+        if (in.remaining() < MAGIC.length) {
+            return false;
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (in.get(in.position() + i) != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void skipHeader() throws IOException {
+        if (in.remaining() < HEADER_SIZE) {
+            throw new EOFException("snappy stream truncated inside its " + HEADER_SIZE + "-byte header");
+        }
+        in.position(in.position() + MAGIC.length);
+        int version = in.getInt();
+        int compatibleVersion = in.getInt();
+        if (version < MIN_COMPATIBLE_VERSION) {
+            throw new IOException("unsupported snappy stream version " + version
+                    + " (compatible version " + compatibleVersion + ")");
+        }
+    }
+
+    /** Decompresses the raw snappy block at absolute index {@code offset} into {@link #chunk}. */
+    private void inflate(int offset, int length) throws IOException {
+        byte[] source;
+        int sourceOffset;
+        if (in.hasArray()) {
+            source = in.array();
+            sourceOffset = in.arrayOffset() + offset;
+        } else {
+            // snappy-java's array API cannot read direct memory: copy the block (rare; heap input is the norm)
+            if (compressedCopy == null || compressedCopy.length < length) {
+                compressedCopy = new byte[length];
+            }
+            in.get(offset, compressedCopy, 0, length);
+            source = compressedCopy;
+            sourceOffset = 0;
+        }
+        try {
+            int declared = Snappy.uncompressedLength(source, sourceOffset, length);
+            if (declared < 0 || declared > (long) length * MAX_EXPANSION) {
+                throw new IOException("corrupt snappy block: " + length + " bytes claim to expand to " + declared);
+            }
+            if (chunk.length < declared) {
+                chunk = new byte[declared];
+            }
+            // snappy-java does not check the output array's size itself: the check above protects it
+            chunkLimit = Snappy.uncompress(source, sourceOffset, length, chunk, 0);
+            chunkPosition = 0;
+        } catch (SnappyError e) {
+            throw new IOException("corrupt snappy block: " + e.getMessage(), e);
+        }
+    }
+}
