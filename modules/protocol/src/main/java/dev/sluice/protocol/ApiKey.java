@@ -1,0 +1,130 @@
+package dev.sluice.protocol;
+
+import dev.sluice.protocol.message.MessageSchema;
+import dev.sluice.protocol.message.Schemas;
+import dev.sluice.protocol.message.Struct;
+
+/**
+ * The Kafka APIs Sluice speaks, with their version ranges taken from the bundled schemas
+ * (request and response schemas of an API always share their valid versions).
+ */
+public enum ApiKey {
+    PRODUCE(0, "Produce"),
+    FETCH(1, "Fetch"),
+    LIST_OFFSETS(2, "ListOffsets"),
+    METADATA(3, "Metadata"),
+    OFFSET_COMMIT(8, "OffsetCommit"),
+    OFFSET_FETCH(9, "OffsetFetch"),
+    FIND_COORDINATOR(10, "FindCoordinator"),
+    JOIN_GROUP(11, "JoinGroup"),
+    HEARTBEAT(12, "Heartbeat"),
+    LEAVE_GROUP(13, "LeaveGroup"),
+    SYNC_GROUP(14, "SyncGroup"),
+    DESCRIBE_GROUPS(15, "DescribeGroups"),
+    LIST_GROUPS(16, "ListGroups"),
+    API_VERSIONS(18, "ApiVersions"),
+    CREATE_TOPICS(19, "CreateTopics"),
+    DELETE_TOPICS(20, "DeleteTopics"),
+    DELETE_RECORDS(21, "DeleteRecords"),
+    INIT_PRODUCER_ID(22, "InitProducerId"),
+    OFFSET_FOR_LEADER_EPOCH(23, "OffsetForLeaderEpoch"),
+    DESCRIBE_CONFIGS(32, "DescribeConfigs"),
+    ALTER_CONFIGS(33, "AlterConfigs"),
+    CREATE_PARTITIONS(37, "CreatePartitions"),
+    DELETE_GROUPS(42, "DeleteGroups"),
+    INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs"),
+    OFFSET_DELETE(47, "OffsetDelete"),
+    DESCRIBE_CLUSTER(60, "DescribeCluster");
+
+    private static final ApiKey[] BY_ID = new ApiKey[64];
+
+    static {
+        for (ApiKey api : values()) {
+            BY_ID[api.id] = api;
+        }
+    }
+
+    private final short id;
+    private final String name;
+    private volatile MessageSchema request;
+    private volatile MessageSchema response;
+
+    ApiKey(int id, String name) {
+        this.id = (short) id;
+        this.name = name;
+    }
+
+    /** The API for a wire id, or null if Sluice does not implement it. */
+    public static ApiKey forId(int id) {
+        return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+    }
+
+    public short id() {
+        return id;
+    }
+
+    /** Kafka's name for the API, e.g. {@code OffsetForLeaderEpoch}. */
+    public String apiName() {
+        return name;
+    }
+
+    public MessageSchema requestSchema() {
+        MessageSchema s = request;
+        if (s == null) {
+            s = Schemas.get(name + "Request");
+            request = s;
+        }
+        return s;
+    }
+
+    public MessageSchema responseSchema() {
+        MessageSchema s = response;
+        if (s == null) {
+            s = Schemas.get(name + "Response");
+            response = s;
+        }
+        return s;
+    }
+
+    public short oldestVersion() {
+        return requestSchema().validVersions().lowest();
+    }
+
+    public short latestVersion() {
+        return requestSchema().validVersions().highest();
+    }
+
+    /** The highest version to advertise in ApiVersions: Kafka hides an unstable latest version. */
+    public short latestStableVersion() {
+        short latest = latestVersion();
+        return requestSchema().latestVersionUnstable() ? (short) (latest - 1) : latest;
+    }
+
+    public boolean isVersionSupported(short version) {
+        return requestSchema().validVersions().contains(version);
+    }
+
+    /** Request header v2 (with tagged fields) for flexible request versions, else v1. */
+    public short requestHeaderVersion(short version) {
+        return requestSchema().flexibleIn(version) ? (short) 2 : (short) 1;
+    }
+
+    /**
+     * Response header v1 for flexible versions, else v0; ApiVersions always answers with v0 so a
+     * client that does not yet know the broker's versions can read the response.
+     */
+    public short responseHeaderVersion(short version) {
+        if (this == API_VERSIONS) {
+            return 0;
+        }
+        return responseSchema().flexibleIn(version) ? (short) 1 : (short) 0;
+    }
+
+    public Struct newRequest() {
+        return requestSchema().newStruct();
+    }
+
+    public Struct newResponse() {
+        return responseSchema().newStruct();
+    }
+}
