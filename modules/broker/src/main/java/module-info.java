@@ -3,7 +3,10 @@ module dev.sluice.broker {
     requires transitive dev.sluice.api;
     requires transitive dev.sluice.protocol;
     requires org.jctools.core;
-    requires static jdk.unsupported;
+    requires jdk.unsupported; // jctools reads sun.misc.Unsafe but declares it only static
+
+    exports dev.sluice.broker.network;
+    //exports dev.sluice.broker.config;
 
     uses dev.sluice.api.storage.LogStorageProvider;
 }

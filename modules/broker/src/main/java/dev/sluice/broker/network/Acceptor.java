@@ -1,0 +1,175 @@
+package dev.sluice.broker.network;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The accepting thread: takes new sockets from every listener, enforces {@code max.connections},
+ * sets socket options and deals the sockets round-robin to the processors.
+ */
+final class Acceptor implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+
+    /** A bound server socket and the listener it serves. */
+    record Listener(Endpoint endpoint, ServerSocketChannel channel) {
+    }
+
+    private final List<Listener> listeners;
+    private final Processor[] processors;
+    private final SocketServerConfig config;
+    private final NetworkMetrics metrics;
+    private final Selector selector;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private volatile boolean stopping;
+    private int nextProcessor;
+
+    Acceptor(List<Listener> listeners, Processor[] processors, SocketServerConfig config, NetworkMetrics metrics)
+            throws IOException {
+        this.listeners = listeners;
+        this.processors = processors;
+        this.config = config;
+        this.metrics = metrics;
+        this.selector = Selector.open();
+        for (Listener l : listeners) {
+            l.channel().configureBlocking(false);
+            l.channel().register(selector, SelectionKey.OP_ACCEPT, l);
+        }
+    }
+
+    void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopping) {
+                try {
+                    selector.select(this::acceptAll, 500);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.ERROR, "acceptor failed; continuing", e);
+                    LockSupport.parkNanos(10_000_000L);
+                }
+            }
+        } finally {
+            closeListeners();
+        }
+    }
+
+    /** Closes the server sockets; idempotent, safe to call whether or not the thread ever ran. */
+    void closeListeners() {
+        for (Listener l : listeners) {
+            try {
+                l.channel().close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "closing listener " + l.endpoint(), e);
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing acceptor selector", e);
+        }
+    }
+
+    private void acceptAll(SelectionKey key) {
+        Listener listener = (Listener) key.attachment();
+        try {
+            SocketChannel channel;
+            while (!stopping && (channel = listener.channel().accept()) != null) {
+                admit(channel, listener.endpoint().listenerName());
+            }
+        } catch (IOException e) {
+            // e.g. too many open files: back off instead of spinning on a readable accept key
+            LOG.log(Level.WARNING, "accept failed on " + listener.endpoint() + ": " + e);
+            LockSupport.parkNanos(10_000_000L);
+        }
+    }
+
+    private void admit(SocketChannel channel, String listenerName) {
+        if (!reserveConnectionSlot()) {
+            metrics.connectionsRefused.increment();
+            LOG.log(Level.INFO, () -> "refusing connection from " + remote(channel) + ": max.connections ("
+                    + config.maxConnections() + ") reached");
+            closeQuietly(channel);
+            return;
+        }
+        metrics.connectionsAccepted.increment();
+        try {
+            configure(channel);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "could not configure connection from " + remote(channel) + ": " + e);
+            closeQuietly(channel);
+            metrics.connectionsClosed.increment();
+            metrics.activeConnections.decrementAndGet();
+            return;
+        }
+        long id = connectionIds.incrementAndGet();
+        // Round-robin; a processor whose hand-over queue is full is skipped, and if all are full
+        // the acceptor waits, which pushes back on clients through the listen backlog.
+        while (true) {
+            for (int i = 0; i < processors.length; i++) {
+                Processor p = processors[nextProcessor];
+                nextProcessor = (nextProcessor + 1) % processors.length;
+                if (p.adopt(channel, listenerName, id)) {
+                    return;
+                }
+            }
+            if (stopping) {
+                closeQuietly(channel);
+                metrics.connectionsClosed.increment();
+                metrics.activeConnections.decrementAndGet();
+                return;
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
+    private boolean reserveConnectionSlot() {
+        int current;
+        do {
+            current = metrics.activeConnections.get();
+            if (current >= config.maxConnections()) {
+                return false;
+            }
+        } while (!metrics.activeConnections.compareAndSet(current, current + 1));
+        return true;
+    }
+
+    private void configure(SocketChannel channel) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        if (config.socketSendBufferBytes() > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, config.socketSendBufferBytes());
+        }
+        if (config.socketReceiveBufferBytes() > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, config.socketReceiveBufferBytes());
+        }
+    }
+
+    private static Object remote(SocketChannel channel) {
+        try {
+            return channel.getRemoteAddress();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the socket is gone either way
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.sluice.broker.network;
+
+import dev.sluice.protocol.Send;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * One client socket and its requests, owned by a single {@link Processor} thread (nothing here is
+ * thread-safe). A request moves through three queues, always in arrival order:
+ * {@code undispatched} (read, waiting for the handler queue or for the previous request's handler),
+ * {@code awaiting} (with a handler, waiting to be completed) and {@code outbound} (its response
+ * being written). Responses leave only from the head of {@code awaiting}, which is what keeps them
+ * in request order when handlers finish out of order.
+ */
+final class Connection {
+    private final long id;
+    private final String listenerName;
+    private final InetSocketAddress remoteAddress;
+    private final SocketChannel channel;
+    private final Processor processor;
+    final FrameReader reader;
+
+    final ArrayDeque<Request> undispatched = new ArrayDeque<>();
+    final ArrayDeque<Request> awaiting = new ArrayDeque<>();
+    final ArrayDeque<Send> outbound = new ArrayDeque<>();
+    /** The request whose handler may still be running; the next is dispatched only after it. */
+    Request inHandler;
+
+    SelectionKey key;
+    int slot;          // index in the processor's connection list
+    int interestOps;
+    long lastActiveNanos;
+    boolean stalled;   // on the processor's retry list (handler queue full or memory budget exhausted)
+    boolean closed;
+
+    Connection(long id, String listenerName, InetSocketAddress remoteAddress, SocketChannel channel,
+               Processor processor, FrameReader reader) {
+        this.id = id;
+        this.listenerName = listenerName;
+        this.remoteAddress = remoteAddress;
+        this.channel = channel;
+        this.processor = processor;
+        this.reader = reader;
+    }
+
+    long id() {
+        return id;
+    }
+
+    String listenerName() {
+        return listenerName;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    Processor processor() {
+        return processor;
+    }
+
+    /** Requests read but not yet fully answered: what the per-connection in-flight cap limits. */
+    int inFlight() {
+        return undispatched.size() + awaiting.size() + outbound.size();
+    }
+
+    /** True when the server owes this client something, so silence is not idleness. */
+    boolean busy() {
+        return !undispatched.isEmpty() || !awaiting.isEmpty() || reader.awaitingMemory();
+    }
+
+    boolean drained() {
+        return undispatched.isEmpty() && awaiting.isEmpty() && outbound.isEmpty();
+    }
+
+    /** Sets the selector interest, touching the key only when it changes. */
+    void interest(boolean read, boolean write) {
+        int ops = (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
+        if (ops != interestOps && key.isValid()) {
+            key.interestOps(ops);
+            interestOps = ops;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "connection " + id + " from " + remoteAddress + " on " + listenerName;
+    }
+}

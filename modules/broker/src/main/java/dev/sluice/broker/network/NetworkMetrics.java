@@ -1,0 +1,66 @@
+package dev.sluice.broker.network;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the network layer, updated by its threads and readable from any thread. */
+public final class NetworkMetrics {
+    final LongAdder connectionsAccepted = new LongAdder();
+    final LongAdder connectionsRefused = new LongAdder();
+    final LongAdder connectionsClosed = new LongAdder();
+    final LongAdder requestsReceived = new LongAdder();
+    final LongAdder responsesSent = new LongAdder();
+    final LongAdder invalidFrames = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final AtomicInteger activeConnections = new AtomicInteger();
+
+    NetworkMetrics() {
+    }
+
+    public long connectionsAccepted() {
+        return connectionsAccepted.sum();
+    }
+
+    /** Connections closed straight after accept because {@code max.connections} was reached. */
+    public long connectionsRefused() {
+        return connectionsRefused.sum();
+    }
+
+    public long connectionsClosed() {
+        return connectionsClosed.sum();
+    }
+
+    public int activeConnections() {
+        return activeConnections.get();
+    }
+
+    public long requestsReceived() {
+        return requestsReceived.sum();
+    }
+
+    public long responsesSent() {
+        return responsesSent.sum();
+    }
+
+    /** Frames rejected for their declared size (connection closed). */
+    public long invalidFrames() {
+        return invalidFrames.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "NetworkMetrics{active=" + activeConnections() + ", accepted=" + connectionsAccepted()
+                + ", refused=" + connectionsRefused() + ", closed=" + connectionsClosed()
+                + ", requests=" + requestsReceived() + ", responses=" + responsesSent()
+                + ", invalidFrames=" + invalidFrames() + ", bytesIn=" + bytesIn() + ", bytesOut=" + bytesOut() + "}";
+    }
+}

@@ -1,0 +1,407 @@
+package dev.sluice.broker.network;
+
+import dev.sluice.api.Time;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A network thread: owns a selector and the connections the acceptor gives it, reads request
+ * frames, hands them to the {@link RequestChannel}, and writes responses back in request order.
+ *
+ * <p>Other threads talk to it only through two queues plus {@link Selector#wakeup()}: new
+ * connections from the acceptor, and request events (handler returned / request completed)
+ * from whichever thread completes a request. Everything else is confined to this thread.
+ */
+final class Processor implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Processor.class.getName());
+    private static final long POLL_MS = 300;
+    private static final long STALL_RETRY_MS = 2;
+    private static final int NEW_CONNECTION_QUEUE = 32;
+
+    /** A socket the acceptor handed over, not yet registered with the selector. */
+    private record NewConnection(SocketChannel channel, String listenerName, long id) {
+    }
+
+    private final int index;
+    private final SocketServerConfig config;
+    private final RequestChannel requestChannel;
+    private final MemoryBudget budget;
+    private final NetworkMetrics metrics;
+    private final Time time;
+    private final Selector selector;
+    private final MpscArrayQueue<NewConnection> newConnections = new MpscArrayQueue<>(NEW_CONNECTION_QUEUE);
+    // Unbounded in type only: it never holds more than two events per in-flight request, and
+    // in-flight requests are capped per connection.
+    private final MpscUnboundedArrayQueue<Request> events = new MpscUnboundedArrayQueue<>(256);
+    private final ArrayList<Connection> connections = new ArrayList<>();
+    private final ArrayDeque<Connection> stalled = new ArrayDeque<>();
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private final long idleNanos;
+    private final long idleCheckNanos;
+    private long nextIdleCheck;
+
+    private volatile boolean draining;
+    private volatile boolean stopping;
+    private volatile boolean drained;
+    private boolean readsMuted;
+
+    Processor(int index, SocketServerConfig config, RequestChannel requestChannel, MemoryBudget budget,
+              NetworkMetrics metrics, Time time) throws IOException {
+        this.index = index;
+        this.config = config;
+        this.requestChannel = requestChannel;
+        this.budget = budget;
+        this.metrics = metrics;
+        this.time = time;
+        this.selector = Selector.open();
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(config.connectionsMaxIdleMs());
+        this.idleCheckNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(idleNanos / 4, TimeUnit.SECONDS.toNanos(1)));
+    }
+
+    // ---- called from other threads ----
+
+    /** From the acceptor: adopt a connected socket. False if this processor's hand-over queue is full. */
+    boolean adopt(SocketChannel channel, String listenerName, long id) {
+        if (!newConnections.offer(new NewConnection(channel, listenerName, id))) {
+            return false;
+        }
+        selector.wakeup();
+        return true;
+    }
+
+    /** From any thread: a handler returned or a request was completed. */
+    void onRequestEvent(Request request) {
+        events.offer(request);
+        selector.wakeup();
+    }
+
+    /** Stop reading new requests; keep answering those already read. */
+    void beginDrain() {
+        draining = true;
+        selector.wakeup();
+    }
+
+    /** True once draining and every request read has been answered and written. */
+    boolean isDrained() {
+        return drained;
+    }
+
+    /** Close every connection and end the thread. */
+    void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    // ---- the network thread ----
+
+    @Override
+    public void run() {
+        try {
+            while (!stopping) {
+                try {
+                    runOnce();
+                } catch (Throwable t) { // a bug must not take the thread and all its connections down
+                    LOG.log(Level.ERROR, "processor " + index + " loop failed; continuing", t);
+                }
+            }
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void runOnce() throws IOException {
+        registerNewConnections();
+        processEvents();
+        retryStalled();
+        if (draining && !readsMuted) {
+            readsMuted = true;
+            for (Connection c : connections) {
+                updateInterest(c);
+            }
+        }
+        long timeout = stalled.isEmpty() ? Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(idleCheckNanos)) : STALL_RETRY_MS;
+        selector.select(onReady, Math.max(1, timeout));
+        closeIdleConnections();
+        if (draining) {
+            drained = connections.stream().allMatch(Connection::drained);
+        }
+    }
+
+    private void registerNewConnections() {
+        NewConnection n;
+        while ((n = newConnections.poll()) != null) {
+            if (draining) {
+                closeUnregistered(n.channel);
+                continue;
+            }
+            try {
+                InetSocketAddress remote = (InetSocketAddress) n.channel.getRemoteAddress();
+                Connection c = new Connection(n.id, n.listenerName, remote, n.channel, this,
+                        new FrameReader(config.maxRequestBytes(), budget));
+                c.key = n.channel.register(selector, SelectionKey.OP_READ, c);
+                c.interestOps = SelectionKey.OP_READ;
+                c.lastActiveNanos = time.nanoseconds();
+                c.slot = connections.size();
+                connections.add(c);
+                LOG.log(Level.DEBUG, () -> "processor " + index + " adopted " + c);
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "could not register a new connection", e);
+                closeUnregistered(n.channel);
+            }
+        }
+    }
+
+    private void onReady(SelectionKey key) {
+        Connection c = (Connection) key.attachment();
+        try {
+            if (key.isReadable()) {
+                read(c);
+            }
+            if (!c.closed && key.isWritable()) {
+                write(c);
+            }
+            if (!c.closed) {
+                updateInterest(c);
+            }
+        } catch (Exception e) {
+            fail(c, e);
+        }
+    }
+
+    private void read(Connection c) throws IOException {
+        long before = c.reader.bytesRead();
+        try {
+            while (canRead(c)) {
+                ByteBuffer payload = c.reader.read(c.channel());
+                if (payload == null) {
+                    if (c.reader.awaitingMemory()) {
+                        stall(c);
+                    }
+                    return;
+                }
+                metrics.requestsReceived.increment();
+                c.undispatched.add(new Request(c, payload, time.nanoseconds()));
+                dispatchNext(c);
+            }
+        } finally {
+            long n = c.reader.bytesRead() - before;
+            if (n > 0) {
+                metrics.bytesIn.add(n);
+                c.lastActiveNanos = time.nanoseconds();
+            }
+        }
+    }
+
+    /** Reading stops at the in-flight cap, when the handler queue or memory budget is full, and when draining. */
+    private boolean canRead(Connection c) {
+        return !draining
+                && c.inFlight() < config.maxInFlightPerConnection()
+                && !c.reader.awaitingMemory()
+                && !(c.inHandler == null && !c.undispatched.isEmpty());
+    }
+
+    /** Gives the connection's next request to the handlers, unless the previous one's handler is still running. */
+    private void dispatchNext(Connection c) {
+        if (c.closed || c.inHandler != null || c.undispatched.isEmpty()) {
+            return;
+        }
+        Request next = c.undispatched.peek();
+        if (requestChannel.offer(next)) {
+            c.undispatched.poll();
+            c.awaiting.add(next);
+            c.inHandler = next;
+        } else {
+            stall(c);
+        }
+    }
+
+    private void stall(Connection c) {
+        if (!c.stalled) {
+            c.stalled = true;
+            stalled.add(c);
+        }
+    }
+
+    private void retryStalled() {
+        for (int n = stalled.size(); n > 0; n--) {
+            Connection c = stalled.poll();
+            c.stalled = false;
+            if (c.closed) {
+                continue;
+            }
+            if (c.reader.awaitingMemory() && !c.reader.tryAllocate()) {
+                stall(c);
+            }
+            dispatchNext(c);
+            updateInterest(c);
+        }
+    }
+
+    private void processEvents() {
+        Request r;
+        while ((r = events.poll()) != null) {
+            Connection c = r.connection();
+            try {
+                if (c.inHandler == r) {
+                    c.inHandler = null;
+                    dispatchNext(c);
+                }
+                if (r.outcomeReady() && !r.outcomeSeen) {
+                    r.outcomeSeen = true;
+                    budget.release(r.payloadBytes());
+                    sendReadyResponses(c);
+                }
+                if (!c.closed) {
+                    updateInterest(c);
+                }
+            } catch (Exception e) {
+                fail(c, e);
+            }
+        }
+    }
+
+    /** Moves completed requests from the head of the connection's queue to the wire, in order. */
+    private void sendReadyResponses(Connection c) throws IOException {
+        if (c.closed) {
+            return;
+        }
+        Request head;
+        while ((head = c.awaiting.peek()) != null && head.outcomeSeen) {
+            c.awaiting.poll();
+            switch (head.outcome()) {
+                case RESPONSE -> c.outbound.add(head.response());
+                case NO_RESPONSE -> { }
+                case CLOSE -> {
+                    LOG.log(Level.DEBUG, () -> "closing " + c + " as its request handler asked");
+                    close(c);
+                    return;
+                }
+            }
+        }
+        if (!c.outbound.isEmpty()) {
+            write(c); // most responses fit the socket buffer: no need to wait for OP_WRITE
+        }
+    }
+
+    private void write(Connection c) throws IOException {
+        long written = 0;
+        try {
+            var send = c.outbound.peek();
+            while (send != null) {
+                long before = send.written();
+                boolean done = send.writeTo(c.channel());
+                written += send.written() - before;
+                if (!done) {
+                    return; // socket buffer full: OP_WRITE brings us back
+                }
+                c.outbound.poll();
+                metrics.responsesSent.increment();
+                send = c.outbound.peek();
+            }
+        } finally {
+            if (written > 0) {
+                metrics.bytesOut.add(written);
+                c.lastActiveNanos = time.nanoseconds();
+            }
+        }
+    }
+
+    private void updateInterest(Connection c) {
+        c.interest(canRead(c), !c.outbound.isEmpty());
+    }
+
+    private void closeIdleConnections() {
+        long now = time.nanoseconds();
+        if (now - nextIdleCheck < 0) {
+            return;
+        }
+        nextIdleCheck = now + idleCheckNanos;
+        // backwards, so that close()'s swap-removal only moves already visited connections
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            Connection c = connections.get(i);
+            if (!c.busy() && now - c.lastActiveNanos > idleNanos) {
+                LOG.log(Level.DEBUG, () -> "closing " + c + ": idle longer than connections.max.idle.ms");
+                close(c);
+            }
+        }
+    }
+
+    private void fail(Connection c, Exception e) {
+        if (e instanceof InvalidFrameException) {
+            metrics.invalidFrames.increment();
+            LOG.log(Level.WARNING, "closing " + c + ": " + e.getMessage());
+        } else if (e instanceof EOFException) {
+            LOG.log(Level.DEBUG, () -> "closing " + c + ": closed by peer");
+        } else if (e instanceof IOException) {
+            LOG.log(Level.DEBUG, () -> "closing " + c + ": " + e);
+        } else {
+            LOG.log(Level.WARNING, "closing " + c + " after an unexpected error", e);
+        }
+        close(c);
+    }
+
+    private void close(Connection c) {
+        if (c.closed) {
+            return;
+        }
+        c.closed = true;
+        c.key.cancel();
+        closeQuietly(c.channel());
+        c.reader.release();
+        for (Request r : c.undispatched) {
+            budget.release(r.payloadBytes()); // never reached a handler, so no completion will release it
+        }
+        c.undispatched.clear();
+        c.awaiting.clear(); // their completions still arrive, release their bytes, and are dropped
+        c.outbound.clear();
+        Connection last = connections.remove(connections.size() - 1); // swap-remove: O(1)
+        if (last != c) {
+            connections.set(c.slot, last);
+            last.slot = c.slot;
+        }
+        metrics.connectionsClosed.increment();
+        metrics.activeConnections.decrementAndGet();
+    }
+
+    private void closeAll() {
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            close(connections.get(i));
+        }
+        NewConnection n;
+        while ((n = newConnections.poll()) != null) {
+            closeUnregistered(n.channel);
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing selector", e);
+        }
+    }
+
+    private void closeUnregistered(SocketChannel channel) {
+        closeQuietly(channel);
+        metrics.connectionsClosed.increment();
+        metrics.activeConnections.decrementAndGet();
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to do: the socket is gone either way
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.sluice.broker.network;
+
+import dev.sluice.protocol.Send;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * One request frame read from a connection, handed to a {@link RequestHandler}, and the handle
+ * through which its outcome goes back to the connection.
+ *
+ * <p>Completion methods may be called from any thread, once. They only enqueue the outcome for the
+ * connection's network thread, which writes responses in request order. After completion the
+ * payload buffer must no longer be used (its bytes are released from the memory budget), unless
+ * the response itself is built over it.
+ */
+public final class Request {
+
+    /** How a request ended, as seen by its network thread. */
+    enum Outcome { RESPONSE, NO_RESPONSE, CLOSE }
+
+    // state: the handler is running, it returned with the request still pending, a completion is
+    // being recorded, or the request is complete (its outcome fields are then final)
+    private static final int IN_HANDLER = 0;
+    private static final int RETURNED = 1;
+    private static final int COMPLETING = 2;
+    private static final int COMPLETED = 3;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Request.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Connection connection;
+    private final ByteBuffer payload;
+    private final long receivedNanos;
+    private volatile int state;
+
+    // Written by the completing thread before the request is queued to the processor; the queue publishes them.
+    private Outcome outcome;
+    private Send response;
+
+    // Owned by the processor thread.
+    boolean outcomeSeen;
+
+    Request(Connection connection, ByteBuffer payload, long receivedNanos) {
+        this.connection = connection;
+        this.payload = payload;
+        this.receivedNanos = receivedNanos;
+    }
+
+    /** Server-unique id of the connection the request came on. */
+    public long connectionId() {
+        return connection.id();
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    /** Name of the listener the connection was accepted on, e.g. {@code PLAINTEXT}. */
+    public String listenerName() {
+        return connection.listenerName();
+    }
+
+    /** The frame's bytes without the size prefix, positioned at 0; the handler may consume it. */
+    public ByteBuffer payload() {
+        return payload;
+    }
+
+    /** When the last byte of the frame arrived, from the server's monotonic clock ({@code Time.nanoseconds()}). */
+    public long receivedNanos() {
+        return receivedNanos;
+    }
+
+    /**
+     * Sends {@code response} once every earlier request on this connection is answered. The Send is
+     * the complete frame as it goes on the wire, including its int32 size prefix.
+     */
+    public void respond(Send response) {
+        complete(Outcome.RESPONSE, Objects.requireNonNull(response, "response"));
+    }
+
+    /** Completes without a response ({@code acks=0} produce); keeps the connection's order. */
+    public void respondNothing() {
+        complete(Outcome.NO_RESPONSE, null);
+    }
+
+    /** Completes by closing the connection; earlier unsent responses are dropped. */
+    public void closeConnection() {
+        complete(Outcome.CLOSE, null);
+    }
+
+    public boolean isCompleted() {
+        return state >= COMPLETING;
+    }
+
+    /** True once the outcome can be read (the processor checks this, not {@link #isCompleted}). */
+    boolean outcomeReady() {
+        return state == COMPLETED;
+    }
+
+    private void complete(Outcome how, Send send) {
+        if (!tryComplete(how, send)) {
+            throw new IllegalStateException("request already completed: " + this);
+        }
+    }
+
+    private boolean tryComplete(Outcome how, Send send) {
+        int s;
+        do {
+            s = state;
+            if (s >= COMPLETING) {
+                return false;
+            }
+        } while (!STATE.compareAndSet(this, s, COMPLETING));
+        outcome = how;
+        response = send;
+        state = COMPLETED; // volatile write: whoever sees COMPLETED sees the outcome
+        connection.processor().onRequestEvent(this);
+        return true;
+    }
+
+    /**
+     * Called by the handler thread when {@code handle} returned. If the request is still pending,
+     * tells the processor it may hand the connection's next request to a handler.
+     */
+    void handlerReturned() {
+        if (STATE.compareAndSet(this, IN_HANDLER, RETURNED)) {
+            connection.processor().onRequestEvent(this);
+        }
+    }
+
+    /** For the handler pool after a failure: close the connection unless the request was already completed. */
+    boolean closeIfPending() {
+        return tryComplete(Outcome.CLOSE, null);
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    Outcome outcome() {
+        return outcome;
+    }
+
+    Send response() {
+        return response;
+    }
+
+    int payloadBytes() {
+        return payload.capacity();
+    }
+
+    @Override
+    public String toString() {
+        return "Request{connection=" + connection.id() + " " + connection.remoteAddress()
+                + ", bytes=" + payload.capacity() + "}";
+    }
+}
