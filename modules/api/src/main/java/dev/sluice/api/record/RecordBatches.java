@@ -4,7 +4,6 @@ import dev.sluice.api.compression.CompressionCodecs;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,7 +91,11 @@ public final class RecordBatches {
         try (InputStream in = codecs.forId(codecId).decompress(compressed)) {
             return ByteBuffer.wrap(in.readAllBytes());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot decompress batch (codec " + codecId + ")", e);
+            // the bytes came from outside (CRC or not): corrupt input, not an I/O failure
+            InvalidRecordException invalid = new InvalidRecordException(InvalidRecordException.Reason.CORRUPT,
+                    "cannot decompress batch (codec " + codecId + "): " + e.getMessage());
+            invalid.initCause(e);
+            throw invalid;
         }
     }
 
