@@ -1,0 +1,221 @@
+package dev.sluice.storage.file;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.LogStorageEngine;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.storage.file.log.FileLog;
+import dev.sluice.storage.file.log.OpenState;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The file logs of one log directory. Owns what is per directory, as Kafka's LogManager does:
+ * a {@code .lock} file so two processes never share the directory, the clean-shutdown marker,
+ * and the recovery-point and log-start-offset checkpoints of every partition.
+ *
+ * <p>The marker is deleted on open and written on close. A log opened after an unclean
+ * start-up is recovered; if some partition found at start-up was never opened (so never
+ * recovered), close does not write the marker, so the next start still recovers it.
+ */
+public final class FileLogStorageEngine implements LogStorageEngine {
+    private static final System.Logger LOG = System.getLogger(FileLogStorageEngine.class.getName());
+    public static final String CLEAN_SHUTDOWN_FILE = ".sluice_cleanshutdown";
+    public static final String LOCK_FILE = ".lock";
+    private static final String DELETE_SUFFIX = "-delete";
+
+    private final Path directory;
+    private final Time time;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final boolean cleanShutdown;
+    private final DirectoryCheckpoints checkpoints;
+    private final Map<TopicPartition, FileLog> logs = new HashMap<>();
+    /** Partitions an unclean start-up found that have not been opened (recovered) yet. */
+    private final Set<TopicPartition> awaitingRecovery = new HashSet<>();
+    private boolean closed;
+
+    public FileLogStorageEngine(Path directory, Time time) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.time = Objects.requireNonNull(time, "time");
+        try {
+            Files.createDirectories(directory);
+            this.lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            this.lock = lockChannel.tryLock();
+        } catch (IOException e) {
+            throw new StorageException("cannot open log directory " + directory, e);
+        }
+        if (lock == null) {
+            closeQuietly();
+            throw new StorageException("log directory " + directory + " is in use by another process (" + LOCK_FILE + " is locked)");
+        }
+        try {
+            Path marker = directory.resolve(CLEAN_SHUTDOWN_FILE);
+            this.cleanShutdown = Files.exists(marker);
+            Files.deleteIfExists(marker);
+            this.checkpoints = new DirectoryCheckpoints(directory);
+            deleteLeftoverDeletions();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw e instanceof IOException ? new StorageException("cannot open log directory " + directory, e) : (RuntimeException) e;
+        }
+        if (!cleanShutdown) {
+            awaitingRecovery.addAll(partitions());
+            LOG.log(System.Logger.Level.WARNING, "{0} was not shut down cleanly: logs are recovered as they are opened", directory);
+        }
+    }
+
+    @Override
+    public Path directory() {
+        return directory;
+    }
+
+    /** Whether the previous shutdown of this directory was clean. */
+    public boolean wasCleanShutdown() {
+        return cleanShutdown;
+    }
+
+    @Override
+    public synchronized Set<TopicPartition> partitions() {
+        Set<TopicPartition> found = new TreeSet<>(logs.keySet());
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(directory, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (!name.endsWith(DELETE_SUFFIX)) {
+                    try {
+                        found.add(TopicPartition.parse(name));
+                    } catch (IllegalArgumentException notAPartition) {
+                        // some other directory: not ours to interpret
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list log directory " + directory, e);
+        }
+        return found;
+    }
+
+    @Override
+    public synchronized LogStorage open(TopicPartition partition, LogConfig config) {
+        ensureOpen();
+        FileLog log = logs.get(partition);
+        if (log != null) {
+            return log;
+        }
+        OpenState state = new OpenState(cleanShutdown || !awaitingRecovery.contains(partition),
+                checkpoints.recoveryPoint(partition), checkpoints.logStartOffset(partition));
+        if (!state.cleanShutdown()) {
+            LOG.log(System.Logger.Level.INFO, "{0}: recovering after unclean shutdown", partition);
+        }
+        log = FileLog.open(directory.resolve(partition.dirName()), partition, config, time, checkpoints, state);
+        awaitingRecovery.remove(partition);
+        logs.put(partition, log);
+        return log;
+    }
+
+    @Override
+    public synchronized void delete(TopicPartition partition) {
+        ensureOpen();
+        FileLog log = logs.remove(partition);
+        if (log != null) {
+            log.close();
+        }
+        awaitingRecovery.remove(partition);
+        checkpoints.forget(partition);
+        Path dir = directory.resolve(partition.dirName());
+        if (!Files.exists(dir)) {
+            return;
+        }
+        // Kafka's way: rename first, so a crash mid-delete leaves a directory nobody mistakes for the partition
+        Path doomed = directory.resolve(partition.dirName() + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_SUFFIX);
+        try {
+            Files.move(dir, doomed);
+            Directories.deleteRecursively(doomed);
+        } catch (IOException e) {
+            throw new StorageException("cannot delete the log of " + partition + " in " + directory, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        checkpoints.deferWrites();
+        for (FileLog log : logs.values()) {
+            try {
+                log.close();
+            } catch (RuntimeException e) {
+                failure = e;
+                LOG.log(System.Logger.Level.ERROR, "closing " + log + " failed", e);
+            }
+        }
+        logs.clear();
+        try {
+            checkpoints.writeAll();
+            if (failure == null && awaitingRecovery.isEmpty()) {
+                Files.createFile(directory.resolve(CLEAN_SHUTDOWN_FILE));
+            }
+        } catch (IOException e) {
+            failure = new StorageException("cannot write the clean-shutdown marker in " + directory, e);
+        } finally {
+            closeQuietly();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void deleteLeftoverDeletions() throws IOException {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(directory, p -> p.getFileName().toString().endsWith(DELETE_SUFFIX))) {
+            for (Path dir : dirs) {
+                Directories.deleteRecursively(dir);
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot release " + LOCK_FILE + " in " + directory, e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("log storage engine for " + directory + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileLogStorageEngine(" + directory + ")";
+    }
+
+    /** For tests: the recovery point the engine has recorded for a partition. */
+    OptionalLong recoveryPoint(TopicPartition partition) {
+        return checkpoints.recoveryPoint(partition);
+    }
+}

@@ -1,0 +1,508 @@
+package dev.sluice.storage.file.log;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.storage.AppendResult;
+import dev.sluice.api.storage.EpochEntry;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.LogSlice;
+import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.OffsetOutOfRangeException;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TimestampOffset;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.storage.file.checkpoint.LeaderEpochCheckpointFile;
+import dev.sluice.storage.file.segment.BatchHeaderReader;
+import dev.sluice.storage.file.segment.LogSegment;
+import dev.sluice.storage.file.segment.SegmentFiles;
+import dev.sluice.storage.file.segment.SegmentRecovery;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The log of one partition as a directory of {@link LogSegment}s: Sluice's default
+ * {@link LogStorage}.
+ *
+ * <p>One writer at a time (the caller serialises append, truncate, retention, flush, close);
+ * readers run concurrently. The writer publishes through volatile fields, in this order: segment
+ * bytes and index entries, segment size, then {@link #logEndOffset()}; readers read the log end
+ * first and never look past it. A reader racing with retention may find its segment deleted: it
+ * then gets an {@link OffsetOutOfRangeException} (the log start moved past it) instead of data.
+ */
+public final class FileLog implements LogStorage {
+    private static final System.Logger LOG = System.getLogger(FileLog.class.getName());
+
+    private final TopicPartition partition;
+    private final Path dir;
+    private final Time time;
+    private final LogCheckpoints checkpoints;
+    private final LogSegments segments = new LogSegments();
+    private final LeaderEpochCache epochs;
+    private final IncomingBatches incoming = new IncomingBatches();
+
+    private volatile LogConfig config;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile boolean closed;
+    // writer-only state
+    private long recoveryPoint;
+    private long checkpointedRecoveryPoint = -1;
+    private long unflushedRecords;
+    private long lastFlushMs;
+
+    private FileLog(Path dir, TopicPartition partition, LogConfig config, Time time, LogCheckpoints checkpoints) {
+        this.dir = dir;
+        this.partition = partition;
+        this.config = config;
+        this.time = time;
+        this.checkpoints = checkpoints;
+        this.epochs = new LeaderEpochCache(new LeaderEpochCheckpointFile(dir));
+    }
+
+    /** Opens (creating, or recovering as {@code state} requires) the log in directory {@code dir}. */
+    public static FileLog open(Path dir, TopicPartition partition, LogConfig config, Time time,
+                               LogCheckpoints checkpoints, OpenState state) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot create log directory " + dir, e);
+        }
+        FileLog log = new FileLog(dir, partition, config, time, checkpoints);
+        try {
+            LogLoader.Loaded loaded = new LogLoader(dir, config, time, state, log.epochs).load(log.segments);
+            log.logEndOffset = loaded.logEndOffset();
+            log.logStartOffset = loaded.logStartOffset();
+            log.lastFlushMs = time.milliseconds();
+            log.recoveryPoint = state.cleanShutdown() ? loaded.logEndOffset() : state.recoveryPoint().orElse(0L);
+            if (loaded.recovered() || !state.cleanShutdown()) {
+                log.flush(); // what recovery kept is now known good: move the recovery point to the end
+            }
+        } catch (RuntimeException e) {
+            log.closeSegments();
+            throw e;
+        }
+        return log;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public TopicPartition topicPartition() {
+        return partition;
+    }
+
+    // ---------------------------------------------------------------- appending
+
+    @Override
+    public AppendResult append(ByteBuffer batches) {
+        return append(batches, true);
+    }
+
+    @Override
+    public AppendResult appendWithOffsets(ByteBuffer batches) {
+        return append(batches, false);
+    }
+
+    private AppendResult append(ByteBuffer input, boolean assignOffsets) {
+        ensureOpen();
+        Objects.requireNonNull(input, "batches");
+        if (assignOffsets && input.isReadOnly()) {
+            throw new IllegalArgumentException("append rewrites base offsets in place: the buffer must be writable");
+        }
+        LogConfig cfg = config;
+        incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+        LogSegment segment = maybeRoll(cfg);
+        RecordBatch batch = incoming.batch();
+        for (int at = input.position(); at < input.limit(); at += batch.sizeInBytes()) {
+            batch.wrap(input, at);
+            epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+        }
+        segment.append(input, batch, cfg.indexIntervalBytes());
+        logEndOffset = incoming.lastOffset + 1;
+        unflushedRecords += incoming.records;
+        if (flushDue(cfg)) {
+            flushUpTo(logEndOffset);
+        }
+        return new AppendResult(incoming.firstOffset, incoming.lastOffset, incoming.maxTimestamp,
+                incoming.offsetOfMaxTimestamp, incoming.batches, incoming.bytes);
+    }
+
+    /** Rolls to a new segment when the append would not fit in the active one (Kafka's conditions). */
+    private LogSegment maybeRoll(LogConfig cfg) {
+        LogSegment active = segments.active();
+        boolean roll = active.size() > 0 && (active.size() > cfg.segmentBytes() - incoming.bytes
+                || active.timeWaitedForRoll(time.milliseconds(), incoming.firstBatchMaxTimestamp) > cfg.segmentMs()
+                || active.indexesFull()
+                || !active.canHoldOffset(incoming.lastOffset));
+        if (roll || !active.canHoldOffset(incoming.lastOffset)) {
+            return roll(incoming.firstOffset);
+        }
+        return active;
+    }
+
+    /** Starts a new active segment at {@code baseOffset} (replacing the active one if it is empty). */
+    private LogSegment roll(long baseOffset) {
+        LogSegment active = segments.active();
+        if (active.size() == 0) {
+            if (active.baseOffset() == baseOffset) {
+                return active;
+            }
+            segments.remove(active);
+            active.delete();
+        } else {
+            active.onBecomeInactive();
+        }
+        deleteStaleFiles(baseOffset);
+        LogSegment segment = LogSegment.open(dir, baseOffset, config.maxIndexBytes(), time.milliseconds());
+        segments.add(segment);
+        LOG.log(System.Logger.Level.DEBUG, "{0}: rolled new segment at offset {1}", partition, baseOffset);
+        return segment;
+    }
+
+    /** Files for a segment we do not have cannot hold live data (e.g. left by an interrupted delete). */
+    private void deleteStaleFiles(long baseOffset) {
+        try {
+            Files.deleteIfExists(SegmentFiles.logFile(dir, baseOffset));
+            Files.deleteIfExists(SegmentFiles.offsetIndexFile(dir, baseOffset));
+            Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear files for a new segment at " + baseOffset + " in " + dir, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public LogSlice read(long fromOffset, long maxOffset, int maxBytes, boolean minOneBatch) {
+        ensureOpen();
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be >= 0, was " + maxBytes);
+        }
+        long end = logEndOffset;
+        checkInRange(fromOffset, end);
+        if (fromOffset == end || maxOffset <= fromOffset) {
+            return LogSlice.EMPTY;
+        }
+        BatchHeaderReader reader = new BatchHeaderReader();
+        try {
+            LogSegment segment = segments.floor(fromOffset);
+            for (; segment != null; segment = segments.next(segment)) {
+                int position = segment.positionOf(fromOffset, reader);
+                if (position >= 0) {
+                    return segment.read(position, Math.min(maxOffset, end), maxBytes, minOneBatch, reader);
+                }
+            }
+            return LogSlice.EMPTY;
+        } catch (UncheckedIOException e) {
+            throw readFailure(fromOffset, e);
+        }
+    }
+
+    private void checkInRange(long offset, long end) {
+        long start = logStartOffset;
+        if (offset < start || offset > end) {
+            throw new OffsetOutOfRangeException("offset " + offset + " is outside the log of " + partition
+                    + " [" + start + ", " + end + "]");
+        }
+    }
+
+    /** A segment closed under a reader was deleted by retention or truncation: say so instead of an I/O error. */
+    private RuntimeException readFailure(long offset, UncheckedIOException e) {
+        if (e.getCause() instanceof ClosedChannelException) {
+            if (closed) {
+                return new IllegalStateException("log " + partition + " was closed during the read", e);
+            }
+            if (offset < logStartOffset) {
+                return new OffsetOutOfRangeException("offset " + offset + " was deleted during the read; the log of "
+                        + partition + " now starts at " + logStartOffset);
+            }
+        }
+        return new StorageException("read of " + partition + " at offset " + offset + " failed", e);
+    }
+
+    @Override
+    public Optional<TimestampOffset> offsetForTimestamp(long timestampMs) {
+        ensureOpen();
+        BatchHeaderReader reader = new BatchHeaderReader();
+        long start = logStartOffset;
+        try {
+            for (LogSegment segment : segments.all()) {
+                TimestampOffset max = segment.maxTimestampSoFar();
+                if (max != null && max.timestamp() >= timestampMs) {
+                    Optional<TimestampOffset> found = segment.findOffsetByTimestamp(timestampMs, start, reader);
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (UncheckedIOException e) {
+            throw readFailure(start, e);
+        }
+    }
+
+    @Override
+    public Optional<TimestampOffset> maxTimestamp() {
+        ensureOpen();
+        LogSegment holder = null;
+        long max = Long.MIN_VALUE;
+        for (LogSegment segment : segments.all()) {
+            TimestampOffset segmentMax = segment.maxTimestampSoFar();
+            if (segmentMax != null && segmentMax.timestamp() > max) {
+                max = segmentMax.timestamp();
+                holder = segment;
+            }
+        }
+        if (holder == null || max < 0) {
+            return Optional.empty();
+        }
+        try {
+            return holder.maxTimestampRecord(new BatchHeaderReader());
+        } catch (UncheckedIOException e) {
+            throw readFailure(holder.baseOffset(), e);
+        }
+    }
+
+    @Override
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    @Override
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    @Override
+    public long sizeInBytes() {
+        return segments.sizeInBytes();
+    }
+
+    @Override
+    public List<EpochEntry> epochs() {
+        return epochs.entries();
+    }
+
+    // ---------------------------------------------------------------- truncation and retention
+
+    @Override
+    public void truncateTo(long offset) {
+        ensureOpen();
+        if (offset < 0) {
+            throw new IllegalArgumentException("cannot truncate to negative offset " + offset);
+        }
+        if (offset >= logEndOffset) {
+            return;
+        }
+        if (offset <= logStartOffset) {
+            truncateFullyAndStartAt(offset);
+            return;
+        }
+        LogSegment keep = segments.floor(offset);
+        List<LogSegment> doomed = new ArrayList<>(segments.above(keep.baseOffset()));
+        for (int i = doomed.size() - 1; i >= 0; i--) { // newest first: a crash leaves a prefix
+            segments.remove(doomed.get(i));
+            doomed.get(i).delete();
+        }
+        keep.truncateTo(offset, time.milliseconds());
+        keep.resizeIndexes(config.maxIndexBytes()); // it may have been rolled away from and trimmed
+        long newEnd = keep.size() == 0 ? keep.baseOffset() : SegmentRecovery.readNextOffset(keep);
+        logEndOffset = newEnd;
+        epochs.truncateFromEnd(newEnd);
+        if (recoveryPoint > newEnd) {
+            // the old checkpoint would let recovery skip data written after this point: write it now
+            recoveryPoint = newEnd;
+            writeRecoveryCheckpoint();
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
+    }
+
+    /** Everything goes; the log restarts empty at {@code offset}. */
+    private void truncateFullyAndStartAt(long offset) {
+        List<LogSegment> all = new ArrayList<>(segments.all());
+        logStartOffset = offset;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            segments.remove(all.get(i));
+            all.get(i).delete();
+        }
+        deleteStaleFiles(offset);
+        segments.add(LogSegment.open(dir, offset, config.maxIndexBytes(), time.milliseconds()));
+        logEndOffset = offset;
+        epochs.clear();
+        checkpoints.logStartOffset(partition, offset);
+        recoveryPoint = offset;
+        writeRecoveryCheckpoint();
+        LOG.log(System.Logger.Level.INFO, "{0}: truncated fully, restarting at offset {1}", partition, offset);
+    }
+
+    @Override
+    public long deleteRecordsBefore(long offset) {
+        ensureOpen();
+        long end = logEndOffset;
+        if (offset > end) {
+            throw new OffsetOutOfRangeException("cannot delete records before " + offset + ": the log of " + partition
+                    + " ends at " + end);
+        }
+        if (offset <= logStartOffset) {
+            return logStartOffset;
+        }
+        logStartOffset = offset;
+        checkpoints.logStartOffset(partition, offset);
+        epochs.truncateFromStart(offset);
+        deleteOldSegments(RetentionRules.belowLogStart(offset), "below log start offset");
+        return offset;
+    }
+
+    @Override
+    public int enforceRetention() {
+        ensureOpen();
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        int deleted = deleteOldSegments(RetentionRules.belowLogStart(logStartOffset), "below log start offset");
+        if (cfg.retentionMs() >= 0) {
+            deleted += deleteOldSegments(RetentionRules.olderThan(now, cfg.retentionMs()), "retention.ms");
+        }
+        if (cfg.retentionBytes() >= 0) {
+            deleted += deleteOldSegments(RetentionRules.largerThan(sizeInBytes(), cfg.retentionBytes()), "retention.bytes");
+        }
+        LogSegment active = segments.active();
+        if (active.size() > 0 && active.timeWaitedForRoll(now, now) > cfg.segmentMs()) {
+            roll(logEndOffset);
+        }
+        if (flushDue(cfg)) {
+            flushUpTo(logEndOffset);
+        }
+        if (recoveryPoint != checkpointedRecoveryPoint) {
+            writeRecoveryCheckpoint();
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes the oldest segments while {@code rule} allows. The active segment may go too (unless
+     * empty): then a new empty one is rolled first so the log always has one, as Kafka does.
+     */
+    private int deleteOldSegments(RetentionRules.Rule rule, String reason) {
+        List<LogSegment> deletable = new ArrayList<>();
+        for (LogSegment segment : segments.all()) {
+            LogSegment next = segments.next(segment);
+            if ((next == null && segment.size() == 0) || !rule.deletable(segment, next)) {
+                break;
+            }
+            deletable.add(segment);
+        }
+        if (deletable.isEmpty()) {
+            return 0;
+        }
+        if (deletable.size() == segments.count()) {
+            roll(logEndOffset);
+        }
+        long newStart = Math.max(logStartOffset, segments.next(deletable.get(deletable.size() - 1)).baseOffset());
+        boolean startMoved = newStart > logStartOffset;
+        logStartOffset = newStart; // first, so readers of the doomed segments get "out of range"
+        for (LogSegment segment : deletable) {
+            segments.remove(segment);
+            segment.delete();
+            LOG.log(System.Logger.Level.INFO, "{0}: deleted segment {1} ({2})", partition, segment.logFile().getFileName(), reason);
+        }
+        if (startMoved) {
+            checkpoints.logStartOffset(partition, newStart);
+            epochs.truncateFromStart(newStart);
+        }
+        return deletable.size();
+    }
+
+    // ---------------------------------------------------------------- configuration, flushing, lifecycle
+
+    @Override
+    public void updateConfig(LogConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public LogConfig config() {
+        return config;
+    }
+
+    /** flush.messages / flush.ms: fsync from the append path or the periodic retention call. */
+    private boolean flushDue(LogConfig cfg) {
+        if (unflushedRecords == 0) {
+            return false;
+        }
+        return unflushedRecords >= cfg.flushMessages()
+                || (cfg.flushMs() != Long.MAX_VALUE && time.milliseconds() - lastFlushMs >= cfg.flushMs());
+    }
+
+    /**
+     * Forces the segments that may hold data at or after the recovery point, then moves the
+     * recovery point. The checkpoint file is written by {@link #flush()}, retention and close,
+     * not on every append-driven fsync: a stale checkpoint only means more recovery work.
+     */
+    private void flushUpTo(long offset) {
+        for (LogSegment segment : segments.from(recoveryPoint)) {
+            segment.flush();
+        }
+        recoveryPoint = Math.max(recoveryPoint, offset);
+        unflushedRecords = 0;
+        lastFlushMs = time.milliseconds();
+    }
+
+    private void writeRecoveryCheckpoint() {
+        checkpoints.recoveryPoint(partition, recoveryPoint);
+        checkpointedRecoveryPoint = recoveryPoint;
+    }
+
+    @Override
+    public void flush() {
+        ensureOpen();
+        flushUpTo(logEndOffset);
+        writeRecoveryCheckpoint();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            flushUpTo(logEndOffset);
+            writeRecoveryCheckpoint();
+        } finally {
+            closed = true;
+            closeSegments();
+        }
+    }
+
+    private void closeSegments() {
+        for (LogSegment segment : segments.all()) {
+            try {
+                segment.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + segment + " failed", e);
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("log " + partition + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileLog(" + partition + ", start=" + logStartOffset + ", end=" + logEndOffset + ", segments="
+                + segments.count() + ")";
+    }
+}

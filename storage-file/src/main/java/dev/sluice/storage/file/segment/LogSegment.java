@@ -1,0 +1,451 @@
+package dev.sluice.storage.file.segment;
+
+import dev.sluice.api.compression.CompressionCodecs;
+import dev.sluice.api.record.Record;
+import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.record.RecordBatches;
+import dev.sluice.api.storage.LogSlice;
+import dev.sluice.api.storage.TimestampOffset;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * One segment of a partition log: a file of whole record batches whose offsets start at
+ * {@link #baseOffset()}, with its sparse {@link OffsetIndex} and {@link TimeIndex}.
+ *
+ * <p>Only the log's single writer appends, truncates, recovers or closes a segment; readers may
+ * call the lookup and read methods at the same time. The writer publishes a batch to readers by
+ * bumping the volatile {@link #size()} after the bytes and index entries are in place.
+ */
+public final class LogSegment implements AutoCloseable {
+    static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
+    private final long baseOffset;
+    private final Path logFile;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final boolean indexFilesExisted;
+    private final BatchHeaderReader writerHeader = new BatchHeaderReader();
+
+    private volatile int size;
+    /** Largest batch max-timestamp and the base offset of the batch carrying it; null before the first batch. */
+    private volatile TimestampOffset maxTimestampSoFar;
+    private int bytesSinceLastIndexEntry;
+    private long createdMs;
+    /** Max timestamp of the first batch: what segment.ms measures a segment's age from. */
+    private long rollingBasedTimestamp = UNKNOWN;
+
+    private LogSegment(Path dir, long baseOffset, int maxIndexBytes, long nowMs) throws IOException {
+        this.baseOffset = baseOffset;
+        this.logFile = SegmentFiles.logFile(dir, baseOffset);
+        Path offsetIndexFile = SegmentFiles.offsetIndexFile(dir, baseOffset);
+        Path timeIndexFile = SegmentFiles.timeIndexFile(dir, baseOffset);
+        this.indexFilesExisted = Files.exists(offsetIndexFile) && Files.exists(timeIndexFile);
+        this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            long length = channel.size();
+            if (length > Integer.MAX_VALUE) {
+                throw new IOException(logFile + " is larger than a segment can be: " + length + " bytes");
+            }
+            this.size = (int) length;
+            this.offsetIndex = new OffsetIndex(offsetIndexFile, baseOffset, maxIndexBytes);
+            this.timeIndex = new TimeIndex(timeIndexFile, baseOffset, maxIndexBytes);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        this.createdMs = nowMs;
+    }
+
+    /** Opens the segment starting at {@code baseOffset} in {@code dir}, creating empty files if there are none. */
+    public static LogSegment open(Path dir, long baseOffset, int maxIndexBytes, long nowMs) {
+        try {
+            return new LogSegment(dir, baseOffset, maxIndexBytes, nowMs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open segment " + baseOffset + " in " + dir, e);
+        }
+    }
+
+    public long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Bytes of whole batches readers may see. */
+    public int size() {
+        return size;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    public TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    // ---------------------------------------------------------------- writing (single writer)
+
+    /**
+     * Appends {@code batches} (position to limit: validated whole batches whose offsets are set)
+     * in one write, then indexes them. {@code batch} is the writer's flyweight, reused.
+     */
+    public void append(ByteBuffer batches, RecordBatch batch, int indexIntervalBytes) {
+        int start = size;
+        if ((long) start + batches.remaining() > Integer.MAX_VALUE) {
+            throw new IllegalStateException("segment " + logFile + " cannot grow past 2 GiB");
+        }
+        writeFully(batches.duplicate(), start);
+        indexBatches(batches, start, batch, indexIntervalBytes);
+    }
+
+    /**
+     * Adds index entries for {@code batches}, which are stored from file {@code position} on, and
+     * publishes them by moving {@link #size()} past them.
+     */
+    void indexBatches(ByteBuffer batches, int position, RecordBatch batch, int indexIntervalBytes) {
+        TimestampOffset max = maxTimestampSoFar;
+        long maxTimestamp = max == null ? Long.MIN_VALUE : max.timestamp();
+        long offsetOfMax = max == null ? baseOffset : max.offset();
+        boolean maxChanged = false;
+        for (int at = batches.position(); at < batches.limit(); ) {
+            batch.wrap(batches, at);
+            if (batch.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = batch.maxTimestamp();
+                offsetOfMax = batch.baseOffset();
+                maxChanged = true;
+            }
+            if (position == 0) {
+                rollingBasedTimestamp = batch.maxTimestamp();
+            }
+            if (bytesSinceLastIndexEntry >= indexIntervalBytes && !offsetIndex.isFull()) {
+                offsetIndex.append(batch.baseOffset(), position);
+                timeIndex.maybeAppend(maxTimestamp, offsetOfMax, false);
+                bytesSinceLastIndexEntry = 0;
+            }
+            int batchSize = batch.sizeInBytes();
+            position += batchSize;
+            bytesSinceLastIndexEntry += batchSize;
+            at += batchSize;
+        }
+        if (maxChanged) {
+            maxTimestampSoFar = new TimestampOffset(maxTimestamp, offsetOfMax);
+        }
+        size = position; // publishes the batches to readers
+    }
+
+    private void writeFully(ByteBuffer source, int position) {
+        try {
+            long at = position;
+            while (source.hasRemaining()) {
+                at += channel.write(source, at);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("write to " + logFile + " failed", e);
+        }
+    }
+
+    /** True when an index has no room left: the segment must roll (as in Kafka). */
+    public boolean indexesFull() {
+        return offsetIndex.isFull() || timeIndex.isFull();
+    }
+
+    /** True when {@code offset} can be stored relative to the base offset in an int. */
+    public boolean canHoldOffset(long offset) {
+        return offset >= baseOffset && offset - baseOffset <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * How long this segment has been open for segment.ms: measured from the first batch's
+     * timestamp to {@code incomingTimestamp} when the first batch has one, else by the clock since
+     * the segment was created (Kafka's rule).
+     */
+    public long timeWaitedForRoll(long nowMs, long incomingTimestamp) {
+        if (rollingBasedTimestamp == UNKNOWN && size > 0) {
+            rollingBasedTimestamp = readFirstBatchMaxTimestamp();
+        }
+        if (rollingBasedTimestamp != UNKNOWN && rollingBasedTimestamp >= 0) {
+            return incomingTimestamp - rollingBasedTimestamp;
+        }
+        return nowMs - createdMs;
+    }
+
+    private long readFirstBatchMaxTimestamp() {
+        try {
+            return writerHeader.readAt(channel, 0, size) ? writerHeader.batch().maxTimestamp() : UNKNOWN;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
+    }
+
+    /** The segment stops being the active one: record the final max timestamp and give back the preallocated index space. */
+    public void onBecomeInactive() {
+        TimestampOffset max = maxTimestampSoFar;
+        if (max != null) {
+            timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
+        }
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    /** Makes room for appends again (a segment that becomes active after load or truncation). */
+    public void resizeIndexes(int maxIndexBytes) {
+        offsetIndex.resize(maxIndexBytes);
+        timeIndex.resize(maxIndexBytes);
+    }
+
+    /**
+     * Removes the batch containing {@code offset} and everything after it.
+     *
+     * @return the number of bytes removed
+     */
+    public int truncateTo(long offset, long nowMs) {
+        int position = positionOf(offset, writerHeader);
+        if (position < 0) {
+            return 0;
+        }
+        int removed = size - position;
+        long cut = writerHeader.batch().baseOffset(); // the whole batch holding offset goes
+        offsetIndex.truncateTo(cut);
+        timeIndex.truncateTo(cut);
+        size = position;
+        try {
+            channel.truncate(position);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot truncate " + logFile, e);
+        }
+        bytesSinceLastIndexEntry = 0;
+        if (position == 0) {
+            createdMs = nowMs;
+            rollingBasedTimestamp = UNKNOWN;
+        }
+        loadMaxTimestamp(true);
+        return removed;
+    }
+
+    /**
+     * Loads the largest timestamp from the time index. With {@code scanTail} also reads the batch
+     * headers after the last entry, for a segment whose final entry may be missing (the active one).
+     */
+    public void loadMaxTimestamp(boolean scanTail) {
+        TimestampOffset last = timeIndex.lastEntry();
+        if (!scanTail || size == 0) {
+            maxTimestampSoFar = last;
+            return;
+        }
+        long maxTimestamp = last == null ? Long.MIN_VALUE : last.timestamp();
+        long offsetOfMax = last == null ? baseOffset : last.offset();
+        int position = last == null ? 0 : positionOf(last.offset(), writerHeader);
+        try {
+            int end = size;
+            while (position >= 0 && writerHeader.readAt(channel, position, end)) {
+                RecordBatch header = writerHeader.batch();
+                if (header.maxTimestamp() > maxTimestamp) {
+                    maxTimestamp = header.maxTimestamp();
+                    offsetOfMax = header.baseOffset();
+                }
+                position += header.sizeInBytes();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
+        maxTimestampSoFar = maxTimestamp == Long.MIN_VALUE ? null : new TimestampOffset(maxTimestamp, offsetOfMax);
+    }
+
+    // ---------------------------------------------------------------- for SegmentRecovery
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    BatchHeaderReader writerHeader() {
+        return writerHeader;
+    }
+
+    boolean indexFilesExisted() {
+        return indexFilesExisted;
+    }
+
+    /** Forgets the indexes and timestamps and hides every batch, before recovery re-adds the valid ones. */
+    void resetForRecovery() {
+        offsetIndex.reset();
+        timeIndex.reset();
+        maxTimestampSoFar = null;
+        bytesSinceLastIndexEntry = 0;
+        rollingBasedTimestamp = UNKNOWN;
+        size = 0;
+    }
+
+    void readFully(ByteBuffer buffer, int position) throws IOException {
+        int start = buffer.position();
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position() - start) < 0) {
+                throw new IOException(logFile + " ended inside a batch at position " + position);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading (any thread)
+
+    /**
+     * Position of the first batch whose last offset is {@code >= offset}, or -1 if the segment has
+     * none. Scans batch headers from the nearest offset index entry.
+     */
+    public int positionOf(long offset, BatchHeaderReader reader) {
+        int end = size;
+        int position = offsetIndex.lookupPosition(offset);
+        try {
+            while (reader.readAt(channel, position, end)) {
+                if (reader.batch().lastOffset() >= offset) {
+                    return position;
+                }
+                position += reader.batch().sizeInBytes();
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
+    }
+
+    /**
+     * Whole batches from {@code position}: those whose last offset is below {@code maxOffset},
+     * within {@code maxBytes}, or just the first if it alone is too big and {@code minOneBatch}.
+     */
+    public LogSlice read(int position, long maxOffset, int maxBytes, boolean minOneBatch, BatchHeaderReader reader) {
+        int end = size;
+        int total = 0;
+        try {
+            while (reader.readAt(channel, position + total, end)) {
+                RecordBatch header = reader.batch();
+                if (header.lastOffset() >= maxOffset) {
+                    break;
+                }
+                int batchSize = header.sizeInBytes();
+                if ((long) total + batchSize > maxBytes) {
+                    if (total == 0 && minOneBatch) {
+                        total = batchSize;
+                    }
+                    break;
+                }
+                total += batchSize;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
+        return total == 0 ? LogSlice.EMPTY : new FileSlice(channel, logFile.getFileName().toString(), position, total);
+    }
+
+    /** Largest timestamp in this segment and the base offset of its batch; null if the segment is empty. */
+    public TimestampOffset maxTimestampSoFar() {
+        return maxTimestampSoFar;
+    }
+
+    /** The timestamp time retention compares: the largest record timestamp, or the file's mtime if none has one. */
+    public long largestTimestampForRetention() {
+        TimestampOffset max = maxTimestampSoFar;
+        if (max != null && max.timestamp() >= 0) {
+            return max.timestamp();
+        }
+        try {
+            return Files.getLastModifiedTime(logFile).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stat " + logFile, e);
+        }
+    }
+
+    /**
+     * The first record at or after {@code startingOffset} whose timestamp is {@code >= timestamp}:
+     * time index, then batch headers, then the records of the one batch that must hold it.
+     */
+    public Optional<TimestampOffset> findOffsetByTimestamp(long timestamp, long startingOffset, BatchHeaderReader reader) {
+        long fromOffset = Math.max(timeIndex.lookup(timestamp), startingOffset);
+        int position = offsetIndex.lookupPosition(fromOffset);
+        int end = size;
+        try {
+            while (reader.readAt(channel, position, end)) {
+                RecordBatch header = reader.batch();
+                if (header.maxTimestamp() >= timestamp && header.lastOffset() >= startingOffset) {
+                    for (Record record : RecordBatches.records(readBatch(position, header.sizeInBytes()), CompressionCodecs.installed())) {
+                        if (record.timestamp() >= timestamp && record.offset() >= startingOffset) {
+                            return Optional.of(new TimestampOffset(record.timestamp(), record.offset()));
+                        }
+                    }
+                }
+                position += header.sizeInBytes();
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
+    }
+
+    /** The exact record carrying {@link #maxTimestampSoFar()}: the first in its batch with that timestamp. */
+    public Optional<TimestampOffset> maxTimestampRecord(BatchHeaderReader reader) {
+        TimestampOffset max = maxTimestampSoFar;
+        if (max == null) {
+            return Optional.empty();
+        }
+        return findOffsetByTimestamp(max.timestamp(), max.offset(), reader)
+                .or(() -> Optional.of(max)); // a batch without records (control batch) still carries its offset
+    }
+
+    private RecordBatch readBatch(int position, int batchSize) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(batchSize);
+        readFully(buffer, position);
+        return new RecordBatch(buffer.flip(), 0);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    public void flush() {
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("fsync of " + logFile + " failed", e);
+        }
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            onBecomeInactive();
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
+            }
+        }
+    }
+
+    /** Closes and removes the segment's files: the log first, so a crash leaves orphan indexes, never an unindexed log. */
+    public void delete() {
+        try {
+            channel.close();
+            Files.deleteIfExists(logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + logFile, e);
+        }
+        offsetIndex.delete();
+        timeIndex.delete();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + logFile.getFileName() + ", size=" + size + ")";
+    }
+}

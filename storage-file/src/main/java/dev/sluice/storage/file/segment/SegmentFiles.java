@@ -1,0 +1,60 @@
+package dev.sluice.storage.file.segment;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Names of a segment's files, as Kafka lays them out: the base offset zero-padded to 20 digits
+ * ({@code 00000000000000000042.log}, {@code .index}, {@code .timeindex}) so that a directory
+ * listing sorts segments by offset.
+ */
+public final class SegmentFiles {
+    public static final String LOG_SUFFIX = ".log";
+    public static final String OFFSET_INDEX_SUFFIX = ".index";
+    public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    /** Suffix of files written to a temporary name and then renamed into place. */
+    public static final String TEMP_SUFFIX = ".tmp";
+
+    private static final int DIGITS = 20;
+
+    private SegmentFiles() {
+    }
+
+    public static String prefix(long baseOffset) {
+        if (baseOffset < 0) {
+            throw new IllegalArgumentException("negative base offset " + baseOffset);
+        }
+        return String.format(Locale.ROOT, "%0" + DIGITS + "d", baseOffset);
+    }
+
+    public static Path logFile(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + LOG_SUFFIX);
+    }
+
+    public static Path offsetIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + OFFSET_INDEX_SUFFIX);
+    }
+
+    public static Path timeIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    /**
+     * The base offset encoded in {@code fileName} if it is {@code <20 digits><suffix>}, else -1.
+     */
+    public static long baseOffsetOf(String fileName, String suffix) {
+        if (fileName.length() != DIGITS + suffix.length() || !fileName.endsWith(suffix)) {
+            return -1;
+        }
+        for (int i = 0; i < DIGITS; i++) {
+            if (!Character.isDigit(fileName.charAt(i))) {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(fileName, 0, DIGITS, 10);
+        } catch (NumberFormatException e) {
+            return -1; // more than Long.MAX_VALUE
+        }
+    }
+}
