@@ -2,6 +2,7 @@ package dev.sluice.compression;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * Reads the bytes between a buffer's position and limit without copying them first. Works on a
@@ -21,7 +22,7 @@ public final class ByteBufferInputStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             return 0;
         }

@@ -42,7 +42,8 @@ public final class GzipCodec implements CompressionCodec {
 
     @Override
     public InputStream decompress(ByteBuffer compressed) throws IOException {
-        // GZIPInputStream reports bad magic, corrupt deflate data and truncation as IOExceptions
+        // GZIPInputStream reports bad magic, corrupt deflate data and truncation as IOExceptions.
+        // Kafka adds a 16 KiB read buffer for its record-at-a-time reads; callers here read in bulk.
         return new GZIPInputStream(new ByteBufferInputStream(compressed), GZIP_BUFFER_SIZE);
     }
 

@@ -31,10 +31,11 @@ final class XerialSnappyInputStream extends InputStream {
      * more than 64/3; a larger declared size is a lie and is refused before allocating.
      */
     private static final int MAX_EXPANSION = 22;
+    private static final byte[] EMPTY = new byte[0];
 
     private final ByteBuffer in;
     private final boolean framed;
-    private byte[] chunk = new byte[0];
+    private byte[] chunk = EMPTY;
     private int chunkPosition;
     private int chunkLimit;
     private byte[] compressedCopy;
@@ -82,7 +83,7 @@ final class XerialSnappyInputStream extends InputStream {
     @Override
     public void close() {
         closed = true;
-        chunk = new byte[0];
+        chunk = EMPTY;
         chunkPosition = chunkLimit = 0;
     }
 

@@ -26,10 +26,6 @@ import java.nio.ByteBuffer;
  * refuse legitimate level-22 batches, which use exactly that window.
  */
 public final class ZstdCodec implements CompressionCodec {
-    /** Kafka's range: zstd's min..max, default 3 (zstd's default). */
-    public static final LevelRange LEVELS = new LevelRange("zstd",
-            Zstd.minCompressionLevel(), Zstd.maxCompressionLevel(), Zstd.defaultCompressionLevel());
-
     static final int WRITE_BUFFER_SIZE = 16 * 1024;
 
     @Override
@@ -44,7 +40,7 @@ public final class ZstdCodec implements CompressionCodec {
 
     @Override
     public OutputStream compress(OutputStream out, Integer level) throws IOException {
-        int resolved = LEVELS.resolve(level);
+        int resolved = levels().resolve(level);
         return new BufferedOutputStream(
                 new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE, resolved), WRITE_BUFFER_SIZE);
     }
@@ -55,9 +51,23 @@ public final class ZstdCodec implements CompressionCodec {
                 new ZstdInputStreamNoFinalizer(new ByteBufferInputStream(compressed), RecyclingBufferPool.INSTANCE));
     }
 
+    /** Kafka's range: zstd's min..max (-131072..22), default 3 (zstd's default). */
+    public static LevelRange levels() {
+        return Levels.RANGE;
+    }
+
     @Override
     public String toString() {
         return "ZstdCodec";
+    }
+
+    /**
+     * Asking zstd for its levels loads the native library; done on first use rather than when the
+     * ServiceLoader instantiates every codec, so a platform without it only loses zstd.
+     */
+    private static final class Levels {
+        static final LevelRange RANGE = new LevelRange("zstd",
+                Zstd.minCompressionLevel(), Zstd.maxCompressionLevel(), Zstd.defaultCompressionLevel());
     }
 
     /** zstd-jni reports some decoding failures as the unchecked ZstdException; callers expect IOException. */
