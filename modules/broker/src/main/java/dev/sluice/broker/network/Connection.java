@@ -23,11 +23,11 @@ final class Connection {
     private final Processor processor;
     final FrameReader reader;
 
-    final ArrayDeque<Request> undispatched = new ArrayDeque<>();
-    final ArrayDeque<Request> awaiting = new ArrayDeque<>();
+    final ArrayDeque<NetworkRequest> undispatched = new ArrayDeque<>();
+    final ArrayDeque<NetworkRequest> awaiting = new ArrayDeque<>();
     final ArrayDeque<Send> outbound = new ArrayDeque<>();
     /** The request whose handler may still be running; the next is dispatched only after it. */
-    Request inHandler;
+    NetworkRequest inHandler;
 
     SelectionKey key;
     int slot;          // index in the processor's connection list

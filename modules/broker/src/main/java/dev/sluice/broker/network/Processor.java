@@ -45,7 +45,7 @@ final class Processor implements Runnable {
     private final MpscArrayQueue<NewConnection> newConnections = new MpscArrayQueue<>(NEW_CONNECTION_QUEUE);
     // Unbounded in type only: it never holds more than two events per in-flight request, and
     // in-flight requests are capped per connection.
-    private final MpscUnboundedArrayQueue<Request> events = new MpscUnboundedArrayQueue<>(256);
+    private final MpscUnboundedArrayQueue<NetworkRequest> events = new MpscUnboundedArrayQueue<>(256);
     private final ArrayList<Connection> connections = new ArrayList<>();
     private final ArrayDeque<Connection> stalled = new ArrayDeque<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
@@ -83,7 +83,7 @@ final class Processor implements Runnable {
     }
 
     /** From any thread: a handler returned or a request was completed. */
-    void onRequestEvent(Request request) {
+    void onRequestEvent(NetworkRequest request) {
         events.offer(request);
         selector.wakeup();
     }
@@ -193,7 +193,7 @@ final class Processor implements Runnable {
                     return;
                 }
                 metrics.requestsReceived.increment();
-                c.undispatched.add(new Request(c, payload, time.nanoseconds()));
+                c.undispatched.add(new NetworkRequest(c, payload, time.nanoseconds()));
                 dispatchNext(c);
             }
         } finally {
@@ -218,7 +218,7 @@ final class Processor implements Runnable {
         if (c.closed || c.inHandler != null || c.undispatched.isEmpty()) {
             return;
         }
-        Request next = c.undispatched.peek();
+        NetworkRequest next = c.undispatched.peek();
         if (requestChannel.offer(next)) {
             c.undispatched.poll();
             c.awaiting.add(next);
@@ -251,7 +251,7 @@ final class Processor implements Runnable {
     }
 
     private void processEvents() {
-        Request r;
+        NetworkRequest r;
         while ((r = events.poll()) != null) {
             Connection c = r.connection();
             try {
@@ -278,7 +278,7 @@ final class Processor implements Runnable {
         if (c.closed) {
             return;
         }
-        Request head;
+        NetworkRequest head;
         while ((head = c.awaiting.peek()) != null && head.outcomeSeen) {
             c.awaiting.poll();
             switch (head.outcome()) {
@@ -361,7 +361,7 @@ final class Processor implements Runnable {
         c.key.cancel();
         closeQuietly(c.channel());
         c.reader.release();
-        for (Request r : c.undispatched) {
+        for (NetworkRequest r : c.undispatched) {
             budget.release(r.payloadBytes()); // never reached a handler, so no completion will release it
         }
         c.undispatched.clear();

@@ -11,7 +11,7 @@ import java.util.concurrent.Semaphore;
  * burns no CPU.
  */
 final class RequestChannel {
-    private final MpmcArrayQueue<Request> queue;
+    private final MpmcArrayQueue<NetworkRequest> queue;
     private final Semaphore queued = new Semaphore(0);
     private volatile boolean closed;
 
@@ -19,7 +19,7 @@ final class RequestChannel {
         this.queue = new MpmcArrayQueue<>(Math.max(2, capacity));
     }
 
-    boolean offer(Request request) {
+    boolean offer(NetworkRequest request) {
         if (!queue.offer(request)) {
             return false;
         }
@@ -28,9 +28,9 @@ final class RequestChannel {
     }
 
     /** Waits for a request; null once the channel is closed. */
-    Request take() throws InterruptedException {
+    NetworkRequest take() throws InterruptedException {
         queued.acquire();
-        Request r;
+        NetworkRequest r;
         // A permit guarantees a fully offered element exists; poll can still briefly miss it while
         // another producer is mid-offer on an earlier slot.
         while ((r = queue.poll()) == null) {

@@ -3,8 +3,8 @@ package dev.sluice.broker.network;
 /**
  * Turns a request frame into its outcome. Called on a request-handler thread ({@code num.io.threads}).
  *
- * <p>Every request must be completed exactly once, with {@link Request#respond},
- * {@link Request#respondNothing} or {@link Request#closeConnection}, either before {@code handle}
+ * <p>Every request must be completed exactly once, with {@link NetworkRequest#respond},
+ * {@link NetworkRequest#respondNothing} or {@link NetworkRequest#closeConnection}, either before {@code handle}
  * returns or later from any thread (long-poll fetch, {@code acks=all}). Until then the connection's
  * later responses wait: responses leave in request order.
  *
@@ -17,5 +17,5 @@ package dev.sluice.broker.network;
  */
 @FunctionalInterface
 public interface RequestHandler {
-    void handle(Request request) throws Exception;
+    void handle(NetworkRequest request) throws Exception;
 }

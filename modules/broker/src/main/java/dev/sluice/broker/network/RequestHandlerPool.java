@@ -35,7 +35,7 @@ final class RequestHandlerPool {
 
     private void run() {
         while (true) {
-            Request request;
+            NetworkRequest request;
             try {
                 request = channel.take();
             } catch (InterruptedException e) {
@@ -48,7 +48,7 @@ final class RequestHandlerPool {
         }
     }
 
-    private void handle(Request request) {
+    private void handle(NetworkRequest request) {
         try {
             handler.handle(request);
         } catch (Throwable t) {

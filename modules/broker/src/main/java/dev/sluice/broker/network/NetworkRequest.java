@@ -17,7 +17,7 @@ import java.util.Objects;
  * payload buffer must no longer be used (its bytes are released from the memory budget), unless
  * the response itself is built over it.
  */
-public final class Request {
+public final class NetworkRequest {
 
     /** How a request ended, as seen by its network thread. */
     enum Outcome { RESPONSE, NO_RESPONSE, CLOSE }
@@ -32,7 +32,7 @@ public final class Request {
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Request.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(NetworkRequest.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,7 +50,7 @@ public final class Request {
     // Owned by the processor thread.
     boolean outcomeSeen;
 
-    Request(Connection connection, ByteBuffer payload, long receivedNanos) {
+    NetworkRequest(Connection connection, ByteBuffer payload, long receivedNanos) {
         this.connection = connection;
         this.payload = payload;
         this.receivedNanos = receivedNanos;
@@ -161,7 +161,7 @@ public final class Request {
 
     @Override
     public String toString() {
-        return "Request{connection=" + connection.id() + " " + connection.remoteAddress()
+        return "NetworkRequest{connection=" + connection.id() + " " + connection.remoteAddress()
                 + ", bytes=" + payload.capacity() + "}";
     }
 }
