@@ -12,6 +12,7 @@ import dev.sluice.storage.file.log.OpenState;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,13 +58,13 @@ public final class FileLogStorageEngine implements LogStorageEngine {
         try {
             Files.createDirectories(directory);
             this.lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            this.lock = lockChannel.tryLock();
+            this.lock = tryLock(lockChannel);
         } catch (IOException e) {
             throw new StorageException("cannot open log directory " + directory, e);
         }
         if (lock == null) {
             closeQuietly();
-            throw new StorageException("log directory " + directory + " is in use by another process (" + LOCK_FILE + " is locked)");
+            throw new StorageException("log directory " + directory + " is in use by another engine or process (" + LOCK_FILE + " is locked)");
         }
         try {
             Path marker = directory.resolve(CLEAN_SHUTDOWN_FILE);
@@ -181,6 +182,15 @@ public final class FileLogStorageEngine implements LogStorageEngine {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Null if another process, or another engine in this JVM, holds the directory. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
         }
     }
 

@@ -1,0 +1,205 @@
+package dev.sluice.storage.testkit;
+
+import dev.sluice.api.record.InvalidRecordException;
+import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.storage.AppendResult;
+import dev.sluice.api.storage.LogSlice;
+import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.OffsetOutOfRangeException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import static dev.sluice.storage.testkit.TestBatches.baseOffsetsOf;
+import static dev.sluice.storage.testkit.TestBatches.batch;
+import static dev.sluice.storage.testkit.TestBatches.bytesOf;
+import static dev.sluice.storage.testkit.TestBatches.concat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Appending (with and without offsets), validation of input, and reads by offset and size. */
+public abstract class AppendReadContract extends LogStorageContractSupport {
+
+    @Test
+    void appendAssignsSequentialOffsetsAcrossBatchesAndCalls() {
+        LogStorage log = open();
+        assertThat(log.logStartOffset()).isZero();
+        assertThat(log.logEndOffset()).isZero();
+
+        AppendResult first = log.append(batch("a", 10, 11, 12));
+        AppendResult second = log.append(concat(batch("b", 20), batch("c", 30, 31)));
+
+        assertThat(first.firstOffset()).isZero();
+        assertThat(first.lastOffset()).isEqualTo(2);
+        assertThat(first.batches()).isEqualTo(1);
+        assertThat(second.firstOffset()).isEqualTo(3);
+        assertThat(second.lastOffset()).isEqualTo(5);
+        assertThat(second.batches()).isEqualTo(2);
+        assertThat(second.maxTimestamp()).isEqualTo(31);
+        assertThat(second.offsetOfMaxTimestamp()).isEqualTo(4);
+        assertThat(log.logEndOffset()).isEqualTo(6);
+        assertThat(values(readAll(log, 0))).containsExactly("a-0", "a-1", "a-2", "b-0", "c-0", "c-1");
+        assertThat(offsets(readAll(log, 0))).containsExactlyElementsOf(LongStream.range(0, 6).boxed().toList());
+    }
+
+    @Test
+    void storesBatchesByteForByteApartFromTheBaseOffset() {
+        LogStorage log = open();
+        log.append(batch("x", 1));
+        ByteBuffer input = batch(7, 0L, "y", 5, 6);
+        ByteBuffer expected = ByteBuffer.allocate(input.remaining()).put(input.duplicate()).flip();
+        expected.putLong(RecordBatch.BASE_OFFSET_OFFSET, 1);
+
+        log.append(input);
+
+        assertThat(bytesOf(log.read(1, log.logEndOffset(), 1 << 20, true))).isEqualTo(expected);
+    }
+
+    @Test
+    void readFromAnyOffsetStartsWithTheBatchContainingIt() {
+        LogStorage log = open();
+        for (int i = 0; i < 4; i++) {
+            log.append(batch("b" + i, 1, 2, 3));
+        }
+        for (long offset = 0; offset < 12; offset++) {
+            List<Long> bases = baseOffsetsOf(log.read(offset, log.logEndOffset(), 1 << 20, true));
+            long containing = offset / 3 * 3;
+            assertThat(bases).as("read from %d", offset).startsWith(containing).isSorted();
+            assertThat(bases.get(bases.size() - 1)).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void readAtTheLogEndIsEmptyAndOutsideTheLogIsOutOfRange() {
+        LogStorage log = open();
+        log.append(batch("a", 1, 2));
+
+        assertThat(log.read(2, 2, 1 << 20, true).sizeInBytes()).isZero();
+        assertThatThrownBy(() -> log.read(3, 3, 1 << 20, true)).isInstanceOf(OffsetOutOfRangeException.class);
+        assertThatThrownBy(() -> log.read(-1, 2, 1 << 20, true)).isInstanceOf(OffsetOutOfRangeException.class);
+    }
+
+    @Test
+    void readStopsWithinMaxBytesAtWholeBatches() {
+        LogStorage log = open();
+        ByteBuffer a = batch("a", 1, 2);
+        ByteBuffer b = batch("b", 3, 4);
+        int sizeA = a.remaining();
+        int sizeB = b.remaining();
+        log.append(a);
+        log.append(b);
+        log.append(batch("c", 5));
+
+        assertThat(log.read(0, 5, sizeA + sizeB, false).sizeInBytes()).isEqualTo(sizeA + sizeB);
+        assertThat(baseOffsetsOf(log.read(0, 5, sizeA + sizeB + 10, false))).containsExactly(0L, 2L);
+        assertThat(baseOffsetsOf(log.read(0, 5, sizeA + sizeB - 1, false))).containsExactly(0L);
+    }
+
+    @Test
+    void minOneBatchReturnsAFirstBatchLargerThanMaxBytes() {
+        LogStorage log = open();
+        ByteBuffer big = batch("big", 1, 2, 3, 4, 5);
+        int size = big.remaining();
+        log.append(big);
+        log.append(batch("next", 6));
+
+        assertThat(log.read(0, 6, size - 1, false).sizeInBytes()).isZero();
+        LogSlice one = log.read(0, 6, size - 1, true);
+        assertThat(one.sizeInBytes()).isEqualTo(size);
+        assertThat(baseOffsetsOf(one)).containsExactly(0L);
+        assertThat(log.read(0, 6, 1, true).sizeInBytes()).isEqualTo(size);
+    }
+
+    @Test
+    void readStopsBeforeMaxOffset() {
+        LogStorage log = open();
+        log.append(batch("a", 1, 2, 3));
+        log.append(batch("b", 1, 2, 3));
+        log.append(batch("c", 1, 2, 3));
+
+        assertThat(baseOffsetsOf(log.read(0, 6, 1 << 20, true))).containsExactly(0L, 3L);
+        assertThat(baseOffsetsOf(log.read(4, 9, 1 << 20, true))).containsExactly(3L, 6L);
+        assertThat(log.read(3, 3, 1 << 20, true).sizeInBytes()).isZero();
+    }
+
+    @Test
+    void appendWithOffsetsKeepsTheOffsetsItIsGiven() {
+        LogStorage log = open();
+        AppendResult result = log.appendWithOffsets(concat(batch(1, 10L, "a", 1, 2), batch(1, 12L, "b", 3)));
+
+        assertThat(result.firstOffset()).isEqualTo(10);
+        assertThat(result.lastOffset()).isEqualTo(12);
+        assertThat(log.logEndOffset()).isEqualTo(13);
+        assertThat(baseOffsetsOf(log.read(10, 13, 1 << 20, true))).containsExactly(10L, 12L);
+        assertThat(offsets(readAll(log, 10))).containsExactly(10L, 11L, 12L);
+
+        log.append(batch("c", 4));
+        assertThat(log.logEndOffset()).isEqualTo(14);
+    }
+
+    @Test
+    void appendWithOffsetsRejectsOffsetsBelowTheLogEndOrGoingBackwards() {
+        LogStorage log = open();
+        log.appendWithOffsets(batch(1, 0L, "a", 1, 2, 3));
+
+        assertThatThrownBy(() -> log.appendWithOffsets(batch(1, 2L, "x", 1)))
+                .isInstanceOf(InvalidRecordException.class);
+        assertThatThrownBy(() -> log.appendWithOffsets(concat(batch(1, 5L, "y", 1, 2), batch(1, 5L, "z", 1))))
+                .isInstanceOf(InvalidRecordException.class);
+        assertThat(log.logEndOffset()).isEqualTo(3);
+        assertThat(values(readAll(log, 0))).containsExactly("a-0", "a-1", "a-2");
+    }
+
+    @Test
+    void batchWithBadCrcIsRejectedAndNothingIsWritten() {
+        ByteBuffer bad = batch("bad", 1, 2);
+        bad.put(bad.limit() - 1, (byte) (bad.get(bad.limit() - 1) ^ 0x5a));
+        assertRejectedWithoutWriting(concat(batch("good", 1), bad));
+    }
+
+    @Test
+    void batchWithBadMagicIsRejected() {
+        ByteBuffer bad = batch("bad", 1);
+        bad.put(RecordBatch.MAGIC_OFFSET, (byte) 1);
+        assertRejectedWithoutWriting(bad);
+    }
+
+    @Test
+    void batchWhoseLengthDisagreesWithItsBytesIsRejected() {
+        ByteBuffer longer = batch("long", 1);
+        longer.putInt(RecordBatch.LENGTH_OFFSET, longer.getInt(RecordBatch.LENGTH_OFFSET) + 100);
+        assertRejectedWithoutWriting(longer);
+
+        ByteBuffer tiny = batch("tiny", 1);
+        tiny.putInt(RecordBatch.LENGTH_OFFSET, 10);
+        assertRejectedWithoutWriting(tiny);
+    }
+
+    @Test
+    void truncatedInputIsRejected() {
+        ByteBuffer whole = concat(batch("a", 1), batch("b", 2));
+        assertRejectedWithoutWriting(whole.limit(whole.limit() - 7));
+        assertRejectedWithoutWriting(ByteBuffer.allocate(20));
+        assertRejectedWithoutWriting(ByteBuffer.allocate(0));
+    }
+
+    private void assertRejectedWithoutWriting(ByteBuffer input) {
+        LogStorage log = open();
+        if (log.logEndOffset() == 0) {
+            log.append(batch("before", 1));
+        }
+        long end = log.logEndOffset();
+        long size = log.sizeInBytes();
+
+        assertThatThrownBy(() -> log.append(input)).isInstanceOf(InvalidRecordException.class);
+
+        assertThat(log.logEndOffset()).isEqualTo(end);
+        assertThat(log.sizeInBytes()).isEqualTo(size);
+        assertThat(values(readAll(log, 0))).containsExactly("before-0");
+        log.append(batch("after", 1));
+        assertThat(log.logEndOffset()).isEqualTo(end + 1);
+        log.truncateTo(end);
+    }
+}
