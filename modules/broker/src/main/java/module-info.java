@@ -6,7 +6,7 @@ module dev.sluice.broker {
     requires jdk.unsupported; // jctools reads sun.misc.Unsafe but declares it only static
 
     exports dev.sluice.broker.network;
-    //exports dev.sluice.broker.config;
+    exports dev.sluice.broker.config;
 
     uses dev.sluice.api.storage.LogStorageProvider;
 }

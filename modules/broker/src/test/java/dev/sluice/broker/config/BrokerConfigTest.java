@@ -1,0 +1,192 @@
+package dev.sluice.broker.config;
+
+import dev.sluice.api.record.TimestampType;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.broker.network.Endpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class BrokerConfigTest {
+
+    @Test
+    void defaultsFollowKafka() {
+        BrokerConfig c = BrokerConfig.of(Map.of());
+        assertThat(c.nodeId()).isZero();
+        assertThat(c.clusterId()).isNull();
+        assertThat(c.listeners()).containsExactly(Endpoint.parse("PLAINTEXT://localhost:9092"));
+        assertThat(c.advertisedListeners()).isEqualTo(c.listeners());
+        assertThat(c.logDirs()).containsExactly(Path.of("./data"));
+        assertThat(c.logStorage()).isEqualTo("file");
+        assertThat(c.numPartitions()).isEqualTo(1);
+        assertThat(c.defaultReplicationFactor()).isEqualTo((short) 1);
+        assertThat(c.logRetentionMs()).isEqualTo(168L * 3600 * 1000);
+        assertThat(c.logRetentionBytes()).isEqualTo(-1);
+        assertThat(c.logSegmentBytes()).isEqualTo(1 << 30);
+        assertThat(c.logRetentionCheckIntervalMs()).isEqualTo(300_000);
+        assertThat(c.messageMaxBytes()).isEqualTo(1048588);
+        assertThat(c.autoCreateTopicsEnable()).isTrue();
+        assertThat(c.deleteTopicEnable()).isTrue();
+        assertThat(c.groupInitialRebalanceDelayMs()).isEqualTo(3000);
+        assertThat(c.offsetsRetentionMinutes()).isEqualTo(10080);
+        assertThat(c.logMessageTimestampType()).isEqualTo(TimestampType.CREATE_TIME);
+        assertThat(c.socketServerConfig().maxRequestBytes()).isEqualTo(100 * 1024 * 1024);
+        assertThat(c.socketServerConfig().connectionsMaxIdleMs()).isEqualTo(600_000);
+        assertThat(c.socketServerConfig().maxConnections()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(c.defaultLogConfig()).isEqualTo(LogConfig.DEFAULT);
+    }
+
+    @Test
+    void retentionPrecedenceIsMsThenMinutesThenHours() {
+        assertThat(BrokerConfig.of(Map.of("log.retention.hours", "1")).logRetentionMs()).isEqualTo(3_600_000);
+        assertThat(BrokerConfig.of(Map.of("log.retention.hours", "1", "log.retention.minutes", "2"))
+                .logRetentionMs()).isEqualTo(120_000);
+        assertThat(BrokerConfig.of(Map.of("log.retention.hours", "1", "log.retention.minutes", "2",
+                "log.retention.ms", "5")).logRetentionMs()).isEqualTo(5);
+        assertThat(BrokerConfig.of(Map.of("log.retention.ms", "-1")).logRetentionMs()).isEqualTo(-1);
+        assertThat(BrokerConfig.of(Map.of("log.retention.hours", "-1")).logRetentionMs()).isEqualTo(-1);
+    }
+
+    @Test
+    void rollPrecedenceIsMsThenHours() {
+        assertThat(BrokerConfig.of(Map.of("log.roll.hours", "2")).logRollMs()).isEqualTo(7_200_000);
+        assertThat(BrokerConfig.of(Map.of("log.roll.hours", "2", "log.roll.ms", "1000")).logRollMs()).isEqualTo(1000);
+    }
+
+    @Test
+    void shadowedRetentionKeysAreStillValidated() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> BrokerConfig.of(Map.of("log.retention.ms", "5", "log.retention.hours", "many")));
+        assertThat(e.problems()).singleElement().asString().contains("log.retention.hours", "'many'");
+    }
+
+    @Test
+    void theDefaultLogConfigCarriesTheLogSettings() {
+        LogConfig log = BrokerConfig.of(Map.of("log.segment.bytes", "2048", "log.roll.ms", "60000",
+                "log.retention.minutes", "10", "log.retention.bytes", "1000000", "log.flush.interval.messages", "1",
+                "log.flush.interval.ms", "50", "log.index.interval.bytes", "128", "log.index.size.max.bytes", "4096"))
+                .defaultLogConfig();
+        assertThat(log).isEqualTo(new LogConfig(2048, 60_000, 600_000, 1_000_000, 1, 50, 128, 4096));
+        assertThat(log.fsyncEveryAppend()).isTrue();
+    }
+
+    @Test
+    void wildcardListenersAreAdvertisedAsLocalhostAndPortZeroAsTheBoundPort() {
+        BrokerConfig c = BrokerConfig.of(Map.of("listeners", "PLAINTEXT://0.0.0.0:0, INTERNAL://127.0.0.1:9093"));
+        assertThat(c.advertisedListeners()).containsExactly(
+                Endpoint.parse("PLAINTEXT://localhost:0"), Endpoint.parse("INTERNAL://127.0.0.1:9093"));
+        List<Endpoint> bound = List.of(Endpoint.parse("PLAINTEXT://0.0.0.0:41234"), Endpoint.parse("INTERNAL://127.0.0.1:9093"));
+        assertThat(c.advertisedListeners(bound)).containsExactly(
+                Endpoint.parse("PLAINTEXT://localhost:41234"), Endpoint.parse("INTERNAL://127.0.0.1:9093"));
+        assertThat(c.socketServerConfig().listeners()).isEqualTo(c.listeners());
+    }
+
+    @Test
+    void explicitAdvertisedListenersMustNameAListenerAndAReachableHost() {
+        assertThat(BrokerConfig.of(Map.of("listeners", "PLAINTEXT://:9092",
+                "advertised.listeners", "PLAINTEXT://broker1.example:19092")).advertisedListeners())
+                .containsExactly(Endpoint.parse("PLAINTEXT://broker1.example:19092"));
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> BrokerConfig.of(Map.of(
+                "listeners", "PLAINTEXT://:9092", "advertised.listeners", "OTHER://h:1,PLAINTEXT://0.0.0.0:9092")));
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.problems().get(0)).contains("OTHER://h:1", "listener names");
+        assertThat(e.problems().get(1)).contains("0.0.0.0", "wildcard");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceNamingKeyValueAndWhatIsAccepted() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> BrokerConfig.of(Map.of(
+                "node.id", "-3",
+                "num.partitions", "lots",
+                "auto.create.topics.enable", "yes",
+                "log.message.timestamp.type", "BrokerTime",
+                "log.segment.bytes", "100",
+                "listeners", "PLAINTEXT//nohost",
+                "colour", "blue")));
+        assertThat(e.problems()).hasSize(7);
+        assertThat(e.getMessage()).contains(
+                "node.id: '-3' is invalid; expected an integer >= 0",
+                "num.partitions: 'lots' is invalid; expected an integer >= 1",
+                "auto.create.topics.enable: 'yes' is invalid; expected true or false",
+                "log.message.timestamp.type: 'BrokerTime' is invalid; expected one of CreateTime, LogAppendTime",
+                "log.segment.bytes: '100' is invalid; expected an integer >= 1024",
+                "listeners: 'PLAINTEXT//nohost' is invalid; expected NAME://host:port",
+                "colour: unknown configuration key (value 'blue')");
+    }
+
+    @Test
+    void valuesAreTrimmedAndChoicesCaseInsensitive() {
+        BrokerConfig c = BrokerConfig.of(Map.of("num.partitions", " 3 ", "log.message.timestamp.type", "logappendtime",
+                "delete.topic.enable", "FALSE"));
+        assertThat(c.numPartitions()).isEqualTo(3);
+        assertThat(c.logMessageTimestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+        assertThat(c.deleteTopicEnable()).isFalse();
+    }
+
+    @Test
+    void stockKafkaKeysWithoutMeaningHereAreAcceptedAndListed() {
+        BrokerConfig c = BrokerConfig.of(Map.of("offsets.topic.replication.factor", "1", "num.recovery.threads.per.data.dir", "1"));
+        assertThat(c.ignoredKeys()).containsExactlyInAnyOrder("offsets.topic.replication.factor",
+                "num.recovery.threads.per.data.dir");
+    }
+
+    @Test
+    void storageBackendKeysPassThrough() {
+        BrokerConfig c = BrokerConfig.of(Map.of("log.storage", "lmdb", "lmdb.map.size", "1g", "log.storage.sync", "x"));
+        assertThat(c.originals()).containsEntry("lmdb.map.size", "1g").containsEntry("log.storage.sync", "x");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("lmdb.map.size", "1g")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("lmdb.map.size: unknown configuration key");
+    }
+
+    @Test
+    void networkSettingsReachTheSocketServerConfig() {
+        BrokerConfig c = BrokerConfig.of(Map.of("num.network.threads", "3", "num.io.threads", "5",
+                "queued.max.requests", "10", "queued.max.request.bytes", "1000000", "socket.request.max.bytes", "2048",
+                "connections.max.idle.ms", "1000", "max.connections", "7", "socket.send.buffer.bytes", "-1",
+                "max.inflight.requests.per.connection", "2", "network.shutdown.timeout.ms", "0"));
+        var s = c.socketServerConfig();
+        assertThat(List.of(s.networkThreads(), s.ioThreads(), s.queuedMaxRequests(), s.maxRequestBytes(),
+                s.maxConnections(), s.socketSendBufferBytes(), s.maxInFlightPerConnection()))
+                .containsExactly(3, 5, 10, 2048, 7, -1, 2);
+        assertThat(List.of(s.queuedMaxRequestBytes(), s.connectionsMaxIdleMs(), s.shutdownTimeoutMs()))
+                .containsExactly(1_000_000L, 1000L, 0L);
+    }
+
+    @Test
+    void commandLineOverridesWinOverTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("server.properties");
+        Files.writeString(file, "# a comment\nnode.id=1\nnum.partitions=4\nlog.dirs=/a,/b\n");
+        BrokerConfig c = BrokerConfig.fromArgs(file.toString(), "--override", "node.id=2", "num.partitions=6",
+                "--override=message.max.bytes=100");
+        assertThat(c.nodeId()).isEqualTo(2);
+        assertThat(c.numPartitions()).isEqualTo(6);
+        assertThat(c.messageMaxBytes()).isEqualTo(100);
+        assertThat(c.logDirs()).containsExactly(Path.of("/a"), Path.of("/b"));
+        assertThat(BrokerConfig.load(file).nodeId()).isEqualTo(1);
+        assertThat(BrokerConfig.fromArgs("node.id=9").nodeId()).isEqualTo(9);
+    }
+
+    @Test
+    void badArgumentsAndConfigProblemsAreReportedTogether(@TempDir Path dir) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> BrokerConfig.fromArgs(
+                dir.resolve("missing.properties").toString(), "stray", "--override", "=x", "node.id=x", "--override"));
+        assertThat(e.problems()).hasSize(5);
+        assertThat(e.getMessage()).contains("cannot read properties file", "unexpected argument 'stray'",
+                "'=x' is not key=value", "node.id: 'x' is invalid", "--override needs a key=value");
+    }
+
+    @Test
+    void legacyLogDirIsUsedWhenLogDirsIsAbsent() {
+        assertThat(BrokerConfig.of(Map.of("log.dir", "/tmp/x")).logDirs()).containsExactly(Path.of("/tmp/x"));
+        assertThat(BrokerConfig.of(Map.of("log.dir", "/tmp/x", "log.dirs", "/y")).logDirs()).containsExactly(Path.of("/y"));
+    }
+}
