@@ -31,6 +31,7 @@ public final class Field {
     private final String defaultSpec;
     StructSchema struct; // set by the parser once the (possibly shared) struct is known
     private Object defaultValue; // canonical form, resolved lazily: nested structs may be unfinished
+    private Field elementCoercer; // for primitive arrays: a non-null field of the element type
 
     Field(String name, int index, FieldType type, FieldType elementType, Versions versions,
           Versions nullableVersions, Versions taggedVersions, int tag, Versions flexibleOverride,
@@ -223,8 +224,6 @@ public final class Field {
         }
         return out;
     }
-
-    private Field elementCoercer; // a synthetic non-null field of the element type
 
     private Field elementCoercer() {
         if (elementCoercer == null) {

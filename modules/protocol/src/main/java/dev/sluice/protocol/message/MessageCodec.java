@@ -35,7 +35,10 @@ public final class MessageCodec {
         StructWriter.write(message, version, out);
     }
 
-    /** Encodes to one heap buffer (copying any record data); for tests and small messages. */
+    /**
+     * Encodes to one heap buffer, copying record buffers; for tests and small messages. Fails for
+     * a {@link dev.sluice.api.storage.LogSlice} value: write those with {@link #write} into a Send.
+     */
     public static ByteBuffer toByteBuffer(Struct message, MessageSchema schema, short version) {
         WireWriter out = new WireWriter();
         write(message, schema, version, out);

@@ -23,11 +23,18 @@ public final class Struct {
     private final Object[] values;
 
     Struct(StructSchema schema) {
+        this(schema, true);
+    }
+
+    /** The reader skips defaults for the fields it is about to read. */
+    Struct(StructSchema schema, boolean withDefaults) {
         this.schema = schema;
         Field[] fields = schema.fieldArray();
         this.values = new Object[fields.length];
-        for (Field f : fields) {
-            values[f.index()] = f.newDefault();
+        if (withDefaults) {
+            for (Field f : fields) {
+                values[f.index()] = f.newDefault();
+            }
         }
     }
 

@@ -12,7 +12,14 @@ final class StructReader {
     }
 
     static Struct read(StructSchema schema, short version, ByteReader in) {
-        Struct struct = new Struct(schema);
+        // Only fields that may be missing from the wire get their default.
+        Struct struct = new Struct(schema, false);
+        for (Field f : schema.absentFields(version)) {
+            struct.setValue(f.index(), f.newDefault());
+        }
+        for (Field f : schema.taggedFields(version)) {
+            struct.setValue(f.index(), f.newDefault());
+        }
         boolean flexible = schema.flexibleIn(version);
         for (Field f : schema.regularFields(version)) {
             struct.setValue(f.index(), readValue(f, version, flexible, in));
