@@ -2,7 +2,7 @@ package dev.sluice.broker.network;
 
 import dev.sluice.api.Time;
 import org.jctools.queues.MpscArrayQueue;
-import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -44,8 +44,8 @@ final class Processor implements Runnable {
     private final Selector selector;
     private final MpscArrayQueue<NewConnection> newConnections = new MpscArrayQueue<>(NEW_CONNECTION_QUEUE);
     // Unbounded in type only: it never holds more than two events per in-flight request, and
-    // in-flight requests are capped per connection.
-    private final MpscUnboundedArrayQueue<NetworkRequest> events = new MpscUnboundedArrayQueue<>(256);
+    // in-flight requests are capped per connection. Chunks are pooled, so steady state makes no garbage.
+    private final MpscUnboundedXaddArrayQueue<NetworkRequest> events = new MpscUnboundedXaddArrayQueue<>(256, 4);
     private final ArrayList<Connection> connections = new ArrayList<>();
     private final ArrayDeque<Connection> stalled = new ArrayDeque<>();
     private final Consumer<SelectionKey> onReady = this::onReady;

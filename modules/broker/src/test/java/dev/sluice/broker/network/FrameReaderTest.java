@@ -1,0 +1,121 @@
+package dev.sluice.broker.network;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.EOFException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayDeque;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FrameReaderTest {
+
+    /** A non-blocking channel handing out pre-arranged chunks, then "nothing yet" (0) or EOF (-1). */
+    private static final class ChunkedChannel implements ReadableByteChannel {
+        final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
+        boolean eof;
+
+        ChunkedChannel add(byte... bytes) {
+            chunks.add(ByteBuffer.wrap(bytes));
+            return this;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            ByteBuffer next = chunks.peek();
+            if (next == null) {
+                return eof ? -1 : 0;
+            }
+            int n = Math.min(dst.remaining(), next.remaining());
+            dst.put(next.slice().limit(n));
+            next.position(next.position() + n);
+            if (!next.hasRemaining()) {
+                chunks.poll();
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static byte[] sizeOf(int size) {
+        return ByteBuffer.allocate(4).putInt(size).array();
+    }
+
+    @Test
+    void reassemblesAFrameFromSingleBytes() throws Exception {
+        MemoryBudget budget = new MemoryBudget(-1);
+        FrameReader reader = new FrameReader(100, budget);
+        ChunkedChannel ch = new ChunkedChannel();
+        byte[] frame = {0, 0, 0, 3, 'a', 'b', 'c'};
+        for (int i = 0; i < frame.length - 1; i++) {
+            ch.add(frame[i]);
+            assertThat(reader.read(ch)).isNull();
+            assertThat(reader.read(ch)).as("no more bytes yet").isNull();
+        }
+        ch.add(frame[frame.length - 1]);
+        ByteBuffer payload = reader.read(ch);
+        assertThat(payload.position()).isZero();
+        assertThat(payload.remaining()).isEqualTo(3);
+        assertThat(payload.get(2)).isEqualTo((byte) 'c');
+        assertThat(reader.bytesRead()).isEqualTo(7);
+        assertThat(budget.used()).isEqualTo(3);
+    }
+
+    @Test
+    void rejectsOutOfRangeSizesBeforeReservingOrAllocating() {
+        MemoryBudget budget = new MemoryBudget(1000);
+        for (int size : new int[] {0, -5, 101, Integer.MAX_VALUE}) {
+            FrameReader reader = new FrameReader(100, budget);
+            assertThatThrownBy(() -> reader.read(new ChunkedChannel().add(sizeOf(size))))
+                    .isInstanceOf(InvalidFrameException.class).hasMessageContaining(String.valueOf(size));
+            assertThat(budget.used()).isZero();
+        }
+    }
+
+    @Test
+    void waitsForTheMemoryBudgetThenContinues() throws Exception {
+        MemoryBudget budget = new MemoryBudget(10);
+        assertThat(budget.tryAcquire(8)).isTrue();
+        FrameReader reader = new FrameReader(100, budget);
+        ChunkedChannel ch = new ChunkedChannel().add(sizeOf(4)).add((byte) 1, (byte) 2, (byte) 3, (byte) 4);
+        assertThat(reader.read(ch)).isNull();
+        assertThat(reader.awaitingMemory()).isTrue();
+        assertThat(reader.tryAllocate()).isFalse();
+        budget.release(8);
+        assertThat(reader.tryAllocate()).isTrue();
+        assertThat(reader.read(ch).remaining()).isEqualTo(4);
+        assertThat(budget.used()).isEqualTo(4);
+    }
+
+    @Test
+    void aRequestLargerThanTheWholeBudgetPassesWhenNothingElseIsHeld() {
+        MemoryBudget budget = new MemoryBudget(10);
+        assertThat(budget.tryAcquire(50)).isTrue();
+        assertThat(budget.tryAcquire(1)).isFalse();
+        budget.release(50);
+        assertThat(budget.tryAcquire(1)).isTrue();
+    }
+
+    @Test
+    void releaseReturnsAHalfReadFrameAndEofIsReported() throws Exception {
+        MemoryBudget budget = new MemoryBudget(-1);
+        FrameReader reader = new FrameReader(100, budget);
+        ChunkedChannel ch = new ChunkedChannel().add(sizeOf(10)).add((byte) 1);
+        assertThat(reader.read(ch)).isNull();
+        assertThat(budget.used()).isEqualTo(10);
+        ch.eof = true;
+        assertThatThrownBy(() -> reader.read(ch)).isInstanceOf(EOFException.class);
+        reader.release();
+        assertThat(budget.used()).isZero();
+    }
+}
