@@ -21,7 +21,7 @@ public final class ResponseWriter {
         WireWriter out = new WireWriter();
         WireWriter.Reservation size = out.reserveInt32();
         Headers.writeResponse(correlationId, api.responseHeaderVersion(version), out);
-        MessageCodec.write(body, api.responseSchema(), version, out);
+        MessageCodec.write(body, api.responseSchema(), version, out, true);
         out.patchInt32(size, frameSize(out));
         return out.toSend();
     }

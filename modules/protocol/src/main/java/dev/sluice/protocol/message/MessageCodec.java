@@ -12,8 +12,8 @@ public final class MessageCodec {
     }
 
     /**
-     * Decodes a message from the reader's current position. Bytes and records fields are
-     * read-only slices of the underlying buffer.
+     * Decodes a message from the reader's current position. Bytes fields are read-only slices of
+     * the underlying buffer; records fields are writable slices of it.
      *
      * @throws ProtocolException if the bytes are malformed or the version is not valid
      */
@@ -28,11 +28,19 @@ public final class MessageCodec {
 
     /** Encodes {@code message} at {@code version}. */
     public static void write(Struct message, MessageSchema schema, short version, WireWriter out) {
+        write(message, schema, version, out, false);
+    }
+
+    /**
+     * Encodes {@code message} at {@code version}; with {@code dropAbsent}, fields the version cannot
+     * carry are left out instead of being an error (for responses filled in for every version).
+     */
+    public static void write(Struct message, MessageSchema schema, short version, WireWriter out, boolean dropAbsent) {
         if (message.schema() != schema.struct()) {
             throw new IllegalArgumentException("a " + message.schema().name() + " is not a " + schema.name());
         }
         checkVersion(schema, version);
-        StructWriter.write(message, version, out);
+        StructWriter.write(message, version, out, dropAbsent);
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.UUID;
  * <p>Value types: bool → Boolean; int8 → Byte; int16 → Short; uint16, int32 → Integer;
  * uint32, int64 → Long; float64 → Double; string → String; bytes → ByteBuffer; uuid →
  * {@link UUID}; records → ByteBuffer or {@link LogSlice}; struct → Struct; arrays → List.
- * Values read from the wire (bytes, records) are read-only slices of the request frame.
+ * Values read from the wire are slices of the request frame: bytes read-only, records writable
+ * (the broker assigns offsets in place).
  * Not thread-safe.
  */
 public final class Struct {

@@ -112,11 +112,14 @@ final class StructReader {
                 int len = in.checkedLength(length(in, compact, true), nullable);
                 return len < 0 ? null : in.utf8(len);
             }
-            case BYTES:
-            case RECORDS: {
+            case BYTES: {
                 int len = in.checkedLength(length(in, compact, false), nullable);
-                ByteBuffer slice = len < 0 ? null : in.slice(len);
-                return slice;
+                return len < 0 ? null : in.slice(len);
+            }
+            case RECORDS: {
+                // writable: the broker assigns offsets by rewriting batch headers in the frame
+                int len = in.checkedLength(length(in, compact, false), nullable);
+                return len < 0 ? null : in.writableSlice(len);
             }
             default:
                 throw new IllegalStateException("not a scalar: " + f);

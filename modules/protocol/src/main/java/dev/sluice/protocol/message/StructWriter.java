@@ -13,30 +13,36 @@ import java.util.UUID;
  * Encodes structs by walking their per-version field plans. A non-ignorable, non-tagged field that
  * holds a non-default value in a version without it is an error (as in Kafka): silently dropping it
  * could change a request's meaning. Tagged fields are optional by nature and are just omitted.
+ * Responses may be written with {@code dropAbsent}: the broker fills in the richest answer and
+ * each version carries what it can, so handlers need not repeat the schema's version ranges.
  */
 final class StructWriter {
     private StructWriter() {
     }
 
     static void write(Struct struct, short version, WireWriter out) {
+        write(struct, version, out, false);
+    }
+
+    static void write(Struct struct, short version, WireWriter out, boolean dropAbsent) {
         StructSchema schema = struct.schema();
         boolean flexible = schema.flexibleIn(version);
         for (Field f : schema.absentFields(version)) {
-            if (!f.ignorable() && !f.isTagged() && !f.isDefault(struct.value(f.index()))) {
+            if (!dropAbsent && !f.ignorable() && !f.isTagged() && !f.isDefault(struct.value(f.index()))) {
                 throw new ProtocolException(schema.name() + "." + f.name() + " is set to "
                         + struct.value(f.index()) + " but version " + version + " cannot carry it");
             }
         }
         for (Field f : schema.regularFields(version)) {
-            writeValue(f, struct.value(f.index()), version, flexible, out);
+            writeValue(f, struct.value(f.index()), version, flexible, out, dropAbsent);
         }
         if (flexible) {
-            writeTaggedFields(struct, version, out);
+            writeTaggedFields(struct, version, out, dropAbsent);
         }
     }
 
     /** Only tagged fields that differ from their default go on the wire, by ascending tag. */
-    private static void writeTaggedFields(Struct struct, short version, WireWriter out) {
+    private static void writeTaggedFields(Struct struct, short version, WireWriter out, boolean dropAbsent) {
         Field[] tagged = struct.schema().taggedFields(version);
         int count = 0;
         for (Field f : tagged) {
@@ -51,7 +57,7 @@ final class StructWriter {
                 continue;
             }
             WireWriter data = new WireWriter(64); // the size prefix needs the encoded length first
-            writeValue(f, value, version, true, data);
+            writeValue(f, value, version, true, data, dropAbsent);
             ByteBuffer bytes = data.toByteBuffer();
             out.unsignedVarint(f.tag());
             out.unsignedVarint(bytes.remaining());
@@ -59,7 +65,8 @@ final class StructWriter {
         }
     }
 
-    private static void writeValue(Field f, Object value, short version, boolean flexible, WireWriter out) {
+    private static void writeValue(Field f, Object value, short version, boolean flexible, WireWriter out,
+                                   boolean dropAbsent) {
         boolean compact = f.compactIn(version, flexible);
         boolean nullable = f.nullableIn(version);
         if (value == null && !nullable) {
@@ -71,7 +78,7 @@ final class StructWriter {
                     out.int8((byte) (value == null ? -1 : 1));
                 }
                 if (value != null) {
-                    write((Struct) value, version, out);
+                    write((Struct) value, version, out, dropAbsent);
                 }
                 return;
             case ARRAY:
@@ -88,7 +95,7 @@ final class StructWriter {
                             throw new ProtocolException(f.name() + " holds a " + s.schema().name()
                                     + ", expected " + f.struct().name());
                         }
-                        write(s, version, out);
+                        write(s, version, out, dropAbsent);
                     } else {
                         if (element == null) {
                             throw new ProtocolException(f.name() + " holds a null element");

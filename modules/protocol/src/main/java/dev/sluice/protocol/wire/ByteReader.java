@@ -113,6 +113,17 @@ public final class ByteReader {
         return checkedLength(count, nullable);
     }
 
+    /**
+     * The next {@code length} bytes as a writable slice, without copying: record batches, whose
+     * base offsets the broker assigns in place in the request frame it owns.
+     */
+    public ByteBuffer writableSlice(int length) {
+        need(length);
+        ByteBuffer slice = buffer.slice().limit(length);
+        buffer.position(buffer.position() + length);
+        return slice;
+    }
+
     /** The next {@code length} bytes as a read-only slice, without copying. */
     public ByteBuffer slice(int length) {
         need(length);
