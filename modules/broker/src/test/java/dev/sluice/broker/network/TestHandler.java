@@ -66,7 +66,10 @@ final class TestHandler implements RequestHandler, AutoCloseable {
                     leave(request);
                     complete(request, seq);
                 }
-                case 'D' -> delayer.schedule(() -> complete(request, seq), arg, TimeUnit.MILLISECONDS);
+                case 'D' -> {
+                    leave(request); // once another thread may complete it, the next handle() may begin
+                    delayer.schedule(() -> complete(request, seq), arg, TimeUnit.MILLISECONDS);
+                }
                 case 'N' -> {
                     leave(request);
                     completionOrder.add(seq);
@@ -77,7 +80,10 @@ final class TestHandler implements RequestHandler, AutoCloseable {
                     request.closeConnection();
                 }
                 case 'X' -> throw new IllegalStateException("handler failure requested by the test");
-                case 'H' -> held.add(request);
+                case 'H' -> {
+                    leave(request);
+                    held.add(request);
+                }
                 case 'B' -> {
                     blocked.countDown();
                     release.await();
