@@ -78,6 +78,8 @@ public final class FileLogStorageEngine implements LogStorageEngine {
         }
         if (!cleanShutdown) {
             awaitingRecovery.addAll(partitions());
+        }
+        if (!awaitingRecovery.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "{0} was not shut down cleanly: logs are recovered as they are opened", directory);
         }
     }

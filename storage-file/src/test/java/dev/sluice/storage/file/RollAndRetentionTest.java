@@ -118,7 +118,9 @@ class RollAndRetentionTest {
         try (Stream<Path> files = Files.list(dir.resolve("events-0"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("00000000000000000000"));
         }
-        assertThat(Files.readAllLines(dir.resolve("log-start-offset-checkpoint"))).contains("events 0 4");
+        engine.close();
+        engine = new FileLogStorageEngine(dir, time);
+        assertThat(engine.open(TP, LogConfig.DEFAULT).logStartOffset()).isEqualTo(4);
     }
 
     @Test

@@ -203,6 +203,8 @@ public final class FileLog implements LogStorage {
                     return segment.read(position, Math.min(maxOffset, end), maxBytes, minOneBatch, reader);
                 }
             }
+            // nothing found below the end we saw: retention must have removed the segment meanwhile
+            checkInRange(fromOffset, end);
             return LogSlice.EMPTY;
         } catch (UncheckedIOException e) {
             throw readFailure(fromOffset, e);
@@ -417,7 +419,8 @@ public final class FileLog implements LogStorage {
             LOG.log(System.Logger.Level.INFO, "{0}: deleted segment {1} ({2})", partition, segment.logFile().getFileName(), reason);
         }
         if (startMoved) {
-            checkpoints.logStartOffset(partition, newStart);
+            // No checkpoint write: the new start is the first segment's base offset, which is what
+            // loading finds anyway (the log start is the larger of checkpoint and first segment).
             epochs.truncateFromStart(newStart);
         }
         return deletable.size();
