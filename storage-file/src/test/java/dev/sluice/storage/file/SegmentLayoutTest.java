@@ -104,6 +104,21 @@ class SegmentLayoutTest {
     }
 
     @Test
+    void flushMessagesOneMovesTheRecoveryPointWithEveryAppend() throws IOException {
+        LogStorage everyAppend = engine.open(TP, config().withFlush(1, Long.MAX_VALUE));
+        LogStorage pageCache = engine.open(new TopicPartition("lazy", 0), config());
+        everyAppend.append(batch("a", 1, 2));
+        pageCache.append(batch("b", 1, 2));
+
+        // the periodic call writes the checkpoint of what has been fsynced so far
+        everyAppend.enforceRetention();
+        pageCache.enforceRetention();
+
+        assertThat(Files.readAllLines(dir.resolve("recovery-point-offset-checkpoint")))
+                .contains("orders 2 2", "lazy 0 0");
+    }
+
+    @Test
     void cleanShutdownMarkerExistsOnlyWhileClosed() {
         Path marker = dir.resolve(FileLogStorageEngine.CLEAN_SHUTDOWN_FILE);
         assertThat(marker).doesNotExist();

@@ -95,6 +95,8 @@ public abstract class AppendReadContract extends LogStorageContractSupport {
         assertThat(log.read(0, 5, sizeA + sizeB, false).sizeInBytes()).isEqualTo(sizeA + sizeB);
         assertThat(baseOffsetsOf(log.read(0, 5, sizeA + sizeB + 10, false))).containsExactly(0L, 2L);
         assertThat(baseOffsetsOf(log.read(0, 5, sizeA + sizeB - 1, false))).containsExactly(0L);
+        assertThat(baseOffsetsOf(log.read(0, 5, sizeA + sizeB - 1, true))).as("minOneBatch only matters for the first batch")
+                .containsExactly(0L);
     }
 
     @Test

@@ -163,22 +163,12 @@ public final class FileLog implements LogStorage {
         } else {
             active.onBecomeInactive();
         }
-        deleteStaleFiles(baseOffset);
+        // files for a segment we do not have cannot hold live data (e.g. left by an interrupted delete)
+        SegmentFiles.deleteAll(dir, baseOffset);
         LogSegment segment = LogSegment.open(dir, baseOffset, config.maxIndexBytes(), time.milliseconds());
         segments.add(segment);
         LOG.log(System.Logger.Level.DEBUG, "{0}: rolled new segment at offset {1}", partition, baseOffset);
         return segment;
-    }
-
-    /** Files for a segment we do not have cannot hold live data (e.g. left by an interrupted delete). */
-    private void deleteStaleFiles(long baseOffset) {
-        try {
-            Files.deleteIfExists(SegmentFiles.logFile(dir, baseOffset));
-            Files.deleteIfExists(SegmentFiles.offsetIndexFile(dir, baseOffset));
-            Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear files for a new segment at " + baseOffset + " in " + dir, e);
-        }
     }
 
     // ---------------------------------------------------------------- reading
@@ -338,7 +328,7 @@ public final class FileLog implements LogStorage {
             segments.remove(all.get(i));
             all.get(i).delete();
         }
-        deleteStaleFiles(offset);
+        SegmentFiles.deleteAll(dir, offset);
         segments.add(LogSegment.open(dir, offset, config.maxIndexBytes(), time.milliseconds()));
         logEndOffset = offset;
         epochs.clear();

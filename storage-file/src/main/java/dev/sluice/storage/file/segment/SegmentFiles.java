@@ -1,5 +1,8 @@
 package dev.sluice.storage.file.segment;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -55,6 +58,17 @@ public final class SegmentFiles {
             return Long.parseLong(fileName, 0, DIGITS, 10);
         } catch (NumberFormatException e) {
             return -1; // more than Long.MAX_VALUE
+        }
+    }
+
+    /** Removes whatever files exist for the segment at {@code baseOffset}. */
+    public static void deleteAll(Path dir, long baseOffset) {
+        try {
+            Files.deleteIfExists(logFile(dir, baseOffset));
+            Files.deleteIfExists(offsetIndexFile(dir, baseOffset));
+            Files.deleteIfExists(timeIndexFile(dir, baseOffset));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete segment files at " + baseOffset + " in " + dir, e);
         }
     }
 }
