@@ -5,8 +5,12 @@ module dev.sluice.broker {
     requires org.jctools.core;
     requires jdk.unsupported; // jctools reads sun.misc.Unsafe but declares it only static
 
+    exports dev.sluice.broker;
     exports dev.sluice.broker.network;
     exports dev.sluice.broker.config;
+    exports dev.sluice.broker.api;
+    exports dev.sluice.broker.partition;
+    exports dev.sluice.broker.topic;
 
     uses dev.sluice.api.storage.LogStorageProvider;
 }

@@ -1,0 +1,198 @@
+package dev.sluice.broker;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.storage.LogStorageEngine;
+import dev.sluice.api.storage.LogStorageProvider;
+import dev.sluice.api.storage.LogStorageProviders;
+import dev.sluice.broker.api.ApiRouter;
+import dev.sluice.broker.api.BrokerState;
+import dev.sluice.broker.api.KafkaRequestHandler;
+import dev.sluice.broker.cluster.ClusterIdentity;
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.network.Endpoint;
+import dev.sluice.broker.network.SocketServer;
+import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.broker.producer.ProducerIdAllocator;
+import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.topic.TopicRegistry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A single-node broker: storage engine, topic catalogue, partitions, Kafka API handlers and the
+ * network server, started in that order and closed in reverse. {@link #close()} is the clean
+ * shutdown: stop accepting, finish in-flight requests, flush, mark the log directory clean.
+ */
+public final class Broker implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Broker.class.getName());
+    /** Kafka's producer.id.expiration.ms default: idempotence state of idle producers is dropped after a day. */
+    private static final long PRODUCER_ID_EXPIRATION_MS = TimeUnit.DAYS.toMillis(1);
+
+    private final BrokerConfig config;
+    private final PartitionManager partitions;
+    private final SocketServer server;
+    private final ScheduledExecutorService housekeeping;
+    private final List<Endpoint> advertised;
+    private final String clusterId;
+
+    private Broker(BrokerConfig config, PartitionManager partitions, SocketServer server,
+                   ScheduledExecutorService housekeeping, List<Endpoint> advertised, String clusterId) {
+        this.config = config;
+        this.partitions = partitions;
+        this.server = server;
+        this.housekeeping = housekeeping;
+        this.advertised = advertised;
+        this.clusterId = clusterId;
+    }
+
+    public static Broker start(BrokerConfig config) throws IOException {
+        return start(config, Time.SYSTEM);
+    }
+
+    public static Broker start(BrokerConfig config, Time time) throws IOException {
+        long started = System.nanoTime();
+        for (String ignored : config.ignoredKeys()) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring setting '" + ignored + "': it has no effect in Sluice");
+        }
+        Path logDir = config.logDirs().get(0).toAbsolutePath();
+        if (config.logDirs().size() > 1) {
+            LOG.log(System.Logger.Level.WARNING, "only the first of log.dirs is used: " + logDir);
+        }
+        ClusterIdentity identity = ClusterIdentity.loadOrCreate(logDir, config.nodeId(), config.clusterId());
+        LogStorageProvider provider = LogStorageProviders.byName(config.logStorage());
+        LogStorageEngine engine = provider.open(logDir, config.originals(), time);
+        PartitionManager partitions = null;
+        SocketServer server = null;
+        ScheduledExecutorService housekeeping = null;
+        try {
+            TopicDefaults defaults = new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
+                    config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
+                    config.autoCreateTopicsEnable(), "delete", config.logStorage());
+            partitions = new PartitionManager(engine, new TopicRegistry(logDir), defaults, time);
+            partitions.startup();
+
+            DelegatingHandler handler = new DelegatingHandler();
+            server = new SocketServer(config.socketServerConfig(), handler, time);
+            List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
+            Endpoint first = advertised.get(0);
+            BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), null,
+                    partitions, new ProducerIdAllocator(logDir), time, effectiveSettings(config));
+            handler.target = new KafkaRequestHandler(new ApiRouter(state, config.deleteTopicEnable()));
+            server.start();
+
+            housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sluice-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            PartitionManager p = partitions;
+            long retentionCheck = config.logRetentionCheckIntervalMs();
+            housekeeping.scheduleWithFixedDelay(() -> runQuietly("retention", p::enforceRetention),
+                    retentionCheck, retentionCheck, TimeUnit.MILLISECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> runQuietly("producer expiration", () -> p.all()
+                    .forEach(partition -> partition.expireProducers(PRODUCER_ID_EXPIRATION_MS))), 10, 10, TimeUnit.MINUTES);
+
+            Broker broker = new Broker(config, partitions, server, housekeeping, advertised, identity.clusterId());
+            LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
+                            + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
+                    config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
+                    logDir, provider.name(), partitions.topics().all().size(), identity.clusterId()));
+            return broker;
+        } catch (IOException | RuntimeException e) {
+            if (housekeeping != null) {
+                housekeeping.shutdownNow();
+            }
+            if (server != null) {
+                server.close();
+            }
+            if (partitions != null) {
+                partitions.close();
+            } else {
+                engine.close();
+            }
+            throw e;
+        }
+    }
+
+    private static void runQuietly(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, what + " failed", e);
+        }
+    }
+
+    /** Settings DescribeConfigs shows for the broker: the effective values of the main ones, then what was set. */
+    private static Map<String, String> effectiveSettings(BrokerConfig config) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("node.id", Integer.toString(config.nodeId()));
+        settings.put("log.dirs", config.logDirs().stream().map(Path::toString).reduce((a, b) -> a + "," + b).orElse(""));
+        settings.put("log.storage", config.logStorage());
+        settings.put("num.partitions", Integer.toString(config.numPartitions()));
+        settings.put("default.replication.factor", Short.toString(config.defaultReplicationFactor()));
+        settings.put("log.retention.ms", Long.toString(config.logRetentionMs()));
+        settings.put("log.retention.bytes", Long.toString(config.logRetentionBytes()));
+        settings.put("log.segment.bytes", Integer.toString(config.logSegmentBytes()));
+        settings.put("log.roll.ms", Long.toString(config.logRollMs()));
+        settings.put("message.max.bytes", Integer.toString(config.messageMaxBytes()));
+        settings.put("auto.create.topics.enable", Boolean.toString(config.autoCreateTopicsEnable()));
+        settings.put("delete.topic.enable", Boolean.toString(config.deleteTopicEnable()));
+        settings.putAll(config.originals());
+        return settings;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** Where clients should connect, per listener (ports resolved after binding). */
+    public List<Endpoint> advertisedListeners() {
+        return advertised;
+    }
+
+    /** {@code host:port} of the first advertised listener: a client's bootstrap.servers. */
+    public String bootstrapServers() {
+        Endpoint first = advertised.get(0);
+        return first.host() + ":" + first.port();
+    }
+
+    public PartitionManager partitions() {
+        return partitions;
+    }
+
+    public SocketServer server() {
+        return server;
+    }
+
+    /** Clean shutdown: stop accepting, finish in-flight requests, close logs (flushing), mark clean. */
+    @Override
+    public void close() {
+        LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " shutting down");
+        server.stopAccepting();
+        server.close();
+        housekeeping.shutdownNow();
+        partitions.close();
+        LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " stopped cleanly");
+    }
+
+    /** Lets the server be built before the handlers, which need the port it bound. */
+    private static final class DelegatingHandler implements dev.sluice.broker.network.RequestHandler {
+        volatile dev.sluice.broker.network.RequestHandler target;
+
+        @Override
+        public void handle(dev.sluice.broker.network.NetworkRequest request) throws Exception {
+            target.handle(request);
+        }
+    }
+}

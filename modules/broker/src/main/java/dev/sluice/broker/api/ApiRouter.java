@@ -1,0 +1,63 @@
+package dev.sluice.broker.api;
+
+import dev.sluice.protocol.ApiKey;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which handler answers each Kafka API, and the versions this broker claims for it in
+ * ApiVersions. An API is claimed only when its handler implements every claimed version.
+ */
+public final class ApiRouter {
+    private final Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
+    private final Map<ApiKey, short[]> versions = new LinkedHashMap<>();
+    private final ClusterHandlers cluster;
+
+    public ApiRouter(BrokerState broker, boolean deleteTopicEnable) {
+        this.cluster = new ClusterHandlers(broker, versions);
+        TopicAdminHandlers topics = new TopicAdminHandlers(broker, deleteTopicEnable);
+        ConfigHandlers configs = new ConfigHandlers(broker);
+        PartitionAdminHandlers partitions = new PartitionAdminHandlers(broker);
+
+        register(ApiKey.PRODUCE, new ProduceHandler(broker));
+        register(ApiKey.FETCH, new FetchHandler(broker));
+        register(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(broker));
+        register(ApiKey.METADATA, new MetadataHandler(broker));
+        register(ApiKey.API_VERSIONS, cluster::apiVersions);
+        register(ApiKey.CREATE_TOPICS, topics::createTopics);
+        register(ApiKey.DELETE_TOPICS, topics::deleteTopics);
+        register(ApiKey.DELETE_RECORDS, partitions::deleteRecords);
+        register(ApiKey.INIT_PRODUCER_ID, cluster::initProducerId);
+        register(ApiKey.OFFSET_FOR_LEADER_EPOCH, partitions::offsetForLeaderEpoch);
+        register(ApiKey.DESCRIBE_CONFIGS, configs::describeConfigs);
+        register(ApiKey.ALTER_CONFIGS, configs::alterConfigs);
+        register(ApiKey.CREATE_PARTITIONS, topics::createPartitions);
+        register(ApiKey.INCREMENTAL_ALTER_CONFIGS, configs::incrementalAlterConfigs);
+        register(ApiKey.DESCRIBE_CLUSTER, cluster::describeCluster);
+    }
+
+    /** Claims every stable version of the API's bundled schema. */
+    public void register(ApiKey api, ApiHandler handler) {
+        handlers.put(api, handler);
+        versions.put(api, new short[]{api.oldestVersion(), api.latestStableVersion()});
+    }
+
+    /** The handler for {@code api} at {@code version}, or null if this broker does not answer it. */
+    public ApiHandler handler(ApiKey api, short version) {
+        short[] range = versions.get(api);
+        if (range == null || version < range[0] || version > range[1]) {
+            return null;
+        }
+        return handlers.get(api);
+    }
+
+    public short[] versionRange(ApiKey api) {
+        return versions.get(api);
+    }
+
+    ClusterHandlers cluster() {
+        return cluster;
+    }
+}

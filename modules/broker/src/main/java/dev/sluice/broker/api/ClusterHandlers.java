@@ -1,0 +1,72 @@
+package dev.sluice.broker.api;
+
+import dev.sluice.protocol.ApiKey;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
+
+import java.util.Map;
+
+/** ApiVersions, DescribeCluster and InitProducerId: node-level answers. */
+final class ClusterHandlers {
+    private final BrokerState broker;
+    private final Map<ApiKey, short[]> supported;
+
+    /** @param supported per API, the {min, max} version this broker answers */
+    ClusterHandlers(BrokerState broker, Map<ApiKey, short[]> supported) {
+        this.broker = broker;
+        this.supported = supported;
+    }
+
+    void apiVersions(RequestContext ctx) {
+        Struct response = ctx.newResponse();
+        fillApiVersions(response, Errors.NONE);
+        ctx.respond(response);
+    }
+
+    /** Also used for the v0 answer to an ApiVersions request of a version we do not know. */
+    void fillApiVersions(Struct response, Errors error) {
+        response.set("ErrorCode", error.code());
+        supported.forEach((api, range) -> response.addStruct("ApiKeys").set("ApiKey", api.id())
+                .set("MinVersion", range[0]).set("MaxVersion", range[1]));
+    }
+
+    void describeCluster(RequestContext ctx) {
+        Struct request = ctx.body();
+        Struct response = ctx.newResponse();
+        byte endpointType = ctx.version() >= 1 ? request.getByte("EndpointType") : 1;
+        response.set("EndpointType", endpointType);
+        if (endpointType != 1) {
+            response.set("ErrorCode", Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+                    .set("ErrorMessage", "only broker endpoints (type 1) are served");
+            ctx.respond(response);
+            return;
+        }
+        response.set("ErrorCode", Errors.NONE.code()).set("ClusterId", broker.clusterId()).set("ControllerId", broker.nodeId());
+        response.addStruct("Brokers").set("BrokerId", broker.nodeId()).set("Host", broker.advertisedHost())
+                .set("Port", broker.advertisedPort()).set("Rack", broker.rack());
+        ctx.respond(response);
+    }
+
+    /**
+     * InitProducerId for idempotent producers: a fresh id, or (KIP-360) the same id with the next
+     * epoch when the producer presents its current one. Transactions are not supported yet.
+     */
+    void initProducerId(RequestContext ctx) {
+        Struct request = ctx.body();
+        Struct response = ctx.newResponse();
+        if (request.getString("TransactionalId") != null) {
+            response.set("ErrorCode", Errors.UNSUPPORTED_VERSION.code()).set("ProducerId", -1L).set("ProducerEpoch", (short) -1);
+            ctx.respond(response);
+            return;
+        }
+        long producerId = ctx.version() >= 3 ? request.getLong("ProducerId") : -1L;
+        short epoch = ctx.version() >= 3 ? request.getShort("ProducerEpoch") : -1;
+        if (producerId >= 0 && epoch >= 0 && epoch < Short.MAX_VALUE - 1) {
+            response.set("ErrorCode", Errors.NONE.code()).set("ProducerId", producerId).set("ProducerEpoch", (short) (epoch + 1));
+        } else {
+            response.set("ErrorCode", Errors.NONE.code()).set("ProducerId", broker.producerIds().nextId())
+                    .set("ProducerEpoch", (short) 0);
+        }
+        ctx.respond(response);
+    }
+}

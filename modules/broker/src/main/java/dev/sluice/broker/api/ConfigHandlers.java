@@ -1,0 +1,165 @@
+package dev.sluice.broker.api;
+
+import dev.sluice.broker.topic.TopicConfigDef;
+import dev.sluice.broker.topic.TopicException;
+import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic configs can be changed at run
+ * time; broker configs are static (read from the properties file) and only described.
+ */
+final class ConfigHandlers {
+    static final byte TOPIC = 2;
+    static final byte BROKER = 4;
+
+    private static final byte SET = 0;
+    private static final byte DELETE = 1;
+    private static final byte APPEND = 2;
+    private static final byte SUBTRACT = 3;
+
+    private final BrokerState broker;
+
+    ConfigHandlers(BrokerState broker) {
+        this.broker = broker;
+    }
+
+    void describeConfigs(RequestContext ctx) {
+        Struct request = ctx.body();
+        boolean documentation = ctx.version() >= 3 && request.getBool("IncludeDocumentation");
+        Struct response = ctx.newResponse();
+        for (Struct resource : request.getArray("Resources")) {
+            byte type = resource.getByte("ResourceType");
+            String name = resource.getString("ResourceName");
+            List<String> keys = resource.getList("ConfigurationKeys");
+            Struct out = response.addStruct("Results").set("ResourceType", type).set("ResourceName", name)
+                    .set("ErrorCode", Errors.NONE.code());
+            if (type == TOPIC) {
+                Optional<TopicMetadata> topic = broker.partitions().topics().get(name);
+                if (topic.isEmpty()) {
+                    out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+                            .set("ErrorMessage", "topic '" + name + "' does not exist");
+                    continue;
+                }
+                Map<String, String> overrides = topic.get().configs();
+                for (Map.Entry<String, String> e : broker.partitions().defaults().defaultValues().entrySet()) {
+                    if (keys != null && !keys.contains(e.getKey())) {
+                        continue;
+                    }
+                    boolean overridden = overrides.containsKey(e.getKey());
+                    Struct config = out.addStruct("Configs").set("Name", e.getKey())
+                            .set("Value", overridden ? overrides.get(e.getKey()) : e.getValue())
+                            .set("ReadOnly", false).set("IsSensitive", false)
+                            .set("ConfigSource", overridden ? TopicAdminHandlers.ConfigSource.TOPIC
+                                    : TopicAdminHandlers.ConfigSource.DEFAULT);
+                    if (documentation) {
+                        config.set("Documentation", TopicConfigDef.entries().get(e.getKey()).documentation());
+                    }
+                }
+            } else if (type == BROKER) {
+                if (!name.isEmpty() && !name.equals(Integer.toString(broker.nodeId()))) {
+                    out.set("ErrorCode", Errors.INVALID_REQUEST.code())
+                            .set("ErrorMessage", "this is broker " + broker.nodeId() + ", not " + name);
+                    continue;
+                }
+                for (Map.Entry<String, String> e : new TreeMap<>(broker.brokerSettings()).entrySet()) {
+                    if (keys != null && !keys.contains(e.getKey())) {
+                        continue;
+                    }
+                    out.addStruct("Configs").set("Name", e.getKey()).set("Value", e.getValue())
+                            .set("ReadOnly", true).set("IsSensitive", false)
+                            .set("ConfigSource", TopicAdminHandlers.ConfigSource.STATIC_BROKER);
+                }
+            } else {
+                out.set("ErrorCode", Errors.INVALID_REQUEST.code())
+                        .set("ErrorMessage", "resource type " + type + " is not supported (2 = topic, 4 = broker)");
+            }
+        }
+        ctx.respond(response);
+    }
+
+    /** AlterConfigs: replaces a topic's whole set of overrides. */
+    void alterConfigs(RequestContext ctx) {
+        Struct request = ctx.body();
+        boolean validateOnly = request.getBool("ValidateOnly");
+        Struct response = ctx.newResponse();
+        for (Struct resource : request.getArray("Resources")) {
+            Map<String, String> overrides = new LinkedHashMap<>();
+            for (Struct config : resource.getArray("Configs")) {
+                if (config.getString("Value") != null) {
+                    overrides.put(config.getString("Name"), config.getString("Value"));
+                }
+            }
+            alter(response, resource, validateOnly, current -> overrides);
+        }
+        ctx.respond(response);
+    }
+
+    /** IncrementalAlterConfigs: SET / DELETE / APPEND / SUBTRACT individual topic configs. */
+    void incrementalAlterConfigs(RequestContext ctx) {
+        Struct request = ctx.body();
+        boolean validateOnly = request.getBool("ValidateOnly");
+        Struct response = ctx.newResponse();
+        for (Struct resource : request.getArray("Resources")) {
+            alter(response, resource, validateOnly, current -> {
+                Map<String, String> updated = new LinkedHashMap<>(current);
+                for (Struct config : resource.getArray("Configs")) {
+                    String name = config.getString("Name");
+                    String value = config.getString("Value");
+                    byte op = config.getByte("ConfigOperation");
+                    switch (op) {
+                        case SET -> updated.put(name, value);
+                        case DELETE -> updated.remove(name);
+                        case APPEND, SUBTRACT -> updated.put(name, listOp(updated.getOrDefault(name,
+                                broker.partitions().defaults().defaultValues().getOrDefault(name, "")), value, op == APPEND));
+                        default -> throw new TopicException(TopicException.Error.INVALID_REQUEST_ARGUMENTS,
+                                "unknown config operation " + op + " for " + name);
+                    }
+                }
+                return updated;
+            });
+        }
+        ctx.respond(response);
+    }
+
+    private static String listOp(String current, String value, boolean append) {
+        List<String> items = new ArrayList<>(current.isBlank() ? List.of() : Arrays.asList(current.split(",")));
+        for (String v : value == null ? new String[0] : value.split(",")) {
+            if (append && !items.contains(v)) {
+                items.add(v);
+            } else if (!append) {
+                items.remove(v);
+            }
+        }
+        return String.join(",", items);
+    }
+
+    private void alter(Struct response, Struct resource, boolean validateOnly,
+                       java.util.function.Function<Map<String, String>, Map<String, String>> change) {
+        byte type = resource.getByte("ResourceType");
+        String name = resource.getString("ResourceName");
+        Struct out = response.addStruct("Responses").set("ResourceType", type).set("ResourceName", name);
+        if (type != TOPIC) {
+            out.set("ErrorCode", Errors.INVALID_REQUEST.code())
+                    .set("ErrorMessage", "only topic configs can be changed at run time; broker configs are static");
+            return;
+        }
+        try {
+            TopicMetadata topic = broker.partitions().topics().get(name).orElseThrow(() -> new TopicException(
+                    TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
+            broker.partitions().alterConfigs(name, change.apply(topic.configs()), validateOnly);
+            out.set("ErrorCode", Errors.NONE.code());
+        } catch (TopicException e) {
+            out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sluice.broker.api;
+
+import dev.sluice.broker.partition.AppendError;
+import dev.sluice.broker.topic.TopicException;
+import dev.sluice.protocol.Errors;
+
+/** Broker-internal failure kinds to Kafka error codes. */
+final class ErrorMapping {
+    private ErrorMapping() {
+    }
+
+    static Errors of(AppendError error) {
+        return switch (error) {
+            case CORRUPT_MESSAGE -> Errors.CORRUPT_MESSAGE;
+            case MESSAGE_TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
+            case RECORD_LIST_TOO_LARGE -> Errors.RECORD_LIST_TOO_LARGE;
+            case INVALID_RECORD -> Errors.INVALID_RECORD;
+            case UNSUPPORTED_FOR_MESSAGE_FORMAT -> Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT;
+            case OUT_OF_ORDER_SEQUENCE_NUMBER -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
+            case TRANSACTIONS_NOT_SUPPORTED -> Errors.UNSUPPORTED_VERSION;
+            case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
+        };
+    }
+
+    static Errors of(TopicException.Error error) {
+        return switch (error) {
+            case TOPIC_ALREADY_EXISTS -> Errors.TOPIC_ALREADY_EXISTS;
+            case INVALID_TOPIC_EXCEPTION -> Errors.INVALID_TOPIC_EXCEPTION;
+            case INVALID_PARTITIONS -> Errors.INVALID_PARTITIONS;
+            case INVALID_REPLICATION_FACTOR -> Errors.INVALID_REPLICATION_FACTOR;
+            case INVALID_CONFIG -> Errors.INVALID_CONFIG;
+            case UNKNOWN_TOPIC_OR_PARTITION -> Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            case TOPIC_DELETION_DISABLED -> Errors.TOPIC_DELETION_DISABLED;
+            case INVALID_REQUEST_ARGUMENTS -> Errors.INVALID_REQUEST;
+        };
+    }
+}

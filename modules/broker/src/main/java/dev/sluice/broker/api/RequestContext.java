@@ -1,0 +1,34 @@
+package dev.sluice.broker.api;
+
+import dev.sluice.protocol.Request;
+import dev.sluice.protocol.message.Struct;
+
+/**
+ * One request being handled, and how to answer it. Handlers may answer later from another
+ * thread (long-poll fetch); exactly one of the completion methods must be called.
+ */
+public interface RequestContext {
+
+    Request request();
+
+    default short version() {
+        return request().version();
+    }
+
+    default Struct body() {
+        return request().body();
+    }
+
+    /** A new, empty response body of this request's API. */
+    default Struct newResponse() {
+        return request().newResponse();
+    }
+
+    void respond(Struct response);
+
+    /** Completes without a response (produce with acks=0). */
+    void respondNothing();
+
+    /** Drops the connection, e.g. to signal a failed acks=0 produce as Kafka does. */
+    void closeConnection(String reason);
+}

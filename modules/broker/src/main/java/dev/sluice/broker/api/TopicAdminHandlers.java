@@ -1,0 +1,149 @@
+package dev.sluice.broker.api;
+
+import dev.sluice.broker.topic.TopicException;
+import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** CreateTopics, DeleteTopics and CreatePartitions: each topic succeeds or fails on its own. */
+final class TopicAdminHandlers {
+    private final BrokerState broker;
+    private final boolean deleteEnabled;
+
+    TopicAdminHandlers(BrokerState broker, boolean deleteEnabled) {
+        this.broker = broker;
+        this.deleteEnabled = deleteEnabled;
+    }
+
+    void createTopics(RequestContext ctx) {
+        Struct request = ctx.body();
+        boolean validateOnly = ctx.version() >= 1 && request.getBool("validateOnly");
+        Struct response = ctx.newResponse();
+        for (Struct topic : request.getArray("Topics")) {
+            String name = topic.getString("Name");
+            Struct out = response.addStruct("Topics").set("Name", name);
+            Map<String, String> configs = new LinkedHashMap<>();
+            for (Struct config : topic.getArray("Configs")) {
+                configs.put(config.getString("Name"), config.getString("Value"));
+            }
+            int partitions = topic.getInt("NumPartitions");
+            short replicationFactor = topic.getShort("ReplicationFactor");
+            List<Struct> assignments = topic.getArray("Assignments");
+            try {
+                if (!assignments.isEmpty()) {
+                    if (partitions != -1 || replicationFactor != -1) {
+                        throw new TopicException(TopicException.Error.INVALID_REQUEST_ARGUMENTS,
+                                "give either manual assignments or numPartitions/replicationFactor, not both");
+                    }
+                    partitions = assignments.size();
+                    replicationFactor = (short) assignments.get(0).getList("BrokerIds").size();
+                    checkAssignments(assignments);
+                }
+                TopicMetadata created = broker.partitions().createTopic(name, partitions, replicationFactor, configs, validateOnly);
+                out.set("ErrorCode", Errors.NONE.code()).set("TopicId", created.id())
+                        .set("NumPartitions", created.partitions()).set("ReplicationFactor", created.replicationFactor());
+                for (Map.Entry<String, String> entry : broker.partitions().defaults().defaultValues().entrySet()) {
+                    boolean overridden = configs.containsKey(entry.getKey());
+                    out.addStruct("Configs").set("Name", entry.getKey())
+                            .set("Value", overridden ? configs.get(entry.getKey()) : entry.getValue())
+                            .set("ReadOnly", false).set("IsSensitive", false)
+                            .set("ConfigSource", overridden ? ConfigSource.TOPIC : ConfigSource.DEFAULT);
+                }
+            } catch (TopicException e) {
+                out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage())
+                        .set("Configs", null);
+            }
+        }
+        ctx.respond(response);
+    }
+
+    private void checkAssignments(List<Struct> assignments) {
+        for (Struct assignment : assignments) {
+            List<Integer> brokers = assignment.getList("BrokerIds");
+            if (brokers.size() != 1 || brokers.get(0) != broker.nodeId()) {
+                throw new TopicException(TopicException.Error.INVALID_REPLICATION_FACTOR, "replica assignment "
+                        + brokers + " names brokers other than this single node (" + broker.nodeId() + ")");
+            }
+        }
+    }
+
+    void deleteTopics(RequestContext ctx) {
+        Struct request = ctx.body();
+        Struct response = ctx.newResponse();
+        if (ctx.version() >= 6) {
+            for (Struct topic : request.getArray("Topics")) {
+                String name = topic.getString("Name");
+                UUID id = topic.getUuid("TopicId");
+                Struct out = response.addStruct("Responses").set("Name", name).set("TopicId", id);
+                if (name == null) {
+                    Optional<TopicMetadata> byId = broker.partitions().topics().get(id);
+                    if (byId.isEmpty()) {
+                        out.set("ErrorCode", Errors.UNKNOWN_TOPIC_ID.code()).set("ErrorMessage", "no topic with id " + id);
+                        continue;
+                    }
+                    name = byId.get().name();
+                    out.set("Name", name);
+                }
+                delete(name, out);
+            }
+        } else {
+            for (String name : request.<String>getList("TopicNames")) {
+                delete(name, response.addStruct("Responses").set("Name", name));
+            }
+        }
+        ctx.respond(response);
+    }
+
+    private void delete(String name, Struct out) {
+        if (!deleteEnabled) {
+            out.set("ErrorCode", Errors.TOPIC_DELETION_DISABLED.code())
+                    .set("ErrorMessage", "topic deletion is disabled (delete.topic.enable=false)");
+            return;
+        }
+        try {
+            Optional<TopicMetadata> topic = broker.partitions().topics().get(name);
+            topic.ifPresent(t -> out.set("TopicId", t.id()));
+            broker.partitions().deleteTopic(name);
+            out.set("ErrorCode", Errors.NONE.code());
+        } catch (TopicException e) {
+            out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage());
+        }
+    }
+
+    void createPartitions(RequestContext ctx) {
+        Struct request = ctx.body();
+        boolean validateOnly = request.getBool("ValidateOnly");
+        Struct response = ctx.newResponse();
+        for (Struct topic : request.getArray("Topics")) {
+            String name = topic.getString("Name");
+            Struct out = response.addStruct("Results").set("Name", name);
+            try {
+                List<Struct> assignments = topic.getArray("Assignments");
+                if (assignments != null) {
+                    checkAssignments(assignments);
+                }
+                broker.partitions().createPartitions(name, topic.getInt("Count"), validateOnly);
+                out.set("ErrorCode", Errors.NONE.code());
+            } catch (TopicException e) {
+                out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage());
+            }
+        }
+        ctx.respond(response);
+    }
+
+    /** Kafka's ConfigSource ids. */
+    static final class ConfigSource {
+        static final byte TOPIC = 1;
+        static final byte STATIC_BROKER = 4;
+        static final byte DEFAULT = 5;
+
+        private ConfigSource() {
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.sluice.broker.partition;
+
+/** Why a produce to a partition was refused; the API layer maps each onto its Kafka error code. */
+public enum AppendError {
+    CORRUPT_MESSAGE,
+    MESSAGE_TOO_LARGE,
+    RECORD_LIST_TOO_LARGE,
+    INVALID_RECORD,
+    UNSUPPORTED_FOR_MESSAGE_FORMAT,
+    OUT_OF_ORDER_SEQUENCE_NUMBER,
+    INVALID_PRODUCER_EPOCH,
+    TRANSACTIONS_NOT_SUPPORTED,
+    STORAGE_ERROR
+}

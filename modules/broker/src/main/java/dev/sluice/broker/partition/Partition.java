@@ -1,0 +1,318 @@
+package dev.sluice.broker.partition;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.record.InvalidRecordException;
+import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.record.TimestampType;
+import dev.sluice.api.storage.AppendResult;
+import dev.sluice.api.storage.LogSlice;
+import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.producer.ProducerStateTable;
+import dev.sluice.broker.producer.SequenceCheck;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One partition this broker leads: the log, the idempotent-producer table, the leader epoch and
+ * the high watermark. Appends are serialised by one lock; fetches read the log concurrently.
+ * With one replica the high watermark is the log end; replication will move it by follower progress.
+ */
+public final class Partition implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Partition.class.getName());
+    private static final int SCAN_CHUNK_BYTES = 1024 * 1024;
+
+    private final TopicPartition topicPartition;
+    private final LogStorage log;
+    private final Path producerSnapshot;
+    private final Time time;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ProducerStateTable producers = new ProducerStateTable();
+    private final RecordBatch flyweight = new RecordBatch();
+    private volatile PartitionSettings settings;
+    private volatile int leaderEpoch;
+    private volatile long highWatermark;
+    private volatile Runnable appendListener = () -> { };
+
+    public Partition(LogStorage log, PartitionSettings settings, int leaderEpoch, Path producerSnapshot, Time time) {
+        this.topicPartition = log.topicPartition();
+        this.log = log;
+        this.settings = settings;
+        this.leaderEpoch = leaderEpoch;
+        this.producerSnapshot = producerSnapshot;
+        this.time = time;
+        this.highWatermark = log.logEndOffset();
+        loadProducerState();
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public LogStorage log() {
+        return log;
+    }
+
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    public long logStartOffset() {
+        return log.logStartOffset();
+    }
+
+    public long logEndOffset() {
+        return log.logEndOffset();
+    }
+
+    public void settings(PartitionSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Called after every successful append, outside the lock (wakes waiting fetches). */
+    public void onAppend(Runnable listener) {
+        this.appendListener = listener;
+    }
+
+    /**
+     * Validates and appends a produce request's records for this partition. Offsets are assigned
+     * by rewriting batch headers in place; record data is neither decompressed nor copied.
+     */
+    public AppendOutcome appendAsLeader(ByteBuffer records) {
+        PartitionSettings rules = settings;
+        AppendOutcome invalid = validate(records, rules);
+        if (invalid != null) {
+            return invalid;
+        }
+        AppendOutcome outcome;
+        appendLock.lock();
+        try {
+            outcome = appendLocked(records, rules);
+        } finally {
+            appendLock.unlock();
+        }
+        if (outcome instanceof AppendOutcome.Appended appended && !appended.duplicate()) {
+            appendListener.run();
+        }
+        return outcome;
+    }
+
+    private AppendOutcome validate(ByteBuffer records, PartitionSettings rules) {
+        if (!records.hasRemaining()) {
+            return new AppendOutcome.Rejected(AppendError.CORRUPT_MESSAGE, "empty record set");
+        }
+        RecordBatch batch = new RecordBatch();
+        int position = records.position();
+        while (position < records.limit()) {
+            batch.wrap(records, position);
+            int available = records.limit() - position;
+            if (available >= RecordBatch.MAGIC_OFFSET + 1 && batch.magic() != RecordBatch.MAGIC_V2) {
+                return new AppendOutcome.Rejected(AppendError.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+                        "record batch magic " + batch.magic() + " is not supported; use a client that writes v2 batches");
+            }
+            try {
+                batch.validate(available);
+            } catch (InvalidRecordException e) {
+                return new AppendOutcome.Rejected(AppendError.CORRUPT_MESSAGE, e.getMessage());
+            }
+            if (batch.sizeInBytes() > rules.maxMessageBytes()) {
+                return new AppendOutcome.Rejected(AppendError.MESSAGE_TOO_LARGE, "record batch of " + batch.sizeInBytes()
+                        + " bytes exceeds max.message.bytes=" + rules.maxMessageBytes());
+            }
+            if (batch.isControl()) {
+                return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "clients may not write control batches");
+            }
+            if (batch.isTransactional()) {
+                return new AppendOutcome.Rejected(AppendError.TRANSACTIONS_NOT_SUPPORTED,
+                        "transactional produce is not supported yet");
+            }
+            if (batch.recordCount() == 0) {
+                return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "record batch has no records");
+            }
+            position += batch.sizeInBytes();
+        }
+        return null;
+    }
+
+    private AppendOutcome appendLocked(ByteBuffer records, PartitionSettings rules) {
+        RecordBatch batch = flyweight;
+        // Idempotence: only the first batch can be a retry (clients send one batch per partition)
+        for (int position = records.position(); position < records.limit(); position += batch.sizeInBytes()) {
+            batch.wrap(records, position);
+            SequenceCheck check = producers.check(batch);
+            if (check instanceof SequenceCheck.Duplicate dup) {
+                if (position == records.position()) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> topicPartition + ": duplicate batch from producer "
+                            + batch.producerId() + " answered with offset " + dup.firstOffset());
+                    return new AppendOutcome.Appended(dup.firstOffset(), dup.lastOffset(),
+                            rules.timestampType() == TimestampType.LOG_APPEND_TIME ? dup.timestamp() : -1,
+                            log.logStartOffset(), true);
+                }
+                return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "duplicate batch after the first one");
+            }
+            if (check instanceof SequenceCheck.Fenced fenced) {
+                return new AppendOutcome.Rejected(AppendError.INVALID_PRODUCER_EPOCH, fenced.message());
+            }
+            if (check instanceof SequenceCheck.OutOfOrder outOfOrder) {
+                return new AppendOutcome.Rejected(AppendError.OUT_OF_ORDER_SEQUENCE_NUMBER, outOfOrder.message());
+            }
+        }
+        long now = time.milliseconds();
+        boolean logAppendTime = rules.timestampType() == TimestampType.LOG_APPEND_TIME;
+        int epoch = leaderEpoch;
+        for (int position = records.position(); position < records.limit(); position += batch.sizeInBytes()) {
+            batch.wrap(records, position);
+            batch.partitionLeaderEpoch(epoch);
+            if (logAppendTime) {
+                batch.setLogAppendTime(now);
+            }
+        }
+        AppendResult result;
+        try {
+            result = log.append(records);
+        } catch (InvalidRecordException e) {
+            return new AppendOutcome.Rejected(AppendError.CORRUPT_MESSAGE, e.getMessage());
+        } catch (StorageException e) {
+            LOG.log(System.Logger.Level.ERROR, topicPartition + ": append failed", e);
+            return new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
+        }
+        for (int position = records.position(); position < records.limit(); position += batch.sizeInBytes()) {
+            batch.wrap(records, position);
+            producers.record(batch, logAppendTime ? now : batch.maxTimestamp(), now);
+        }
+        highWatermark = log.logEndOffset(); // the only replica is always in sync
+        return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,
+                log.logStartOffset(), false);
+    }
+
+    /**
+     * Reads for a consumer (up to the high watermark) or a follower (up to the log end).
+     *
+     * @throws dev.sluice.api.storage.OffsetOutOfRangeException if the offset is outside the log
+     */
+    public FetchedData read(long fetchOffset, int maxBytes, boolean upToLogEnd, boolean minOneBatch) {
+        long hw = highWatermark;
+        long limit = upToLogEnd ? log.logEndOffset() : hw;
+        LogSlice slice = fetchOffset >= limit && fetchOffset <= log.logEndOffset()
+                ? LogSlice.EMPTY
+                : log.read(fetchOffset, limit, maxBytes, minOneBatch);
+        return new FetchedData(slice, hw, log.logStartOffset(), log.logEndOffset());
+    }
+
+    /** DeleteRecords: moves the log start forward (never past the high watermark). */
+    public long deleteRecordsBefore(long offset) {
+        appendLock.lock();
+        try {
+            long target = offset < 0 ? highWatermark : offset; // -1 means "up to the high watermark"
+            if (target > highWatermark) {
+                throw new IllegalArgumentException("offset " + offset + " is beyond the high watermark " + highWatermark);
+            }
+            return log.deleteRecordsBefore(target);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Applies retention; returns segments deleted. */
+    public int enforceRetention() {
+        appendLock.lock();
+        try {
+            return log.enforceRetention();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Expires idle producer ids (producer.id.expiration.ms). */
+    public void expireProducers(long expirationMs) {
+        appendLock.lock();
+        try {
+            producers.expire(time.milliseconds(), expirationMs);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Saves producer state so a restart need not rescan the whole log. */
+    public void snapshotProducerState() {
+        appendLock.lock();
+        try {
+            Path tmp = producerSnapshot.resolveSibling(producerSnapshot.getFileName() + ".tmp");
+            Files.createDirectories(producerSnapshot.getParent());
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+                new DataOutputStream(out).writeLong(log.logEndOffset());
+                producers.writeSnapshot(out);
+            }
+            Files.move(tmp, producerSnapshot, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, topicPartition + ": cannot write producer state snapshot", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Snapshot if there is one for an offset within the log, then replay batch headers after it. */
+    private void loadProducerState() {
+        long from = log.logStartOffset();
+        if (Files.exists(producerSnapshot)) {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(producerSnapshot))) {
+                long snapshotOffset = new DataInputStream(in).readLong();
+                if (snapshotOffset <= log.logEndOffset() && snapshotOffset >= log.logStartOffset()) {
+                    producers.readSnapshot(in);
+                    from = snapshotOffset;
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, topicPartition + ": ignoring unreadable producer snapshot: " + e);
+                producers.clear();
+            }
+        }
+        replayProducerState(from);
+    }
+
+    private void replayProducerState(long from) {
+        long offset = from;
+        long end = log.logEndOffset();
+        long now = time.milliseconds();
+        RecordBatch batch = new RecordBatch();
+        while (offset < end) {
+            ByteBuffer chunk;
+            try {
+                chunk = log.read(offset, end, SCAN_CHUNK_BYTES, true).toBuffer();
+            } catch (IOException e) {
+                throw new StorageException(topicPartition + ": cannot read log to rebuild producer state", e);
+            }
+            if (!chunk.hasRemaining()) {
+                break;
+            }
+            for (int position = chunk.position(); position < chunk.limit(); position += batch.sizeInBytes()) {
+                batch.wrap(chunk, position);
+                if (batch.lastOffset() >= offset) {
+                    producers.record(batch, batch.maxTimestamp(), now);
+                }
+                offset = batch.nextOffset();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        snapshotProducerState();
+        log.close();
+    }
+}

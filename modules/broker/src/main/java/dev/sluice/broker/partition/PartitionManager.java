@@ -1,0 +1,233 @@
+package dev.sluice.broker.partition;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.storage.LogStorageEngine;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.delay.DelayedOperations;
+import dev.sluice.broker.topic.TopicConfigDef;
+import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.topic.TopicException;
+import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.broker.topic.TopicNames;
+import dev.sluice.broker.topic.TopicRegistry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The topics and partitions of this broker: creates, opens, deletes them over the log storage
+ * engine, and keeps the topic catalogue in step. Appends wake delayed fetches through
+ * {@link #fetchWaiters()}.
+ */
+public final class PartitionManager implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PartitionManager.class.getName());
+
+    private final LogStorageEngine engine;
+    private final TopicRegistry topics;
+    private final TopicDefaults defaults;
+    private final Path producerStateDir;
+    private final Time time;
+    private final int brokerCount;
+    private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final DelayedOperations<TopicPartition> fetchWaiters = new DelayedOperations<>("fetch");
+
+    public PartitionManager(LogStorageEngine engine, TopicRegistry topics, TopicDefaults defaults, Time time) {
+        this.engine = engine;
+        this.topics = topics;
+        this.defaults = defaults;
+        this.producerStateDir = engine.directory().resolve(".producer-state");
+        this.time = time;
+        this.brokerCount = 1;
+    }
+
+    /** Opens every partition of every known topic (recovering logs as needed). */
+    public void startup() {
+        for (TopicMetadata topic : topics.all()) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                open(topic, p);
+            }
+        }
+        for (TopicPartition orphan : engine.partitions()) {
+            if (!partitions.containsKey(orphan)) {
+                LOG.log(System.Logger.Level.WARNING, "deleting " + orphan + ": its topic is not in the catalogue "
+                        + "(left over from an interrupted delete)");
+                engine.delete(orphan);
+            }
+        }
+    }
+
+    public TopicDefaults defaults() {
+        return defaults;
+    }
+
+    public TopicRegistry topics() {
+        return topics;
+    }
+
+    public DelayedOperations<TopicPartition> fetchWaiters() {
+        return fetchWaiters;
+    }
+
+    public Optional<Partition> partition(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    public Collection<Partition> all() {
+        return partitions.values();
+    }
+
+    /** Validates and creates a topic; {@code partitions}/{@code replicationFactor} of -1 take the defaults. */
+    public synchronized TopicMetadata createTopic(String name, int partitionCount, short replicationFactor,
+                                                  Map<String, String> configs, boolean validateOnly) {
+        String problem = TopicNames.problem(name);
+        if (problem != null) {
+            throw new TopicException(TopicException.Error.INVALID_TOPIC_EXCEPTION, problem);
+        }
+        if (topics.get(name).isPresent()) {
+            throw new TopicException(TopicException.Error.TOPIC_ALREADY_EXISTS, "topic '" + name + "' already exists");
+        }
+        int count = partitionCount == -1 ? defaults.numPartitions() : partitionCount;
+        if (count <= 0) {
+            throw new TopicException(TopicException.Error.INVALID_PARTITIONS, "number of partitions must be at least 1, was " + count);
+        }
+        short rf = replicationFactor == -1 ? defaults.replicationFactor() : replicationFactor;
+        if (rf <= 0 || rf > brokerCount) {
+            throw new TopicException(TopicException.Error.INVALID_REPLICATION_FACTOR, "replication factor " + rf
+                    + " is invalid: it must be between 1 and the number of brokers (" + brokerCount + ")");
+        }
+        String configProblem = TopicConfigDef.validate(configs);
+        if (configProblem != null) {
+            throw new TopicException(TopicException.Error.INVALID_CONFIG, configProblem);
+        }
+        TopicMetadata topic = new TopicMetadata(name, UUID.randomUUID(), count, rf, configs);
+        if (validateOnly) {
+            return topic;
+        }
+        topics.put(topic);
+        for (int p = 0; p < count; p++) {
+            open(topic, p);
+        }
+        LOG.log(System.Logger.Level.INFO, "created topic " + name + " with " + count + " partitions" + (configs.isEmpty() ? "" : " " + configs));
+        return topic;
+    }
+
+    /** The topic, created with defaults if auto-creation is on and the name is legal. */
+    public Optional<TopicMetadata> getOrAutoCreate(String name) {
+        Optional<TopicMetadata> existing = topics.get(name);
+        if (existing.isPresent() || !defaults.autoCreate() || TopicNames.problem(name) != null) {
+            return existing;
+        }
+        synchronized (this) {
+            existing = topics.get(name);
+            if (existing.isPresent()) {
+                return existing;
+            }
+            return Optional.of(createTopic(name, -1, (short) -1, Map.of(), false));
+        }
+    }
+
+    public synchronized void deleteTopic(String name) {
+        TopicMetadata topic = topics.get(name).orElseThrow(() ->
+                new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
+        // catalogue first: a crash after this leaves orphan partitions that startup() deletes
+        topics.remove(name);
+        for (int p = 0; p < topic.partitions(); p++) {
+            TopicPartition tp = new TopicPartition(name, p);
+            partitions.remove(tp);
+            engine.delete(tp); // closes the log, then removes its data
+            try {
+                Files.deleteIfExists(snapshotFile(tp));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete producer snapshot of " + tp, e);
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "deleted topic " + name);
+    }
+
+    /** Grows a topic to {@code newTotal} partitions. */
+    public synchronized void createPartitions(String name, int newTotal, boolean validateOnly) {
+        TopicMetadata topic = topics.get(name).orElseThrow(() ->
+                new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
+        if (newTotal <= topic.partitions()) {
+            throw new TopicException(TopicException.Error.INVALID_PARTITIONS, "topic '" + name + "' has "
+                    + topic.partitions() + " partitions; the new count " + newTotal + " must be larger");
+        }
+        if (validateOnly) {
+            return;
+        }
+        TopicMetadata grown = topic.withPartitions(newTotal);
+        topics.put(grown);
+        for (int p = topic.partitions(); p < newTotal; p++) {
+            open(grown, p);
+        }
+    }
+
+    /** Replaces a topic's overrides and applies them to its open partitions. */
+    public synchronized void alterConfigs(String name, Map<String, String> overrides, boolean validateOnly) {
+        TopicMetadata topic = topics.get(name).orElseThrow(() ->
+                new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
+        String problem = TopicConfigDef.validate(overrides);
+        if (problem != null) {
+            throw new TopicException(TopicException.Error.INVALID_CONFIG, problem);
+        }
+        if (validateOnly) {
+            return;
+        }
+        topics.put(topic.withConfigs(overrides));
+        for (int p = 0; p < topic.partitions(); p++) {
+            Partition partition = partitions.get(new TopicPartition(name, p));
+            if (partition != null) {
+                partition.log().updateConfig(defaults.logConfig(overrides));
+                partition.settings(defaults.partitionSettings(overrides));
+            }
+        }
+    }
+
+    /** Applies retention to every partition; returns segments deleted. */
+    public int enforceRetention() {
+        int deleted = 0;
+        for (Partition partition : partitions.values()) {
+            try {
+                deleted += partition.enforceRetention();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "retention failed for " + partition.topicPartition(), e);
+            }
+        }
+        return deleted;
+    }
+
+    private void open(TopicMetadata topic, int p) {
+        TopicPartition tp = new TopicPartition(topic.name(), p);
+        Partition partition = new Partition(engine.open(tp, defaults.logConfig(topic.configs())),
+                defaults.partitionSettings(topic.configs()), 0, snapshotFile(tp), time);
+        partition.onAppend(() -> fetchWaiters.checkAndComplete(tp));
+        partitions.put(tp, partition);
+    }
+
+    private Path snapshotFile(TopicPartition tp) {
+        return producerStateDir.resolve(tp.dirName() + ".snapshot");
+    }
+
+    @Override
+    public void close() {
+        fetchWaiters.close();
+        List<Partition> open = new ArrayList<>(partitions.values());
+        partitions.clear();
+        for (Partition partition : open) {
+            try {
+                partition.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "error closing " + partition.topicPartition(), e);
+            }
+        }
+        engine.close();
+    }
+}

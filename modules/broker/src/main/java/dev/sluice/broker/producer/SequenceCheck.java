@@ -1,0 +1,23 @@
+package dev.sluice.broker.producer;
+
+/** The verdict on an idempotent batch before it is appended. */
+public sealed interface SequenceCheck {
+
+    /** New and in sequence: append it. */
+    record Accept() implements SequenceCheck {
+    }
+
+    /** A retry of a batch already in the log: answer with its original offsets, append nothing. */
+    record Duplicate(long firstOffset, long lastOffset, long timestamp) implements SequenceCheck {
+    }
+
+    /** The producer's epoch is older than the one already seen (INVALID_PRODUCER_EPOCH). */
+    record Fenced(String message) implements SequenceCheck {
+    }
+
+    /** A gap or reordering in sequences (OUT_OF_ORDER_SEQUENCE_NUMBER). */
+    record OutOfOrder(String message) implements SequenceCheck {
+    }
+
+    SequenceCheck ACCEPT = new Accept();
+}

@@ -1,0 +1,54 @@
+package dev.sluice.broker.topic;
+
+import dev.sluice.api.record.TimestampType;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.broker.partition.PartitionSettings;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Broker-wide defaults for topics, and the effective settings of a topic once its overrides are
+ * applied.
+ *
+ * @param autoCreate {@code auto.create.topics.enable}
+ */
+public record TopicDefaults(LogConfig log, TimestampType timestampType, int maxMessageBytes, int numPartitions,
+                            short replicationFactor, boolean autoCreate, String cleanupPolicy, String storageEngine) {
+
+    public LogConfig logConfig(Map<String, String> overrides) {
+        return log.withOverrides(overrides);
+    }
+
+    public PartitionSettings partitionSettings(Map<String, String> overrides) {
+        String type = overrides.get("message.timestamp.type");
+        TimestampType ts = type == null ? timestampType
+                : type.equals("LogAppendTime") ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
+        String max = overrides.get("max.message.bytes");
+        return new PartitionSettings(ts, max == null ? maxMessageBytes : Integer.parseInt(max.trim()));
+    }
+
+    /** Every topic config with its broker default, as DescribeConfigs shows them. */
+    public Map<String, String> defaultValues() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("cleanup.policy", cleanupPolicy);
+        values.put("retention.ms", Long.toString(log.retentionMs()));
+        values.put("retention.bytes", Long.toString(log.retentionBytes()));
+        values.put("segment.bytes", Integer.toString(log.segmentBytes()));
+        values.put("segment.ms", Long.toString(log.segmentMs()));
+        values.put("segment.index.bytes", Integer.toString(log.maxIndexBytes()));
+        values.put("index.interval.bytes", Integer.toString(log.indexIntervalBytes()));
+        values.put("flush.messages", Long.toString(log.flushMessages()));
+        values.put("flush.ms", Long.toString(log.flushMs()));
+        values.put("max.message.bytes", Integer.toString(maxMessageBytes));
+        values.put("message.timestamp.type", timestampType == TimestampType.LOG_APPEND_TIME ? "LogAppendTime" : "CreateTime");
+        values.put("compression.type", "producer");
+        values.put("min.insync.replicas", "1");
+        values.put("unclean.leader.election.enable", "false");
+        values.put("delete.retention.ms", "86400000");
+        values.put("min.compaction.lag.ms", "0");
+        values.put("file.delete.delay.ms", "60000");
+        values.put("storage.engine", storageEngine);
+        return values;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.sluice.broker.topic;
+
+import dev.sluice.api.storage.StorageException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Durable catalogue of topics on a single node: one small properties file per topic in
+ * {@code <log dir>/.topics/}, written atomically (temp file + rename). With ZooKeeper this
+ * role moves to the cluster metadata store.
+ */
+public final class TopicRegistry {
+    private static final String SUFFIX = ".topic";
+
+    private final Path directory;
+    private final Map<String, TopicMetadata> byName = new ConcurrentHashMap<>();
+    private final Map<UUID, TopicMetadata> byId = new ConcurrentHashMap<>();
+
+    public TopicRegistry(Path logDir) {
+        this.directory = logDir.resolve(".topics");
+        try {
+            Files.createDirectories(directory);
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+                for (Path file : files) {
+                    TopicMetadata topic = read(file);
+                    byName.put(topic.name(), topic);
+                    byId.put(topic.id(), topic);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot read the topic catalogue in " + directory, e);
+        }
+    }
+
+    public Optional<TopicMetadata> get(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public Optional<TopicMetadata> get(UUID id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public Collection<TopicMetadata> all() {
+        return byName.values();
+    }
+
+    /** Creates or replaces the topic's entry. */
+    public synchronized void put(TopicMetadata topic) {
+        Properties props = new Properties();
+        props.setProperty("name", topic.name());
+        props.setProperty("id", topic.id().toString());
+        props.setProperty("partitions", Integer.toString(topic.partitions()));
+        props.setProperty("replication.factor", Short.toString(topic.replicationFactor()));
+        topic.configs().forEach((k, v) -> props.setProperty("config." + k, v));
+        Path file = directory.resolve(topic.name() + SUFFIX);
+        Path tmp = directory.resolve(topic.name() + SUFFIX + ".tmp");
+        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            props.store(out, "Sluice topic");
+        } catch (IOException e) {
+            throw new StorageException("cannot write topic " + topic.name(), e);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StorageException("cannot write topic " + topic.name(), e);
+        }
+        TopicMetadata previous = byName.put(topic.name(), topic);
+        if (previous != null) {
+            byId.remove(previous.id());
+        }
+        byId.put(topic.id(), topic);
+    }
+
+    public synchronized void remove(String name) {
+        TopicMetadata topic = byName.remove(name);
+        if (topic != null) {
+            byId.remove(topic.id());
+            try {
+                Files.deleteIfExists(directory.resolve(name + SUFFIX));
+            } catch (IOException e) {
+                throw new StorageException("cannot delete topic entry " + name, e);
+            }
+        }
+    }
+
+    private static TopicMetadata read(Path file) throws IOException {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+        }
+        Map<String, String> configs = new TreeMap<>();
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith("config.")) {
+                configs.put(key.substring("config.".length()), props.getProperty(key));
+            }
+        }
+        try {
+            return new TopicMetadata(props.getProperty("name"), UUID.fromString(props.getProperty("id")),
+                    Integer.parseInt(props.getProperty("partitions")),
+                    Short.parseShort(props.getProperty("replication.factor", "1")), configs);
+        } catch (RuntimeException e) {
+            throw new IOException("corrupt topic file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
