@@ -61,7 +61,7 @@ public final class Broker implements AutoCloseable {
         for (String ignored : config.ignoredKeys()) {
             LOG.log(System.Logger.Level.WARNING, "ignoring setting '" + ignored + "': it has no effect in Sluice");
         }
-        Path logDir = config.logDirs().get(0).toAbsolutePath();
+        Path logDir = config.logDirs().get(0).toAbsolutePath().normalize();
         if (config.logDirs().size() > 1) {
             LOG.log(System.Logger.Level.WARNING, "only the first of log.dirs is used: " + logDir);
         }

@@ -1,0 +1,55 @@
+package dev.sluice.tools;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Entry point of the {@code sluice} command: dispatches to a subcommand. */
+public final class Sluice {
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        register(new ServerCommand());
+    }
+
+    private Sluice() {
+    }
+
+    private static void register(Command command) {
+        COMMANDS.put(command.name(), command);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command line; returns the process exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Logging.configure();
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            usage(args.length == 0 ? err : out);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = COMMANDS.get(args[0]);
+        if (command == null) {
+            err.println("sluice: unknown command '" + args[0] + "'. Commands: " + String.join(", ", COMMANDS.keySet())
+                    + ". Run 'sluice --help' for details.");
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (rest.length > 0 && (rest[0].equals("--help") || rest[0].equals("-h"))) {
+            out.println(command.help());
+            return 0;
+        }
+        return command.run(rest, out, err);
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: sluice <command> [options]   (sluice <command> --help for its options)");
+        out.println();
+        for (Command command : COMMANDS.values()) {
+            out.printf("  %-10s %s%n", command.name(), command.summary());
+        }
+    }
+}
