@@ -56,8 +56,22 @@ public final class RecordBatches {
 
     private static final int LOG_OVERHEAD_PLUS_MAGIC = RecordBatch.MAGIC_OFFSET + 1;
 
+    /**
+     * Cap on the decompressed records section of one batch. A small batch of zeros can expand
+     * enormously; anything beyond this is refused rather than allowed to exhaust the heap.
+     */
+    public static final int DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+
     /** Decodes the records of {@code batch}, decompressing with a codec from {@code codecs} if needed. */
     public static List<Record> records(RecordBatch batch, CompressionCodecs codecs) {
+        return records(batch, codecs, DEFAULT_MAX_DECOMPRESSED_BYTES);
+    }
+
+    /**
+     * Decodes the records of {@code batch}; a compressed section that expands beyond
+     * {@code maxDecompressedBytes} is an {@link InvalidRecordException} with reason TOO_LARGE.
+     */
+    public static List<Record> records(RecordBatch batch, CompressionCodecs codecs, int maxDecompressedBytes) {
         int count = batch.recordCount();
         if (count == 0) {
             return Collections.emptyList();
@@ -65,7 +79,7 @@ public final class RecordBatches {
         ByteBuffer records = batch.slice();
         records.position(RecordBatch.HEADER_SIZE);
         if (batch.compressionId() != 0) {
-            records = decompress(records, codecs, batch.compressionId());
+            records = decompress(records, codecs, batch.compressionId(), maxDecompressedBytes);
         }
         // a record takes at least 7 bytes, which bounds the list before trusting recordCount
         List<Record> out = new ArrayList<>(Math.min(count, records.remaining() / 7 + 1));
@@ -87,9 +101,14 @@ public final class RecordBatches {
         return out;
     }
 
-    private static ByteBuffer decompress(ByteBuffer compressed, CompressionCodecs codecs, int codecId) {
+    private static ByteBuffer decompress(ByteBuffer compressed, CompressionCodecs codecs, int codecId, int maxBytes) {
         try (InputStream in = codecs.forId(codecId).decompress(compressed)) {
-            return ByteBuffer.wrap(in.readAllBytes());
+            byte[] bytes = in.readNBytes(maxBytes);
+            if (bytes.length == maxBytes && in.read() != -1) {
+                throw new InvalidRecordException(InvalidRecordException.Reason.TOO_LARGE,
+                        "batch decompresses to more than " + maxBytes + " bytes");
+            }
+            return ByteBuffer.wrap(bytes);
         } catch (IOException e) {
             // the bytes came from outside (CRC or not): corrupt input, not an I/O failure
             InvalidRecordException invalid = new InvalidRecordException(InvalidRecordException.Reason.CORRUPT,

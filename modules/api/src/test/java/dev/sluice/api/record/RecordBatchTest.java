@@ -119,4 +119,37 @@ class RecordBatchTest {
                 .append(1, null, utf8("a")).append(2, null, utf8("b")).append(3, null, utf8("c")).build();
         assertThat(new RecordBatch(buffer, 0).lastSequence()).isEqualTo(0);
     }
+
+    @Test
+    void decompressionBeyondTheCapIsRefused() {
+        dev.sluice.api.compression.CompressionCodec identity = new dev.sluice.api.compression.CompressionCodec() {
+            @Override
+            public int id() {
+                return 1;
+            }
+
+            @Override
+            public String name() {
+                return "identity";
+            }
+
+            @Override
+            public java.io.OutputStream compress(java.io.OutputStream out, Integer level) {
+                return out;
+            }
+
+            @Override
+            public java.io.InputStream decompress(ByteBuffer compressed) {
+                byte[] bytes = new byte[compressed.remaining()];
+                compressed.duplicate().get(bytes);
+                return new java.io.ByteArrayInputStream(bytes);
+            }
+        };
+        ByteBuffer buffer = new RecordBatchBuilder(identity).append(1, null, new byte[1000]).build();
+        RecordBatch batch = new RecordBatch(buffer, 0);
+        CompressionCodecs codecs = CompressionCodecs.of(List.of(identity));
+        assertThat(RecordBatches.records(batch, codecs, 2000)).hasSize(1);
+        assertThatThrownBy(() -> RecordBatches.records(batch, codecs, 500))
+                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("more than 500");
+    }
 }
