@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * are not kept: every response says session 0, so clients send full fetch requests.
  */
 final class FetchHandler implements ApiHandler {
+    private static final System.Logger LOG = System.getLogger(FetchHandler.class.getName());
+
     private final BrokerState broker;
 
     FetchHandler(BrokerState broker) {
@@ -164,6 +166,11 @@ final class FetchHandler implements ApiHandler {
                 } catch (OffsetOutOfRangeException e) {
                     partitionError(out, Errors.OFFSET_OUT_OF_RANGE);
                     out.set("HighWatermark", partition.highWatermark()).set("LogStartOffset", partition.logStartOffset());
+                    errors = true;
+                } catch (RuntimeException e) {
+                    // e.g. the topic was deleted while this fetch waited: answer for this partition, keep the rest
+                    LOG.log(System.Logger.Level.DEBUG, () -> "fetch from " + partition.topicPartition() + " failed: " + e);
+                    partitionError(out, Errors.UNKNOWN_TOPIC_OR_PARTITION);
                     errors = true;
                 }
             }
