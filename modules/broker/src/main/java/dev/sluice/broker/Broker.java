@@ -34,6 +34,8 @@ public final class Broker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
     /** Kafka's producer.id.expiration.ms default: idempotence state of idle producers is dropped after a day. */
     private static final long PRODUCER_ID_EXPIRATION_MS = TimeUnit.DAYS.toMillis(1);
+    /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
+    private static final long HIGH_WATERMARK_CHECKPOINT_MS = 5_000;
 
     private final BrokerConfig config;
     private final PartitionManager partitions;
@@ -96,6 +98,8 @@ public final class Broker implements AutoCloseable {
             long retentionCheck = config.logRetentionCheckIntervalMs();
             housekeeping.scheduleWithFixedDelay(() -> runQuietly("retention", p::enforceRetention),
                     retentionCheck, retentionCheck, TimeUnit.MILLISECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> runQuietly("high watermark checkpoint", p::checkpointHighWatermarks),
+                    HIGH_WATERMARK_CHECKPOINT_MS, HIGH_WATERMARK_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
             housekeeping.scheduleWithFixedDelay(() -> runQuietly("producer expiration", () -> p.all()
                     .forEach(partition -> partition.expireProducers(PRODUCER_ID_EXPIRATION_MS))), 10, 10, TimeUnit.MINUTES);
 

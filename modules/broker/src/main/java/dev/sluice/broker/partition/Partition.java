@@ -46,15 +46,20 @@ public final class Partition implements AutoCloseable {
     private volatile long highWatermark;
     private volatile Runnable appendListener = () -> { };
 
-    public Partition(LogStorage log, PartitionSettings settings, int leaderEpoch, Path producerSnapshot, Time time) {
+    /**
+     * @param checkpointedHighWatermark the last high watermark written to the checkpoint, or -1
+     */
+    public Partition(LogStorage log, PartitionSettings settings, int leaderEpoch, long checkpointedHighWatermark,
+                     Path producerSnapshot, Time time) {
         this.topicPartition = log.topicPartition();
         this.log = log;
         this.settings = settings;
         this.leaderEpoch = leaderEpoch;
         this.producerSnapshot = producerSnapshot;
         this.time = time;
-        this.highWatermark = log.logEndOffset();
+        this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
         loadProducerState();
+        advanceHighWatermark();
     }
 
     public TopicPartition topicPartition() {
@@ -196,9 +201,17 @@ public final class Partition implements AutoCloseable {
             batch.wrap(records, position);
             producers.record(batch, logAppendTime ? now : batch.maxTimestamp(), now);
         }
-        highWatermark = log.logEndOffset(); // the only replica is always in sync
+        advanceHighWatermark();
         return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,
                 log.logStartOffset(), false);
+    }
+
+    /**
+     * Moves the high watermark to the smallest log end among the in-sync replicas. This broker is
+     * the only replica, so that is its own log end; replication will feed follower progress here.
+     */
+    private void advanceHighWatermark() {
+        highWatermark = log.logEndOffset();
     }
 
     /**

@@ -38,6 +38,8 @@ public final class PartitionManager implements AutoCloseable {
     private final int brokerCount;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final DelayedOperations<TopicPartition> fetchWaiters = new DelayedOperations<>("fetch");
+    private final HighWatermarkCheckpoint highWatermarks;
+    private Map<TopicPartition, Long> checkpointedHighWatermarks = Map.of();
 
     public PartitionManager(LogStorageEngine engine, TopicRegistry topics, TopicDefaults defaults, Time time) {
         this.engine = engine;
@@ -46,10 +48,12 @@ public final class PartitionManager implements AutoCloseable {
         this.producerStateDir = engine.directory().resolve(".producer-state");
         this.time = time;
         this.brokerCount = 1;
+        this.highWatermarks = new HighWatermarkCheckpoint(engine.directory());
     }
 
     /** Opens every partition of every known topic (recovering logs as needed). */
     public void startup() {
+        checkpointedHighWatermarks = highWatermarks.read();
         for (TopicMetadata topic : topics.all()) {
             for (int p = 0; p < topic.partitions(); p++) {
                 open(topic, p);
@@ -207,9 +211,19 @@ public final class PartitionManager implements AutoCloseable {
     private void open(TopicMetadata topic, int p) {
         TopicPartition tp = new TopicPartition(topic.name(), p);
         Partition partition = new Partition(engine.open(tp, defaults.logConfig(topic.configs())),
-                defaults.partitionSettings(topic.configs()), 0, snapshotFile(tp), time);
+                defaults.partitionSettings(topic.configs()), 0, checkpointedHighWatermarks.getOrDefault(tp, -1L),
+                snapshotFile(tp), time);
         partition.onAppend(() -> fetchWaiters.checkAndComplete(tp));
         partitions.put(tp, partition);
+    }
+
+    /** Writes every partition's high watermark to {@code replication-offset-checkpoint}. */
+    public void checkpointHighWatermarks() {
+        Map<TopicPartition, Long> offsets = new java.util.TreeMap<>();
+        for (Partition partition : partitions.values()) {
+            offsets.put(partition.topicPartition(), partition.highWatermark());
+        }
+        highWatermarks.write(offsets);
     }
 
     private Path snapshotFile(TopicPartition tp) {
@@ -219,6 +233,11 @@ public final class PartitionManager implements AutoCloseable {
     @Override
     public void close() {
         fetchWaiters.close();
+        try {
+            checkpointHighWatermarks();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot checkpoint high watermarks on shutdown", e);
+        }
         List<Partition> open = new ArrayList<>(partitions.values());
         partitions.clear();
         for (Partition partition : open) {
