@@ -1,0 +1,25 @@
+package dev.sluice.client.network;
+
+import dev.sluice.protocol.ApiKey;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One request on its way: queued on a connection, being written, or awaiting its response. */
+final class ClientRequest {
+    final ApiKey api;
+    final RequestBuilder builder;
+    final boolean expectResponse;
+    final long deadlineMs;
+    final CompletableFuture<Response> future = new CompletableFuture<>();
+    /** Set for the connection's own ApiVersions request, sent before versions are known. */
+    short fixedVersion = -1;
+    short version;
+    int correlationId;
+
+    ClientRequest(ApiKey api, RequestBuilder builder, boolean expectResponse, long deadlineMs) {
+        this.api = api;
+        this.builder = builder;
+        this.expectResponse = expectResponse;
+        this.deadlineMs = deadlineMs;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.sluice.client.network;
+
+import dev.sluice.protocol.Send;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * The state of one broker connection, owned by the I/O thread: queued requests, the request
+ * being written, the requests awaiting responses (in wire order, which is response order), and
+ * the frame being read. Survives disconnects so backoff and queued requests carry over.
+ */
+final class Connection {
+    /** Frames larger than this are treated as corruption rather than allocated. */
+    static final int MAX_RESPONSE_SIZE = 256 * 1024 * 1024;
+
+    enum State { DISCONNECTED, CONNECTING, NEGOTIATING, READY }
+
+    final Node node;
+    State state = State.DISCONNECTED;
+    SocketChannel channel;
+    SelectionKey key;
+    ApiVersions versions;
+
+    final ArrayDeque<ClientRequest> waiting = new ArrayDeque<>();
+    final ArrayDeque<ClientRequest> inFlight = new ArrayDeque<>();
+    Send sending;
+    ClientRequest sendingRequest;
+
+    long nextConnectMs;
+    int failures;
+
+    private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+    private ByteBuffer frame;
+
+    Connection(Node node) {
+        this.node = node;
+    }
+
+    /** Requests written or queued: what counts against max in-flight. */
+    int load() {
+        return inFlight.size() + waiting.size() + (sending != null && !sendingRequest.expectResponse ? 1 : 0);
+    }
+
+    /**
+     * Reads whatever is available; returns the next complete response frame (after its size
+     * prefix) or null if more bytes are needed.
+     *
+     * @throws IOException on a closed socket or an impossible frame size
+     */
+    ByteBuffer readFrame() throws IOException {
+        if (frame == null) {
+            if (channel.read(sizeBuffer) < 0) {
+                throw new IOException("connection closed by broker " + node);
+            }
+            if (sizeBuffer.hasRemaining()) {
+                return null;
+            }
+            int size = sizeBuffer.flip().getInt();
+            sizeBuffer.clear();
+            if (size < 0 || size > MAX_RESPONSE_SIZE) {
+                throw new IOException("invalid response size " + size + " from " + node);
+            }
+            frame = ByteBuffer.allocate(size);
+        }
+        if (frame.hasRemaining() && channel.read(frame) < 0) {
+            throw new IOException("connection closed by broker " + node);
+        }
+        if (frame.hasRemaining()) {
+            return null;
+        }
+        ByteBuffer complete = frame.flip();
+        frame = null;
+        return complete;
+    }
+
+    void resetReadState() {
+        sizeBuffer.clear();
+        frame = null;
+    }
+}

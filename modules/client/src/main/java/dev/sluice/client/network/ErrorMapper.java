@@ -1,0 +1,21 @@
+package dev.sluice.client.network;
+
+import dev.sluice.client.ApiException;
+import dev.sluice.client.SluiceClientException;
+import dev.sluice.protocol.Errors;
+
+/** Turns a response error code into the client's exception type. */
+public final class ErrorMapper {
+    private ErrorMapper() {
+    }
+
+    public static Errors errors(short code) {
+        return Errors.forCode(code);
+    }
+
+    /** An exception for a non-zero error code; {@code message} may be null. */
+    public static SluiceClientException toException(short code, String message) {
+        Errors error = Errors.forCode(code);
+        return new ApiException(code, error.name(), error.retriable(), message == null ? error.message() : message);
+    }
+}

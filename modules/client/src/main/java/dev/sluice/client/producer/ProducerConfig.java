@@ -1,0 +1,188 @@
+package dev.sluice.client.producer;
+
+import dev.sluice.api.compression.CompressionCodecs;
+import dev.sluice.api.compression.CompressionType;
+import dev.sluice.client.config.ClientConfig;
+import dev.sluice.client.config.ConfigReader;
+import dev.sluice.client.producer.partition.DefaultPartitioner;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Everything a {@link SluiceProducer} is configured with, under Kafka's names and defaults.
+ * Build it with {@link #builder()} or from a Kafka properties file with {@link #from(Properties)}.
+ *
+ * @param client             network settings shared with other clients
+ * @param acks               {@code acks}: 0, 1 or all (default all)
+ * @param lingerMs           {@code linger.ms}: wait this long for a batch to fill (default 5)
+ * @param batchSize          {@code batch.size}: bytes of records per partition batch (default 16384)
+ * @param bufferMemory       {@code buffer.memory}: bytes of unsent batches before send blocks (32 MiB)
+ * @param maxBlockMs         {@code max.block.ms}: how long send may block on metadata or memory (60 s)
+ * @param compression        {@code compression.type}: none, gzip, snappy, lz4, zstd
+ * @param retries            {@code retries}: attempts after the first (default unbounded)
+ * @param deliveryTimeoutMs  {@code delivery.timeout.ms}: bound on send to success or failure (120 s)
+ * @param idempotence        {@code enable.idempotence} (default true): no duplicates, order kept on retry
+ * @param maxRequestSize     {@code max.request.size}: largest record / request (1 MiB)
+ * @param partitioner        {@code partitioner} or {@code partitioner.class}: provider name or class
+ * @param settings           the raw settings, handed to the partitioner
+ */
+public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int batchSize, long bufferMemory,
+                             long maxBlockMs, CompressionType compression, int retries, long deliveryTimeoutMs,
+                             boolean idempotence, int maxRequestSize, String partitioner,
+                             Map<String, String> settings) {
+
+    /** Kafka producer keys accepted without effect. */
+    private static final List<String> IGNORED = List.of("key.serializer", "value.serializer",
+            "partitioner.adaptive.partitioning.enable", "partitioner.availability.timeout.ms",
+            "partitioner.ignore.keys", "compression.gzip.level", "compression.lz4.level",
+            "compression.zstd.level", "metadata.max.idle.ms", "transaction.timeout.ms");
+
+    public ProducerConfig {
+        settings = Map.copyOf(settings);
+    }
+
+    public static ProducerConfig from(Properties properties) {
+        return read(ConfigReader.of(properties));
+    }
+
+    public static ProducerConfig from(Map<String, ?> settings) {
+        return read(ConfigReader.of(settings));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static ProducerConfig read(ConfigReader r) {
+        ClientConfig client = ClientConfig.read(r, "sluice-producer", 5);
+        String acksValue = r.string("acks", "all");
+        Acks acks = Acks.parse(acksValue);
+        if (acks == null) {
+            r.problem("acks=" + acksValue + " is not one of 0, 1, all, -1");
+            acks = Acks.ALL;
+        }
+        String compressionName = r.string("compression.type", "none");
+        CompressionType compression = CompressionType.NONE;
+        try {
+            compression = CompressionType.forName(compressionName);
+            if (compression != CompressionType.NONE && !CompressionCodecs.installed().has(compression.id())) {
+                r.problem("compression.type=" + compressionName + " needs a codec that is not installed "
+                        + "(put sluice-compression on the module path)");
+            }
+        } catch (IllegalArgumentException e) {
+            r.problem("compression.type=" + compressionName + " is not one of none, gzip, snappy, lz4, zstd");
+        }
+        String partitioner = r.string("partitioner", null);
+        String partitionerClass = r.string("partitioner.class", null);
+        if (partitioner != null && partitionerClass != null && !partitioner.equals(partitionerClass)) {
+            r.problem("partitioner=" + partitioner + " and partitioner.class=" + partitionerClass + " disagree");
+        }
+        if (r.isSet("transactional.id")) {
+            r.problem("transactional.id is set but transactions are not supported by this client yet");
+        }
+        boolean idempotenceSet = r.isSet("enable.idempotence");
+        boolean idempotence = r.bool("enable.idempotence", true);
+        int retries = r.intValue("retries", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+        long linger = r.longValue("linger.ms", 5, 0, Long.MAX_VALUE);
+        long deliveryTimeout = r.longValue("delivery.timeout.ms", 120_000, 1, Long.MAX_VALUE);
+        if (deliveryTimeout < linger + client.requestTimeoutMs()) {
+            r.problem("delivery.timeout.ms=" + deliveryTimeout + " must be at least linger.ms + request.timeout.ms ("
+                    + (linger + client.requestTimeoutMs()) + ")");
+        }
+        // Kafka's rule: idempotence needs acks=all, retries > 0 and at most 5 requests in flight;
+        // when the user only relied on the default, conflicting settings quietly turn it off
+        String conflict = acks != Acks.ALL ? "acks=" + acksValue
+                : retries == 0 ? "retries=0"
+                : client.maxInFlightPerConnection() > 5
+                ? "max.in.flight.requests.per.connection=" + client.maxInFlightPerConnection() : null;
+        if (idempotence && conflict != null) {
+            if (idempotenceSet) {
+                r.problem("enable.idempotence=true conflicts with " + conflict
+                        + " (needs acks=all, retries > 0, max.in.flight.requests.per.connection <= 5)");
+            }
+            idempotence = false;
+        }
+        r.ignore(IGNORED);
+        Map<String, String> raw = r.values();
+        ProducerConfig config = new ProducerConfig(client, acks, linger,
+                r.intValue("batch.size", 16_384, 0, Integer.MAX_VALUE),
+                r.longValue("buffer.memory", 32L * 1024 * 1024, 1, Long.MAX_VALUE),
+                r.longValue("max.block.ms", 60_000, 0, Long.MAX_VALUE),
+                compression, retries, deliveryTimeout, idempotence,
+                r.intValue("max.request.size", 1024 * 1024, 1, Integer.MAX_VALUE),
+                partitioner != null ? partitioner : partitionerClass != null ? partitionerClass : DefaultPartitioner.NAME,
+                raw);
+        r.finish("producer");
+        return config;
+    }
+
+    /** Fluent settings under Kafka's names; {@link #build()} validates them all at once. */
+    public static final class Builder {
+        private final Map<String, Object> settings = new LinkedHashMap<>();
+
+        public Builder bootstrapServers(String servers) {
+            return set("bootstrap.servers", servers);
+        }
+
+        public Builder clientId(String id) {
+            return set("client.id", id);
+        }
+
+        public Builder acks(Acks acks) {
+            return set("acks", acks.configValue());
+        }
+
+        public Builder lingerMs(long ms) {
+            return set("linger.ms", ms);
+        }
+
+        public Builder batchSize(int bytes) {
+            return set("batch.size", bytes);
+        }
+
+        public Builder bufferMemory(long bytes) {
+            return set("buffer.memory", bytes);
+        }
+
+        public Builder maxBlockMs(long ms) {
+            return set("max.block.ms", ms);
+        }
+
+        public Builder compression(CompressionType type) {
+            return set("compression.type", type.configName());
+        }
+
+        public Builder retries(int retries) {
+            return set("retries", retries);
+        }
+
+        public Builder deliveryTimeoutMs(long ms) {
+            return set("delivery.timeout.ms", ms);
+        }
+
+        public Builder requestTimeoutMs(int ms) {
+            return set("request.timeout.ms", ms);
+        }
+
+        public Builder idempotence(boolean enabled) {
+            return set("enable.idempotence", enabled);
+        }
+
+        public Builder partitioner(String nameOrClass) {
+            return set("partitioner", nameOrClass);
+        }
+
+        /** Any setting by its Kafka name. */
+        public Builder set(String key, Object value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public ProducerConfig build() {
+            return from(settings);
+        }
+    }
+}
