@@ -1,0 +1,400 @@
+package dev.sluice.storage.lmdb.log;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.storage.AppendResult;
+import dev.sluice.api.storage.EpochEntry;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.LogSlice;
+import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.OffsetOutOfRangeException;
+import dev.sluice.api.storage.TimestampOffset;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.storage.lmdb.env.LmdbEnvironment;
+import dev.sluice.storage.lmdb.env.ReadTxn;
+import dev.sluice.storage.lmdb.env.TxnWork;
+import org.lmdbjava.Txn;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The log of one partition in the directory's shared LMDB environment.
+ *
+ * <p>Every change (append, truncation, retention, DeleteRecords) is one write transaction that
+ * updates the batches, the time index, the epochs and the partition metadata together: after a
+ * crash the log is exactly as of some commit, so there is nothing to recover. In-memory copies
+ * (log start and end, size, epochs) are published only after the commit. One writer at a time
+ * (the caller serialises writes, as for every {@link LogStorage}); reads run concurrently in
+ * their own snapshots (see {@link LogReads}).
+ *
+ * <p>Durability follows the partition's flush policy: with {@code MDB_NOSYNC} commits go to the
+ * page cache, and the environment is synced when {@code flush.messages} or {@code flush.ms} is
+ * due, on {@link #flush()} and on close. A sync covers every partition of the directory.
+ */
+public final class LmdbLog implements LogStorage {
+    private static final System.Logger LOG = System.getLogger(LmdbLog.class.getName());
+
+    private final LmdbEnvironment env;
+    private final LogTables tables;
+    private final int id;
+    private final TopicPartition partition;
+    private final Time time;
+    private final LogReads reads;
+    private final IncomingBatches incoming = new IncomingBatches();
+    private final Pruning pruning;
+
+    private volatile LogConfig config;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long size;
+    private volatile List<EpochEntry> epochs;
+    private volatile boolean closed;
+
+    // writer-only state
+    private long maxTimestampSoFar;
+    private long unflushedRecords;
+    private long lastFlushMs;
+    /** What the transaction being run works on and produced (set before, read after {@link LmdbEnvironment#write}). */
+    private ByteBuffer pendingInput;
+    private long pendingMaxTimestamp;
+    private List<EpochEntry> pendingEpochs;
+    private final TxnWork<Void> appendWork = this::appendInTxn;
+
+    private LmdbLog(LmdbEnvironment env, LogTables tables, int id, TopicPartition partition, LogConfig config, Time time) {
+        this.env = env;
+        this.tables = tables;
+        this.id = id;
+        this.partition = partition;
+        this.config = Objects.requireNonNull(config, "config");
+        this.time = time;
+        this.reads = new LogReads(tables, id, partition);
+        this.pruning = new Pruning(tables, id);
+    }
+
+    /** Loads the log of partition {@code id}, which the engine has registered. */
+    public static LmdbLog open(LmdbEnvironment env, LogTables tables, int id, TopicPartition partition, LogConfig config, Time time) {
+        LmdbLog log = new LmdbLog(env, tables, id, partition, config, time);
+        try (ReadTxn read = env.beginRead(); TimeIndex index = new TimeIndex(tables, read.txn(), id)) {
+            PartitionMeta meta = tables.meta(read.txn(), id);
+            log.logStartOffset = meta.logStart();
+            log.logEndOffset = meta.logEnd();
+            log.size = meta.size();
+            log.epochs = tables.loadEpochs(read.txn(), id);
+            log.maxTimestampSoFar = index.maxTimestamp();
+        }
+        log.lastFlushMs = time.milliseconds();
+        return log;
+    }
+
+    @Override
+    public TopicPartition topicPartition() {
+        return partition;
+    }
+
+    // ---------------------------------------------------------------- appending
+
+    @Override
+    public AppendResult append(ByteBuffer batches) {
+        return append(batches, true);
+    }
+
+    @Override
+    public AppendResult appendWithOffsets(ByteBuffer batches) {
+        return append(batches, false);
+    }
+
+    private AppendResult append(ByteBuffer input, boolean assignOffsets) {
+        ensureOpen();
+        Objects.requireNonNull(input, "batches");
+        if (assignOffsets && input.isReadOnly()) {
+            throw new IllegalArgumentException("append rewrites base offsets in place: the buffer must be writable");
+        }
+        LogConfig cfg = config;
+        incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+        pendingInput = input;
+        try {
+            env.write(appendWork);
+        } finally {
+            pendingInput = null;
+        }
+        maxTimestampSoFar = pendingMaxTimestamp;
+        epochs = pendingEpochs;
+        size += incoming.bytes;
+        logEndOffset = incoming.lastOffset + 1; // last: readers never look past it
+        unflushedRecords += incoming.records;
+        if (flushDue(cfg)) {
+            flushNow();
+        }
+        return new AppendResult(incoming.firstOffset, incoming.lastOffset, incoming.maxTimestamp,
+                incoming.offsetOfMaxTimestamp, incoming.batches, incoming.bytes);
+    }
+
+    /** Stores each batch straight into space LMDB reserves for it (one copy), with its time index entry and epoch. */
+    private Void appendInTxn(Txn<ByteBuffer> txn) {
+        ByteBuffer input = pendingInput;
+        long maxTimestamp = maxTimestampSoFar;
+        List<EpochEntry> entries = epochs;
+        RecordBatch batch = incoming.batch();
+        for (int at = input.position(); at < input.limit(); at += batch.sizeInBytes()) {
+            batch.wrap(input, at);
+            int batchSize = batch.sizeInBytes();
+            ByteBuffer target = tables.batches.reserve(txn, Keys.batch(id, batch.baseOffset()), batchSize);
+            target.put(0, input, at, batchSize);
+            if (batch.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = batch.maxTimestamp();
+                TimeIndex.add(tables, txn, id, maxTimestamp, batch.baseOffset());
+            }
+            entries = EpochHistory.assign(entries, batch.partitionLeaderEpoch(), batch.baseOffset());
+        }
+        if (entries != epochs) {
+            tables.storeEpochs(txn, id, entries);
+        }
+        tables.putMeta(txn, id, logStartOffset, incoming.lastOffset + 1, size + incoming.bytes);
+        pendingMaxTimestamp = maxTimestamp;
+        pendingEpochs = entries;
+        return null;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public LogSlice read(long fromOffset, long maxOffset, int maxBytes, boolean minOneBatch) {
+        ensureOpen();
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be >= 0, was " + maxBytes);
+        }
+        try (ReadTxn read = beginRead()) {
+            return reads.read(read.txn(), fromOffset, maxOffset, maxBytes, minOneBatch);
+        }
+    }
+
+    @Override
+    public Optional<TimestampOffset> offsetForTimestamp(long timestampMs) {
+        ensureOpen();
+        try (ReadTxn read = beginRead()) {
+            return reads.offsetForTimestamp(read.txn(), timestampMs);
+        }
+    }
+
+    @Override
+    public Optional<TimestampOffset> maxTimestamp() {
+        ensureOpen();
+        try (ReadTxn read = beginRead()) {
+            return reads.maxTimestamp(read.txn());
+        }
+    }
+
+    /** A snapshot; a log closed meanwhile reports that instead of the environment's own error. */
+    private ReadTxn beginRead() {
+        try {
+            return env.beginRead();
+        } catch (IllegalStateException e) {
+            ensureOpen();
+            throw e;
+        }
+    }
+
+    @Override
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    @Override
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    @Override
+    public long sizeInBytes() {
+        return size;
+    }
+
+    @Override
+    public List<EpochEntry> epochs() {
+        return epochs;
+    }
+
+    // ---------------------------------------------------------------- truncation and retention
+
+    @Override
+    public void truncateTo(long offset) {
+        ensureOpen();
+        if (offset < 0) {
+            throw new IllegalArgumentException("cannot truncate to negative offset " + offset);
+        }
+        if (offset >= logEndOffset) {
+            return;
+        }
+        if (offset <= logStartOffset) {
+            truncateFullyAndStartAt(offset);
+            return;
+        }
+        long start = logStartOffset;
+        env.write(txn -> {
+            pruning.fromBack(txn, offset);
+            long newEnd = pruning.endOfRemaining < 0 ? start : pruning.endOfRemaining;
+            pendingEpochs = EpochHistory.truncateFromEnd(epochs, newEnd);
+            storeEpochsIfChanged(txn);
+            tables.putMeta(txn, id, start, newEnd, size - pruning.freedBytes);
+            try (TimeIndex index = new TimeIndex(tables, txn, id)) {
+                pendingMaxTimestamp = index.maxTimestamp();
+            }
+            return null;
+        });
+        long newEnd = pruning.endOfRemaining < 0 ? start : pruning.endOfRemaining;
+        publish(start, newEnd, size - pruning.freedBytes);
+        LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
+    }
+
+    /** Everything goes; the log restarts empty at {@code offset}. */
+    private void truncateFullyAndStartAt(long offset) {
+        env.write(txn -> {
+            pruning.all(txn);
+            pendingEpochs = List.of();
+            storeEpochsIfChanged(txn);
+            tables.putMeta(txn, id, offset, offset, 0);
+            pendingMaxTimestamp = TimeIndex.NONE;
+            return null;
+        });
+        publish(offset, offset, 0);
+        LOG.log(System.Logger.Level.INFO, "{0}: truncated fully, restarting at offset {1}", partition, offset);
+    }
+
+    @Override
+    public long deleteRecordsBefore(long offset) {
+        ensureOpen();
+        long end = logEndOffset;
+        if (offset > end) {
+            throw new OffsetOutOfRangeException("cannot delete records before " + offset + ": the log of " + partition
+                    + " ends at " + end);
+        }
+        if (offset <= logStartOffset) {
+            return logStartOffset;
+        }
+        deleteFromFront(() -> batch -> batch.lastOffset() < offset, offset);
+        return offset;
+    }
+
+    @Override
+    public int enforceRetention() {
+        ensureOpen();
+        LogConfig cfg = config;
+        int deleted = 0;
+        if (cfg.retentionMs() >= 0 || cfg.retentionBytes() >= 0) {
+            long now = time.milliseconds();
+            deleted = deleteFromFront(() -> new RetentionRule(cfg, now, size), -1);
+            if (deleted > 0) {
+                LOG.log(System.Logger.Level.INFO, "{0}: retention deleted {1} batches, log now starts at {2}",
+                        partition, deleted, logStartOffset);
+            }
+        }
+        if (flushDue(cfg)) {
+            flushNow();
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes the oldest batches {@code rule} allows and moves the log start to {@code newStart}
+     * (DeleteRecords) or, if that is -1, to the first batch left (or the log end if none is).
+     * The rule is made afresh for each run of the transaction: a stateful one must not carry
+     * state from an attempt that was rolled back because the map was full.
+     */
+    private int deleteFromFront(Supplier<Pruning.Rule> rule, long newStart) {
+        long end = logEndOffset;
+        long oldStart = logStartOffset;
+        env.write(txn -> {
+            pruning.fromFront(txn, rule.get());
+            long start = startAfterPruning(newStart, oldStart, end);
+            if (start == oldStart && pruning.deletedBatches == 0) {
+                pendingEpochs = epochs;
+                return null; // nothing changed: the commit writes nothing
+            }
+            pendingEpochs = EpochHistory.truncateFromStart(epochs, start);
+            storeEpochsIfChanged(txn);
+            tables.putMeta(txn, id, start, end, size - pruning.freedBytes);
+            return null;
+        });
+        pendingMaxTimestamp = maxTimestampSoFar; // the kept time index entry still bounds what is left
+        publish(startAfterPruning(newStart, oldStart, end), end, size - pruning.freedBytes);
+        return pruning.deletedBatches;
+    }
+
+    private long startAfterPruning(long requested, long oldStart, long end) {
+        long start = requested >= 0 ? requested : pruning.firstRemaining >= 0 ? pruning.firstRemaining : end;
+        return Math.max(oldStart, start);
+    }
+
+    private void storeEpochsIfChanged(Txn<ByteBuffer> txn) {
+        if (pendingEpochs != epochs) {
+            tables.storeEpochs(txn, id, pendingEpochs);
+        }
+    }
+
+    /** After a committed truncation or deletion. */
+    private void publish(long start, long end, long newSize) {
+        maxTimestampSoFar = pendingMaxTimestamp;
+        epochs = pendingEpochs;
+        size = newSize;
+        logStartOffset = start;
+        logEndOffset = end;
+    }
+
+    // ---------------------------------------------------------------- configuration, flushing, lifecycle
+
+    @Override
+    public void updateConfig(LogConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public LogConfig config() {
+        return config;
+    }
+
+    /** flush.messages / flush.ms, checked on append and on the periodic retention call. */
+    private boolean flushDue(LogConfig cfg) {
+        if (unflushedRecords == 0 || env.syncsEveryCommit()) {
+            return false;
+        }
+        return unflushedRecords >= cfg.flushMessages()
+                || (cfg.flushMs() != Long.MAX_VALUE && time.milliseconds() - lastFlushMs >= cfg.flushMs());
+    }
+
+    private void flushNow() {
+        env.sync();
+        unflushedRecords = 0;
+        lastFlushMs = time.milliseconds();
+    }
+
+    @Override
+    public void flush() {
+        ensureOpen();
+        flushNow();
+    }
+
+    /** Marks the log closed; the engine syncs and closes the shared environment. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("log " + partition + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LmdbLog(" + partition + ", id=" + id + ", start=" + logStartOffset + ", end=" + logEndOffset + ")";
+    }
+}

@@ -1,0 +1,138 @@
+package dev.sluice.storage.lmdb.log;
+
+import dev.sluice.api.storage.EpochEntry;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.storage.lmdb.env.LmdbEnvironment;
+import dev.sluice.storage.lmdb.env.Scratch;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.Txn;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The five LMDB databases that hold every partition log of a directory (layouts in {@link Keys}),
+ * and the small whole-record operations on them: the catalogue of partitions, their metadata,
+ * their epochs, and dropping a partition. Batches and the time index have their own cursors
+ * ({@link BatchCursor}, {@link TimeIndex}).
+ */
+public final class LogTables {
+    public static final String BATCHES = "batches";
+    public static final String TIME_INDEX = "time-index";
+    public static final String EPOCHS = "epochs";
+    public static final String META = "meta";
+    public static final String PARTITIONS = "partitions";
+
+    /** Every database the log storage needs, for opening the environment. */
+    public static final String[] ALL = {BATCHES, TIME_INDEX, EPOCHS, META, PARTITIONS};
+
+    final Dbi<ByteBuffer> batches;
+    final Dbi<ByteBuffer> timeIndex;
+    final Dbi<ByteBuffer> epochs;
+    final Dbi<ByteBuffer> meta;
+    final Dbi<ByteBuffer> partitions;
+
+    public LogTables(LmdbEnvironment env) {
+        this.batches = env.db(BATCHES);
+        this.timeIndex = env.db(TIME_INDEX);
+        this.epochs = env.db(EPOCHS);
+        this.meta = env.db(META);
+        this.partitions = env.db(PARTITIONS);
+    }
+
+    // ---------------------------------------------------------------- catalogue
+
+    /** Every partition and its id. */
+    public Map<TopicPartition, Integer> loadCatalogue(Txn<ByteBuffer> txn) {
+        Map<TopicPartition, Integer> found = new HashMap<>();
+        try (Cursor<ByteBuffer> cursor = partitions.openCursor(txn)) {
+            for (boolean more = cursor.first(); more; more = cursor.next()) {
+                String name = StandardCharsets.UTF_8.decode(cursor.key()).toString();
+                found.put(TopicPartition.parse(name), cursor.val().getInt(0));
+            }
+        }
+        return found;
+    }
+
+    /** Registers a new, empty partition log under {@code id}. */
+    public void create(Txn<ByteBuffer> txn, TopicPartition partition, int id) {
+        partitions.put(txn, nameKey(partition), Scratch.value().putInt(id).flip());
+        putMeta(txn, id, 0, 0, 0);
+    }
+
+    /** Removes a partition and all its data in one transaction. */
+    public void drop(Txn<ByteBuffer> txn, TopicPartition partition, int id) {
+        partitions.delete(txn, nameKey(partition));
+        meta.delete(txn, Keys.prefix(id));
+        deleteRange(txn, batches, id);
+        deleteRange(txn, timeIndex, id);
+        deleteRange(txn, epochs, id);
+    }
+
+    private static ByteBuffer nameKey(TopicPartition partition) {
+        byte[] name = partition.dirName().getBytes(StandardCharsets.UTF_8);
+        if (name.length > Scratch.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("partition name longer than " + Scratch.MAX_KEY_BYTES + " bytes: " + partition);
+        }
+        return Scratch.key().put(name).flip();
+    }
+
+    /** Deletes every key of partition {@code id} in {@code db}. */
+    static int deleteRange(Txn<ByteBuffer> txn, Dbi<ByteBuffer> db, int id) {
+        int deleted = 0;
+        try (Cursor<ByteBuffer> cursor = db.openCursor(txn)) {
+            boolean more = cursor.get(Keys.prefix(id), GetOp.MDB_SET_RANGE);
+            while (more && Keys.id(cursor.key()) == id) {
+                cursor.delete();
+                deleted++;
+                more = cursor.next(); // after a delete LMDB's cursor already sits on the following key: NEXT returns it
+            }
+        }
+        return deleted;
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    PartitionMeta meta(Txn<ByteBuffer> txn, int id) {
+        ByteBuffer value = meta.get(txn, Keys.prefix(id));
+        if (value == null) {
+            throw new StorageException("partition id " + id + " has no metadata: the LMDB environment is inconsistent");
+        }
+        return PartitionMeta.read(value);
+    }
+
+    void putMeta(Txn<ByteBuffer> txn, int id, long logStart, long logEnd, long size) {
+        ByteBuffer key = Keys.prefix(id);
+        meta.put(txn, key, PartitionMeta.encode(logStart, logEnd, size));
+    }
+
+    // ---------------------------------------------------------------- epochs
+
+    List<EpochEntry> loadEpochs(Txn<ByteBuffer> txn, int id) {
+        List<EpochEntry> entries = new ArrayList<>();
+        try (Cursor<ByteBuffer> cursor = epochs.openCursor(txn)) {
+            boolean more = cursor.get(Keys.prefix(id), GetOp.MDB_SET_RANGE);
+            while (more && Keys.id(cursor.key()) == id) {
+                entries.add(new EpochEntry(Keys.epochOf(cursor.key()), cursor.val().getLong(0)));
+                more = cursor.next();
+            }
+        }
+        return List.copyOf(entries);
+    }
+
+    /** Replaces the partition's epoch history (it changes rarely: on leader changes and truncation). */
+    void storeEpochs(Txn<ByteBuffer> txn, int id, List<EpochEntry> entries) {
+        deleteRange(txn, epochs, id);
+        for (EpochEntry entry : entries) {
+            ByteBuffer key = Keys.epoch(id, entry.epoch());
+            epochs.put(txn, key, Scratch.value().putLong(entry.startOffset()).flip());
+        }
+    }
+}
