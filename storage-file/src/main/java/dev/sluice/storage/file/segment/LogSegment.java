@@ -325,7 +325,9 @@ public final class LogSegment implements AutoCloseable {
      */
     public LogSlice read(int position, long maxOffset, int maxBytes, boolean minOneBatch, BatchHeaderReader reader) {
         int end = size;
-        int total = 0;
+        // whole batches up to the last index entry in range need no header reads (sequential fetches)
+        int skipTo = offsetIndex.lastPositionWithin(position, (int) Math.min((long) position + maxBytes, end), maxOffset);
+        int total = skipTo > position ? skipTo - position : 0;
         try {
             while (reader.readAt(channel, position + total, end)) {
                 RecordBatch header = reader.batch();

@@ -60,6 +60,34 @@ public final class OffsetIndex extends MappedIndex {
         return slot < 0 ? 0 : positionAt(buffer, slot);
     }
 
+    /**
+     * The last indexed batch start in {@code [fromPosition, maxPosition]} whose offset is at most
+     * {@code maxOffset}, or -1. Everything between {@code fromPosition} and it is whole batches of
+     * offsets below {@code maxOffset}, so a read can take them without reading their headers.
+     */
+    public int lastPositionWithin(int fromPosition, int maxPosition, long maxOffset) {
+        MappedByteBuffer buffer = buffer();
+        int count = entries();
+        int lo = 0;
+        int hi = count - 1;
+        int byPosition = -1;
+        while (lo <= hi) { // positions grow with slots
+            int mid = (lo + hi) >>> 1;
+            if (positionAt(buffer, mid) <= maxPosition) {
+                byPosition = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        int slot = Math.min(byPosition, largestLowerBoundSlot(buffer, count, maxOffset));
+        if (slot < 0) {
+            return -1;
+        }
+        int position = positionAt(buffer, slot);
+        return position >= fromPosition ? position : -1;
+    }
+
     /** The last indexed offset, or the base offset if the index is empty. */
     public long lastOffset() {
         int count = entries();
