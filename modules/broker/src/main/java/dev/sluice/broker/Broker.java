@@ -1,9 +1,6 @@
 package dev.sluice.broker;
 
 import dev.sluice.api.Time;
-import dev.sluice.api.storage.LogStorageEngine;
-import dev.sluice.api.storage.LogStorageProvider;
-import dev.sluice.api.storage.LogStorageProviders;
 import dev.sluice.broker.api.ApiRouter;
 import dev.sluice.broker.api.BrokerState;
 import dev.sluice.broker.api.KafkaRequestHandler;
@@ -12,6 +9,7 @@ import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServer;
 import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.broker.partition.StorageEngines;
 import dev.sluice.broker.producer.ProducerIdAllocator;
 import dev.sluice.broker.topic.TopicDefaults;
 import dev.sluice.broker.topic.TopicRegistry;
@@ -68,8 +66,7 @@ public final class Broker implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "only the first of log.dirs is used: " + logDir);
         }
         ClusterIdentity identity = ClusterIdentity.loadOrCreate(logDir, config.nodeId(), config.clusterId());
-        LogStorageProvider provider = LogStorageProviders.byName(config.logStorage());
-        LogStorageEngine engine = provider.open(logDir, config.originals(), time);
+        StorageEngines engines = new StorageEngines(logDir, config.logStorage(), config.originals(), time).openDefault();
         PartitionManager partitions = null;
         SocketServer server = null;
         ScheduledExecutorService housekeeping = null;
@@ -77,7 +74,7 @@ public final class Broker implements AutoCloseable {
             TopicDefaults defaults = new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
                     config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
                     config.autoCreateTopicsEnable(), "delete", config.logStorage());
-            partitions = new PartitionManager(engine, new TopicRegistry(logDir), defaults, time);
+            partitions = new PartitionManager(engines, new TopicRegistry(logDir), defaults, time);
             partitions.startup();
 
             DelegatingHandler handler = new DelegatingHandler();
@@ -107,7 +104,7 @@ public final class Broker implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
-                    logDir, provider.name(), partitions.topics().all().size(), identity.clusterId()));
+                    logDir, config.logStorage(), partitions.topics().all().size(), identity.clusterId()));
             return broker;
         } catch (IOException | RuntimeException e) {
             if (housekeeping != null) {
@@ -119,7 +116,7 @@ public final class Broker implements AutoCloseable {
             if (partitions != null) {
                 partitions.close();
             } else {
-                engine.close();
+                engines.close();
             }
             throw e;
         }

@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PartitionManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PartitionManager.class.getName());
 
-    private final LogStorageEngine engine;
+    private final StorageEngines engines;
     private final TopicRegistry topics;
     private final TopicDefaults defaults;
     private final Path producerStateDir;
@@ -41,14 +41,14 @@ public final class PartitionManager implements AutoCloseable {
     private final HighWatermarkCheckpoint highWatermarks;
     private Map<TopicPartition, Long> checkpointedHighWatermarks = Map.of();
 
-    public PartitionManager(LogStorageEngine engine, TopicRegistry topics, TopicDefaults defaults, Time time) {
-        this.engine = engine;
+    public PartitionManager(StorageEngines engines, TopicRegistry topics, TopicDefaults defaults, Time time) {
+        this.engines = engines;
         this.topics = topics;
         this.defaults = defaults;
-        this.producerStateDir = engine.directory().resolve(".producer-state");
+        this.producerStateDir = engines.logDir().resolve(".producer-state");
         this.time = time;
         this.brokerCount = 1;
-        this.highWatermarks = new HighWatermarkCheckpoint(engine.directory());
+        this.highWatermarks = new HighWatermarkCheckpoint(engines.logDir());
     }
 
     /** Opens every partition of every known topic (recovering logs as needed). */
@@ -59,13 +59,23 @@ public final class PartitionManager implements AutoCloseable {
                 open(topic, p);
             }
         }
-        for (TopicPartition orphan : engine.partitions()) {
-            if (!partitions.containsKey(orphan)) {
-                LOG.log(System.Logger.Level.WARNING, "deleting " + orphan + ": its topic is not in the catalogue "
-                        + "(left over from an interrupted delete)");
-                engine.delete(orphan);
+        for (LogStorageEngine engine : engines.opened()) {
+            for (TopicPartition orphan : engine.partitions()) {
+                Optional<TopicMetadata> topic = topics.get(orphan.topic());
+                boolean owned = topic.isPresent() && orphan.partition() < topic.get().partitions()
+                        && engines.engine(engineOf(topic.get())) == engine;
+                if (!owned) {
+                    LOG.log(System.Logger.Level.WARNING, "deleting " + orphan + " from " + engine.directory()
+                            + ": no topic in the catalogue owns it (left over from an interrupted delete)");
+                    engine.delete(orphan);
+                }
             }
         }
+    }
+
+    /** The storage engine a topic lives in: its {@code storage.engine}, else the broker's {@code log.storage}. */
+    private String engineOf(TopicMetadata topic) {
+        return topic.configs().getOrDefault("storage.engine", engines.defaultName());
     }
 
     public TopicDefaults defaults() {
@@ -108,6 +118,9 @@ public final class PartitionManager implements AutoCloseable {
                     + " is invalid: it must be between 1 and the number of brokers (" + brokerCount + ")");
         }
         String configProblem = TopicConfigDef.validate(configs);
+        if (configProblem == null && configs.containsKey("storage.engine")) {
+            configProblem = StorageEngines.problem(configs.get("storage.engine"));
+        }
         if (configProblem != null) {
             throw new TopicException(TopicException.Error.INVALID_CONFIG, configProblem);
         }
@@ -146,7 +159,7 @@ public final class PartitionManager implements AutoCloseable {
         for (int p = 0; p < topic.partitions(); p++) {
             TopicPartition tp = new TopicPartition(name, p);
             partitions.remove(tp);
-            engine.delete(tp); // closes the log, then removes its data
+            engines.engine(engineOf(topic)).delete(tp); // closes the log, then removes its data
             try {
                 Files.deleteIfExists(snapshotFile(tp));
             } catch (IOException e) {
@@ -179,6 +192,9 @@ public final class PartitionManager implements AutoCloseable {
         TopicMetadata topic = topics.get(name).orElseThrow(() ->
                 new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
         String problem = TopicConfigDef.validate(overrides);
+        if (problem == null && !engineOf(topic).equals(overrides.getOrDefault("storage.engine", engines.defaultName()))) {
+            problem = "storage.engine cannot change after a topic is created (it is " + engineOf(topic) + ")";
+        }
         if (problem != null) {
             throw new TopicException(TopicException.Error.INVALID_CONFIG, problem);
         }
@@ -210,7 +226,7 @@ public final class PartitionManager implements AutoCloseable {
 
     private void open(TopicMetadata topic, int p) {
         TopicPartition tp = new TopicPartition(topic.name(), p);
-        Partition partition = new Partition(engine.open(tp, defaults.logConfig(topic.configs())),
+        Partition partition = new Partition(engines.engine(engineOf(topic)).open(tp, defaults.logConfig(topic.configs())),
                 defaults.partitionSettings(topic.configs()), 0, checkpointedHighWatermarks.getOrDefault(tp, -1L),
                 snapshotFile(tp), time);
         partition.onAppend(() -> fetchWaiters.checkAndComplete(tp));
@@ -247,6 +263,6 @@ public final class PartitionManager implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "error closing " + partition.topicPartition(), e);
             }
         }
-        engine.close();
+        engines.close();
     }
 }

@@ -1,0 +1,95 @@
+package dev.sluice.broker.partition;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.storage.LogStorageEngine;
+import dev.sluice.api.storage.LogStorageProvider;
+import dev.sluice.api.storage.LogStorageProviders;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The log storage engines of one log directory, opened on first use by name: the broker default
+ * ({@code log.storage}) and any a topic picks with {@code storage.engine}. The {@code file} engine
+ * keeps Kafka's layout directly in the log directory; every other engine gets a subdirectory
+ * named after it ({@code <log dir>/lmdb}), so engines never share files or locks.
+ */
+public final class StorageEngines implements AutoCloseable {
+    static final String KAFKA_LAYOUT_ENGINE = "file";
+
+    private final Path logDir;
+    private final Map<String, String> settings;
+    private final Time time;
+    private final String defaultName;
+    private final Map<String, LogStorageEngine> open = new LinkedHashMap<>();
+
+    public StorageEngines(Path logDir, String defaultName, Map<String, String> settings, Time time) {
+        this.logDir = logDir;
+        this.defaultName = defaultName;
+        this.settings = settings;
+        this.time = time;
+    }
+
+    /** Opens the default engine now, so a misconfigured {@code log.storage} fails at start-up. */
+    public StorageEngines openDefault() {
+        engine(defaultName);
+        return this;
+    }
+
+    public String defaultName() {
+        return defaultName;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** The engine called {@code name}, opened if needed; fails listing the installed ones if unknown. */
+    public synchronized LogStorageEngine engine(String name) {
+        LogStorageEngine engine = open.get(name);
+        if (engine == null) {
+            LogStorageProvider provider = LogStorageProviders.byName(name);
+            Path dir = name.equals(KAFKA_LAYOUT_ENGINE) ? logDir : logDir.resolve(name);
+            engine = provider.open(dir, settings, time);
+            open.put(name, engine);
+        }
+        return engine;
+    }
+
+    /** Null if {@code name} is an installed engine, else why not (for validating topic configs). */
+    public static String problem(String name) {
+        try {
+            LogStorageProviders.byName(name);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    public synchronized Collection<LogStorageEngine> opened() {
+        return new ArrayList<>(open.values());
+    }
+
+    /** Closes every engine (each marks its directory cleanly shut down). */
+    @Override
+    public synchronized void close() {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (LogStorageEngine engine : open.values()) {
+            try {
+                engine.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        open.clear();
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+}
