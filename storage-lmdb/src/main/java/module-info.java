@@ -14,4 +14,5 @@ module dev.sluice.storage.lmdb {
     exports dev.sluice.storage.lmdb;
 
     provides dev.sluice.api.storage.LogStorageProvider with dev.sluice.storage.lmdb.LmdbLogStorageProvider;
+    provides dev.sluice.api.offset.OffsetStoreProvider with dev.sluice.storage.lmdb.offsets.LmdbOffsetStoreProvider;
 }
