@@ -89,6 +89,10 @@ public final class NetworkClient implements AutoCloseable {
         tickers.add(ticker);
     }
 
+    public void removeTicker(Ticker ticker) {
+        tickers.remove(ticker);
+    }
+
     public void onDisconnect(Consumer<Node> listener) {
         disconnectListeners.add(listener);
     }

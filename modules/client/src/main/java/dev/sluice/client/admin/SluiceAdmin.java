@@ -1,0 +1,194 @@
+package dev.sluice.client.admin;
+
+import dev.sluice.client.ApiException;
+import dev.sluice.client.metadata.Cluster;
+import dev.sluice.client.metadata.Metadata;
+import dev.sluice.client.metadata.TopicInfo;
+import dev.sluice.client.network.ErrorMapper;
+import dev.sluice.client.network.NetworkClient;
+import dev.sluice.protocol.ApiKey;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Cluster administration: topics, partitions, configs, cluster description. Every operation is
+ * asynchronous, retried on retriable errors within {@code default.api.timeout.ms}, and fails
+ * with an {@link dev.sluice.client.ApiException} naming Kafka's error otherwise. Thread-safe.
+ *
+ * <pre>{@code
+ * try (SluiceAdmin admin = new SluiceAdmin(AdminConfig.of("localhost:9092"))) {
+ *     admin.createTopics(List.of(new NewTopic("events", 6))).join();
+ *     TopicDescription d = admin.describeTopics(List.of("events")).join().get("events");
+ * }
+ * }</pre>
+ */
+public final class SluiceAdmin implements AutoCloseable {
+    private final NetworkClient network;
+    private final Metadata metadata;
+    private final AdminCalls calls;
+
+    public SluiceAdmin(AdminConfig config) {
+        this.network = new NetworkClient(config.client(), "sluice-admin-io-" + config.client().clientId());
+        this.metadata = new Metadata(network, false);
+        this.calls = new AdminCalls(network, metadata, config.defaultApiTimeoutMs());
+        network.addTicker(metadata);
+        network.start();
+    }
+
+    public SluiceAdmin(Properties properties) {
+        this(AdminConfig.from(properties));
+    }
+
+    public CompletableFuture<Void> createTopics(Collection<NewTopic> topics) {
+        return calls.call(ApiKey.CREATE_TOPICS, AdminCalls.Target.CONTROLLER, v -> {
+            Struct body = ApiKey.CREATE_TOPICS.newRequest().set("timeoutMs", 30_000);
+            for (NewTopic t : topics) {
+                Struct topic = body.addStruct("Topics").set("Name", t.name()).set("NumPartitions", t.partitions())
+                        .set("ReplicationFactor", t.replicationFactor());
+                t.configs().forEach((k, value) -> topic.addStruct("Configs").set("Name", k).set("Value", value));
+            }
+            return body;
+        }, response -> {
+            for (Struct result : response.body().getArray("Topics")) {
+                check(result.getShort("ErrorCode"), result.getString("ErrorMessage"), "create topic " + result.getString("Name"));
+            }
+            return null;
+        });
+    }
+
+    public CompletableFuture<Void> deleteTopics(Collection<String> names) {
+        return calls.call(ApiKey.DELETE_TOPICS, AdminCalls.Target.CONTROLLER, v -> {
+            Struct body = ApiKey.DELETE_TOPICS.newRequest().set("TimeoutMs", 30_000);
+            if (v >= 6) {
+                names.forEach(n -> body.addStruct("Topics").set("Name", n));
+            } else {
+                body.set("TopicNames", new ArrayList<>(names));
+            }
+            return body;
+        }, response -> {
+            for (Struct result : response.body().getArray("Responses")) {
+                check(result.getShort("ErrorCode"), response.version() >= 5 ? result.getString("ErrorMessage") : null,
+                        "delete topic " + result.getString("Name"));
+            }
+            return null;
+        });
+    }
+
+    /** Names of the non-internal topics. */
+    public CompletableFuture<Set<String>> listTopics() {
+        return calls.call(ApiKey.METADATA, AdminCalls.Target.ANY, v -> metadataRequest(v, null), response -> {
+            Cluster cluster = Cluster.fromResponse(response.body());
+            Set<String> names = new TreeSet<>();
+            for (String name : cluster.topicNames()) {
+                if (!cluster.topic(name).internal()) {
+                    names.add(name);
+                }
+            }
+            return names;
+        });
+    }
+
+    public CompletableFuture<Map<String, TopicDescription>> describeTopics(Collection<String> names) {
+        return calls.call(ApiKey.METADATA, AdminCalls.Target.ANY, v -> metadataRequest(v, names), response -> {
+            Cluster cluster = Cluster.fromResponse(response.body());
+            Map<String, TopicDescription> out = new LinkedHashMap<>();
+            for (String name : names) {
+                Short error = cluster.topicErrors().get(name);
+                if (error != null) { // final here: the topic does not exist, waiting will not help
+                    throw new ApiException(error, Errors.forCode(error).name(), false, "describe topic " + name);
+                }
+                TopicInfo t = cluster.topic(name);
+                List<PartitionDescription> partitions = t.partitions().stream()
+                        .map(p -> new PartitionDescription(p.partition(), p.leader(), p.replicas(), p.isr())).toList();
+                out.put(name, new TopicDescription(name, t.id(), t.internal(), partitions));
+            }
+            return out;
+        });
+    }
+
+    private static Struct metadataRequest(short version, Collection<String> names) {
+        Struct body = ApiKey.METADATA.newRequest();
+        if (names == null) {
+            body.set("Topics", null);
+        } else {
+            names.forEach(n -> body.addStruct("Topics").set("Name", n));
+        }
+        if (version >= 4) {
+            body.set("AllowAutoTopicCreation", false);
+        }
+        return body;
+    }
+
+    /** Grows topics to the given total partition counts. */
+    public CompletableFuture<Void> createPartitions(Map<String, Integer> newTotals) {
+        return calls.call(ApiKey.CREATE_PARTITIONS, AdminCalls.Target.CONTROLLER, v -> {
+            Struct body = ApiKey.CREATE_PARTITIONS.newRequest().set("TimeoutMs", 30_000).set("ValidateOnly", false);
+            newTotals.forEach((name, count) -> body.addStruct("Topics").set("Name", name).set("Count", count)
+                    .set("Assignments", null));
+            return body;
+        }, response -> {
+            for (Struct result : response.body().getArray("Results")) {
+                check(result.getShort("ErrorCode"), result.getString("ErrorMessage"), "create partitions of " + result.getString("Name"));
+            }
+            return null;
+        });
+    }
+
+    /** Every setting of each resource, by name. */
+    public CompletableFuture<Map<ConfigResource, Map<String, ConfigEntry>>> describeConfigs(Collection<ConfigResource> resources) {
+        return calls.call(ApiKey.DESCRIBE_CONFIGS, AdminCalls.Target.ANY, v -> {
+            Struct body = ApiKey.DESCRIBE_CONFIGS.newRequest();
+            resources.forEach(r -> body.addStruct("Resources").set("ResourceType", r.type().id())
+                    .set("ResourceName", r.name()).set("ConfigurationKeys", null));
+            return body;
+        }, response -> {
+            Map<ConfigResource, Map<String, ConfigEntry>> out = new LinkedHashMap<>();
+            for (Struct result : response.body().getArray("Results")) {
+                ConfigResource resource = new ConfigResource(result.getByte("ResourceType") == ConfigResource.Type.TOPIC.id()
+                        ? ConfigResource.Type.TOPIC : ConfigResource.Type.BROKER, result.getString("ResourceName"));
+                check(result.getShort("ErrorCode"), result.getString("ErrorMessage"), "describe configs of " + resource);
+                Map<String, ConfigEntry> entries = new LinkedHashMap<>();
+                for (Struct c : result.getArray("Configs")) {
+                    entries.put(c.getString("Name"), new ConfigEntry(c.getString("Name"), c.getString("Value"),
+                            c.getByte("ConfigSource"), c.getBool("ReadOnly"), c.getBool("IsSensitive")));
+                }
+                out.put(resource, entries);
+            }
+            return out;
+        });
+    }
+
+    public CompletableFuture<ClusterDescription> describeCluster() {
+        return calls.call(ApiKey.DESCRIBE_CLUSTER, AdminCalls.Target.ANY, v -> ApiKey.DESCRIBE_CLUSTER.newRequest(), response -> {
+            Struct body = response.body();
+            check(body.getShort("ErrorCode"), body.getString("ErrorMessage"), "describe cluster");
+            List<BrokerNode> brokers = new ArrayList<>();
+            for (Struct b : body.getArray("Brokers")) {
+                brokers.add(new BrokerNode(b.getInt("BrokerId"), b.getString("Host"), b.getInt("Port"), b.getString("Rack")));
+            }
+            return new ClusterDescription(body.getString("ClusterId"), body.getInt("ControllerId"), List.copyOf(brokers));
+        });
+    }
+
+    private static void check(short error, String message, String what) {
+        if (error != 0) {
+            throw ErrorMapper.toException(error, message == null ? what : what + ": " + message);
+        }
+    }
+
+    @Override
+    public void close() {
+        calls.close();
+        network.close();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sluice.client;
+
+import dev.sluice.api.compression.CompressionType;
+import dev.sluice.client.config.ConfigException;
+import dev.sluice.client.consumer.ConsumerConfig;
+import dev.sluice.client.consumer.OffsetResetStrategy;
+import dev.sluice.client.producer.Acks;
+import dev.sluice.client.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+    @Test
+    void aKafkaProducerPropertiesFileWorks() throws Exception {
+        Properties props = new Properties();
+        props.load(new StringReader("""
+                bootstrap.servers=localhost:9092,other:9093
+                key.serializer=org.apache.kafka.common.serialization.StringSerializer
+                value.serializer=org.apache.kafka.common.serialization.ByteArraySerializer
+                acks=1
+                linger.ms=20
+                batch.size=65536
+                compression.type=gzip
+                client.id=orders
+                """));
+        ProducerConfig config = ProducerConfig.from(props);
+        assertThat(config.acks()).isEqualTo(Acks.LEADER);
+        assertThat(config.lingerMs()).isEqualTo(20);
+        assertThat(config.batchSize()).isEqualTo(65536);
+        assertThat(config.compression()).isEqualTo(CompressionType.GZIP);
+        assertThat(config.client().bootstrapServers()).containsExactly("localhost:9092", "other:9093");
+        assertThat(config.idempotence()).isFalse(); // acks=1 with the default quietly turns it off, as in Kafka
+        assertThat(ProducerConfig.builder().bootstrapServers("h:1").build().idempotence()).isTrue();
+    }
+
+    @Test
+    void everyBadOrUnknownKeyIsNamedAtOnce() {
+        assertThatThrownBy(() -> ProducerConfig.from(Map.of("bootstrap.servers", "localhost:9092",
+                "linger.ms", "soon", "acks", "2", "lingr.ms", "5", "compression.type", "brotli")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(4))
+                .hasMessageContaining("linger.ms=soon").hasMessageContaining("acks=2")
+                .hasMessageContaining("lingr.ms is not a producer setting").hasMessageContaining("compression.type=brotli");
+        assertThatThrownBy(() -> ProducerConfig.from(Map.of("bootstrap.servers", "h:1", "enable.idempotence", "true",
+                "max.in.flight.requests.per.connection", "6")))
+                .hasMessageContaining("enable.idempotence=true conflicts with max.in.flight.requests.per.connection=6");
+        assertThatThrownBy(() -> ConsumerConfig.from(Map.of("bootstrap.servers", "nohost")))
+                .hasMessageContaining("bootstrap.servers entry 'nohost' is not host:port");
+        assertThatThrownBy(() -> ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "auto.offset.reset", "oldest")))
+                .hasMessageContaining("auto.offset.reset=oldest");
+    }
+
+    @Test
+    void consumerDefaultsFollowKafka() {
+        ConsumerConfig config = ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "group.id", "g",
+                "enable.auto.commit", "false"));
+        assertThat(config.autoOffsetReset()).isEqualTo(OffsetResetStrategy.LATEST);
+        assertThat(config.maxPollRecords()).isEqualTo(500);
+        assertThat(config.fetchMaxWaitMs()).isEqualTo(500);
+        assertThat(config.groupId()).isEqualTo("g");
+    }
+}
