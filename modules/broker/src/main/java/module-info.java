@@ -11,6 +11,10 @@ module dev.sluice.broker {
     exports dev.sluice.broker.api;
     exports dev.sluice.broker.partition;
     exports dev.sluice.broker.topic;
+    exports dev.sluice.broker.group;
 
     uses dev.sluice.api.storage.LogStorageProvider;
+    uses dev.sluice.api.offset.OffsetStoreProvider;
+
+    provides dev.sluice.api.offset.OffsetStoreProvider with dev.sluice.broker.group.offset.LogOffsetStoreProvider;
 }

@@ -1,11 +1,18 @@
 package dev.sluice.broker;
 
 import dev.sluice.api.Time;
+import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.broker.api.ApiRouter;
 import dev.sluice.broker.api.BrokerState;
 import dev.sluice.broker.api.KafkaRequestHandler;
 import dev.sluice.broker.cluster.ClusterIdentity;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.group.GroupConfig;
+import dev.sluice.broker.group.GroupCoordinator;
+import dev.sluice.broker.group.GroupOffsets;
+import dev.sluice.broker.group.api.GroupApis;
+import dev.sluice.broker.group.offset.BrokerTopicEngine;
+import dev.sluice.broker.group.offset.OffsetStoreProviders;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServer;
 import dev.sluice.broker.partition.PartitionManager;
@@ -37,15 +44,19 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final PartitionManager partitions;
+    private final OffsetStore offsetStore;
+    private final GroupCoordinator groups;
     private final SocketServer server;
     private final ScheduledExecutorService housekeeping;
     private final List<Endpoint> advertised;
     private final String clusterId;
 
-    private Broker(BrokerConfig config, PartitionManager partitions, SocketServer server,
-                   ScheduledExecutorService housekeeping, List<Endpoint> advertised, String clusterId) {
+    private Broker(BrokerConfig config, PartitionManager partitions, OffsetStore offsetStore, GroupCoordinator groups,
+                   SocketServer server, ScheduledExecutorService housekeeping, List<Endpoint> advertised, String clusterId) {
         this.config = config;
         this.partitions = partitions;
+        this.offsetStore = offsetStore;
+        this.groups = groups;
         this.server = server;
         this.housekeeping = housekeeping;
         this.advertised = advertised;
@@ -68,6 +79,8 @@ public final class Broker implements AutoCloseable {
         ClusterIdentity identity = ClusterIdentity.loadOrCreate(logDir, config.nodeId(), config.clusterId());
         StorageEngines engines = new StorageEngines(logDir, config.logStorage(), config.originals(), time).openDefault();
         PartitionManager partitions = null;
+        OffsetStore offsetStore = null;
+        GroupCoordinator groups = null;
         SocketServer server = null;
         ScheduledExecutorService housekeeping = null;
         try {
@@ -76,6 +89,12 @@ public final class Broker implements AutoCloseable {
                     config.autoCreateTopicsEnable(), "delete", config.logStorage());
             partitions = new PartitionManager(engines, new TopicRegistry(logDir), defaults, time);
             partitions.startup();
+            // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
+            offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
+                    new BrokerTopicEngine(partitions, config.offsetsTopicNumPartitions()), offsetStoreSettings(config), time);
+            groups = new GroupCoordinator(groupConfig(config), offsetStore, time);
+            groups.startup();
+            GroupOffsets offsets = new GroupOffsets(groups);
 
             DelegatingHandler handler = new DelegatingHandler();
             server = new SocketServer(config.socketServerConfig(), handler, time);
@@ -83,7 +102,9 @@ public final class Broker implements AutoCloseable {
             Endpoint first = advertised.get(0);
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), null,
                     partitions, new ProducerIdAllocator(logDir), time, effectiveSettings(config));
-            handler.target = new KafkaRequestHandler(new ApiRouter(state, config.deleteTopicEnable()));
+            ApiRouter router = new ApiRouter(state, config.deleteTopicEnable());
+            GroupApis.register(router, groups, offsets, state);
+            handler.target = new KafkaRequestHandler(router);
             server.start();
 
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -99,8 +120,12 @@ public final class Broker implements AutoCloseable {
                     HIGH_WATERMARK_CHECKPOINT_MS, HIGH_WATERMARK_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
             housekeeping.scheduleWithFixedDelay(() -> runQuietly("producer expiration", () -> p.all()
                     .forEach(partition -> partition.expireProducers(PRODUCER_ID_EXPIRATION_MS))), 10, 10, TimeUnit.MINUTES);
+            long offsetsCheck = config.offsetsRetentionCheckIntervalMs();
+            housekeeping.scheduleWithFixedDelay(() -> runQuietly("offset expiration", offsets::expireOffsets),
+                    offsetsCheck, offsetsCheck, TimeUnit.MILLISECONDS);
 
-            Broker broker = new Broker(config, partitions, server, housekeeping, advertised, identity.clusterId());
+            Broker broker = new Broker(config, partitions, offsetStore, groups, server, housekeeping, advertised,
+                    identity.clusterId());
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
@@ -113,6 +138,12 @@ public final class Broker implements AutoCloseable {
             if (server != null) {
                 server.close();
             }
+            if (groups != null) {
+                groups.close();
+            }
+            if (offsetStore != null) {
+                offsetStore.close();
+            }
             if (partitions != null) {
                 partitions.close();
             } else {
@@ -120,6 +151,20 @@ public final class Broker implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static GroupConfig groupConfig(BrokerConfig config) {
+        return new GroupConfig(config.groupMinSessionTimeoutMs(), config.groupMaxSessionTimeoutMs(),
+                config.groupInitialRebalanceDelayMs(), TimeUnit.MINUTES.toMillis(config.offsetsRetentionMinutes()),
+                config.offsetsRetentionCheckIntervalMs(), config.offsetMetadataMaxBytes());
+    }
+
+    /** What an offset store is told: every setting given, plus the effective values it may need. */
+    private static Map<String, String> offsetStoreSettings(BrokerConfig config) {
+        Map<String, String> settings = new LinkedHashMap<>(config.originals());
+        settings.put("offsets.topic.num.partitions", Integer.toString(config.offsetsTopicNumPartitions()));
+        settings.put("offsets.retention.minutes", Integer.toString(config.offsetsRetentionMinutes()));
+        return settings;
     }
 
     private static void runQuietly(String what, Runnable task) {
@@ -145,6 +190,10 @@ public final class Broker implements AutoCloseable {
         settings.put("message.max.bytes", Integer.toString(config.messageMaxBytes()));
         settings.put("auto.create.topics.enable", Boolean.toString(config.autoCreateTopicsEnable()));
         settings.put("delete.topic.enable", Boolean.toString(config.deleteTopicEnable()));
+        settings.put("offsets.store", config.offsetsStore());
+        settings.put("offsets.topic.num.partitions", Integer.toString(config.offsetsTopicNumPartitions()));
+        settings.put("offsets.retention.minutes", Integer.toString(config.offsetsRetentionMinutes()));
+        settings.put("group.initial.rebalance.delay.ms", Integer.toString(config.groupInitialRebalanceDelayMs()));
         settings.putAll(config.originals());
         return settings;
     }
@@ -176,6 +225,10 @@ public final class Broker implements AutoCloseable {
         return server;
     }
 
+    public GroupCoordinator groupCoordinator() {
+        return groups;
+    }
+
     /** Clean shutdown: stop accepting, finish in-flight requests, close logs (flushing), mark clean. */
     @Override
     public void close() {
@@ -183,6 +236,8 @@ public final class Broker implements AutoCloseable {
         server.stopAccepting();
         server.close();
         housekeeping.shutdownNow();
+        groups.close();
+        offsetStore.close();
         partitions.close();
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " stopped cleanly");
     }

@@ -69,6 +69,12 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
 
         @Override
+        public String clientHost() {
+            java.net.InetSocketAddress remote = network.remoteAddress();
+            return remote == null || remote.getAddress() == null ? "" : "/" + remote.getAddress().getHostAddress();
+        }
+
+        @Override
         public void respondNothing() {
             network.respondNothing();
         }

@@ -4,6 +4,7 @@ import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.AppendOutcome;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.broker.topic.TopicNames;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
@@ -50,6 +51,12 @@ final class ProduceHandler implements ApiHandler {
                 Struct out = topicOut.addStruct("PartitionResponses").set("Index", index);
                 if (!validAcks) {
                     error(out, Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), was " + acks);
+                    anyError = true;
+                    continue;
+                }
+                if (topic.isPresent() && TopicNames.isInternal(topic.get().name())) {
+                    // as Kafka: only the broker appends to its internal topics
+                    error(out, Errors.INVALID_TOPIC_EXCEPTION, "cannot produce to internal topic " + topic.get().name());
                     anyError = true;
                     continue;
                 }

@@ -19,6 +19,17 @@ public interface RequestContext {
         return request().body();
     }
 
+    /** The client.id the request carried, "" if none. */
+    default String clientId() {
+        String id = request().header().clientId();
+        return id == null ? "" : id;
+    }
+
+    /** The client's address as Kafka shows it (DescribeGroups): {@code /127.0.0.1}. */
+    default String clientHost() {
+        return "";
+    }
+
     /** A new, empty response body of this request's API. */
     default Struct newResponse() {
         return request().newResponse();

@@ -66,6 +66,11 @@ public final class BrokerConfig {
     private final int groupInitialRebalanceDelayMs;
     private final int offsetsRetentionMinutes;
     private final int offsetsTopicNumPartitions;
+    private final String offsetsStore;
+    private final long offsetsRetentionCheckIntervalMs;
+    private final int offsetMetadataMaxBytes;
+    private final int groupMinSessionTimeoutMs;
+    private final int groupMaxSessionTimeoutMs;
     private final SocketServerConfig socketServer;
 
     private BrokerConfig(Map<String, String> values) {
@@ -111,6 +116,15 @@ public final class BrokerConfig {
         groupInitialRebalanceDelayMs = r.intValue("group.initial.rebalance.delay.ms", 3000, 0);
         offsetsRetentionMinutes = r.intValue("offsets.retention.minutes", 10080, 1);
         offsetsTopicNumPartitions = r.intValue("offsets.topic.num.partitions", 5, 1);
+        offsetsStore = r.string("offsets.store", "log");
+        offsetsRetentionCheckIntervalMs = r.longValue("offsets.retention.check.interval.ms", 10 * MINUTE_MS, 1);
+        offsetMetadataMaxBytes = r.intValue("offset.metadata.max.bytes", 4096, 0);
+        groupMinSessionTimeoutMs = r.intValue("group.min.session.timeout.ms", 6000, 1);
+        groupMaxSessionTimeoutMs = r.intValue("group.max.session.timeout.ms", 1800000, 1);
+        if (groupMaxSessionTimeoutMs < groupMinSessionTimeoutMs) {
+            r.problem("group.max.session.timeout.ms", Integer.toString(groupMaxSessionTimeoutMs),
+                    "at least group.min.session.timeout.ms (" + groupMinSessionTimeoutMs + ")");
+        }
 
         socketServer = socketServerConfig(r, listeners);
 
@@ -324,5 +338,26 @@ public final class BrokerConfig {
 
     public int offsetsTopicNumPartitions() {
         return offsetsTopicNumPartitions;
+    }
+
+    /** Name of the {@link dev.sluice.api.offset.OffsetStoreProvider} that keeps committed offsets. */
+    public String offsetsStore() {
+        return offsetsStore;
+    }
+
+    public long offsetsRetentionCheckIntervalMs() {
+        return offsetsRetentionCheckIntervalMs;
+    }
+
+    public int offsetMetadataMaxBytes() {
+        return offsetMetadataMaxBytes;
+    }
+
+    public int groupMinSessionTimeoutMs() {
+        return groupMinSessionTimeoutMs;
+    }
+
+    public int groupMaxSessionTimeoutMs() {
+        return groupMaxSessionTimeoutMs;
     }
 }

@@ -7,6 +7,13 @@ public final class TopicNames {
     private TopicNames() {
     }
 
+    /** Topics the broker writes itself (committed offsets); clients may read but not produce to them. */
+    public static final java.util.Set<String> INTERNAL = java.util.Set.of("__consumer_offsets");
+
+    public static boolean isInternal(String name) {
+        return INTERNAL.contains(name);
+    }
+
     /** Null if {@code name} is a legal topic name, else why not. */
     public static String problem(String name) {
         if (name == null || name.isEmpty()) {

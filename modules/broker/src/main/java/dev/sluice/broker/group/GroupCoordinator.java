@@ -1,0 +1,668 @@
+package dev.sluice.broker.group;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.offset.OffsetStore;
+import dev.sluice.protocol.Errors;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Kafka's classic group protocol, coordinator side: JoinGroup, SyncGroup, Heartbeat, LeaveGroup.
+ * This node coordinates every group. Clients drive the rebalances (eager or cooperative); the
+ * coordinator runs the generations: it collects joiners, picks the protocol, hands the leader
+ * every member's metadata, and passes the leader's assignment on.
+ *
+ * <p>Threads: each group has one lock (its monitor). Parked JoinGroup/SyncGroup requests are
+ * answered later through their callbacks, from whichever thread completes the rebalance. One timer
+ * thread runs the deadlines: the initial rebalance delay, the rebalance timeout (members that do
+ * not rejoin are removed), the sync timeout, and each member's session.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(GroupCoordinator.class.getName());
+
+    private final GroupConfig config;
+    private final OffsetStore store;
+    private final Time time;
+    private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+
+    public GroupCoordinator(GroupConfig config, OffsetStore store, Time time) {
+        this.config = config;
+        this.store = store;
+        this.time = time;
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "sluice-group-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.timer = executor;
+    }
+
+    /** Rebuilds the groups the store knows: members of a stored generation must heartbeat within their session. */
+    public void startup() {
+        long now = time.milliseconds();
+        for (Map.Entry<String, byte[]> stored : store.loadGroupMetadata().entrySet()) {
+            try {
+                ClassicGroup group = restore(stored.getKey(), GroupMetadataCodec.decode(stored.getValue()), now);
+                groups.put(group.groupId, group);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "ignoring unreadable metadata of group " + stored.getKey() + ": " + e);
+            }
+        }
+        for (String groupId : store.groups()) {
+            groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, now));
+        }
+        if (!groups.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "loaded " + groups.size() + " consumer groups");
+        }
+    }
+
+    private ClassicGroup restore(String groupId, GroupMetadataCodec.Snapshot snapshot, long now) {
+        ClassicGroup group = new ClassicGroup(groupId, snapshot.stateTimestamp());
+        group.generationId = snapshot.generationId();
+        group.protocolType = snapshot.protocolType();
+        synchronized (group) {
+            if (!snapshot.members().isEmpty()) {
+                group.protocolName = snapshot.protocolName();
+                for (GroupMetadataCodec.StoredMember m : snapshot.members()) {
+                    GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                            m.sessionTimeoutMs(), m.rebalanceTimeoutMs(), List.of(new JoinProtocol(snapshot.protocolName(), m.metadata())));
+                    member.assignment = m.assignment();
+                    group.add(member, snapshot.protocolType());
+                }
+                if (snapshot.leaderId() != null && group.members.containsKey(snapshot.leaderId())) {
+                    group.leaderId = snapshot.leaderId();
+                }
+                group.transition(GroupState.STABLE, now);
+                group.members.values().forEach(member -> scheduleSession(group, member));
+            }
+        }
+        return group;
+    }
+
+    // ---- JoinGroup ----
+
+    public void join(JoinRequest request, Consumer<JoinResult> respond) {
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            respond.accept(JoinResult.error(Errors.INVALID_GROUP_ID, request.memberId()));
+            return;
+        }
+        if (request.sessionTimeoutMs() < config.minSessionTimeoutMs() || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
+            respond.accept(JoinResult.error(Errors.INVALID_SESSION_TIMEOUT, request.memberId()));
+            return;
+        }
+        if (request.protocolType() == null || request.protocolType().isEmpty() || request.protocols().isEmpty()) {
+            respond.accept(JoinResult.error(Errors.INCONSISTENT_GROUP_PROTOCOL, request.memberId()));
+            return;
+        }
+        boolean unknownMember = request.memberId().isEmpty();
+        ClassicGroup group = unknownMember
+                ? groups.computeIfAbsent(request.groupId(), id -> new ClassicGroup(id, time.milliseconds()))
+                : groups.get(request.groupId());
+        if (group == null) {
+            respond.accept(JoinResult.error(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
+            return;
+        }
+        synchronized (group) {
+            if (group.is(GroupState.DEAD)) {
+                // deleted meanwhile: the client retries and finds a fresh group
+                respond.accept(JoinResult.error(Errors.COORDINATOR_NOT_AVAILABLE, request.memberId()));
+                return;
+            }
+            Set<String> names = new HashSet<>();
+            request.protocols().forEach(p -> names.add(p.name()));
+            if (!group.supportsProtocols(request.protocolType(), names)) {
+                respond.accept(JoinResult.error(Errors.INCONSISTENT_GROUP_PROTOCOL, request.memberId()));
+            } else if (unknownMember) {
+                joinWithoutMemberId(group, request, respond);
+            } else {
+                joinWithMemberId(group, request, respond);
+            }
+        }
+    }
+
+    private void joinWithoutMemberId(ClassicGroup group, JoinRequest request, Consumer<JoinResult> respond) {
+        String instanceId = request.groupInstanceId();
+        String newMemberId = (instanceId != null ? instanceId : request.clientId()) + "-" + UUID.randomUUID();
+        if (instanceId != null) {
+            String oldMemberId = group.staticMembers.get(instanceId);
+            if (oldMemberId != null) {
+                replaceStaticMember(group, group.member(oldMemberId), newMemberId, request, respond);
+            } else {
+                addMemberAndRebalance(group, newMemberId, request, respond);
+            }
+        } else if (request.requireKnownMemberId()) {
+            // KIP-394: the id is only handed out; the member joins for real when it comes back with it
+            group.pendingMembers.add(newMemberId);
+            timer.schedule(() -> expirePendingMember(group, newMemberId), request.sessionTimeoutMs(), TimeUnit.MILLISECONDS);
+            respond.accept(JoinResult.error(Errors.MEMBER_ID_REQUIRED, newMemberId));
+        } else {
+            addMemberAndRebalance(group, newMemberId, request, respond);
+        }
+    }
+
+    private void joinWithMemberId(ClassicGroup group, JoinRequest request, Consumer<JoinResult> respond) {
+        String memberId = request.memberId();
+        if (group.pendingMembers.remove(memberId)) {
+            addMemberAndRebalance(group, memberId, request, respond);
+            return;
+        }
+        Errors invalid = validateMember(group, memberId, request.groupInstanceId());
+        if (invalid != Errors.NONE) {
+            respond.accept(JoinResult.error(invalid, memberId));
+            return;
+        }
+        GroupMember member = group.member(memberId);
+        switch (group.state) {
+            case PREPARING_REBALANCE -> updateMemberAndRebalance(group, member, request, respond);
+            case COMPLETING_REBALANCE -> {
+                if (member.matches(request.protocols())) {
+                    // a retry of a join whose answer was lost: answer it again
+                    respond.accept(currentGeneration(group, member, group.isLeader(memberId)));
+                } else {
+                    updateMemberAndRebalance(group, member, request, respond);
+                }
+            }
+            case STABLE -> {
+                // the leader rejoins to make the group rebalance (e.g. its subscription's metadata changed)
+                if (group.isLeader(memberId) || !member.matches(request.protocols())) {
+                    updateMemberAndRebalance(group, member, request, respond);
+                } else {
+                    respond.accept(currentGeneration(group, member, false));
+                }
+            }
+            default -> respond.accept(JoinResult.error(Errors.UNKNOWN_MEMBER_ID, memberId));
+        }
+    }
+
+    private JoinResult currentGeneration(ClassicGroup group, GroupMember member, boolean withMembers) {
+        return new JoinResult(Errors.NONE, member.memberId, group.generationId, group.protocolType, group.protocolName,
+                group.leaderId, false, withMembers ? group.currentMemberMetadata() : List.of());
+    }
+
+    private void addMemberAndRebalance(ClassicGroup group, String memberId, JoinRequest request, Consumer<JoinResult> respond) {
+        GroupMember member = new GroupMember(memberId, request.groupInstanceId(), request.clientId(), request.clientHost(),
+                request.sessionTimeoutMs(), request.rebalanceTimeoutMs(), request.protocols());
+        member.awaitingJoin = respond;
+        group.add(member, request.protocolType());
+        if (group.is(GroupState.PREPARING_REBALANCE) && group.generationId == 0) {
+            group.newMemberAdded = true;
+        }
+        scheduleSession(group, member);
+        maybePrepareRebalance(group, "member " + memberId + " joined");
+    }
+
+    private void updateMemberAndRebalance(ClassicGroup group, GroupMember member, JoinRequest request,
+                                          Consumer<JoinResult> respond) {
+        if (member.awaitingJoin != null) {
+            // the member gave up on its earlier JoinGroup and sent a new one
+            member.awaitingJoin.accept(JoinResult.error(Errors.REBALANCE_IN_PROGRESS, member.memberId));
+        }
+        member.protocols = List.copyOf(request.protocols());
+        member.sessionTimeoutMs = request.sessionTimeoutMs();
+        member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
+        member.awaitingJoin = respond;
+        maybePrepareRebalance(group, "member " + member.memberId + " rejoined");
+    }
+
+    /**
+     * A static member restarted (same group.instance.id, no member id): the new instance takes the
+     * old one's place and assignment under a new member id and the old id is fenced. A stable group
+     * whose protocol would not change carries on without a rebalance.
+     */
+    private void replaceStaticMember(ClassicGroup group, GroupMember old, String newMemberId, JoinRequest request,
+                                     Consumer<JoinResult> respond) {
+        cancelSession(old);
+        failParked(old, Errors.FENCED_INSTANCE_ID);
+        GroupMember member = group.replaceStatic(old, newMemberId);
+        member.protocols = List.copyOf(request.protocols());
+        member.sessionTimeoutMs = request.sessionTimeoutMs();
+        member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
+        member.clientId = request.clientId();
+        member.clientHost = request.clientHost();
+        member.awaitingJoin = respond;
+        scheduleSession(group, member);
+        LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": static member " + request.groupInstanceId()
+                + " rejoined as " + newMemberId + ", replacing " + old.memberId);
+        switch (group.state) {
+            case STABLE -> {
+                if (group.selectProtocol().equals(group.protocolName)) {
+                    persist(group);
+                    boolean leader = group.isLeader(newMemberId);
+                    // v9+ (KIP-814): a returning leader gets the members but need not assign again
+                    boolean skip = leader && request.supportsSkippingAssignment();
+                    member.awaitingJoin = null;
+                    respond.accept(new JoinResult(Errors.NONE, newMemberId, group.generationId, group.protocolType,
+                            group.protocolName, group.leaderId, skip, skip ? group.currentMemberMetadata() : List.of()));
+                } else {
+                    prepareRebalance(group, "static member " + request.groupInstanceId() + " changed protocols");
+                }
+            }
+            // its assignment is not settled yet: the leader would assign to the old id
+            case COMPLETING_REBALANCE -> prepareRebalance(group, "static member " + request.groupInstanceId() + " rejoined");
+            default -> maybeCompleteJoin(group);
+        }
+    }
+
+    // ---- rebalancing ----
+
+    private void maybePrepareRebalance(ClassicGroup group, String reason) {
+        if (group.is(GroupState.PREPARING_REBALANCE)) {
+            maybeCompleteJoin(group);
+        } else if (!group.is(GroupState.DEAD)) {
+            prepareRebalance(group, reason);
+        }
+    }
+
+    private void prepareRebalance(ClassicGroup group, String reason) {
+        if (group.is(GroupState.COMPLETING_REBALANCE)) {
+            resetAssignments(group, Errors.REBALANCE_IN_PROGRESS);
+        }
+        group.pendingSyncMembers.clear();
+        boolean initial = group.is(GroupState.EMPTY) && config.initialRebalanceDelayMs() > 0;
+        group.transition(GroupState.PREPARING_REBALANCE, time.milliseconds());
+        LOG.log(System.Logger.Level.INFO, "group " + group.groupId + " rebalancing (generation " + group.generationId
+                + "): " + reason);
+        if (initial) {
+            // a new group waits a little so that consumers starting together land in one generation
+            group.initialDelayRunning = true;
+            group.newMemberAdded = false;
+            int delay = config.initialRebalanceDelayMs();
+            scheduleInitialDelay(group, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0));
+        } else {
+            group.initialDelayRunning = false;
+            schedule(group, group.rebalanceTimeoutMs(), () -> completeJoin(group));
+            maybeCompleteJoin(group);
+        }
+    }
+
+    private void scheduleInitialDelay(ClassicGroup group, long delay, long remaining) {
+        schedule(group, delay, () -> {
+            if (group.newMemberAdded && remaining > 0) {
+                group.newMemberAdded = false;
+                long next = Math.min(config.initialRebalanceDelayMs(), remaining);
+                scheduleInitialDelay(group, next, remaining - next);
+            } else {
+                completeJoin(group);
+            }
+        });
+    }
+
+    private void maybeCompleteJoin(ClassicGroup group) {
+        if (group.is(GroupState.PREPARING_REBALANCE) && !group.initialDelayRunning && group.hasAllMembersJoined()) {
+            completeJoin(group);
+        }
+    }
+
+    /** Ends the join phase: drops who did not rejoin, starts the next generation, answers the joiners. */
+    private void completeJoin(ClassicGroup group) {
+        if (!group.is(GroupState.PREPARING_REBALANCE)) {
+            return;
+        }
+        cancelRebalanceTimer(group);
+        group.initialDelayRunning = false;
+        for (GroupMember member : new ArrayList<>(group.members.values())) {
+            // static members stay until their session expires: a restarting instance keeps its place
+            if (member.awaitingJoin == null && !member.isStatic()) {
+                LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": removing " + member.memberId
+                        + ", which did not rejoin within the rebalance timeout");
+                cancelSession(member);
+                failParked(member, Errors.UNKNOWN_MEMBER_ID);
+                group.remove(member.memberId);
+            }
+        }
+        if (!group.members.isEmpty() && !group.electJoinedLeader()) {
+            // only static members that have not rejoined are left: wait for them or their sessions
+            schedule(group, group.rebalanceTimeoutMs(), () -> completeJoin(group));
+            return;
+        }
+        group.initNextGeneration(time.milliseconds());
+        if (group.is(GroupState.EMPTY)) {
+            persist(group);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": generation " + group.generationId + " with "
+                + group.members.size() + " members, protocol " + group.protocolName + ", leader " + group.leaderId);
+        for (GroupMember member : group.members.values()) {
+            Consumer<JoinResult> callback = member.awaitingJoin;
+            if (callback != null) {
+                member.awaitingJoin = null;
+                callback.accept(currentGeneration(group, member, group.isLeader(member.memberId)));
+            }
+            scheduleSession(group, member);
+        }
+        group.pendingSyncMembers.addAll(group.members.keySet());
+        schedule(group, group.rebalanceTimeoutMs(), () -> expirePendingSync(group));
+    }
+
+    /** Members that got the new generation but never sent SyncGroup are removed, and the group rebalances. */
+    private void expirePendingSync(ClassicGroup group) {
+        if ((group.is(GroupState.COMPLETING_REBALANCE) || group.is(GroupState.STABLE)) && !group.pendingSyncMembers.isEmpty()) {
+            List<String> missing = new ArrayList<>(group.pendingSyncMembers);
+            for (String memberId : missing) {
+                GroupMember member = group.member(memberId);
+                if (member != null) {
+                    cancelSession(member);
+                    failParked(member, Errors.UNKNOWN_MEMBER_ID);
+                    group.remove(memberId);
+                }
+            }
+            prepareRebalance(group, "members " + missing + " did not send SyncGroup in time");
+        }
+    }
+
+    /** The assignment is void: parked SyncGroups get {@code error} and every member must rejoin. */
+    private void resetAssignments(ClassicGroup group, Errors error) {
+        for (GroupMember member : group.members.values()) {
+            member.assignment = SyncResult.NO_ASSIGNMENT;
+            Consumer<SyncResult> callback = member.awaitingSync;
+            if (callback != null) {
+                member.awaitingSync = null;
+                callback.accept(SyncResult.error(error));
+            }
+        }
+    }
+
+    // ---- SyncGroup ----
+
+    /** @param protocolType,protocolName v5+ only, else null */
+    public void sync(String groupId, int generationId, String memberId, String instanceId, String protocolType,
+                     String protocolName, Map<String, byte[]> assignments, Consumer<SyncResult> respond) {
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            respond.accept(SyncResult.error(Errors.UNKNOWN_MEMBER_ID));
+            return;
+        }
+        synchronized (group) {
+            Errors invalid = group.is(GroupState.DEAD) ? Errors.COORDINATOR_NOT_AVAILABLE
+                    : validateMember(group, memberId, instanceId);
+            if (invalid == Errors.NONE && generationId != group.generationId) {
+                invalid = Errors.ILLEGAL_GENERATION;
+            } else if (invalid == Errors.NONE && ((protocolType != null && !protocolType.equals(group.protocolType))
+                    || (protocolName != null && !protocolName.equals(group.protocolName)))) {
+                invalid = Errors.INCONSISTENT_GROUP_PROTOCOL;
+            }
+            if (invalid != Errors.NONE) {
+                respond.accept(SyncResult.error(invalid));
+                return;
+            }
+            GroupMember member = group.member(memberId);
+            switch (group.state) {
+                case PREPARING_REBALANCE -> respond.accept(SyncResult.error(Errors.REBALANCE_IN_PROGRESS));
+                case COMPLETING_REBALANCE -> {
+                    member.awaitingSync = respond;
+                    markSynced(group, memberId);
+                    scheduleSession(group, member);
+                    if (group.isLeader(memberId)) {
+                        completeSync(group, assignments);
+                    }
+                }
+                case STABLE -> {
+                    markSynced(group, memberId);
+                    scheduleSession(group, member);
+                    respond.accept(new SyncResult(Errors.NONE, group.protocolType, group.protocolName, member.assignment));
+                }
+                default -> respond.accept(SyncResult.error(Errors.UNKNOWN_MEMBER_ID));
+            }
+        }
+    }
+
+    /** The leader's assignment: stored with the generation, then handed to every waiting member. */
+    private void completeSync(ClassicGroup group, Map<String, byte[]> assignments) {
+        for (GroupMember member : group.members.values()) {
+            member.assignment = assignments.getOrDefault(member.memberId, SyncResult.NO_ASSIGNMENT);
+        }
+        try {
+            persist(group);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "group " + group.groupId + ": cannot store generation "
+                    + group.generationId, e);
+            resetAssignments(group, Errors.COORDINATOR_NOT_AVAILABLE);
+            prepareRebalance(group, "storing the assignment failed");
+            return;
+        }
+        group.transition(GroupState.STABLE, time.milliseconds());
+        for (GroupMember member : group.members.values()) {
+            Consumer<SyncResult> callback = member.awaitingSync;
+            if (callback != null) {
+                member.awaitingSync = null;
+                callback.accept(new SyncResult(Errors.NONE, group.protocolType, group.protocolName, member.assignment));
+            }
+        }
+    }
+
+    private void markSynced(ClassicGroup group, String memberId) {
+        if (group.pendingSyncMembers.remove(memberId) && group.pendingSyncMembers.isEmpty()) {
+            cancelRebalanceTimer(group);
+        }
+    }
+
+    // ---- Heartbeat and LeaveGroup ----
+
+    public Errors heartbeat(String groupId, String memberId, String instanceId, int generationId) {
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        synchronized (group) {
+            if (group.is(GroupState.DEAD)) {
+                return Errors.COORDINATOR_NOT_AVAILABLE;
+            }
+            Errors invalid = validateMember(group, memberId, instanceId);
+            if (invalid != Errors.NONE) {
+                return invalid;
+            }
+            if (generationId != group.generationId) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+            scheduleSession(group, group.member(memberId));
+            // during the join phase the answer tells members to rejoin
+            return group.is(GroupState.PREPARING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+        }
+    }
+
+    /** A member leaving, named by member id, instance id or both. */
+    public record LeavingMember(String memberId, String groupInstanceId) {
+    }
+
+    /** @return the group-level error, or NONE and one error per leaving member */
+    public Map.Entry<Errors, List<Errors>> leave(String groupId, List<LeavingMember> leaving) {
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            return Map.entry(Errors.NONE, leaving.stream().map(m -> Errors.UNKNOWN_MEMBER_ID).toList());
+        }
+        synchronized (group) {
+            if (group.is(GroupState.DEAD)) {
+                return Map.entry(Errors.COORDINATOR_NOT_AVAILABLE, List.of());
+            }
+            List<Errors> results = new ArrayList<>(leaving.size());
+            for (LeavingMember m : leaving) {
+                results.add(leaveOne(group, m));
+            }
+            return Map.entry(Errors.NONE, results);
+        }
+    }
+
+    private Errors leaveOne(ClassicGroup group, LeavingMember leaving) {
+        String memberId = leaving.memberId() == null ? "" : leaving.memberId();
+        if (leaving.groupInstanceId() == null) {
+            if (group.pendingMembers.remove(memberId)) {
+                maybeCompleteJoin(group);
+                return Errors.NONE;
+            }
+            GroupMember member = group.member(memberId);
+            if (member == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            removeMemberAndUpdateGroup(group, member, "member " + memberId + " left");
+            return Errors.NONE;
+        }
+        String owner = group.staticMembers.get(leaving.groupInstanceId());
+        if (owner == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (!memberId.isEmpty() && !memberId.equals(owner)) {
+            return Errors.FENCED_INSTANCE_ID;
+        }
+        removeMemberAndUpdateGroup(group, group.member(owner), "static member " + leaving.groupInstanceId() + " left");
+        return Errors.NONE;
+    }
+
+    private void removeMemberAndUpdateGroup(ClassicGroup group, GroupMember member, String reason) {
+        cancelSession(member);
+        failParked(member, Errors.UNKNOWN_MEMBER_ID);
+        group.remove(member.memberId);
+        switch (group.state) {
+            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group, reason);
+            case PREPARING_REBALANCE -> maybeCompleteJoin(group);
+            default -> { }
+        }
+    }
+
+    // ---- sessions and timers ----
+
+    private void scheduleSession(ClassicGroup group, GroupMember member) {
+        cancelSession(member);
+        long epoch = ++member.sessionEpoch;
+        member.sessionTimer = timer.schedule(() -> expireSession(group, member, epoch), member.sessionTimeoutMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void expireSession(ClassicGroup group, GroupMember member, long epoch) {
+        synchronized (group) {
+            if (member.sessionEpoch != epoch || group.member(member.memberId) != member) {
+                return;
+            }
+            if (member.awaitingJoin != null || member.awaitingSync != null) {
+                scheduleSession(group, member); // a parked request is as good as a heartbeat
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": session of member " + member.memberId
+                    + " expired (" + member.sessionTimeoutMs + " ms without a heartbeat)");
+            removeMemberAndUpdateGroup(group, member, "member " + member.memberId + "'s session expired");
+        }
+    }
+
+    private static void cancelSession(GroupMember member) {
+        member.sessionEpoch++;
+        ScheduledFuture<?> t = member.sessionTimer;
+        if (t != null) {
+            t.cancel(false);
+            member.sessionTimer = null;
+        }
+    }
+
+    private void expirePendingMember(ClassicGroup group, String memberId) {
+        synchronized (group) {
+            if (group.pendingMembers.remove(memberId)) {
+                maybeCompleteJoin(group);
+            }
+        }
+    }
+
+    /** Runs {@code task} under the group lock after {@code delayMs}, unless another rebalance timer replaced it. */
+    private void schedule(ClassicGroup group, long delayMs, Runnable task) {
+        cancelRebalanceTimer(group);
+        long epoch = group.timerEpoch;
+        group.rebalanceTimer = timer.schedule(() -> {
+            synchronized (group) {
+                if (group.timerEpoch == epoch) {
+                    group.rebalanceTimer = null;
+                    task.run();
+                }
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private static void cancelRebalanceTimer(ClassicGroup group) {
+        group.timerEpoch++;
+        if (group.rebalanceTimer != null) {
+            group.rebalanceTimer.cancel(false);
+            group.rebalanceTimer = null;
+        }
+    }
+
+    private static void failParked(GroupMember member, Errors error) {
+        if (member.awaitingJoin != null) {
+            Consumer<JoinResult> callback = member.awaitingJoin;
+            member.awaitingJoin = null;
+            callback.accept(JoinResult.error(error, member.memberId));
+        }
+        if (member.awaitingSync != null) {
+            Consumer<SyncResult> callback = member.awaitingSync;
+            member.awaitingSync = null;
+            callback.accept(SyncResult.error(error));
+        }
+    }
+
+    /** Kafka's member check: a static member is known by its instance id, and a stale member id under it is fenced. */
+    static Errors validateMember(ClassicGroup group, String memberId, String instanceId) {
+        if (instanceId != null) {
+            String owner = group.staticMembers.get(instanceId);
+            if (owner == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            return owner.equals(memberId) ? Errors.NONE : Errors.FENCED_INSTANCE_ID;
+        }
+        return group.members.containsKey(memberId) ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
+    }
+
+    void persist(ClassicGroup group) {
+        store.storeGroupMetadata(group.groupId, GroupMetadataCodec.encode(group));
+    }
+
+    // ---- for the offset and admin side ----
+
+    ClassicGroup group(String groupId) {
+        return groups.get(groupId);
+    }
+
+    ClassicGroup getOrCreate(String groupId) {
+        return groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time.milliseconds()));
+    }
+
+    Collection<ClassicGroup> groups() {
+        return groups.values();
+    }
+
+    /** Marks the group Dead and forgets it; the caller holds its lock. */
+    void remove(ClassicGroup group) {
+        group.transition(GroupState.DEAD, time.milliseconds());
+        cancelRebalanceTimer(group);
+        groups.remove(group.groupId, group);
+    }
+
+    OffsetStore store() {
+        return store;
+    }
+
+    public GroupConfig config() {
+        return config;
+    }
+
+    Time time() {
+        return time;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

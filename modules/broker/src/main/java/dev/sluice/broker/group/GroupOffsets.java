@@ -1,0 +1,169 @@
+package dev.sluice.broker.group;
+
+import dev.sluice.api.offset.CommittedOffset;
+import dev.sluice.api.offset.OffsetStore;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.protocol.Errors;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Committed offsets of groups: OffsetCommit's membership checks, OffsetFetch, OffsetDelete, and
+ * the expiry of an empty group's offsets after {@code offsets.retention.minutes}. Offsets live in
+ * the {@link OffsetStore}; a commit is answered after the store has it.
+ */
+public final class GroupOffsets {
+    private static final System.Logger LOG = System.getLogger(GroupOffsets.class.getName());
+
+    private final GroupCoordinator coordinator;
+    private final OffsetStore store;
+
+    public GroupOffsets(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+        this.store = coordinator.store();
+    }
+
+    /**
+     * Kafka's rules: a commit with generation -1, no member id and no instance id comes from a
+     * client that manages partitions itself and is accepted while the group has no members; any
+     * other commit must come from a current member of the current generation, and not while the
+     * group waits for its leader's assignment.
+     *
+     * @return the error for the whole commit; on NONE the offsets are stored
+     */
+    public Errors commit(String groupId, int generationId, String memberId, String instanceId,
+                         Map<TopicPartition, CommittedOffset> offsets) {
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        String member = memberId == null ? "" : memberId;
+        ClassicGroup group = coordinator.group(groupId);
+        if (group == null) {
+            if (generationId >= 0) {
+                return Errors.ILLEGAL_GENERATION; // a generation of a group this coordinator does not know
+            }
+            group = coordinator.getOrCreate(groupId);
+        }
+        synchronized (group) {
+            if (group.is(GroupState.DEAD)) {
+                return Errors.COORDINATOR_NOT_AVAILABLE;
+            }
+            if (generationId >= 0 || !member.isEmpty() || instanceId != null) {
+                Errors invalid = GroupCoordinator.validateMember(group, member, instanceId);
+                if (invalid != Errors.NONE) {
+                    return invalid;
+                }
+                if (generationId != group.generationId) {
+                    return Errors.ILLEGAL_GENERATION;
+                }
+            } else if (!group.is(GroupState.EMPTY)) {
+                return Errors.UNKNOWN_MEMBER_ID; // only members commit for a group that has members
+            }
+            if (group.is(GroupState.COMPLETING_REBALANCE)) {
+                return Errors.REBALANCE_IN_PROGRESS;
+            }
+            if (offsets.isEmpty()) {
+                return Errors.NONE;
+            }
+            try {
+                store.commit(groupId, offsets);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot store offsets of group " + groupId, e);
+                return Errors.COORDINATOR_NOT_AVAILABLE;
+            }
+            return Errors.NONE;
+        }
+    }
+
+    public Optional<CommittedOffset> fetch(String groupId, TopicPartition partition) {
+        return store.fetch(groupId, partition);
+    }
+
+    public Map<TopicPartition, CommittedOffset> fetchAll(String groupId) {
+        return store.fetchAll(groupId);
+    }
+
+    /**
+     * OffsetDelete: refused for a group with members unless it is a consumer group not subscribed
+     * to the topic.
+     *
+     * @return the group-level error, or NONE and one error per partition
+     */
+    public Map.Entry<Errors, Map<TopicPartition, Errors>> delete(String groupId, Set<TopicPartition> partitions) {
+        ClassicGroup group = coordinator.group(groupId);
+        if (group == null) {
+            return Map.entry(Errors.GROUP_ID_NOT_FOUND, Map.of());
+        }
+        synchronized (group) {
+            if (group.is(GroupState.DEAD)) {
+                return Map.entry(Errors.GROUP_ID_NOT_FOUND, Map.of());
+            }
+            Set<String> subscribed = Set.of();
+            if (!group.is(GroupState.EMPTY)) {
+                if (!ConsumerProtocol.TYPE.equals(group.protocolType) || group.protocolName == null) {
+                    return Map.entry(Errors.NON_EMPTY_GROUP, Map.of());
+                }
+                subscribed = new HashSet<>();
+                for (GroupMember member : group.members.values()) {
+                    subscribed.addAll(ConsumerProtocol.subscribedTopics(member.metadata(group.protocolName)));
+                }
+            }
+            Map<TopicPartition, Errors> results = new HashMap<>();
+            Set<TopicPartition> deletable = new HashSet<>();
+            for (TopicPartition tp : partitions) {
+                if (subscribed.contains(tp.topic())) {
+                    results.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+                } else {
+                    results.put(tp, Errors.NONE);
+                    deletable.add(tp);
+                }
+            }
+            store.delete(groupId, deletable);
+            return Map.entry(Errors.NONE, results);
+        }
+    }
+
+    /**
+     * Drops the offsets of groups without members once they are older than the retention (counted
+     * from the commit, or from when the group became empty if later), then forgets groups left with
+     * neither members nor offsets. Run periodically.
+     *
+     * @return the number of offsets removed
+     */
+    public int expireOffsets() {
+        long now = coordinator.time().milliseconds();
+        long retention = coordinator.config().offsetsRetentionMs();
+        int removed = 0;
+        for (ClassicGroup group : new ArrayList<>(coordinator.groups())) {
+            synchronized (group) {
+                if (!group.is(GroupState.EMPTY)) {
+                    continue;
+                }
+                Set<TopicPartition> expired = new HashSet<>();
+                Map<TopicPartition, CommittedOffset> offsets = store.fetchAll(group.groupId);
+                offsets.forEach((tp, offset) -> {
+                    long deadline = offset.expireTimestamp() >= 0 ? offset.expireTimestamp()
+                            : Math.max(offset.commitTimestamp(), group.stateTimestamp) + retention;
+                    if (deadline <= now) {
+                        expired.add(tp);
+                    }
+                });
+                if (!expired.isEmpty()) {
+                    store.delete(group.groupId, expired);
+                    removed += expired.size();
+                    LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": expired " + expired.size() + " offsets");
+                }
+                if (expired.size() == offsets.size()) {
+                    coordinator.remove(group);
+                    store.deleteGroup(group.groupId);
+                }
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sluice.broker.group.api;
+
+import dev.sluice.broker.api.ApiRouter;
+import dev.sluice.broker.api.BrokerState;
+import dev.sluice.broker.group.GroupAdmin;
+import dev.sluice.broker.group.GroupCoordinator;
+import dev.sluice.broker.group.GroupOffsets;
+import dev.sluice.protocol.ApiKey;
+
+/** Registers the group coordinator's Kafka APIs (every stable version of each) with the router. */
+public final class GroupApis {
+    private GroupApis() {
+    }
+
+    public static void register(ApiRouter router, GroupCoordinator coordinator, GroupOffsets offsets, BrokerState broker) {
+        MembershipHandlers membership = new MembershipHandlers(coordinator);
+        OffsetHandlers offsetHandlers = new OffsetHandlers(offsets, broker, coordinator.config().maxMetadataSize());
+        GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(coordinator), broker);
+
+        router.register(ApiKey.FIND_COORDINATOR, admin::findCoordinator);
+        router.register(ApiKey.JOIN_GROUP, membership::joinGroup);
+        router.register(ApiKey.SYNC_GROUP, membership::syncGroup);
+        router.register(ApiKey.HEARTBEAT, membership::heartbeat);
+        router.register(ApiKey.LEAVE_GROUP, membership::leaveGroup);
+        router.register(ApiKey.OFFSET_COMMIT, offsetHandlers::offsetCommit);
+        router.register(ApiKey.OFFSET_FETCH, offsetHandlers::offsetFetch);
+        router.register(ApiKey.OFFSET_DELETE, offsetHandlers::offsetDelete);
+        router.register(ApiKey.LIST_GROUPS, admin::listGroups);
+        router.register(ApiKey.DESCRIBE_GROUPS, admin::describeGroups);
+        router.register(ApiKey.DELETE_GROUPS, admin::deleteGroups);
+    }
+}

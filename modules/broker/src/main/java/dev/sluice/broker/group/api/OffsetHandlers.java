@@ -1,0 +1,178 @@
+package dev.sluice.broker.group.api;
+
+import dev.sluice.api.offset.CommittedOffset;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.api.BrokerState;
+import dev.sluice.broker.api.RequestContext;
+import dev.sluice.broker.group.GroupOffsets;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** OffsetCommit, OffsetFetch (single group before v8, batched from v8), OffsetDelete. */
+final class OffsetHandlers {
+    private final GroupOffsets offsets;
+    private final BrokerState broker;
+    private final int maxMetadataSize;
+
+    OffsetHandlers(GroupOffsets offsets, BrokerState broker, int maxMetadataSize) {
+        this.offsets = offsets;
+        this.broker = broker;
+        this.maxMetadataSize = maxMetadataSize;
+    }
+
+    private boolean exists(TopicPartition tp) {
+        return broker.partitions().partition(tp).isPresent();
+    }
+
+    // ---- OffsetCommit ----
+
+    void offsetCommit(RequestContext ctx) {
+        Struct request = ctx.body();
+        short version = ctx.version();
+        long now = broker.time().milliseconds();
+        // v2-4 may ask for a retention of their own; later versions use the broker's
+        long retention = version <= 4 ? request.getLong("RetentionTimeMs") : -1;
+        long expire = retention >= 0 ? now + retention : -1;
+        Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
+        Map<TopicPartition, CommittedOffset> valid = new HashMap<>();
+        for (Struct topic : request.getArray("Topics")) {
+            String name = topic.getString("Name");
+            for (Struct p : topic.getArray("Partitions")) {
+                TopicPartition tp = new TopicPartition(name, p.getInt("PartitionIndex"));
+                String metadata = p.getString("CommittedMetadata");
+                if (!exists(tp)) {
+                    errors.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                } else if (metadata != null && metadata.getBytes(StandardCharsets.UTF_8).length > maxMetadataSize) {
+                    errors.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
+                } else {
+                    errors.put(tp, Errors.NONE);
+                    valid.put(tp, new CommittedOffset(p.getLong("CommittedOffset"),
+                            version >= 6 ? p.getInt("CommittedLeaderEpoch") : -1, metadata, now, expire));
+                }
+            }
+        }
+        Errors groupError = offsets.commit(request.getString("GroupId"), request.getInt("GenerationIdOrMemberEpoch"),
+                request.getString("MemberId"), version >= 7 ? request.getString("GroupInstanceId") : null, valid);
+        Struct response = ctx.newResponse();
+        Map<String, Struct> topics = new HashMap<>();
+        errors.forEach((tp, error) -> {
+            Errors result = error == Errors.NONE ? groupError : error;
+            topics.computeIfAbsent(tp.topic(), n -> response.addStruct("Topics").set("Name", n))
+                    .addStruct("Partitions").set("PartitionIndex", tp.partition()).set("ErrorCode", result.code());
+        });
+        ctx.respond(response);
+    }
+
+    // ---- OffsetFetch ----
+
+    void offsetFetch(RequestContext ctx) {
+        Struct request = ctx.body();
+        short version = ctx.version();
+        Struct response = ctx.newResponse();
+        if (version < 8) {
+            String group = request.getString("GroupId");
+            for (Map.Entry<String, List<Integer>> topic : answer(group, wanted(request.getArray("Topics"))).entrySet()) {
+                Struct out = response.addStruct("Topics").set("Name", topic.getKey());
+                fillPartitions(out, group, topic.getKey(), topic.getValue(), version);
+            }
+            if (version >= 2) {
+                response.set("ErrorCode", Errors.NONE.code());
+            }
+        } else {
+            for (Struct g : request.getArray("Groups")) {
+                String group = g.getString("GroupId");
+                Struct groupOut = response.addStruct("Groups").set("GroupId", group).set("ErrorCode", Errors.NONE.code());
+                for (Map.Entry<String, List<Integer>> topic : answer(group, wanted(g.getArray("Topics"))).entrySet()) {
+                    Struct out = groupOut.addStruct("Topics").set("Name", topic.getKey());
+                    fillPartitions(out, group, topic.getKey(), topic.getValue(), version);
+                }
+            }
+        }
+        // RequireStable: with no transactional offsets pending, every committed offset is stable
+        ctx.respond(response);
+    }
+
+    /** Requested topic → partitions, or null for "all the group has". */
+    private static Map<String, List<Integer>> wanted(List<Struct> topics) {
+        if (topics == null) {
+            return null;
+        }
+        Map<String, List<Integer>> wanted = new LinkedHashMap<>();
+        for (Struct t : topics) {
+            wanted.computeIfAbsent(t.getString("Name"), n -> new ArrayList<>())
+                    .addAll(t.<Integer>getList("PartitionIndexes"));
+        }
+        return wanted;
+    }
+
+    /** What to answer for: the requested partitions, or everything the group has committed (by topic, partition). */
+    private Map<String, List<Integer>> answer(String group, Map<String, List<Integer>> wanted) {
+        if (wanted != null) {
+            return wanted;
+        }
+        Map<String, List<Integer>> all = new TreeMap<>();
+        for (TopicPartition tp : offsets.fetchAll(group).keySet()) {
+            all.computeIfAbsent(tp.topic(), n -> new ArrayList<>()).add(tp.partition());
+        }
+        all.values().forEach(list -> list.sort(null));
+        return all;
+    }
+
+    private void fillPartitions(Struct topicOut, String group, String topic, List<Integer> partitions, short version) {
+        for (int p : partitions) {
+            Optional<CommittedOffset> committed = offsets.fetch(group, new TopicPartition(topic, p));
+            Struct out = topicOut.addStruct("Partitions").set("PartitionIndex", p)
+                    .set("CommittedOffset", committed.map(CommittedOffset::offset).orElse(-1L))
+                    .set("Metadata", committed.map(CommittedOffset::metadata).orElse(""))
+                    .set("ErrorCode", Errors.NONE.code());
+            if (version >= 5) {
+                out.set("CommittedLeaderEpoch", committed.map(CommittedOffset::leaderEpoch).orElse(-1));
+            }
+        }
+    }
+
+    // ---- OffsetDelete ----
+
+    void offsetDelete(RequestContext ctx) {
+        Struct request = ctx.body();
+        Map<TopicPartition, Errors> unknown = new HashMap<>();
+        Set<TopicPartition> requested = new HashSet<>();
+        Map<String, List<Integer>> order = new LinkedHashMap<>();
+        for (Struct topic : request.getArray("Topics")) {
+            String name = topic.getString("Name");
+            for (Struct p : topic.getArray("Partitions")) {
+                TopicPartition tp = new TopicPartition(name, p.getInt("PartitionIndex"));
+                order.computeIfAbsent(name, n -> new ArrayList<>()).add(tp.partition());
+                if (exists(tp)) {
+                    requested.add(tp);
+                } else {
+                    unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                }
+            }
+        }
+        Map.Entry<Errors, Map<TopicPartition, Errors>> outcome = offsets.delete(request.getString("GroupId"), requested);
+        Struct response = ctx.newResponse().set("ErrorCode", outcome.getKey().code());
+        if (outcome.getKey() == Errors.NONE) {
+            order.forEach((name, partitions) -> {
+                Struct topicOut = response.addStruct("Topics").set("Name", name);
+                for (int p : partitions) {
+                    TopicPartition tp = new TopicPartition(name, p);
+                    Errors error = unknown.getOrDefault(tp, outcome.getValue().getOrDefault(tp, Errors.NONE));
+                    topicOut.addStruct("Partitions").set("PartitionIndex", p).set("ErrorCode", error.code());
+                }
+            });
+        }
+        ctx.respond(response);
+    }
+}

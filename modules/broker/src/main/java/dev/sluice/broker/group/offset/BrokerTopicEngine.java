@@ -1,0 +1,72 @@
+package dev.sluice.broker.group.offset;
+
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.LogStorageEngine;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.broker.topic.TopicMetadata;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The {@link LogStorageEngine} an offset store is given: the broker's own partitions. Opening a
+ * partition of a topic the catalogue does not know creates that topic (with the partition count
+ * the store asks for and settings that never delete data), so the broker keeps its data at
+ * start-up instead of deleting it as an orphan, shows it in Metadata as internal, and appends
+ * go through the broker's partition. Closing is the broker's business.
+ */
+public final class BrokerTopicEngine implements LogStorageEngine {
+    /** Kafka keeps {@code __consumer_offsets} compacted; here, records are simply never deleted by retention. */
+    static final Map<String, String> INTERNAL_TOPIC_CONFIGS = Map.of(
+            "cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1");
+
+    private final PartitionManager partitions;
+    private final int internalTopicPartitions;
+    private final Map<TopicPartition, LogStorage> opened = new ConcurrentHashMap<>();
+
+    /** @param internalTopicPartitions partition count of a topic created on first open */
+    public BrokerTopicEngine(PartitionManager partitions, int internalTopicPartitions) {
+        this.partitions = partitions;
+        this.internalTopicPartitions = internalTopicPartitions;
+    }
+
+    @Override
+    public Path directory() {
+        throw new UnsupportedOperationException("the broker's log directory is not the store's");
+    }
+
+    @Override
+    public Set<TopicPartition> partitions() {
+        return partitions.all().stream().map(Partition::topicPartition).collect(Collectors.toSet());
+    }
+
+    @Override
+    public LogStorage open(TopicPartition tp, LogConfig config) {
+        return opened.computeIfAbsent(tp, key -> {
+            Optional<TopicMetadata> topic = partitions.topics().get(key.topic());
+            if (topic.isEmpty()) {
+                partitions.createTopic(key.topic(), Math.max(internalTopicPartitions, key.partition() + 1), (short) 1,
+                        INTERNAL_TOPIC_CONFIGS, false);
+            }
+            Partition partition = partitions.partition(key).orElseThrow(() -> new IllegalArgumentException(
+                    key + " does not exist: topic " + key.topic() + " has fewer partitions"));
+            return new PartitionLog(partition);
+        });
+    }
+
+    @Override
+    public void delete(TopicPartition partition) {
+        throw new UnsupportedOperationException("stores do not delete the broker's partitions");
+    }
+
+    @Override
+    public void close() {
+    }
+}

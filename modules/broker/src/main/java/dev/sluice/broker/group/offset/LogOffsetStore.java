@@ -1,0 +1,257 @@
+package dev.sluice.broker.group.offset;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.compression.CompressionCodecs;
+import dev.sluice.api.offset.CommittedOffset;
+import dev.sluice.api.offset.OffsetStore;
+import dev.sluice.api.record.Record;
+import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.record.RecordBatchBuilder;
+import dev.sluice.api.record.RecordBatches;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.LogSlice;
+import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.LogStorageEngine;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TopicPartition;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The default offset store ({@code offsets.store=log}): every commit and group-metadata change is
+ * a record appended to a partition of the internal topic {@code __consumer_offsets} (chosen by the
+ * group id's hash, as Kafka does) before {@link #commit} returns; the live state is kept in memory
+ * and rebuilt at start-up by replaying the topic. A group's records always go to one partition,
+ * so replaying partition by partition keeps each key's order.
+ */
+public final class LogOffsetStore implements OffsetStore {
+    private static final System.Logger LOG = System.getLogger(LogOffsetStore.class.getName());
+    public static final String TOPIC = "__consumer_offsets";
+    private static final int READ_CHUNK_BYTES = 1024 * 1024;
+
+    private final List<LogStorage> logs;
+    private final Object[] appendLocks;
+    private final Time time;
+    private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> groupMetadata = new ConcurrentHashMap<>();
+
+    private LogOffsetStore(List<LogStorage> logs, Time time) {
+        this.logs = logs;
+        this.appendLocks = new Object[logs.size()];
+        for (int i = 0; i < appendLocks.length; i++) {
+            appendLocks[i] = new Object();
+        }
+        this.time = time;
+    }
+
+    /**
+     * Opens (creating if needed) the topic's partitions and replays them. An existing topic keeps
+     * its partition count whatever {@code configuredPartitions} says: groups must stay where their
+     * records are.
+     */
+    public static LogOffsetStore open(LogStorageEngine engine, int configuredPartitions, LogConfig config, Time time) {
+        int existing = engine.partitions().stream().filter(tp -> tp.topic().equals(TOPIC))
+                .mapToInt(tp -> tp.partition() + 1).max().orElse(0);
+        int count = existing > 0 ? existing : configuredPartitions;
+        List<LogStorage> logs = new ArrayList<>(count);
+        for (int p = 0; p < count; p++) {
+            logs.add(engine.open(new TopicPartition(TOPIC, p), config));
+        }
+        LogOffsetStore store = new LogOffsetStore(List.copyOf(logs), time);
+        long started = System.nanoTime();
+        long records = 0;
+        for (LogStorage log : logs) {
+            records += store.replay(log);
+        }
+        LOG.log(System.Logger.Level.INFO, String.format("loaded %d groups' offsets from %d records of %s in %d ms",
+                store.groups().size(), records, TOPIC, (System.nanoTime() - started) / 1_000_000));
+        return store;
+    }
+
+    private long replay(LogStorage log) {
+        RecordBatch batch = new RecordBatch();
+        CompressionCodecs codecs = CompressionCodecs.installed();
+        long next = log.logStartOffset();
+        long end = log.logEndOffset();
+        long applied = 0;
+        while (next < end) {
+            ByteBuffer buffer;
+            try {
+                LogSlice slice = log.read(next, end, READ_CHUNK_BYTES, true);
+                buffer = slice.toBuffer();
+            } catch (IOException e) {
+                throw new StorageException("cannot read " + log.topicPartition() + " at " + next, e);
+            }
+            if (!buffer.hasRemaining()) {
+                break;
+            }
+            int position = 0;
+            while (position < buffer.limit()) {
+                batch.wrap(buffer, position);
+                for (Record record : RecordBatches.records(batch, codecs)) {
+                    if (record.offset() >= next) {
+                        apply(record);
+                        applied++;
+                    }
+                }
+                next = batch.nextOffset();
+                position += batch.sizeInBytes();
+            }
+        }
+        return applied;
+    }
+
+    private void apply(Record record) {
+        if (record.key() == null) {
+            return;
+        }
+        OffsetRecords.Key key;
+        try {
+            key = OffsetRecords.readKey(record.key().duplicate());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "skipping unreadable record at offset " + record.offset() + ": " + e);
+            return;
+        }
+        ByteBuffer value = record.value();
+        if (key.isOffset()) {
+            if (value == null) {
+                removeOffset(key.group(), key.partition());
+            } else {
+                offsets.computeIfAbsent(key.group(), g -> new ConcurrentHashMap<>())
+                        .put(key.partition(), OffsetRecords.readOffsetValue(value.duplicate()));
+            }
+        } else if (value == null) {
+            groupMetadata.remove(key.group());
+        } else {
+            byte[] bytes = new byte[value.remaining()];
+            value.duplicate().get(bytes);
+            groupMetadata.put(key.group(), bytes);
+        }
+    }
+
+    private void removeOffset(String group, TopicPartition partition) {
+        offsets.computeIfPresent(group, (g, map) -> {
+            map.remove(partition);
+            return map.isEmpty() ? null : map;
+        });
+    }
+
+    /** Kafka's placement: abs(hashCode) modulo the partition count. */
+    private int partitionFor(String group) {
+        return (group.hashCode() & 0x7fffffff) % logs.size();
+    }
+
+    /** Appends the records and, in the same lock, applies them in memory so memory follows log order. */
+    private void write(String group, List<byte[][]> keyValues) {
+        if (keyValues.isEmpty()) {
+            return;
+        }
+        int partition = partitionFor(group);
+        RecordBatchBuilder builder = new RecordBatchBuilder(null).partitionLeaderEpoch(0);
+        long now = time.milliseconds();
+        for (byte[][] kv : keyValues) {
+            builder.append(now, kv[0], kv[1]);
+        }
+        ByteBuffer batch = builder.build();
+        synchronized (appendLocks[partition]) {
+            logs.get(partition).append(batch);
+            for (byte[][] kv : keyValues) {
+                OffsetRecords.Key key = OffsetRecords.readKey(ByteBuffer.wrap(kv[0]));
+                if (key.isOffset()) {
+                    if (kv[1] == null) {
+                        removeOffset(group, key.partition());
+                    } else {
+                        offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>())
+                                .put(key.partition(), OffsetRecords.readOffsetValue(ByteBuffer.wrap(kv[1])));
+                    }
+                } else if (kv[1] == null) {
+                    groupMetadata.remove(group);
+                } else {
+                    groupMetadata.put(group, kv[1]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void commit(String group, Map<TopicPartition, CommittedOffset> committed) {
+        List<byte[][]> records = new ArrayList<>(committed.size());
+        committed.forEach((tp, offset) ->
+                records.add(new byte[][]{OffsetRecords.offsetKey(group, tp), OffsetRecords.offsetValue(offset)}));
+        write(group, records);
+    }
+
+    @Override
+    public Optional<CommittedOffset> fetch(String group, TopicPartition partition) {
+        Map<TopicPartition, CommittedOffset> map = offsets.get(group);
+        return map == null ? Optional.empty() : Optional.ofNullable(map.get(partition));
+    }
+
+    @Override
+    public Map<TopicPartition, CommittedOffset> fetchAll(String group) {
+        Map<TopicPartition, CommittedOffset> map = offsets.get(group);
+        return map == null ? Map.of() : new HashMap<>(map);
+    }
+
+    @Override
+    public Set<String> groups() {
+        Set<String> all = new HashSet<>(offsets.keySet());
+        all.addAll(groupMetadata.keySet());
+        return all;
+    }
+
+    @Override
+    public void delete(String group, Set<TopicPartition> partitions) {
+        Map<TopicPartition, CommittedOffset> existing = offsets.getOrDefault(group, Map.of());
+        List<byte[][]> tombstones = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            if (existing.containsKey(tp)) {
+                tombstones.add(new byte[][]{OffsetRecords.offsetKey(group, tp), null});
+            }
+        }
+        write(group, tombstones);
+    }
+
+    @Override
+    public void deleteGroup(String group) {
+        List<byte[][]> tombstones = new ArrayList<>();
+        for (TopicPartition tp : offsets.getOrDefault(group, Map.of()).keySet()) {
+            tombstones.add(new byte[][]{OffsetRecords.offsetKey(group, tp), null});
+        }
+        if (groupMetadata.containsKey(group)) {
+            tombstones.add(new byte[][]{OffsetRecords.groupKey(group), null});
+        }
+        write(group, tombstones);
+    }
+
+    @Override
+    public void storeGroupMetadata(String group, byte[] metadata) {
+        List<byte[][]> records = new ArrayList<>(1);
+        records.add(new byte[][]{OffsetRecords.groupKey(group), metadata});
+        write(group, records);
+    }
+
+    @Override
+    public Map<String, byte[]> loadGroupMetadata() {
+        return new HashMap<>(groupMetadata);
+    }
+
+    /** Number of partitions of the internal topic in use. */
+    public int partitionCount() {
+        return logs.size();
+    }
+
+    /** The partitions' logs belong to the broker, which closes them. */
+    @Override
+    public void close() {
+    }
+}

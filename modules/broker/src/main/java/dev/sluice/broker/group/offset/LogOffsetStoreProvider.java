@@ -1,0 +1,30 @@
+package dev.sluice.broker.group.offset;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.offset.OffsetStore;
+import dev.sluice.api.offset.OffsetStoreProvider;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.LogStorageEngine;
+
+import java.util.Map;
+
+/** {@code offsets.store=log}: offsets in the internal topic {@code __consumer_offsets}. */
+public final class LogOffsetStoreProvider implements OffsetStoreProvider {
+    public static final String NAME = "log";
+    /** Kafka's default for {@code offsets.topic.num.partitions} is 50; Sluice's broker config defaults to 5. */
+    private static final int DEFAULT_PARTITIONS = 5;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public OffsetStore open(LogStorageEngine logs, Map<String, String> settings, Time time) {
+        String configured = settings.get("offsets.topic.num.partitions");
+        int partitions = configured == null ? DEFAULT_PARTITIONS : Integer.parseInt(configured.trim());
+        // offsets must never be dropped by time or size retention: only tombstones remove them
+        LogConfig config = LogConfig.DEFAULT.withRetentionMs(-1).withRetentionBytes(-1);
+        return LogOffsetStore.open(logs, partitions, config, time);
+    }
+}
