@@ -18,6 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sluice.protocol.ApiKey;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -260,6 +267,46 @@ class ConsumerGroupCompatibilityTest {
                     .noneMatch(l -> l.groupId().equals("admin-group"));
             assertThatThrownBy(() -> admin.deleteConsumerGroups(List.of("admin-group")).all().get(20, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(GroupIdNotFoundException.class);
+        }
+    }
+
+    /** ConsumerProtocolSubscription v0: int16 version | int32 topics | topic strings | nullable user data. */
+    private static ByteBuffer subscription(String topic) {
+        byte[] name = topic.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 + 4 + 2 + name.length + 4).putShort((short) 0).putInt(1)
+                .putShort((short) name.length).put(name).putInt(-1).flip();
+    }
+
+    @Test
+    void aMemberThatStopsHeartbeatingLosesItsPartitionsWhenItsSessionExpires() throws Exception {
+        createTopic(broker.bootstrap(), "crash-member", 4);
+        try (KafkaConsumer<byte[], byte[]> survivor = groupConsumer(broker.bootstrap(), "crash-member-group", Map.of());
+             RawClient crashing = new RawClient(broker.bootstrap())) {
+            survivor.subscribe(List.of("crash-member"));
+            pollUntil(() -> survivor.assignment().size() == 4, r -> { }, survivor);
+
+            // a member that joins, takes its share, then goes silent: no heartbeat, no LeaveGroup
+            CompletableFuture<Struct> joined = CompletableFuture.supplyAsync(() -> {
+                try {
+                    Struct join = ApiKey.JOIN_GROUP.newRequest().set("GroupId", "crash-member-group")
+                            .set("SessionTimeoutMs", 1500).set("RebalanceTimeoutMs", 10_000)
+                            .set("GroupInstanceId", "crashing-instance")
+                            .set("ProtocolType", "consumer");
+                    join.addStruct("Protocols").set("Name", "range").set("Metadata", subscription("crash-member"));
+                    Struct response = crashing.call(ApiKey.JOIN_GROUP, 9, join.set("MemberId", ""));
+                    Struct sync = ApiKey.SYNC_GROUP.newRequest().set("GroupId", "crash-member-group")
+                            .set("GenerationId", response.getInt("GenerationId")).set("MemberId", response.getString("MemberId"))
+                            .set("GroupInstanceId", "crashing-instance");
+                    return crashing.call(ApiKey.SYNC_GROUP, 5, sync);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            pollUntil(() -> joined.isDone() && survivor.assignment().size() == 2, r -> { }, survivor);
+            assertThat(joined.join().getShort("ErrorCode")).isEqualTo(Errors.NONE.code());
+
+            // 1.5 s later the silent member's session ends; the group rebalances and the survivor gets everything
+            pollUntil(() -> survivor.assignment().size() == 4, r -> { }, survivor);
         }
     }
 }
