@@ -1,5 +1,7 @@
 package dev.sluice.broker.group;
 
+import dev.sluice.protocol.Errors;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,6 +60,18 @@ final class ClassicGroup {
 
     GroupMember member(String memberId) {
         return members.get(memberId);
+    }
+
+    /** Kafka's member check: a static member is known by its instance id, and a stale member id under it is fenced. */
+    Errors validateMember(String memberId, String instanceId) {
+        if (instanceId != null) {
+            String owner = staticMembers.get(instanceId);
+            if (owner == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            return owner.equals(memberId) ? Errors.NONE : Errors.FENCED_INSTANCE_ID;
+        }
+        return members.containsKey(memberId) ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
     }
 
     boolean isLeader(String memberId) {

@@ -12,10 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -36,19 +32,12 @@ public final class GroupCoordinator implements AutoCloseable {
     private final OffsetStore store;
     private final Time time;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer;
+    private final GroupTimers timers = new GroupTimers();
 
     public GroupCoordinator(GroupConfig config, OffsetStore store, Time time) {
         this.config = config;
         this.store = store;
         this.time = time;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sluice-group-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.timer = executor;
     }
 
     /** Rebuilds the groups the store knows: members of a stored generation must heartbeat within their session. */
@@ -56,7 +45,10 @@ public final class GroupCoordinator implements AutoCloseable {
         long now = time.milliseconds();
         for (Map.Entry<String, byte[]> stored : store.loadGroupMetadata().entrySet()) {
             try {
-                ClassicGroup group = restore(stored.getKey(), GroupMetadataCodec.decode(stored.getValue()), now);
+                ClassicGroup group = GroupMetadataCodec.restore(stored.getKey(), GroupMetadataCodec.decode(stored.getValue()), now);
+                synchronized (group) {
+                    group.members.values().forEach(member -> scheduleSession(group, member));
+                }
                 groups.put(group.groupId, group);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "ignoring unreadable metadata of group " + stored.getKey() + ": " + e);
@@ -68,29 +60,6 @@ public final class GroupCoordinator implements AutoCloseable {
         if (!groups.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "loaded " + groups.size() + " consumer groups");
         }
-    }
-
-    private ClassicGroup restore(String groupId, GroupMetadataCodec.Snapshot snapshot, long now) {
-        ClassicGroup group = new ClassicGroup(groupId, snapshot.stateTimestamp());
-        group.generationId = snapshot.generationId();
-        group.protocolType = snapshot.protocolType();
-        synchronized (group) {
-            if (!snapshot.members().isEmpty()) {
-                group.protocolName = snapshot.protocolName();
-                for (GroupMetadataCodec.StoredMember m : snapshot.members()) {
-                    GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
-                            m.sessionTimeoutMs(), m.rebalanceTimeoutMs(), List.of(new JoinProtocol(snapshot.protocolName(), m.metadata())));
-                    member.assignment = m.assignment();
-                    group.add(member, snapshot.protocolType());
-                }
-                if (snapshot.leaderId() != null && group.members.containsKey(snapshot.leaderId())) {
-                    group.leaderId = snapshot.leaderId();
-                }
-                group.transition(GroupState.STABLE, now);
-                group.members.values().forEach(member -> scheduleSession(group, member));
-            }
-        }
-        return group;
     }
 
     // ---- JoinGroup ----
@@ -147,7 +116,11 @@ public final class GroupCoordinator implements AutoCloseable {
         } else if (request.requireKnownMemberId()) {
             // KIP-394: the id is only handed out; the member joins for real when it comes back with it
             group.pendingMembers.add(newMemberId);
-            timer.schedule(() -> expirePendingMember(group, newMemberId), request.sessionTimeoutMs(), TimeUnit.MILLISECONDS);
+            timers.after(group, request.sessionTimeoutMs(), () -> {
+                if (group.pendingMembers.remove(newMemberId)) {
+                    maybeCompleteJoin(group);
+                }
+            });
             respond.accept(JoinResult.error(Errors.MEMBER_ID_REQUIRED, newMemberId));
         } else {
             addMemberAndRebalance(group, newMemberId, request, respond);
@@ -160,7 +133,7 @@ public final class GroupCoordinator implements AutoCloseable {
             addMemberAndRebalance(group, memberId, request, respond);
             return;
         }
-        Errors invalid = validateMember(group, memberId, request.groupInstanceId());
+        Errors invalid = group.validateMember(memberId, request.groupInstanceId());
         if (invalid != Errors.NONE) {
             respond.accept(JoinResult.error(invalid, memberId));
             return;
@@ -225,8 +198,8 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     private void replaceStaticMember(ClassicGroup group, GroupMember old, String newMemberId, JoinRequest request,
                                      Consumer<JoinResult> respond) {
-        cancelSession(old);
-        failParked(old, Errors.FENCED_INSTANCE_ID);
+        timers.cancelSession(old);
+        old.failParked(Errors.FENCED_INSTANCE_ID);
         GroupMember member = group.replaceStatic(old, newMemberId);
         member.protocols = List.copyOf(request.protocols());
         member.sessionTimeoutMs = request.sessionTimeoutMs();
@@ -284,13 +257,13 @@ public final class GroupCoordinator implements AutoCloseable {
             scheduleInitialDelay(group, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0));
         } else {
             group.initialDelayRunning = false;
-            schedule(group, group.rebalanceTimeoutMs(), () -> completeJoin(group));
+            timers.rebalance(group, group.rebalanceTimeoutMs(), () -> completeJoin(group));
             maybeCompleteJoin(group);
         }
     }
 
     private void scheduleInitialDelay(ClassicGroup group, long delay, long remaining) {
-        schedule(group, delay, () -> {
+        timers.rebalance(group, delay, () -> {
             if (group.newMemberAdded && remaining > 0) {
                 group.newMemberAdded = false;
                 long next = Math.min(config.initialRebalanceDelayMs(), remaining);
@@ -312,21 +285,21 @@ public final class GroupCoordinator implements AutoCloseable {
         if (!group.is(GroupState.PREPARING_REBALANCE)) {
             return;
         }
-        cancelRebalanceTimer(group);
+        timers.cancelRebalance(group);
         group.initialDelayRunning = false;
         for (GroupMember member : new ArrayList<>(group.members.values())) {
             // static members stay until their session expires: a restarting instance keeps its place
             if (member.awaitingJoin == null && !member.isStatic()) {
                 LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": removing " + member.memberId
                         + ", which did not rejoin within the rebalance timeout");
-                cancelSession(member);
-                failParked(member, Errors.UNKNOWN_MEMBER_ID);
+                timers.cancelSession(member);
+                member.failParked(Errors.UNKNOWN_MEMBER_ID);
                 group.remove(member.memberId);
             }
         }
         if (!group.members.isEmpty() && !group.electJoinedLeader()) {
             // only static members that have not rejoined are left: wait for them or their sessions
-            schedule(group, group.rebalanceTimeoutMs(), () -> completeJoin(group));
+            timers.rebalance(group, group.rebalanceTimeoutMs(), () -> completeJoin(group));
             return;
         }
         group.initNextGeneration(time.milliseconds());
@@ -345,7 +318,7 @@ public final class GroupCoordinator implements AutoCloseable {
             scheduleSession(group, member);
         }
         group.pendingSyncMembers.addAll(group.members.keySet());
-        schedule(group, group.rebalanceTimeoutMs(), () -> expirePendingSync(group));
+        timers.rebalance(group, group.rebalanceTimeoutMs(), () -> expirePendingSync(group));
     }
 
     /** Members that got the new generation but never sent SyncGroup are removed, and the group rebalances. */
@@ -355,8 +328,8 @@ public final class GroupCoordinator implements AutoCloseable {
             for (String memberId : missing) {
                 GroupMember member = group.member(memberId);
                 if (member != null) {
-                    cancelSession(member);
-                    failParked(member, Errors.UNKNOWN_MEMBER_ID);
+                    timers.cancelSession(member);
+                    member.failParked(Errors.UNKNOWN_MEMBER_ID);
                     group.remove(memberId);
                 }
             }
@@ -388,7 +361,7 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         synchronized (group) {
             Errors invalid = group.is(GroupState.DEAD) ? Errors.COORDINATOR_NOT_AVAILABLE
-                    : validateMember(group, memberId, instanceId);
+                    : group.validateMember(memberId, instanceId);
             if (invalid == Errors.NONE && generationId != group.generationId) {
                 invalid = Errors.ILLEGAL_GENERATION;
             } else if (invalid == Errors.NONE && ((protocolType != null && !protocolType.equals(group.protocolType))
@@ -446,7 +419,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private void markSynced(ClassicGroup group, String memberId) {
         if (group.pendingSyncMembers.remove(memberId) && group.pendingSyncMembers.isEmpty()) {
-            cancelRebalanceTimer(group);
+            timers.cancelRebalance(group);
         }
     }
 
@@ -461,7 +434,7 @@ public final class GroupCoordinator implements AutoCloseable {
             if (group.is(GroupState.DEAD)) {
                 return Errors.COORDINATOR_NOT_AVAILABLE;
             }
-            Errors invalid = validateMember(group, memberId, instanceId);
+            Errors invalid = group.validateMember(memberId, instanceId);
             if (invalid != Errors.NONE) {
                 return invalid;
             }
@@ -522,8 +495,8 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     private void removeMemberAndUpdateGroup(ClassicGroup group, GroupMember member, String reason) {
-        cancelSession(member);
-        failParked(member, Errors.UNKNOWN_MEMBER_ID);
+        timers.cancelSession(member);
+        member.failParked(Errors.UNKNOWN_MEMBER_ID);
         group.remove(member.memberId);
         switch (group.state) {
             case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group, reason);
@@ -535,89 +508,20 @@ public final class GroupCoordinator implements AutoCloseable {
     // ---- sessions and timers ----
 
     private void scheduleSession(ClassicGroup group, GroupMember member) {
-        cancelSession(member);
-        long epoch = ++member.sessionEpoch;
-        member.sessionTimer = timer.schedule(() -> expireSession(group, member, epoch), member.sessionTimeoutMs,
-                TimeUnit.MILLISECONDS);
+        timers.session(group, member, () -> expireSession(group, member));
     }
 
-    private void expireSession(ClassicGroup group, GroupMember member, long epoch) {
-        synchronized (group) {
-            if (member.sessionEpoch != epoch || group.member(member.memberId) != member) {
-                return;
-            }
-            if (member.awaitingJoin != null || member.awaitingSync != null) {
-                scheduleSession(group, member); // a parked request is as good as a heartbeat
-                return;
-            }
-            LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": session of member " + member.memberId
-                    + " expired (" + member.sessionTimeoutMs + " ms without a heartbeat)");
-            removeMemberAndUpdateGroup(group, member, "member " + member.memberId + "'s session expired");
+    private void expireSession(ClassicGroup group, GroupMember member) {
+        if (group.member(member.memberId) != member) {
+            return;
         }
-    }
-
-    private static void cancelSession(GroupMember member) {
-        member.sessionEpoch++;
-        ScheduledFuture<?> t = member.sessionTimer;
-        if (t != null) {
-            t.cancel(false);
-            member.sessionTimer = null;
+        if (member.awaitingJoin != null || member.awaitingSync != null) {
+            scheduleSession(group, member); // a parked request is as good as a heartbeat
+            return;
         }
-    }
-
-    private void expirePendingMember(ClassicGroup group, String memberId) {
-        synchronized (group) {
-            if (group.pendingMembers.remove(memberId)) {
-                maybeCompleteJoin(group);
-            }
-        }
-    }
-
-    /** Runs {@code task} under the group lock after {@code delayMs}, unless another rebalance timer replaced it. */
-    private void schedule(ClassicGroup group, long delayMs, Runnable task) {
-        cancelRebalanceTimer(group);
-        long epoch = group.timerEpoch;
-        group.rebalanceTimer = timer.schedule(() -> {
-            synchronized (group) {
-                if (group.timerEpoch == epoch) {
-                    group.rebalanceTimer = null;
-                    task.run();
-                }
-            }
-        }, delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    private static void cancelRebalanceTimer(ClassicGroup group) {
-        group.timerEpoch++;
-        if (group.rebalanceTimer != null) {
-            group.rebalanceTimer.cancel(false);
-            group.rebalanceTimer = null;
-        }
-    }
-
-    private static void failParked(GroupMember member, Errors error) {
-        if (member.awaitingJoin != null) {
-            Consumer<JoinResult> callback = member.awaitingJoin;
-            member.awaitingJoin = null;
-            callback.accept(JoinResult.error(error, member.memberId));
-        }
-        if (member.awaitingSync != null) {
-            Consumer<SyncResult> callback = member.awaitingSync;
-            member.awaitingSync = null;
-            callback.accept(SyncResult.error(error));
-        }
-    }
-
-    /** Kafka's member check: a static member is known by its instance id, and a stale member id under it is fenced. */
-    static Errors validateMember(ClassicGroup group, String memberId, String instanceId) {
-        if (instanceId != null) {
-            String owner = group.staticMembers.get(instanceId);
-            if (owner == null) {
-                return Errors.UNKNOWN_MEMBER_ID;
-            }
-            return owner.equals(memberId) ? Errors.NONE : Errors.FENCED_INSTANCE_ID;
-        }
-        return group.members.containsKey(memberId) ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
+        LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": session of member " + member.memberId
+                + " expired (" + member.sessionTimeoutMs + " ms without a heartbeat)");
+        removeMemberAndUpdateGroup(group, member, "member " + member.memberId + "'s session expired");
     }
 
     void persist(ClassicGroup group) {
@@ -641,7 +545,7 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Marks the group Dead and forgets it; the caller holds its lock. */
     void remove(ClassicGroup group) {
         group.transition(GroupState.DEAD, time.milliseconds());
-        cancelRebalanceTimer(group);
+        timers.cancelRebalance(group);
         groups.remove(group.groupId, group);
     }
 
@@ -657,12 +561,8 @@ public final class GroupCoordinator implements AutoCloseable {
         return time;
     }
 
-    ScheduledExecutorService timer() {
-        return timer;
-    }
-
     @Override
     public void close() {
-        timer.shutdownNow();
+        timers.close();
     }
 }

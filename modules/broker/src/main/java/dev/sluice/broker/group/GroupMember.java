@@ -46,6 +46,20 @@ final class GroupMember {
         return copy;
     }
 
+    /** Answers its parked JoinGroup/SyncGroup, if any, with {@code error}. */
+    void failParked(dev.sluice.protocol.Errors error) {
+        if (awaitingJoin != null) {
+            Consumer<JoinResult> callback = awaitingJoin;
+            awaitingJoin = null;
+            callback.accept(JoinResult.error(error, memberId));
+        }
+        if (awaitingSync != null) {
+            Consumer<SyncResult> callback = awaitingSync;
+            awaitingSync = null;
+            callback.accept(SyncResult.error(error));
+        }
+    }
+
     boolean isStatic() {
         return groupInstanceId != null;
     }

@@ -82,6 +82,30 @@ final class GroupMetadataCodec {
         }
     }
 
+    /** A group as stored: Empty, or Stable with the stored generation's members (whose sessions start now). */
+    static ClassicGroup restore(String groupId, Snapshot snapshot, long now) {
+        ClassicGroup group = new ClassicGroup(groupId, snapshot.stateTimestamp());
+        synchronized (group) {
+            group.generationId = snapshot.generationId();
+            group.protocolType = snapshot.protocolType();
+            if (!snapshot.members().isEmpty()) {
+                group.protocolName = snapshot.protocolName();
+                for (StoredMember m : snapshot.members()) {
+                    GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                            m.sessionTimeoutMs(), m.rebalanceTimeoutMs(),
+                            List.of(new JoinProtocol(snapshot.protocolName(), m.metadata())));
+                    member.assignment = m.assignment();
+                    group.add(member, snapshot.protocolType());
+                }
+                if (snapshot.leaderId() != null && group.members.containsKey(snapshot.leaderId())) {
+                    group.leaderId = snapshot.leaderId();
+                }
+                group.transition(GroupState.STABLE, now);
+            }
+        }
+        return group;
+    }
+
     private static void writeNullable(DataOutputStream out, String s) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {

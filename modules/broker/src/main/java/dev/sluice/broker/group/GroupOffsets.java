@@ -54,7 +54,7 @@ public final class GroupOffsets {
                 return Errors.COORDINATOR_NOT_AVAILABLE;
             }
             if (generationId >= 0 || !member.isEmpty() || instanceId != null) {
-                Errors invalid = GroupCoordinator.validateMember(group, member, instanceId);
+                Errors invalid = group.validateMember(member, instanceId);
                 if (invalid != Errors.NONE) {
                     return invalid;
                 }
