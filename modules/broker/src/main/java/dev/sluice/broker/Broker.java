@@ -91,7 +91,7 @@ public final class Broker implements AutoCloseable {
             partitions.startup();
             // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
             offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
-                    new BrokerTopicEngine(partitions, config.offsetsTopicNumPartitions()), offsetStoreSettings(config), time);
+                    new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions()), offsetStoreSettings(config), time);
             groups = new GroupCoordinator(groupConfig(config), offsetStore, time);
             groups.startup();
             GroupOffsets offsets = new GroupOffsets(groups);

@@ -27,19 +27,24 @@ public final class BrokerTopicEngine implements LogStorageEngine {
     static final Map<String, String> INTERNAL_TOPIC_CONFIGS = Map.of(
             "cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1");
 
+    private final Path logDir;
     private final PartitionManager partitions;
     private final int internalTopicPartitions;
     private final Map<TopicPartition, LogStorage> opened = new ConcurrentHashMap<>();
 
-    /** @param internalTopicPartitions partition count of a topic created on first open */
-    public BrokerTopicEngine(PartitionManager partitions, int internalTopicPartitions) {
+    /**
+     * @param logDir                  the broker's log directory (stores that keep their own files put them under it)
+     * @param internalTopicPartitions partition count of a topic created on first open
+     */
+    public BrokerTopicEngine(Path logDir, PartitionManager partitions, int internalTopicPartitions) {
+        this.logDir = logDir;
         this.partitions = partitions;
         this.internalTopicPartitions = internalTopicPartitions;
     }
 
     @Override
     public Path directory() {
-        throw new UnsupportedOperationException("the broker's log directory is not the store's");
+        return logDir;
     }
 
     @Override
