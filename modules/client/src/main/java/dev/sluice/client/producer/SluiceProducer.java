@@ -76,6 +76,11 @@ public final class SluiceProducer implements AutoCloseable {
         engine.close();
     }
 
+    /** Batch counters (sent, retried, failed). */
+    public ProducerMetrics metrics() {
+        return engine.metrics();
+    }
+
     /** The partitioner picked by configuration. */
     public String partitionerName() {
         return engine.partitioner().name();

@@ -84,13 +84,4 @@ final class BufferPool {
             lock.unlock();
         }
     }
-
-    long availableMemory() {
-        lock.lock();
-        try {
-            return unpooledAvailable + (long) free.size() * poolableSize;
-        } finally {
-            lock.unlock();
-        }
-    }
 }

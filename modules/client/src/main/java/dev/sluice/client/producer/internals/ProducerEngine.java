@@ -168,7 +168,7 @@ public final class ProducerEngine implements AutoCloseable {
         network.disconnectAll();
     }
 
-    public long availableMemory() {
-        return accumulator.bufferPoolAvailable();
+    public dev.sluice.client.producer.ProducerMetrics metrics() {
+        return sender.metrics();
     }
 }

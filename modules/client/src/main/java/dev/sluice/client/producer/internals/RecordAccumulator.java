@@ -117,10 +117,6 @@ final class RecordAccumulator {
         pool.deallocate(batch.buffer());
     }
 
-    long bufferPoolAvailable() {
-        return pool.availableMemory();
-    }
-
     boolean hasIncomplete() {
         return !incomplete.isEmpty();
     }

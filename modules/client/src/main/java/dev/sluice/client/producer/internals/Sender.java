@@ -43,6 +43,9 @@ final class Sender implements NetworkClient.Ticker {
     private final CompressionCodec codec;
     private final IdempotenceState idempotence;
     private volatile boolean forceClosed;
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong retried = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
 
     Sender(ProducerConfig config, NetworkClient network, Metadata metadata, RecordAccumulator accumulator,
            CompressionCodec codec) {
@@ -52,6 +55,10 @@ final class Sender implements NetworkClient.Ticker {
         this.accumulator = accumulator;
         this.codec = codec;
         this.idempotence = new IdempotenceState(config.idempotence());
+    }
+
+    dev.sluice.client.producer.ProducerMetrics metrics() {
+        return new dev.sluice.client.producer.ProducerMetrics(sent.get(), retried.get(), failed.get());
     }
 
     /** After this, nothing is retried and whatever is left fails. */
@@ -190,6 +197,7 @@ final class Sender implements NetworkClient.Ticker {
             topicIds.put(batch.partition.topic(), topic == null ? null : topic.id());
             batch.inFlight = true;
             batch.attempts++;
+            sent.incrementAndGet();
             idempotence.sent(batch.partition);
         }
         boolean acked = config.acks().wireValue() != 0;
@@ -255,6 +263,7 @@ final class Sender implements NetworkClient.Ticker {
         if (retriable && batch.attempts <= config.retries() && now - batch.createdMs < config.deliveryTimeoutMs()) {
             LOG.log(System.Logger.Level.DEBUG, () -> "retrying batch for " + batch.partition + " (attempt "
                     + batch.attempts + "): " + cause.getMessage());
+            retried.incrementAndGet();
             batch.retryAtMs = now + config.client().retryBackoffMs();
             accumulator.reenqueue(batch);
             return;
@@ -262,6 +271,7 @@ final class Sender implements NetworkClient.Ticker {
         if (batch.baseSequence >= 0) {
             idempotence.requestReset();
         }
+        failed.incrementAndGet();
         batch.fail(cause);
     }
 }
