@@ -48,21 +48,22 @@ class ProducerResilienceTest {
     void idempotentRetriesAfterDroppedConnectionsWriteNoDuplicatesAndKeepOrder() throws Exception {
         try (TestBroker broker = TestBroker.start(dir)) {
             KafkaClients.createTopic(broker.bootstrap(), "idem", 1);
-            int count = 3000;
             long retried;
             List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
             try (SluiceProducer producer = new SluiceProducer(ProducerConfig.builder().bootstrapServers(broker.bootstrap())
                     .lingerMs(0).batchSize(512).set("max.in.flight.requests.per.connection", 5).build())) {
-                for (int i = 0; i < count; i++) {
-                    sends.add(producer.send(ProducerRecord.of("idem", seq(i))));
-                    if (i % 150 == 75) {
-                        // requests already written fail client-side and are resent with the same sequence
-                        producer.disconnectAllForTesting();
+                // rounds of sends, each cut off by dropping every connection: requests already written
+                // fail client-side and are resent with their sequence numbers, until some really were
+                for (int round = 0; round < 20 || (producer.metrics().batchesRetried() == 0 && round < 2000); round++) {
+                    for (int i = 0; i < 150; i++) {
+                        sends.add(producer.send(ProducerRecord.of("idem", seq(sends.size()))));
                     }
+                    producer.disconnectAllForTesting();
                 }
                 producer.flush();
                 retried = producer.metrics().batchesRetried();
             }
+            int count = sends.size();
             long[] offsets = sends.stream().mapToLong(s -> s.join().offset()).toArray();
             List<Integer> values = readAll(broker.bootstrap(), "idem", 1, count);
             assertThat(values).hasSize(count);
