@@ -14,6 +14,7 @@ import dev.sluice.protocol.ApiKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs one admin request with retries: retriable failures (disconnects, NOT_CONTROLLER, ...)
@@ -36,25 +37,36 @@ final class AdminCalls {
     }
 
     <T> CompletableFuture<T> call(ApiKey api, Target target, RequestBuilder builder, Function<Response, T> handler) {
+        return call(api, () -> pick(target), builder, handler);
+    }
+
+    /** Sends to one known broker, e.g. a group's coordinator or a partition's leader. */
+    <T> CompletableFuture<T> callNode(ApiKey api, Node node, RequestBuilder builder, Function<Response, T> handler) {
+        return call(api, () -> network.backingOff(node) ? null : node, builder, handler);
+    }
+
+    /** {@code chooser} runs on the I/O thread before each attempt; null means "none usable now". */
+    private <T> CompletableFuture<T> call(ApiKey api, Supplier<Node> chooser, RequestBuilder builder,
+                                          Function<Response, T> handler) {
         CompletableFuture<T> result = new CompletableFuture<>();
         long deadline = NetworkClient.nowMs() + timeoutMs;
         try {
-            network.execute(() -> attempt(result, deadline, api, target, builder, handler)); // node choice is I/O-thread state
+            network.execute(() -> attempt(result, deadline, api, chooser, builder, handler)); // node choice is I/O-thread state
         } catch (ClientClosedException e) {
             result.completeExceptionally(e);
         }
         return result;
     }
 
-    private <T> void attempt(CompletableFuture<T> result, long deadline, ApiKey api, Target target,
+    private <T> void attempt(CompletableFuture<T> result, long deadline, ApiKey api, Supplier<Node> chooser,
                              RequestBuilder builder, Function<Response, T> handler) {
         if (closed) {
             result.completeExceptionally(new ClientClosedException("admin client is closed"));
             return;
         }
-        Node node = pick(target);
+        Node node = chooser.get();
         if (node == null) {
-            retryLater(result, deadline, api, target, builder, handler, new TimeoutException("no broker reachable"));
+            retryLater(result, deadline, api, chooser, builder, handler, new TimeoutException("no broker reachable"));
             return;
         }
         network.send(node, api, builder).whenComplete((response, error) -> {
@@ -70,14 +82,14 @@ final class AdminCalls {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof SluiceClientException s && s.isRetriable()) {
                 metadata.requestUpdate();
-                retryLater(result, deadline, api, target, builder, handler, s);
+                retryLater(result, deadline, api, chooser, builder, handler, s);
             } else {
                 result.completeExceptionally(cause);
             }
         });
     }
 
-    private <T> void retryLater(CompletableFuture<T> result, long deadline, ApiKey api, Target target,
+    private <T> void retryLater(CompletableFuture<T> result, long deadline, ApiKey api, Supplier<Node> chooser,
                                 RequestBuilder builder, Function<Response, T> handler, SluiceClientException last) {
         long backoff = network.config().retryBackoffMs();
         if (NetworkClient.nowMs() + backoff >= deadline) {
@@ -100,7 +112,7 @@ final class AdminCalls {
                 }
                 done = true;
                 network.removeTicker(this);
-                attempt(result, deadline, api, target, builder, handler);
+                attempt(result, deadline, api, chooser, builder, handler);
                 return Long.MAX_VALUE;
             }
         });

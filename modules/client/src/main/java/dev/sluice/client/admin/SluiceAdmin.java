@@ -1,5 +1,6 @@
 package dev.sluice.client.admin;
 
+import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.ApiException;
 import dev.sluice.client.metadata.Cluster;
 import dev.sluice.client.metadata.Metadata;
@@ -21,7 +22,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Cluster administration: topics, partitions, configs, cluster description. Every operation is
+ * Cluster administration: topics, partitions, offsets, configs, consumer groups, cluster
+ * description. Every operation is
  * asynchronous, retried on retriable errors within {@code default.api.timeout.ms}, and fails
  * with an {@link dev.sluice.client.ApiException} naming Kafka's error otherwise. Thread-safe.
  *
@@ -36,11 +38,15 @@ public final class SluiceAdmin implements AutoCloseable {
     private final NetworkClient network;
     private final Metadata metadata;
     private final AdminCalls calls;
+    private final GroupOperations groups;
+    private final OffsetLookups offsets;
 
     public SluiceAdmin(AdminConfig config) {
         this.network = new NetworkClient(config.client(), "sluice-admin-io-" + config.client().clientId());
         this.metadata = new Metadata(network, false);
         this.calls = new AdminCalls(network, metadata, config.defaultApiTimeoutMs());
+        this.groups = new GroupOperations(calls);
+        this.offsets = new OffsetLookups(calls);
         network.addTicker(metadata);
         network.start();
     }
@@ -116,7 +122,8 @@ public final class SluiceAdmin implements AutoCloseable {
         });
     }
 
-    private static Struct metadataRequest(short version, Collection<String> names) {
+    /** A Metadata request for {@code names} (all topics when null), never creating topics. */
+    static Struct metadataRequest(short version, Collection<String> names) {
         Struct body = ApiKey.METADATA.newRequest();
         if (names == null) {
             body.set("Topics", null);
@@ -178,6 +185,45 @@ public final class SluiceAdmin implements AutoCloseable {
             }
             return new ClusterDescription(body.getString("ClusterId"), body.getInt("ControllerId"), List.copyOf(brokers));
         });
+    }
+
+    /**
+     * For each partition the offset {@code spec} asks for (earliest, latest or by timestamp), from
+     * the partition's leader. Fails with UNKNOWN_TOPIC_OR_PARTITION for a topic or partition that
+     * does not exist.
+     */
+    public CompletableFuture<Map<TopicPartition, ListedOffset>> listOffsets(Map<TopicPartition, OffsetSpec> specs) {
+        return offsets.listOffsets(specs);
+    }
+
+    // ---- consumer groups: each request goes to the group's coordinator (FindCoordinator)
+
+    /** Every group of the cluster, sorted by id. */
+    public CompletableFuture<List<GroupListing>> listGroups() {
+        return groups.listGroups();
+    }
+
+    /** State and members of each group; a group the cluster does not know comes back Dead. */
+    public CompletableFuture<Map<String, GroupDescription>> describeGroups(Collection<String> groupIds) {
+        return groups.describeGroups(groupIds);
+    }
+
+    /** The group's committed offset of every partition it has one for. */
+    public CompletableFuture<Map<TopicPartition, Long>> listGroupOffsets(String groupId) {
+        return groups.listGroupOffsets(groupId);
+    }
+
+    /**
+     * Sets the group's committed offsets (creating the group if needed). Only possible while the
+     * group has no members: fails with UNKNOWN_MEMBER_ID otherwise, as Kafka does.
+     */
+    public CompletableFuture<Void> alterGroupOffsets(String groupId, Map<TopicPartition, Long> offsets) {
+        return groups.alterGroupOffsets(groupId, offsets);
+    }
+
+    /** Deletes empty groups with their offsets: NON_EMPTY_GROUP if one has members, GROUP_ID_NOT_FOUND if unknown. */
+    public CompletableFuture<Void> deleteGroups(Collection<String> groupIds) {
+        return groups.deleteGroups(groupIds);
     }
 
     private static void check(short error, String message, String what) {
