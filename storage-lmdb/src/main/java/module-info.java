@@ -4,12 +4,16 @@
  * partitions, with batches, a time index and leader epochs keyed by partition.
  *
  * <p>lmdbjava is an automatic module and needs, at test and run time:
- * {@code --add-opens java.base/java.nio=lmdbjava --add-exports java.base/sun.nio.ch=lmdbjava
- * --add-modules org.objectweb.asm}, with the {@code org.lmdbjava:native} jar on the class path.
+ * {@code --add-opens java.base/java.nio=lmdbjava --add-exports java.base/sun.nio.ch=lmdbjava},
+ * with every jar of its dependencies on the module path except {@code org.lmdbjava:native}, which
+ * must be on the class path (its name is not a legal module name).
  */
 module dev.sluice.storage.lmdb {
     requires dev.sluice.api;
     requires lmdbjava;
+    // lmdbjava (automatic, so it cannot say so itself) reads buffer addresses through
+    // sun.misc.Unsafe: requiring the module here resolves it even under `java -m`
+    requires jdk.unsupported;
 
     exports dev.sluice.storage.lmdb;
 
