@@ -1,7 +1,9 @@
 package dev.sluice.broker.config;
 
+import dev.sluice.api.offset.OffsetStoreProvider;
 import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.LogStorageProviders;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServerConfig;
 
@@ -10,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,9 +25,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Choices of our own: a listener bound to a wildcard host (empty, {@code 0.0.0.0}, {@code ::})
  * is advertised as {@code localhost} unless {@code advertised.listeners} says otherwise; an
  * advertised port 0 means "the port the listener bound" ({@link #advertisedListeners(List)}).
- * Keys starting with {@code log.storage.} or with the storage backend's name and a dot
- * ({@code lmdb.map.size} when {@code log.storage=lmdb}) are passed through to the backend via
- * {@link #originals()}. A few Kafka keys that a stock {@code server.properties} carries but that
+ * Keys starting with {@code log.storage.} or with the name of an installed log storage or offset
+ * store and a dot ({@code lmdb.map.size}) are passed through to those plugins via
+ * {@link #originals()}: a topic may pick a storage engine other than the default. A few Kafka keys that a stock {@code server.properties} carries but that
  * mean nothing here are accepted and listed in {@link #ignoredKeys()} so the broker can warn.
  */
 public final class BrokerConfig {
@@ -129,8 +133,8 @@ public final class BrokerConfig {
         socketServer = socketServerConfig(r, listeners);
 
         IGNORED_KAFKA_KEYS.forEach(r::accept);
-        values.keySet().stream().filter(k -> k.startsWith("log.storage.") || k.startsWith(logStorage + "."))
-                .forEach(r::accept);
+        List<String> pluginPrefixes = pluginSettingPrefixes(logStorage);
+        values.keySet().stream().filter(k -> pluginPrefixes.stream().anyMatch(k::startsWith)).forEach(r::accept);
         ignoredKeys = Set.copyOf(values.keySet().stream().filter(IGNORED_KAFKA_KEYS::contains).toList());
         for (String unknown : r.unreadKeys()) {
             problems.add(unknown + ": unknown configuration key (value '" + values.get(unknown) + "')");
@@ -179,6 +183,14 @@ public final class BrokerConfig {
         }
         return new SocketServerConfig(listeners, networkThreads, ioThreads, queuedMaxRequests, queuedMaxRequestBytes,
                 maxInFlight, maxRequestBytes, idleMs, maxConnections, sendBuffer, receiveBuffer, shutdownMs);
+    }
+
+    /** {@code log.storage.} and {@code <name>.} of every installed log storage and offset store. */
+    private static List<String> pluginSettingPrefixes(String logStorage) {
+        Set<String> prefixes = new TreeSet<>(List.of("log.storage.", logStorage + "."));
+        LogStorageProviders.installed().forEach(p -> prefixes.add(p.name() + "."));
+        ServiceLoader.load(OffsetStoreProvider.class).forEach(p -> prefixes.add(p.name() + "."));
+        return List.copyOf(prefixes);
     }
 
     // ---- construction ----
