@@ -23,11 +23,17 @@ final class ClusterHandlers {
         ctx.respond(response);
     }
 
-    /** Also used for the v0 answer to an ApiVersions request of a version we do not know. */
+    /**
+     * Also used for the v0 answer to an ApiVersions request of a version we do not know.
+     *
+     * <p>Produce is listed from version 0 although only v3+ is answered, as Kafka 4 does
+     * (KAFKA-18659): librdkafka (kcat, confluent-kafka-*) compresses with gzip, snappy or lz4
+     * only if the broker lists Produce v0, and otherwise silently sends uncompressed batches.
+     */
     void fillApiVersions(Struct response, Errors error) {
         response.set("ErrorCode", error.code());
         supported.forEach((api, range) -> response.addStruct("ApiKeys").set("ApiKey", api.id())
-                .set("MinVersion", range[0]).set("MaxVersion", range[1]));
+                .set("MinVersion", api == ApiKey.PRODUCE ? (short) 0 : range[0]).set("MaxVersion", range[1]));
     }
 
     void describeCluster(RequestContext ctx) {

@@ -52,7 +52,7 @@ final class FetchHandler implements ApiHandler {
                     : broker.partitions().topics().get(id);
             for (Struct p : topic.getArray("Partitions")) {
                 int index = p.getInt("Partition");
-                Partition target = meta.flatMap(t -> broker.partitions().partition(new TopicPartition(t.name(), index)))
+                Partition target = meta.flatMap(t -> broker.partitions().partition(t.name(), index))
                         .orElse(null);
                 Errors lookupError = target != null ? Errors.NONE
                         : version >= 13 && meta.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
@@ -155,7 +155,7 @@ final class FetchHandler implements ApiHandler {
                     errors = true;
                     continue;
                 }
-                int budget = (int) Math.min(w.maxBytes(), Math.max(0, maxBytes - total));
+                int budget = (int) Math.max(0, Math.min(w.maxBytes(), maxBytes - total)); // a negative PartitionMaxBytes reads nothing
                 try {
                     // the first partition with data may exceed the limits so a consumer never stalls on a large batch
                     FetchedData data = partition.read(w.fetchOffset(), budget, follower, total == 0);

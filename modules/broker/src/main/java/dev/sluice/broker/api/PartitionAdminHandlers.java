@@ -1,7 +1,6 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.api.storage.EpochEntry;
-import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
@@ -25,7 +24,7 @@ final class PartitionAdminHandlers {
             for (Struct p : topic.getArray("Partitions")) {
                 int index = p.getInt("PartitionIndex");
                 Struct out = topicOut.addStruct("Partitions").set("PartitionIndex", index).set("LowWatermark", -1L);
-                Optional<Partition> partition = broker.partitions().partition(new TopicPartition(name, index));
+                Optional<Partition> partition = broker.partitions().partition(name, index);
                 if (partition.isEmpty()) {
                     out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;
@@ -50,7 +49,7 @@ final class PartitionAdminHandlers {
             for (Struct p : topic.getArray("Partitions")) {
                 int index = p.getInt("Partition");
                 Struct out = topicOut.addStruct("Partitions").set("Partition", index);
-                Optional<Partition> partition = broker.partitions().partition(new TopicPartition(name, index));
+                Optional<Partition> partition = broker.partitions().partition(name, index);
                 if (partition.isEmpty()) {
                     out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;

@@ -1,6 +1,5 @@
 package dev.sluice.broker.api;
 
-import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.AppendOutcome;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.topic.TopicMetadata;
@@ -61,7 +60,7 @@ final class ProduceHandler implements ApiHandler {
                     continue;
                 }
                 Optional<Partition> partition = topic.flatMap(t ->
-                        broker.partitions().partition(new TopicPartition(t.name(), index)));
+                        broker.partitions().partition(t.name(), index));
                 if (partition.isEmpty()) {
                     error(out, unknown, null);
                     anyError = true;

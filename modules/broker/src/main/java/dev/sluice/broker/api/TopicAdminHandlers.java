@@ -13,6 +13,9 @@ import java.util.UUID;
 
 /** CreateTopics, DeleteTopics and CreatePartitions: each topic succeeds or fails on its own. */
 final class TopicAdminHandlers {
+    /** Kafka's limit of new partitions in one CreateTopics or CreatePartitions request. */
+    static final int MAX_PARTITIONS_PER_REQUEST = 10_000;
+
     private final BrokerState broker;
     private final boolean deleteEnabled;
 
@@ -25,9 +28,19 @@ final class TopicAdminHandlers {
         Struct request = ctx.body();
         boolean validateOnly = ctx.version() >= 1 && request.getBool("validateOnly");
         Struct response = ctx.newResponse();
+        long requested = 0;
+        for (Struct topic : request.getArray("Topics")) {
+            int count = topic.getArray("Assignments").isEmpty() ? topic.getInt("NumPartitions") : topic.getArray("Assignments").size();
+            requested += count == -1 ? broker.partitions().defaults().numPartitions() : Math.max(count, 0);
+        }
+        boolean tooMany = requested > MAX_PARTITIONS_PER_REQUEST;
         for (Struct topic : request.getArray("Topics")) {
             String name = topic.getString("Name");
             Struct out = response.addStruct("Topics").set("Name", name);
+            if (tooMany) {
+                tooManyPartitions(out.set("Configs", null));
+                continue;
+            }
             Map<String, String> configs = new LinkedHashMap<>();
             for (Struct config : topic.getArray("Configs")) {
                 configs.put(config.getString("Name"), config.getString("Value"));
@@ -61,6 +74,16 @@ final class TopicAdminHandlers {
             }
         }
         ctx.respond(response);
+    }
+
+    /**
+     * Kafka's answer (POLICY_VIOLATION) when one CreateTopics or CreatePartitions request would add more than
+     * {@value #MAX_PARTITIONS_PER_REQUEST} partitions: without a cap, one request could make the broker
+     * create partitions until the disk is full, holding the topic catalogue's lock all the while.
+     */
+    private static void tooManyPartitions(Struct out) {
+        out.set("ErrorCode", Errors.POLICY_VIOLATION.code()).set("ErrorMessage", "Excessively large number of partitions "
+                + "per request: at most " + MAX_PARTITIONS_PER_REQUEST + " new partitions in one request.");
     }
 
     private void checkAssignments(List<Struct> assignments) {
@@ -120,9 +143,19 @@ final class TopicAdminHandlers {
         Struct request = ctx.body();
         boolean validateOnly = request.getBool("ValidateOnly");
         Struct response = ctx.newResponse();
+        long added = 0;
+        for (Struct topic : request.getArray("Topics")) {
+            int existing = broker.partitions().topics().get(topic.getString("Name")).map(TopicMetadata::partitions).orElse(0);
+            added += Math.max(0L, (long) topic.getInt("Count") - existing);
+        }
+        boolean tooMany = added > MAX_PARTITIONS_PER_REQUEST;
         for (Struct topic : request.getArray("Topics")) {
             String name = topic.getString("Name");
             Struct out = response.addStruct("Results").set("Name", name);
+            if (tooMany) {
+                tooManyPartitions(out);
+                continue;
+            }
             try {
                 List<Struct> assignments = topic.getArray("Assignments");
                 if (assignments != null) {

@@ -94,6 +94,11 @@ public final class PartitionManager implements AutoCloseable {
         return Optional.ofNullable(partitions.get(tp));
     }
 
+    /** The partition a request names; empty (not an exception) for a negative index or a missing name. */
+    public Optional<Partition> partition(String topic, int index) {
+        return topic == null || index < 0 ? Optional.empty() : partition(new TopicPartition(topic, index));
+    }
+
     public Collection<Partition> all() {
         return partitions.values();
     }

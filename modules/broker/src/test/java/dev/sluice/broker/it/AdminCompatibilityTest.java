@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
@@ -86,6 +87,21 @@ class AdminCompatibilityTest {
                 .all().get(), InvalidConfigurationException.class);
         assertCause(() -> admin.deleteTopics(List.of("admin-never")).all().get(), UnknownTopicOrPartitionException.class);
         assertThat(admin.listTopics().names().get()).doesNotContain("admin-rf", "admin-cfg");
+    }
+
+    @Test
+    void oneRequestMayNotAddMoreThanTenThousandPartitions() throws Exception {
+        // found by BrokerFuzzTest: a CreateTopics with a huge NumPartitions made the broker create partitions without end
+        assertCause(() -> admin.createTopics(List.of(new NewTopic("admin-huge", Integer.MAX_VALUE, (short) 1))).all().get(),
+                PolicyViolationException.class);
+        assertCause(() -> admin.createTopics(List.of(new NewTopic("admin-many-a", 6_000, (short) 1),
+                new NewTopic("admin-many-b", 4_001, (short) 1))).all().get(), PolicyViolationException.class);
+        assertThat(admin.listTopics().names().get()).doesNotContain("admin-huge", "admin-many-a", "admin-many-b");
+
+        admin.createTopics(List.of(new NewTopic("admin-small", 1, (short) 1))).all().get();
+        assertCause(() -> admin.createPartitions(Map.of("admin-small", NewPartitions.increaseTo(10_002))).all().get(),
+                PolicyViolationException.class);
+        assertThat(admin.describeTopics(List.of("admin-small")).allTopicNames().get().get("admin-small").partitions()).hasSize(1);
     }
 
     @Test

@@ -1,0 +1,81 @@
+package dev.sluice.broker.it;
+
+import dev.sluice.protocol.ApiKey;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static dev.sluice.broker.it.WireClient.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Well-formed requests with nonsensical values, found by {@link BrokerFuzzTest}: they are answered
+ * with per-partition errors, as Kafka does, instead of failing the handler and dropping the connection.
+ */
+class WireEdgeCaseTest {
+    private static final String TOPIC = "edges";
+
+    @TempDir
+    Path dir;
+    TestBroker broker;
+    WireClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        broker = TestBroker.start(dir, Map.of());
+        client = new WireClient(broker.bootstrap());
+        assertThat(error(client.call(ApiKey.CREATE_TOPICS, WireClient.CREATE_TOPICS_V, WireClient.createTopics(TOPIC, 1))
+                .getArray("Topics").get(0))).isEqualTo(Errors.NONE);
+        Struct produced = WireClient.producePartition(client.call(ApiKey.PRODUCE, WireClient.PRODUCE_V,
+                WireClient.produce(TOPIC, 0, (short) 1, WireClient.idempotentBatch(-1, (short) -1, -1, 3))));
+        assertThat(error(produced)).isEqualTo(Errors.NONE);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        client.close();
+        broker.close();
+    }
+
+    @Test
+    void negativePartitionIndexesAreUnknownPartitions() throws IOException {
+        Struct fetch = WireClient.fetchPartition(client.call(ApiKey.FETCH, WireClient.FETCH_V, withPartition(
+                WireClient.fetch(TOPIC, 0, 0, 1 << 20), -7)));
+        assertThat(error(fetch)).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(fetch.getInt("PartitionIndex")).isEqualTo(-7);
+
+        Struct produce = WireClient.producePartition(client.call(ApiKey.PRODUCE, WireClient.PRODUCE_V,
+                WireClient.produce(TOPIC, -1, (short) 1, WireClient.idempotentBatch(-1, (short) -1, -1, 1))));
+        assertThat(error(produce)).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+
+        Struct listOffsets = ApiKey.LIST_OFFSETS.newRequest().set("ReplicaId", -1).set("IsolationLevel", (byte) 0);
+        listOffsets.addStruct("Topics").set("Name", TOPIC).addStruct("Partitions").set("PartitionIndex", Integer.MIN_VALUE)
+                .set("CurrentLeaderEpoch", -1).set("Timestamp", -1L);
+        Struct offsets = client.call(ApiKey.LIST_OFFSETS, (short) 7, listOffsets).getArray("Topics").get(0)
+                .getArray("Partitions").get(0);
+        assertThat(error(offsets)).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        // the same connection goes on working
+        assertThat(error(client.call(ApiKey.API_VERSIONS, WireClient.API_VERSIONS_V, WireClient.apiVersions()))).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aNegativePartitionMaxBytesReadsAtMostTheFirstBatch() throws IOException {
+        Struct request = WireClient.fetch(TOPIC, 0, 0, 1 << 20);
+        request.getArray("Topics").get(0).getArray("Partitions").get(0).set("PartitionMaxBytes", -2_000_000_000);
+        Struct fetch = WireClient.fetchPartition(client.call(ApiKey.FETCH, WireClient.FETCH_V, request));
+        assertThat(error(fetch)).isEqualTo(Errors.NONE);
+        assertThat(fetch.getLong("HighWatermark")).isEqualTo(3L);
+    }
+
+    private static Struct withPartition(Struct fetch, int partition) {
+        fetch.getArray("Topics").get(0).getArray("Partitions").get(0).set("Partition", partition);
+        return fetch;
+    }
+}
