@@ -33,6 +33,7 @@ final class ErrorMapping {
             case UNKNOWN_TOPIC_OR_PARTITION -> Errors.UNKNOWN_TOPIC_OR_PARTITION;
             case TOPIC_DELETION_DISABLED -> Errors.TOPIC_DELETION_DISABLED;
             case INVALID_REQUEST_ARGUMENTS -> Errors.INVALID_REQUEST;
+            case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
         };
     }
 }

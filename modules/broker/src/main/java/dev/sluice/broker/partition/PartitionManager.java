@@ -134,11 +134,32 @@ public final class PartitionManager implements AutoCloseable {
             return topic;
         }
         topics.put(topic);
-        for (int p = 0; p < count; p++) {
-            open(topic, p);
+        try {
+            for (int p = 0; p < count; p++) {
+                open(topic, p);
+            }
+        } catch (RuntimeException e) {
+            rollBackCreate(topic);
+            LOG.log(System.Logger.Level.ERROR, "cannot create topic " + name, e);
+            throw new TopicException(TopicException.Error.STORAGE_ERROR, "cannot create topic '" + name + "': " + e.getMessage());
         }
         LOG.log(System.Logger.Level.INFO, "created topic " + name + " with " + count + " partitions" + (configs.isEmpty() ? "" : " " + configs));
         return topic;
+    }
+
+    /** Undoes a half-created topic: no catalogue entry, no partitions, no data. */
+    private void rollBackCreate(TopicMetadata topic) {
+        topics.remove(topic.name());
+        for (int p = 0; p < topic.partitions(); p++) {
+            TopicPartition tp = new TopicPartition(topic.name(), p);
+            if (partitions.remove(tp) != null) {
+                try {
+                    engines.engine(engineOf(topic)).delete(tp);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot remove " + tp + " after a failed create", e);
+                }
+            }
+        }
     }
 
     /** The topic, created with defaults if auto-creation is on and the name is legal. */

@@ -4,6 +4,7 @@ import dev.sluice.api.Time;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.LogStorageProvider;
 import dev.sluice.api.storage.LogStorageProviders;
+import dev.sluice.api.storage.StorageException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,12 @@ public final class StorageEngines implements AutoCloseable {
         if (engine == null) {
             LogStorageProvider provider = LogStorageProviders.byName(name);
             Path dir = name.equals(KAFKA_LAYOUT_ENGINE) ? logDir : logDir.resolve(name);
-            engine = provider.open(dir, settings, time);
+            try {
+                engine = provider.open(dir, settings, time);
+            } catch (RuntimeException | LinkageError e) {
+                // a plugin that cannot start (missing native library, JVM flags) must not take the broker down
+                throw new StorageException("cannot open the '" + name + "' log storage in " + dir + ": " + e, e);
+            }
             open.put(name, engine);
         }
         return engine;

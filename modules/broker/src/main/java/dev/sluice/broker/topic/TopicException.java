@@ -13,7 +13,8 @@ public class TopicException extends RuntimeException {
         INVALID_CONFIG,
         UNKNOWN_TOPIC_OR_PARTITION,
         TOPIC_DELETION_DISABLED,
-        INVALID_REQUEST_ARGUMENTS
+        INVALID_REQUEST_ARGUMENTS,
+        STORAGE_ERROR
     }
 
     private final Error error;
