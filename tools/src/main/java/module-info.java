@@ -1,5 +1,10 @@
-/** The {@code sluice} command: server, and (as they land) topics, console producer/consumer, perf tools. */
+/**
+ * The {@code sluice} command: {@code server} runs a broker; {@code topics}, {@code produce},
+ * {@code consume}, {@code perf-produce}, {@code perf-consume} and {@code groups} talk to one
+ * through Sluice's own client.
+ */
 module dev.sluice.tools {
     requires dev.sluice.broker;
+    requires dev.sluice.client;
     requires java.logging;
 }

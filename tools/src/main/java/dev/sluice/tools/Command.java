@@ -1,9 +1,10 @@
 package dev.sluice.tools;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 
 /** One subcommand of {@code sluice}. */
-interface Command {
+public interface Command {
     String name();
 
     /** One line for the command list. */
@@ -14,4 +15,9 @@ interface Command {
 
     /** Runs with the arguments after the command name; returns the exit code. */
     int run(String[] args, PrintStream out, PrintStream err);
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, for commands that read standard input. */
+    default int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, out, err);
+    }
 }

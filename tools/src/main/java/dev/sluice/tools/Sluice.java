@@ -1,5 +1,13 @@
 package dev.sluice.tools;
 
+import dev.sluice.tools.console.ConsumeCommand;
+import dev.sluice.tools.console.ProduceCommand;
+import dev.sluice.tools.groups.GroupsCommand;
+import dev.sluice.tools.perf.PerfConsumeCommand;
+import dev.sluice.tools.perf.PerfProduceCommand;
+import dev.sluice.tools.topics.TopicsCommand;
+
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,6 +19,12 @@ public final class Sluice {
 
     static {
         register(new ServerCommand());
+        register(new TopicsCommand());
+        register(new ProduceCommand());
+        register(new ConsumeCommand());
+        register(new GroupsCommand());
+        register(new PerfProduceCommand());
+        register(new PerfConsumeCommand());
     }
 
     private Sluice() {
@@ -26,6 +40,11 @@ public final class Sluice {
 
     /** Runs a command line; returns the process exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with records for {@code produce} read from {@code in}. */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         Logging.configure();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             usage(args.length == 0 ? err : out);
@@ -42,14 +61,14 @@ public final class Sluice {
             out.println(command.help());
             return 0;
         }
-        return command.run(rest, out, err);
+        return command.run(rest, in, out, err);
     }
 
     private static void usage(PrintStream out) {
         out.println("usage: sluice <command> [options]   (sluice <command> --help for its options)");
         out.println();
         for (Command command : COMMANDS.values()) {
-            out.printf("  %-10s %s%n", command.name(), command.summary());
+            out.printf("  %-13s %s%n", command.name(), command.summary());
         }
     }
 }

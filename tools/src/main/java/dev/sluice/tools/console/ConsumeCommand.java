@@ -1,0 +1,197 @@
+package dev.sluice.tools.console;
+
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.client.admin.SluiceAdmin;
+import dev.sluice.client.admin.TopicDescription;
+import dev.sluice.client.consumer.ConsumerConfig;
+import dev.sluice.client.consumer.ConsumerRecord;
+import dev.sluice.client.consumer.SluiceConsumer;
+import dev.sluice.tools.cli.Args;
+import dev.sluice.tools.cli.ClientCommand;
+import dev.sluice.tools.cli.ClientSettings;
+import dev.sluice.tools.cli.CommandFailure;
+import dev.sluice.tools.cli.Io;
+import dev.sluice.tools.cli.Options;
+import dev.sluice.tools.cli.StopSignal;
+import dev.sluice.tools.cli.TopicCheck;
+import dev.sluice.tools.cli.UsageException;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code sluice consume}: the console consumer, printing records as kafka-console-consumer.sh does. */
+public final class ConsumeCommand extends ClientCommand {
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    @Override
+    public String name() {
+        return "consume";
+    }
+
+    @Override
+    public String summary() {
+        return "print records of a topic (console consumer)";
+    }
+
+    @Override
+    protected String usage() {
+        return "usage: sluice consume --topic T [--from-beginning | --offset N|earliest|latest --partition P] [--max-messages N]\n"
+                + "                      [--timeout-ms N] [--property print.key=true ...] [--group G]";
+    }
+
+    @Override
+    public String help() {
+        return usage() + """
+
+
+                Prints each record's value (and more, see --property) on a line, like
+                kafka-console-consumer.sh, until --max-messages, --timeout-ms or Ctrl-C; then prints
+                "Processed a total of N messages" on stderr.
+
+                Options:
+                  --topic T                topic to read (every partition, unless --partition)
+                  --from-beginning         start at the first record (default: only new records)
+                  --partition P            read only partition P
+                  --offset O               with --partition: start at offset O, earliest or latest
+                  --max-messages N         stop after N records
+                  --timeout-ms N           stop when no record came for N ms
+                  --property k=v ...       what to print (Kafka's names): print.key, print.timestamp,
+                                           print.partition, print.offset, print.headers, print.value
+                                           (true/false), key.separator (default tab), line.separator,
+                                           headers.separator (,), headers.key.separator (:), null.literal
+                  --group G                start at group G's committed offsets (else as
+                                           --from-beginning says) and commit after what was printed.
+                                           Sluice's client cannot join groups yet: this consumer reads
+                                           every partition itself, is not a group member, and its
+                                           commits fail while the group has members.
+                  --consumer-property k=v  any consumer setting, e.g. max.poll.records=100 (repeatable)
+                  --bootstrap-server H:P   broker to connect to (default localhost:9092)
+                  --command-config FILE    consumer properties (Kafka names)
+
+                Example:
+                  sluice consume --topic orders --from-beginning --property print.key=true print.offset=true""";
+    }
+
+    @Override
+    protected Options options() {
+        return new Options().flag("--from-beginning")
+                .value("--topic", "--partition", "--offset", "--max-messages", "--timeout-ms", "--group")
+                .list("--property", "--consumer-property");
+    }
+
+    @Override
+    protected int execute(Args args, ClientSettings settings, Io io) throws Exception {
+        String topic = args.required("--topic");
+        RecordFormatter formatter = new RecordFormatter(args.keyValues("--property"));
+        long maxMessages = args.longValue("--max-messages", Long.MAX_VALUE);
+        long timeoutMs = args.longValue("--timeout-ms", -1);
+        String group = args.value("--group");
+        String offset = args.value("--offset");
+        Integer partition = args.has("--partition") ? args.intValue("--partition", 0) : null;
+        boolean fromBeginning = args.has("--from-beginning");
+        if (offset != null && partition == null) {
+            throw new UsageException("--offset needs --partition");
+        }
+        if (offset != null && fromBeginning) {
+            throw new UsageException("--offset and --from-beginning cannot be combined");
+        }
+        if (group != null && (partition != null || offset != null)) {
+            throw new UsageException("--group cannot be combined with --partition or --offset");
+        }
+        if (maxMessages <= 0) {
+            throw new UsageException("--max-messages must be at least 1");
+        }
+
+        settings.requireReachable();
+        Map<String, String> consumerSettings = new LinkedHashMap<>();
+        consumerSettings.put("client.id", "sluice-console-consumer");
+        consumerSettings.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
+        consumerSettings.putAll(args.keyValues("--consumer-property"));
+        try (SluiceAdmin admin = settings.helperAdmin();
+             SluiceConsumer consumer = new SluiceConsumer(ConsumerConfig.from(settings.properties(consumerSettings)))) {
+            TopicDescription description = TopicCheck.require(admin, topic);
+            List<TopicPartition> partitions = description.partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partition != null) {
+                if (partition < 0 || partition >= partitions.size()) {
+                    throw new CommandFailure("topic '" + topic + "' has partitions 0.." + (partitions.size() - 1) + ", not " + partition);
+                }
+                partitions = List.of(new TopicPartition(topic, partition));
+            }
+            consumer.assign(partitions);
+            GroupCommits commits = group == null ? null : new GroupCommits(admin, group, io.err());
+            position(consumer, partitions, offset, fromBeginning, commits == null ? Map.of() : commits.committed(topic));
+
+            long count = consume(consumer, formatter, commits, maxMessages, timeoutMs, io);
+            io.err().println("Processed a total of " + count + " messages");
+        }
+        return 0;
+    }
+
+    private static void position(SluiceConsumer consumer, List<TopicPartition> partitions, String offset,
+                                 boolean fromBeginning, Map<TopicPartition, Long> committed) throws UsageException {
+        if (offset != null) {
+            switch (offset) {
+                case "earliest" -> consumer.seekToBeginning(partitions);
+                case "latest" -> consumer.seekToEnd(partitions);
+                default -> {
+                    long at;
+                    try {
+                        at = Long.parseLong(offset);
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--offset takes a number, earliest or latest, not '" + offset + "'");
+                    }
+                    consumer.seek(partitions.get(0), at);
+                }
+            }
+            return;
+        }
+        for (TopicPartition tp : partitions) {
+            Long at = committed.get(tp);
+            if (at != null) {
+                consumer.seek(tp, at);
+            } else if (fromBeginning) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seekToEnd(List.of(tp));
+            }
+        }
+    }
+
+    private static long consume(SluiceConsumer consumer, RecordFormatter formatter, GroupCommits commits,
+                                long maxMessages, long timeoutMs, Io io) {
+        long count = 0;
+        long lastRecordMs = System.currentTimeMillis();
+        try (StopSignal stop = StopSignal.install()) {
+            while (!stop.stopping() && count < maxMessages) {
+                boolean any = false;
+                for (ConsumerRecord record : consumer.poll(POLL)) {
+                    formatter.print(record, io.out());
+                    any = true;
+                    if (commits != null) {
+                        commits.printed(new TopicPartition(record.topic(), record.partition()), record.offset());
+                    }
+                    if (++count >= maxMessages) {
+                        break;
+                    }
+                }
+                io.out().flush();
+                long now = System.currentTimeMillis();
+                if (any) {
+                    lastRecordMs = now;
+                } else if (timeoutMs >= 0 && now - lastRecordMs >= timeoutMs) {
+                    break;
+                }
+                if (commits != null) {
+                    commits.maybeCommit();
+                }
+            }
+            if (commits != null) {
+                commits.commit();
+            }
+        }
+        return count;
+    }
+}
