@@ -134,6 +134,10 @@ public final class RecordBatch {
         return buffer.getShort(offset + ATTRIBUTES_OFFSET);
     }
 
+    /**
+     * Kafka's codec of this batch; throws for ids 5-7, which only plugin codecs use
+     * (see {@link #compressionId()}).
+     */
     public CompressionType compressionType() {
         return CompressionType.forId(attributes() & COMPRESSION_MASK);
     }
@@ -256,11 +260,6 @@ public final class RecordBatch {
         }
         if (count == 0 && !isControl() && lastOffsetDelta() < 0) {
             throw new InvalidRecordException(InvalidRecordException.Reason.CORRUPT, "empty record batch");
-        }
-        int id = compressionId();
-        if (id > CompressionType.ZSTD.id()) {
-            throw new InvalidRecordException(InvalidRecordException.Reason.CORRUPT,
-                    "unknown compression codec id " + id);
         }
     }
 

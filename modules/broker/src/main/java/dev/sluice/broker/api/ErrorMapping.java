@@ -19,6 +19,7 @@ final class ErrorMapping {
             case OUT_OF_ORDER_SEQUENCE_NUMBER -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
             case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
             case TRANSACTIONS_NOT_SUPPORTED -> Errors.UNSUPPORTED_VERSION;
+            case UNSUPPORTED_COMPRESSION_TYPE -> Errors.UNSUPPORTED_COMPRESSION_TYPE;
             case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
         };
     }

@@ -1,6 +1,8 @@
 package dev.sluice.broker.partition;
 
 import dev.sluice.api.Time;
+import dev.sluice.api.compression.CompressionCodecs;
+import dev.sluice.api.compression.CompressionType;
 import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.TimestampType;
@@ -139,6 +141,12 @@ public final class Partition implements AutoCloseable {
             if (batch.sizeInBytes() > rules.maxMessageBytes()) {
                 return new AppendOutcome.Rejected(AppendError.MESSAGE_TOO_LARGE, "record batch of " + batch.sizeInBytes()
                         + " bytes exceeds max.message.bytes=" + rules.maxMessageBytes());
+            }
+            int codec = batch.compressionId();
+            if (codec > CompressionType.ZSTD.id() && !CompressionCodecs.installed().has(codec)) {
+                // ids 5-7 belong to plugin codecs: only accept what this broker could hand to a reader that has it
+                return new AppendOutcome.Rejected(AppendError.UNSUPPORTED_COMPRESSION_TYPE, "compression codec id "
+                        + codec + " is not installed on this broker; add the plugin that provides it");
             }
             if (batch.isControl()) {
                 return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "clients may not write control batches");

@@ -1,5 +1,6 @@
 package dev.sluice.broker.it;
 
+import dev.sluice.api.record.RecordBatch;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -72,6 +74,18 @@ class WireEdgeCaseTest {
         Struct fetch = WireClient.fetchPartition(client.call(ApiKey.FETCH, WireClient.FETCH_V, request));
         assertThat(error(fetch)).isEqualTo(Errors.NONE);
         assertThat(fetch.getLong("HighWatermark")).isEqualTo(3L);
+    }
+
+    @Test
+    void aBatchWithACodecIdNoInstalledPluginProvidesIsRefused() throws IOException {
+        ByteBuffer batch = WireClient.idempotentBatch(-1, (short) -1, -1, 1);
+        // codec id 6 in the attributes (Kafka defines 0-4; 5-7 only exist as plugins), then a valid CRC again
+        batch.putShort(RecordBatch.ATTRIBUTES_OFFSET, (short) 6);
+        new RecordBatch(batch, 0).writeCrc();
+        Struct produce = WireClient.producePartition(client.call(ApiKey.PRODUCE, WireClient.PRODUCE_V,
+                WireClient.produce(TOPIC, 0, (short) 1, batch)));
+        assertThat(error(produce)).isEqualTo(Errors.UNSUPPORTED_COMPRESSION_TYPE);
+        assertThat(produce.getString("ErrorMessage")).contains("codec id 6");
     }
 
     private static Struct withPartition(Struct fetch, int partition) {
