@@ -91,7 +91,8 @@ public final class Broker implements AutoCloseable {
             partitions.startup();
             // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
             offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
-                    new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions()), offsetStoreSettings(config), time);
+                    new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions(),
+                            config.offsetsTopicSegmentBytes()), offsetStoreSettings(config), time);
             groups = new GroupCoordinator(groupConfig(config), offsetStore, time);
             groups.startup();
             GroupOffsets offsets = new GroupOffsets(groups);
@@ -164,6 +165,8 @@ public final class Broker implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>(config.originals());
         settings.put("offsets.topic.num.partitions", Integer.toString(config.offsetsTopicNumPartitions()));
         settings.put("offsets.retention.minutes", Integer.toString(config.offsetsRetentionMinutes()));
+        settings.put("offsets.topic.segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
+        settings.put("offsets.snapshot.interval.ms", Long.toString(config.offsetsSnapshotIntervalMs()));
         return settings;
     }
 
@@ -193,6 +196,7 @@ public final class Broker implements AutoCloseable {
         settings.put("offsets.store", config.offsetsStore());
         settings.put("offsets.topic.num.partitions", Integer.toString(config.offsetsTopicNumPartitions()));
         settings.put("offsets.retention.minutes", Integer.toString(config.offsetsRetentionMinutes()));
+        settings.put("offsets.topic.segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
         settings.put("group.initial.rebalance.delay.ms", Integer.toString(config.groupInitialRebalanceDelayMs()));
         settings.putAll(config.originals());
         return settings;

@@ -3,6 +3,7 @@ package dev.sluice.broker.api;
 import dev.sluice.broker.topic.TopicConfigDef;
 import dev.sluice.broker.topic.TopicException;
 import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.broker.topic.TopicNames;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
@@ -151,6 +152,11 @@ final class ConfigHandlers {
         if (type != TOPIC) {
             out.set("ErrorCode", Errors.INVALID_REQUEST.code())
                     .set("ErrorMessage", "only topic configs can be changed at run time; broker configs are static");
+            return;
+        }
+        if (TopicNames.isInternal(name)) {
+            out.set("ErrorCode", Errors.INVALID_REQUEST.code()).set("ErrorMessage", "Cannot alter the configuration of "
+                    + "internal topic " + name + ": the broker sets it (offsets.topic.* settings)");
             return;
         }
         try {

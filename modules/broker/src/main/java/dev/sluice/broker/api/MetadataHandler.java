@@ -81,7 +81,7 @@ final class MetadataHandler implements ApiHandler {
 
     private void describe(Struct out, TopicMetadata topic) {
         out.set("ErrorCode", Errors.NONE.code()).set("Name", topic.name()).set("TopicId", topic.id())
-                .set("IsInternal", topic.name().startsWith("__"));
+                .set("IsInternal", TopicNames.isInternal(topic.name()));
         List<Integer> replicas = List.of(broker.nodeId());
         for (int p = 0; p < topic.partitions(); p++) {
             Optional<Partition> partition = broker.partitions().partition(new TopicPartition(topic.name(), p));

@@ -2,6 +2,7 @@ package dev.sluice.broker.api;
 
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.topic.TopicNames;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
@@ -27,6 +28,11 @@ final class PartitionAdminHandlers {
                 Optional<Partition> partition = broker.partitions().partition(name, index);
                 if (partition.isEmpty()) {
                     out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    continue;
+                }
+                if (TopicNames.isInternal(name)) {
+                    // as Kafka: only the broker moves the start of its internal topics
+                    out.set("ErrorCode", Errors.INVALID_TOPIC_EXCEPTION.code());
                     continue;
                 }
                 long offset = p.getLong("Offset");

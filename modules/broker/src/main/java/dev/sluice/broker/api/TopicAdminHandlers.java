@@ -2,6 +2,7 @@ package dev.sluice.broker.api;
 
 import dev.sluice.broker.topic.TopicException;
 import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.broker.topic.TopicNames;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
@@ -124,6 +125,11 @@ final class TopicAdminHandlers {
     }
 
     private void delete(String name, Struct out) {
+        if (TopicNames.isInternal(name)) {
+            // the broker's own state (committed offsets) lives there
+            out.set("ErrorCode", Errors.INVALID_REQUEST.code()).set("ErrorMessage", "Cannot delete internal topic " + name);
+            return;
+        }
         if (!deleteEnabled) {
             out.set("ErrorCode", Errors.TOPIC_DELETION_DISABLED.code())
                     .set("ErrorMessage", "topic deletion is disabled (delete.topic.enable=false)");
@@ -154,6 +160,12 @@ final class TopicAdminHandlers {
             Struct out = response.addStruct("Results").set("Name", name);
             if (tooMany) {
                 tooManyPartitions(out);
+                continue;
+            }
+            if (TopicNames.isInternal(name)) {
+                // groups are placed on its partitions by hash: a new count would lose their records
+                out.set("ErrorCode", Errors.INVALID_REQUEST.code())
+                        .set("ErrorMessage", "Cannot add partitions to internal topic " + name);
                 continue;
             }
             try {

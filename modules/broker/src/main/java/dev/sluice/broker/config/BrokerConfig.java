@@ -72,6 +72,8 @@ public final class BrokerConfig {
     private final int offsetsTopicNumPartitions;
     private final String offsetsStore;
     private final long offsetsRetentionCheckIntervalMs;
+    private final int offsetsTopicSegmentBytes;
+    private final long offsetsSnapshotIntervalMs;
     private final int offsetMetadataMaxBytes;
     private final int groupMinSessionTimeoutMs;
     private final int groupMaxSessionTimeoutMs;
@@ -122,6 +124,9 @@ public final class BrokerConfig {
         offsetsTopicNumPartitions = r.intValue("offsets.topic.num.partitions", 5, 1);
         offsetsStore = r.string("offsets.store", "log");
         offsetsRetentionCheckIntervalMs = r.longValue("offsets.retention.check.interval.ms", 10 * MINUTE_MS, 1);
+        // Kafka's default is 100 MiB; smaller segments let snapshots of the live offsets free space sooner
+        offsetsTopicSegmentBytes = r.intValue("offsets.topic.segment.bytes", 16 * 1024 * 1024, 1024);
+        offsetsSnapshotIntervalMs = r.longValue("offsets.snapshot.interval.ms", HOUR_MS, 1);
         offsetMetadataMaxBytes = r.intValue("offset.metadata.max.bytes", 4096, 0);
         groupMinSessionTimeoutMs = r.intValue("group.min.session.timeout.ms", 6000, 1);
         groupMaxSessionTimeoutMs = r.intValue("group.max.session.timeout.ms", 1800000, 1);
@@ -359,6 +364,16 @@ public final class BrokerConfig {
 
     public long offsetsRetentionCheckIntervalMs() {
         return offsetsRetentionCheckIntervalMs;
+    }
+
+    /** Segment size of {@code __consumer_offsets}, and the bytes appended to a partition of it that trigger a snapshot. */
+    public int offsetsTopicSegmentBytes() {
+        return offsetsTopicSegmentBytes;
+    }
+
+    /** Sluice's own: a partition of {@code __consumer_offsets} written to is snapshotted at least this often. */
+    public long offsetsSnapshotIntervalMs() {
+        return offsetsSnapshotIntervalMs;
     }
 
     public int offsetMetadataMaxBytes() {

@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  * coordinator runs the generations: it collects joiners, picks the protocol, hands the leader
  * every member's metadata, and passes the leader's assignment on.
  *
+ * <p>This class holds the request entry points (validation, member bookkeeping) and the registry
+ * of groups; the generations themselves are the {@link Rebalancer}'s.
+ *
  * <p>Threads: each group has one lock (its monitor). Parked JoinGroup/SyncGroup requests are
  * answered later through their callbacks, from whichever thread completes the rebalance. One timer
  * thread runs the deadlines: the initial rebalance delay, the rebalance timeout (members that do
@@ -33,11 +36,13 @@ public final class GroupCoordinator implements AutoCloseable {
     private final Time time;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
     private final GroupTimers timers = new GroupTimers();
+    private final Rebalancer rebalancer;
 
     public GroupCoordinator(GroupConfig config, OffsetStore store, Time time) {
         this.config = config;
         this.store = store;
         this.time = time;
+        this.rebalancer = new Rebalancer(config, store, time, timers);
     }
 
     /** Rebuilds the groups the store knows: members of a stored generation must heartbeat within their session. */
@@ -47,7 +52,7 @@ public final class GroupCoordinator implements AutoCloseable {
             try {
                 ClassicGroup group = GroupMetadataCodec.restore(stored.getKey(), GroupMetadataCodec.decode(stored.getValue()), now);
                 synchronized (group) {
-                    group.members.values().forEach(member -> scheduleSession(group, member));
+                    group.members.values().forEach(member -> rebalancer.scheduleSession(group, member));
                 }
                 groups.put(group.groupId, group);
             } catch (RuntimeException e) {
@@ -118,7 +123,7 @@ public final class GroupCoordinator implements AutoCloseable {
             group.pendingMembers.add(newMemberId);
             timers.after(group, request.sessionTimeoutMs(), () -> {
                 if (group.pendingMembers.remove(newMemberId)) {
-                    maybeCompleteJoin(group);
+                    rebalancer.maybeCompleteJoin(group);
                 }
             });
             respond.accept(JoinResult.error(Errors.MEMBER_ID_REQUIRED, newMemberId));
@@ -144,7 +149,7 @@ public final class GroupCoordinator implements AutoCloseable {
             case COMPLETING_REBALANCE -> {
                 if (member.matches(request.protocols())) {
                     // a retry of a join whose answer was lost: answer it again
-                    respond.accept(currentGeneration(group, member, group.isLeader(memberId)));
+                    respond.accept(rebalancer.currentGeneration(group, member, group.isLeader(memberId)));
                 } else {
                     updateMemberAndRebalance(group, member, request, respond);
                 }
@@ -154,17 +159,13 @@ public final class GroupCoordinator implements AutoCloseable {
                 if (group.isLeader(memberId) || !member.matches(request.protocols())) {
                     updateMemberAndRebalance(group, member, request, respond);
                 } else {
-                    respond.accept(currentGeneration(group, member, false));
+                    respond.accept(rebalancer.currentGeneration(group, member, false));
                 }
             }
             default -> respond.accept(JoinResult.error(Errors.UNKNOWN_MEMBER_ID, memberId));
         }
     }
 
-    private JoinResult currentGeneration(ClassicGroup group, GroupMember member, boolean withMembers) {
-        return new JoinResult(Errors.NONE, member.memberId, group.generationId, group.protocolType, group.protocolName,
-                group.leaderId, false, withMembers ? group.currentMemberMetadata() : List.of());
-    }
 
     private void addMemberAndRebalance(ClassicGroup group, String memberId, JoinRequest request, Consumer<JoinResult> respond) {
         GroupMember member = new GroupMember(memberId, request.groupInstanceId(), request.clientId(), request.clientHost(),
@@ -174,8 +175,8 @@ public final class GroupCoordinator implements AutoCloseable {
         if (group.is(GroupState.PREPARING_REBALANCE) && group.generationId == 0) {
             group.newMemberAdded = true;
         }
-        scheduleSession(group, member);
-        maybePrepareRebalance(group, "member " + memberId + " joined");
+        rebalancer.scheduleSession(group, member);
+        rebalancer.maybePrepareRebalance(group, "member " + memberId + " joined");
     }
 
     private void updateMemberAndRebalance(ClassicGroup group, GroupMember member, JoinRequest request,
@@ -188,7 +189,7 @@ public final class GroupCoordinator implements AutoCloseable {
         member.sessionTimeoutMs = request.sessionTimeoutMs();
         member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
         member.awaitingJoin = respond;
-        maybePrepareRebalance(group, "member " + member.memberId + " rejoined");
+        rebalancer.maybePrepareRebalance(group, "member " + member.memberId + " rejoined");
     }
 
     /**
@@ -207,13 +208,13 @@ public final class GroupCoordinator implements AutoCloseable {
         member.clientId = request.clientId();
         member.clientHost = request.clientHost();
         member.awaitingJoin = respond;
-        scheduleSession(group, member);
+        rebalancer.scheduleSession(group, member);
         LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": static member " + request.groupInstanceId()
                 + " rejoined as " + newMemberId + ", replacing " + old.memberId);
         switch (group.state) {
             case STABLE -> {
                 if (group.selectProtocol().equals(group.protocolName)) {
-                    persist(group);
+                    rebalancer.persist(group);
                     boolean leader = group.isLeader(newMemberId);
                     // v9+ (KIP-814): a returning leader gets the members but need not assign again
                     boolean skip = leader && request.supportsSkippingAssignment();
@@ -221,133 +222,15 @@ public final class GroupCoordinator implements AutoCloseable {
                     respond.accept(new JoinResult(Errors.NONE, newMemberId, group.generationId, group.protocolType,
                             group.protocolName, group.leaderId, skip, skip ? group.currentMemberMetadata() : List.of()));
                 } else {
-                    prepareRebalance(group, "static member " + request.groupInstanceId() + " changed protocols");
+                    rebalancer.prepareRebalance(group, "static member " + request.groupInstanceId() + " changed protocols");
                 }
             }
             // its assignment is not settled yet: the leader would assign to the old id
-            case COMPLETING_REBALANCE -> prepareRebalance(group, "static member " + request.groupInstanceId() + " rejoined");
-            default -> maybeCompleteJoin(group);
+            case COMPLETING_REBALANCE -> rebalancer.prepareRebalance(group, "static member " + request.groupInstanceId() + " rejoined");
+            default -> rebalancer.maybeCompleteJoin(group);
         }
     }
 
-    // ---- rebalancing ----
-
-    private void maybePrepareRebalance(ClassicGroup group, String reason) {
-        if (group.is(GroupState.PREPARING_REBALANCE)) {
-            maybeCompleteJoin(group);
-        } else if (!group.is(GroupState.DEAD)) {
-            prepareRebalance(group, reason);
-        }
-    }
-
-    private void prepareRebalance(ClassicGroup group, String reason) {
-        if (group.is(GroupState.COMPLETING_REBALANCE)) {
-            resetAssignments(group, Errors.REBALANCE_IN_PROGRESS);
-        }
-        group.pendingSyncMembers.clear();
-        boolean initial = group.is(GroupState.EMPTY) && config.initialRebalanceDelayMs() > 0;
-        group.transition(GroupState.PREPARING_REBALANCE, time.milliseconds());
-        LOG.log(System.Logger.Level.INFO, "group " + group.groupId + " rebalancing (generation " + group.generationId
-                + "): " + reason);
-        if (initial) {
-            // a new group waits a little so that consumers starting together land in one generation
-            group.initialDelayRunning = true;
-            group.newMemberAdded = false;
-            int delay = config.initialRebalanceDelayMs();
-            scheduleInitialDelay(group, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0));
-        } else {
-            group.initialDelayRunning = false;
-            timers.rebalance(group, group.rebalanceTimeoutMs(), () -> completeJoin(group));
-            maybeCompleteJoin(group);
-        }
-    }
-
-    private void scheduleInitialDelay(ClassicGroup group, long delay, long remaining) {
-        timers.rebalance(group, delay, () -> {
-            if (group.newMemberAdded && remaining > 0) {
-                group.newMemberAdded = false;
-                long next = Math.min(config.initialRebalanceDelayMs(), remaining);
-                scheduleInitialDelay(group, next, remaining - next);
-            } else {
-                completeJoin(group);
-            }
-        });
-    }
-
-    private void maybeCompleteJoin(ClassicGroup group) {
-        if (group.is(GroupState.PREPARING_REBALANCE) && !group.initialDelayRunning && group.hasAllMembersJoined()) {
-            completeJoin(group);
-        }
-    }
-
-    /** Ends the join phase: drops who did not rejoin, starts the next generation, answers the joiners. */
-    private void completeJoin(ClassicGroup group) {
-        if (!group.is(GroupState.PREPARING_REBALANCE)) {
-            return;
-        }
-        timers.cancelRebalance(group);
-        group.initialDelayRunning = false;
-        for (GroupMember member : new ArrayList<>(group.members.values())) {
-            // static members stay until their session expires: a restarting instance keeps its place
-            if (member.awaitingJoin == null && !member.isStatic()) {
-                LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": removing " + member.memberId
-                        + ", which did not rejoin within the rebalance timeout");
-                timers.cancelSession(member);
-                member.failParked(Errors.UNKNOWN_MEMBER_ID);
-                group.remove(member.memberId);
-            }
-        }
-        if (!group.members.isEmpty() && !group.electJoinedLeader()) {
-            // only static members that have not rejoined are left: wait for them or their sessions
-            timers.rebalance(group, group.rebalanceTimeoutMs(), () -> completeJoin(group));
-            return;
-        }
-        group.initNextGeneration(time.milliseconds());
-        if (group.is(GroupState.EMPTY)) {
-            persist(group);
-            return;
-        }
-        LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": generation " + group.generationId + " with "
-                + group.members.size() + " members, protocol " + group.protocolName + ", leader " + group.leaderId);
-        for (GroupMember member : group.members.values()) {
-            Consumer<JoinResult> callback = member.awaitingJoin;
-            if (callback != null) {
-                member.awaitingJoin = null;
-                callback.accept(currentGeneration(group, member, group.isLeader(member.memberId)));
-            }
-            scheduleSession(group, member);
-        }
-        group.pendingSyncMembers.addAll(group.members.keySet());
-        timers.rebalance(group, group.rebalanceTimeoutMs(), () -> expirePendingSync(group));
-    }
-
-    /** Members that got the new generation but never sent SyncGroup are removed, and the group rebalances. */
-    private void expirePendingSync(ClassicGroup group) {
-        if ((group.is(GroupState.COMPLETING_REBALANCE) || group.is(GroupState.STABLE)) && !group.pendingSyncMembers.isEmpty()) {
-            List<String> missing = new ArrayList<>(group.pendingSyncMembers);
-            for (String memberId : missing) {
-                GroupMember member = group.member(memberId);
-                if (member != null) {
-                    timers.cancelSession(member);
-                    member.failParked(Errors.UNKNOWN_MEMBER_ID);
-                    group.remove(memberId);
-                }
-            }
-            prepareRebalance(group, "members " + missing + " did not send SyncGroup in time");
-        }
-    }
-
-    /** The assignment is void: parked SyncGroups get {@code error} and every member must rejoin. */
-    private void resetAssignments(ClassicGroup group, Errors error) {
-        for (GroupMember member : group.members.values()) {
-            member.assignment = SyncResult.NO_ASSIGNMENT;
-            Consumer<SyncResult> callback = member.awaitingSync;
-            if (callback != null) {
-                member.awaitingSync = null;
-                callback.accept(SyncResult.error(error));
-            }
-        }
-    }
 
     // ---- SyncGroup ----
 
@@ -377,15 +260,15 @@ public final class GroupCoordinator implements AutoCloseable {
                 case PREPARING_REBALANCE -> respond.accept(SyncResult.error(Errors.REBALANCE_IN_PROGRESS));
                 case COMPLETING_REBALANCE -> {
                     member.awaitingSync = respond;
-                    markSynced(group, memberId);
-                    scheduleSession(group, member);
+                    rebalancer.markSynced(group, memberId);
+                    rebalancer.scheduleSession(group, member);
                     if (group.isLeader(memberId)) {
-                        completeSync(group, assignments);
+                        rebalancer.completeSync(group, assignments);
                     }
                 }
                 case STABLE -> {
-                    markSynced(group, memberId);
-                    scheduleSession(group, member);
+                    rebalancer.markSynced(group, memberId);
+                    rebalancer.scheduleSession(group, member);
                     respond.accept(new SyncResult(Errors.NONE, group.protocolType, group.protocolName, member.assignment));
                 }
                 default -> respond.accept(SyncResult.error(Errors.UNKNOWN_MEMBER_ID));
@@ -393,35 +276,6 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    /** The leader's assignment: stored with the generation, then handed to every waiting member. */
-    private void completeSync(ClassicGroup group, Map<String, byte[]> assignments) {
-        for (GroupMember member : group.members.values()) {
-            member.assignment = assignments.getOrDefault(member.memberId, SyncResult.NO_ASSIGNMENT);
-        }
-        try {
-            persist(group);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "group " + group.groupId + ": cannot store generation "
-                    + group.generationId, e);
-            resetAssignments(group, Errors.COORDINATOR_NOT_AVAILABLE);
-            prepareRebalance(group, "storing the assignment failed");
-            return;
-        }
-        group.transition(GroupState.STABLE, time.milliseconds());
-        for (GroupMember member : group.members.values()) {
-            Consumer<SyncResult> callback = member.awaitingSync;
-            if (callback != null) {
-                member.awaitingSync = null;
-                callback.accept(new SyncResult(Errors.NONE, group.protocolType, group.protocolName, member.assignment));
-            }
-        }
-    }
-
-    private void markSynced(ClassicGroup group, String memberId) {
-        if (group.pendingSyncMembers.remove(memberId) && group.pendingSyncMembers.isEmpty()) {
-            timers.cancelRebalance(group);
-        }
-    }
 
     // ---- Heartbeat and LeaveGroup ----
 
@@ -441,7 +295,7 @@ public final class GroupCoordinator implements AutoCloseable {
             if (generationId != group.generationId) {
                 return Errors.ILLEGAL_GENERATION;
             }
-            scheduleSession(group, group.member(memberId));
+            rebalancer.scheduleSession(group, group.member(memberId));
             // during the join phase the answer tells members to rejoin
             return group.is(GroupState.PREPARING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
         }
@@ -473,14 +327,14 @@ public final class GroupCoordinator implements AutoCloseable {
         String memberId = leaving.memberId() == null ? "" : leaving.memberId();
         if (leaving.groupInstanceId() == null) {
             if (group.pendingMembers.remove(memberId)) {
-                maybeCompleteJoin(group);
+                rebalancer.maybeCompleteJoin(group);
                 return Errors.NONE;
             }
             GroupMember member = group.member(memberId);
             if (member == null) {
                 return Errors.UNKNOWN_MEMBER_ID;
             }
-            removeMemberAndUpdateGroup(group, member, "member " + memberId + " left");
+            rebalancer.removeMemberAndUpdateGroup(group, member, "member " + memberId + " left");
             return Errors.NONE;
         }
         String owner = group.staticMembers.get(leaving.groupInstanceId());
@@ -490,43 +344,10 @@ public final class GroupCoordinator implements AutoCloseable {
         if (!memberId.isEmpty() && !memberId.equals(owner)) {
             return Errors.FENCED_INSTANCE_ID;
         }
-        removeMemberAndUpdateGroup(group, group.member(owner), "static member " + leaving.groupInstanceId() + " left");
+        rebalancer.removeMemberAndUpdateGroup(group, group.member(owner), "static member " + leaving.groupInstanceId() + " left");
         return Errors.NONE;
     }
 
-    private void removeMemberAndUpdateGroup(ClassicGroup group, GroupMember member, String reason) {
-        timers.cancelSession(member);
-        member.failParked(Errors.UNKNOWN_MEMBER_ID);
-        group.remove(member.memberId);
-        switch (group.state) {
-            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group, reason);
-            case PREPARING_REBALANCE -> maybeCompleteJoin(group);
-            default -> { }
-        }
-    }
-
-    // ---- sessions and timers ----
-
-    private void scheduleSession(ClassicGroup group, GroupMember member) {
-        timers.session(group, member, () -> expireSession(group, member));
-    }
-
-    private void expireSession(ClassicGroup group, GroupMember member) {
-        if (group.member(member.memberId) != member) {
-            return;
-        }
-        if (member.awaitingJoin != null || member.awaitingSync != null) {
-            scheduleSession(group, member); // a parked request is as good as a heartbeat
-            return;
-        }
-        LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": session of member " + member.memberId
-                + " expired (" + member.sessionTimeoutMs + " ms without a heartbeat)");
-        removeMemberAndUpdateGroup(group, member, "member " + member.memberId + "'s session expired");
-    }
-
-    void persist(ClassicGroup group) {
-        store.storeGroupMetadata(group.groupId, GroupMetadataCodec.encode(group));
-    }
 
     // ---- for the offset and admin side ----
 

@@ -20,26 +20,30 @@ import java.util.stream.Collectors;
  * partition of a topic the catalogue does not know creates that topic (with the partition count
  * the store asks for and settings that never delete data), so the broker keeps its data at
  * start-up instead of deleting it as an orphan, shows it in Metadata as internal, and appends
- * go through the broker's partition. Closing is the broker's business.
+ * go through the broker's partition. The topic's settings are the broker's: they are (re)applied
+ * on every start, so a changed {@code offsets.topic.segment.bytes} reaches an existing topic.
+ * Closing is the broker's business.
  */
 public final class BrokerTopicEngine implements LogStorageEngine {
-    /** Kafka keeps {@code __consumer_offsets} compacted; here, records are simply never deleted by retention. */
-    static final Map<String, String> INTERNAL_TOPIC_CONFIGS = Map.of(
-            "cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1");
-
     private final Path logDir;
     private final PartitionManager partitions;
     private final int internalTopicPartitions;
+    private final Map<String, String> internalTopicConfigs;
     private final Map<TopicPartition, LogStorage> opened = new ConcurrentHashMap<>();
 
     /**
      * @param logDir                  the broker's log directory (stores that keep their own files put them under it)
      * @param internalTopicPartitions partition count of a topic created on first open
+     * @param segmentBytes            segment size of the topics it creates
      */
-    public BrokerTopicEngine(Path logDir, PartitionManager partitions, int internalTopicPartitions) {
+    public BrokerTopicEngine(Path logDir, PartitionManager partitions, int internalTopicPartitions, int segmentBytes) {
         this.logDir = logDir;
         this.partitions = partitions;
         this.internalTopicPartitions = internalTopicPartitions;
+        // Kafka keeps __consumer_offsets compacted; here retention never deletes records, and the
+        // store's snapshots move the log start instead (whole segments below it are deleted)
+        this.internalTopicConfigs = Map.of("cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1",
+                "segment.bytes", Integer.toString(segmentBytes));
     }
 
     @Override
@@ -58,7 +62,9 @@ public final class BrokerTopicEngine implements LogStorageEngine {
             Optional<TopicMetadata> topic = partitions.topics().get(key.topic());
             if (topic.isEmpty()) {
                 partitions.createTopic(key.topic(), Math.max(internalTopicPartitions, key.partition() + 1), (short) 1,
-                        INTERNAL_TOPIC_CONFIGS, false);
+                        internalTopicConfigs, false);
+            } else if (!topic.get().configs().equals(internalTopicConfigs)) {
+                partitions.alterConfigs(key.topic(), internalTopicConfigs, false);
             }
             Partition partition = partitions.partition(key).orElseThrow(() -> new IllegalArgumentException(
                     key + " does not exist: topic " + key.topic() + " has fewer partitions"));

@@ -32,25 +32,53 @@ import java.util.concurrent.ConcurrentHashMap;
  * group id's hash, as Kafka does) before {@link #commit} returns; the live state is kept in memory
  * and rebuilt at start-up by replaying the topic. A group's records always go to one partition,
  * so replaying partition by partition keeps each key's order.
+ *
+ * <p>The log does not grow without bound: now and then (see {@link SnapshotPolicy}) the live state
+ * of a partition is written again at its end ({@link LiveStateSnapshot}) and the log start moves to
+ * the snapshot's first offset, so the segments before it are deleted. Replaying from any offset up
+ * to a complete snapshot gives the same state, which is why a crash halfway through writing one is
+ * harmless: the start only moves once the snapshot is complete and flushed.
  */
 public final class LogOffsetStore implements OffsetStore {
     private static final System.Logger LOG = System.getLogger(LogOffsetStore.class.getName());
     public static final String TOPIC = "__consumer_offsets";
     private static final int READ_CHUNK_BYTES = 1024 * 1024;
 
-    private final List<LogStorage> logs;
-    private final Object[] appendLocks;
+    private final List<OffsetsPartition> partitions;
+    private final SnapshotPolicy snapshots;
     private final Time time;
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
     private final Map<String, byte[]> groupMetadata = new ConcurrentHashMap<>();
 
-    private LogOffsetStore(List<LogStorage> logs, Time time) {
-        this.logs = logs;
-        this.appendLocks = new Object[logs.size()];
-        for (int i = 0; i < appendLocks.length; i++) {
-            appendLocks[i] = new Object();
+    private LogOffsetStore(List<LogStorage> logs, SnapshotPolicy snapshots, Time time) {
+        long now = time.milliseconds();
+        List<OffsetsPartition> list = new ArrayList<>(logs.size());
+        for (LogStorage log : logs) {
+            list.add(new OffsetsPartition(list.size(), log, now));
         }
+        this.partitions = List.copyOf(list);
+        this.snapshots = snapshots;
         this.time = time;
+    }
+
+    /**
+     * One partition of the topic: its log, the lock every append to it (and every change of the
+     * state of its groups) holds, and what the snapshot policy needs to know.
+     */
+    private static final class OffsetsPartition {
+        final int index;
+        final LogStorage log;
+        /** What is in the log before the first snapshot of this run is unknown: all of it counts as garbage. */
+        long bytesSinceSnapshot;
+        long lastSnapshotBytes;
+        long lastSnapshotMs;
+
+        OffsetsPartition(int index, LogStorage log, long now) {
+            this.index = index;
+            this.log = log;
+            this.bytesSinceSnapshot = log.sizeInBytes();
+            this.lastSnapshotMs = now;
+        }
     }
 
     /**
@@ -58,7 +86,8 @@ public final class LogOffsetStore implements OffsetStore {
      * its partition count whatever {@code configuredPartitions} says: groups must stay where their
      * records are.
      */
-    public static LogOffsetStore open(LogStorageEngine engine, int configuredPartitions, LogConfig config, Time time) {
+    public static LogOffsetStore open(LogStorageEngine engine, int configuredPartitions, LogConfig config,
+                                      SnapshotPolicy snapshots, Time time) {
         int existing = engine.partitions().stream().filter(tp -> tp.topic().equals(TOPIC))
                 .mapToInt(tp -> tp.partition() + 1).max().orElse(0);
         int count = existing > 0 ? existing : configuredPartitions;
@@ -66,7 +95,7 @@ public final class LogOffsetStore implements OffsetStore {
         for (int p = 0; p < count; p++) {
             logs.add(engine.open(new TopicPartition(TOPIC, p), config));
         }
-        LogOffsetStore store = new LogOffsetStore(List.copyOf(logs), time);
+        LogOffsetStore store = new LogOffsetStore(List.copyOf(logs), snapshots, time);
         long started = System.nanoTime();
         long records = 0;
         for (LogStorage log : logs) {
@@ -122,20 +151,12 @@ public final class LogOffsetStore implements OffsetStore {
             return;
         }
         ByteBuffer value = record.value();
-        if (key.isOffset()) {
-            if (value == null) {
-                removeOffset(key.group(), key.partition());
-            } else {
-                offsets.computeIfAbsent(key.group(), g -> new ConcurrentHashMap<>())
-                        .put(key.partition(), OffsetRecords.readOffsetValue(value.duplicate()));
-            }
-        } else if (value == null) {
-            groupMetadata.remove(key.group());
-        } else {
-            byte[] bytes = new byte[value.remaining()];
+        byte[] bytes = null;
+        if (value != null) {
+            bytes = new byte[value.remaining()];
             value.duplicate().get(bytes);
-            groupMetadata.put(key.group(), bytes);
         }
+        apply(key.group(), key, bytes);
     }
 
     private void removeOffset(String group, TopicPartition partition) {
@@ -147,39 +168,82 @@ public final class LogOffsetStore implements OffsetStore {
 
     /** Kafka's placement: abs(hashCode) modulo the partition count. */
     private int partitionFor(String group) {
-        return (group.hashCode() & 0x7fffffff) % logs.size();
+        return (group.hashCode() & 0x7fffffff) % partitions.size();
     }
 
-    /** Appends the records and, in the same lock, applies them in memory so memory follows log order. */
+    /**
+     * Appends the records and, in the same lock, applies them in memory so memory follows log
+     * order; then writes a snapshot if one is due.
+     */
     private void write(String group, List<byte[][]> keyValues) {
         if (keyValues.isEmpty()) {
             return;
         }
-        int partition = partitionFor(group);
+        OffsetsPartition partition = partitions.get(partitionFor(group));
         RecordBatchBuilder builder = new RecordBatchBuilder(null).partitionLeaderEpoch(0);
         long now = time.milliseconds();
         for (byte[][] kv : keyValues) {
             builder.append(now, kv[0], kv[1]);
         }
         ByteBuffer batch = builder.build();
-        synchronized (appendLocks[partition]) {
-            logs.get(partition).append(batch);
+        int bytes = batch.remaining();
+        synchronized (partition) {
+            partition.log.append(batch);
             for (byte[][] kv : keyValues) {
-                OffsetRecords.Key key = OffsetRecords.readKey(ByteBuffer.wrap(kv[0]));
-                if (key.isOffset()) {
-                    if (kv[1] == null) {
-                        removeOffset(group, key.partition());
-                    } else {
-                        offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>())
-                                .put(key.partition(), OffsetRecords.readOffsetValue(ByteBuffer.wrap(kv[1])));
-                    }
-                } else if (kv[1] == null) {
-                    groupMetadata.remove(group);
-                } else {
-                    groupMetadata.put(group, kv[1]);
-                }
+                apply(group, OffsetRecords.readKey(ByteBuffer.wrap(kv[0])), kv[1]);
+            }
+            partition.bytesSinceSnapshot += bytes;
+            if (snapshots.due(partition.bytesSinceSnapshot, partition.lastSnapshotBytes, now - partition.lastSnapshotMs)) {
+                snapshot(partition, now);
             }
         }
+    }
+
+    private void apply(String group, OffsetRecords.Key key, byte[] value) {
+        if (key.isOffset()) {
+            if (value == null) {
+                removeOffset(group, key.partition());
+            } else {
+                offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>())
+                        .put(key.partition(), OffsetRecords.readOffsetValue(ByteBuffer.wrap(value)));
+            }
+        } else if (value == null) {
+            groupMetadata.remove(group);
+        } else {
+            groupMetadata.put(group, value);
+        }
+    }
+
+    /**
+     * Rewrites the live state of the partition's groups at its end, then drops everything before.
+     * The caller holds the partition's lock, so the state cannot change meanwhile. A failure
+     * leaves the log start where it was (the commit that triggered it has succeeded anyway).
+     */
+    private void snapshot(OffsetsPartition partition, long now) {
+        int index = partition.index;
+        List<byte[][]> live = new ArrayList<>();
+        for (Map.Entry<String, Map<TopicPartition, CommittedOffset>> group : offsets.entrySet()) {
+            if (partitionFor(group.getKey()) == index) {
+                group.getValue().forEach((tp, offset) -> live.add(new byte[][]{
+                        OffsetRecords.offsetKey(group.getKey(), tp), OffsetRecords.offsetValue(offset)}));
+            }
+        }
+        groupMetadata.forEach((group, metadata) -> {
+            if (partitionFor(group) == index) {
+                live.add(new byte[][]{OffsetRecords.groupKey(group), metadata});
+            }
+        });
+        partition.lastSnapshotMs = now;
+        try {
+            LiveStateSnapshot.Written written = LiveStateSnapshot.write(partition.log, live, snapshots.batchBytes(), now);
+            partition.lastSnapshotBytes = written.bytes();
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format("%s: snapshot of %d records (%d bytes) at offset %d",
+                    partition.log.topicPartition(), live.size(), written.bytes(), written.startOffset()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, partition.log.topicPartition() + ": cannot write a snapshot of the "
+                    + "live offsets; the log keeps its older records and grows until the next try", e);
+        }
+        partition.bytesSinceSnapshot = 0; // after a failure too: the next try waits for another trigger's worth
     }
 
     @Override
@@ -247,7 +311,7 @@ public final class LogOffsetStore implements OffsetStore {
 
     /** Number of partitions of the internal topic in use. */
     public int partitionCount() {
-        return logs.size();
+        return partitions.size();
     }
 
     /** The partitions' logs belong to the broker, which closes them. */

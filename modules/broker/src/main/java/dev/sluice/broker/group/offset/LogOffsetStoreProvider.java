@@ -23,8 +23,10 @@ public final class LogOffsetStoreProvider implements OffsetStoreProvider {
     public OffsetStore open(LogStorageEngine logs, Map<String, String> settings, Time time) {
         String configured = settings.get("offsets.topic.num.partitions");
         int partitions = configured == null ? DEFAULT_PARTITIONS : Integer.parseInt(configured.trim());
-        // offsets must never be dropped by time or size retention: only tombstones remove them
-        LogConfig config = LogConfig.DEFAULT.withRetentionMs(-1).withRetentionBytes(-1);
-        return LogOffsetStore.open(logs, partitions, config, time);
+        SnapshotPolicy snapshots = SnapshotPolicy.from(settings);
+        // offsets must never be dropped by time or size retention: only snapshots move the log start
+        LogConfig config = LogConfig.DEFAULT.withRetentionMs(-1).withRetentionBytes(-1)
+                .withSegmentBytes((int) Math.min(Integer.MAX_VALUE, snapshots.triggerBytes()));
+        return LogOffsetStore.open(logs, partitions, config, snapshots, time);
     }
 }
