@@ -1,0 +1,153 @@
+package dev.sluice.tools;
+
+import dev.sluice.api.record.Header;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.client.admin.NewTopic;
+import dev.sluice.client.producer.ProducerConfig;
+import dev.sluice.client.producer.ProducerRecord;
+import dev.sluice.client.producer.SluiceProducer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code produce} checked with kafka-clients reading the topic; {@code consume} checked on its exact output. */
+class ProduceConsumeCommandTest extends BrokerTestBase {
+
+    @Test
+    void producesOneRecordPerLineWithKeysHeadersAndCompression() {
+        admin.createTopics(List.of(new NewTopic("orders", 1))).join();
+        Result r = sluiceWithInput("k1:hello\nk2:wor:ld\n:empty key\n",
+                "produce", "--topic", "orders", "--property", "parse.key=true", "key.separator=:",
+                "--headers", "src=cli,env=test", "--compression", "lz4", "--acks", "1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).isEqualTo("Sent 3 records to topic orders.\n");
+
+        List<ConsumerRecord<byte[], byte[]>> records = readWithKafkaClients("orders", 3);
+        assertThat(records).extracting(rec -> text(rec.key())).containsExactly("k1", "k2", "");
+        assertThat(records).extracting(rec -> text(rec.value())).containsExactly("hello", "wor:ld", "empty key");
+        assertThat(records.get(0).headers().toArray()).extracting(h -> h.key() + "=" + text(h.value()))
+                .containsExactly("src=cli", "env=test");
+    }
+
+    @Test
+    void parsesHeadersAndNullMarkerPerLineAndNamesBadLines() {
+        admin.createTopics(List.of(new NewTopic("orders", 1))).join();
+        Result r = sluiceWithInput("a:1,b:2\tk\tv\n\tNULL\tNULL\n", "produce", "--topic", "orders",
+                "--property", "parse.headers=true", "parse.key=true", "null.marker=NULL");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<ConsumerRecord<byte[], byte[]>> records = readWithKafkaClients("orders", 2);
+        assertThat(records.get(0).headers().toArray()).extracting(h -> h.key() + "=" + text(h.value())).containsExactly("a=1", "b=2");
+        assertThat(text(records.get(0).key())).isEqualTo("k");
+        assertThat(records.get(1).key()).isNull();
+        assertThat(records.get(1).value()).isNull();
+
+        Result bad = sluiceWithInput("fine:1\nno separator\n", "produce", "--topic", "orders",
+                "--property", "parse.key=true", "key.separator=:");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("line 2: no key separator ':' in 'no separator'").contains("ignore.error=true");
+
+        Result unknown = sluiceWithInput("", "produce", "--topic", "orders", "--property", "parse.keys=true");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown --property parse.keys");
+    }
+
+    @Test
+    void printsTheFieldsKafkasFormatterPrints() {
+        admin.createTopics(List.of(new NewTopic("orders", 2))).join();
+        send(new ProducerRecord("orders", 0, 1_000L, bytes("k0"), bytes("v0"), List.of(new Header("h", bytes("x")))));
+        send(new ProducerRecord("orders", 0, 1_001L, null, bytes("v1"), List.of()));
+        send(new ProducerRecord("orders", 1, 1_002L, bytes("k2"), bytes("v2"), List.of()));
+
+        Result all = sluice("consume", "--topic", "orders", "--partition", "0", "--from-beginning", "--max-messages", "2",
+                "--property", "print.key=true", "print.timestamp=true", "print.partition=true", "print.offset=true",
+                "print.headers=true", "key.separator=|");
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.lines()).containsExactly(
+                "CreateTime:1000|Partition:0|Offset:0|h:x|k0|v0",
+                "CreateTime:1001|Partition:0|Offset:1|NO_HEADERS|null|v1");
+        assertThat(all.err()).isEqualTo("Processed a total of 2 messages\n");
+
+        Result everyPartition = sluice("consume", "--topic", "orders", "--from-beginning", "--max-messages", "3");
+        assertThat(everyPartition.lines()).containsExactlyInAnyOrder("v0", "v1", "v2");
+
+        Result fromOffset = sluice("consume", "--topic", "orders", "--partition", "0", "--offset", "1", "--max-messages", "1");
+        assertThat(fromOffset.lines()).containsExactly("v1");
+
+        Result onlyNew = sluice("consume", "--topic", "orders", "--timeout-ms", "300");
+        assertThat(onlyNew.exitCode()).isZero();
+        assertThat(onlyNew.out()).isEmpty();
+        assertThat(onlyNew.err()).isEqualTo("Processed a total of 0 messages\n");
+
+        Result missing = sluice("consume", "--topic", "nope", "--timeout-ms", "300");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("topic 'nope' does not exist");
+
+        Result badOffset = sluice("consume", "--topic", "orders", "--offset", "3");
+        assertThat(badOffset.exitCode()).isEqualTo(2);
+        assertThat(badOffset.err()).contains("--offset needs --partition");
+    }
+
+    @Test
+    void groupStartsAtItsCommittedOffsetsAndCommitsWhatItPrinted() {
+        admin.createTopics(List.of(new NewTopic("orders", 2))).join();
+        for (int i = 0; i < 4; i++) {
+            send(new ProducerRecord("orders", i % 2, null, null, bytes("first-" + i), List.of()));
+        }
+        Result first = sluice("consume", "--topic", "orders", "--group", "billing", "--from-beginning", "--timeout-ms", "500");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.lines()).hasSize(4);
+        assertThat(admin.listGroupOffsets("billing").join())
+                .isEqualTo(Map.of(new TopicPartition("orders", 0), 2L, new TopicPartition("orders", 1), 2L));
+
+        send(new ProducerRecord("orders", 1, null, null, bytes("second"), List.of()));
+        Result second = sluice("consume", "--topic", "orders", "--group", "billing", "--from-beginning", "--timeout-ms", "500");
+        assertThat(second.lines()).containsExactly("second");
+        assertThat(admin.listGroupOffsets("billing").join()).containsEntry(new TopicPartition("orders", 1), 3L);
+
+        Result partial = sluice("consume", "--topic", "orders", "--group", "other", "--from-beginning", "--max-messages", "1");
+        assertThat(partial.lines()).hasSize(1);
+        assertThat(admin.listGroupOffsets("other").join().values()).containsExactly(1L); // only what it printed
+    }
+
+    private void send(ProducerRecord record) {
+        try (SluiceProducer producer = new SluiceProducer(ProducerConfig.builder().bootstrapServers(bootstrap).build())) {
+            producer.send(record).join();
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readWithKafkaClients(String topic, int count) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, 0)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}
