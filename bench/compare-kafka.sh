@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# Sluice vs Apache Kafka, side by side in one run on this machine; prints a table of Sluice/Kafka ratios.
+#
+#   bench/compare-kafka.sh                 # full run: 2 rounds, ~13 minutes on 2 cores
+#   bench/compare-kafka.sh --quick         # 1 round, 1/10 of the records: checks the script in ~4 minutes
+#   bench/compare-kafka.sh --no-profile    # skip the JFR profile of Sluice at the end
+#   PROFILE=both bench/compare-kafka.sh    # profile Kafka in the same case too, for comparison
+#
+# What it does (details in README.md, "Sluice vs Apache Kafka"):
+#  1. Fetches Apache Kafka (broker + tools, version $KAFKA_VERSION) from Maven Central into
+#     $SLUICE_BENCH_CACHE/kafka-<version>/lib (default ~/.cache/sluice-bench), builds Sluice
+#     (./sluice builds itself) and snapshots tools/target/lib so a concurrent rebuild cannot
+#     change the jars under the running broker.
+#  2. One broker at a time (never both at once: 2 cores), each on a free port with a fresh data
+#     dir under $BENCH_TMP (default /tmp), the same JVM options (heap $BROKER_HEAP) and the same
+#     storage settings (one log dir, 1 GiB segments, no fsync per message - both defaults):
+#     Kafka as a single-node KRaft broker+controller, then Sluice.
+#  3. The same load generator for both: Kafka's ProducerPerformance for produce, and an
+#     assign-mode consumer (bench/compare/BenchClient.java on kafka-clients) for consume, since
+#     ConsumerPerformance needs a consumer group and Sluice has no group coordinator yet.
+#  4. Measures: produce records/s and MB/s (100 B and 1 KiB records, acks=1 and acks=all), broker
+#     CPU seconds per GB ingested (/proc/<pid>/stat; per thread group for 100 B acks=1), p50/p99 latency
+#     at a fixed rate (BenchClient latency: ProducerPerformance's measure after an unrecorded warm-up),
+#     consume MB/s, broker peak RSS (VmHWM) and start-up time (JVM launch until a Metadata request is
+#     answered).
+#  5. Optionally profiles the Sluice broker with JFR during the 100 B acks=1 produce case (a separate
+#     broker start after the measured runs, so the profiler does not touch the numbers).
+#
+# Environment overrides: ROUNDS (2; each round runs both brokers, ABBA order; the table shows the
+# median per broker and the ratio of each round), KAFKA_VERSION (4.1.1), BROKER_HEAP (1g), N100 (3000000 records of 100 B),
+# N1K (300000 records of 1 KiB), LAT_RATE (20000 rec/s), LAT_SIZE (100 B), LAT_SECONDS (20 s measured
+# after LAT_WARMUP, 5 s), PROF_N (records in the profiled case, 2 x N100), PARTITIONS (1), BENCH_TMP (/tmp), KEEP=1 keeps the
+# data dirs, LOADGEN (kafka; see the hook below).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+here="$root/bench/compare"
+cd "$root"
+
+KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
+cache="${SLUICE_BENCH_CACHE:-$HOME/.cache/sluice-bench}/kafka-$KAFKA_VERSION"
+BROKER_HEAP="${BROKER_HEAP:-1g}"
+N100="${N100:-3000000}"
+N1K="${N1K:-300000}"
+LAT_RATE="${LAT_RATE:-20000}"
+LAT_SIZE="${LAT_SIZE:-100}"
+LAT_SECONDS="${LAT_SECONDS:-20}"
+LAT_WARMUP="${LAT_WARMUP:-5}"
+PARTITIONS="${PARTITIONS:-1}"
+PROFILE="${PROFILE:-sluice}"
+LOADGEN="${LOADGEN:-kafka}"
+WARM100="${WARM100:-1000000}"
+WARM1K="${WARM1K:-100000}"
+PROF_N="${PROF_N:-}"
+ROUNDS="${ROUNDS:-2}"
+round=0
+
+for arg in "$@"; do
+  case "$arg" in
+    --quick) ROUNDS=1; N100=$((N100 / 10)); N1K=$((N1K / 10)); LAT_SECONDS=5; LAT_WARMUP=2; WARM100=$((WARM100 / 10)); WARM1K=$((WARM1K / 10)) ;;
+    --no-profile) PROFILE=none ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+# Same JVM for both brokers: Kafka's own start-script defaults (kafka-server-start.sh), with the heap
+# from BROKER_HEAP.
+BROKER_JVM=(-Xms"$BROKER_HEAP" -Xmx"$BROKER_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+  -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true)
+KAFKA_LOG=(-Dlog4j.configuration="file:$here/kafka-log4j.properties"
+  -Dlog4j2.configurationFile="$here/kafka-log4j2.properties")
+CLIENT_JVM=(-Xmx512m "${KAFKA_LOG[@]}")
+
+work="$(mktemp -d "${BENCH_TMP:-/tmp}/sluice-vs-kafka.XXXXXX")"
+results="$work/results.tsv"
+: > "$results"
+started=$SECONDS
+broker_pid=""
+
+log() { printf '[%3dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$round" >> "$results"; }
+probe() { python3 "$here/probe.py" "$@"; }
+
+cleanup() {
+  if [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; then kill "$broker_pid" 2>/dev/null || true; fi
+  if [ "${KEEP:-0}" != 1 ]; then rm -rf "$work"/*/data; fi
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------------------------------------------
+# 1. Apache Kafka from Maven Central (cached) and Sluice (snapshot of the built module path)
+# ---------------------------------------------------------------------------------------------------
+if [ ! -f "$cache/lib/.complete" ]; then
+  log "fetching Apache Kafka $KAFKA_VERSION from Maven Central into $cache"
+  mkdir -p "$cache"
+  cp "$here/kafka-pom.xml" "$cache/pom.xml"
+  rm -rf "$cache/lib"
+  (cd "$cache" && mvn -B -q -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
+      -DoutputDirectory=lib -DincludeScope=runtime)
+  touch "$cache/lib/.complete"
+fi
+kcp="$cache/lib/*"
+
+log "building Sluice if needed (./sluice)"
+for attempt in 1 2 3; do
+  if ./sluice --help > /dev/null 2> "$work/sluice-build.log"; then break; fi
+  if [ "$attempt" = 3 ]; then cat "$work/sluice-build.log" >&2; exit 1; fi
+  log "  build failed (someone's module mid-change?), retrying in 60 s"; sleep 60
+done
+cp -r "$root/tools/target/lib" "$work/sluice-lib"
+sluice_commit="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- modules storage-file tools || echo '+dirty')"
+
+javac -nowarn -d "$work/classes" -cp "$cache/lib/kafka-clients-$KAFKA_VERSION.jar" "$here/BenchClient.java"
+client_cp="$work/classes:$kcp"
+
+# ---------------------------------------------------------------------------------------------------
+# Brokers: start (timed until a Metadata request is answered) and stop
+# ---------------------------------------------------------------------------------------------------
+start_kafka() { # dir port; sets broker_pid, startup
+  local dir=$1 port=$2 cport
+  cport=$(probe free-port)
+  cat > "$dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@localhost:$cport
+listeners=PLAINTEXT://localhost:$port,CONTROLLER://localhost:$cport
+advertised.listeners=PLAINTEXT://localhost:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=$PARTITIONS
+log.segment.bytes=1073741824
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  # formatting the KRaft log dir is a separate one-off step (not part of the start-up time)
+  java "${CLIENT_JVM[@]}" -cp "$kcp" kafka.tools.StorageTool format --cluster-id="$(probe cluster-id)" \
+      -c "$dir/server.properties" > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; exit 1; }
+  local t0; t0=$(date +%s.%N)
+  java "${BROKER_JVM[@]}" ${EXTRA_BROKER_OPTS:-} "${KAFKA_LOG[@]}" -cp "$kcp" kafka.Kafka "$dir/server.properties" \
+      > "$dir/broker.log" 2>&1 &
+  broker_pid=$!
+  startup=$(probe wait-ready "$port" "$t0" 120 "$broker_pid") || { tail -30 "$dir/broker.log" >&2; exit 1; }
+}
+
+start_sluice() { # dir port; sets broker_pid, startup
+  local dir=$1 port=$2 t0
+  t0=$(date +%s.%N)
+  java "${BROKER_JVM[@]}" ${EXTRA_BROKER_OPTS:-} -p "$work/sluice-lib" --add-modules ALL-MODULE-PATH \
+      -m dev.sluice.tools/dev.sluice.tools.Sluice server \
+      "listeners=PLAINTEXT://localhost:$port" "log.dirs=$dir/data" "num.partitions=$PARTITIONS" \
+      log.segment.bytes=1073741824 > "$dir/broker.log" 2>&1 &
+  broker_pid=$!
+  startup=$(probe wait-ready "$port" "$t0" 120 "$broker_pid") || { tail -30 "$dir/broker.log" >&2; exit 1; }
+}
+
+stop_broker() {
+  kill -TERM "$broker_pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$broker_pid" 2>/dev/null && { log "  broker did not stop in 30 s, killing it"; kill -KILL "$broker_pid"; }
+  wait "$broker_pid" 2>/dev/null || true
+  broker_pid=""
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Load generator hook. LOADGEN=kafka (default): Kafka's ProducerPerformance and BenchClient consume.
+# TODO(perf tools): when `sluice perf-produce` / `sluice perf-consume` land, add a LOADGEN=sluice
+# branch in both functions below, run with "$work/sluice-lib" on the module path. Contract:
+#   loadgen_produce must end its output with ProducerPerformance's summary line
+#     "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, P50 ms 50th, ..."
+#   loadgen_consume must print one line "records bytes seconds MB/s".
+#   loadgen_latency must print one line "records achieved-rec/s p50-ms p99-ms p99.9-ms max-ms".
+# ---------------------------------------------------------------------------------------------------
+loadgen_produce() { # bootstrap topic record-size acks records rate
+  case "$LOADGEN" in
+    kafka) java "${CLIENT_JVM[@]}" -cp "$kcp" org.apache.kafka.tools.ProducerPerformance --topic "$2" \
+             --num-records "$5" --record-size "$3" --throughput "$6" \
+             --producer-props "bootstrap.servers=$1" "acks=$4" ;;
+    *) echo "LOADGEN=$LOADGEN is not implemented yet (see the hook in $0)" >&2; return 1 ;;
+  esac
+}
+
+loadgen_consume() { # bootstrap topic partitions records
+  case "$LOADGEN" in
+    kafka) java "${CLIENT_JVM[@]}" -cp "$client_cp" BenchClient consume "$1" "$2" "$3" "$4" ;;
+    *) echo "LOADGEN=$LOADGEN is not implemented yet (see the hook in $0)" >&2; return 1 ;;
+  esac
+}
+
+loadgen_latency() { # bootstrap topic record-size acks rate warmup-seconds seconds
+  case "$LOADGEN" in
+    kafka) java "${CLIENT_JVM[@]}" -cp "$client_cp" BenchClient latency "$@" ;;
+    *) echo "LOADGEN=$LOADGEN is not implemented yet (see the hook in $0)" >&2; return 1 ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------------
+produce_case() { # name key topic size acks records rate
+  local name=$1 key=$2 topic=$3 size=$4 acks=$5 n=$6 rate=$7 cpu0 cpu1 out summary
+  out="$rdir/$key.out"
+  log "$name: produce $key ($n records of $size B, acks=$acks, rate ${rate/-1/unlimited})"
+  [ -z "${THREADS:-}" ] || probe threads "$broker_pid" "$rdir/$key.threads"
+  cpu0=$(probe cpu "$broker_pid")
+  loadgen_produce "$bootstrap" "$topic" "$size" "$acks" "$n" "$rate" 2>&1 | tee "$out" | sed 's/^/      /'
+  cpu1=$(probe cpu "$broker_pid")
+  [ -z "${THREADS:-}" ] || probe threads-diff "$broker_pid" "$rdir/$key.threads" > "$work/threads-$name-$key-r$round.txt"
+  summary=$(grep 'records sent' "$out" | tail -1)
+  # N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, P50 ms 50th, P95 ms 95th, P99 ms 99th, ...
+  python3 - "$summary" "$name" "$key" "$n" "$size" "$cpu0" "$cpu1" "$round" >> "$results" <<'EOF'
+import re, sys
+s, name, key, n, size, c0, c1, rnd = sys.argv[1:]
+m = re.search(r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, "
+              r"([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th", s)
+if not m or int(m.group(1)) != int(n):
+    sys.exit(f"cannot parse ProducerPerformance summary: {s!r}")
+gb = int(n) * int(size) / 1e9
+for k, v in (("recs", m.group(2)), ("mbs", m.group(3)), ("p50", m.group(6)), ("p99", m.group(8)),
+             ("cpu_per_gb", f"{(float(c1) - float(c0)) / gb:.2f}"), ("cpu_s", f"{float(c1) - float(c0):.2f}")):
+    print(f"{name}\t{key}.{k}\t{v}\t{rnd}")
+EOF
+}
+
+latency_case() { # name key topic size acks
+  local name=$1 key=$2 topic=$3 size=$4 acks=$5 line
+  log "$name: latency $key ($size B records at $LAT_RATE rec/s, acks=$acks, ${LAT_WARMUP} s warm-up + ${LAT_SECONDS} s measured)"
+  line=$(loadgen_latency "$bootstrap" "$topic" "$size" "$acks" "$LAT_RATE" "$LAT_WARMUP" "$LAT_SECONDS" \
+      2> "$rdir/$key.err" | tail -1)
+  read -r recs achieved p50 p99 p999 max <<< "$line"
+  [ -n "${max:-}" ] || { cat "$rdir/$key.err" >&2; exit 1; }
+  log "      $recs records at $achieved rec/s: p50 $p50 ms, p99 $p99 ms, p99.9 $p999 ms, max $max ms"
+  record "$name" "$key.recs" "$achieved"; record "$name" "$key.p50" "$p50"; record "$name" "$key.p99" "$p99"
+  record "$name" "$key.p999" "$p999"
+}
+
+consume_case() { # name key topic records
+  local name=$1 key=$2 topic=$3 n=$4 line cpu0 cpu1
+  log "$name: consume $key ($n records from the start of $topic)"
+  cpu0=$(probe cpu "$broker_pid")
+  line=$(loadgen_consume "$bootstrap" "$topic" "$PARTITIONS" "$n" 2> "$rdir/$key.err" | tail -1)
+  cpu1=$(probe cpu "$broker_pid")
+  read -r recs bytes secs mbs <<< "$line"
+  [ "$recs" -ge "$n" ] || { cat "$rdir/$key.err" >&2; exit 1; }
+  log "      $recs records, $bytes bytes in $secs s: $mbs MB/s"
+  record "$name" "$key.mbs" "$mbs"
+  record "$name" "$key.cpu_per_gb" "$(python3 -c "print(f'{($cpu1 - $cpu0) / ($bytes / 1e9):.2f}')")"
+}
+
+run_suite() { # name (kafka|sluice)
+  local name=$1 port dir
+  dir="$work/$name-r$round"; rdir="$dir"; mkdir -p "$dir/data"
+  port=$(probe free-port); bootstrap="localhost:$port"
+  log "$name (round $round of $ROUNDS): starting (port $port, data in $dir/data, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  "start_$name" "$dir" "$port"
+  log "$name: ready after $startup s (pid $broker_pid)"
+  record "$name" startup_s "$startup"
+  java "${CLIENT_JVM[@]}" -cp "$client_cp" BenchClient create-topics "$bootstrap" "$PARTITIONS" \
+      warmup p100-acks1 p100-acksall p1k-acks1 p1k-acksall lat-acks1 lat-acksall
+
+  # warm-up (JIT) of both record sizes; same for both brokers, not measured
+  log "$name: warm-up (not measured)"
+  loadgen_produce "$bootstrap" warmup 100 1 "$WARM100" -1 > "$dir/warmup.out" 2>&1
+  loadgen_produce "$bootstrap" warmup 1024 1 "$WARM1K" -1 >> "$dir/warmup.out" 2>&1
+  loadgen_consume "$bootstrap" warmup "$PARTITIONS" $((WARM100 + WARM1K)) > /dev/null 2>&1
+
+  THREADS=1 produce_case "$name" p100-acks1 p100-acks1 100 1 "$N100" -1
+  produce_case "$name" p100-acksall p100-acksall 100 all "$N100" -1
+  produce_case "$name" p1k-acks1 p1k-acks1 1024 1 "$N1K" -1
+  produce_case "$name" p1k-acksall p1k-acksall 1024 all "$N1K" -1
+  latency_case "$name" lat-acks1 lat-acks1 "$LAT_SIZE" 1
+  latency_case "$name" lat-acksall lat-acksall "$LAT_SIZE" all
+  consume_case "$name" c100 p100-acks1 "$N100"
+  consume_case "$name" c1k p1k-acks1 "$N1K"
+
+  record "$name" rss_mib "$(probe hwm "$broker_pid")"
+  record "$name" data_mib "$(du -sm "$dir/data" | cut -f1)"
+  log "$name: stopping (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  stop_broker
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$dir/data"
+}
+
+profile_run() { # name: the 100 B acks=1 produce case under JFR (settings=profile), separate broker start
+  local name=$1 port dir jfr
+  dir="$work/profile-$name"; mkdir -p "$dir/data"
+  port=$(probe free-port); bootstrap="localhost:$port"
+  jfr="$work/$name-p100-acks1.jfr"
+  log "profile $name: starting with JFR available"
+  EXTRA_BROKER_OPTS="-XX:+FlightRecorder" "start_$name" "$dir" "$port"
+  java "${CLIENT_JVM[@]}" -cp "$client_cp" BenchClient create-topics "$bootstrap" "$PARTITIONS" warmup p100-acks1
+  loadgen_produce "$bootstrap" warmup 100 1 "$WARM100" -1 > "$dir/warmup.out" 2>&1
+  # JDK's profile settings with Java method sampling every 1 ms instead of 10 ms
+  sed 's/name="method-profiling" default="high"/name="method-profiling" default="max"/' \
+      "$(dirname "$(readlink -f "$(command -v java)")")/../lib/jfr/profile.jfc" > "$work/profile-max.jfc"
+  jcmd "$broker_pid" JFR.start name=bench settings="$work/profile-max.jfc" > /dev/null
+  probe threads "$broker_pid" "$dir/threads.json"
+  loadgen_produce "$bootstrap" p100-acks1 100 1 "${PROF_N:-$((2 * N100))}" -1 2>&1 | tail -1 | sed 's/^/      /'
+  probe threads-diff "$broker_pid" "$dir/threads.json" > "$work/profile-$name.txt"
+  jcmd "$broker_pid" JFR.stop name=bench filename="$jfr" > /dev/null
+  stop_broker
+  rm -rf "$dir/data"
+  log "profile $name: $jfr"
+  python3 "$here/jfr-top.py" "$jfr" >> "$work/profile-$name.txt"
+}
+
+log "results and logs in $work"
+# ABBA order over the rounds (kafka sluice, sluice kafka, ...) so a drift in the machine's load hits both alike
+for ((round = 1; round <= ROUNDS; round++)); do
+  if ((round % 2 == 1)); then run_suite kafka; run_suite sluice; else run_suite sluice; run_suite kafka; fi
+done
+round=0
+case "$PROFILE" in
+  sluice) profile_run sluice ;;
+  both) profile_run sluice; profile_run kafka ;;
+esac
+
+echo
+python3 "$here/table.py" "$results" \
+  "$(date -u +%F), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(java -version 2>&1 | head -1 | cut -d'"' -f2) JDK," \
+  "Kafka $KAFKA_VERSION vs Sluice $sluice_commit, heap $BROKER_HEAP each, $PARTITIONS partition(s), load average now $(cut -d' ' -f1-3 /proc/loadavg)" \
+  "$N100" "$N1K" "$LAT_SIZE" "$LAT_RATE" "$LAT_SECONDS"
+for t in "$work"/threads-*-p100-acks1-r1.txt; do
+  [ -f "$t" ] || continue
+  echo; echo "$(basename "$t" .txt | cut -d- -f2), produce 100 B acks=1 (measured run):"; head -14 "$t"
+done
+for p in "$work"/profile-*.txt; do
+  [ -f "$p" ] || continue
+  echo; echo "Profile of $(basename "$p" .txt | cut -d- -f2) in the 100 B acks=1 produce case (separate run, JFR on):"
+  head -100 "$p"
+done
+log "done; results, logs and JFR recordings in $work"
