@@ -1,5 +1,6 @@
 package dev.sluice.client.producer;
 
+import dev.sluice.api.compression.CompressionCodec;
 import dev.sluice.api.compression.CompressionCodecs;
 import dev.sluice.api.compression.CompressionType;
 import dev.sluice.client.config.ClientConfig;
@@ -9,6 +10,7 @@ import dev.sluice.client.producer.partition.DefaultPartitioner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 
 /**
@@ -21,7 +23,8 @@ import java.util.Properties;
  * @param batchSize          {@code batch.size}: bytes of records per partition batch (default 16384)
  * @param bufferMemory       {@code buffer.memory}: bytes of unsent batches before send blocks (32 MiB)
  * @param maxBlockMs         {@code max.block.ms}: how long send may block on metadata or memory (60 s)
- * @param compression        {@code compression.type}: none, gzip, snappy, lz4, zstd
+ * @param compression        {@code compression.type}: {@code none} or the name of any installed codec,
+ *                           as the codec spells it: Kafka's gzip, snappy, lz4, zstd, or a plugin's
  * @param retries            {@code retries}: attempts after the first (default unbounded)
  * @param deliveryTimeoutMs  {@code delivery.timeout.ms}: bound on send to success or failure (120 s)
  * @param idempotence        {@code enable.idempotence} (default true): no duplicates, order kept on retry
@@ -30,7 +33,7 @@ import java.util.Properties;
  * @param settings           the raw settings, handed to the partitioner
  */
 public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int batchSize, long bufferMemory,
-                             long maxBlockMs, CompressionType compression, int retries, long deliveryTimeoutMs,
+                             long maxBlockMs, String compression, int retries, long deliveryTimeoutMs,
                              boolean idempotence, int maxRequestSize, String partitioner,
                              Map<String, String> settings) {
 
@@ -40,7 +43,11 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
             "partitioner.ignore.keys", "compression.gzip.level", "compression.lz4.level",
             "compression.zstd.level", "metadata.max.idle.ms", "transaction.timeout.ms");
 
+    /** {@code compression.type=none}: batches are sent as they are, no codec is looked up. */
+    public static final String NO_COMPRESSION = "none";
+
     public ProducerConfig {
+        Objects.requireNonNull(compression, "compression");
         settings = Map.copyOf(settings);
     }
 
@@ -56,6 +63,35 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
         return new Builder();
     }
 
+    /**
+     * The codec {@code compression.type} names, looked up by name among the installed ones, so a
+     * plugin's codec is chosen exactly like gzip; {@code null} for {@code none}. The producer calls
+     * this once, at construction: the send path only ever sees the codec object.
+     *
+     * @throws IllegalArgumentException no such codec is installed (the message lists those that are)
+     */
+    public CompressionCodec codec() {
+        return compression.equals(NO_COMPRESSION) ? null : CompressionCodecs.installed().forName(compression);
+    }
+
+    /**
+     * Checks a {@code compression.type} value against {@code codecs} and returns it as the codec
+     * spells its name. Package-private so a test can hand in codecs of its own.
+     */
+    static String codecName(String name, CompressionCodecs codecs) {
+        if (name.equalsIgnoreCase(NO_COMPRESSION)) {
+            return NO_COMPRESSION;
+        }
+        CompressionCodec codec = codecs.forName(name);
+        // a batch has 3 bits for the codec id (0 is none): a larger id would be masked into
+        // another codec's id and the batch would decode as garbage on the other side
+        if (codec.id() < 1 || codec.id() > 7) {
+            throw new IllegalArgumentException("codec '" + codec.name() + "' has id " + codec.id()
+                    + ", outside the 1-7 a record batch can carry");
+        }
+        return codec.name();
+    }
+
     private static ProducerConfig read(ConfigReader r) {
         ClientConfig client = ClientConfig.read(r, "sluice-producer", 5);
         String acksValue = r.string("acks", "all");
@@ -64,16 +100,12 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
             r.problem("acks=" + acksValue + " is not one of 0, 1, all, -1");
             acks = Acks.ALL;
         }
-        String compressionName = r.string("compression.type", "none");
-        CompressionType compression = CompressionType.NONE;
+        String compressionName = r.string("compression.type", NO_COMPRESSION);
+        String compression = NO_COMPRESSION;
         try {
-            compression = CompressionType.forName(compressionName);
-            if (compression != CompressionType.NONE && !CompressionCodecs.installed().has(compression.id())) {
-                r.problem("compression.type=" + compressionName + " needs a codec that is not installed "
-                        + "(put sluice-compression on the module path)");
-            }
+            compression = codecName(compressionName, CompressionCodecs.installed());
         } catch (IllegalArgumentException e) {
-            r.problem("compression.type=" + compressionName + " is not one of none, gzip, snappy, lz4, zstd");
+            r.problem("compression.type=" + compressionName + ": " + e.getMessage());
         }
         String partitioner = r.string("partitioner", null);
         String partitionerClass = r.string("partitioner.class", null);
@@ -153,6 +185,11 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
 
         public Builder compression(CompressionType type) {
             return set("compression.type", type.configName());
+        }
+
+        /** {@code none} or any installed codec's name, a plugin's included. */
+        public Builder compression(String codecName) {
+            return set("compression.type", codecName);
         }
 
         public Builder retries(int retries) {

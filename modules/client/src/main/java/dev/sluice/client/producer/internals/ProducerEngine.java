@@ -1,8 +1,6 @@
 package dev.sluice.client.producer.internals;
 
 import dev.sluice.api.compression.CompressionCodec;
-import dev.sluice.api.compression.CompressionCodecs;
-import dev.sluice.api.compression.CompressionType;
 import dev.sluice.api.partition.Partitioner;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.ClientClosedException;
@@ -38,8 +36,7 @@ public final class ProducerEngine implements AutoCloseable {
     public ProducerEngine(ProducerConfig config) {
         this.config = config;
         this.partitioner = Partitioners.load(config.partitioner(), config.settings());
-        CompressionCodec codec = config.compression() == CompressionType.NONE ? null
-                : CompressionCodecs.installed().forId(config.compression().id());
+        CompressionCodec codec = config.codec(); // once: batches are compressed with this object, never looked up again
         this.network = new NetworkClient(config.client(), "sluice-producer-io-" + config.client().clientId());
         this.metadata = new Metadata(network, true);
         this.accumulator = new RecordAccumulator(config.bufferMemory(), config.batchSize());
