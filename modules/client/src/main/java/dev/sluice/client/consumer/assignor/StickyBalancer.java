@@ -62,12 +62,17 @@ final class StickyBalancer {
         Map<String, Set<TopicPartition>> assigned = new HashMap<>();
         members.forEach(m -> assigned.put(m, new LinkedHashSet<>()));
         owners.forEach((tp, member) -> assigned.get(member).add(tp));
+        if (subscribers.values().stream().allMatch(s -> s.size() == members.size())) {
+            trimToQuotas(members, assigned, subscribers.keySet().stream().mapToInt(partitionsPerTopic::get).sum());
+        }
 
+        Set<TopicPartition> kept = new HashSet<>();
+        assigned.values().forEach(kept::addAll);
         List<TopicPartition> unowned = new ArrayList<>();
         for (String topic : new TreeSet<>(subscribers.keySet())) {
             for (int p = 0; p < partitionsPerTopic.get(topic); p++) {
                 TopicPartition tp = new TopicPartition(topic, p);
-                if (!owners.containsKey(tp)) {
+                if (!kept.contains(tp)) {
                     unowned.add(tp);
                 }
             }
@@ -84,6 +89,28 @@ final class StickyBalancer {
         Map<String, List<TopicPartition>> out = new HashMap<>();
         assigned.forEach((member, partitions) -> out.put(member, new ArrayList<>(partitions)));
         return out;
+    }
+
+    /**
+     * With equal subscriptions the final counts are known: {@code total / members}, and one more
+     * for {@code total % members} of them. Owners keep as much as those quotas allow (the largest
+     * owners get the larger quota), so the fewest owned partitions move; the rest is dealt later.
+     */
+    private static void trimToQuotas(List<String> members, Map<String, Set<TopicPartition>> assigned, int total) {
+        int minQuota = total / members.size();
+        int largerQuotas = total % members.size();
+        List<String> largestFirst = new ArrayList<>(members);
+        largestFirst.sort(Comparator.comparingInt((String m) -> assigned.get(m).size()).reversed());
+        for (String member : largestFirst) {
+            Set<TopicPartition> owned = assigned.get(member);
+            int quota = minQuota;
+            if (largerQuotas > 0 && owned.size() > minQuota) {
+                quota++;
+                largerQuotas--;
+            }
+            List<TopicPartition> extra = new ArrayList<>(owned).subList(Math.min(quota, owned.size()), owned.size());
+            extra.forEach(owned::remove);
+        }
     }
 
     /** Moves partitions from fuller to emptier eligible members until no move narrows the gap. */
