@@ -298,4 +298,32 @@ class ConsumerGroupTest {
             assertThat(slow.groupMetadata().memberId()).isNotEqualTo(slowMember);
         }
     }
+
+    @Test
+    void aStaticMemberComesBackToItsPartitionsWithoutLeaving() throws Exception {
+        KafkaClients.createTopic(broker.bootstrap(), "static", 4);
+        List<String> seen = new ArrayList<>();
+        SluiceConsumer a = consumer("static-group", Map.of("group.instance.id", "instance-a"));
+        SluiceConsumer[] bs = {consumer("static-group", Map.of("group.instance.id", "instance-b"))};
+        try {
+            SluiceConsumer b = bs[0];
+            a.subscribe(List.of("static"));
+            b.subscribe(List.of("static"));
+            pollUntil(() -> a.assignment().size() == 2 && b.assignment().size() == 2, seen, a, b);
+            // range orders static members by instance id
+            assertThat(a.assignment()).containsExactlyInAnyOrder(new TopicPartition("static", 0), new TopicPartition("static", 1));
+            Set<TopicPartition> before = b.assignment();
+            int generation = a.groupMetadata().generationId();
+            b.close(); // a static member sends no LeaveGroup: its place waits for it
+            SluiceConsumer back = consumer("static-group", Map.of("group.instance.id", "instance-b"));
+            bs[0] = back;
+            back.subscribe(List.of("static"));
+            pollUntil(() -> back.assignment().equals(before), seen, a, back);
+            assertThat(a.assignment()).hasSize(2);
+            assertThat(a.groupMetadata().generationId()).isEqualTo(generation);
+        } finally {
+            a.close();
+            bs[0].close();
+        }
+    }
 }
