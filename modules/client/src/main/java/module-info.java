@@ -17,6 +17,7 @@ module dev.sluice.client {
     exports dev.sluice.client.producer;
     exports dev.sluice.client.producer.partition;
     exports dev.sluice.client.consumer;
+    exports dev.sluice.client.consumer.assignor;
     exports dev.sluice.client.admin;
     exports dev.sluice.client.serialization;
 

@@ -64,4 +64,24 @@ class ConfigTest {
         assertThat(config.fetchMaxWaitMs()).isEqualTo(500);
         assertThat(config.groupId()).isEqualTo("g");
     }
+
+    @Test
+    void groupSettingsTakeKafkasNamesAndClassNames() {
+        ConsumerConfig config = ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "group.id", "g",
+                "partition.assignment.strategy", "org.apache.kafka.clients.consumer.RoundRobinAssignor, cooperative-sticky",
+                "group.instance.id", "i-1", "session.timeout.ms", "10000", "heartbeat.interval.ms", "1000"));
+        assertThat(config.group().assignors()).containsExactly("roundrobin", "cooperative-sticky");
+        assertThat(config.group().enableAutoCommit()).isTrue();
+        assertThat(config.group().groupInstanceId()).isEqualTo("i-1");
+        assertThat(ConsumerConfig.from(Map.of("bootstrap.servers", "h:1")).group().enableAutoCommit()).isFalse();
+        assertThat(ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "group.id", "g")).group().assignors())
+                .containsExactly("range", "cooperative-sticky");
+        assertThatThrownBy(() -> ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "group.id", "g",
+                "partition.assignment.strategy", "org.apache.kafka.clients.consumer.StickyAssignor",
+                "heartbeat.interval.ms", "50000", "group.protocol", "consumer")))
+                .hasMessageContaining("StickyAssignor is not one of").hasMessageContaining("must be lower than session.timeout.ms")
+                .hasMessageContaining("group.protocol=consumer");
+        assertThatThrownBy(() -> ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "enable.auto.commit", "true")))
+                .hasMessageContaining("enable.auto.commit=true needs a group.id");
+    }
 }

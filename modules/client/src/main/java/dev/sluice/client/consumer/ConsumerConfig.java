@@ -13,7 +13,7 @@ import java.util.Properties;
  * Everything a {@link SluiceConsumer} is configured with, under Kafka's names and defaults.
  *
  * @param client                network settings shared with other clients
- * @param groupId               {@code group.id}: kept for the group coordinator; assign mode ignores it
+ * @param group                 consumer-group settings ({@code group.id} and friends)
  * @param autoOffsetReset       {@code auto.offset.reset}: earliest, latest (default) or none
  * @param maxPollRecords        {@code max.poll.records}: records per poll (500)
  * @param fetchMinBytes         {@code fetch.min.bytes}: the broker waits for this much data (1)
@@ -23,14 +23,12 @@ import java.util.Properties;
  * @param defaultApiTimeoutMs   {@code default.api.timeout.ms}: bound on blocking calls (60 s)
  * @param allowAutoCreateTopics {@code allow.auto.create.topics}
  */
-public record ConsumerConfig(ClientConfig client, String groupId, OffsetResetStrategy autoOffsetReset,
+public record ConsumerConfig(ClientConfig client, GroupSettings group, OffsetResetStrategy autoOffsetReset,
                              int maxPollRecords, int fetchMinBytes, int fetchMaxWaitMs, int maxPartitionFetchBytes,
                              int fetchMaxBytes, long defaultApiTimeoutMs, boolean allowAutoCreateTopics) {
 
-    /** Kafka consumer keys accepted without effect (group settings wait for the group coordinator). */
+    /** Kafka consumer keys accepted without effect. */
     private static final List<String> IGNORED = List.of("key.deserializer", "value.deserializer",
-            "enable.auto.commit", "auto.commit.interval.ms", "session.timeout.ms", "heartbeat.interval.ms",
-            "max.poll.interval.ms", "partition.assignment.strategy", "group.instance.id", "group.protocol",
             "group.remote.assignor", "check.crcs", "exclude.internal.topics", "client.rack");
 
     public static ConsumerConfig from(Properties properties) {
@@ -53,7 +51,7 @@ public record ConsumerConfig(ClientConfig client, String groupId, OffsetResetStr
             r.problem("isolation.level=read_committed is not supported yet (transactions are not)");
         }
         r.ignore(IGNORED);
-        ConsumerConfig config = new ConsumerConfig(client, r.string("group.id", null),
+        ConsumerConfig config = new ConsumerConfig(client, GroupSettings.read(r),
                 OffsetResetStrategy.valueOf(reset.toUpperCase(Locale.ROOT)),
                 r.intValue("max.poll.records", 500, 1, Integer.MAX_VALUE),
                 r.intValue("fetch.min.bytes", 1, 0, Integer.MAX_VALUE),
@@ -64,6 +62,11 @@ public record ConsumerConfig(ClientConfig client, String groupId, OffsetResetStr
                 r.bool("allow.auto.create.topics", true));
         r.finish("consumer");
         return config;
+    }
+
+    /** {@code group.id}, or null. */
+    public String groupId() {
+        return group.groupId();
     }
 
     /** Fluent settings under Kafka's names; {@link #build()} validates them all at once. */
@@ -88,6 +91,10 @@ public record ConsumerConfig(ClientConfig client, String groupId, OffsetResetStr
 
         public Builder maxPartitionFetchBytes(int bytes) {
             return set("max.partition.fetch.bytes", bytes);
+        }
+
+        public Builder groupId(String groupId) {
+            return set("group.id", groupId);
         }
 
         /** Any setting by its Kafka name. */

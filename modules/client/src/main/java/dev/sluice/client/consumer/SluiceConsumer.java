@@ -10,23 +10,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Reads records from partitions the application assigns. Use from one thread at a time.
+ * Reads records from partitions the application assigns, or that its consumer group hands it.
+ * Use from one thread at a time.
  *
  * <pre>{@code
  * try (SluiceConsumer consumer = new SluiceConsumer(ConsumerConfig.builder()
- *         .bootstrapServers("localhost:9092").autoOffsetReset(OffsetResetStrategy.EARLIEST).build())) {
- *     consumer.assign(List.of(new TopicPartition("events", 0)));
+ *         .bootstrapServers("localhost:9092").groupId("billing")
+ *         .autoOffsetReset(OffsetResetStrategy.EARLIEST).build())) {
+ *     consumer.subscribe(List.of("events"), new ConsumerRebalanceListener() {
+ *         public void onPartitionsRevoked(Collection<TopicPartition> partitions) { consumer.commitSync(); }
+ *         public void onPartitionsAssigned(Collection<TopicPartition> partitions) { }
+ *     });
  *     for (ConsumerRecord r : consumer.poll(Duration.ofSeconds(1))) { ... }
  * }
  * }</pre>
  *
  * <p>A background I/O thread keeps one fetch per leader in flight for every assigned partition
  * whose buffered data has been consumed, so data for the next poll arrives while the current
- * records are processed. Positions start from {@code auto.offset.reset} unless sought. Group
- * membership ({@code subscribe}, committed offsets) is not here yet: a coordinator would drive
- * {@link #assign} and {@link #seek}.
+ * records are processed; it also sends the group heartbeats. Positions start from the group's
+ * committed offset, else from {@code auto.offset.reset}, unless sought.
+ *
+ * <p>With {@link #subscribe} the consumer joins the group {@code group.id} (Kafka's classic group
+ * protocol, interoperable with kafka-clients consumers using the same assignor): rebalances run
+ * inside {@link #poll}, so call it at least every {@code max.poll.interval.ms} or the consumer
+ * leaves the group. {@code enable.auto.commit} commits consumed positions every
+ * {@code auto.commit.interval.ms}, before each rebalance and on close.
  */
 public final class SluiceConsumer implements AutoCloseable {
     private final ConsumerEngine engine;
@@ -45,8 +56,90 @@ public final class SluiceConsumer implements AutoCloseable {
         engine.assign(partitions);
     }
 
+    /** The partitions this consumer reads now: assigned by the application or by its group. */
     public Set<TopicPartition> assignment() {
         return engine.assignment();
+    }
+
+    /**
+     * Joins the group ({@code group.id}) to read these topics, replacing an earlier subscription.
+     * Partitions are assigned in a later {@link #poll}, which also tells {@code listener}.
+     *
+     * @throws IllegalStateException if partitions were {@link #assign}ed
+     */
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+        engine.subscribe(topics, listener);
+    }
+
+    public void subscribe(Collection<String> topics) {
+        engine.subscribe(topics, ConsumerRebalanceListener.NONE);
+    }
+
+    /**
+     * Subscribes to every topic whose whole name matches {@code pattern}, re-checked on each
+     * metadata refresh ({@code metadata.max.age.ms}): a new matching topic triggers a rebalance.
+     */
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        engine.subscribe(pattern, listener);
+    }
+
+    public void subscribe(Pattern pattern) {
+        engine.subscribe(pattern, ConsumerRebalanceListener.NONE);
+    }
+
+    /** The subscribed topics (for a pattern: the ones it matches now); empty in assign mode. */
+    public Set<String> subscription() {
+        return engine.subscription();
+    }
+
+    /** Revokes every partition (through the listener), leaves the group and forgets the subscription or assignment. */
+    public void unsubscribe() {
+        engine.unsubscribe();
+    }
+
+    /** Commits the position of every assigned partition (the records poll returned so far), retrying until done. */
+    public void commitSync() {
+        engine.commitSync(null, engine.defaultApiTimeoutMs());
+    }
+
+    /**
+     * Commits these offsets (each the offset of the next record to read).
+     *
+     * @throws CommitFailedException if the group rebalanced and the partitions belong to someone else now
+     */
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        engine.commitSync(offsets, engine.defaultApiTimeoutMs());
+    }
+
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        engine.commitSync(offsets, timeout.toMillis());
+    }
+
+    /** Commits every assigned partition's position without waiting; {@code callback} runs in a later poll or commit. */
+    public void commitAsync(OffsetCommitCallback callback) {
+        engine.commitAsync(null, callback);
+    }
+
+    public void commitAsync() {
+        engine.commitAsync(null, null);
+    }
+
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        engine.commitAsync(offsets, callback);
+    }
+
+    /** The group's committed offsets of these partitions; a null value where none is committed. */
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+        return engine.committed(partitions, engine.defaultApiTimeoutMs());
+    }
+
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
+        return engine.committed(partitions, timeout.toMillis());
+    }
+
+    /** Group id, generation and member id as this consumer knows them now. */
+    public ConsumerGroupMetadata groupMetadata() {
+        return engine.groupMetadata();
     }
 
     /**
@@ -119,7 +212,10 @@ public final class SluiceConsumer implements AutoCloseable {
         return out;
     }
 
-    /** Stops the I/O thread and closes every connection. */
+    /**
+     * Commits consumed positions if auto-committing, revokes the partitions (telling the listener),
+     * leaves the group, then stops the I/O thread and closes every connection.
+     */
     @Override
     public void close() {
         engine.close();

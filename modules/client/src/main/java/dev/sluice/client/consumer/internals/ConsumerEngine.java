@@ -3,9 +3,15 @@ package dev.sluice.client.consumer.internals;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.SluiceClientException;
 import dev.sluice.client.consumer.ConsumerConfig;
+import dev.sluice.client.consumer.ConsumerGroupMetadata;
+import dev.sluice.client.consumer.ConsumerRebalanceListener;
 import dev.sluice.client.consumer.ConsumerRecord;
+import dev.sluice.client.consumer.NoOffsetForPartitionException;
+import dev.sluice.client.consumer.OffsetAndMetadata;
 import dev.sluice.client.consumer.OffsetAndTimestamp;
+import dev.sluice.client.consumer.OffsetCommitCallback;
 import dev.sluice.client.consumer.OffsetResetStrategy;
+import dev.sluice.client.consumer.group.ConsumerCoordinator;
 import dev.sluice.client.metadata.Metadata;
 import dev.sluice.client.network.NetworkClient;
 
@@ -14,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Everything behind {@link dev.sluice.client.consumer.SluiceConsumer}; see there for the contract. */
 public final class ConsumerEngine implements AutoCloseable {
@@ -23,6 +30,8 @@ public final class ConsumerEngine implements AutoCloseable {
     private final SubscriptionState subscriptions;
     private final OffsetLookup lookup;
     private final Fetcher fetcher;
+    private final ConsumerCoordinator coordinator; // null without a group.id
+    private boolean userAssigned;
 
     public ConsumerEngine(ConsumerConfig config) {
         this.config = config;
@@ -31,16 +40,57 @@ public final class ConsumerEngine implements AutoCloseable {
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
         this.lookup = new OffsetLookup(network, metadata);
         this.fetcher = new Fetcher(config, network, metadata, subscriptions, lookup);
+        this.coordinator = config.groupId() == null ? null : new ConsumerCoordinator(config, network, metadata,
+                subscriptions, () -> {
+                    fetcher.retainAssigned();
+                    network.wakeup();
+                }, fetcher::wakeup);
         network.addTicker(metadata);
         network.addTicker(fetcher);
         network.start();
     }
 
     public void assign(Collection<TopicPartition> partitions) {
+        if (coordinator != null && coordinator.isSubscribed()) {
+            throw new IllegalStateException("assign and subscribe cannot be mixed: unsubscribe first");
+        }
+        userAssigned = !partitions.isEmpty();
         partitions.forEach(tp -> metadata.add(tp.topic()));
         subscriptions.assign(partitions);
         fetcher.retainAssigned();
         network.wakeup();
+    }
+
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+        group("subscribe");
+        checkNotAssigned();
+        coordinator.subscribe(topics, listener);
+    }
+
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        group("subscribe");
+        checkNotAssigned();
+        coordinator.subscribe(pattern, listener);
+    }
+
+    private void checkNotAssigned() {
+        if (userAssigned) {
+            throw new IllegalStateException("subscribe and assign cannot be mixed: assign(List.of()) first");
+        }
+    }
+
+    /** Leaves the group (revoking through the listener), or drops a manual assignment. */
+    public void unsubscribe() {
+        if (coordinator != null) {
+            coordinator.unsubscribe();
+        }
+        userAssigned = false;
+        subscriptions.assign(List.of());
+        fetcher.retainAssigned();
+    }
+
+    public Set<String> subscription() {
+        return coordinator == null ? Set.of() : coordinator.subscription();
     }
 
     public Set<TopicPartition> assignment() {
@@ -48,8 +98,27 @@ public final class ConsumerEngine implements AutoCloseable {
     }
 
     public Map<TopicPartition, List<ConsumerRecord>> poll(long timeoutMs) {
+        long deadline = NetworkClient.nowMs() + timeoutMs;
+        if (coordinator == null) {
+            return fetch(deadline);
+        }
+        coordinator.pollStarted();
         try {
-            return fetcher.poll(NetworkClient.nowMs() + timeoutMs);
+            while (true) {
+                coordinator.poll(deadline);
+                Map<TopicPartition, List<ConsumerRecord>> records = fetch(deadline);
+                if (!records.isEmpty() || NetworkClient.nowMs() >= deadline) {
+                    return records;
+                }
+            }
+        } finally {
+            coordinator.pollEnded();
+        }
+    }
+
+    private Map<TopicPartition, List<ConsumerRecord>> fetch(long deadline) {
+        try {
+            return fetcher.poll(deadline, coordinator == null ? () -> false : coordinator::needsAttention);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SluiceClientException("interrupted during poll", e);
@@ -70,17 +139,20 @@ public final class ConsumerEngine implements AutoCloseable {
         network.wakeup();
     }
 
-    /** The next offset poll returns for {@code tp}, waiting for a pending reset to resolve. */
+    /** The next offset poll returns for {@code tp}, waiting for a committed offset or reset to resolve. */
     public long position(TopicPartition tp, long timeoutMs) {
         long deadline = NetworkClient.nowMs() + timeoutMs;
+        if (coordinator != null && subscriptions.isAwaitingCommitted(tp)) {
+            coordinator.refreshCommitted(deadline);
+        }
         synchronized (subscriptions) {
             while (true) {
                 Long position = subscriptions.position(tp);
                 if (position != null) {
                     return position;
                 }
-                if (subscriptions.resetStrategy(tp) == OffsetResetStrategy.NONE) {
-                    throw new dev.sluice.client.consumer.NoOffsetForPartitionException(Set.of(tp), "no position");
+                if (subscriptions.resetStrategy(tp) == OffsetResetStrategy.NONE && !subscriptions.isAwaitingCommitted(tp)) {
+                    throw new NoOffsetForPartitionException(Set.of(tp), "no position");
                 }
                 long left = deadline - NetworkClient.nowMs();
                 if (left <= 0) {
@@ -119,12 +191,45 @@ public final class ConsumerEngine implements AutoCloseable {
         }
     }
 
+    // ---- committed offsets (need a group.id)
+
+    /** Commits {@code offsets}, or the position of every assigned partition when null. */
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, long timeoutMs) {
+        group("commitSync").commitSync(offsets, NetworkClient.nowMs() + timeoutMs);
+    }
+
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        group("commitAsync").commitAsync(offsets, callback);
+    }
+
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, long timeoutMs) {
+        return group("committed").committed(partitions, NetworkClient.nowMs() + timeoutMs);
+    }
+
+    public ConsumerGroupMetadata groupMetadata() {
+        return group("groupMetadata").groupMetadata();
+    }
+
+    private ConsumerCoordinator group(String operation) {
+        if (coordinator == null) {
+            throw new SluiceClientException(operation + " needs a group.id in the consumer's configuration");
+        }
+        return coordinator;
+    }
+
     public long defaultApiTimeoutMs() {
         return config.defaultApiTimeoutMs();
     }
 
+    /** Commits (if auto-committing) and leaves the group, then stops the I/O thread. */
     @Override
     public void close() {
-        network.close();
+        try {
+            if (coordinator != null) {
+                coordinator.close(NetworkClient.nowMs() + Math.min(config.defaultApiTimeoutMs(), 30_000));
+            }
+        } finally {
+            network.close();
+        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The consumer's I/O-thread side (a {@link NetworkClient.Ticker}) and the buffer poll reads from.
@@ -209,8 +210,12 @@ final class Fetcher implements NetworkClient.Ticker {
         }
     }
 
-    /** Up to max.poll.records buffered records, waiting until {@code deadlineMs} for some. */
-    Map<TopicPartition, List<ConsumerRecord>> poll(long deadlineMs) throws InterruptedException {
+    /**
+     * Up to max.poll.records buffered records, waiting until {@code deadlineMs} for some, or
+     * until {@code stopWaiting} holds (checked whenever {@link #wakeup} is called).
+     */
+    Map<TopicPartition, List<ConsumerRecord>> poll(long deadlineMs, BooleanSupplier stopWaiting)
+            throws InterruptedException {
         synchronized (subscriptions) {
             while (true) {
                 checkNoOffset();
@@ -220,7 +225,7 @@ final class Fetcher implements NetworkClient.Ticker {
                     return out;
                 }
                 long left = deadlineMs - NetworkClient.nowMs();
-                if (left <= 0) {
+                if (left <= 0 || stopWaiting.getAsBoolean()) {
                     return out;
                 }
                 subscriptions.wait(left);
@@ -231,7 +236,8 @@ final class Fetcher implements NetworkClient.Ticker {
     private void checkNoOffset() {
         Set<TopicPartition> missing = new HashSet<>();
         for (TopicPartition tp : subscriptions.assignment()) {
-            if (subscriptions.position(tp) == null && subscriptions.resetStrategy(tp) == OffsetResetStrategy.NONE) {
+            if (subscriptions.position(tp) == null && subscriptions.resetStrategy(tp) == OffsetResetStrategy.NONE
+                    && !subscriptions.isAwaitingCommitted(tp)) {
                 missing.add(tp);
             }
         }
@@ -265,6 +271,13 @@ final class Fetcher implements NetworkClient.Ticker {
             }
         }
         return out;
+    }
+
+    /** Wakes a poll waiting for records so it re-checks its stop condition. */
+    void wakeup() {
+        synchronized (subscriptions) {
+            subscriptions.notifyAll();
+        }
     }
 
     /** Discards buffered data of partitions no longer assigned. */

@@ -15,15 +15,17 @@ import java.util.Set;
  * return), paused flag and pending offset reset. Shared by the application thread (poll, seek)
  * and the I/O thread (fetch, reset), so every method synchronizes on this object.
  *
- * <p>The seam for consumer groups: today {@link #assign} is called by the user; a group
- * coordinator would call it on each rebalance and seed positions from committed offsets with
- * {@link #seek}, leaving fetching untouched.
+ * <p>The seam for consumer groups: {@link #assign} is called by the user in assign mode; the group
+ * coordinator calls {@link #assignFromGroup} on each rebalance. A partition the group hands over
+ * waits for its committed offset ({@link #committedFound}) before it falls back to a reset, so
+ * the fetcher neither resets nor fetches it meanwhile.
  */
 public final class SubscriptionState {
     static final class PartitionState {
         Long position;                 // null: needs a reset
         OffsetResetStrategy reset;     // what to reset to when position is null
         boolean resetInFlight;
+        boolean awaitingCommitted;     // a group assigned it: the committed offset comes first
         boolean paused;
         long highWatermark = -1;
     }
@@ -47,6 +49,57 @@ public final class SubscriptionState {
         notifyAll();
     }
 
+    /** Like {@link #assign}, but partitions new to us wait for their committed offsets. */
+    public synchronized void assignFromGroup(Collection<TopicPartition> partitions) {
+        assigned.keySet().retainAll(partitions);
+        for (TopicPartition tp : partitions) {
+            assigned.computeIfAbsent(tp, k -> {
+                PartitionState s = new PartitionState();
+                s.reset = defaultReset;
+                s.awaitingCommitted = true;
+                return s;
+            });
+        }
+        notifyAll();
+    }
+
+    /** Partitions still waiting for their committed offsets. */
+    public synchronized Set<TopicPartition> awaitingCommitted() {
+        List<TopicPartition> out = new ArrayList<>();
+        assigned.forEach((tp, s) -> {
+            if (s.awaitingCommitted) {
+                out.add(tp);
+            }
+        });
+        return Set.copyOf(out);
+    }
+
+    /**
+     * Positions from committed offsets (a missing or negative one means none: the partition is
+     * reset by {@code auto.offset.reset}); partitions sought meanwhile are left alone.
+     */
+    public synchronized void committedFound(Map<TopicPartition, Long> committed) {
+        committed.forEach((tp, offset) -> {
+            PartitionState s = assigned.get(tp);
+            if (s != null && s.awaitingCommitted) {
+                s.awaitingCommitted = false;
+                s.position = offset != null && offset >= 0 ? offset : null;
+            }
+        });
+        notifyAll();
+    }
+
+    /** The position of every partition that has one: what a commit of "everything consumed" sends. */
+    public synchronized Map<TopicPartition, Long> allConsumed() {
+        Map<TopicPartition, Long> out = new LinkedHashMap<>();
+        assigned.forEach((tp, s) -> {
+            if (s.position != null) {
+                out.put(tp, s.position);
+            }
+        });
+        return out;
+    }
+
     public synchronized Set<TopicPartition> assignment() {
         return Set.copyOf(assigned.keySet());
     }
@@ -59,6 +112,7 @@ public final class SubscriptionState {
         PartitionState s = state(tp);
         s.position = offset;
         s.resetInFlight = false;
+        s.awaitingCommitted = false;
         notifyAll();
     }
 
@@ -68,6 +122,7 @@ public final class SubscriptionState {
         s.position = null;
         s.reset = strategy;
         s.resetInFlight = false;
+        s.awaitingCommitted = false;
         notifyAll();
     }
 
@@ -90,6 +145,10 @@ public final class SubscriptionState {
 
     synchronized OffsetResetStrategy resetStrategy(TopicPartition tp) {
         return state(tp).reset;
+    }
+
+    synchronized boolean isAwaitingCommitted(TopicPartition tp) {
+        return state(tp).awaitingCommitted;
     }
 
     public synchronized Long position(TopicPartition tp) {
@@ -139,7 +198,7 @@ public final class SubscriptionState {
     synchronized Map<TopicPartition, OffsetResetStrategy> takeResets() {
         Map<TopicPartition, OffsetResetStrategy> out = new LinkedHashMap<>();
         assigned.forEach((tp, s) -> {
-            if (s.position == null && !s.resetInFlight) {
+            if (s.position == null && !s.resetInFlight && !s.awaitingCommitted) {
                 out.put(tp, s.reset);
             }
         });
