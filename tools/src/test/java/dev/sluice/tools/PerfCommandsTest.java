@@ -35,6 +35,11 @@ class PerfCommandsTest extends BrokerTestBase {
         assertThat(consumed.lines().get(0)).isEqualTo(HEADER);
         assertThat(consumed.lines().get(1)).matches(DATE + ", " + DATE + ", 1\\.9073, \\d+\\.\\d{4}, 20000, \\d+\\.\\d{4}, 0, \\d+, \\d+\\.\\d{4}, \\d+\\.\\d{4}");
 
+        Result inGroup = sluice("perf-consume", "--topic", "perf", "--messages", "20000", "--group", "bench", "--hide-header");
+        assertThat(inGroup.exitCode()).as(inGroup.err()).isZero();
+        assertThat(inGroup.lines()).singleElement().asString().matches(DATE + ", " + DATE + ", 1\\.9073, .*, 20000, .*, \\d+, \\d+, .*");
+        assertThat(admin.listGroups().join()).extracting(g -> g.groupId()).containsExactly("bench");
+
         Result tooMany = sluice("perf-consume", "--topic", "perf", "--messages", "30000", "--timeout", "300", "--hide-header");
         assertThat(tooMany.lines().get(0)).startsWith("WARNING: Exiting before consuming the expected number of messages: timeout (300 ms) exceeded.");
         assertThat(tooMany.lines().get(1)).contains(", 20000, ");

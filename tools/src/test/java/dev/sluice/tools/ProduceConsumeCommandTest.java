@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -118,6 +120,36 @@ class ProduceConsumeCommandTest extends BrokerTestBase {
         Result partial = sluice("consume", "--topic", "orders", "--group", "other", "--from-beginning", "--max-messages", "1");
         assertThat(partial.lines()).hasSize(1);
         assertThat(admin.listGroupOffsets("other").join().values()).containsExactly(1L); // only what it printed
+    }
+
+    @Test
+    void consoleConsumerJoinsTheGroupAndLeavesItOnExit() throws Exception {
+        admin.createTopics(List.of(new NewTopic("orders", 2))).join();
+        for (int i = 0; i < 4; i++) {
+            send(new ProducerRecord("orders", i % 2, null, null, bytes("r" + i), List.of()));
+        }
+        CompletableFuture<Result> running = CompletableFuture.supplyAsync(() -> sluice("consume", "--topic", "orders",
+                "--group", "live", "--from-beginning", "--max-messages", "6", "--timeout-ms", "20000"));
+
+        Result described = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            described = sluice("groups", "--describe", "--group", "live");
+            if (described.out().contains("Stable with 1 member")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(described.out()).contains("Stable with 1 member").containsPattern("live +orders +0 .* sluice-console-consumer");
+        send(new ProducerRecord("orders", 0, null, null, bytes("r4"), List.of()));
+        send(new ProducerRecord("orders", 1, null, null, bytes("r5"), List.of()));
+
+        Result done = running.get(30, TimeUnit.SECONDS);
+        assertThat(done.exitCode()).as(done.err()).isZero();
+        assertThat(done.lines()).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5");
+        assertThat(admin.listGroupOffsets("live").join())
+                .isEqualTo(Map.of(new TopicPartition("orders", 0), 3L, new TopicPartition("orders", 1), 3L));
+        assertThat(admin.describeGroups(List.of("live")).join().get("live").state()).isEqualTo("Empty");
     }
 
     private void send(ProducerRecord record) {

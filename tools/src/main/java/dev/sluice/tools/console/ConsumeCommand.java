@@ -61,11 +61,9 @@ public final class ConsumeCommand extends ClientCommand {
                                            print.partition, print.offset, print.headers, print.value
                                            (true/false), key.separator (default tab), line.separator,
                                            headers.separator (,), headers.key.separator (:), null.literal
-                  --group G                start at group G's committed offsets (else as
-                                           --from-beginning says) and commit after what was printed.
-                                           Sluice's client cannot join groups yet: this consumer reads
-                                           every partition itself, is not a group member, and its
-                                           commits fail while the group has members.
+                  --group G                join consumer group G: share the topic's partitions with
+                                           its other members, start at its committed offsets (else as
+                                           --from-beginning says), commit after each printed record
                   --consumer-property k=v  any consumer setting, e.g. max.poll.records=100 (repeatable)
                   --bootstrap-server H:P   broker to connect to (default localhost:9092)
                   --command-config FILE    consumer properties (Kafka names)
@@ -108,30 +106,41 @@ public final class ConsumeCommand extends ClientCommand {
         Map<String, String> consumerSettings = new LinkedHashMap<>();
         consumerSettings.put("client.id", "sluice-console-consumer");
         consumerSettings.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
+        if (group != null) {
+            consumerSettings.put("group.id", group);
+            consumerSettings.put("enable.auto.commit", "false"); // GroupProgress commits what was printed
+        }
         consumerSettings.putAll(args.keyValues("--consumer-property"));
-        try (SluiceAdmin admin = settings.helperAdmin();
+        // the stop signal closes last: on Ctrl-C the JVM waits until the totals are printed and the clients closed
+        try (StopSignal stop = StopSignal.install();
+             SluiceAdmin admin = settings.helperAdmin();
              SluiceConsumer consumer = new SluiceConsumer(ConsumerConfig.from(settings.properties(consumerSettings)))) {
             TopicDescription description = TopicCheck.require(admin, topic);
-            List<TopicPartition> partitions = description.partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            if (partition != null) {
-                if (partition < 0 || partition >= partitions.size()) {
-                    throw new CommandFailure("topic '" + topic + "' has partitions 0.." + (partitions.size() - 1) + ", not " + partition);
+            GroupProgress progress = null;
+            if (group != null) {
+                progress = new GroupProgress(group, io.err());
+                progress.subscribe(consumer, topic);
+            } else {
+                List<TopicPartition> partitions = description.partitions().stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                if (partition != null) {
+                    if (partition < 0 || partition >= partitions.size()) {
+                        throw new CommandFailure("topic '" + topic + "' has partitions 0.." + (partitions.size() - 1)
+                                + ", not " + partition);
+                    }
+                    partitions = List.of(new TopicPartition(topic, partition));
                 }
-                partitions = List.of(new TopicPartition(topic, partition));
+                consumer.assign(partitions);
+                position(consumer, partitions, offset, fromBeginning);
             }
-            consumer.assign(partitions);
-            GroupCommits commits = group == null ? null : new GroupCommits(admin, group, io.err());
-            position(consumer, partitions, offset, fromBeginning, commits == null ? Map.of() : commits.committed(topic));
-
-            long count = consume(consumer, formatter, commits, maxMessages, timeoutMs, io);
+            long count = consume(consumer, formatter, progress, maxMessages, timeoutMs, stop, io);
             io.err().println("Processed a total of " + count + " messages");
         }
         return 0;
     }
 
     private static void position(SluiceConsumer consumer, List<TopicPartition> partitions, String offset,
-                                 boolean fromBeginning, Map<TopicPartition, Long> committed) throws UsageException {
+                                 boolean fromBeginning) throws UsageException {
         if (offset != null) {
             switch (offset) {
                 case "earliest" -> consumer.seekToBeginning(partitions);
@@ -148,49 +157,42 @@ public final class ConsumeCommand extends ClientCommand {
             }
             return;
         }
-        for (TopicPartition tp : partitions) {
-            Long at = committed.get(tp);
-            if (at != null) {
-                consumer.seek(tp, at);
-            } else if (fromBeginning) {
-                consumer.seekToBeginning(List.of(tp));
-            } else {
-                consumer.seekToEnd(List.of(tp));
-            }
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
         }
     }
 
-    private static long consume(SluiceConsumer consumer, RecordFormatter formatter, GroupCommits commits,
-                                long maxMessages, long timeoutMs, Io io) {
+    private static long consume(SluiceConsumer consumer, RecordFormatter formatter, GroupProgress progress,
+                                long maxMessages, long timeoutMs, StopSignal stop, Io io) {
         long count = 0;
         long lastRecordMs = System.currentTimeMillis();
-        try (StopSignal stop = StopSignal.install()) {
-            while (!stop.stopping() && count < maxMessages) {
-                boolean any = false;
-                for (ConsumerRecord record : consumer.poll(POLL)) {
-                    formatter.print(record, io.out());
-                    any = true;
-                    if (commits != null) {
-                        commits.printed(new TopicPartition(record.topic(), record.partition()), record.offset());
-                    }
-                    if (++count >= maxMessages) {
-                        break;
-                    }
+        while (!stop.stopping() && count < maxMessages) {
+            boolean any = false;
+            for (ConsumerRecord record : consumer.poll(POLL)) {
+                formatter.print(record, io.out());
+                any = true;
+                if (progress != null) {
+                    progress.printed(new TopicPartition(record.topic(), record.partition()), record.offset());
                 }
-                io.out().flush();
-                long now = System.currentTimeMillis();
-                if (any) {
-                    lastRecordMs = now;
-                } else if (timeoutMs >= 0 && now - lastRecordMs >= timeoutMs) {
+                if (++count >= maxMessages) {
                     break;
                 }
-                if (commits != null) {
-                    commits.maybeCommit();
-                }
             }
-            if (commits != null) {
-                commits.commit();
+            io.out().flush();
+            long now = System.currentTimeMillis();
+            if (any) {
+                lastRecordMs = now;
+            } else if (timeoutMs >= 0 && now - Math.max(lastRecordMs, progress == null ? 0 : progress.assignedAtMs()) >= timeoutMs) {
+                break;
             }
+            if (progress != null) {
+                progress.maybeCommit();
+            }
+        }
+        if (progress != null) {
+            progress.commitAll();
         }
         return count;
     }

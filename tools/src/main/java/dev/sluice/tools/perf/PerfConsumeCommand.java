@@ -3,6 +3,7 @@ package dev.sluice.tools.perf;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.consumer.ConsumerConfig;
+import dev.sluice.client.consumer.ConsumerRebalanceListener;
 import dev.sluice.client.consumer.ConsumerRecord;
 import dev.sluice.client.consumer.ConsumerRecords;
 import dev.sluice.client.consumer.SluiceConsumer;
@@ -18,6 +19,9 @@ import dev.sluice.tools.cli.UsageException;
 import java.io.PrintStream;
 import java.text.SimpleDateFormat;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +74,9 @@ public final class PerfConsumeCommand extends ClientCommand {
                   --date-format F          java.text.SimpleDateFormat (default yyyy-MM-dd HH:mm:ss:SSS)
                   --hide-header            no header line
                   --print-metrics          print the consumed totals as metrics at the end
-                  --group G                accepted for compatibility; Sluice's client reads by
-                                           assignment (no group join, so rebalance.time.ms is 0)
+                  --group G                join group G (subscribe) and report the join time as
+                                           rebalance.time.ms, as Kafka's tool does; without it the
+                                           partitions are assigned directly (no group, 0 ms)
                   --bootstrap-server H:P   broker to connect to (default localhost:9092)
                   --command-config FILE    client properties (Kafka names)
 
@@ -84,6 +89,37 @@ public final class PerfConsumeCommand extends ClientCommand {
         return new Options().flag("--from-latest", "--show-detailed-stats", "--hide-header", "--print-metrics")
                 .value("--topic", "--messages", "--timeout", "--fetch-size", "--consumer.config", "--reporting-interval",
                         "--date-format", "--group", "--socket-buffer-size");
+    }
+
+    /** Time spent joining the group (from subscribe, or from each full revocation, to the next assignment), like Kafka's tool. */
+    private static final class JoinTimer implements ConsumerRebalanceListener {
+        private final Set<TopicPartition> owned = new HashSet<>();
+        private long joinStartMs;
+        private long totalMs;
+
+        JoinTimer(long startMs) {
+            this.joinStartMs = startMs;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            owned.removeAll(partitions);
+            if (owned.isEmpty()) {
+                joinStartMs = System.currentTimeMillis();
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (owned.isEmpty()) {
+                totalMs += System.currentTimeMillis() - joinStartMs;
+            }
+            owned.addAll(partitions);
+        }
+
+        long totalMs() {
+            return totalMs;
+        }
     }
 
     /** What one run measured. */
@@ -114,6 +150,9 @@ public final class PerfConsumeCommand extends ClientCommand {
                     .forEach((k, v) -> consumerSettings.put(String.valueOf(k), String.valueOf(v)));
         }
         consumerSettings.putIfAbsent("client.id", "perf-consumer-client");
+        if (args.has("--group")) {
+            consumerSettings.put("group.id", args.value("--group"));
+        }
         consumerSettings.put("max.partition.fetch.bytes", String.valueOf(args.intValue("--fetch-size", 1024 * 1024)));
         consumerSettings.put("auto.offset.reset", args.has("--from-latest") ? "latest" : "earliest");
         boolean detailed = args.has("--show-detailed-stats");
@@ -129,21 +168,30 @@ public final class PerfConsumeCommand extends ClientCommand {
                     + ", data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec"
                     + ", rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec");
         }
-        long startMs;
-        long endMs;
-        Totals totals;
-        try (SluiceConsumer consumer = new SluiceConsumer(ConsumerConfig.from(settings.properties(consumerSettings)))) {
-            consumer.assign(partitions);
-            if (args.has("--from-latest")) {
-                consumer.seekToEnd(partitions);
+        // the stop signal closes last: on Ctrl-C the JVM waits until the result line is printed
+        try (StopSignal stop = StopSignal.install();
+             SluiceConsumer consumer = new SluiceConsumer(ConsumerConfig.from(settings.properties(consumerSettings)))) {
+            long startMs = System.currentTimeMillis();
+            JoinTimer join = new JoinTimer(startMs);
+            if (args.has("--group")) {
+                consumer.subscribe(List.of(topic), join); // auto.offset.reset picks the start of a new group
             } else {
-                consumer.seekToBeginning(partitions);
+                consumer.assign(partitions);
+                if (args.has("--from-latest")) {
+                    consumer.seekToEnd(partitions);
+                } else {
+                    consumer.seekToBeginning(partitions);
+                }
             }
-            startMs = System.currentTimeMillis();
-            totals = consume(consumer, messages, timeoutMs, reportingMs, detailed, dateFormat, io);
-            endMs = System.currentTimeMillis();
+            Totals totals = consume(consumer, messages, timeoutMs, reportingMs, detailed, dateFormat, stop, io);
+            long endMs = System.currentTimeMillis();
+            printResult(args, consumerSettings, startMs, endMs, join.totalMs(), totals, detailed, dateFormat, io);
         }
-        long rebalanceMs = 0; // assignment, no group join
+        return 0;
+    }
+
+    private static void printResult(Args args, Map<String, String> consumerSettings, long startMs, long endMs, long rebalanceMs,
+                                    Totals totals, boolean detailed, SimpleDateFormat dateFormat, Io io) {
         double elapsedSec = (endMs - startMs) / 1000.0;
         long fetchMs = (endMs - startMs) - rebalanceMs;
         double mb = totals.bytes() / MB;
@@ -159,11 +207,10 @@ public final class PerfConsumeCommand extends ClientCommand {
             metrics.put("consumer-fetch-manager-metrics:bytes-consumed-total" + tag, (double) totals.bytes());
             MetricsTable.print(metrics, io.out());
         }
-        return 0;
     }
 
     private static Totals consume(SluiceConsumer consumer, long wanted, long timeoutMs, long reportingMs, boolean detailed,
-                                  SimpleDateFormat dateFormat, Io io) {
+                                  SimpleDateFormat dateFormat, StopSignal stop, Io io) {
         long messages = 0;
         long bytes = 0;
         long lastMessages = 0;
@@ -171,23 +218,21 @@ public final class PerfConsumeCommand extends ClientCommand {
         long now = System.currentTimeMillis();
         long lastReportMs = now;
         long lastConsumedMs = now;
-        try (StopSignal stop = StopSignal.install()) {
-            while (messages < wanted && now - lastConsumedMs <= timeoutMs && !stop.stopping()) {
-                ConsumerRecords records = consumer.poll(Duration.ofMillis(100));
-                now = System.currentTimeMillis();
-                if (!records.isEmpty()) {
-                    lastConsumedMs = now;
-                }
-                for (ConsumerRecord r : records) { // whole polls count, as in Kafka's tool
-                    messages++;
-                    bytes += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
-                }
-                if (now - lastReportMs >= reportingMs) {
-                    report(detailed, messages, bytes, lastMessages, lastBytes, lastReportMs, now, dateFormat, io);
-                    lastReportMs = now;
-                    lastMessages = messages;
-                    lastBytes = bytes;
-                }
+        while (messages < wanted && now - lastConsumedMs <= timeoutMs && !stop.stopping()) {
+            ConsumerRecords records = consumer.poll(Duration.ofMillis(100));
+            now = System.currentTimeMillis();
+            if (!records.isEmpty()) {
+                lastConsumedMs = now;
+            }
+            for (ConsumerRecord r : records) { // whole polls count, as in Kafka's tool
+                messages++;
+                bytes += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+            }
+            if (now - lastReportMs >= reportingMs) {
+                report(detailed, messages, bytes, lastMessages, lastBytes, lastReportMs, now, dateFormat, io);
+                lastReportMs = now;
+                lastMessages = messages;
+                lastBytes = bytes;
             }
         }
         if (messages < wanted) {

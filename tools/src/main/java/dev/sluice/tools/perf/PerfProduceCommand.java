@@ -112,12 +112,15 @@ public final class PerfProduceCommand extends ClientCommand {
             TopicCheck.requireOrAutoCreated(admin, topic, io.err());
         }
         Properties properties = settings.properties(producerSettings);
-        return run(new SluiceProducer(ProducerConfig.from(properties)), topic, numRecords, recordSize, throughput,
-                args.has("--print-metrics"), properties.getProperty("client.id"), io, settings);
+        // the stop signal closes last: on Ctrl-C the JVM waits until the total is printed
+        try (StopSignal stop = StopSignal.install(); SluiceProducer producer = new SluiceProducer(ProducerConfig.from(properties))) {
+            return run(producer, topic, numRecords, recordSize, throughput, args.has("--print-metrics"),
+                    properties.getProperty("client.id"), stop, io, settings);
+        }
     }
 
     private static int run(SluiceProducer producer, String topic, long numRecords, int recordSize, double throughput,
-                           boolean printMetrics, String clientId, Io io, ClientSettings settings) {
+                           boolean printMetrics, String clientId, StopSignal stop, Io io, ClientSettings settings) {
         byte[] payload = new byte[recordSize];
         SplittableRandom random = new SplittableRandom(0);
         AtomicLong failures = new AtomicLong();
@@ -125,7 +128,7 @@ public final class PerfProduceCommand extends ClientCommand {
         long startMs = System.currentTimeMillis();
         ProducerStats stats = new ProducerStats(io.out(), startMs);
         ThroughputThrottler throttler = new ThroughputThrottler(throughput, startMs);
-        try (StopSignal stop = StopSignal.install()) {
+        try {
             for (long i = 0; i < numRecords && !stop.stopping(); i++) {
                 for (int j = 0; j < payload.length; j++) {
                     payload[j] = (byte) (random.nextInt(26) + 'A');
@@ -159,8 +162,6 @@ public final class PerfProduceCommand extends ClientCommand {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            producer.close();
         }
         if (failures.get() > 0) {
             throw new CommandFailure(failures.get() + " records failed, the first with: " + explain(firstFailure.get(), settings));
