@@ -61,6 +61,9 @@ public final class Sluice {
             out.println(command.help());
             return 0;
         }
+        if (!(command instanceof ServerCommand)) {
+            Logging.quietClients();
+        }
         return command.run(rest, in, out, err);
     }
 

@@ -184,7 +184,7 @@ public final class ConsumeCommand extends ClientCommand {
             long now = System.currentTimeMillis();
             if (any) {
                 lastRecordMs = now;
-            } else if (timeoutMs >= 0 && now - Math.max(lastRecordMs, progress == null ? 0 : progress.assignedAtMs()) >= timeoutMs) {
+            } else if (timeoutMs >= 0 && timedOut(now, lastRecordMs, timeoutMs, progress)) {
                 break;
             }
             if (progress != null) {
@@ -195,5 +195,17 @@ public final class ConsumeCommand extends ClientCommand {
             progress.commitAll();
         }
         return count;
+    }
+
+    /**
+     * No record for {@code timeoutMs}. In a group the wait counts from the last assignment, and not
+     * before the first one: joining takes the coordinator's initial rebalance delay (3 s by default).
+     */
+    private static boolean timedOut(long now, long lastRecordMs, long timeoutMs, GroupProgress progress) {
+        if (progress == null) {
+            return now - lastRecordMs >= timeoutMs;
+        }
+        long assignedAt = progress.assignedAtMs();
+        return assignedAt > 0 && now - Math.max(lastRecordMs, assignedAt) >= timeoutMs;
     }
 }

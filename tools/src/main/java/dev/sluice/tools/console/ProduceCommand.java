@@ -124,8 +124,12 @@ public final class ProduceCommand extends ClientCommand {
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         long read = 0;
         SluiceProducer producer = new SluiceProducer(ProducerConfig.from(settings.properties(producerSettings)));
-        // Ctrl-C: stdin reads cannot be interrupted, so the hook itself sends what was read
-        try (StopSignal stop = StopSignal.install(() -> producer.close(Duration.ofSeconds(5)), false)) {
+        // Ctrl-C: stdin reads cannot be interrupted, so the hook itself sends what was read and reports
+        Runnable onStop = () -> {
+            producer.close(Duration.ofSeconds(5));
+            io.err().println(sent(acknowledged.get(), topic));
+        };
+        try (StopSignal stop = StopSignal.install(onStop, false)) {
             BufferedReader lines = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
             String line;
             while (!stop.stopping() && (line = lines.readLine()) != null) {
@@ -149,8 +153,12 @@ public final class ProduceCommand extends ClientCommand {
             throw new CommandFailure(failed.get() + " of " + read + " records were not written: "
                     + explain(firstFailure.get(), settings));
         }
-        io.err().println("Sent " + acknowledged.get() + " record" + (acknowledged.get() == 1 ? "" : "s") + " to topic " + topic + ".");
+        io.err().println(sent(acknowledged.get(), topic));
         return 0;
+    }
+
+    private static String sent(long count, String topic) {
+        return "Sent " + count + " record" + (count == 1 ? "" : "s") + " to topic " + topic + ".";
     }
 
     private static List<Header> concat(List<Header> a, List<Header> b) {
