@@ -169,18 +169,27 @@ stop_broker() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Load generator hook. LOADGEN=kafka (default): Kafka's ProducerPerformance and BenchClient consume.
-# TODO(perf tools): when `sluice perf-produce` / `sluice perf-consume` land, add a LOADGEN=sluice
-# branch in both functions below, run with "$work/sluice-lib" on the module path. Contract:
+# Load generator hook. LOADGEN=kafka (default): Kafka's ProducerPerformance and BenchClient consume
+# and latency. LOADGEN=sluice: Sluice's own `sluice perf-produce` / `perf-consume` (same options and
+# output as Kafka's tools), run from "$work/sluice-lib". Contract:
 #   loadgen_produce must end its output with ProducerPerformance's summary line
 #     "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, P50 ms 50th, ..."
 #   loadgen_consume must print one line "records bytes seconds MB/s".
 #   loadgen_latency must print one line "records achieved-rec/s p50-ms p99-ms p99.9-ms max-ms".
+# With LOADGEN=sluice the latency case has no unrecorded warm-up (perf-produce, like Kafka's
+# ProducerPerformance, has none): the client's own JIT warm-up counts against Sluice.
 # ---------------------------------------------------------------------------------------------------
+sluice_cli() {
+  java "${CLIENT_JVM[@]}" -p "$work/sluice-lib" --add-modules ALL-MODULE-PATH \
+    -m dev.sluice.tools/dev.sluice.tools.Sluice "$@"
+}
+
 loadgen_produce() { # bootstrap topic record-size acks records rate
   case "$LOADGEN" in
     kafka) java "${CLIENT_JVM[@]}" -cp "$kcp" org.apache.kafka.tools.ProducerPerformance --topic "$2" \
              --num-records "$5" --record-size "$3" --throughput "$6" \
+             --producer-props "bootstrap.servers=$1" "acks=$4" ;;
+    sluice) sluice_cli perf-produce --topic "$2" --num-records "$5" --record-size "$3" --throughput "$6" \
              --producer-props "bootstrap.servers=$1" "acks=$4" ;;
     *) echo "LOADGEN=$LOADGEN is not implemented yet (see the hook in $0)" >&2; return 1 ;;
   esac
@@ -189,6 +198,13 @@ loadgen_produce() { # bootstrap topic record-size acks records rate
 loadgen_consume() { # bootstrap topic partitions records
   case "$LOADGEN" in
     kafka) java "${CLIENT_JVM[@]}" -cp "$client_cp" BenchClient consume "$1" "$2" "$3" "$4" ;;
+    sluice) # kafka-consumer-perf-test's CSV line → "records bytes seconds MB/s" (fetch time, MB = 2^20 there)
+      sluice_cli perf-consume --bootstrap-server "$1" --topic "$2" --messages "$4" | tail -1 | python3 -c '
+import sys
+f = [x.strip() for x in sys.stdin.read().split(",")]
+mib, n, fetch_ms = float(f[2]), int(f[4]), float(f[7])
+b = int(mib * 1048576); s = fetch_ms / 1000
+print(f"{n} {b} {s:.3f} {b / 1e6 / s:.2f}")' ;;
     *) echo "LOADGEN=$LOADGEN is not implemented yet (see the hook in $0)" >&2; return 1 ;;
   esac
 }
@@ -196,6 +212,13 @@ loadgen_consume() { # bootstrap topic partitions records
 loadgen_latency() { # bootstrap topic record-size acks rate warmup-seconds seconds
   case "$LOADGEN" in
     kafka) java "${CLIENT_JVM[@]}" -cp "$client_cp" BenchClient latency "$@" ;;
+    sluice) # warm-up and measured seconds in one run at the fixed rate; summary → the contract line
+      sluice_cli perf-produce --topic "$2" --num-records $(( $5 * ($6 + $7) )) --record-size "$3" --throughput "$5" \
+        --producer-props "bootstrap.servers=$1" "acks=$4" | grep 'th\.$' | tail -1 | python3 -c '
+import re, sys
+s = sys.stdin.read()
+m = re.search(r"(\d+) records sent, ([\d.]+) records/sec .*?([\d.]+) ms max latency, (\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th, (\d+) ms 99.9th", s)
+print(m.group(1), m.group(2), m.group(4), m.group(5), m.group(6), m.group(3))' ;;
     *) echo "LOADGEN=$LOADGEN is not implemented yet (see the hook in $0)" >&2; return 1 ;;
   esac
 }
@@ -321,7 +344,7 @@ case "$PROFILE" in
 esac
 
 echo
-python3 "$here/table.py" "$results" \
+LOADGEN="$LOADGEN" python3 "$here/table.py" "$results" \
   "$(date -u +%F), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(java -version 2>&1 | head -1 | cut -d'"' -f2) JDK," \
   "Kafka $KAFKA_VERSION vs Sluice $sluice_commit, heap $BROKER_HEAP each, $PARTITIONS partition(s), load average now $(cut -d' ' -f1-3 /proc/loadavg)" \
   "$N100" "$N1K" "$LAT_SIZE" "$LAT_RATE" "$LAT_SECONDS"

@@ -6,6 +6,7 @@ Each broker's value is the median over the rounds; "Sluice/Kafka" is the ratio o
 
 usage: table.py results.tsv "machine line" "versions line" N100 N1K LAT_SIZE LAT_RATE LAT_SECONDS
 """
+import os
 import collections
 import statistics
 import sys
@@ -47,9 +48,13 @@ def main(path, machine, versions, n100, n1k, lat_size, lat_rate, lat_seconds):
     ]
     print(f"Sluice vs Apache Kafka: {machine}")
     print(f"{versions}")
-    print(f"produce: {int(n100):,} x 100 B and {int(n1k):,} x 1 KiB records per case (ProducerPerformance, "
-          f"--throughput -1); latency: {lat_seconds} s at a fixed rate after a warm-up (BenchClient); "
-          f"consume: the acks=1 topics from the start (BenchClient, assign mode)")
+    if os.environ.get("LOADGEN", "kafka") == "sluice":
+        tools = ("sluice perf-produce", "sluice perf-produce, warm-up included", "sluice perf-consume")
+    else:
+        tools = ("ProducerPerformance", "BenchClient, after a warm-up", "BenchClient, assign mode")
+    print(f"produce: {int(n100):,} x 100 B and {int(n1k):,} x 1 KiB records per case ({tools[0]}, "
+          f"--throughput -1); latency: {lat_seconds} s at a fixed rate ({tools[1]}); "
+          f"consume: the acks=1 topics from the start ({tools[2]})")
     print()
     n_rounds = max((r for v in rounds.values() for r in v), default=1)
     print(f"Kafka and Sluice columns: median of {n_rounds} round(s); Sluice/Kafka: ratio of the medians; "
