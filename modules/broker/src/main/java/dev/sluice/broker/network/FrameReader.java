@@ -7,26 +7,27 @@ import java.nio.channels.ReadableByteChannel;
 
 /**
  * Reassembles {@code int32 size | payload} frames from a non-blocking channel, across as many
- * reads as the bytes take to arrive. The size is validated, and the payload's bytes reserved in
- * the memory budget, before the payload buffer is allocated.
+ * reads as the bytes take to arrive. The size is validated before the payload buffer is taken from
+ * the {@link FramePool} (which reserves it in the memory budget). A returned payload belongs to the
+ * caller until it gives it back to the pool.
  */
 final class FrameReader {
     private final int maxFrameBytes;
-    private final MemoryBudget budget;
+    private final FramePool pool;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(Integer.BYTES);
     private int declaredSize = -1; // >= 0 once the size is read but the payload not allocated yet
     private ByteBuffer payload;
     private long bytesRead;
 
-    FrameReader(int maxFrameBytes, MemoryBudget budget) {
+    FrameReader(int maxFrameBytes, FramePool pool) {
         this.maxFrameBytes = maxFrameBytes;
-        this.budget = budget;
+        this.pool = pool;
     }
 
     /**
      * Reads what is available toward the next frame.
      *
-     * @return the complete payload (position 0), or null if more bytes (or memory) are needed
+     * @return the complete payload (position 0, limit its size), or null if more bytes (or memory) are needed
      * @throws InvalidFrameException if the declared size is out of range
      * @throws EOFException          if the peer closed the stream
      */
@@ -65,10 +66,10 @@ final class FrameReader {
 
     /** Retries the reservation for a frame waiting on memory; true when it now has its buffer. */
     boolean tryAllocate() {
-        if (!budget.tryAcquire(declaredSize)) {
+        payload = pool.tryAcquire(declaredSize);
+        if (payload == null) {
             return false;
         }
-        payload = ByteBuffer.allocate(declaredSize);
         declaredSize = -1;
         return true;
     }
@@ -83,10 +84,10 @@ final class FrameReader {
         return bytesRead;
     }
 
-    /** Returns a half-read frame's reservation when the connection closes. */
+    /** Returns a half-read frame's buffer to the pool when the connection closes. */
     void release() {
         if (payload != null) {
-            budget.release(payload.capacity());
+            pool.release(payload);
             payload = null;
         }
         declaredSize = -1;

@@ -3,7 +3,8 @@ package dev.sluice.broker.network;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bytes of request payloads the server may hold at once ({@code queued.max.request.bytes}).
+ * Bytes of request frame buffers the server may hold at once ({@code queued.max.request.bytes}):
+ * the capacity of every buffer the {@link FramePool} has handed out or keeps idle.
  * Like Kafka's memory pool, a request larger than the whole budget still gets through when
  * nothing else is held, so one big request can never wedge a connection forever.
  */

@@ -14,8 +14,9 @@ import java.util.Objects;
  *
  * <p>Completion methods may be called from any thread, once. They only enqueue the outcome for the
  * connection's network thread, which writes responses in request order. After completion the
- * payload buffer must no longer be used (its bytes are released from the memory budget), unless
- * the response itself is built over it.
+ * payload buffer must no longer be used, not even by the response: it goes back to the
+ * {@link FramePool} for the next request. Handlers that keep anything from the frame beyond
+ * completion must copy it (strings are decoded, byte fields copied).
  */
 public final class NetworkRequest {
 
@@ -70,7 +71,10 @@ public final class NetworkRequest {
         return connection.listenerName();
     }
 
-    /** The frame's bytes without the size prefix, positioned at 0; the handler may consume it. */
+    /**
+     * The frame's bytes without the size prefix, positioned at 0 and limited to the frame (the
+     * buffer may be larger); the handler may consume it, until the request is completed.
+     */
     public ByteBuffer payload() {
         return payload;
     }
@@ -155,13 +159,14 @@ public final class NetworkRequest {
         return response;
     }
 
-    int payloadBytes() {
-        return payload.capacity();
+    /** The payload's buffer, for the processor to give back to the pool once the request is complete. */
+    ByteBuffer frameBuffer() {
+        return payload;
     }
 
     @Override
     public String toString() {
         return "NetworkRequest{connection=" + connection.id() + " " + connection.remoteAddress()
-                + ", bytes=" + payload.capacity() + "}";
+                + ", bytes=" + payload.limit() + "}";
     }
 }

@@ -38,7 +38,7 @@ final class Processor implements Runnable {
     private final int index;
     private final SocketServerConfig config;
     private final RequestChannel requestChannel;
-    private final MemoryBudget budget;
+    private final FramePool pool;
     private final NetworkMetrics metrics;
     private final Time time;
     private final Selector selector;
@@ -58,12 +58,12 @@ final class Processor implements Runnable {
     private volatile boolean drained;
     private boolean readsMuted;
 
-    Processor(int index, SocketServerConfig config, RequestChannel requestChannel, MemoryBudget budget,
+    Processor(int index, SocketServerConfig config, RequestChannel requestChannel, FramePool pool,
               NetworkMetrics metrics, Time time) throws IOException {
         this.index = index;
         this.config = config;
         this.requestChannel = requestChannel;
-        this.budget = budget;
+        this.pool = pool;
         this.metrics = metrics;
         this.time = time;
         this.selector = Selector.open();
@@ -150,7 +150,7 @@ final class Processor implements Runnable {
             try {
                 InetSocketAddress remote = (InetSocketAddress) n.channel.getRemoteAddress();
                 Connection c = new Connection(n.id, n.listenerName, remote, n.channel, this,
-                        new FrameReader(config.maxRequestBytes(), budget));
+                        new FrameReader(config.maxRequestBytes(), pool));
                 c.key = n.channel.register(selector, SelectionKey.OP_READ, c);
                 c.interestOps = SelectionKey.OP_READ;
                 c.lastActiveNanos = time.nanoseconds();
@@ -261,7 +261,7 @@ final class Processor implements Runnable {
                 }
                 if (r.outcomeReady() && !r.outcomeSeen) {
                     r.outcomeSeen = true;
-                    budget.release(r.payloadBytes());
+                    pool.release(r.frameBuffer()); // completion is the handler's promise to be done with the frame
                     sendReadyResponses(c);
                 }
                 if (!c.closed) {
@@ -362,10 +362,10 @@ final class Processor implements Runnable {
         closeQuietly(c.channel());
         c.reader.release();
         for (NetworkRequest r : c.undispatched) {
-            budget.release(r.payloadBytes()); // never reached a handler, so no completion will release it
+            pool.release(r.frameBuffer()); // never reached a handler, so no completion will release it
         }
         c.undispatched.clear();
-        c.awaiting.clear(); // their completions still arrive, release their bytes, and are dropped
+        c.awaiting.clear(); // their completions still arrive, release their frames, and are dropped
         c.outbound.clear();
         Connection last = connections.remove(connections.size() - 1); // swap-remove: O(1)
         if (last != c) {

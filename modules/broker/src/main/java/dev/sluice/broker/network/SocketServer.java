@@ -36,10 +36,13 @@ import java.util.concurrent.locks.LockSupport;
 public final class SocketServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SocketServer.class.getName());
     private static final long THREAD_JOIN_MS = 5_000;
+    /** Idle pooled frame memory kept for reuse, at most (and never more than the budget). */
+    private static final long MAX_IDLE_FRAME_BYTES = 32L << 20;
 
     private final SocketServerConfig config;
     private final NetworkMetrics metrics = new NetworkMetrics();
     private final RequestChannel requestChannel;
+    private final FramePool framePool;
     private final List<Acceptor.Listener> listeners = new ArrayList<>();
     private final Processor[] processors;
     private final Acceptor acceptor;
@@ -59,6 +62,9 @@ public final class SocketServer implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         this.requestChannel = new RequestChannel(config.queuedMaxRequests());
         MemoryBudget budget = new MemoryBudget(config.queuedMaxRequestBytes());
+        long maxIdle = config.queuedMaxRequestBytes() < 0 ? MAX_IDLE_FRAME_BYTES
+                : Math.min(MAX_IDLE_FRAME_BYTES, config.queuedMaxRequestBytes());
+        this.framePool = new FramePool(budget, maxIdle, FramePool.poisonFromSystemProperty());
         try {
             for (Endpoint e : config.listeners()) {
                 ServerSocketChannel channel = bind(e);
@@ -66,7 +72,7 @@ public final class SocketServer implements AutoCloseable {
             }
             processors = new Processor[config.networkThreads()];
             for (int i = 0; i < processors.length; i++) {
-                processors[i] = new Processor(i, config, requestChannel, budget, metrics, time);
+                processors[i] = new Processor(i, config, requestChannel, framePool, metrics, time);
             }
             acceptor = new Acceptor(listeners, processors, config, metrics);
         } catch (IOException | RuntimeException e) {
@@ -119,6 +125,11 @@ public final class SocketServer implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no listener named " + listenerName);
+    }
+
+    /** The frame buffer pool, for tests that check it neither leaks nor grows. */
+    FramePool framePool() {
+        return framePool;
     }
 
     public NetworkMetrics metrics() {

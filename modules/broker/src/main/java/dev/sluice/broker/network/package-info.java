@@ -8,9 +8,12 @@
  * bounded {@code RequestChannel}. A {@link dev.sluice.broker.network.NetworkRequest} goes to the
  * {@link dev.sluice.broker.network.RequestHandler}; its completion comes back to the owning
  * processor through that processor's event queue, which writes responses in request order.
+ * Frames are read into direct buffers from the shared {@code FramePool}; a request's buffer goes
+ * back to the pool when the request is completed.
  *
  * <p>Backpressure: a connection is not read while it has {@code maxInFlightPerConnection}
  * unanswered requests, while its next request cannot enter the full handler queue, or while the
- * {@code MemoryBudget} ({@code queued.max.request.bytes}) has no room for its next frame.
+ * {@code MemoryBudget} ({@code queued.max.request.bytes}) has no room for its next frame's buffer
+ * (frames in use and idle pooled buffers both count against it).
  */
 package dev.sluice.broker.network;

@@ -33,10 +33,15 @@ final class ChildBroker {
 
     /** Starts a child broker; its log goes to {@code stderr}. */
     static Process start(Path stderr, String... settings) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx256m", "-cp", childClassPath(),
-                ChildBroker.class.getName()));
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx256m", poisonFramesFlag(), "-cp",
+                childClassPath(), ChildBroker.class.getName()));
         command.addAll(List.of(settings));
         return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    }
+
+    /** Passes the test run's frame poisoning (see the broker pom) on to child brokers. */
+    static String poisonFramesFlag() {
+        return "-Dsluice.network.poisonReleasedFrames=" + Boolean.getBoolean("sluice.network.poisonReleasedFrames");
     }
 
     /** Reads the child's output until it says where it listens. */

@@ -80,7 +80,7 @@ class GroupOffsetsDurabilityTest {
     void acknowledgedCommitsSurviveKillDashNine() throws Exception {
         Path data = dir.resolve("data");
         Path stderr = dir.resolve("broker.err");
-        Process child = new ProcessBuilder(javaCommand(), "-cp", childClassPath(), "-Xmx256m",
+        Process child = new ProcessBuilder(javaCommand(), "-cp", childClassPath(), "-Xmx256m", ChildBroker.poisonFramesFlag(),
                 BrokerProcess.class.getName(), data.toString()).redirectError(stderr.toFile()).start();
         Map<TopicPartition, OffsetAndMetadata> acknowledged = new HashMap<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

@@ -54,7 +54,7 @@ class FrameReaderTest {
     @Test
     void reassemblesAFrameFromSingleBytes() throws Exception {
         MemoryBudget budget = new MemoryBudget(-1);
-        FrameReader reader = new FrameReader(100, budget);
+        FrameReader reader = new FrameReader(100, new FramePool(budget, 1 << 20, true));
         ChunkedChannel ch = new ChunkedChannel();
         byte[] frame = {0, 0, 0, 3, 'a', 'b', 'c'};
         for (int i = 0; i < frame.length - 1; i++) {
@@ -67,15 +67,16 @@ class FrameReaderTest {
         assertThat(payload.position()).isZero();
         assertThat(payload.remaining()).isEqualTo(3);
         assertThat(payload.get(2)).isEqualTo((byte) 'c');
+        assertThat(payload.isDirect()).as("pooled frames are direct: no JDK copy on read or file write").isTrue();
         assertThat(reader.bytesRead()).isEqualTo(7);
-        assertThat(budget.used()).isEqualTo(3);
+        assertThat(budget.used()).as("the smallest size class is reserved").isEqualTo(FramePool.MIN_POOLED);
     }
 
     @Test
     void rejectsOutOfRangeSizesBeforeReservingOrAllocating() {
         MemoryBudget budget = new MemoryBudget(1000);
         for (int size : new int[] {0, -5, 101, Integer.MAX_VALUE}) {
-            FrameReader reader = new FrameReader(100, budget);
+            FrameReader reader = new FrameReader(100, new FramePool(budget, 1 << 20, true));
             assertThatThrownBy(() -> reader.read(new ChunkedChannel().add(sizeOf(size))))
                     .isInstanceOf(InvalidFrameException.class).hasMessageContaining(String.valueOf(size));
             assertThat(budget.used()).isZero();
@@ -84,17 +85,17 @@ class FrameReaderTest {
 
     @Test
     void waitsForTheMemoryBudgetThenContinues() throws Exception {
-        MemoryBudget budget = new MemoryBudget(10);
-        assertThat(budget.tryAcquire(8)).isTrue();
-        FrameReader reader = new FrameReader(100, budget);
+        MemoryBudget budget = new MemoryBudget(2048);
+        assertThat(budget.tryAcquire(1500)).isTrue();
+        FrameReader reader = new FrameReader(100, new FramePool(budget, 1 << 20, true));
         ChunkedChannel ch = new ChunkedChannel().add(sizeOf(4)).add((byte) 1, (byte) 2, (byte) 3, (byte) 4);
         assertThat(reader.read(ch)).isNull();
         assertThat(reader.awaitingMemory()).isTrue();
         assertThat(reader.tryAllocate()).isFalse();
-        budget.release(8);
+        budget.release(1500);
         assertThat(reader.tryAllocate()).isTrue();
         assertThat(reader.read(ch).remaining()).isEqualTo(4);
-        assertThat(budget.used()).isEqualTo(4);
+        assertThat(budget.used()).isEqualTo(FramePool.MIN_POOLED);
     }
 
     @Test
@@ -109,13 +110,15 @@ class FrameReaderTest {
     @Test
     void releaseReturnsAHalfReadFrameAndEofIsReported() throws Exception {
         MemoryBudget budget = new MemoryBudget(-1);
-        FrameReader reader = new FrameReader(100, budget);
+        FramePool pool = new FramePool(budget, 1 << 20, true);
+        FrameReader reader = new FrameReader(100, pool);
         ChunkedChannel ch = new ChunkedChannel().add(sizeOf(10)).add((byte) 1);
         assertThat(reader.read(ch)).isNull();
-        assertThat(budget.used()).isEqualTo(10);
+        assertThat(pool.inUseBytes()).isEqualTo(FramePool.MIN_POOLED);
         ch.eof = true;
         assertThatThrownBy(() -> reader.read(ch)).isInstanceOf(EOFException.class);
         reader.release();
-        assertThat(budget.used()).isZero();
+        assertThat(pool.inUseBytes()).as("the half-read frame's buffer is back").isZero();
+        assertThat(pool.idleBytes()).as("and kept for the next frame").isEqualTo(FramePool.MIN_POOLED);
     }
 }

@@ -43,9 +43,12 @@ final class TestHandler implements RequestHandler, AutoCloseable {
         return ByteBuffer.wrap(response).getInt(5);
     }
 
-    /** A complete response frame echoing {@code payload}: what the protocol layer's writer produces. */
+    /**
+     * A complete response frame echoing {@code payload}. A copy, as the protocol layer's writer
+     * makes: the payload's buffer goes back to the pool when the request completes.
+     */
     static Send echo(ByteBuffer payload) {
-        ByteBuffer body = payload.duplicate().position(0);
+        ByteBuffer body = ByteBuffer.allocate(payload.limit()).put(payload.duplicate().position(0)).flip();
         return Send.of(ByteBuffer.allocate(4).putInt(0, body.remaining()), body);
     }
 

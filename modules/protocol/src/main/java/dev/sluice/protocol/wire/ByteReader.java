@@ -13,6 +13,9 @@ import java.util.UUID;
  * being read, never with an underflow or a huge allocation.
  */
 public final class ByteReader {
+    private static final int SCRATCH_BYTES = 256; // covers client ids, topic and group names
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
+
     private final ByteBuffer buffer;
     private Object context = "message";
 
@@ -138,9 +141,15 @@ public final class ByteReader {
         String s;
         if (buffer.hasArray()) {
             s = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
+        } else if (length <= SCRATCH_BYTES) {
+            // a direct buffer (the broker's pooled request frames): copy out through a per-thread
+            // scratch array, so the only allocation is the String itself, as on the heap path
+            byte[] scratch = SCRATCH.get();
+            buffer.get(buffer.position(), scratch, 0, length);
+            s = new String(scratch, 0, length, StandardCharsets.UTF_8);
         } else {
             byte[] bytes = new byte[length]; // length was checked against the bytes left
-            buffer.duplicate().get(bytes);
+            buffer.get(buffer.position(), bytes);
             s = new String(bytes, StandardCharsets.UTF_8);
         }
         buffer.position(buffer.position() + length);

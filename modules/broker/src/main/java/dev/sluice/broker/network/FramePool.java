@@ -1,0 +1,159 @@
+package dev.sluice.broker.network;
+
+import org.jctools.queues.MpmcArrayQueue;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Direct buffers for request frames, reused across requests. Heap frames cost the JDK two copies
+ * of every produced byte through its temporary direct buffers (socket read, file write); a direct
+ * frame is read into and written from as it is.
+ *
+ * <p>Frames up to {@link #MAX_POOLED} get a power-of-two direct buffer from 1 KiB up; larger frames
+ * (rare) get an unpooled heap buffer of their exact size. One pool is shared by all processors: a
+ * lock-free queue per size class, touched once when a frame's size is known and once when its
+ * request completes. Sharing is what lets any processor refused by the budget reclaim idle
+ * buffers another processor returned.
+ *
+ * <p><b>Memory accounting.</b> Every buffer's capacity is reserved in the {@link MemoryBudget}
+ * ({@code queued.max.request.bytes}) from allocation until it is dropped: in use or idle in the
+ * pool. So frames in flight plus idle pooled memory never exceed the budget (except Kafka's one
+ * oversized request when nothing else is held); a reservation the budget refuses first evicts idle
+ * buffers. Idle memory is also capped by {@code maxIdleBytes}, which alone bounds it when the
+ * budget is unlimited.
+ *
+ * <p><b>Debugging use-after-release.</b> With {@code -Dsluice.network.poisonReleasedFrames=true}
+ * released buffers are filled with {@link #POISON}, so anything still reading a completed request's
+ * frame sees garbage, and a buffer written after its release fails loudly when next acquired.
+ */
+final class FramePool {
+    static final int MIN_POOLED = 1 << 10;
+    static final int MAX_POOLED = 1 << 20;
+    static final byte POISON = (byte) 0xDE;
+    private static final int CLASSES = Integer.numberOfTrailingZeros(MAX_POOLED) - Integer.numberOfTrailingZeros(MIN_POOLED) + 1;
+    private static final int MAX_IDLE_PER_CLASS = 1024;
+
+    private final MemoryBudget budget;
+    private final long maxIdleBytes;
+    private final boolean poison;
+    private final MpmcArrayQueue<ByteBuffer>[] idle;
+    private final AtomicLong idleBytes = new AtomicLong();
+    private final AtomicLong allocated = new AtomicLong(); // buffers ever allocated: steady state keeps it flat
+
+    @SuppressWarnings("unchecked")
+    FramePool(MemoryBudget budget, long maxIdleBytes, boolean poison) {
+        this.budget = budget;
+        this.maxIdleBytes = maxIdleBytes;
+        this.poison = poison;
+        this.idle = new MpmcArrayQueue[CLASSES];
+        for (int c = 0; c < CLASSES; c++) {
+            long fits = maxIdleBytes / classSize(c);
+            this.idle[c] = new MpmcArrayQueue<>((int) Math.max(2, Math.min(MAX_IDLE_PER_CLASS, fits)));
+        }
+    }
+
+    /** Poisoning as the system property {@code sluice.network.poisonReleasedFrames} says (tests turn it on). */
+    static boolean poisonFromSystemProperty() {
+        return Boolean.getBoolean("sluice.network.poisonReleasedFrames");
+    }
+
+    /**
+     * A buffer for a frame of {@code size} bytes (position 0, limit {@code size}), its capacity
+     * reserved in the budget; null if the budget has no room even after evicting idle buffers.
+     */
+    ByteBuffer tryAcquire(int size) {
+        if (size > MAX_POOLED) {
+            return reserve(size) ? ByteBuffer.allocate(size) : null;
+        }
+        int c = classOf(size);
+        ByteBuffer b = idle[c].poll();
+        if (b != null) { // still reserved from when it was in use
+            idleBytes.addAndGet(-b.capacity());
+            if (poison) {
+                checkStillPoisoned(b);
+            }
+            return b.clear().limit(size);
+        }
+        int capacity = classSize(c);
+        if (!reserve(capacity)) {
+            return null;
+        }
+        allocated.incrementAndGet();
+        return ByteBuffer.allocateDirect(capacity).limit(size);
+    }
+
+    /** Takes back a buffer from {@link #tryAcquire}; its holder must not touch it again. */
+    void release(ByteBuffer b) {
+        int capacity = b.capacity();
+        if (!b.isDirect()) { // an oversized frame: never pooled
+            budget.release(capacity);
+            return;
+        }
+        if (poison) {
+            b.clear();
+            for (int i = 0; i < capacity; i++) {
+                b.put(i, POISON);
+            }
+        }
+        if (idleBytes.addAndGet(capacity) > maxIdleBytes || !idle[classOf(capacity)].offer(b)) {
+            idleBytes.addAndGet(-capacity);
+            budget.release(capacity); // dropped: the GC frees it
+        }
+    }
+
+    /** Bytes of buffers waiting in the pool. */
+    long idleBytes() {
+        return idleBytes.get();
+    }
+
+    /** Bytes of buffers handed out and not yet released (exact only when the processors are quiet). */
+    long inUseBytes() {
+        return budget.used() - idleBytes.get();
+    }
+
+    /** Direct buffers allocated since the start. */
+    long allocated() {
+        return allocated.get();
+    }
+
+    /** Reserves {@code bytes}, dropping idle buffers (largest first) while the budget refuses. */
+    private boolean reserve(int bytes) {
+        while (!budget.tryAcquire(bytes)) {
+            if (!evictOne()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean evictOne() {
+        for (int c = CLASSES - 1; c >= 0; c--) {
+            ByteBuffer b = idle[c].poll();
+            if (b != null) {
+                idleBytes.addAndGet(-b.capacity());
+                budget.release(b.capacity());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkStillPoisoned(ByteBuffer b) {
+        for (int i = 0; i < b.capacity(); i++) {
+            if (b.get(i) != POISON) {
+                throw new IllegalStateException("a released frame buffer was written after its release (byte " + i
+                        + " of " + b.capacity() + "): a request's payload was used after the request completed");
+            }
+        }
+    }
+
+    static int classOf(int size) {
+        int rounded = Math.max(MIN_POOLED, Integer.highestOneBit(size - 1) << 1);
+        return Integer.numberOfTrailingZeros(rounded) - Integer.numberOfTrailingZeros(MIN_POOLED);
+    }
+
+    static int classSize(int sizeClass) {
+        return MIN_POOLED << sizeClass;
+    }
+}
