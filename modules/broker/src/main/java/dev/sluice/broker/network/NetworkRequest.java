@@ -42,6 +42,8 @@ public final class NetworkRequest {
     private final Connection connection;
     private final ByteBuffer payload;
     private final long receivedNanos;
+    /** Kept apart from the payload: after completion the pooled buffer may serve another request. */
+    private final int frameSize;
     private volatile int state;
 
     // Written by the completing thread before the request is queued to the processor; the queue publishes them.
@@ -55,6 +57,7 @@ public final class NetworkRequest {
         this.connection = connection;
         this.payload = payload;
         this.receivedNanos = receivedNanos;
+        this.frameSize = payload.limit();
     }
 
     /** Server-unique id of the connection the request came on. */
@@ -167,6 +170,6 @@ public final class NetworkRequest {
     @Override
     public String toString() {
         return "NetworkRequest{connection=" + connection.id() + " " + connection.remoteAddress()
-                + ", bytes=" + payload.limit() + "}";
+                + ", bytes=" + frameSize + "}";
     }
 }
