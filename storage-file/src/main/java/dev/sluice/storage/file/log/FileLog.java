@@ -4,6 +4,7 @@ import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
+import dev.sluice.api.storage.IncomingBatches;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
@@ -129,24 +130,23 @@ public final class FileLog implements LogStorage {
             epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
         }
         segment.append(input, batch, cfg.indexIntervalBytes());
-        logEndOffset = incoming.lastOffset + 1;
-        unflushedRecords += incoming.records;
+        logEndOffset = incoming.lastOffset() + 1;
+        unflushedRecords += incoming.records();
         if (flushDue(cfg)) {
             flushUpTo(logEndOffset);
         }
-        return new AppendResult(incoming.firstOffset, incoming.lastOffset, incoming.maxTimestamp,
-                incoming.offsetOfMaxTimestamp, incoming.batches, incoming.bytes);
+        return incoming.result();
     }
 
     /** Rolls to a new segment when the append would not fit in the active one (Kafka's conditions). */
     private LogSegment maybeRoll(LogConfig cfg) {
         LogSegment active = segments.active();
-        boolean roll = active.size() > 0 && (active.size() > cfg.segmentBytes() - incoming.bytes
-                || active.timeWaitedForRoll(time.milliseconds(), incoming.firstBatchMaxTimestamp) > cfg.segmentMs()
+        boolean roll = active.size() > 0 && (active.size() > cfg.segmentBytes() - incoming.bytes()
+                || active.timeWaitedForRoll(time.milliseconds(), incoming.firstBatchMaxTimestamp()) > cfg.segmentMs()
                 || active.indexesFull()
-                || !active.canHoldOffset(incoming.lastOffset));
-        if (roll || !active.canHoldOffset(incoming.lastOffset)) {
-            return roll(incoming.firstOffset);
+                || !active.canHoldOffset(incoming.lastOffset()));
+        if (roll || !active.canHoldOffset(incoming.lastOffset())) {
+            return roll(incoming.firstOffset());
         }
         return active;
     }

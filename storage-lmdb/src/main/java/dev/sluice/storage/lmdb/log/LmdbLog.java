@@ -4,6 +4,7 @@ import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
+import dev.sluice.api.storage.IncomingBatches;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
@@ -123,14 +124,13 @@ public final class LmdbLog implements LogStorage {
         }
         maxTimestampSoFar = pendingMaxTimestamp;
         epochs = pendingEpochs;
-        size += incoming.bytes;
-        logEndOffset = incoming.lastOffset + 1; // last: readers never look past it
-        unflushedRecords += incoming.records;
+        size += incoming.bytes();
+        logEndOffset = incoming.lastOffset() + 1; // last: readers never look past it
+        unflushedRecords += incoming.records();
         if (flushDue(cfg)) {
             flushNow();
         }
-        return new AppendResult(incoming.firstOffset, incoming.lastOffset, incoming.maxTimestamp,
-                incoming.offsetOfMaxTimestamp, incoming.batches, incoming.bytes);
+        return incoming.result();
     }
 
     /** Stores each batch straight into space LMDB reserves for it (one copy), with its time index entry and epoch. */
@@ -153,7 +153,7 @@ public final class LmdbLog implements LogStorage {
         if (entries != epochs) {
             tables.storeEpochs(txn, id, entries);
         }
-        tables.putMeta(txn, id, logStartOffset, incoming.lastOffset + 1, size + incoming.bytes);
+        tables.putMeta(txn, id, logStartOffset, incoming.lastOffset() + 1, size + incoming.bytes());
         pendingMaxTimestamp = maxTimestamp;
         pendingEpochs = entries;
         return null;

@@ -1,4 +1,4 @@
-package dev.sluice.storage.file.log;
+package dev.sluice.api.storage;
 
 import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
@@ -6,36 +6,32 @@ import dev.sluice.api.record.RecordBatch;
 import java.nio.ByteBuffer;
 
 /**
- * Checks the batches of one append before anything is written, assigns their offsets, and sums
- * up what will be written. Owned by the log's single writer and reused across appends, so the
- * append path allocates nothing per batch.
+ * The first step of every {@link LogStorage#append}: checks all batches of one append before
+ * anything is written, assigns their offsets (or checks the ones they carry), and sums up what
+ * will be written. Shared by the storage backends so they agree on what is valid; owned by a
+ * log's single writer and reused, so appending allocates nothing per batch.
  */
-final class IncomingBatches {
+public final class IncomingBatches {
     private final RecordBatch batch = new RecordBatch();
 
-    long firstOffset;
-    long lastOffset;
-    long maxTimestamp;
-    long offsetOfMaxTimestamp;
-    /** Max timestamp of the first batch: what decides time-based rolling, as in Kafka. */
-    long firstBatchMaxTimestamp;
-    int batches;
-    int bytes;
-    long records;
-
-    /** The flyweight, for walking the input again. */
-    RecordBatch batch() {
-        return batch;
-    }
+    private long firstOffset;
+    private long lastOffset;
+    private long maxTimestamp;
+    private long offsetOfMaxTimestamp;
+    private long firstBatchMaxTimestamp;
+    private int batches;
+    private int bytes;
+    private long records;
 
     /**
      * Validates every batch of {@code input} (position to limit), then either rewrites base
      * offsets from {@code logEndOffset} ({@code assignOffsets}) or checks the offsets they carry
      * start at or after it and increase.
      *
+     * @param maxBytes largest append accepted (a backend's segment size)
      * @throws InvalidRecordException if any batch is malformed; the input is then unchanged
      */
-    void prepare(ByteBuffer input, long logEndOffset, boolean assignOffsets, int maxBytes) {
+    public void prepare(ByteBuffer input, long logEndOffset, boolean assignOffsets, int maxBytes) {
         int size = input.remaining();
         if (size > maxBytes) {
             throw new InvalidRecordException(InvalidRecordException.Reason.TOO_LARGE,
@@ -83,5 +79,48 @@ final class IncomingBatches {
             lastOffset = batch.lastOffset();
             nextOffset = batch.nextOffset();
         }
+    }
+
+    /** The flyweight, for walking the input again. */
+    public RecordBatch batch() {
+        return batch;
+    }
+
+    public long firstOffset() {
+        return firstOffset;
+    }
+
+    public long lastOffset() {
+        return lastOffset;
+    }
+
+    public long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    public long offsetOfMaxTimestamp() {
+        return offsetOfMaxTimestamp;
+    }
+
+    /** Max timestamp of the first batch: what decides time-based rolling, as in Kafka. */
+    public long firstBatchMaxTimestamp() {
+        return firstBatchMaxTimestamp;
+    }
+
+    public int batches() {
+        return batches;
+    }
+
+    public int bytes() {
+        return bytes;
+    }
+
+    public long records() {
+        return records;
+    }
+
+    /** What the append wrote, once it is written. */
+    public AppendResult result() {
+        return new AppendResult(firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, batches, bytes);
     }
 }
