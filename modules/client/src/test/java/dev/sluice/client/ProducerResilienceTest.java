@@ -54,9 +54,16 @@ class ProducerResilienceTest {
                     .lingerMs(0).batchSize(512).set("max.in.flight.requests.per.connection", 5).build())) {
                 // rounds of sends, each cut off by dropping every connection: requests already written
                 // fail client-side and are resent with their sequence numbers, until some really were
-                for (int round = 0; round < 20 || (producer.metrics().batchesRetried() == 0 && round < 2000); round++) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                for (int round = 0; round < 20 || (producer.metrics().batchesRetried() == 0 && System.nanoTime() < deadline);
+                     round++) {
+                    long sentBefore = producer.metrics().batchesSent();
                     for (int i = 0; i < 150; i++) {
                         sends.add(producer.send(ProducerRecord.of("idem", seq(sends.size()))));
+                    }
+                    // cut the connections while a batch is in flight: once the sender has handed one to the network
+                    while (producer.metrics().batchesSent() == sentBefore && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
                     }
                     producer.disconnectAllForTesting();
                 }
