@@ -92,14 +92,16 @@ class FramePoolServerTest {
         SocketServer server = start(SocketServerConfig.defaults(LOCAL));
         FramePool pool = server.framePool();
         TestClient client = connect(server);
-        client.send(command('H', 0, 1)); // held by the handler: the next ones wait undispatched
+        // the first request blocks its handler, so the next two are read but wait undispatched
+        // (a handler that returned would let them run and complete, releasing their buffers at once)
+        client.send(command('B', 0, 1));
         client.send(command('E', 0, 2));
         client.send(command('E', 0, 3));
-        NetworkRequest held = handler.held.poll(10, TimeUnit.SECONDS);
+        assertThat(handler.blocked.await(10, TimeUnit.SECONDS)).isTrue();
         eventually(pool::inUseBytes, 3 * 1024);
         client.close();
-        eventually(pool::inUseBytes, 1024); // the undispatched two are back; the held one is not complete
-        held.respondNothing();
+        eventually(pool::inUseBytes, 1024); // the undispatched two are back; the blocked one is not complete
+        handler.release.countDown();
         eventually(pool::inUseBytes, 0);
     }
 }
