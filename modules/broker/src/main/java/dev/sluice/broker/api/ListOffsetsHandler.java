@@ -16,6 +16,9 @@ final class ListOffsetsHandler implements ApiHandler {
     static final long LATEST_TIERED = -5L;
     static final long EARLIEST_PENDING_UPLOAD = -6L;
 
+    private static final PartitionRequests.Layout LAYOUT =
+            new PartitionRequests.Layout("Name", "PartitionIndex", "CurrentLeaderEpoch");
+
     private final BrokerState broker;
 
     ListOffsetsHandler(BrokerState broker) {
@@ -27,25 +30,8 @@ final class ListOffsetsHandler implements ApiHandler {
         Struct request = ctx.body();
         boolean follower = request.getInt("ReplicaId") >= 0;
         Struct response = ctx.newResponse();
-        for (Struct topic : request.getArray("Topics")) {
-            String name = topic.getString("Name");
-            Struct topicOut = response.addStruct("Topics").set("Name", name);
-            for (Struct p : topic.getArray("Partitions")) {
-                int index = p.getInt("PartitionIndex");
-                Struct out = topicOut.addStruct("Partitions").set("PartitionIndex", index);
-                Optional<Partition> partition = broker.partitions().partition(name, index);
-                if (partition.isEmpty()) {
-                    out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                    continue;
-                }
-                Errors epochError = FetchHandler.checkLeaderEpoch(p.getInt("CurrentLeaderEpoch"), partition.get().leaderEpoch());
-                if (epochError != Errors.NONE) {
-                    out.set("ErrorCode", epochError.code());
-                    continue;
-                }
-                lookup(out, partition.get(), p.getLong("Timestamp"), follower);
-            }
-        }
+        PartitionRequests.forEach(broker, request, response, LAYOUT, out -> { },
+                (topic, p, out, partition) -> lookup(out, partition, p.getLong("Timestamp"), follower));
         ctx.respond(response);
     }
 

@@ -7,10 +7,14 @@ import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
 import java.util.List;
-import java.util.Optional;
 
 /** DeleteRecords and OffsetForLeaderEpoch: per-partition log operations. */
 final class PartitionAdminHandlers {
+    private static final PartitionRequests.Layout DELETE_RECORDS =
+            new PartitionRequests.Layout("Name", "PartitionIndex", null);
+    private static final PartitionRequests.Layout OFFSET_FOR_LEADER_EPOCH =
+            new PartitionRequests.Layout("Topic", "Partition", "CurrentLeaderEpoch");
+
     private final BrokerState broker;
 
     PartitionAdminHandlers(BrokerState broker) {
@@ -19,55 +23,27 @@ final class PartitionAdminHandlers {
 
     void deleteRecords(RequestContext ctx) {
         Struct response = ctx.newResponse();
-        for (Struct topic : ctx.body().getArray("Topics")) {
-            String name = topic.getString("Name");
-            Struct topicOut = response.addStruct("Topics").set("Name", name);
-            for (Struct p : topic.getArray("Partitions")) {
-                int index = p.getInt("PartitionIndex");
-                Struct out = topicOut.addStruct("Partitions").set("PartitionIndex", index).set("LowWatermark", -1L);
-                Optional<Partition> partition = broker.partitions().partition(name, index);
-                if (partition.isEmpty()) {
-                    out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                    continue;
-                }
-                if (TopicNames.isInternal(name)) {
-                    // as Kafka: only the broker moves the start of its internal topics
-                    out.set("ErrorCode", Errors.INVALID_TOPIC_EXCEPTION.code());
-                    continue;
-                }
-                long offset = p.getLong("Offset");
-                if (offset < -1 || offset > partition.get().highWatermark()) {
-                    out.set("ErrorCode", Errors.OFFSET_OUT_OF_RANGE.code());
-                    continue;
-                }
-                long low = partition.get().deleteRecordsBefore(offset);
-                out.set("ErrorCode", Errors.NONE.code()).set("LowWatermark", low);
-            }
-        }
+        PartitionRequests.forEach(broker, ctx.body(), response, DELETE_RECORDS, out -> out.set("LowWatermark", -1L),
+                (topic, p, out, partition) -> {
+                    if (TopicNames.isInternal(topic)) {
+                        // as Kafka: only the broker moves the start of its internal topics
+                        out.set("ErrorCode", Errors.INVALID_TOPIC_EXCEPTION.code());
+                        return;
+                    }
+                    long offset = p.getLong("Offset");
+                    if (offset < -1 || offset > partition.highWatermark()) {
+                        out.set("ErrorCode", Errors.OFFSET_OUT_OF_RANGE.code());
+                        return;
+                    }
+                    out.set("ErrorCode", Errors.NONE.code()).set("LowWatermark", partition.deleteRecordsBefore(offset));
+                });
         ctx.respond(response);
     }
 
     void offsetForLeaderEpoch(RequestContext ctx) {
         Struct response = ctx.newResponse();
-        for (Struct topic : ctx.body().getArray("Topics")) {
-            String name = topic.getString("Topic");
-            Struct topicOut = response.addStruct("Topics").set("Topic", name);
-            for (Struct p : topic.getArray("Partitions")) {
-                int index = p.getInt("Partition");
-                Struct out = topicOut.addStruct("Partitions").set("Partition", index);
-                Optional<Partition> partition = broker.partitions().partition(name, index);
-                if (partition.isEmpty()) {
-                    out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                    continue;
-                }
-                Errors epochError = FetchHandler.checkLeaderEpoch(p.getInt("CurrentLeaderEpoch"), partition.get().leaderEpoch());
-                if (epochError != Errors.NONE) {
-                    out.set("ErrorCode", epochError.code());
-                    continue;
-                }
-                endOffset(out, partition.get(), p.getInt("LeaderEpoch"));
-            }
-        }
+        PartitionRequests.forEach(broker, ctx.body(), response, OFFSET_FOR_LEADER_EPOCH, out -> { },
+                (topic, p, out, partition) -> endOffset(out, partition, p.getInt("LeaderEpoch")));
         ctx.respond(response);
     }
 

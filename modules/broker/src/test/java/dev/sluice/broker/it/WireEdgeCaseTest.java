@@ -88,6 +88,22 @@ class WireEdgeCaseTest {
         assertThat(produce.getString("ErrorMessage")).contains("codec id 6");
     }
 
+    @Test
+    void offsetForLeaderEpochAnswersFromTheEpochHistory() throws IOException {
+        Struct request = ApiKey.OFFSET_FOR_LEADER_EPOCH.newRequest().set("ReplicaId", -1);
+        Struct topic = request.addStruct("Topics").set("Topic", TOPIC);
+        topic.addStruct("Partitions").set("Partition", 0).set("CurrentLeaderEpoch", -1).set("LeaderEpoch", 0);
+        topic.addStruct("Partitions").set("Partition", 0).set("CurrentLeaderEpoch", 5).set("LeaderEpoch", 0);
+        topic.addStruct("Partitions").set("Partition", 9).set("CurrentLeaderEpoch", -1).set("LeaderEpoch", 0);
+        var partitions = client.call(ApiKey.OFFSET_FOR_LEADER_EPOCH, (short) 4, request).getArray("Topics").get(0)
+                .getArray("Partitions");
+        assertThat(error(partitions.get(0))).isEqualTo(Errors.NONE);
+        assertThat(partitions.get(0).getInt("LeaderEpoch")).isZero();
+        assertThat(partitions.get(0).getLong("EndOffset")).isEqualTo(3L); // three records written in epoch 0
+        assertThat(error(partitions.get(1))).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
+        assertThat(error(partitions.get(2))).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+    }
+
     private static Struct withPartition(Struct fetch, int partition) {
         fetch.getArray("Topics").get(0).getArray("Partitions").get(0).set("Partition", partition);
         return fetch;
