@@ -2,6 +2,8 @@ package dev.sluice.client.admin;
 
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.ApiException;
+import dev.sluice.client.SluiceClientException;
+import dev.sluice.client.consumer.group.ConsumerProtocol;
 import dev.sluice.client.metadata.Cluster;
 import dev.sluice.client.network.ErrorMapper;
 import dev.sluice.client.network.Node;
@@ -9,6 +11,7 @@ import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -87,7 +90,7 @@ final class GroupOperations {
             for (Struct m : g.getArray("Members")) {
                 boolean consumer = "consumer".equals(g.getString("ProtocolType"));
                 members.add(new GroupMember(m.getString("MemberId"), m.getString("GroupInstanceId"), m.getString("ClientId"),
-                        m.getString("ClientHost"), consumer ? ConsumerProtocolAssignment.decode(m.getBytes("MemberAssignment")) : List.of()));
+                        m.getString("ClientHost"), consumer ? assignmentOf(m.getBytes("MemberAssignment")) : List.of()));
             }
             return new GroupDescription(groupId, g.getString("GroupState"), g.getString("ProtocolType"),
                     g.getString("ProtocolData"), members);
@@ -233,6 +236,20 @@ final class GroupOperations {
         CoordinatorMoved(ApiException error) {
             super(error.getMessage(), null, false, false);
             this.error = error;
+        }
+    }
+
+    /** A member's partitions, decoded as the consumer does; bytes it cannot read show as none. */
+    private static List<TopicPartition> assignmentOf(ByteBuffer bytes) {
+        if (bytes == null) {
+            return List.of();
+        }
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        try {
+            return ConsumerProtocol.decodeAssignment(copy);
+        } catch (SluiceClientException e) {
+            return List.of();
         }
     }
 }

@@ -24,7 +24,7 @@ import java.util.Map;
  * We write version 3 of both. A newer version is read as version 3 (new fields are appended), as
  * kafka-clients does.
  */
-final class ConsumerProtocol {
+public final class ConsumerProtocol {
     static final String TYPE = "consumer";
     static final short VERSION = 3;
 
@@ -80,8 +80,11 @@ final class ConsumerProtocol {
         return out.toArray();
     }
 
-    /** The assigned partitions; an empty payload (a member the leader left out) is no partitions. */
-    static List<TopicPartition> decodeAssignment(byte[] bytes) {
+    /**
+     * The assigned partitions; an empty payload (a member the leader left out) is no partitions.
+     * Also used by the admin client to show members' assignments.
+     */
+    public static List<TopicPartition> decodeAssignment(byte[] bytes) {
         if (bytes.length == 0) {
             return List.of();
         }
