@@ -14,7 +14,7 @@ mvn -q -DskipTests -pl bench -am package
 
 results=bench/target/storage-bench.json
 # 1 fork, 3 warm-up + 5 measured iterations of 2 s, per case (8 cases: via=raw|storage x 2 record sizes x append|read)
-java -jar bench/target/benchmarks.jar 'dev\.sluice\.bench\.storage\.' \
+java -jar bench/target/benchmarks.jar 'dev\.sluice\.bench\.storage\.(Append|Read)Benchmark' \
     -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$results" \
     -jvmArgsAppend "-Djava.util.logging.config.file=bench/logging.properties" "$@"
 

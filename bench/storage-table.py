@@ -34,6 +34,8 @@ def main(path):
     cases = {}  # (operation, recordSize) -> {"storage": (mb, err), "raw": (mb, err)}
     for result in results:
         benchmark_class = result["benchmark"].split(".")[-2]
+        if benchmark_class not in OPERATIONS:
+            continue  # e.g. BackendBenchmark: storage-backends.sh reports it
         params = result["params"]
         key = (OPERATIONS[benchmark_class], int(params["recordSize"]))
         cases.setdefault(key, {})[params["via"]] = mb_per_s(result)
