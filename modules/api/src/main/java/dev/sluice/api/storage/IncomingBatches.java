@@ -4,6 +4,7 @@ import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * The first step of every {@link LogStorage#append}: checks all batches of one append before
@@ -30,8 +31,13 @@ public final class IncomingBatches {
      *
      * @param maxBytes largest append accepted (a backend's segment size)
      * @throws InvalidRecordException if any batch is malformed; the input is then unchanged
+     * @throws IllegalArgumentException if offsets are to be assigned but the buffer is read-only
      */
     public void prepare(ByteBuffer input, long logEndOffset, boolean assignOffsets, int maxBytes) {
+        Objects.requireNonNull(input, "batches");
+        if (assignOffsets && input.isReadOnly()) {
+            throw new IllegalArgumentException("append rewrites base offsets in place: the buffer must be writable");
+        }
         int size = input.remaining();
         if (size > maxBytes) {
             throw new InvalidRecordException(InvalidRecordException.Reason.TOO_LARGE,

@@ -117,10 +117,6 @@ public final class FileLog implements LogStorage {
 
     private AppendResult append(ByteBuffer input, boolean assignOffsets) {
         ensureOpen();
-        Objects.requireNonNull(input, "batches");
-        if (assignOffsets && input.isReadOnly()) {
-            throw new IllegalArgumentException("append rewrites base offsets in place: the buffer must be writable");
-        }
         LogConfig cfg = config;
         incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
         LogSegment segment = maybeRoll(cfg);

@@ -110,10 +110,6 @@ public final class LmdbLog implements LogStorage {
 
     private AppendResult append(ByteBuffer input, boolean assignOffsets) {
         ensureOpen();
-        Objects.requireNonNull(input, "batches");
-        if (assignOffsets && input.isReadOnly()) {
-            throw new IllegalArgumentException("append rewrites base offsets in place: the buffer must be writable");
-        }
         LogConfig cfg = config;
         incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
         pendingInput = input;
