@@ -134,7 +134,13 @@ public final class Partition implements AutoCloseable {
                         "record batch magic " + batch.magic() + " is not supported; use a client that writes v2 batches");
             }
             try {
-                batch.validate(available);
+                // the CRC is checked once, by the log append before anything is written; only a batch
+                // about to be re-stamped with LogAppendTime (which rewrites its CRC) is checked here first
+                if (rules.timestampType() == TimestampType.LOG_APPEND_TIME) {
+                    batch.validate(available);
+                } else {
+                    batch.validateStructure(available);
+                }
             } catch (InvalidRecordException e) {
                 return new AppendOutcome.Rejected(AppendError.CORRUPT_MESSAGE, e.getMessage());
             }

@@ -89,6 +89,18 @@ class WireEdgeCaseTest {
     }
 
     @Test
+    void aBatchWithABadCrcIsCorruptAndNothingIsAppended() throws IOException {
+        ByteBuffer batch = WireClient.idempotentBatch(-1, (short) -1, -1, 2);
+        batch.put(batch.limit() - 1, (byte) (batch.get(batch.limit() - 1) ^ 0x55)); // a record byte: CRC no longer matches
+        Struct produce = WireClient.producePartition(client.call(ApiKey.PRODUCE, WireClient.PRODUCE_V,
+                WireClient.produce(TOPIC, 0, (short) 1, batch)));
+        assertThat(error(produce)).isEqualTo(Errors.CORRUPT_MESSAGE);
+        assertThat(produce.getString("ErrorMessage")).contains("CRC");
+        Struct fetch = WireClient.fetchPartition(client.call(ApiKey.FETCH, WireClient.FETCH_V, WireClient.fetch(TOPIC, 0, 0, 1 << 20)));
+        assertThat(fetch.getLong("HighWatermark")).isEqualTo(3L); // only the three records of the setup
+    }
+
+    @Test
     void offsetForLeaderEpochAnswersFromTheEpochHistory() throws IOException {
         Struct request = ApiKey.OFFSET_FOR_LEADER_EPOCH.newRequest().set("ReplicaId", -1);
         Struct topic = request.addStruct("Topics").set("Topic", TOPIC);
