@@ -9,11 +9,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,14 +75,13 @@ class GroupOffsetsDurabilityTest {
     void acknowledgedCommitsSurviveKillDashNine() throws Exception {
         Path data = dir.resolve("data");
         Path stderr = dir.resolve("broker.err");
-        Process child = new ProcessBuilder(javaCommand(), "-cp", childClassPath(), "-Xmx256m", ChildBroker.poisonFramesFlag(),
-                BrokerProcess.class.getName(), data.toString()).redirectError(stderr.toFile()).start();
+        List<String> settings = new ArrayList<>(List.of("listeners=PLAINTEXT://127.0.0.1:0", "log.dirs=" + data,
+                "num.io.threads=2", "num.network.threads=1"));
+        FAST_GROUPS.forEach((k, v) -> settings.add(k + "=" + v));
+        Process child = ChildBroker.start(stderr, settings.toArray(String[]::new));
         Map<TopicPartition, OffsetAndMetadata> acknowledged = new HashMap<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line = lines.readLine();
-            assertThat(line).as("child broker started; its stderr: %s", Files.exists(stderr) ? Files.readString(stderr) : "")
-                    .startsWith("bootstrap ");
-            String bootstrap = line.substring("bootstrap ".length());
+        try {
+            String bootstrap = ChildBroker.awaitBootstrap(child);
             createTopic(bootstrap, "crash", 3);
             try (Admin admin = KafkaClients.admin(bootstrap)) {
                 for (int round = 1; round <= 20; round++) {
@@ -110,22 +104,5 @@ class GroupOffsetsDurabilityTest {
         } finally {
             restarted.close();
         }
-    }
-
-    private static String javaCommand() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** Surefire runs the broker module on the module path; the child puts all of it on the class path. */
-    private static String childClassPath() {
-        List<String> entries = new ArrayList<>();
-        for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isBlank()) {
-                entries.add(value);
-            }
-        }
-        entries.add(Path.of(System.getProperty("basedir", "."), "target", "test-classes").toAbsolutePath().toString());
-        return String.join(File.pathSeparator, entries);
     }
 }
