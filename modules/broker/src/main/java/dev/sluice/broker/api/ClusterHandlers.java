@@ -5,6 +5,7 @@ import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** ApiVersions, DescribeCluster and InitProducerId: node-level answers. */
 final class ClusterHandlers {
@@ -17,10 +18,27 @@ final class ClusterHandlers {
         this.supported = supported;
     }
 
+    /**
+     * From v3 (KIP-511) the client names its software; like Kafka ({@code ApiVersionsRequest.isValid})
+     * a name or version that is empty or not of {@link #SOFTWARE_NAME_OR_VERSION} is INVALID_REQUEST,
+     * answered with no API list.
+     */
     void apiVersions(RequestContext ctx) {
         Struct response = ctx.newResponse();
-        fillApiVersions(response, Errors.NONE);
+        if (ctx.version() >= 3 && !(validSoftwareField(ctx.body().getString("ClientSoftwareName"))
+                && validSoftwareField(ctx.body().getString("ClientSoftwareVersion")))) {
+            response.set("ErrorCode", Errors.INVALID_REQUEST.code());
+        } else {
+            fillApiVersions(response, Errors.NONE);
+        }
         ctx.respond(response);
+    }
+
+    /** Letters, digits, '-' and '.', starting and ending with a letter or digit (Kafka's rule). */
+    static final Pattern SOFTWARE_NAME_OR_VERSION = Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9\\-.]*[a-zA-Z0-9])?");
+
+    private static boolean validSoftwareField(String value) {
+        return value != null && SOFTWARE_NAME_OR_VERSION.matcher(value).matches();
     }
 
     /**

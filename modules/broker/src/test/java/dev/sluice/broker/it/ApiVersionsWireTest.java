@@ -62,4 +62,28 @@ class ApiVersionsWireTest {
                     .isEqualTo(Errors.NONE);
         }
     }
+
+    @Test
+    void v3WithAnEmptyOrMalformedClientSoftwareNameOrVersionIsAnInvalidRequestAsInKafka() throws IOException {
+        // Kafka's ApiVersionsRequest.isValid: both fields must match [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?
+        String[][] invalid = {{"", "1.0"}, {"sluice-test", ""}, {"bad name", "1.0"}, {"-dash", "1.0"},
+                {"name", "1.0."}, {"n\u00e4me", "1.0"}};
+        for (String[] nameAndVersion : invalid) {
+            try (WireClient client = new WireClient(broker.bootstrap())) {
+                Struct request = WireClient.apiVersions().set("ClientSoftwareName", nameAndVersion[0])
+                        .set("ClientSoftwareVersion", nameAndVersion[1]);
+                Struct response = client.call(ApiKey.API_VERSIONS, (short) 3, request);
+                assertThat(WireClient.error(response)).as("name '%s' version '%s'", nameAndVersion[0], nameAndVersion[1])
+                        .isEqualTo(Errors.INVALID_REQUEST);
+                assertThat(response.getArray("ApiKeys")).isEmpty();
+            }
+        }
+        try (WireClient client = new WireClient(broker.bootstrap())) {
+            Struct ok = WireClient.apiVersions().set("ClientSoftwareName", "a").set("ClientSoftwareVersion", "4.1.1-rc.2");
+            assertThat(WireClient.error(client.call(ApiKey.API_VERSIONS, (short) 3, ok))).isEqualTo(Errors.NONE);
+            // v0-2 carry no software name: nothing to validate
+            assertThat(WireClient.error(client.call(ApiKey.API_VERSIONS, (short) 2, ApiKey.API_VERSIONS.newRequest())))
+                    .isEqualTo(Errors.NONE);
+        }
+    }
 }
