@@ -3,7 +3,8 @@ module dev.sluice.broker {
     requires transitive dev.sluice.api;
     requires transitive dev.sluice.protocol;
     requires org.jctools.core;
-    requires jdk.unsupported; // jctools reads sun.misc.Unsafe but declares it only static
+    requires java.management; // the JVM's direct-memory limit sizes queued.max.request.bytes
+    requires jdk.unsupported; // sun.misc.Unsafe: jctools reads it (declared only static); DirectMemory frees dropped frames
 
     exports dev.sluice.broker;
     exports dev.sluice.broker.network;

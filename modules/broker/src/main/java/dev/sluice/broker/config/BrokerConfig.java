@@ -172,7 +172,8 @@ public final class BrokerConfig {
         int networkThreads = r.intValue("num.network.threads", SocketServerConfig.DEFAULT_NETWORK_THREADS, 1);
         int ioThreads = r.intValue("num.io.threads", SocketServerConfig.DEFAULT_IO_THREADS, 1);
         int queuedMaxRequests = r.intValue("queued.max.requests", SocketServerConfig.DEFAULT_QUEUED_MAX_REQUESTS, 1);
-        long queuedMaxRequestBytes = r.longOrMinusOne("queued.max.request.bytes", -1, 1, Long.MAX_VALUE);
+        long queuedMaxRequestBytes = r.longOrMinusOne("queued.max.request.bytes",
+                SocketServerConfig.defaultQueuedMaxRequestBytes(), 1, Long.MAX_VALUE);
         int maxInFlight = r.intValue("max.inflight.requests.per.connection",
                 SocketServerConfig.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION, 1);
         int maxRequestBytes = r.intValue("socket.request.max.bytes", SocketServerConfig.DEFAULT_MAX_REQUEST_BYTES, 1);
@@ -183,11 +184,13 @@ public final class BrokerConfig {
         int receiveBuffer = (int) r.longOrMinusOne("socket.receive.buffer.bytes",
                 SocketServerConfig.DEFAULT_SOCKET_BUFFER_BYTES, 1, Integer.MAX_VALUE);
         long shutdownMs = r.longValue("network.shutdown.timeout.ms", SocketServerConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS, 0);
+        long receiveTimeoutMs = r.longValue("socket.request.receive.timeout.ms",
+                SocketServerConfig.DEFAULT_REQUEST_RECEIVE_TIMEOUT_MS, 1);
         if (listeners.isEmpty()) {
             return null; // already reported
         }
         return new SocketServerConfig(listeners, networkThreads, ioThreads, queuedMaxRequests, queuedMaxRequestBytes,
-                maxInFlight, maxRequestBytes, idleMs, maxConnections, sendBuffer, receiveBuffer, shutdownMs);
+                maxInFlight, maxRequestBytes, idleMs, maxConnections, sendBuffer, receiveBuffer, shutdownMs, receiveTimeoutMs);
     }
 
     /** {@code log.storage.} and {@code <name>.} of every installed log storage and offset store. */

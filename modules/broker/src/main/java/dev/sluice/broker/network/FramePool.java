@@ -23,6 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * buffers. Idle memory is also capped by {@code maxIdleBytes}, which alone bounds it when the
  * budget is unlimited.
  *
+ * <p><b>Giving memory back.</b> After a burst (or an attack) the pool must not keep its peak:
+ * {@link #trimIdle} runs every {@code trimIntervalNanos} and drops idle buffers worth the lowest
+ * idle level seen since the previous trim, i.e. memory no request needed during a whole interval.
+ * A dropped direct buffer is freed at once ({@code Unsafe.invokeCleaner}) instead of whenever the
+ * GC gets to it, so the process' resident memory really shrinks. That is safe because a released
+ * buffer is no longer referenced: the contract that the poisoning below checks.
+ *
  * <p><b>Debugging use-after-release.</b> With {@code -Dsluice.network.poisonReleasedFrames=true}
  * released buffers are filled with {@link #POISON}, so anything still reading a completed request's
  * frame sees garbage, and a buffer written after its release fails loudly when next acquired.
@@ -33,6 +40,7 @@ final class FramePool {
     static final byte POISON = (byte) 0xDE;
     private static final int CLASSES = Integer.numberOfTrailingZeros(MAX_POOLED) - Integer.numberOfTrailingZeros(MIN_POOLED) + 1;
     private static final int MAX_IDLE_PER_CLASS = 1024;
+    static final long DEFAULT_TRIM_INTERVAL_NANOS = 30_000_000_000L;
 
     private final MemoryBudget budget;
     private final long maxIdleBytes;
@@ -40,10 +48,18 @@ final class FramePool {
     private final MpmcArrayQueue<ByteBuffer>[] idle;
     private final AtomicLong idleBytes = new AtomicLong();
     private final AtomicLong allocated = new AtomicLong(); // buffers ever allocated: steady state keeps it flat
+    private final AtomicLong idleLowWater = new AtomicLong(); // least idle bytes since the last trim
+    private final AtomicLong nextTrimNanos = new AtomicLong(Long.MIN_VALUE);
+    private final long trimIntervalNanos;
+
+    FramePool(MemoryBudget budget, long maxIdleBytes, boolean poison) {
+        this(budget, maxIdleBytes, poison, DEFAULT_TRIM_INTERVAL_NANOS);
+    }
 
     @SuppressWarnings("unchecked")
-    FramePool(MemoryBudget budget, long maxIdleBytes, boolean poison) {
+    FramePool(MemoryBudget budget, long maxIdleBytes, boolean poison, long trimIntervalNanos) {
         this.budget = budget;
+        this.trimIntervalNanos = trimIntervalNanos;
         this.maxIdleBytes = maxIdleBytes;
         this.poison = poison;
         this.idle = new MpmcArrayQueue[CLASSES];
@@ -69,7 +85,7 @@ final class FramePool {
         int c = classOf(size);
         ByteBuffer b = idle[c].poll();
         if (b != null) { // still reserved from when it was in use
-            idleBytes.addAndGet(-b.capacity());
+            idleLowWater.accumulateAndGet(idleBytes.addAndGet(-b.capacity()), Math::min);
             if (poison) {
                 checkStillPoisoned(b);
             }
@@ -98,8 +114,39 @@ final class FramePool {
         }
         if (idleBytes.addAndGet(capacity) > maxIdleBytes || !idle[classOf(capacity)].offer(b)) {
             idleBytes.addAndGet(-capacity);
-            budget.release(capacity); // dropped: the GC frees it
+            free(b);
         }
+    }
+
+    /**
+     * From any processor, often: once per trim interval (whichever thread comes first does it),
+     * drops the idle buffers that stayed unused for the whole interval.
+     *
+     * @return bytes dropped
+     */
+    long trimIdle(long nowNanos) {
+        long due = nextTrimNanos.get();
+        if (due != Long.MIN_VALUE && nowNanos - due < 0) {
+            return 0;
+        }
+        if (!nextTrimNanos.compareAndSet(due, nowNanos + trimIntervalNanos)) {
+            return 0; // another processor is trimming
+        }
+        long surplus = due == Long.MIN_VALUE ? 0 : idleLowWater.get();
+        long dropped = 0;
+        for (int c = CLASSES - 1; c >= 0 && dropped < surplus; c--) {
+            while (dropped + classSize(c) <= surplus) {
+                ByteBuffer b = idle[c].poll();
+                if (b == null) {
+                    break;
+                }
+                idleBytes.addAndGet(-b.capacity());
+                dropped += b.capacity();
+                free(b);
+            }
+        }
+        idleLowWater.set(idleBytes.get());
+        return dropped;
     }
 
     /** Bytes of buffers waiting in the pool. */
@@ -131,12 +178,20 @@ final class FramePool {
         for (int c = CLASSES - 1; c >= 0; c--) {
             ByteBuffer b = idle[c].poll();
             if (b != null) {
-                idleBytes.addAndGet(-b.capacity());
-                budget.release(b.capacity());
+                idleLowWater.accumulateAndGet(idleBytes.addAndGet(-b.capacity()), Math::min);
+                free(b);
                 return true;
             }
         }
         return false;
+    }
+
+    /** Gives a dropped buffer's memory back now: to the budget, and (direct) to the operating system. */
+    private void free(ByteBuffer b) {
+        budget.release(b.capacity());
+        if (b.isDirect()) {
+            DirectMemory.free(b);
+        }
     }
 
     private static void checkStillPoisoned(ByteBuffer b) {

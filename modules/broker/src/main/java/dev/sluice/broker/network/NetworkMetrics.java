@@ -11,6 +11,7 @@ public final class NetworkMetrics {
     final LongAdder requestsReceived = new LongAdder();
     final LongAdder responsesSent = new LongAdder();
     final LongAdder invalidFrames = new LongAdder();
+    final LongAdder framesTimedOut = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final AtomicInteger activeConnections = new AtomicInteger();
@@ -48,6 +49,11 @@ public final class NetworkMetrics {
         return invalidFrames.sum();
     }
 
+    /** Connections closed because a request frame did not arrive within {@code socket.request.receive.timeout.ms}. */
+    public long framesTimedOut() {
+        return framesTimedOut.sum();
+    }
+
     public long bytesIn() {
         return bytesIn.sum();
     }
@@ -61,6 +67,6 @@ public final class NetworkMetrics {
         return "NetworkMetrics{active=" + activeConnections() + ", accepted=" + connectionsAccepted()
                 + ", refused=" + connectionsRefused() + ", closed=" + connectionsClosed()
                 + ", requests=" + requestsReceived() + ", responses=" + responsesSent()
-                + ", invalidFrames=" + invalidFrames() + ", bytesIn=" + bytesIn() + ", bytesOut=" + bytesOut() + "}";
+                + ", invalidFrames=" + invalidFrames() + ", framesTimedOut=" + framesTimedOut() + ", bytesIn=" + bytesIn() + ", bytesOut=" + bytesOut() + "}";
     }
 }

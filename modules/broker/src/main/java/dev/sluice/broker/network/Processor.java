@@ -50,6 +50,7 @@ final class Processor implements Runnable {
     private final ArrayDeque<Connection> stalled = new ArrayDeque<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final long idleNanos;
+    private final long frameTimeoutNanos;
     private final long idleCheckNanos;
     private long nextIdleCheck;
 
@@ -68,7 +69,9 @@ final class Processor implements Runnable {
         this.time = time;
         this.selector = Selector.open();
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(config.connectionsMaxIdleMs());
-        this.idleCheckNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(idleNanos / 4, TimeUnit.SECONDS.toNanos(1)));
+        this.frameTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestReceiveTimeoutMs());
+        this.idleCheckNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+                Math.min(Math.min(idleNanos, frameTimeoutNanos) / 4, TimeUnit.SECONDS.toNanos(1)));
     }
 
     // ---- called from other threads ----
@@ -135,6 +138,7 @@ final class Processor implements Runnable {
         long timeout = stalled.isEmpty() ? Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(idleCheckNanos)) : STALL_RETRY_MS;
         selector.select(onReady, Math.max(1, timeout));
         closeIdleConnections();
+        pool.trimIdle(time.nanoseconds());
         if (draining) {
             drained = connections.stream().allMatch(Connection::drained);
         }
@@ -150,7 +154,7 @@ final class Processor implements Runnable {
             try {
                 InetSocketAddress remote = (InetSocketAddress) n.channel.getRemoteAddress();
                 Connection c = new Connection(n.id, n.listenerName, remote, n.channel, this,
-                        new FrameReader(config.maxRequestBytes(), pool));
+                        new FrameReader(config.maxRequestBytes(), pool, time));
                 c.key = n.channel.register(selector, SelectionKey.OP_READ, c);
                 c.interestOps = SelectionKey.OP_READ;
                 c.lastActiveNanos = time.nanoseconds();
@@ -323,6 +327,11 @@ final class Processor implements Runnable {
         c.interest(canRead(c), !c.outbound.isEmpty());
     }
 
+    /**
+     * Closes connections silent for {@code connections.max.idle.ms}, and those whose current request
+     * frame has not arrived within {@code socket.request.receive.timeout.ms}: a client that announces
+     * a frame and trickles or withholds its bytes would otherwise hold its buffer (budget) forever.
+     */
     private void closeIdleConnections() {
         long now = time.nanoseconds();
         if (now - nextIdleCheck < 0) {
@@ -332,7 +341,12 @@ final class Processor implements Runnable {
         // backwards, so that close()'s swap-removal only moves already visited connections
         for (int i = connections.size() - 1; i >= 0; i--) {
             Connection c = connections.get(i);
-            if (!c.busy() && now - c.lastActiveNanos > idleNanos) {
+            if (c.reader.overdue(now, frameTimeoutNanos)) {
+                metrics.framesTimedOut.increment();
+                LOG.log(Level.DEBUG, () -> "closing " + c + ": a request frame did not arrive within "
+                        + "socket.request.receive.timeout.ms (" + config.requestReceiveTimeoutMs() + " ms)");
+                close(c);
+            } else if (!c.busy() && now - c.lastActiveNanos > idleNanos) {
                 LOG.log(Level.DEBUG, () -> "closing " + c + ": idle longer than connections.max.idle.ms");
                 close(c);
             }

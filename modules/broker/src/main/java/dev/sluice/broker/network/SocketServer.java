@@ -64,7 +64,8 @@ public final class SocketServer implements AutoCloseable {
         MemoryBudget budget = new MemoryBudget(config.queuedMaxRequestBytes());
         long maxIdle = config.queuedMaxRequestBytes() < 0 ? MAX_IDLE_FRAME_BYTES
                 : Math.min(MAX_IDLE_FRAME_BYTES, config.queuedMaxRequestBytes());
-        this.framePool = new FramePool(budget, maxIdle, FramePool.poisonFromSystemProperty());
+        this.framePool = new FramePool(budget, maxIdle, FramePool.poisonFromSystemProperty(),
+                FramePool.DEFAULT_TRIM_INTERVAL_NANOS);
         try {
             for (Endpoint e : config.listeners()) {
                 ServerSocketChannel channel = bind(e);

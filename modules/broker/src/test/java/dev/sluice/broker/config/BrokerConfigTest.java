@@ -164,6 +164,19 @@ class BrokerConfigTest {
     }
 
     @Test
+    void requestMemoryIsBoundedByDefaultAndFramesHaveAReceiveTimeout() {
+        var defaults = BrokerConfig.of(Map.of()).socketServerConfig();
+        long heap = Runtime.getRuntime().maxMemory();
+        assertThat(defaults.queuedMaxRequestBytes()).as("issue 19.5: finite, a quarter of the JVM's memory")
+                .isPositive().isEqualTo(Math.max(16L << 20, heap / 4));
+        assertThat(defaults.requestReceiveTimeoutMs()).isEqualTo(30_000L);
+        var set = BrokerConfig.of(Map.of("socket.request.receive.timeout.ms", "500", "queued.max.request.bytes", "-1"))
+                .socketServerConfig();
+        assertThat(set.requestReceiveTimeoutMs()).isEqualTo(500L);
+        assertThat(set.queuedMaxRequestBytes()).as("unbounded on request").isEqualTo(-1L);
+    }
+
+    @Test
     void commandLineOverridesWinOverTheFile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("server.properties");
         Files.writeString(file, "# a comment\nnode.id=1\nnum.partitions=4\nlog.dirs=/a,/b\n");

@@ -121,4 +121,54 @@ class FrameReaderTest {
         assertThat(pool.inUseBytes()).as("the half-read frame's buffer is back").isZero();
         assertThat(pool.idleBytes()).as("and kept for the next frame").isEqualTo(FramePool.MIN_POOLED);
     }
+
+    @Test
+    void aFrameAnnouncedButNotSentTakesNoMemoryUntilItsFirstByteArrives() throws Exception {
+        MemoryBudget budget = new MemoryBudget(-1);
+        FrameReader reader = new FrameReader(1 << 20, new FramePool(budget, 1 << 20, true));
+        ChunkedChannel ch = new ChunkedChannel().add(sizeOf(1 << 20));
+        for (int i = 0; i < 3; i++) {
+            assertThat(reader.read(ch)).isNull();
+        }
+        assertThat(budget.used()).isZero();
+        assertThat(reader.awaitingMemory()).as("not waiting for memory: waiting for the client").isFalse();
+        ch.add((byte) 9);
+        assertThat(reader.read(ch)).isNull();
+        assertThat(budget.used()).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void aFrameIsOverdueWhenItsBytesTakeLongerThanTheTimeoutNotCountingTheWaitForMemory() throws Exception {
+        long[] now = {0};
+        dev.sluice.api.Time clock = new dev.sluice.api.Time() {
+            @Override
+            public long milliseconds() {
+                return now[0] / 1_000_000;
+            }
+
+            @Override
+            public long nanoseconds() {
+                return now[0];
+            }
+        };
+        MemoryBudget budget = new MemoryBudget(2048);
+        FrameReader reader = new FrameReader(100, new FramePool(budget, 1 << 20, true), clock);
+        assertThat(reader.overdue(1_000_000, 10)).as("no frame started").isFalse();
+        ChunkedChannel ch = new ChunkedChannel().add(sizeOf(50));
+        assertThat(reader.read(ch)).isNull();
+        now[0] = 10;
+        assertThat(reader.overdue(now[0], 10)).isFalse();
+        assertThat(reader.overdue(now[0] + 1, 10)).as("announced, first byte late").isTrue();
+
+        assertThat(budget.tryAcquire(1500)).isTrue();
+        ch.add((byte) 1, (byte) 2);
+        assertThat(reader.read(ch)).isNull();
+        assertThat(reader.awaitingMemory()).isTrue();
+        assertThat(reader.overdue(now[0] + 1_000, 10)).as("waiting for the server's memory is not the client's delay").isFalse();
+        now[0] = 5_000;
+        budget.release(1500);
+        assertThat(reader.tryAllocate()).isTrue();
+        assertThat(reader.overdue(now[0] + 10, 10)).isFalse();
+        assertThat(reader.overdue(now[0] + 11, 10)).as("the clock restarted with the buffer").isTrue();
+    }
 }
