@@ -87,7 +87,8 @@ public final class Broker implements AutoCloseable {
             TopicDefaults defaults = new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
                     config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
                     config.autoCreateTopicsEnable(), "delete", config.logStorage());
-            partitions = new PartitionManager(engines, new TopicRegistry(logDir), defaults, time);
+            partitions = new PartitionManager(engines, new TopicRegistry(logDir), defaults, time,
+                    config.maxBrokerPartitions());
             partitions.startup();
             // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
             offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(

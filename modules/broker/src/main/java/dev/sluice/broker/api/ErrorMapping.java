@@ -35,6 +35,7 @@ final class ErrorMapping {
             case TOPIC_DELETION_DISABLED -> Errors.TOPIC_DELETION_DISABLED;
             case INVALID_REQUEST_ARGUMENTS -> Errors.INVALID_REQUEST;
             case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
+            case POLICY_VIOLATION -> Errors.POLICY_VIOLATION;
         };
     }
 }

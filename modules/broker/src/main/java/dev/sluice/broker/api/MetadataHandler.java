@@ -13,8 +13,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Metadata: this node as the only broker and controller, and the requested (or all) topics. */
+/**
+ * Metadata: this node as the only broker and controller, and the requested (or all) topics.
+ *
+ * <p>Auto-creation is capped per request: Kafka hands a Metadata request's unknown topics to its
+ * controller asynchronously (one CreateTopics, refused whole past 10,000 partitions) and answers
+ * LEADER_NOT_AVAILABLE meanwhile; here creation is synchronous, on the handler thread, so one
+ * request creates at most {@link #AUTO_CREATE_PARTITIONS_PER_REQUEST} new partitions. Unknown
+ * topics past that cap are answered LEADER_NOT_AVAILABLE (retriable: the client's next Metadata
+ * creates them); those past {@code max.broker.partitions} UNKNOWN_TOPIC_OR_PARTITION, not created.
+ */
 final class MetadataHandler implements ApiHandler {
+    private static final System.Logger LOG = System.getLogger(MetadataHandler.class.getName());
+    static final int AUTO_CREATE_PARTITIONS_PER_REQUEST = 1_000;
     private static final UUID ZERO_UUID = new UUID(0, 0);
 
     private final BrokerState broker;
@@ -41,42 +52,66 @@ final class MetadataHandler implements ApiHandler {
                 describe(response.addStruct("Topics"), topic);
             }
         } else {
+            int[] creatable = {autoCreate ? AUTO_CREATE_PARTITIONS_PER_REQUEST : 0};
+            int refused = 0;
             for (Struct wanted : requested) {
                 String name = wanted.getString("Name");
                 UUID id = version >= 10 ? wanted.getUuid("TopicId") : null;
                 Struct out = response.addStruct("Topics");
-                resolve(out, name, id, autoCreate);
+                if (!resolve(out, name, id, autoCreate, creatable)) {
+                    refused++;
+                }
+            }
+            if (refused > 0) {
+                LOG.log(System.Logger.Level.INFO, refused + " unknown topics of a Metadata request not auto-created: at most "
+                        + AUTO_CREATE_PARTITIONS_PER_REQUEST + " new partitions per request, and "
+                        + broker.partitions().partitionsLeft() + " left under max.broker.partitions");
             }
         }
         ctx.respond(response);
     }
 
-    private void resolve(Struct out, String name, UUID id, boolean autoCreate) {
+    /** @return false if the topic was unknown and auto-creation was refused by a cap */
+    private boolean resolve(Struct out, String name, UUID id, boolean autoCreate, int[] creatable) {
         Optional<TopicMetadata> topic;
         if (name == null && id != null && !id.equals(ZERO_UUID)) {
             topic = broker.partitions().topics().get(id);
             if (topic.isEmpty()) {
                 out.set("ErrorCode", Errors.UNKNOWN_TOPIC_ID.code()).set("TopicId", id).set("Name", null);
-                return;
+                return true;
             }
         } else {
             String problem = TopicNames.problem(name);
             if (problem != null) {
                 out.set("ErrorCode", Errors.INVALID_TOPIC_EXCEPTION.code()).set("Name", name);
-                return;
+                return true;
             }
-            try {
-                topic = autoCreate ? broker.partitions().getOrAutoCreate(name) : broker.partitions().topics().get(name);
-            } catch (TopicException e) {
-                out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("Name", name);
-                return;
+            topic = broker.partitions().topics().get(name);
+            if (topic.isEmpty() && autoCreate) {
+                int wouldCreate = broker.partitions().defaults().numPartitions();
+                if (wouldCreate > broker.partitions().partitionsLeft()) {
+                    out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).set("Name", name);
+                    return false;
+                }
+                if (wouldCreate > creatable[0]) {
+                    out.set("ErrorCode", Errors.LEADER_NOT_AVAILABLE.code()).set("Name", name);
+                    return false;
+                }
+                try {
+                    topic = broker.partitions().getOrAutoCreate(name);
+                } catch (TopicException e) {
+                    out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("Name", name);
+                    return e.error() != TopicException.Error.POLICY_VIOLATION;
+                }
+                creatable[0] -= topic.map(TopicMetadata::partitions).orElse(0);
             }
             if (topic.isEmpty()) {
                 out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).set("Name", name);
-                return;
+                return true;
             }
         }
         describe(out, topic.get());
+        return true;
     }
 
     private void describe(Struct out, TopicMetadata topic) {

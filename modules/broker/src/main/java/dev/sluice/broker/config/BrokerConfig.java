@@ -41,6 +41,8 @@ public final class BrokerConfig {
             "zookeeper.connect", "zookeeper.connection.timeout.ms", "share.coordinator.state.topic.replication.factor",
             "share.coordinator.state.topic.min.isr");
 
+    /** Partitions one broker may hold: Kafka's per-request creation cap, 2.5 times its per-broker advice (4,000). */
+    public static final int DEFAULT_MAX_BROKER_PARTITIONS = 10_000;
     private static final long HOUR_MS = TimeUnit.HOURS.toMillis(1);
     private static final long MINUTE_MS = TimeUnit.MINUTES.toMillis(1);
 
@@ -67,6 +69,7 @@ public final class BrokerConfig {
     private final int messageMaxBytes;
     private final boolean autoCreateTopicsEnable;
     private final boolean deleteTopicEnable;
+    private final int maxBrokerPartitions;
     private final int groupInitialRebalanceDelayMs;
     private final int offsetsRetentionMinutes;
     private final int offsetsTopicNumPartitions;
@@ -118,6 +121,8 @@ public final class BrokerConfig {
         messageMaxBytes = r.intValue("message.max.bytes", 1048588, 0);
         autoCreateTopicsEnable = r.bool("auto.create.topics.enable", true);
         deleteTopicEnable = r.bool("delete.topic.enable", true);
+        // KIP-578's name (proposed, not in Kafka 3.x/4.x, which have no such limit)
+        maxBrokerPartitions = r.intValue("max.broker.partitions", DEFAULT_MAX_BROKER_PARTITIONS, 1);
 
         groupInitialRebalanceDelayMs = r.intValue("group.initial.rebalance.delay.ms", 3000, 0);
         offsetsRetentionMinutes = r.intValue("offsets.retention.minutes", 10080, 1);
@@ -342,6 +347,11 @@ public final class BrokerConfig {
 
     public boolean autoCreateTopicsEnable() {
         return autoCreateTopicsEnable;
+    }
+
+    /** {@code max.broker.partitions}: creating topics or partitions past it is refused (POLICY_VIOLATION). */
+    public int maxBrokerPartitions() {
+        return maxBrokerPartitions;
     }
 
     public boolean deleteTopicEnable() {

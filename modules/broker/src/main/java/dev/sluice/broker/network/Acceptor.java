@@ -8,15 +8,30 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The accepting thread: takes new sockets from every listener, enforces {@code max.connections},
  * sets socket options and deals the sockets round-robin to the processors.
+ *
+ * <p>A failed accept (typically EMFILE, "Too many open files") leaves the pending connection in
+ * the backlog, so the listener stays ready and a naive loop would spin and log thousands of times
+ * a second. Instead the acceptor stops selecting for accepts for {@link #ACCEPT_BACKOFF_MS}, and
+ * logs at most one warning per {@link #LOG_INTERVAL_MS} with the number of failures since the
+ * last one. The pause is a select timeout, so {@link #stop()} still ends the thread at once.
  */
 final class Acceptor implements Runnable {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+    static final long ACCEPT_BACKOFF_MS = 500;
+    static final long LOG_INTERVAL_MS = 10_000;
+
+    /** How a socket is taken from a listener: {@link ServerSocketChannel#accept()}, replaced by tests to inject failures. */
+    @FunctionalInterface
+    interface AcceptCall {
+        SocketChannel accept(ServerSocketChannel listener) throws IOException;
+    }
 
     /** A bound server socket and the listener it serves. */
     record Listener(Endpoint endpoint, ServerSocketChannel channel) {
@@ -28,11 +43,17 @@ final class Acceptor implements Runnable {
     private final NetworkMetrics metrics;
     private final Selector selector;
     private final AtomicLong connectionIds = new AtomicLong();
+    private final AcceptCall acceptCall;
     private volatile boolean stopping;
     private int nextProcessor;
+    private long pausedUntilNanos;
+    private boolean paused;
+    private long lastWarningNanos;
+    private long failuresSinceWarning;
 
-    Acceptor(List<Listener> listeners, Processor[] processors, SocketServerConfig config, NetworkMetrics metrics)
-            throws IOException {
+    Acceptor(List<Listener> listeners, Processor[] processors, SocketServerConfig config, NetworkMetrics metrics,
+             AcceptCall acceptCall) throws IOException {
+        this.acceptCall = acceptCall;
         this.listeners = listeners;
         this.processors = processors;
         this.config = config;
@@ -54,7 +75,16 @@ final class Acceptor implements Runnable {
         try {
             while (!stopping) {
                 try {
-                    selector.select(this::acceptAll, 500);
+                    long timeout = 500;
+                    if (paused) {
+                        long left = TimeUnit.NANOSECONDS.toMillis(pausedUntilNanos - System.nanoTime());
+                        if (left <= 0) {
+                            setAccepting(true);
+                        } else {
+                            timeout = left;
+                        }
+                    }
+                    selector.select(this::acceptAll, Math.max(1, timeout));
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.ERROR, "acceptor failed; continuing", e);
                     LockSupport.parkNanos(10_000_000L);
@@ -85,13 +115,36 @@ final class Acceptor implements Runnable {
         Listener listener = (Listener) key.attachment();
         try {
             SocketChannel channel;
-            while (!stopping && (channel = listener.channel().accept()) != null) {
+            while (!stopping && !paused && (channel = acceptCall.accept(listener.channel())) != null) {
                 admit(channel, listener.endpoint().listenerName());
             }
         } catch (IOException e) {
-            // e.g. too many open files: back off instead of spinning on a readable accept key
-            LOG.log(Level.WARNING, "accept failed on " + listener.endpoint() + ": " + e);
-            LockSupport.parkNanos(10_000_000L);
+            acceptFailed(listener, e);
+        }
+    }
+
+    /** Backs off: no accepts on any listener for a while, and one warning per interval at most. */
+    private void acceptFailed(Listener listener, IOException e) {
+        metrics.acceptFailures.increment();
+        failuresSinceWarning++;
+        long now = System.nanoTime();
+        if (lastWarningNanos == 0 || now - lastWarningNanos >= TimeUnit.MILLISECONDS.toNanos(LOG_INTERVAL_MS)) {
+            LOG.log(Level.WARNING, "accept failed on " + listener.endpoint() + ": " + e + " (" + failuresSinceWarning
+                    + " failure(s) since the last warning); not accepting for " + ACCEPT_BACKOFF_MS
+                    + " ms after each failure. Too many open files? Raise the descriptor limit (ulimit -n) or lower max.connections");
+            lastWarningNanos = now;
+            failuresSinceWarning = 0;
+        }
+        pausedUntilNanos = now + TimeUnit.MILLISECONDS.toNanos(ACCEPT_BACKOFF_MS);
+        setAccepting(false);
+    }
+
+    private void setAccepting(boolean on) {
+        paused = !on;
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid()) {
+                key.interestOps(on ? SelectionKey.OP_ACCEPT : 0);
+            }
         }
     }
 

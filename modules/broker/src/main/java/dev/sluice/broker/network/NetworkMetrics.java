@@ -12,6 +12,7 @@ public final class NetworkMetrics {
     final LongAdder responsesSent = new LongAdder();
     final LongAdder invalidFrames = new LongAdder();
     final LongAdder framesTimedOut = new LongAdder();
+    final LongAdder acceptFailures = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final AtomicInteger activeConnections = new AtomicInteger();
@@ -52,6 +53,11 @@ public final class NetworkMetrics {
     /** Connections closed because a request frame did not arrive within {@code socket.request.receive.timeout.ms}. */
     public long framesTimedOut() {
         return framesTimedOut.sum();
+    }
+
+    /** Accepts that failed (e.g. too many open files); each pauses accepting briefly. */
+    public long acceptFailures() {
+        return acceptFailures.sum();
     }
 
     public long bytesIn() {

@@ -58,6 +58,12 @@ public final class SocketServer implements AutoCloseable {
     }
 
     public SocketServer(SocketServerConfig config, RequestHandler handler, Time time) throws IOException {
+        this(config, handler, time, ServerSocketChannel::accept);
+    }
+
+    /** With the acceptor's accept call replaced (tests inject "too many open files"). */
+    SocketServer(SocketServerConfig config, RequestHandler handler, Time time, Acceptor.AcceptCall acceptCall)
+            throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
         this.requestChannel = new RequestChannel(config.queuedMaxRequests());
@@ -75,7 +81,7 @@ public final class SocketServer implements AutoCloseable {
             for (int i = 0; i < processors.length; i++) {
                 processors[i] = new Processor(i, config, requestChannel, framePool, metrics, time);
             }
-            acceptor = new Acceptor(listeners, processors, config, metrics);
+            acceptor = new Acceptor(listeners, processors, config, metrics, acceptCall);
         } catch (IOException | RuntimeException e) {
             closeBound();
             throw e;

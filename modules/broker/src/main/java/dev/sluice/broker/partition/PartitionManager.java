@@ -36,13 +36,20 @@ public final class PartitionManager implements AutoCloseable {
     private final Path producerStateDir;
     private final Time time;
     private final int brokerCount;
+    private final int maxPartitions;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final DelayedOperations<TopicPartition> fetchWaiters = new DelayedOperations<>("fetch");
     private final HighWatermarkCheckpoint highWatermarks;
     private Map<TopicPartition, Long> checkpointedHighWatermarks = Map.of();
 
-    public PartitionManager(StorageEngines engines, TopicRegistry topics, TopicDefaults defaults, Time time) {
+    /**
+     * @param maxPartitions {@code max.broker.partitions}: creating topics or partitions beyond this
+     *                      many on the broker is refused with POLICY_VIOLATION
+     */
+    public PartitionManager(StorageEngines engines, TopicRegistry topics, TopicDefaults defaults, Time time,
+                            int maxPartitions) {
         this.engines = engines;
+        this.maxPartitions = maxPartitions;
         this.topics = topics;
         this.defaults = defaults;
         this.producerStateDir = engines.logDir().resolve(".producer-state");
@@ -122,6 +129,7 @@ public final class PartitionManager implements AutoCloseable {
             throw new TopicException(TopicException.Error.INVALID_REPLICATION_FACTOR, "replication factor " + rf
                     + " is invalid: it must be between 1 and the number of brokers (" + brokerCount + ")");
         }
+        checkPartitionLimit(count);
         String configProblem = TopicConfigDef.validate(configs);
         if (configProblem == null && configs.containsKey("storage.engine")) {
             configProblem = StorageEngines.problem(configs.get("storage.engine"));
@@ -145,6 +153,23 @@ public final class PartitionManager implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "created topic " + name + " with " + count + " partitions" + (configs.isEmpty() ? "" : " " + configs));
         return topic;
+    }
+
+    /**
+     * Refuses {@code added} new partitions past {@code max.broker.partitions}: every partition costs
+     * open files, memory and restart time, and one request must not be able to exhaust them.
+     */
+    private void checkPartitionLimit(int added) {
+        long total = (long) partitions.size() + added;
+        if (total > maxPartitions) {
+            throw new TopicException(TopicException.Error.POLICY_VIOLATION, "this broker has " + partitions.size()
+                    + " partitions; " + added + " more would exceed max.broker.partitions (" + maxPartitions + ")");
+        }
+    }
+
+    /** Partitions this broker may still create under {@code max.broker.partitions}. */
+    public int partitionsLeft() {
+        return Math.max(0, maxPartitions - partitions.size());
     }
 
     /** Undoes a half-created topic: no catalogue entry, no partitions, no data. */
@@ -203,6 +228,7 @@ public final class PartitionManager implements AutoCloseable {
             throw new TopicException(TopicException.Error.INVALID_PARTITIONS, "topic '" + name + "' has "
                     + topic.partitions() + " partitions; the new count " + newTotal + " must be larger");
         }
+        checkPartitionLimit(newTotal - topic.partitions());
         if (validateOnly) {
             return;
         }

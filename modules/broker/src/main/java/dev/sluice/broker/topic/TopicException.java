@@ -14,7 +14,9 @@ public class TopicException extends RuntimeException {
         UNKNOWN_TOPIC_OR_PARTITION,
         TOPIC_DELETION_DISABLED,
         INVALID_REQUEST_ARGUMENTS,
-        STORAGE_ERROR
+        STORAGE_ERROR,
+        /** A broker limit ({@code max.broker.partitions}) refuses it. */
+        POLICY_VIOLATION
     }
 
     private final Error error;
