@@ -47,27 +47,41 @@ final class PartitionAdminHandlers {
         ctx.respond(response);
     }
 
-    /** The largest epoch <= the requested one and where it ended, as Kafka's leader-epoch cache answers. */
+    /**
+     * The largest epoch <= the requested one and where it ended, as Kafka's leader-epoch cache
+     * answers ({@code LeaderEpochFileCache.endOffsetFor}). An epoch older than the whole history
+     * (e.g. a position in a deleted topic of the same name) ends where the first known epoch
+     * starts; an epoch newer than the current one is unknown (-1, -1). The current epoch counts
+     * as known even before it appended anything: it started at the log end.
+     */
     private static void endOffset(Struct out, Partition partition, int requested) {
         out.set("ErrorCode", Errors.NONE.code());
-        if (requested == partition.leaderEpoch()) {
-            out.set("LeaderEpoch", requested).set("EndOffset", partition.logEndOffset());
+        int current = partition.leaderEpoch();
+        long logEnd = partition.logEndOffset();
+        if (requested == current) {
+            out.set("LeaderEpoch", requested).set("EndOffset", logEnd);
             return;
         }
         List<EpochEntry> epochs = partition.log().epochs();
-        int found = -1;
-        long end = -1;
-        for (int i = 0; i < epochs.size(); i++) {
-            EpochEntry entry = epochs.get(i);
-            if (entry.epoch() > requested) {
-                if (found >= 0) {
-                    end = entry.startOffset();
-                }
+        int floorEpoch = -1;
+        long higherStart = -1;
+        for (int i = 0; i <= epochs.size(); i++) {
+            boolean virtualCurrent = i == epochs.size(); // the current epoch, if it has not appended yet
+            if (virtualCurrent && !epochs.isEmpty() && epochs.get(i - 1).epoch() >= current) {
                 break;
             }
-            found = entry.epoch();
-            end = i + 1 < epochs.size() ? epochs.get(i + 1).startOffset() : partition.logEndOffset();
+            int epoch = virtualCurrent ? current : epochs.get(i).epoch();
+            long start = virtualCurrent ? logEnd : epochs.get(i).startOffset();
+            if (epoch > requested) {
+                higherStart = start;
+                break;
+            }
+            floorEpoch = epoch;
         }
-        out.set("LeaderEpoch", found).set("EndOffset", end);
+        if (higherStart < 0) {
+            out.set("LeaderEpoch", -1).set("EndOffset", -1L);
+        } else {
+            out.set("LeaderEpoch", floorEpoch >= 0 ? floorEpoch : requested).set("EndOffset", higherStart);
+        }
     }
 }

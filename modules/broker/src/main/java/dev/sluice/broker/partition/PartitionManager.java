@@ -137,7 +137,7 @@ public final class PartitionManager implements AutoCloseable {
         if (configProblem != null) {
             throw new TopicException(TopicException.Error.INVALID_CONFIG, configProblem);
         }
-        TopicMetadata topic = new TopicMetadata(name, UUID.randomUUID(), count, rf, configs);
+        TopicMetadata topic = new TopicMetadata(name, UUID.randomUUID(), count, rf, configs, topics.initialLeaderEpoch());
         if (validateOnly) {
             return topic;
         }
@@ -279,7 +279,7 @@ public final class PartitionManager implements AutoCloseable {
     private void open(TopicMetadata topic, int p) {
         TopicPartition tp = new TopicPartition(topic.name(), p);
         Partition partition = new Partition(engines.engine(engineOf(topic)).open(tp, defaults.logConfig(topic.configs())),
-                defaults.partitionSettings(topic.configs()), 0, checkpointedHighWatermarks.getOrDefault(tp, -1L),
+                defaults.partitionSettings(topic.configs()), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
                 snapshotFile(tp), time);
         partition.onAppend(() -> fetchWaiters.checkAndComplete(tp));
         partitions.put(tp, partition);

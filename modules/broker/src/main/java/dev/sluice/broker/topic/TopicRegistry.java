@@ -25,10 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TopicRegistry {
     private static final String SUFFIX = ".topic";
+    private static final String EPOCH_FLOOR_FILE = "leader-epoch-floor";
 
     private final Path directory;
     private final Map<String, TopicMetadata> byName = new ConcurrentHashMap<>();
     private final Map<UUID, TopicMetadata> byId = new ConcurrentHashMap<>();
+    private volatile int leaderEpochFloor; // every deleted topic's epoch is below it
 
     public TopicRegistry(Path logDir) {
         this.directory = logDir.resolve(".topics");
@@ -41,9 +43,21 @@ public final class TopicRegistry {
                     byId.put(topic.id(), topic);
                 }
             }
-        } catch (IOException e) {
+            Path floor = directory.resolve(EPOCH_FLOOR_FILE);
+            if (Files.exists(floor)) {
+                leaderEpochFloor = Integer.parseInt(Files.readString(floor, StandardCharsets.UTF_8).trim());
+            }
+        } catch (IOException | NumberFormatException e) {
             throw new StorageException("cannot read the topic catalogue in " + directory, e);
         }
+    }
+
+    /**
+     * The leader epoch a new topic starts at: above every epoch of every topic deleted so far
+     * (durably: it survives restarts), so a re-created name never repeats an old epoch.
+     */
+    public int initialLeaderEpoch() {
+        return leaderEpochFloor;
     }
 
     public Optional<TopicMetadata> get(String name) {
@@ -65,6 +79,7 @@ public final class TopicRegistry {
         props.setProperty("id", topic.id().toString());
         props.setProperty("partitions", Integer.toString(topic.partitions()));
         props.setProperty("replication.factor", Short.toString(topic.replicationFactor()));
+        props.setProperty("leader.epoch", Integer.toString(topic.leaderEpoch()));
         topic.configs().forEach((k, v) -> props.setProperty("config." + k, v));
         Path file = directory.resolve(topic.name() + SUFFIX);
         Path tmp = directory.resolve(topic.name() + SUFFIX + ".tmp");
@@ -86,8 +101,11 @@ public final class TopicRegistry {
     }
 
     public synchronized void remove(String name) {
-        TopicMetadata topic = byName.remove(name);
+        TopicMetadata topic = byName.get(name);
         if (topic != null) {
+            // the floor first: a crash between the two leaves a higher floor, never a reusable epoch
+            raiseLeaderEpochFloor(topic.leaderEpoch() + 1);
+            byName.remove(name);
             byId.remove(topic.id());
             try {
                 Files.deleteIfExists(directory.resolve(name + SUFFIX));
@@ -95,6 +113,21 @@ public final class TopicRegistry {
                 throw new StorageException("cannot delete topic entry " + name, e);
             }
         }
+    }
+
+    private void raiseLeaderEpochFloor(int atLeast) {
+        if (atLeast <= leaderEpochFloor) {
+            return;
+        }
+        Path file = directory.resolve(EPOCH_FLOOR_FILE);
+        Path tmp = directory.resolve(EPOCH_FLOOR_FILE + ".tmp");
+        try {
+            Files.writeString(tmp, Integer.toString(atLeast), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StorageException("cannot write " + file, e);
+        }
+        leaderEpochFloor = atLeast;
     }
 
     private static TopicMetadata read(Path file) throws IOException {
@@ -111,7 +144,8 @@ public final class TopicRegistry {
         try {
             return new TopicMetadata(props.getProperty("name"), UUID.fromString(props.getProperty("id")),
                     Integer.parseInt(props.getProperty("partitions")),
-                    Short.parseShort(props.getProperty("replication.factor", "1")), configs);
+                    Short.parseShort(props.getProperty("replication.factor", "1")), configs,
+                    Integer.parseInt(props.getProperty("leader.epoch", "0")));
         } catch (RuntimeException e) {
             throw new IOException("corrupt topic file " + file + ": " + e.getMessage(), e);
         }
