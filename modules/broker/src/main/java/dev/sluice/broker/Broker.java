@@ -199,6 +199,12 @@ public final class Broker implements AutoCloseable {
         settings.put("offsets.retention.minutes", Integer.toString(config.offsetsRetentionMinutes()));
         settings.put("offsets.topic.segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
         settings.put("group.initial.rebalance.delay.ms", Integer.toString(config.groupInitialRebalanceDelayMs()));
+        settings.put("max.broker.partitions", Integer.toString(config.maxBrokerPartitions()));
+        if (config.socketServerConfig() != null) {
+            settings.put("queued.max.request.bytes", Long.toString(config.socketServerConfig().queuedMaxRequestBytes()));
+            settings.put("socket.request.receive.timeout.ms",
+                    Long.toString(config.socketServerConfig().requestReceiveTimeoutMs()));
+        }
         settings.putAll(config.originals());
         return settings;
     }

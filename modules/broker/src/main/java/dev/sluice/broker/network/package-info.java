@@ -15,5 +15,9 @@
  * unanswered requests, while its next request cannot enter the full handler queue, or while the
  * {@code MemoryBudget} ({@code queued.max.request.bytes}) has no room for its next frame's buffer
  * (frames in use and idle pooled buffers both count against it).
+ *
+ * <p>Hostile or broken clients (issue 19.5): a frame's buffer is taken only once its payload has
+ * started to arrive, a frame must arrive within {@code socket.request.receive.timeout.ms}, idle
+ * pooled buffers are trimmed and freed, and a failing accept (EMFILE) pauses the {@code Acceptor}.
  */
 package dev.sluice.broker.network;

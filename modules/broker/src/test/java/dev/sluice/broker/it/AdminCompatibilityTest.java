@@ -148,6 +148,10 @@ class AdminCompatibilityTest {
         ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(broker.nodeId()));
         Config config = admin.describeConfigs(List.of(node)).all().get().get(node);
         assertThat(config.get("auto.create.topics.enable").value()).isEqualTo("false");
+        // the limits of issue 19 are visible to operators
+        assertThat(config.get("max.broker.partitions").value()).isEqualTo("10000");
+        assertThat(Long.parseLong(config.get("queued.max.request.bytes").value())).isPositive();
+        assertThat(config.get("socket.request.receive.timeout.ms").value()).isEqualTo("30000");
     }
 
     @Test
