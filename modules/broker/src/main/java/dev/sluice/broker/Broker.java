@@ -86,7 +86,8 @@ public final class Broker implements AutoCloseable {
         try {
             TopicDefaults defaults = new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
                     config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
-                    config.autoCreateTopicsEnable(), "delete", config.logStorage());
+                    config.autoCreateTopicsEnable(), "delete", config.logStorage(),
+                    config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs());
             partitions = new PartitionManager(engines, new TopicRegistry(logDir), defaults, time,
                     config.maxBrokerPartitions());
             partitions.startup();
@@ -192,6 +193,8 @@ public final class Broker implements AutoCloseable {
         settings.put("log.segment.bytes", Integer.toString(config.logSegmentBytes()));
         settings.put("log.roll.ms", Long.toString(config.logRollMs()));
         settings.put("message.max.bytes", Integer.toString(config.messageMaxBytes()));
+        settings.put("log.message.timestamp.before.max.ms", Long.toString(config.logMessageTimestampBeforeMaxMs()));
+        settings.put("log.message.timestamp.after.max.ms", Long.toString(config.logMessageTimestampAfterMaxMs()));
         settings.put("auto.create.topics.enable", Boolean.toString(config.autoCreateTopicsEnable()));
         settings.put("delete.topic.enable", Boolean.toString(config.deleteTopicEnable()));
         settings.put("offsets.store", config.offsetsStore());

@@ -67,6 +67,8 @@ public final class BrokerConfig {
     private final int logIndexSizeMaxBytes;
     private final TimestampType logMessageTimestampType;
     private final int messageMaxBytes;
+    private final long logMessageTimestampBeforeMaxMs;
+    private final long logMessageTimestampAfterMaxMs;
     private final boolean autoCreateTopicsEnable;
     private final boolean deleteTopicEnable;
     private final int maxBrokerPartitions;
@@ -119,6 +121,9 @@ public final class BrokerConfig {
                 r.choice("log.message.timestamp.type", "CreateTime", List.of("CreateTime", "LogAppendTime")))
                 ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
         messageMaxBytes = r.intValue("message.max.bytes", 1048588, 0);
+        // Kafka 4.x defaults: any age, at most one hour ahead (a far-future timestamp would keep a segment from retention)
+        logMessageTimestampBeforeMaxMs = r.longValue("log.message.timestamp.before.max.ms", Long.MAX_VALUE, 0);
+        logMessageTimestampAfterMaxMs = r.longValue("log.message.timestamp.after.max.ms", 3_600_000L, 0);
         autoCreateTopicsEnable = r.bool("auto.create.topics.enable", true);
         deleteTopicEnable = r.bool("delete.topic.enable", true);
         // KIP-578's name (proposed, not in Kafka 3.x/4.x, which have no such limit)
@@ -343,6 +348,14 @@ public final class BrokerConfig {
 
     public int messageMaxBytes() {
         return messageMaxBytes;
+    }
+
+    public long logMessageTimestampBeforeMaxMs() {
+        return logMessageTimestampBeforeMaxMs;
+    }
+
+    public long logMessageTimestampAfterMaxMs() {
+        return logMessageTimestampAfterMaxMs;
     }
 
     public boolean autoCreateTopicsEnable() {

@@ -124,6 +124,14 @@ public final class Partition implements AutoCloseable {
         if (!records.hasRemaining()) {
             return new AppendOutcome.Rejected(AppendError.CORRUPT_MESSAGE, "empty record set");
         }
+        int segmentBytes = log.config().segmentBytes();
+        if (records.remaining() > segmentBytes) {
+            // as Kafka: not retriable, so a producer gives up at once instead of retrying until its delivery timeout
+            return new AppendOutcome.Rejected(AppendError.RECORD_LIST_TOO_LARGE, "record batches of " + records.remaining()
+                    + " bytes are larger than the topic's segment.bytes=" + segmentBytes);
+        }
+        boolean createTime = rules.timestampType() == TimestampType.CREATE_TIME;
+        long now = time.milliseconds();
         RecordBatch batch = new RecordBatch();
         int position = records.position();
         while (position < records.limit()) {
@@ -164,7 +172,32 @@ public final class Partition implements AutoCloseable {
             if (batch.recordCount() == 0) {
                 return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "record batch has no records");
             }
+            if (createTime) {
+                AppendOutcome outOfRange = checkTimestamps(batch, now, rules);
+                if (outOfRange != null) {
+                    return outOfRange;
+                }
+            }
             position += batch.sizeInBytes();
+        }
+        return null;
+    }
+
+    /**
+     * {@code message.timestamp.before/after.max.ms} of a CreateTime topic, checked on the batch header
+     * (records are not decoded on append): the batch's max timestamp against the upper bound and its
+     * base timestamp (the first record's) against the lower one. Kafka checks every record.
+     */
+    private static AppendOutcome checkTimestamps(RecordBatch batch, long now, PartitionSettings rules) {
+        long max = batch.maxTimestamp();
+        if (max != RecordBatch.NO_TIMESTAMP && max - now > rules.timestampAfterMaxMs()) {
+            return new AppendOutcome.Rejected(AppendError.INVALID_TIMESTAMP, "timestamp " + max + " is more than "
+                    + "message.timestamp.after.max.ms=" + rules.timestampAfterMaxMs() + " ahead of the broker's time " + now);
+        }
+        long base = batch.baseTimestamp();
+        if (base != RecordBatch.NO_TIMESTAMP && now - base > rules.timestampBeforeMaxMs()) {
+            return new AppendOutcome.Rejected(AppendError.INVALID_TIMESTAMP, "timestamp " + base + " is more than "
+                    + "message.timestamp.before.max.ms=" + rules.timestampBeforeMaxMs() + " behind the broker's time " + now);
         }
         return null;
     }
@@ -206,7 +239,8 @@ public final class Partition implements AutoCloseable {
         try {
             result = log.append(records);
         } catch (InvalidRecordException e) {
-            return new AppendOutcome.Rejected(AppendError.CORRUPT_MESSAGE, e.getMessage());
+            return new AppendOutcome.Rejected(e.reason() == InvalidRecordException.Reason.TOO_LARGE
+                    ? AppendError.RECORD_LIST_TOO_LARGE : AppendError.CORRUPT_MESSAGE, e.getMessage());
         } catch (StorageException e) {
             LOG.log(System.Logger.Level.ERROR, topicPartition + ": append failed", e);
             return new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());

@@ -5,8 +5,20 @@ import dev.sluice.api.record.TimestampType;
 /**
  * Produce-time rules of a topic.
  *
- * @param timestampType   {@code message.timestamp.type}
- * @param maxMessageBytes {@code max.message.bytes}: the largest batch accepted
+ * @param timestampType        {@code message.timestamp.type}
+ * @param maxMessageBytes      {@code max.message.bytes}: the largest batch accepted
+ * @param timestampBeforeMaxMs {@code message.timestamp.before.max.ms}: how far a CreateTime timestamp
+ *                             may lie behind the broker's clock
+ * @param timestampAfterMaxMs  {@code message.timestamp.after.max.ms}: how far it may lie ahead
  */
-public record PartitionSettings(TimestampType timestampType, int maxMessageBytes) {
+public record PartitionSettings(TimestampType timestampType, int maxMessageBytes, long timestampBeforeMaxMs,
+                                long timestampAfterMaxMs) {
+    /** Kafka's defaults: any age, at most one hour ahead (Kafka 4.x). */
+    public static final long DEFAULT_TIMESTAMP_BEFORE_MAX_MS = Long.MAX_VALUE;
+    public static final long DEFAULT_TIMESTAMP_AFTER_MAX_MS = 3_600_000L;
+
+    /** Default timestamp bounds. */
+    public PartitionSettings(TimestampType timestampType, int maxMessageBytes) {
+        this(timestampType, maxMessageBytes, DEFAULT_TIMESTAMP_BEFORE_MAX_MS, DEFAULT_TIMESTAMP_AFTER_MAX_MS);
+    }
 }

@@ -32,6 +32,10 @@ public final class TopicConfigDef {
         add("max.message.bytes", "message.max.bytes", "largest record batch", v -> intAtLeast(v, 0), "an int >= 0");
         add("message.timestamp.type", "log.message.timestamp.type", "CreateTime or LogAppendTime",
                 v -> v.equals("CreateTime") || v.equals("LogAppendTime"), "CreateTime or LogAppendTime");
+        add("message.timestamp.before.max.ms", "log.message.timestamp.before.max.ms",
+                "how far a CreateTime timestamp may lie behind the broker's clock", v -> longAtLeast(v, 0), "a long >= 0");
+        add("message.timestamp.after.max.ms", "log.message.timestamp.after.max.ms",
+                "how far a CreateTime timestamp may lie ahead of the broker's clock", v -> longAtLeast(v, 0), "a long >= 0");
         add("compression.type", "compression.type", "only 'producer' (keep the producer's codec) is supported",
                 v -> v.equals("producer"), "producer");
         add("min.insync.replicas", "min.insync.replicas", "replicas that must acknowledge acks=all", v -> intAtLeast(v, 1), "an int >= 1");

@@ -11,10 +11,20 @@ import java.util.Map;
  * Broker-wide defaults for topics, and the effective settings of a topic once its overrides are
  * applied.
  *
- * @param autoCreate {@code auto.create.topics.enable}
+ * @param autoCreate           {@code auto.create.topics.enable}
+ * @param timestampBeforeMaxMs {@code log.message.timestamp.before.max.ms}
+ * @param timestampAfterMaxMs  {@code log.message.timestamp.after.max.ms}
  */
 public record TopicDefaults(LogConfig log, TimestampType timestampType, int maxMessageBytes, int numPartitions,
-                            short replicationFactor, boolean autoCreate, String cleanupPolicy, String storageEngine) {
+                            short replicationFactor, boolean autoCreate, String cleanupPolicy, String storageEngine,
+                            long timestampBeforeMaxMs, long timestampAfterMaxMs) {
+
+    /** Kafka's default timestamp bounds. */
+    public TopicDefaults(LogConfig log, TimestampType timestampType, int maxMessageBytes, int numPartitions,
+                         short replicationFactor, boolean autoCreate, String cleanupPolicy, String storageEngine) {
+        this(log, timestampType, maxMessageBytes, numPartitions, replicationFactor, autoCreate, cleanupPolicy, storageEngine,
+                PartitionSettings.DEFAULT_TIMESTAMP_BEFORE_MAX_MS, PartitionSettings.DEFAULT_TIMESTAMP_AFTER_MAX_MS);
+    }
 
     public LogConfig logConfig(Map<String, String> overrides) {
         return log.withOverrides(overrides);
@@ -25,7 +35,11 @@ public record TopicDefaults(LogConfig log, TimestampType timestampType, int maxM
         TimestampType ts = type == null ? timestampType
                 : type.equals("LogAppendTime") ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
         String max = overrides.get("max.message.bytes");
-        return new PartitionSettings(ts, max == null ? maxMessageBytes : Integer.parseInt(max.trim()));
+        String before = overrides.get("message.timestamp.before.max.ms");
+        String after = overrides.get("message.timestamp.after.max.ms");
+        return new PartitionSettings(ts, max == null ? maxMessageBytes : Integer.parseInt(max.trim()),
+                before == null ? timestampBeforeMaxMs : Long.parseLong(before.trim()),
+                after == null ? timestampAfterMaxMs : Long.parseLong(after.trim()));
     }
 
     /** Every topic config with its broker default, as DescribeConfigs shows them. */
@@ -42,6 +56,8 @@ public record TopicDefaults(LogConfig log, TimestampType timestampType, int maxM
         values.put("flush.ms", Long.toString(log.flushMs()));
         values.put("max.message.bytes", Integer.toString(maxMessageBytes));
         values.put("message.timestamp.type", timestampType == TimestampType.LOG_APPEND_TIME ? "LogAppendTime" : "CreateTime");
+        values.put("message.timestamp.before.max.ms", Long.toString(timestampBeforeMaxMs));
+        values.put("message.timestamp.after.max.ms", Long.toString(timestampAfterMaxMs));
         values.put("compression.type", "producer");
         values.put("min.insync.replicas", "1");
         values.put("unclean.leader.election.enable", "false");
