@@ -233,6 +233,15 @@ public final class RecordBatch {
      */
     public void validate(int available) {
         validateStructure(available);
+        verifyCrc();
+    }
+
+    /**
+     * Checks only the CRC, for a batch whose structure was validated before.
+     *
+     * @throws InvalidRecordException if the stored CRC does not match
+     */
+    public void verifyCrc() {
         long computed = computeCrc();
         if (storedCrc() != computed) {
             throw new InvalidRecordException(InvalidRecordException.Reason.CORRUPT,

@@ -1,5 +1,6 @@
 package dev.sluice.api.storage;
 
+import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
 
@@ -9,31 +10,69 @@ import java.util.Objects;
 /**
  * The first step of every {@link LogStorage#append}: checks all batches of one append before
  * anything is written, assigns their offsets (or checks the ones they carry), and sums up what
- * will be written. Shared by the storage backends so they agree on what is valid; owned by a
+ * will be written, keeping each batch's {@link BatchFacts} for the write and the index update. Shared by the storage backends so they agree on what is valid; owned by a
  * log's single writer and reused, so appending allocates nothing per batch.
  */
 public final class IncomingBatches {
     private final RecordBatch batch = new RecordBatch();
+    private final BatchFacts own = new BatchFacts();
+    private BatchFacts facts = own;
 
     private long firstOffset;
     private long lastOffset;
     private long maxTimestamp;
     private long offsetOfMaxTimestamp;
     private long firstBatchMaxTimestamp;
-    private int batches;
-    private int bytes;
-    private long records;
 
     /**
-     * Validates every batch of {@code input} (position to limit), then either rewrites base
-     * offsets from {@code logEndOffset} ({@code assignOffsets}) or checks the offsets they carry
-     * start at or after it and increase.
+     * Validates every batch of {@code input} (position to limit) in one walk that also collects
+     * their {@link #facts()}, then either rewrites base offsets from {@code logEndOffset}
+     * ({@code assignOffsets}) or checks the offsets they carry start at or after it and increase.
      *
      * @param maxBytes largest append accepted (a backend's segment size)
      * @throws InvalidRecordException if any batch is malformed; the input is then unchanged
      * @throws IllegalArgumentException if offsets are to be assigned but the buffer is read-only
      */
     public void prepare(ByteBuffer input, long logEndOffset, boolean assignOffsets, int maxBytes) {
+        checkInput(input, assignOffsets, maxBytes);
+        own.collectValidated(input, batch);
+        if (!assignOffsets) {
+            long expectedOffset = logEndOffset;
+            for (int i = 0; i < own.count(); i++) {
+                if (own.baseOffset(i) < expectedOffset) {
+                    throw new InvalidRecordException(InvalidRecordException.Reason.INVALID, "batch base offset "
+                            + own.baseOffset(i) + " is below " + expectedOffset + (i == 0 ? " (the log end)" : " (offsets must increase)"));
+                }
+                expectedOffset = own.lastOffset(i) + 1;
+            }
+        }
+        apply(input, own, logEndOffset, assignOffsets);
+    }
+
+    /**
+     * Like {@link #prepare(ByteBuffer, long, boolean, int)} with offsets assigned, for batches whose
+     * headers the caller already walked and structurally validated into {@code facts}: nothing
+     * is read again but the CRC, and that only if {@code facts} do not say it was verified.
+     *
+     * @throws InvalidRecordException if a CRC does not match or the append is too large; the input is then unchanged
+     * @throws IllegalArgumentException if the facts do not describe the whole input, or the buffer is read-only
+     */
+    public void prepare(ByteBuffer input, BatchFacts facts, long logEndOffset, int maxBytes) {
+        checkInput(input, true, maxBytes);
+        Objects.requireNonNull(facts, "facts");
+        if (facts.count() > 0 && (facts.bytes() != input.remaining() || facts.position(0) != input.position())) {
+            throw new IllegalArgumentException("batch facts cover " + facts.bytes() + " bytes from " + facts.position(0)
+                    + ", the input " + input.remaining() + " from " + input.position());
+        }
+        if (!facts.crcVerified()) {
+            for (int i = 0; i < facts.count(); i++) {
+                batch.wrap(input, facts.position(i)).verifyCrc();
+            }
+        }
+        apply(input, facts, logEndOffset, true);
+    }
+
+    private static void checkInput(ByteBuffer input, boolean assignOffsets, int maxBytes) {
         Objects.requireNonNull(input, "batches");
         if (assignOffsets && input.isReadOnly()) {
             throw new IllegalArgumentException("append rewrites base offsets in place: the buffer must be writable");
@@ -43,53 +82,34 @@ public final class IncomingBatches {
             throw new InvalidRecordException(InvalidRecordException.Reason.TOO_LARGE,
                     "append of " + size + " bytes is larger than segment.bytes " + maxBytes);
         }
-        long expectedOffset = logEndOffset;
-        int count = 0;
-        for (int at = input.position(); at < input.limit(); at += batch.sizeInBytes()) {
-            batch.wrap(input, at);
-            batch.validate(input.limit() - at);
-            if (!assignOffsets) {
-                if (batch.baseOffset() < expectedOffset) {
-                    throw new InvalidRecordException(InvalidRecordException.Reason.INVALID, "batch base offset "
-                            + batch.baseOffset() + " is below " + expectedOffset + (count == 0 ? " (the log end)" : " (offsets must increase)"));
-                }
-                expectedOffset = batch.nextOffset();
-            }
-            count++;
-        }
-        if (count == 0) {
+    }
+
+    /** Assigns offsets (in the headers and the facts) and sums up, reading only the facts. */
+    private void apply(ByteBuffer input, BatchFacts batches, long nextOffset, boolean assignOffsets) {
+        if (batches.count() == 0) {
             throw new InvalidRecordException(InvalidRecordException.Reason.CORRUPT, "no record batch to append");
         }
-        summarise(input, logEndOffset, assignOffsets, count, size);
-    }
-
-    private void summarise(ByteBuffer input, long nextOffset, boolean assignOffsets, int count, int size) {
-        batches = count;
-        bytes = size;
-        records = 0;
+        facts = batches;
         maxTimestamp = Long.MIN_VALUE;
-        for (int at = input.position(); at < input.limit(); at += batch.sizeInBytes()) {
-            batch.wrap(input, at);
+        for (int i = 0; i < batches.count(); i++) {
             if (assignOffsets) {
-                batch.baseOffset(nextOffset);
+                input.putLong(batches.position(i) + RecordBatch.BASE_OFFSET_OFFSET, nextOffset);
+                batches.baseOffset(i, nextOffset);
             }
-            if (at == input.position()) {
-                firstOffset = batch.baseOffset();
-                firstBatchMaxTimestamp = batch.maxTimestamp();
+            if (batches.maxTimestamp(i) > maxTimestamp) {
+                maxTimestamp = batches.maxTimestamp(i);
+                offsetOfMaxTimestamp = batches.baseOffset(i);
             }
-            if (batch.maxTimestamp() > maxTimestamp) {
-                maxTimestamp = batch.maxTimestamp();
-                offsetOfMaxTimestamp = batch.baseOffset();
-            }
-            records += batch.lastOffsetDelta() + 1L;
-            lastOffset = batch.lastOffset();
-            nextOffset = batch.nextOffset();
+            nextOffset = batches.lastOffset(i) + 1;
         }
+        firstOffset = batches.baseOffset(0);
+        firstBatchMaxTimestamp = batches.maxTimestamp(0);
+        lastOffset = batches.lastOffset(batches.count() - 1);
     }
 
-    /** The flyweight, for walking the input again. */
-    public RecordBatch batch() {
-        return batch;
+    /** Per-batch facts of the prepared append (offsets assigned): what backends write and index from. */
+    public BatchFacts facts() {
+        return facts;
     }
 
     public long firstOffset() {
@@ -114,19 +134,19 @@ public final class IncomingBatches {
     }
 
     public int batches() {
-        return batches;
+        return facts.count();
     }
 
     public int bytes() {
-        return bytes;
+        return facts.bytes();
     }
 
     public long records() {
-        return records;
+        return facts.records();
     }
 
     /** What the append wrote, once it is written. */
     public AppendResult result() {
-        return new AppendResult(firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, batches, bytes);
+        return new AppendResult(firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, facts.count(), facts.bytes());
     }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.api.storage;
 
+import dev.sluice.api.record.BatchFacts;
+
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +28,24 @@ public interface LogStorage extends AutoCloseable {
      * @throws dev.sluice.api.record.InvalidRecordException if any batch is malformed
      */
     AppendResult append(ByteBuffer batches);
+
+    /**
+     * {@link #append(ByteBuffer)} for batches whose headers the caller (the broker's validation)
+     * already walked into {@code facts}: a backend then reads the facts instead of the headers,
+     * checks CRCs only if {@link BatchFacts#crcVerified()} is false, and writes the assigned base
+     * offsets into {@code facts} as well as into the headers. The default ignores the facts.
+     *
+     * @throws dev.sluice.api.record.InvalidRecordException if a CRC does not match or the append is too large
+     */
+    default AppendResult append(ByteBuffer batches, BatchFacts facts) {
+        AppendResult result = append(batches);
+        long next = result.firstOffset();
+        for (int i = 0; i < facts.count(); i++) {
+            facts.baseOffset(i, next);
+            next += facts.lastOffsetDelta(i) + 1L;
+        }
+        return result;
+    }
 
     /**
      * Appends batches that already carry their offsets (a follower copying its leader). The first

@@ -3,6 +3,7 @@ package dev.sluice.broker.partition;
 import dev.sluice.api.Time;
 import dev.sluice.api.compression.CompressionCodecs;
 import dev.sluice.api.compression.CompressionType;
+import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.TimestampType;
@@ -42,7 +43,12 @@ public final class Partition implements AutoCloseable {
     private final Time time;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ProducerStateTable producers = new ProducerStateTable();
-    private final RecordBatch flyweight = new RecordBatch();
+    /**
+     * Per handler thread: the facts of the append being validated and a flyweight to walk it. A
+     * request's facts are collected outside the append lock and then used under it by the same thread.
+     */
+    private static final ThreadLocal<BatchFacts> FACTS = ThreadLocal.withInitial(BatchFacts::new);
+    private static final ThreadLocal<RecordBatch> FLYWEIGHT = ThreadLocal.withInitial(RecordBatch::new);
     private volatile PartitionSettings settings;
     private volatile int leaderEpoch;
     private volatile long highWatermark;
@@ -103,14 +109,16 @@ public final class Partition implements AutoCloseable {
      */
     public AppendOutcome appendAsLeader(ByteBuffer records) {
         PartitionSettings rules = settings;
-        AppendOutcome invalid = validate(records, rules);
+        BatchFacts facts = FACTS.get();
+        RecordBatch batch = FLYWEIGHT.get();
+        AppendOutcome invalid = validate(records, rules, facts, batch);
         if (invalid != null) {
             return invalid;
         }
         AppendOutcome outcome;
         appendLock.lock();
         try {
-            outcome = appendLocked(records, rules);
+            outcome = appendLocked(records, rules, facts, batch);
         } finally {
             appendLock.unlock();
         }
@@ -120,7 +128,12 @@ public final class Partition implements AutoCloseable {
         return outcome;
     }
 
-    private AppendOutcome validate(ByteBuffer records, PartitionSettings rules) {
+    /**
+     * The one walk over the headers: checks each batch and records its facts, which every later
+     * step (sequence check, stamping, storage append, index update, producer state) reads instead.
+     */
+    private AppendOutcome validate(ByteBuffer records, PartitionSettings rules, BatchFacts facts, RecordBatch batch) {
+        facts.clear();
         if (!records.hasRemaining()) {
             return new AppendOutcome.Rejected(AppendError.CORRUPT_MESSAGE, "empty record set");
         }
@@ -132,7 +145,6 @@ public final class Partition implements AutoCloseable {
         }
         boolean createTime = rules.timestampType() == TimestampType.CREATE_TIME;
         long now = time.milliseconds();
-        RecordBatch batch = new RecordBatch();
         int position = records.position();
         while (position < records.limit()) {
             batch.wrap(records, position);
@@ -178,8 +190,11 @@ public final class Partition implements AutoCloseable {
                     return outOfRange;
                 }
             }
+            facts.add(batch);
             position += batch.sizeInBytes();
         }
+        // LogAppendTime batches were CRC-checked above and get a new CRC when stamped: the log need not check again
+        facts.crcVerified(!createTime);
         return null;
     }
 
@@ -202,19 +217,19 @@ public final class Partition implements AutoCloseable {
         return null;
     }
 
-    private AppendOutcome appendLocked(ByteBuffer records, PartitionSettings rules) {
-        RecordBatch batch = flyweight;
+    private AppendOutcome appendLocked(ByteBuffer records, PartitionSettings rules, BatchFacts facts, RecordBatch batch) {
+        boolean logAppendTime = rules.timestampType() == TimestampType.LOG_APPEND_TIME;
         // Idempotence: only the first batch can be a retry (clients send one batch per partition)
-        for (int position = records.position(); position < records.limit(); position += batch.sizeInBytes()) {
-            batch.wrap(records, position);
-            SequenceCheck check = producers.check(batch);
+        for (int i = 0; i < facts.count(); i++) {
+            SequenceCheck check = producers.check(facts.producerId(i), facts.producerEpoch(i), facts.baseSequence(i),
+                    facts.lastSequence(i));
             if (check instanceof SequenceCheck.Duplicate dup) {
-                if (position == records.position()) {
+                if (i == 0) {
+                    long producerId = facts.producerId(i);
                     LOG.log(System.Logger.Level.DEBUG, () -> topicPartition + ": duplicate batch from producer "
-                            + batch.producerId() + " answered with offset " + dup.firstOffset());
+                            + producerId + " answered with offset " + dup.firstOffset());
                     return new AppendOutcome.Appended(dup.firstOffset(), dup.lastOffset(),
-                            rules.timestampType() == TimestampType.LOG_APPEND_TIME ? dup.timestamp() : -1,
-                            log.logStartOffset(), true);
+                            logAppendTime ? dup.timestamp() : -1, log.logStartOffset(), true);
                 }
                 return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "duplicate batch after the first one");
             }
@@ -226,18 +241,18 @@ public final class Partition implements AutoCloseable {
             }
         }
         long now = time.milliseconds();
-        boolean logAppendTime = rules.timestampType() == TimestampType.LOG_APPEND_TIME;
         int epoch = leaderEpoch;
-        for (int position = records.position(); position < records.limit(); position += batch.sizeInBytes()) {
-            batch.wrap(records, position);
-            batch.partitionLeaderEpoch(epoch);
+        for (int i = 0; i < facts.count(); i++) {
+            records.putInt(facts.position(i) + RecordBatch.PARTITION_LEADER_EPOCH_OFFSET, epoch);
+            facts.leaderEpoch(i, epoch);
             if (logAppendTime) {
-                batch.setLogAppendTime(now);
+                batch.wrap(records, facts.position(i)).setLogAppendTime(now);
+                facts.maxTimestamp(i, now);
             }
         }
         AppendResult result;
         try {
-            result = log.append(records);
+            result = log.append(records, facts);
         } catch (InvalidRecordException e) {
             return new AppendOutcome.Rejected(e.reason() == InvalidRecordException.Reason.TOO_LARGE
                     ? AppendError.RECORD_LIST_TOO_LARGE : AppendError.CORRUPT_MESSAGE, e.getMessage());
@@ -245,9 +260,9 @@ public final class Partition implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, topicPartition + ": append failed", e);
             return new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
         }
-        for (int position = records.position(); position < records.limit(); position += batch.sizeInBytes()) {
-            batch.wrap(records, position);
-            producers.record(batch, logAppendTime ? now : batch.maxTimestamp(), now);
+        for (int i = 0; i < facts.count(); i++) {
+            producers.record(facts.producerId(i), facts.producerEpoch(i), facts.baseSequence(i), facts.lastSequence(i),
+                    facts.baseOffset(i), facts.lastOffset(i), facts.maxTimestamp(i), now);
         }
         advanceHighWatermark();
         return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,

@@ -23,13 +23,14 @@ public final class ProducerStateTable {
 
     /** Decides what to do with {@code batch}; does not change state. */
     public SequenceCheck check(RecordBatch batch) {
-        long producerId = batch.producerId();
+        return check(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence());
+    }
+
+    /** Decides what to do with a batch of these header fields; does not change state. */
+    public SequenceCheck check(long producerId, short epoch, int firstSeq, int lastSeq) {
         if (producerId == RecordBatch.NO_PRODUCER_ID) {
             return SequenceCheck.ACCEPT;
         }
-        short epoch = batch.producerEpoch();
-        int firstSeq = batch.baseSequence();
-        int lastSeq = batch.lastSequence();
         ProducerEntry entry = producers.get(producerId);
         if (entry == null) {
             // nothing known (new producer, or its state expired): a fresh producer starts at 0
@@ -59,13 +60,22 @@ public final class ProducerStateTable {
 
     /** Records an appended batch (whose base offset is now assigned). */
     public void record(RecordBatch batch, long appendTimestamp, long nowMs) {
-        long producerId = batch.producerId();
+        record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
+                batch.baseOffset(), batch.lastOffset(), appendTimestamp, nowMs);
+    }
+
+    /** Records an appended batch of these header fields and offsets. */
+    public void record(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
+                       long appendTimestamp, long nowMs) {
         if (producerId == RecordBatch.NO_PRODUCER_ID) {
             return;
         }
-        ProducerEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerEntry(batch.producerEpoch()));
-        entry.record(batch.producerEpoch(), new ProducerBatch(batch.baseSequence(), batch.lastSequence(),
-                batch.baseOffset(), batch.lastOffset(), appendTimestamp), nowMs);
+        ProducerEntry entry = producers.get(producerId);
+        if (entry == null) {
+            entry = new ProducerEntry(epoch);
+            producers.put(producerId, entry);
+        }
+        entry.record(epoch, new ProducerBatch(firstSeq, lastSeq, firstOffset, lastOffset, appendTimestamp), nowMs);
     }
 
     /** Forgets producers idle for longer than {@code expirationMs} (producer.id.expiration.ms). */

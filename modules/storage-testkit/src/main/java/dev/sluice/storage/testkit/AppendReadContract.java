@@ -1,11 +1,14 @@
 package dev.sluice.storage.testkit;
 
+import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.storage.AppendResult;
+import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.OffsetOutOfRangeException;
+import dev.sluice.api.storage.TimestampOffset;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -18,6 +21,7 @@ import static dev.sluice.storage.testkit.TestBatches.bytesOf;
 import static dev.sluice.storage.testkit.TestBatches.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Appending (with and without offsets), validation of input, and reads by offset and size. */
 public abstract class AppendReadContract extends LogStorageContractSupport {
@@ -185,6 +189,59 @@ public abstract class AppendReadContract extends LogStorageContractSupport {
         assertRejectedWithoutWriting(whole.limit(whole.limit() - 7));
         assertRejectedWithoutWriting(ByteBuffer.allocate(20));
         assertRejectedWithoutWriting(ByteBuffer.allocate(0));
+    }
+
+    @Test
+    void appendWithFactsReadsTheFactsAndFillsInTheAssignedOffsets() {
+        LogStorage log = open();
+        log.append(batch("a", 1));
+        ByteBuffer input = concat(batch(3, 0L, "b", 5, 6), batch(3, 0L, "c", 9));
+        BatchFacts facts = structureFacts(input);
+
+        AppendResult result = log.append(input, facts);
+
+        assertThat(result.firstOffset()).isEqualTo(1);
+        assertThat(result.lastOffset()).isEqualTo(3);
+        assertThat(result.batches()).isEqualTo(2);
+        assertThat(result.bytes()).isEqualTo(input.remaining());
+        assertThat(result.maxTimestamp()).isEqualTo(9);
+        assertThat(result.offsetOfMaxTimestamp()).isEqualTo(3);
+        assertThat(facts.baseOffset(0)).isEqualTo(1);
+        assertThat(facts.baseOffset(1)).isEqualTo(3);
+        assertThat(facts.lastOffset(1)).isEqualTo(3);
+        assertThat(baseOffsetsOf(log.read(0, log.logEndOffset(), 1 << 20, true))).containsExactly(0L, 1L, 3L);
+        assertThat(values(readAll(log, 0))).containsExactly("a-0", "b-0", "b-1", "c-0");
+        assertThat(log.maxTimestamp()).contains(new TimestampOffset(9, 3));
+        assertThat(log.epochs()).extracting(EpochEntry::epoch, EpochEntry::startOffset).contains(tuple(3, 1L));
+    }
+
+    @Test
+    void appendWithFactsChecksCrcsUnlessTheFactsSayTheyWereChecked() {
+        LogStorage log = open();
+        log.append(batch("before", 1));
+        ByteBuffer bad = batch("bad", 1, 2);
+        bad.put(bad.limit() - 1, (byte) (bad.get(bad.limit() - 1) ^ 0x5a));
+        ByteBuffer input = concat(batch("good", 1), bad);
+        BatchFacts facts = structureFacts(input);
+        long size = log.sizeInBytes();
+
+        assertThatThrownBy(() -> log.append(input, facts)).isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("CRC");
+
+        assertThat(log.logEndOffset()).isEqualTo(1);
+        assertThat(log.sizeInBytes()).isEqualTo(size);
+        assertThat(input.getLong(input.position() + RecordBatch.BASE_OFFSET_OFFSET)).isZero(); // input unchanged
+    }
+
+    /** What the broker's validation collects: structure checked, CRC left to the log. */
+    private static BatchFacts structureFacts(ByteBuffer input) {
+        BatchFacts facts = new BatchFacts();
+        RecordBatch batch = new RecordBatch();
+        for (int at = input.position(); at < input.limit(); at += batch.sizeInBytes()) {
+            batch.wrap(input, at).validateStructure(input.limit() - at);
+            facts.add(batch);
+        }
+        return facts;
     }
 
     private void assertRejectedWithoutWriting(ByteBuffer input) {

@@ -1,7 +1,7 @@
 package dev.sluice.storage.file.log;
 
 import dev.sluice.api.Time;
-import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.IncomingBatches;
@@ -115,17 +115,29 @@ public final class FileLog implements LogStorage {
         return append(batches, false);
     }
 
+    @Override
+    public AppendResult append(ByteBuffer batches, BatchFacts facts) {
+        ensureOpen();
+        LogConfig cfg = config;
+        incoming.prepare(batches, facts, logEndOffset, cfg.segmentBytes());
+        return write(batches, cfg);
+    }
+
     private AppendResult append(ByteBuffer input, boolean assignOffsets) {
         ensureOpen();
         LogConfig cfg = config;
         incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+        return write(input, cfg);
+    }
+
+    /** Writes a prepared append: everything from here on reads the batch facts, not the headers. */
+    private AppendResult write(ByteBuffer input, LogConfig cfg) {
         LogSegment segment = maybeRoll(cfg);
-        RecordBatch batch = incoming.batch();
-        for (int at = input.position(); at < input.limit(); at += batch.sizeInBytes()) {
-            batch.wrap(input, at);
-            epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+        BatchFacts facts = incoming.facts();
+        for (int i = 0; i < facts.count(); i++) {
+            epochs.assign(facts.leaderEpoch(i), facts.baseOffset(i));
         }
-        segment.append(input, batch, cfg.indexIntervalBytes());
+        segment.append(input, facts, cfg.indexIntervalBytes());
         logEndOffset = incoming.lastOffset() + 1;
         unflushedRecords += incoming.records();
         if (flushDue(cfg)) {

@@ -2,6 +2,7 @@ package dev.sluice.storage.file.segment;
 
 import dev.sluice.api.compression.CompressionCodecs;
 import dev.sluice.api.record.Record;
+import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.RecordBatches;
 import dev.sluice.api.storage.LogSlice;
@@ -100,45 +101,44 @@ public final class LogSegment implements AutoCloseable {
 
     /**
      * Appends {@code batches} (position to limit: validated whole batches whose offsets are set)
-     * in one write, then indexes them. {@code batch} is the writer's flyweight, reused.
+     * in one write, then indexes them from their {@code facts} (no header is read again).
      */
-    public void append(ByteBuffer batches, RecordBatch batch, int indexIntervalBytes) {
+    public void append(ByteBuffer batches, BatchFacts facts, int indexIntervalBytes) {
         int start = size;
         if ((long) start + batches.remaining() > Integer.MAX_VALUE) {
             throw new IllegalStateException("segment " + logFile + " cannot grow past 2 GiB");
         }
         writeFully(batches.duplicate(), start);
-        indexBatches(batches, start, batch, indexIntervalBytes);
+        indexBatches(facts, start, indexIntervalBytes);
     }
 
     /**
-     * Adds index entries for {@code batches}, which are stored from file {@code position} on, and
-     * publishes them by moving {@link #size()} past them.
+     * Adds index entries for the batches {@code facts} describe, stored from file {@code position}
+     * on, and publishes them by moving {@link #size()} past them.
      */
-    void indexBatches(ByteBuffer batches, int position, RecordBatch batch, int indexIntervalBytes) {
+    void indexBatches(BatchFacts facts, int position, int indexIntervalBytes) {
         TimestampOffset max = maxTimestampSoFar;
         long maxTimestamp = max == null ? Long.MIN_VALUE : max.timestamp();
         long offsetOfMax = max == null ? baseOffset : max.offset();
         boolean maxChanged = false;
-        for (int at = batches.position(); at < batches.limit(); ) {
-            batch.wrap(batches, at);
-            if (batch.maxTimestamp() > maxTimestamp) {
-                maxTimestamp = batch.maxTimestamp();
-                offsetOfMax = batch.baseOffset();
+        for (int i = 0; i < facts.count(); i++) {
+            long batchMaxTimestamp = facts.maxTimestamp(i);
+            if (batchMaxTimestamp > maxTimestamp) {
+                maxTimestamp = batchMaxTimestamp;
+                offsetOfMax = facts.baseOffset(i);
                 maxChanged = true;
             }
             if (position == 0) {
-                rollingBasedTimestamp = batch.maxTimestamp();
+                rollingBasedTimestamp = batchMaxTimestamp;
             }
             if (bytesSinceLastIndexEntry >= indexIntervalBytes && !offsetIndex.isFull()) {
-                offsetIndex.append(batch.baseOffset(), position);
+                offsetIndex.append(facts.baseOffset(i), position);
                 timeIndex.maybeAppend(maxTimestamp, offsetOfMax, false);
                 bytesSinceLastIndexEntry = 0;
             }
-            int batchSize = batch.sizeInBytes();
+            int batchSize = facts.size(i);
             position += batchSize;
             bytesSinceLastIndexEntry += batchSize;
-            at += batchSize;
         }
         if (maxChanged) {
             maxTimestampSoFar = new TimestampOffset(maxTimestamp, offsetOfMax);

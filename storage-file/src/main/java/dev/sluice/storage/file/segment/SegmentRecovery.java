@@ -1,6 +1,7 @@
 package dev.sluice.storage.file.segment;
 
 import dev.sluice.api.record.InvalidRecordException;
+import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.RecordBatch;
 
 import java.io.IOException;
@@ -78,6 +79,7 @@ public final class SegmentRecovery {
         FileChannel channel = segment.channel();
         BatchHeaderReader header = segment.writerHeader();
         RecordBatch batch = new RecordBatch();
+        BatchFacts facts = new BatchFacts();
         ByteBuffer buffer = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
         int position = 0;
         long nextOffset = segment.baseOffset();
@@ -110,7 +112,8 @@ public final class SegmentRecovery {
                 }
                 nextOffset = batch.nextOffset();
                 onValidBatch.accept(batch);
-                segment.indexBatches(buffer, position, batch, indexIntervalBytes);
+                facts.clear().add(batch);
+                segment.indexBatches(facts, position, indexIntervalBytes);
                 position += batchSize;
             }
             int truncated = (int) Math.min(Integer.MAX_VALUE, fileSize - position);

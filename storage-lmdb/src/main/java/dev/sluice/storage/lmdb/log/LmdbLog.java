@@ -1,7 +1,7 @@
 package dev.sluice.storage.lmdb.log;
 
 import dev.sluice.api.Time;
-import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.IncomingBatches;
@@ -108,10 +108,22 @@ public final class LmdbLog implements LogStorage {
         return append(batches, false);
     }
 
+    @Override
+    public AppendResult append(ByteBuffer batches, BatchFacts facts) {
+        ensureOpen();
+        LogConfig cfg = config;
+        incoming.prepare(batches, facts, logEndOffset, cfg.segmentBytes());
+        return write(batches, cfg);
+    }
+
     private AppendResult append(ByteBuffer input, boolean assignOffsets) {
         ensureOpen();
         LogConfig cfg = config;
         incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+        return write(input, cfg);
+    }
+
+    private AppendResult write(ByteBuffer input, LogConfig cfg) {
         pendingInput = input;
         try {
             env.write(appendWork);
@@ -134,17 +146,17 @@ public final class LmdbLog implements LogStorage {
         ByteBuffer input = pendingInput;
         long maxTimestamp = maxTimestampSoFar;
         List<EpochEntry> entries = epochs;
-        RecordBatch batch = incoming.batch();
-        for (int at = input.position(); at < input.limit(); at += batch.sizeInBytes()) {
-            batch.wrap(input, at);
-            int batchSize = batch.sizeInBytes();
-            ByteBuffer target = tables.batches.reserve(txn, Keys.batch(id, batch.baseOffset()), batchSize);
-            target.put(0, input, at, batchSize);
-            if (batch.maxTimestamp() > maxTimestamp) {
-                maxTimestamp = batch.maxTimestamp();
-                TimeIndex.add(tables, txn, id, maxTimestamp, batch.baseOffset());
+        BatchFacts facts = incoming.facts();
+        for (int i = 0; i < facts.count(); i++) {
+            int batchSize = facts.size(i);
+            long baseOffset = facts.baseOffset(i);
+            ByteBuffer target = tables.batches.reserve(txn, Keys.batch(id, baseOffset), batchSize);
+            target.put(0, input, facts.position(i), batchSize);
+            if (facts.maxTimestamp(i) > maxTimestamp) {
+                maxTimestamp = facts.maxTimestamp(i);
+                TimeIndex.add(tables, txn, id, maxTimestamp, baseOffset);
             }
-            entries = EpochHistory.assign(entries, batch.partitionLeaderEpoch(), batch.baseOffset());
+            entries = EpochHistory.assign(entries, facts.leaderEpoch(i), baseOffset);
         }
         if (entries != epochs) {
             tables.storeEpochs(txn, id, entries);
