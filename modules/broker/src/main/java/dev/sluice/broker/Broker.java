@@ -17,6 +17,7 @@ import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServer;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.StorageEngines;
+import dev.sluice.broker.producer.FileProducerIdBlockStore;
 import dev.sluice.broker.producer.ProducerIdAllocator;
 import dev.sluice.broker.topic.TopicDefaults;
 import dev.sluice.broker.topic.TopicRegistry;
@@ -104,7 +105,7 @@ public final class Broker implements AutoCloseable {
             List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
             Endpoint first = advertised.get(0);
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), null,
-                    partitions, new ProducerIdAllocator(logDir), time, effectiveSettings(config));
+                    partitions, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time, effectiveSettings(config));
             ApiRouter router = new ApiRouter(state, config.deleteTopicEnable());
             GroupApis.register(router, groups, offsets, state);
             handler.target = new KafkaRequestHandler(router);

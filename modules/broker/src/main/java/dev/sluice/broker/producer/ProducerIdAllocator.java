@@ -1,50 +1,37 @@
 package dev.sluice.broker.producer;
 
-import dev.sluice.api.storage.StorageException;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-
 /**
- * Hands out producer ids (InitProducerId) that are never reused, even after a crash: ids are
- * reserved in blocks whose end is written to disk before any id of the block is given out.
+ * Hands out producer ids (InitProducerId) that are never reused, even after a crash: ids come
+ * from blocks a {@link ProducerIdBlockStore} reserves durably before any id of the block is
+ * given out; the next block is reserved when one is used up. Ids left in a block at a crash or
+ * shutdown are skipped, as in Kafka. Thread-safe: request handler threads call {@link #nextId()}.
  */
 public final class ProducerIdAllocator {
-    static final int BLOCK_SIZE = 1000;
+    public static final int BLOCK_SIZE = 1000;
 
-    private final Path file;
+    private final ProducerIdBlockStore store;
+    private final int blockSize;
     private long next;
     private long blockEnd;
 
-    public ProducerIdAllocator(Path logDir) {
-        this.file = logDir.resolve("producer-id-block");
-        try {
-            long reserved = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()) : 0L;
-            this.next = reserved;
-            this.blockEnd = reserved;
-        } catch (IOException | NumberFormatException e) {
-            throw new StorageException("cannot read " + file + "; delete it only if no producer ids were ever issued", e);
+    public ProducerIdAllocator(ProducerIdBlockStore store, int blockSize) {
+        if (blockSize <= 0) {
+            throw new IllegalArgumentException("block size must be positive, was " + blockSize);
         }
+        this.store = store;
+        this.blockSize = blockSize;
+    }
+
+    public ProducerIdAllocator(ProducerIdBlockStore store) {
+        this(store, BLOCK_SIZE);
     }
 
     public synchronized long nextId() {
         if (next == blockEnd) {
-            reserve(blockEnd + BLOCK_SIZE);
+            ProducerIdBlock block = store.reserveNext(blockSize);
+            next = block.firstId();
+            blockEnd = block.nextBlockFirstId();
         }
         return next++;
-    }
-
-    private void reserve(long end) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, Long.toString(end), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new StorageException("cannot reserve producer ids in " + file, e);
-        }
-        blockEnd = end;
     }
 }
