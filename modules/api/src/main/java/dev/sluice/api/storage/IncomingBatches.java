@@ -147,6 +147,12 @@ public final class IncomingBatches {
 
     /** What the append wrote, once it is written. */
     public AppendResult result() {
-        return new AppendResult(firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, facts.count(), facts.bytes());
+        return result(false);
+    }
+
+    /** What the append wrote, once it is written, saying whether it started a new segment. */
+    public AppendResult result(boolean rolledSegment) {
+        return new AppendResult(firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, facts.count(), facts.bytes(),
+                rolledSegment);
     }
 }

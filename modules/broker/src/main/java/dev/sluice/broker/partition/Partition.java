@@ -12,37 +12,26 @@ import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
-import dev.sluice.broker.producer.ProducerStateTable;
+import dev.sluice.broker.producer.ProducerStateManager;
 import dev.sluice.broker.producer.SequenceCheck;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One partition this broker leads: the log, the idempotent-producer table, the leader epoch and
+ * One partition this broker leads: the log, its idempotent-producer state ({@link ProducerStateManager}), the leader epoch and
  * the high watermark. Appends are serialised by one lock; fetches read the log concurrently.
  * With one replica the high watermark is the log end; replication will move it by follower progress.
  */
 public final class Partition implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Partition.class.getName());
-    private static final int SCAN_CHUNK_BYTES = 1024 * 1024;
 
     private final TopicPartition topicPartition;
     private final LogStorage log;
-    private final Path producerSnapshot;
     private final Time time;
     private final ReentrantLock appendLock = new ReentrantLock();
-    private final ProducerStateTable producers = new ProducerStateTable();
+    private final ProducerStateManager producers;
     /**
      * Per handler thread: the facts of the append being validated and a flyweight to walk it. A
      * request's facts are collected outside the append lock and then used under it by the same thread.
@@ -56,17 +45,18 @@ public final class Partition implements AutoCloseable {
 
     /**
      * @param checkpointedHighWatermark the last high watermark written to the checkpoint, or -1
+     * @param producerSnapshots         this partition's directory of producer-state snapshots
      */
     public Partition(LogStorage log, PartitionSettings settings, int leaderEpoch, long checkpointedHighWatermark,
-                     Path producerSnapshot, Time time) {
+                     Path producerSnapshots, Time time) {
         this.topicPartition = log.topicPartition();
         this.log = log;
         this.settings = settings;
         this.leaderEpoch = leaderEpoch;
-        this.producerSnapshot = producerSnapshot;
         this.time = time;
+        this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
-        loadProducerState();
+        producers.load(log);
         advanceHighWatermark();
     }
 
@@ -219,26 +209,20 @@ public final class Partition implements AutoCloseable {
 
     private AppendOutcome appendLocked(ByteBuffer records, PartitionSettings rules, BatchFacts facts, RecordBatch batch) {
         boolean logAppendTime = rules.timestampType() == TimestampType.LOG_APPEND_TIME;
-        // Idempotence: only the first batch can be a retry (clients send one batch per partition)
-        for (int i = 0; i < facts.count(); i++) {
-            SequenceCheck check = producers.check(facts.producerId(i), facts.producerEpoch(i), facts.baseSequence(i),
-                    facts.lastSequence(i));
-            if (check instanceof SequenceCheck.Duplicate dup) {
-                if (i == 0) {
-                    long producerId = facts.producerId(i);
-                    LOG.log(System.Logger.Level.DEBUG, () -> topicPartition + ": duplicate batch from producer "
-                            + producerId + " answered with offset " + dup.firstOffset());
-                    return new AppendOutcome.Appended(dup.firstOffset(), dup.lastOffset(),
-                            logAppendTime ? dup.timestamp() : -1, log.logStartOffset(), true);
-                }
-                return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "duplicate batch after the first one");
-            }
-            if (check instanceof SequenceCheck.Fenced fenced) {
-                return new AppendOutcome.Rejected(AppendError.INVALID_PRODUCER_EPOCH, fenced.message());
-            }
-            if (check instanceof SequenceCheck.OutOfOrder outOfOrder) {
-                return new AppendOutcome.Rejected(AppendError.OUT_OF_ORDER_SEQUENCE_NUMBER, outOfOrder.message());
-            }
+        // Idempotence: each batch against the committed state staged with the request's earlier batches;
+        // only the first batch can be answered as a retry (clients send one batch per partition)
+        SequenceCheck check = producers.checkAsLeader(facts);
+        if (check instanceof SequenceCheck.Duplicate dup) {
+            LOG.log(System.Logger.Level.DEBUG, () -> topicPartition + ": duplicate batch from producer "
+                    + facts.producerId(0) + " answered with offset " + dup.firstOffset());
+            return new AppendOutcome.Appended(dup.firstOffset(), dup.lastOffset(),
+                    logAppendTime ? dup.timestamp() : -1, log.logStartOffset(), true);
+        }
+        if (check instanceof SequenceCheck.Fenced fenced) {
+            return new AppendOutcome.Rejected(AppendError.INVALID_PRODUCER_EPOCH, fenced.message());
+        }
+        if (check instanceof SequenceCheck.OutOfOrder outOfOrder) {
+            return new AppendOutcome.Rejected(AppendError.OUT_OF_ORDER_SEQUENCE_NUMBER, outOfOrder.message());
         }
         long now = time.milliseconds();
         int epoch = leaderEpoch;
@@ -260,10 +244,11 @@ public final class Partition implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, topicPartition + ": append failed", e);
             return new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
         }
-        for (int i = 0; i < facts.count(); i++) {
-            producers.record(facts.producerId(i), facts.producerEpoch(i), facts.baseSequence(i), facts.lastSequence(i),
-                    facts.baseOffset(i), facts.lastOffset(i), facts.maxTimestamp(i), now);
+        if (result.rolledSegment()) {
+            // the committed state is the state at the new segment's base offset (this append is not in it yet)
+            producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
         }
+        producers.commit(facts, now);
         advanceHighWatermark();
         return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,
                 log.logStartOffset(), false);
@@ -329,60 +314,25 @@ public final class Partition implements AutoCloseable {
     public void snapshotProducerState() {
         appendLock.lock();
         try {
-            Path tmp = producerSnapshot.resolveSibling(producerSnapshot.getFileName() + ".tmp");
-            Files.createDirectories(producerSnapshot.getParent());
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                new DataOutputStream(out).writeLong(log.logEndOffset());
-                producers.writeSnapshot(out);
-            }
-            Files.move(tmp, producerSnapshot, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, topicPartition + ": cannot write producer state snapshot", e);
+            producers.takeSnapshot(log.logEndOffset(), log.logStartOffset());
         } finally {
             appendLock.unlock();
         }
     }
 
-    /** Snapshot if there is one for an offset within the log, then replay batch headers after it. */
-    private void loadProducerState() {
-        long from = log.logStartOffset();
-        if (Files.exists(producerSnapshot)) {
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(producerSnapshot))) {
-                long snapshotOffset = new DataInputStream(in).readLong();
-                if (snapshotOffset <= log.logEndOffset() && snapshotOffset >= log.logStartOffset()) {
-                    producers.readSnapshot(in);
-                    from = snapshotOffset;
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, topicPartition + ": ignoring unreadable producer snapshot: " + e);
-                producers.clear();
-            }
-        }
-        replayProducerState(from);
-    }
-
-    private void replayProducerState(long from) {
-        long offset = from;
-        long end = log.logEndOffset();
-        long now = time.milliseconds();
-        RecordBatch batch = new RecordBatch();
-        while (offset < end) {
-            ByteBuffer chunk;
-            try {
-                chunk = log.read(offset, end, SCAN_CHUNK_BYTES, true).toBuffer();
-            } catch (IOException e) {
-                throw new StorageException(topicPartition + ": cannot read log to rebuild producer state", e);
-            }
-            if (!chunk.hasRemaining()) {
-                break;
-            }
-            for (int position = chunk.position(); position < chunk.limit(); position += batch.sizeInBytes()) {
-                batch.wrap(chunk, position);
-                if (batch.lastOffset() >= offset) {
-                    producers.record(batch, batch.maxTimestamp(), now);
-                }
-                offset = batch.nextOffset();
-            }
+    /**
+     * Removes every record at or after {@code offset} (a follower diverging from its leader, later)
+     * and rebuilds the producer state from the nearest snapshot at or below it plus a replay, so a
+     * producer's retry of a truncated batch is appended again, not answered as a duplicate.
+     */
+    public void truncateTo(long offset) {
+        appendLock.lock();
+        try {
+            log.truncateTo(offset);
+            producers.truncated(log);
+            highWatermark = Math.min(highWatermark, log.logEndOffset());
+        } finally {
+            appendLock.unlock();
         }
     }
 

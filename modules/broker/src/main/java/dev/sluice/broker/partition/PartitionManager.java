@@ -4,6 +4,7 @@ import dev.sluice.api.Time;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.delay.DelayedOperations;
+import dev.sluice.broker.producer.ProducerStateManager;
 import dev.sluice.broker.topic.TopicConfigDef;
 import dev.sluice.broker.topic.TopicDefaults;
 import dev.sluice.broker.topic.TopicException;
@@ -212,7 +213,8 @@ public final class PartitionManager implements AutoCloseable {
             partitions.remove(tp);
             engines.engine(engineOf(topic)).delete(tp); // closes the log, then removes its data
             try {
-                Files.deleteIfExists(snapshotFile(tp));
+                ProducerStateManager.deleteSnapshots(snapshotDir(tp));
+                Files.deleteIfExists(legacySnapshotFile(tp));
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot delete producer snapshot of " + tp, e);
             }
@@ -278,9 +280,14 @@ public final class PartitionManager implements AutoCloseable {
 
     private void open(TopicMetadata topic, int p) {
         TopicPartition tp = new TopicPartition(topic.name(), p);
+        try {
+            Files.deleteIfExists(legacySnapshotFile(tp));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete the old producer snapshot of " + tp, e);
+        }
         Partition partition = new Partition(engines.engine(engineOf(topic)).open(tp, defaults.logConfig(topic.configs())),
                 defaults.partitionSettings(topic.configs()), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
-                snapshotFile(tp), time);
+                snapshotDir(tp), time);
         partition.onAppend(() -> fetchWaiters.checkAndComplete(tp));
         partitions.put(tp, partition);
     }
@@ -294,7 +301,13 @@ public final class PartitionManager implements AutoCloseable {
         highWatermarks.write(offsets);
     }
 
-    private Path snapshotFile(TopicPartition tp) {
+    /** A partition's producer-state snapshots: {@code .producer-state/<topic>-<partition>/<offset>.snapshot}. */
+    private Path snapshotDir(TopicPartition tp) {
+        return producerStateDir.resolve(tp.dirName());
+    }
+
+    /** The single snapshot file of earlier versions (no CRC): replaced by a rebuild from the log. */
+    private Path legacySnapshotFile(TopicPartition tp) {
         return producerStateDir.resolve(tp.dirName() + ".snapshot");
     }
 

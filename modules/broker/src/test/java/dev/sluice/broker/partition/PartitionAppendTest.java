@@ -40,7 +40,7 @@ class PartitionAppendTest {
 
     private Partition open(int index, PartitionSettings settings) {
         return new Partition(engine.open(new TopicPartition("t", index), LogConfig.DEFAULT), settings, 4, -1,
-                dir.resolve("t-" + index + ".snapshot"), Time.SYSTEM);
+                dir.resolve("producer-state-" + index), Time.SYSTEM);
     }
 
     @AfterEach

@@ -132,7 +132,9 @@ public final class FileLog implements LogStorage {
 
     /** Writes a prepared append: everything from here on reads the batch facts, not the headers. */
     private AppendResult write(ByteBuffer input, LogConfig cfg) {
+        LogSegment previous = segments.active();
         LogSegment segment = maybeRoll(cfg);
+        boolean rolled = segment != previous && previous.size() > 0;
         BatchFacts facts = incoming.facts();
         for (int i = 0; i < facts.count(); i++) {
             epochs.assign(facts.leaderEpoch(i), facts.baseOffset(i));
@@ -143,7 +145,7 @@ public final class FileLog implements LogStorage {
         if (flushDue(cfg)) {
             flushUpTo(logEndOffset);
         }
-        return incoming.result();
+        return incoming.result(rolled);
     }
 
     /** Rolls to a new segment when the append would not fit in the active one (Kafka's conditions). */

@@ -1,0 +1,227 @@
+package dev.sluice.broker.producer;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.record.BatchFacts;
+import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TopicPartition;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The idempotent-producer state one partition's log keeps (Kafka's ProducerStateManager, without
+ * transactions): the committed {@link ProducerStateTable}, how a request's batches are checked
+ * against it, and its snapshots.
+ *
+ * <p>An append goes in two steps. {@link #checkAsLeader} checks every batch of a request against
+ * the committed state <em>staged</em> with the request's earlier batches (several batches of one
+ * producer in one request follow each other); nothing changes. Only after the log append succeeded
+ * does {@link #commit} record them. A follower (replication, later) appends its leader's batches and
+ * calls {@link #commit} alone: it updates the state but makes no sequence decisions it cannot make.
+ *
+ * <p>Snapshots ({@link ProducerSnapshotFile}, with a CRC, fsynced) are written when a segment rolls
+ * and on close, and pruned to the last {@value #RETAINED_SNAPSHOTS}; after truncation the state is
+ * rebuilt from the newest snapshot at or below the truncation point plus a replay of the log.
+ *
+ * <p>Thread-safety: every method runs under the owning partition's append lock.
+ */
+public final class ProducerStateManager {
+    private static final System.Logger LOG = System.getLogger(ProducerStateManager.class.getName());
+    static final int RETAINED_SNAPSHOTS = 3;
+    private static final int SCAN_CHUNK_BYTES = 1024 * 1024;
+
+    private final TopicPartition topicPartition;
+    private final Path snapshotDir;
+    private final Time time;
+    private final ProducerStateTable table = new ProducerStateTable();
+
+    /** @param snapshotDir this partition's own directory of snapshots (created on the first one) */
+    public ProducerStateManager(TopicPartition topicPartition, Path snapshotDir, Time time) {
+        this.topicPartition = topicPartition;
+        this.snapshotDir = snapshotDir;
+        this.time = time;
+    }
+
+    /** The committed state (tests and expiry). */
+    public ProducerStateTable table() {
+        return table;
+    }
+
+    /**
+     * Decides a leader's request: ACCEPT, a {@link SequenceCheck.Duplicate} (only as the first
+     * batch: answered with the original offsets), or the first batch's problem. Each batch is checked
+     * against the committed state updated with the request's earlier batches; nothing is changed.
+     * Allocation-free when every batch is accepted.
+     */
+    public SequenceCheck checkAsLeader(BatchFacts facts) {
+        for (int i = 0; i < facts.count(); i++) {
+            long producerId = facts.producerId(i);
+            if (producerId == RecordBatch.NO_PRODUCER_ID) {
+                continue;
+            }
+            int staged = lastStagedBatchOf(facts, i, producerId);
+            SequenceCheck check = staged < 0
+                    ? table.check(producerId, facts.producerEpoch(i), facts.baseSequence(i), facts.lastSequence(i))
+                    : checkAgainstStaged(facts, staged, i);
+            if (check instanceof SequenceCheck.Duplicate && i > 0) {
+                return new SequenceCheck.OutOfOrder("batch " + i + " of the request from producer " + producerId
+                        + " repeats sequences " + facts.baseSequence(i) + ".." + facts.lastSequence(i)
+                        + " that are already in the log");
+            }
+            if (!(check instanceof SequenceCheck.Accept)) {
+                return check;
+            }
+        }
+        return SequenceCheck.ACCEPT;
+    }
+
+    private static int lastStagedBatchOf(BatchFacts facts, int before, long producerId) {
+        for (int j = before - 1; j >= 0; j--) {
+            if (facts.producerId(j) == producerId) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** Kafka's rules against the state an earlier batch of the same request would leave. */
+    private static SequenceCheck checkAgainstStaged(BatchFacts facts, int staged, int i) {
+        long producerId = facts.producerId(i);
+        short epoch = facts.producerEpoch(i);
+        short stagedEpoch = facts.producerEpoch(staged);
+        int firstSeq = facts.baseSequence(i);
+        if (epoch < stagedEpoch) {
+            return new SequenceCheck.Fenced("producer " + producerId + " epoch " + epoch
+                    + " is older than epoch " + stagedEpoch + " earlier in the same request");
+        }
+        if (epoch > stagedEpoch) {
+            return firstSeq == 0 ? SequenceCheck.ACCEPT : new SequenceCheck.OutOfOrder(
+                    "producer " + producerId + " started epoch " + epoch + " at sequence " + firstSeq + " instead of 0");
+        }
+        int last = facts.lastSequence(staged);
+        int expected = last == Integer.MAX_VALUE ? 0 : last + 1;
+        return firstSeq == expected ? SequenceCheck.ACCEPT : new SequenceCheck.OutOfOrder("producer " + producerId
+                + " sent sequence " + firstSeq + " but the next expected (after an earlier batch of the request) is " + expected);
+    }
+
+    /**
+     * Records the batches of an append that succeeded (their base offsets assigned in {@code facts}).
+     * Leader and follower alike.
+     */
+    public void commit(BatchFacts facts, long nowMs) {
+        for (int i = 0; i < facts.count(); i++) {
+            table.record(facts.producerId(i), facts.producerEpoch(i), facts.baseSequence(i), facts.lastSequence(i),
+                    facts.baseOffset(i), facts.lastOffset(i), facts.maxTimestamp(i), nowMs);
+        }
+    }
+
+    public int expire(long nowMs, long expirationMs) {
+        return table.expire(nowMs, expirationMs);
+    }
+
+    /**
+     * Writes the committed state as the snapshot at {@code offset} (the log end it is complete up
+     * to) and prunes old snapshots. A failure is logged, not thrown: the log stays usable and a
+     * restart replays more of it.
+     */
+    public void takeSnapshot(long offset, long logStartOffset) {
+        try {
+            ProducerSnapshotFile.write(snapshotDir, offset, table);
+            List<Long> offsets = ProducerSnapshotFile.list(snapshotDir);
+            for (int i = 0; i < offsets.size(); i++) {
+                long existing = offsets.get(i);
+                boolean keep = offsets.size() - i <= RETAINED_SNAPSHOTS && existing >= logStartOffset || existing == offset;
+                if (!keep) {
+                    ProducerSnapshotFile.delete(snapshotDir, existing);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, topicPartition + ": cannot write producer state snapshot at offset " + offset, e);
+        }
+    }
+
+    /**
+     * Rebuilds the state of {@code log} as it now is: from the newest readable snapshot at or below
+     * its end (and at or above its start), then a replay of the batch headers after it. Snapshots
+     * above the log end (left by a truncation) are deleted; a corrupt one is skipped with a warning.
+     */
+    public void load(LogStorage log) {
+        long end = log.logEndOffset();
+        long from = log.logStartOffset();
+        table.clear();
+        try {
+            List<Long> offsets = ProducerSnapshotFile.list(snapshotDir);
+            for (int i = offsets.size() - 1; i >= 0; i--) {
+                long offset = offsets.get(i);
+                if (offset > end) {
+                    ProducerSnapshotFile.delete(snapshotDir, offset);
+                    continue;
+                }
+                if (offset < log.logStartOffset()) {
+                    break;
+                }
+                try {
+                    ProducerSnapshotFile.read(snapshotDir, offset, table);
+                    from = offset;
+                    break;
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, topicPartition + ": ignoring producer snapshot at offset "
+                            + offset + " (" + e.getMessage() + "); rebuilding from the log");
+                    table.clear();
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, topicPartition + ": cannot list producer snapshots; rebuilding from the log", e);
+            table.clear();
+        }
+        replay(log, from, end);
+    }
+
+    /** After the log was truncated to {@code offset}: drop the snapshots above it and rebuild. */
+    public void truncated(LogStorage log) {
+        load(log);
+    }
+
+    private void replay(LogStorage log, long from, long end) {
+        long offset = from;
+        long now = time.milliseconds();
+        RecordBatch batch = new RecordBatch();
+        while (offset < end) {
+            ByteBuffer chunk;
+            try {
+                chunk = log.read(offset, end, SCAN_CHUNK_BYTES, true).toBuffer();
+            } catch (IOException e) {
+                throw new StorageException(topicPartition + ": cannot read log to rebuild producer state", e);
+            }
+            if (!chunk.hasRemaining()) {
+                break;
+            }
+            for (int position = chunk.position(); position < chunk.limit(); position += batch.sizeInBytes()) {
+                batch.wrap(chunk, position);
+                if (batch.lastOffset() >= offset) {
+                    table.record(batch, batch.maxTimestamp(), now);
+                }
+                offset = batch.nextOffset();
+            }
+        }
+    }
+
+    /** Removes a deleted partition's snapshots. */
+    public static void deleteSnapshots(Path snapshotDir) throws IOException {
+        if (!Files.isDirectory(snapshotDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(snapshotDir)) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(snapshotDir);
+    }
+}
