@@ -127,4 +127,20 @@ class FramePoolTest {
         assertThatThrownBy(() -> pool.tryAcquire(8)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("written after its release");
     }
+
+    @Test
+    void largeFramesLeaveTheLastEighthOfTheBudgetToSmallOnes() {
+        MemoryBudget budget = new MemoryBudget(8L << 20);
+        FramePool pool = new FramePool(budget, 64L << 20, false);
+        List<ByteBuffer> large = new ArrayList<>();
+        ByteBuffer b;
+        while ((b = pool.tryAcquire(FramePool.MAX_POOLED)) != null) {
+            large.add(b);
+        }
+        assertThat(large).as("7 of 8 MiB").hasSize(7);
+        for (int i = 0; i < 16; i++) {
+            assertThat(pool.tryAcquire(MemoryBudget.SMALL_FRAME_BYTES)).as("small frame %d", i).isNotNull();
+        }
+        assertThat(pool.tryAcquire(1)).as("now the whole budget is taken").isNull();
+    }
 }
