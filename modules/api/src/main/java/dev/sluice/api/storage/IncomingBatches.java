@@ -37,14 +37,7 @@ public final class IncomingBatches {
         checkInput(input, assignOffsets, maxBytes);
         own.collectValidated(input, batch);
         if (!assignOffsets) {
-            long expectedOffset = logEndOffset;
-            for (int i = 0; i < own.count(); i++) {
-                if (own.baseOffset(i) < expectedOffset) {
-                    throw new InvalidRecordException(InvalidRecordException.Reason.INVALID, "batch base offset "
-                            + own.baseOffset(i) + " is below " + expectedOffset + (i == 0 ? " (the log end)" : " (offsets must increase)"));
-                }
-                expectedOffset = own.lastOffset(i) + 1;
-            }
+            checkCarriedOffsets(own, logEndOffset);
         }
         apply(input, own, logEndOffset, assignOffsets);
     }
@@ -58,7 +51,15 @@ public final class IncomingBatches {
      * @throws IllegalArgumentException if the facts do not describe the whole input, or the buffer is read-only
      */
     public void prepare(ByteBuffer input, BatchFacts facts, long logEndOffset, int maxBytes) {
-        checkInput(input, true, maxBytes);
+        prepare(input, facts, logEndOffset, true, maxBytes);
+    }
+
+    /**
+     * As {@link #prepare(ByteBuffer, BatchFacts, long, int)}; without {@code assignOffsets} the
+     * offsets the batches carry (and {@code facts} recorded) must start at or after the log end and increase.
+     */
+    public void prepare(ByteBuffer input, BatchFacts facts, long logEndOffset, boolean assignOffsets, int maxBytes) {
+        checkInput(input, assignOffsets, maxBytes);
         Objects.requireNonNull(facts, "facts");
         if (facts.count() > 0 && (facts.bytes() != input.remaining() || facts.position(0) != input.position())) {
             throw new IllegalArgumentException("batch facts cover " + facts.bytes() + " bytes from " + facts.position(0)
@@ -69,7 +70,21 @@ public final class IncomingBatches {
                 batch.wrap(input, facts.position(i)).verifyCrc();
             }
         }
-        apply(input, facts, logEndOffset, true);
+        if (!assignOffsets) {
+            checkCarriedOffsets(facts, logEndOffset);
+        }
+        apply(input, facts, logEndOffset, assignOffsets);
+    }
+
+    private static void checkCarriedOffsets(BatchFacts facts, long logEndOffset) {
+        long expectedOffset = logEndOffset;
+        for (int i = 0; i < facts.count(); i++) {
+            if (facts.baseOffset(i) < expectedOffset) {
+                throw new InvalidRecordException(InvalidRecordException.Reason.INVALID, "batch base offset "
+                        + facts.baseOffset(i) + " is below " + expectedOffset + (i == 0 ? " (the log end)" : " (offsets must increase)"));
+            }
+            expectedOffset = facts.lastOffset(i) + 1;
+        }
     }
 
     private static void checkInput(ByteBuffer input, boolean assignOffsets, int maxBytes) {

@@ -54,6 +54,15 @@ public interface LogStorage extends AutoCloseable {
     AppendResult appendWithOffsets(ByteBuffer batches);
 
     /**
+     * {@link #appendWithOffsets(ByteBuffer)} for batches a follower already walked into {@code facts}
+     * (their base offsets are the ones the headers carry); CRCs are checked only if
+     * {@link BatchFacts#crcVerified()} is false. The default ignores the facts.
+     */
+    default AppendResult appendWithOffsets(ByteBuffer batches, BatchFacts facts) {
+        return appendWithOffsets(batches);
+    }
+
+    /**
      * Reads whole batches starting with the one that contains {@code fromOffset}, stopping before
      * {@code maxOffset} (exclusive; pass {@link #logEndOffset()} for everything) and within
      * {@code maxBytes}. If the first batch alone is larger than {@code maxBytes} it is still

@@ -255,6 +255,30 @@ public final class Partition implements AutoCloseable {
     }
 
     /**
+     * Appends batches copied from the leader (the replication path, later), offsets and leader
+     * epochs as they are: the headers are walked once (CRC included) into facts, the log stores the
+     * batches from them, and the producer state is updated from the same facts with no sequence
+     * checks, since the leader made those decisions. The high watermark is left to the caller.
+     *
+     * @throws InvalidRecordException if a batch is malformed or the offsets do not follow the log end
+     */
+    public AppendResult appendAsFollower(ByteBuffer records) {
+        BatchFacts facts = FACTS.get();
+        facts.collectValidated(records, FLYWEIGHT.get());
+        appendLock.lock();
+        try {
+            AppendResult result = log.appendWithOffsets(records, facts);
+            if (result.rolledSegment()) {
+                producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
+            }
+            producers.commit(facts, time.milliseconds());
+            return result;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
      * Moves the high watermark to the smallest log end among the in-sync replicas. This broker is
      * the only replica, so that is its own log end; replication will feed follower progress here.
      */

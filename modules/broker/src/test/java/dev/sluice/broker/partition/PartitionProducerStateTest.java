@@ -184,4 +184,21 @@ class PartitionProducerStateTest {
         assertThat(partition.appendAsLeader(batch(8, 0, 0, 1))).isEqualTo(appended(4, 4, false));
         assertThat(partition.appendAsLeader(batch(7, 0, 0, 2))).isEqualTo(appended(0, 1, true));
     }
+
+    @Test
+    void aFollowerAppendUpdatesProducerStateWithoutSequenceDecisions() {
+        ByteBuffer first = batch(7, 0, 0, 2);   // offsets 0-1 as the leader assigned them
+        ByteBuffer gap = batch(7, 0, 5, 1);     // sequence 5 after 1: the leader accepted it, so must the follower
+        gap.putLong(0, 2L);
+        ByteBuffer other = batch(8, 3, 9, 2);   // a producer this replica never saw start
+        other.putLong(0, 3L);
+
+        assertThat(partition.appendAsFollower(concat(first, gap, other)).lastOffset()).isEqualTo(4);
+
+        assertThat(partition.logEndOffset()).isEqualTo(5);
+        // the same state a leader would have: retries are duplicates, the next sequences follow on
+        assertThat(partition.appendAsLeader(batch(7, 0, 5, 1))).isEqualTo(appended(2, 2, true));
+        assertThat(partition.appendAsLeader(batch(8, 3, 9, 2))).isEqualTo(appended(3, 4, true));
+        assertThat(partition.appendAsLeader(batch(7, 0, 6, 1))).isEqualTo(appended(5, 5, false));
+    }
 }

@@ -233,6 +233,26 @@ public abstract class AppendReadContract extends LogStorageContractSupport {
         assertThat(input.getLong(input.position() + RecordBatch.BASE_OFFSET_OFFSET)).isZero(); // input unchanged
     }
 
+    @Test
+    void appendWithOffsetsAndFactsKeepsTheCarriedOffsetsAndRefusesOnesBelowTheLogEnd() {
+        LogStorage log = open();
+        ByteBuffer input = concat(batch(2, 5L, "a", 1, 2), batch(3, 9L, "b", 3));
+        BatchFacts facts = structureFacts(input);
+
+        AppendResult result = log.appendWithOffsets(input, facts);
+
+        assertThat(result.firstOffset()).isEqualTo(5);
+        assertThat(result.lastOffset()).isEqualTo(9);
+        assertThat(log.logEndOffset()).isEqualTo(10);
+        assertThat(baseOffsetsOf(log.read(5, log.logEndOffset(), 1 << 20, true))).containsExactly(5L, 9L);
+        assertThat(log.epochs()).extracting(EpochEntry::epoch, EpochEntry::startOffset).contains(tuple(2, 5L), tuple(3, 9L));
+
+        ByteBuffer stale = batch(3, 8L, "c", 4);
+        assertThatThrownBy(() -> log.appendWithOffsets(stale, structureFacts(stale)))
+                .isInstanceOf(InvalidRecordException.class);
+        assertThat(log.logEndOffset()).isEqualTo(10);
+    }
+
     /** What the broker's validation collects: structure checked, CRC left to the log. */
     private static BatchFacts structureFacts(ByteBuffer input) {
         BatchFacts facts = new BatchFacts();

@@ -117,10 +117,19 @@ public final class FileLog implements LogStorage {
 
     @Override
     public AppendResult append(ByteBuffer batches, BatchFacts facts) {
+        return append(batches, facts, true);
+    }
+
+    @Override
+    public AppendResult appendWithOffsets(ByteBuffer batches, BatchFacts facts) {
+        return append(batches, facts, false);
+    }
+
+    private AppendResult append(ByteBuffer input, BatchFacts facts, boolean assignOffsets) {
         ensureOpen();
         LogConfig cfg = config;
-        incoming.prepare(batches, facts, logEndOffset, cfg.segmentBytes());
-        return write(batches, cfg);
+        incoming.prepare(input, facts, logEndOffset, assignOffsets, cfg.segmentBytes());
+        return write(input, cfg);
     }
 
     private AppendResult append(ByteBuffer input, boolean assignOffsets) {
