@@ -99,6 +99,12 @@ public final class Broker implements AutoCloseable {
             groups = new GroupCoordinator(groupConfig(config), offsetStore, time);
             groups.startup();
             GroupOffsets offsets = new GroupOffsets(groups);
+            // offsets of deleted topics go with them; the start-up sweep covers a crash mid-delete
+            PartitionManager catalogue = partitions;
+            offsets.removeOffsetsOfDeletedPartitions(tp -> !catalogue.topics().get(tp.topic())
+                    .map(t -> tp.partition() < t.partitions()).orElse(false));
+            partitions.onTopicDeleted(topic -> offsets.removeOffsetsOfDeletedPartitions(
+                    tp -> tp.topic().equals(topic.name())));
 
             DelegatingHandler handler = new DelegatingHandler();
             server = new SocketServer(config.socketServerConfig(), handler, time);

@@ -5,6 +5,8 @@ import dev.sluice.api.storage.TopicPartition;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * SPI: durable storage of consumer groups' committed offsets and of their serialized group
@@ -25,6 +27,26 @@ public interface OffsetStore extends AutoCloseable {
 
     /** Removes the given partitions' offsets of a group (OffsetDelete). */
     void delete(String group, Set<TopicPartition> partitions);
+
+    /**
+     * Removes every group's offsets of the partitions {@code deleted} accepts (their topic was
+     * deleted), durably when it returns: a recreated topic must not inherit them (Kafka's
+     * GroupCoordinator.onPartitionsDeleted). Groups keep their metadata and other offsets.
+     * The default goes through {@link #fetchAll} and {@link #delete}; a store may do it in one step.
+     *
+     * @return the number of offsets removed
+     */
+    default int deletePartitions(Predicate<TopicPartition> deleted) {
+        int removed = 0;
+        for (String group : groups()) {
+            Set<TopicPartition> gone = fetchAll(group).keySet().stream().filter(deleted).collect(Collectors.toSet());
+            if (!gone.isEmpty()) {
+                delete(group, gone);
+                removed += gone.size();
+            }
+        }
+        return removed;
+    }
 
     /** Removes a group's offsets and metadata (DeleteGroups). */
     void deleteGroup(String group);

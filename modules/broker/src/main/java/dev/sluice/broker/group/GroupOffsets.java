@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Committed offsets of groups: OffsetCommit's membership checks, OffsetFetch, OffsetDelete, and
@@ -126,6 +127,22 @@ public final class GroupOffsets {
             store.delete(groupId, deletable);
             return Map.entry(Errors.NONE, results);
         }
+    }
+
+    /**
+     * Removes every group's offsets of the partitions {@code deleted} accepts, because their topic
+     * is gone (Kafka's onPartitionsDeleted): a topic recreated under the same name starts at leader
+     * epoch 0 again, and an old offset would park the group at its end. Called after DeleteTopics
+     * and, for deletions a crash interrupted, at start-up with "not in the catalogue".
+     *
+     * @return the number of offsets removed
+     */
+    public int removeOffsetsOfDeletedPartitions(Predicate<TopicPartition> deleted) {
+        int removed = store.deletePartitions(deleted);
+        if (removed > 0) {
+            LOG.log(System.Logger.Level.INFO, "removed " + removed + " committed offsets of deleted partitions");
+        }
+        return removed;
     }
 
     /**

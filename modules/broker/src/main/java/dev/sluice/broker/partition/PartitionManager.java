@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The topics and partitions of this broker: creates, opens, deletes them over the log storage
@@ -42,6 +44,7 @@ public final class PartitionManager implements AutoCloseable {
     private final DelayedOperations<TopicPartition> fetchWaiters = new DelayedOperations<>("fetch");
     private final HighWatermarkCheckpoint highWatermarks;
     private Map<TopicPartition, Long> checkpointedHighWatermarks = Map.of();
+    private final List<Consumer<TopicMetadata>> deletionListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param maxPartitions {@code max.broker.partitions}: creating topics or partitions beyond this
@@ -203,7 +206,31 @@ public final class PartitionManager implements AutoCloseable {
         }
     }
 
-    public synchronized void deleteTopic(String name) {
+    /**
+     * Deletes a topic: catalogue entry, partitions and their data, then tells the deletion
+     * listeners (outside this manager's lock: they may append, e.g. offset tombstones).
+     */
+    public void deleteTopic(String name) {
+        TopicMetadata deleted = deleteTopicLocked(name);
+        for (Consumer<TopicMetadata> listener : deletionListeners) {
+            try {
+                listener.accept(deleted);
+            } catch (RuntimeException e) { // the topic is gone either way; the start-up sweep retries
+                LOG.log(System.Logger.Level.ERROR, "clean-up after deleting topic " + name + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * Registers a callback run after each topic deletion, on the deleting thread (a request
+     * handler thread). A crash between the deletion and the callback skips it, so whatever the
+     * callback removes must also be cleaned at start-up.
+     */
+    public void onTopicDeleted(Consumer<TopicMetadata> listener) {
+        deletionListeners.add(listener);
+    }
+
+    private synchronized TopicMetadata deleteTopicLocked(String name) {
         TopicMetadata topic = topics.get(name).orElseThrow(() ->
                 new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
         // catalogue first: a crash after this leaves orphan partitions that startup() deletes
@@ -220,6 +247,7 @@ public final class PartitionManager implements AutoCloseable {
             }
         }
         LOG.log(System.Logger.Level.INFO, "deleted topic " + name);
+        return topic;
     }
 
     /** Grows a topic to {@code newTotal} partitions. */
