@@ -16,6 +16,7 @@ import dev.sluice.broker.group.offset.OffsetStoreProviders;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServer;
 import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.broker.replica.ReplicaManager;
 import dev.sluice.broker.partition.StorageEngines;
 import dev.sluice.broker.producer.FileProducerIdBlockStore;
 import dev.sluice.broker.producer.ProducerIdAllocator;
@@ -45,6 +46,7 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final PartitionManager partitions;
+    private final ReplicaManager replicas;
     private final OffsetStore offsetStore;
     private final GroupCoordinator groups;
     private final SocketServer server;
@@ -52,10 +54,12 @@ public final class Broker implements AutoCloseable {
     private final List<Endpoint> advertised;
     private final String clusterId;
 
-    private Broker(BrokerConfig config, PartitionManager partitions, OffsetStore offsetStore, GroupCoordinator groups,
-                   SocketServer server, ScheduledExecutorService housekeeping, List<Endpoint> advertised, String clusterId) {
+    private Broker(BrokerConfig config, PartitionManager partitions, ReplicaManager replicas, OffsetStore offsetStore,
+                   GroupCoordinator groups, SocketServer server, ScheduledExecutorService housekeeping,
+                   List<Endpoint> advertised, String clusterId) {
         this.config = config;
         this.partitions = partitions;
+        this.replicas = replicas;
         this.offsetStore = offsetStore;
         this.groups = groups;
         this.server = server;
@@ -80,6 +84,7 @@ public final class Broker implements AutoCloseable {
         ClusterIdentity identity = ClusterIdentity.loadOrCreate(logDir, config.nodeId(), config.clusterId());
         StorageEngines engines = new StorageEngines(logDir, config.logStorage(), config.originals(), time).openDefault();
         PartitionManager partitions = null;
+        ReplicaManager replicas = null;
         OffsetStore offsetStore = null;
         GroupCoordinator groups = null;
         SocketServer server = null;
@@ -92,6 +97,7 @@ public final class Broker implements AutoCloseable {
             partitions = new PartitionManager(engines, new TopicRegistry(logDir), defaults, time,
                     config.maxBrokerPartitions());
             partitions.startup();
+            replicas = new ReplicaManager(config.nodeId(), partitions);
             // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
             offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
                     new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions(),
@@ -111,7 +117,8 @@ public final class Broker implements AutoCloseable {
             List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
             Endpoint first = advertised.get(0);
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), null,
-                    partitions, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time, effectiveSettings(config));
+                    partitions, replicas, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time,
+                    effectiveSettings(config));
             ApiRouter router = new ApiRouter(state, config.deleteTopicEnable());
             GroupApis.register(router, groups, offsets, state);
             handler.target = new KafkaRequestHandler(router);
@@ -134,8 +141,8 @@ public final class Broker implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(() -> runQuietly("offset expiration", offsets::expireOffsets),
                     offsetsCheck, offsetsCheck, TimeUnit.MILLISECONDS);
 
-            Broker broker = new Broker(config, partitions, offsetStore, groups, server, housekeeping, advertised,
-                    identity.clusterId());
+            Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,
+                    advertised, identity.clusterId());
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
@@ -153,6 +160,9 @@ public final class Broker implements AutoCloseable {
             }
             if (offsetStore != null) {
                 offsetStore.close();
+            }
+            if (replicas != null) {
+                replicas.close();
             }
             if (partitions != null) {
                 partitions.close();

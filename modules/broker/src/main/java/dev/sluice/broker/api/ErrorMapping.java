@@ -1,28 +1,11 @@
 package dev.sluice.broker.api;
 
-import dev.sluice.broker.partition.AppendError;
 import dev.sluice.broker.topic.TopicException;
 import dev.sluice.protocol.Errors;
 
 /** Broker-internal failure kinds to Kafka error codes. */
 final class ErrorMapping {
     private ErrorMapping() {
-    }
-
-    static Errors of(AppendError error) {
-        return switch (error) {
-            case CORRUPT_MESSAGE -> Errors.CORRUPT_MESSAGE;
-            case MESSAGE_TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
-            case RECORD_LIST_TOO_LARGE -> Errors.RECORD_LIST_TOO_LARGE;
-            case INVALID_RECORD -> Errors.INVALID_RECORD;
-            case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
-            case UNSUPPORTED_FOR_MESSAGE_FORMAT -> Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT;
-            case OUT_OF_ORDER_SEQUENCE_NUMBER -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
-            case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
-            case TRANSACTIONS_NOT_SUPPORTED -> Errors.UNSUPPORTED_VERSION;
-            case UNSUPPORTED_COMPRESSION_TYPE -> Errors.UNSUPPORTED_COMPRESSION_TYPE;
-            case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
-        };
     }
 
     static Errors of(TopicException.Error error) {

@@ -50,7 +50,7 @@ final class PartitionRequests {
                     continue;
                 }
                 if (layout.currentLeaderEpoch() != null) {
-                    Errors epochError = FetchHandler.checkLeaderEpoch(p.getInt(layout.currentLeaderEpoch()),
+                    Errors epochError = dev.sluice.broker.replica.ReplicaManager.checkLeaderEpoch(p.getInt(layout.currentLeaderEpoch()),
                             partition.get().leaderEpoch());
                     if (epochError != Errors.NONE) {
                         out.set("ErrorCode", epochError.code());

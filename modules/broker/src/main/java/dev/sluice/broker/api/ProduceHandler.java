@@ -1,22 +1,24 @@
 package dev.sluice.broker.api;
 
-import dev.sluice.broker.partition.AppendOutcome;
-import dev.sluice.broker.partition.Partition;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.replica.ProducePartitionResult;
+import dev.sluice.broker.replica.ProduceTarget;
 import dev.sluice.broker.topic.TopicMetadata;
 import dev.sluice.broker.topic.TopicNames;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Produce: appends each partition's batches to its log. With one replica the write is
- * committed as soon as it is in the log, so acks=1 and acks=all answer at once.
+ * Produce: decodes the request, hands each partition's records to the replica manager (which
+ * applies acks and may answer later), encodes its answers. Topic lookups and the internal-topic
+ * rule are request validation and stay here.
  */
 final class ProduceHandler implements ApiHandler {
-    private static final System.Logger LOG = System.getLogger(ProduceHandler.class.getName());
 
     private final BrokerState broker;
 
@@ -29,9 +31,11 @@ final class ProduceHandler implements ApiHandler {
         Struct request = ctx.body();
         short version = ctx.version();
         short acks = request.getShort("Acks");
-        boolean validAcks = acks == 0 || acks == 1 || acks == -1;
         Struct response = ctx.newResponse();
+        List<ProduceTarget> targets = new ArrayList<>();
+        List<Struct> targetOuts = new ArrayList<>();
         boolean anyError = false;
+        Errors unknown = version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
         for (Struct topicData : request.getArray("TopicData")) {
             Struct topicOut = response.addStruct("Responses");
             Optional<TopicMetadata> topic;
@@ -44,57 +48,53 @@ final class ProduceHandler implements ApiHandler {
                 topicOut.set("Name", name);
                 topic = broker.partitions().topics().get(name);
             }
-            Errors unknown = version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
             for (Struct partitionData : topicData.getArray("PartitionData")) {
                 int index = partitionData.getInt("Index");
                 Struct out = topicOut.addStruct("PartitionResponses").set("Index", index);
-                if (!validAcks) {
-                    error(out, Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), was " + acks);
-                    anyError = true;
-                    continue;
-                }
-                if (topic.isPresent() && TopicNames.isInternal(topic.get().name())) {
+                if (topic.isPresent() && TopicNames.isInternal(topic.get().name()) && isValidAcks(acks)) {
                     // as Kafka: only the broker appends to its internal topics
                     error(out, Errors.INVALID_TOPIC_EXCEPTION, "cannot produce to internal topic " + topic.get().name());
                     anyError = true;
-                    continue;
-                }
-                Optional<Partition> partition = topic.flatMap(t ->
-                        broker.partitions().partition(t.name(), index));
-                if (partition.isEmpty()) {
-                    error(out, unknown, null);
-                    anyError = true;
-                    continue;
-                }
-                ByteBuffer records = partitionData.getRecordsBuffer("Records");
-                if (records == null) {
-                    error(out, Errors.CORRUPT_MESSAGE, "records are null");
-                    anyError = true;
-                    continue;
-                }
-                AppendOutcome outcome = partition.get().appendAsLeader(records);
-                if (outcome instanceof AppendOutcome.Appended ok) {
-                    out.set("ErrorCode", Errors.NONE.code()).set("BaseOffset", ok.firstOffset())
-                            .set("LogAppendTimeMs", ok.logAppendTime()).set("LogStartOffset", ok.logStartOffset());
                 } else {
-                    AppendOutcome.Rejected rejected = (AppendOutcome.Rejected) outcome;
-                    LOG.log(System.Logger.Level.DEBUG, () -> "produce to " + partition.get().topicPartition()
-                            + " rejected: " + rejected.message());
-                    error(out, ErrorMapping.of(rejected.error()), rejected.message());
-                    anyError = true;
+                    targets.add(new ProduceTarget(topic.map(t -> new TopicPartition(t.name(), index)).orElse(null),
+                            partitionData.getRecordsBuffer("Records")));
+                    targetOuts.add(out);
                 }
             }
         }
-        if (acks == 0) {
-            if (anyError) {
-                // the client expects no answer: dropping the connection is how Kafka tells it to refresh and retry
-                ctx.closeConnection("acks=0 produce failed for at least one partition");
-            } else {
-                ctx.respondNothing();
+        boolean errorsBefore = anyError;
+        broker.replicas().appendRecords(acks, request.getInt("TimeoutMs"), targets, results -> {
+            boolean errors = errorsBefore;
+            for (int i = 0; i < results.size(); i++) {
+                ProducePartitionResult result = results.get(i);
+                Struct out = targetOuts.get(i);
+                if (result.error() == Errors.NONE) {
+                    out.set("ErrorCode", Errors.NONE.code()).set("BaseOffset", result.baseOffset())
+                            .set("LogAppendTimeMs", result.logAppendTime()).set("LogStartOffset", result.logStartOffset());
+                } else {
+                    Errors error = result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION ? unknown : result.error();
+                    error(out, error, result.message());
+                    if (result.error() == Errors.REQUEST_TIMED_OUT) {
+                        out.set("BaseOffset", result.baseOffset());
+                    }
+                    errors = true;
+                }
             }
-            return;
-        }
-        ctx.respond(response);
+            if (acks == 0) {
+                if (errors) {
+                    // the client expects no answer: dropping the connection is how Kafka tells it to refresh and retry
+                    ctx.closeConnection("acks=0 produce failed for at least one partition");
+                } else {
+                    ctx.respondNothing();
+                }
+                return;
+            }
+            ctx.respond(response);
+        });
+    }
+
+    private static boolean isValidAcks(short acks) {
+        return acks == 0 || acks == 1 || acks == -1;
     }
 
     private static void error(Struct out, Errors error, String message) {

@@ -41,7 +41,8 @@ public final class Partition implements AutoCloseable {
     private volatile PartitionSettings settings;
     private volatile int leaderEpoch;
     private volatile long highWatermark;
-    private volatile Runnable appendListener = () -> { };
+    private final ReplicaProgress replicas = new ReplicaProgress();
+    private volatile Runnable progressListener = () -> { };
 
     /**
      * @param checkpointedHighWatermark the last high watermark written to the checkpoint, or -1
@@ -57,7 +58,7 @@ public final class Partition implements AutoCloseable {
         this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
         producers.load(log);
-        advanceHighWatermark();
+        maybeIncrementHighWatermark();
     }
 
     public TopicPartition topicPartition() {
@@ -88,9 +89,51 @@ public final class Partition implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Called after every successful append, outside the lock (wakes waiting fetches). */
-    public void onAppend(Runnable listener) {
-        this.appendListener = listener;
+    /**
+     * Called outside the lock after the log end or the high watermark moved (an append, a follower's
+     * progress): wakes delayed fetches and delayed produces.
+     */
+    public void onProgress(Runnable listener) {
+        this.progressListener = listener;
+    }
+
+    /**
+     * Sets the followers of this partition and which of them are in sync (this broker, the leader,
+     * is always in sync). Today every partition has only its leader; replication will call this.
+     */
+    public void assignReplicas(java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers) {
+        appendLock.lock();
+        try {
+            replicas.assign(followers, inSyncFollowers);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** True if {@code replicaId} is a follower of this partition (may fetch as a replica). */
+    public boolean isFollower(int replicaId) {
+        return replicas.isFollower(replicaId);
+    }
+
+    /**
+     * A follower fetched from {@code followerLogEndOffset}: records its position and moves the high
+     * watermark if the in-sync replicas now all have more. Returns false if it is not a follower.
+     */
+    public boolean updateFollowerFetchState(int replicaId, long followerLogEndOffset) {
+        boolean moved;
+        appendLock.lock();
+        try {
+            if (!replicas.update(replicaId, followerLogEndOffset)) {
+                return false;
+            }
+            moved = maybeIncrementHighWatermark();
+        } finally {
+            appendLock.unlock();
+        }
+        if (moved) {
+            progressListener.run();
+        }
+        return true;
     }
 
     /**
@@ -113,7 +156,7 @@ public final class Partition implements AutoCloseable {
             appendLock.unlock();
         }
         if (outcome instanceof AppendOutcome.Appended appended && !appended.duplicate()) {
-            appendListener.run();
+            progressListener.run();
         }
         return outcome;
     }
@@ -249,7 +292,7 @@ public final class Partition implements AutoCloseable {
             producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
         }
         producers.commit(facts, now);
-        advanceHighWatermark();
+        maybeIncrementHighWatermark();
         return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,
                 log.logStartOffset(), false);
     }
@@ -279,11 +322,16 @@ public final class Partition implements AutoCloseable {
     }
 
     /**
-     * Moves the high watermark to the smallest log end among the in-sync replicas. This broker is
-     * the only replica, so that is its own log end; replication will feed follower progress here.
+     * Moves the high watermark forward to the smallest log end among the in-sync replicas (with no
+     * followers, this broker's own log end). Never moves it back. Caller holds the append lock.
      */
-    private void advanceHighWatermark() {
-        highWatermark = log.logEndOffset();
+    private boolean maybeIncrementHighWatermark() {
+        long candidate = replicas.highWatermarkFor(log.logEndOffset());
+        if (candidate > highWatermark) {
+            highWatermark = candidate;
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.sluice.broker.partition;
 import dev.sluice.api.Time;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.TopicPartition;
-import dev.sluice.broker.delay.DelayedOperations;
 import dev.sluice.broker.producer.ProducerStateManager;
 import dev.sluice.broker.topic.TopicConfigDef;
 import dev.sluice.broker.topic.TopicDefaults;
@@ -27,8 +26,8 @@ import java.util.function.Consumer;
 
 /**
  * The topics and partitions of this broker: creates, opens, deletes them over the log storage
- * engine, and keeps the topic catalogue in step. Appends wake delayed fetches through
- * {@link #fetchWaiters()}.
+ * engine, and keeps the topic catalogue in step. A partition's progress (appends, high-watermark
+ * moves) is reported to {@link #onPartitionProgress} (the replica manager's delayed operations).
  */
 public final class PartitionManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PartitionManager.class.getName());
@@ -41,7 +40,7 @@ public final class PartitionManager implements AutoCloseable {
     private final int brokerCount;
     private final int maxPartitions;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
-    private final DelayedOperations<TopicPartition> fetchWaiters = new DelayedOperations<>("fetch");
+    private volatile java.util.function.Consumer<TopicPartition> progressListener = tp -> { };
     private final HighWatermarkCheckpoint highWatermarks;
     private Map<TopicPartition, Long> checkpointedHighWatermarks = Map.of();
     private final List<Consumer<TopicMetadata>> deletionListeners = new CopyOnWriteArrayList<>();
@@ -97,8 +96,12 @@ public final class PartitionManager implements AutoCloseable {
         return topics;
     }
 
-    public DelayedOperations<TopicPartition> fetchWaiters() {
-        return fetchWaiters;
+    /**
+     * Called when a partition's log end or high watermark moved (the replica manager wakes its
+     * delayed operations). Set once, before requests are served.
+     */
+    public void onPartitionProgress(java.util.function.Consumer<TopicPartition> listener) {
+        this.progressListener = listener;
     }
 
     public Optional<Partition> partition(TopicPartition tp) {
@@ -316,7 +319,7 @@ public final class PartitionManager implements AutoCloseable {
         Partition partition = new Partition(engines.engine(engineOf(topic)).open(tp, defaults.logConfig(topic.configs())),
                 defaults.partitionSettings(topic.configs()), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
                 snapshotDir(tp), time);
-        partition.onAppend(() -> fetchWaiters.checkAndComplete(tp));
+        partition.onProgress(() -> progressListener.accept(tp));
         partitions.put(tp, partition);
     }
 
@@ -341,7 +344,6 @@ public final class PartitionManager implements AutoCloseable {
 
     @Override
     public void close() {
-        fetchWaiters.close();
         try {
             checkpointHighWatermarks();
         } catch (RuntimeException e) {

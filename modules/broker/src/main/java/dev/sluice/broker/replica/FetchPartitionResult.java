@@ -1,0 +1,15 @@
+package dev.sluice.broker.replica;
+
+import dev.sluice.api.storage.LogSlice;
+import dev.sluice.protocol.Errors;
+
+/**
+ * The answer for one partition of a fetch: its error, the offsets a client needs and the records
+ * (a zero-copy log slice, empty on error).
+ */
+public record FetchPartitionResult(Errors error, long highWatermark, long logStartOffset, LogSlice records) {
+
+    static FetchPartitionResult failed(Errors error) {
+        return new FetchPartitionResult(error, -1L, -1L, LogSlice.EMPTY);
+    }
+}

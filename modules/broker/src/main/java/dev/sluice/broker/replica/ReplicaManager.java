@@ -1,0 +1,224 @@
+package dev.sluice.broker.replica;
+
+import dev.sluice.api.storage.OffsetOutOfRangeException;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.delay.DelayedOperations;
+import dev.sluice.broker.partition.AppendError;
+import dev.sluice.broker.partition.AppendOutcome;
+import dev.sluice.broker.partition.FetchedData;
+import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.protocol.Errors;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Between the Produce/Fetch handlers and the partitions (Kafka's ReplicaManager, lean): appends
+ * with the request's acks (0, 1, or all: an acks=all answer waits in a {@link DelayedProduce}
+ * until the high watermark passes what was appended), reads the local logs for consumers (up to
+ * the high watermark) and followers (up to the log end), parks fetches short of MinBytes in a
+ * {@link DelayedFetch}, and records followers' positions when they fetch, which moves the high
+ * watermark. Both kinds of waiters are woken by a partition's progress: appends and high-watermark
+ * moves.
+ *
+ * <p>Threads: request handler threads call in; delayed operations complete on the thread that
+ * moved a partition or on the delayed-operation timers.
+ */
+public final class ReplicaManager implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ReplicaManager.class.getName());
+
+    private final int localBrokerId;
+    private final PartitionManager partitions;
+    private final DelayedOperations<TopicPartition> delayedProduces = new DelayedOperations<>("produce");
+    private final DelayedOperations<TopicPartition> delayedFetches = new DelayedOperations<>("fetch");
+
+    public ReplicaManager(int localBrokerId, PartitionManager partitions) {
+        this.localBrokerId = localBrokerId;
+        this.partitions = partitions;
+        partitions.onPartitionProgress(this::onProgress);
+    }
+
+    public int localBrokerId() {
+        return localBrokerId;
+    }
+
+    /** A partition's log end or high watermark moved: lets the operations waiting on it try again. */
+    private void onProgress(TopicPartition tp) {
+        delayedFetches.checkAndComplete(tp);
+        delayedProduces.checkAndComplete(tp);
+    }
+
+    /**
+     * Appends each target's records and answers through {@code respond} with one result per target,
+     * in order: at once for acks 0 and 1, after the in-sync replicas have the records (or
+     * {@code timeoutMs}) for acks=all. Invalid acks answer INVALID_REQUIRED_ACKS everywhere.
+     */
+    public void appendRecords(short acks, long timeoutMs, List<ProduceTarget> targets,
+                              Consumer<List<ProducePartitionResult>> respond) {
+        int n = targets.size();
+        ProducePartitionResult[] results = new ProducePartitionResult[n];
+        if (acks != 0 && acks != 1 && acks != -1) {
+            Arrays.fill(results, ProducePartitionResult.failed(Errors.INVALID_REQUIRED_ACKS,
+                    "acks must be 0, 1 or -1 (all), was " + acks));
+            respond.accept(Arrays.asList(results));
+            return;
+        }
+        Partition[] waitingOn = new Partition[n];
+        long[] requiredOffsets = new long[n];
+        List<TopicPartition> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ProduceTarget target = targets.get(i);
+            Optional<Partition> partition = target.topicPartition() == null ? Optional.empty()
+                    : partitions.partition(target.topicPartition());
+            if (partition.isEmpty()) {
+                results[i] = ProducePartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                continue;
+            }
+            if (target.records() == null) {
+                results[i] = ProducePartitionResult.failed(Errors.CORRUPT_MESSAGE, "records are null");
+                continue;
+            }
+            AppendOutcome outcome = append(partition.get(), target.records());
+            if (outcome instanceof AppendOutcome.Appended ok) {
+                results[i] = new ProducePartitionResult(Errors.NONE, ok.firstOffset(), ok.logAppendTime(),
+                        ok.logStartOffset(), null);
+                if (acks == -1) {
+                    waitingOn[i] = partition.get();
+                    requiredOffsets[i] = ok.lastOffset() + 1;
+                    keys.add(target.topicPartition());
+                }
+            } else {
+                AppendOutcome.Rejected rejected = (AppendOutcome.Rejected) outcome;
+                LOG.log(System.Logger.Level.DEBUG, () -> "produce to " + target.topicPartition() + " rejected: "
+                        + rejected.message());
+                results[i] = ProducePartitionResult.failed(errorOf(rejected.error()), rejected.message());
+            }
+        }
+        DelayedProduce produce = new DelayedProduce(results, waitingOn, requiredOffsets, respond);
+        if (keys.isEmpty()) {
+            produce.tryComplete();
+        } else {
+            delayedProduces.tryCompleteElseWatch(produce, keys, Math.max(0, timeoutMs));
+        }
+    }
+
+    private static AppendOutcome append(Partition partition, ByteBuffer records) {
+        try {
+            return partition.appendAsLeader(records);
+        } catch (StorageException e) {
+            LOG.log(System.Logger.Level.ERROR, partition.topicPartition() + ": append failed", e);
+            return new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
+        }
+    }
+
+    /**
+     * Reads each target from the local log and answers through {@code respond}, one result per
+     * target in order: at once if {@code MinBytes} are there (or on an error, or if the request
+     * will not wait), else when enough arrive or {@code MaxWaitMs} passes. A follower's fetch also
+     * records its position (its fetch offset is its log end), which may move the high watermark.
+     */
+    public void fetchMessages(FetchParams params, List<FetchTarget> targets,
+                              Consumer<List<FetchPartitionResult>> respond) {
+        Partition[] resolved = new Partition[targets.size()];
+        List<TopicPartition> keys = new ArrayList<>();
+        for (int i = 0; i < resolved.length; i++) {
+            TopicPartition tp = targets.get(i).topicPartition();
+            resolved[i] = tp == null ? null : partitions.partition(tp).orElse(null);
+            if (resolved[i] != null) {
+                keys.add(tp);
+                if (params.fromFollower()) {
+                    resolved[i].updateFollowerFetchState(params.replicaId(), targets.get(i).fetchOffset());
+                }
+            }
+        }
+        DelayedFetch fetch = new DelayedFetch(this, params, targets, resolved, respond);
+        if (params.maxWaitMs() <= 0 || params.minBytes() <= 0 || keys.isEmpty()) {
+            fetch.onExpire(); // answer now with whatever there is
+        } else {
+            delayedFetches.tryCompleteElseWatch(fetch, keys, params.maxWaitMs());
+        }
+    }
+
+    /** One pass over the partitions: zero-copy slices within the request's and each partition's limits. */
+    LocalRead readLocal(FetchParams params, List<FetchTarget> targets, Partition[] resolved) {
+        List<FetchPartitionResult> results = new ArrayList<>(resolved.length);
+        long total = 0;
+        boolean errors = false;
+        for (int i = 0; i < resolved.length; i++) {
+            FetchTarget target = targets.get(i);
+            Partition partition = resolved[i];
+            if (partition == null) {
+                results.add(FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION));
+                errors = true;
+                continue;
+            }
+            Errors epochError = checkLeaderEpoch(target.currentLeaderEpoch(), partition.leaderEpoch());
+            if (epochError != Errors.NONE) {
+                results.add(FetchPartitionResult.failed(epochError));
+                errors = true;
+                continue;
+            }
+            // a negative PartitionMaxBytes reads nothing
+            int budget = (int) Math.max(0, Math.min(target.maxBytes(), params.maxBytes() - total));
+            try {
+                // the first partition with data may exceed the limits so a consumer never stalls on a large batch
+                FetchedData data = partition.read(target.fetchOffset(), budget, params.fromFollower(), total == 0);
+                results.add(new FetchPartitionResult(Errors.NONE, data.highWatermark(), data.logStartOffset(),
+                        data.records()));
+                total += data.records().sizeInBytes();
+            } catch (OffsetOutOfRangeException e) {
+                results.add(new FetchPartitionResult(Errors.OFFSET_OUT_OF_RANGE, partition.highWatermark(),
+                        partition.logStartOffset(), dev.sluice.api.storage.LogSlice.EMPTY));
+                errors = true;
+            } catch (StorageException e) {
+                LOG.log(System.Logger.Level.ERROR, partition.topicPartition() + ": read failed", e);
+                results.add(FetchPartitionResult.failed(Errors.KAFKA_STORAGE_ERROR));
+                errors = true;
+            } catch (RuntimeException e) {
+                // e.g. the topic was deleted while this fetch waited: answer for this partition, keep the rest
+                LOG.log(System.Logger.Level.DEBUG, () -> "fetch from " + partition.topicPartition() + " failed: " + e);
+                results.add(FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION));
+                errors = true;
+            }
+        }
+        return new LocalRead(results, total, errors);
+    }
+
+    /** Kafka's fencing: an older epoch is fenced, a newer one means our metadata is behind. */
+    public static Errors checkLeaderEpoch(int requested, int current) {
+        if (requested < 0 || requested == current) {
+            return Errors.NONE;
+        }
+        return requested < current ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH;
+    }
+
+    /** Partition-level append failures to Kafka error codes. */
+    public static Errors errorOf(AppendError error) {
+        return switch (error) {
+            case CORRUPT_MESSAGE -> Errors.CORRUPT_MESSAGE;
+            case MESSAGE_TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
+            case RECORD_LIST_TOO_LARGE -> Errors.RECORD_LIST_TOO_LARGE;
+            case INVALID_RECORD -> Errors.INVALID_RECORD;
+            case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
+            case UNSUPPORTED_FOR_MESSAGE_FORMAT -> Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT;
+            case OUT_OF_ORDER_SEQUENCE_NUMBER -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
+            case TRANSACTIONS_NOT_SUPPORTED -> Errors.UNSUPPORTED_VERSION;
+            case UNSUPPORTED_COMPRESSION_TYPE -> Errors.UNSUPPORTED_COMPRESSION_TYPE;
+            case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
+        };
+    }
+
+    /** Answers every waiting operation with what there is; call before the partitions close. */
+    @Override
+    public void close() {
+        delayedProduces.close();
+        delayedFetches.close();
+    }
+}
