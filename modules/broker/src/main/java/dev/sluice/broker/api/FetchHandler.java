@@ -48,8 +48,8 @@ final class FetchHandler implements ApiHandler {
             for (Struct p : topic.getArray("Partitions")) {
                 int index = p.getInt("Partition");
                 names.add(new Name(name, id, index, version >= 13 && meta.isEmpty()));
-                targets.add(new FetchTarget(meta.map(t -> new TopicPartition(t.name(), index)).orElse(null),
-                        p.getLong("FetchOffset"), p.getInt("PartitionMaxBytes"),
+                TopicPartition tp = meta.isPresent() && index >= 0 ? new TopicPartition(meta.get().name(), index) : null;
+                targets.add(new FetchTarget(tp, p.getLong("FetchOffset"), p.getInt("PartitionMaxBytes"),
                         version >= 9 ? p.getInt("CurrentLeaderEpoch") : -1));
             }
         }

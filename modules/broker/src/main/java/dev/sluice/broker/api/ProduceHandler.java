@@ -56,8 +56,8 @@ final class ProduceHandler implements ApiHandler {
                     error(out, Errors.INVALID_TOPIC_EXCEPTION, "cannot produce to internal topic " + topic.get().name());
                     anyError = true;
                 } else {
-                    targets.add(new ProduceTarget(topic.map(t -> new TopicPartition(t.name(), index)).orElse(null),
-                            partitionData.getRecordsBuffer("Records")));
+                    TopicPartition tp = topic.isPresent() && index >= 0 ? new TopicPartition(topic.get().name(), index) : null;
+                    targets.add(new ProduceTarget(tp, partitionData.getRecordsBuffer("Records")));
                     targetOuts.add(out);
                 }
             }
