@@ -21,7 +21,7 @@ import dev.sluice.broker.partition.StorageEngines;
 import dev.sluice.broker.producer.FileProducerIdBlockStore;
 import dev.sluice.broker.producer.ProducerIdAllocator;
 import dev.sluice.broker.topic.TopicDefaults;
-import dev.sluice.broker.topic.TopicRegistry;
+import dev.sluice.broker.topic.FileTopicRegistry;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ public final class Broker implements AutoCloseable {
                     config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
                     config.autoCreateTopicsEnable(), "delete", config.logStorage(),
                     config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs());
-            partitions = new PartitionManager(engines, new TopicRegistry(logDir), defaults, time,
+            partitions = new PartitionManager(engines, new FileTopicRegistry(logDir), defaults, time,
                     config.maxBrokerPartitions());
             partitions.startup();
             replicas = new ReplicaManager(config.nodeId(), partitions);

@@ -9,7 +9,7 @@ import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.StorageEngines;
 import dev.sluice.broker.topic.TopicDefaults;
-import dev.sluice.broker.topic.TopicRegistry;
+import dev.sluice.broker.topic.FileTopicRegistry;
 import dev.sluice.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +44,7 @@ class ReplicaManagerTest {
     @BeforeEach
     void setUp() {
         StorageEngines engines = new StorageEngines(dir, "file", Map.of(), Time.SYSTEM).openDefault();
-        partitions = new PartitionManager(engines, new TopicRegistry(dir), new TopicDefaults(LogConfig.DEFAULT,
+        partitions = new PartitionManager(engines, new FileTopicRegistry(dir), new TopicDefaults(LogConfig.DEFAULT,
                 TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file", Long.MAX_VALUE,
                 Long.MAX_VALUE), Time.SYSTEM, 1000);
         partitions.startup();

@@ -15,13 +15,13 @@ class TopicRegistryTest {
 
     @Test
     void topicsSurviveReopen() {
-        TopicRegistry registry = new TopicRegistry(dir);
+        TopicRegistry registry = new FileTopicRegistry(dir);
         UUID id = UUID.randomUUID();
         registry.put(new TopicMetadata("orders.v1", id, 3, (short) 1, Map.of("retention.ms", "1000")));
         registry.put(new TopicMetadata("gone", UUID.randomUUID(), 1, (short) 1, Map.of()));
         registry.remove("gone");
 
-        TopicRegistry reopened = new TopicRegistry(dir);
+        TopicRegistry reopened = new FileTopicRegistry(dir);
         assertThat(reopened.all()).hasSize(1);
         TopicMetadata topic = reopened.get("orders.v1").orElseThrow();
         assertThat(topic.id()).isEqualTo(id);
