@@ -1,5 +1,6 @@
 package dev.sluice.broker;
 
+import dev.sluice.api.Scheduler;
 import dev.sluice.api.Time;
 import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.broker.api.ApiRouter;
@@ -28,8 +29,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,12 +49,12 @@ public final class Broker implements AutoCloseable {
     private final OffsetStore offsetStore;
     private final GroupCoordinator groups;
     private final SocketServer server;
-    private final ScheduledExecutorService housekeeping;
+    private final Scheduler housekeeping;
     private final List<Endpoint> advertised;
     private final String clusterId;
 
     private Broker(BrokerConfig config, PartitionManager partitions, ReplicaManager replicas, OffsetStore offsetStore,
-                   GroupCoordinator groups, SocketServer server, ScheduledExecutorService housekeeping,
+                   GroupCoordinator groups, SocketServer server, Scheduler housekeeping,
                    List<Endpoint> advertised, String clusterId) {
         this.config = config;
         this.partitions = partitions;
@@ -73,6 +72,20 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(BrokerConfig config, Time time) throws IOException {
+        return start(config, time, Scheduler::newThread);
+    }
+
+    /** Makes the broker's timer schedulers, one per named timer thread; each is closed with the broker. */
+    @FunctionalInterface
+    public interface Schedulers {
+        Scheduler create(String threadName);
+    }
+
+    /**
+     * Starts with the given clock and timers: housekeeping and the group coordinator's deadlines run
+     * on schedulers from {@code schedulers} (a test may hand out one manual clock for both).
+     */
+    public static Broker start(BrokerConfig config, Time time, Schedulers schedulers) throws IOException {
         long started = System.nanoTime();
         for (String ignored : config.ignoredKeys()) {
             LOG.log(System.Logger.Level.WARNING, "ignoring setting '" + ignored + "': it has no effect in Sluice");
@@ -88,7 +101,7 @@ public final class Broker implements AutoCloseable {
         OffsetStore offsetStore = null;
         GroupCoordinator groups = null;
         SocketServer server = null;
-        ScheduledExecutorService housekeeping = null;
+        Scheduler housekeeping = null;
         try {
             TopicDefaults defaults = new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
                     config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
@@ -102,7 +115,7 @@ public final class Broker implements AutoCloseable {
             offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
                     new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions(),
                             config.offsetsTopicSegmentBytes()), offsetStoreSettings(config), time);
-            groups = new GroupCoordinator(groupConfig(config), offsetStore, time);
+            groups = new GroupCoordinator(groupConfig(config), offsetStore, time, schedulers.create("sluice-group-timer"));
             groups.startup();
             GroupOffsets offsets = new GroupOffsets(groups);
             // offsets of deleted topics go with them; the start-up sweep covers a crash mid-delete
@@ -124,22 +137,8 @@ public final class Broker implements AutoCloseable {
             handler.target = new KafkaRequestHandler(router);
             server.start();
 
-            housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "sluice-housekeeping");
-                t.setDaemon(true);
-                return t;
-            });
-            PartitionManager p = partitions;
-            long retentionCheck = config.logRetentionCheckIntervalMs();
-            housekeeping.scheduleWithFixedDelay(() -> runQuietly("retention", p::enforceRetention),
-                    retentionCheck, retentionCheck, TimeUnit.MILLISECONDS);
-            housekeeping.scheduleWithFixedDelay(() -> runQuietly("high watermark checkpoint", p::checkpointHighWatermarks),
-                    HIGH_WATERMARK_CHECKPOINT_MS, HIGH_WATERMARK_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
-            housekeeping.scheduleWithFixedDelay(() -> runQuietly("producer expiration", () -> p.all()
-                    .forEach(partition -> partition.expireProducers(PRODUCER_ID_EXPIRATION_MS))), 10, 10, TimeUnit.MINUTES);
-            long offsetsCheck = config.offsetsRetentionCheckIntervalMs();
-            housekeeping.scheduleWithFixedDelay(() -> runQuietly("offset expiration", offsets::expireOffsets),
-                    offsetsCheck, offsetsCheck, TimeUnit.MILLISECONDS);
+            housekeeping = schedulers.create("sluice-housekeeping");
+            scheduleHousekeeping(housekeeping, config, partitions, offsets);
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,
                     advertised, identity.clusterId());
@@ -150,7 +149,7 @@ public final class Broker implements AutoCloseable {
             return broker;
         } catch (IOException | RuntimeException e) {
             if (housekeeping != null) {
-                housekeeping.shutdownNow();
+                housekeeping.close();
             }
             if (server != null) {
                 server.close();
@@ -171,6 +170,24 @@ public final class Broker implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The periodic chores, one {@link Scheduler} for all (each is short; a slow one only delays
+     * the next): retention, the high-watermark checkpoint, producer-id expiry, offset expiry.
+     */
+    private static void scheduleHousekeeping(Scheduler housekeeping, BrokerConfig config, PartitionManager p, GroupOffsets offsets) {
+        long retentionCheck = config.logRetentionCheckIntervalMs();
+        housekeeping.scheduleWithFixedDelay(() -> runQuietly("retention", p::enforceRetention),
+                retentionCheck, retentionCheck);
+        housekeeping.scheduleWithFixedDelay(() -> runQuietly("high watermark checkpoint", p::checkpointHighWatermarks),
+                HIGH_WATERMARK_CHECKPOINT_MS, HIGH_WATERMARK_CHECKPOINT_MS);
+        long producerCheck = TimeUnit.MINUTES.toMillis(10);
+        housekeeping.scheduleWithFixedDelay(() -> runQuietly("producer expiration", () -> p.all()
+                .forEach(partition -> partition.expireProducers(PRODUCER_ID_EXPIRATION_MS))), producerCheck, producerCheck);
+        long offsetsCheck = config.offsetsRetentionCheckIntervalMs();
+        housekeeping.scheduleWithFixedDelay(() -> runQuietly("offset expiration", offsets::expireOffsets),
+                offsetsCheck, offsetsCheck);
     }
 
     private static GroupConfig groupConfig(BrokerConfig config) {
@@ -266,7 +283,7 @@ public final class Broker implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " shutting down");
         server.stopAccepting();
         server.close();
-        housekeeping.shutdownNow();
+        housekeeping.close();
         groups.close();
         offsetStore.close();
         partitions.close();

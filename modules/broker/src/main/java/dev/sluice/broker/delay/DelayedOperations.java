@@ -1,35 +1,43 @@
 package dev.sluice.broker.delay;
 
+import dev.sluice.api.Scheduler;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Kafka's "purgatory", lean: operations wait on keys (partitions) until {@link #checkAndComplete}
  * is called for one of their keys and their condition holds, or until their timeout. No thread
- * polls: appends wake waiters, one timer thread expires them.
+ * polls: appends wake waiters, a {@link Scheduler} expires them.
+ *
+ * <p>Threads: any thread may watch and check keys; expiry runs on the scheduler's thread. Each
+ * operation completes exactly once (its {@code tryComplete} returning true, or {@code onExpire}),
+ * whichever thread gets there first.
  *
  * @param <K> what operations watch (e.g. a TopicPartition)
  */
 public final class DelayedOperations<K> implements AutoCloseable {
     private final Map<K, List<Waiter>> watchers = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer;
+    private final Scheduler timer;
+    private final boolean ownsTimer;
 
+    /** Expires operations on a timer thread of its own, {@code sluice-<name>-timer}, closed with this. */
     public DelayedOperations(String name) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sluice-" + name + "-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.timer = executor;
+        this(Scheduler.newThread("sluice-" + name + "-timer"), true);
+    }
+
+    /** Expires operations on {@code timer}, which the caller owns (and closes). */
+    public DelayedOperations(Scheduler timer) {
+        this(timer, false);
+    }
+
+    private DelayedOperations(Scheduler timer, boolean ownsTimer) {
+        this.timer = timer;
+        this.ownsTimer = ownsTimer;
     }
 
     /**
@@ -48,9 +56,9 @@ public final class DelayedOperations<K> implements AutoCloseable {
         if (waiter.tryComplete()) {
             return;
         }
-        waiter.timeout = timer.schedule(waiter::expire, timeoutMs, TimeUnit.MILLISECONDS);
+        waiter.timeout = timer.schedule(waiter::expire, timeoutMs);
         if (waiter.done.get()) {
-            waiter.timeout.cancel(false);
+            waiter.timeout.cancel();
         }
     }
 
@@ -72,7 +80,9 @@ public final class DelayedOperations<K> implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        if (ownsTimer) {
+            timer.close();
+        }
         for (List<Waiter> list : watchers.values()) {
             for (Waiter waiter : list) {
                 waiter.expire();
@@ -85,7 +95,7 @@ public final class DelayedOperations<K> implements AutoCloseable {
         final DelayedOperation operation;
         final Collection<K> keys;
         final AtomicBoolean done = new AtomicBoolean();
-        volatile ScheduledFuture<?> timeout;
+        volatile Scheduler.Task timeout;
 
         Waiter(DelayedOperation operation, Collection<K> keys) {
             this.operation = operation;
@@ -114,9 +124,9 @@ public final class DelayedOperations<K> implements AutoCloseable {
 
         private void finish() {
             done.set(true);
-            ScheduledFuture<?> t = timeout;
+            Scheduler.Task t = timeout;
             if (t != null) {
-                t.cancel(false);
+                t.cancel();
             }
             for (K key : keys) {
                 List<Waiter> list = watchers.get(key);

@@ -1,5 +1,6 @@
 package dev.sluice.broker.group;
 
+import dev.sluice.api.Scheduler;
 import dev.sluice.protocol.Errors;
 
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The state of one classic group: members, generation, chosen protocol, leader. Only structure
@@ -42,7 +42,7 @@ final class ClassicGroup {
     boolean initialDelayRunning;
     /** Bumped whenever a rebalance timer is replaced, so a stale timer that already fired does nothing. */
     long timerEpoch;
-    ScheduledFuture<?> rebalanceTimer;
+    Scheduler.Task rebalanceTimer;
 
     ClassicGroup(String groupId, long now) {
         this.groupId = groupId;

@@ -1,5 +1,6 @@
 package dev.sluice.broker.group;
 
+import dev.sluice.api.Scheduler;
 import dev.sluice.api.Time;
 import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.protocol.Errors;
@@ -24,9 +25,9 @@ import java.util.function.Consumer;
  * of groups; the generations themselves are the {@link Rebalancer}'s.
  *
  * <p>Threads: each group has one lock (its monitor). Parked JoinGroup/SyncGroup requests are
- * answered later through their callbacks, from whichever thread completes the rebalance. One timer
- * thread runs the deadlines: the initial rebalance delay, the rebalance timeout (members that do
- * not rejoin are removed), the sync timeout, and each member's session.
+ * answered later through their callbacks, from whichever thread completes the rebalance. One
+ * {@link Scheduler} runs the deadlines: the initial rebalance delay, the rebalance timeout (members
+ * that do not rejoin are removed), the sync timeout, and each member's session.
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GroupCoordinator.class.getName());
@@ -35,13 +36,23 @@ public final class GroupCoordinator implements AutoCloseable {
     private final OffsetStore store;
     private final Time time;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
-    private final GroupTimers timers = new GroupTimers();
+    private final GroupTimers timers;
     private final Rebalancer rebalancer;
 
+    /** Deadlines on a timer thread of its own ({@code sluice-group-timer}). */
     public GroupCoordinator(GroupConfig config, OffsetStore store, Time time) {
+        this(config, store, time, Scheduler.newThread("sluice-group-timer"));
+    }
+
+    /**
+     * @param scheduler runs the group deadlines against {@code time}; owned by the coordinator from
+     *                  here on (closed with it)
+     */
+    public GroupCoordinator(GroupConfig config, OffsetStore store, Time time, Scheduler scheduler) {
         this.config = config;
         this.store = store;
         this.time = time;
+        this.timers = new GroupTimers(scheduler);
         this.rebalancer = new Rebalancer(config, store, time, timers);
     }
 

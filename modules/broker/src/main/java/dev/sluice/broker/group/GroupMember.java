@@ -1,8 +1,9 @@
 package dev.sluice.broker.group;
 
+import dev.sluice.api.Scheduler;
+
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +25,7 @@ final class GroupMember {
     Consumer<SyncResult> awaitingSync;
 
     /** Session expiry: a new schedule bumps the epoch so an older timer that already fired does nothing. */
-    ScheduledFuture<?> sessionTimer;
+    Scheduler.Task sessionTimer;
     long sessionEpoch;
 
     GroupMember(String memberId, String groupInstanceId, String clientId, String clientHost, int sessionTimeoutMs,

@@ -1,27 +1,20 @@
 package dev.sluice.broker.group;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import dev.sluice.api.Scheduler;
 
 /**
- * The coordinator's one timer thread and its two kinds of deadline: a group's rebalance timer
- * (initial delay, join timeout, sync timeout: one at a time) and each member's session. Every
- * schedule bumps an epoch, so a timer that fired just as it was replaced finds itself stale and
- * does nothing. Tasks run under the group's lock.
+ * The coordinator's timers on one {@link Scheduler} and their two kinds of deadline: a group's
+ * rebalance timer (initial delay, join timeout, sync timeout: one at a time) and each member's
+ * session. Every schedule bumps an epoch, so a timer that fired just as it was replaced finds
+ * itself stale and does nothing. Tasks run on the scheduler's thread under the group's lock;
+ * scheduling and cancelling happen on request threads, also under the group's lock.
  */
 final class GroupTimers implements AutoCloseable {
-    private final ScheduledExecutorService executor;
+    private final Scheduler executor;
 
-    GroupTimers() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sluice-group-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        this.executor = timer;
+    /** @param scheduler owned from here on: closed with the timers */
+    GroupTimers(Scheduler scheduler) {
+        this.executor = scheduler;
     }
 
     /** Replaces the group's rebalance timer: {@code task} runs under the group lock after {@code delayMs}. */
@@ -35,13 +28,13 @@ final class GroupTimers implements AutoCloseable {
                     task.run();
                 }
             }
-        }, delayMs, TimeUnit.MILLISECONDS);
+        }, delayMs);
     }
 
     void cancelRebalance(ClassicGroup group) {
         group.timerEpoch++;
         if (group.rebalanceTimer != null) {
-            group.rebalanceTimer.cancel(false);
+            group.rebalanceTimer.cancel();
             group.rebalanceTimer = null;
         }
     }
@@ -56,14 +49,14 @@ final class GroupTimers implements AutoCloseable {
                     onExpiry.run();
                 }
             }
-        }, member.sessionTimeoutMs, TimeUnit.MILLISECONDS);
+        }, member.sessionTimeoutMs);
     }
 
     void cancelSession(GroupMember member) {
         member.sessionEpoch++;
-        ScheduledFuture<?> t = member.sessionTimer;
+        Scheduler.Task t = member.sessionTimer;
         if (t != null) {
-            t.cancel(false);
+            t.cancel();
             member.sessionTimer = null;
         }
     }
@@ -74,11 +67,11 @@ final class GroupTimers implements AutoCloseable {
             synchronized (group) {
                 task.run();
             }
-        }, delayMs, TimeUnit.MILLISECONDS);
+        }, delayMs);
     }
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.close();
     }
 }

@@ -2,19 +2,12 @@ package dev.sluice.broker.group;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.offset.CommittedOffset;
-import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +28,7 @@ class GroupOffsetsExpiryTest {
             return now.get() * 1_000_000;
         }
     };
-    private final MemoryStore store = new MemoryStore();
+    private final MemoryOffsetStore store = new MemoryOffsetStore();
     private final GroupCoordinator coordinator = new GroupCoordinator(
             new GroupConfig(1000, 60_000, 0, RETENTION_MS, 1000, 4096), store, clock);
     private final GroupOffsets offsets = new GroupOffsets(coordinator);
@@ -74,62 +67,5 @@ class GroupOffsetsExpiryTest {
         offsets.commit("g", -1, "", null, Map.of(tp0, new CommittedOffset(5, -1, "", now.get(), now.get() + 10)));
         now.addAndGet(10);
         assertThat(offsets.expireOffsets()).isEqualTo(1);
-    }
-
-    /** An offset store in memory: the SPI's contract without a log. */
-    private static final class MemoryStore implements OffsetStore {
-        final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
-        final Map<String, byte[]> metadata = new ConcurrentHashMap<>();
-
-        @Override
-        public void commit(String group, Map<TopicPartition, CommittedOffset> committed) {
-            offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(committed);
-        }
-
-        @Override
-        public Optional<CommittedOffset> fetch(String group, TopicPartition partition) {
-            return Optional.ofNullable(offsets.getOrDefault(group, Map.of()).get(partition));
-        }
-
-        @Override
-        public Map<TopicPartition, CommittedOffset> fetchAll(String group) {
-            return new HashMap<>(offsets.getOrDefault(group, Map.of()));
-        }
-
-        @Override
-        public Set<String> groups() {
-            Set<String> all = new HashSet<>(metadata.keySet());
-            offsets.forEach((g, m) -> {
-                if (!m.isEmpty()) {
-                    all.add(g);
-                }
-            });
-            return all;
-        }
-
-        @Override
-        public void delete(String group, Set<TopicPartition> partitions) {
-            offsets.getOrDefault(group, new HashMap<>()).keySet().removeAll(partitions);
-        }
-
-        @Override
-        public void deleteGroup(String group) {
-            offsets.remove(group);
-            metadata.remove(group);
-        }
-
-        @Override
-        public void storeGroupMetadata(String group, byte[] data) {
-            metadata.put(group, data);
-        }
-
-        @Override
-        public Map<String, byte[]> loadGroupMetadata() {
-            return Map.copyOf(metadata);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
