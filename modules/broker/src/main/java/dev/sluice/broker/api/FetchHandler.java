@@ -84,6 +84,10 @@ final class FetchHandler implements ApiHandler {
             } else if (error == Errors.OFFSET_OUT_OF_RANGE) {
                 out.set("LogStartOffset", result.logStartOffset());
             }
+            if (result.currentLeader() != null && version >= 12) {
+                out.set("CurrentLeader", out.newStruct("CurrentLeader").set("LeaderId", result.currentLeader().leaderId())
+                        .set("LeaderEpoch", result.currentLeader().leaderEpoch()));
+            }
         }
         return response;
     }

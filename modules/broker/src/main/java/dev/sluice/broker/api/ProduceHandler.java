@@ -74,6 +74,11 @@ final class ProduceHandler implements ApiHandler {
                 } else {
                     Errors error = result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION ? unknown : result.error();
                     error(out, error, result.message());
+                    if (result.currentLeader() != null && version >= 10) {
+                        out.set("CurrentLeader", out.newStruct("CurrentLeader")
+                                .set("LeaderId", result.currentLeader().leaderId())
+                                .set("LeaderEpoch", result.currentLeader().leaderEpoch()));
+                    }
                     if (result.error() == Errors.REQUEST_TIMED_OUT) {
                         out.set("BaseOffset", result.baseOffset());
                     }

@@ -12,5 +12,9 @@ public enum AppendError {
     INVALID_PRODUCER_EPOCH,
     TRANSACTIONS_NOT_SUPPORTED,
     UNSUPPORTED_COMPRESSION_TYPE,
-    STORAGE_ERROR
+    STORAGE_ERROR,
+    /** the partition's role changed: this broker no longer leads it */
+    NOT_LEADER_OR_FOLLOWER,
+    /** the topic was deleted while the append ran */
+    DELETED
 }

@@ -39,7 +39,7 @@ public final class Partition implements AutoCloseable {
     private static final ThreadLocal<BatchFacts> FACTS = ThreadLocal.withInitial(BatchFacts::new);
     private static final ThreadLocal<RecordBatch> FLYWEIGHT = ThreadLocal.withInitial(RecordBatch::new);
     private volatile PartitionSettings settings;
-    private volatile int leaderEpoch;
+    private volatile PartitionRole role;
     private volatile long highWatermark;
     private final ReplicaProgress replicas = new ReplicaProgress();
     private volatile Runnable progressListener = () -> { };
@@ -53,7 +53,7 @@ public final class Partition implements AutoCloseable {
         this.topicPartition = log.topicPartition();
         this.log = log;
         this.settings = settings;
-        this.leaderEpoch = leaderEpoch;
+        this.role = new PartitionRole.Leader(leaderEpoch);
         this.time = time;
         this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
@@ -70,7 +70,45 @@ public final class Partition implements AutoCloseable {
     }
 
     public int leaderEpoch() {
-        return leaderEpoch;
+        return role.leaderEpoch();
+    }
+
+    /** This broker's role for the partition: leader, follower or offline. */
+    public PartitionRole role() {
+        return role;
+    }
+
+    /**
+     * Makes this broker the leader in {@code epoch} with the given followers and in-sync followers.
+     * Appends from then on carry the new epoch.
+     */
+    public void becomeLeader(int epoch, java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers) {
+        appendLock.lock();
+        try {
+            replicas.assign(followers, inSyncFollowers);
+            role = new PartitionRole.Leader(epoch);
+        } finally {
+            appendLock.unlock();
+        }
+        progressListener.run(); // waiters re-check against the new role
+    }
+
+    /** Broker {@code leaderId} leads from {@code epoch} on; this broker stops taking produce and fetch. */
+    public void becomeFollower(int leaderId, int epoch) {
+        appendLock.lock();
+        try {
+            replicas.assign(java.util.Set.of(), java.util.Set.of());
+            role = new PartitionRole.Follower(leaderId, epoch);
+        } finally {
+            appendLock.unlock();
+        }
+        progressListener.run(); // waiting produces answer NOT_LEADER_OR_FOLLOWER now
+    }
+
+    /** The log became unusable (its directory failed): the partition answers KAFKA_STORAGE_ERROR. */
+    public void markOffline() {
+        role = new PartitionRole.Offline();
+        progressListener.run();
     }
 
     public long highWatermark() {
@@ -251,6 +289,9 @@ public final class Partition implements AutoCloseable {
     }
 
     private AppendOutcome appendLocked(ByteBuffer records, PartitionSettings rules, BatchFacts facts, RecordBatch batch) {
+        if (!(role instanceof PartitionRole.Leader leader)) { // the role changes under this lock
+            return new AppendOutcome.Rejected(AppendError.NOT_LEADER_OR_FOLLOWER, topicPartition + ": not the leader");
+        }
         boolean logAppendTime = rules.timestampType() == TimestampType.LOG_APPEND_TIME;
         // Idempotence: each batch against the committed state staged with the request's earlier batches;
         // only the first batch can be answered as a retry (clients send one batch per partition)
@@ -268,7 +309,7 @@ public final class Partition implements AutoCloseable {
             return new AppendOutcome.Rejected(AppendError.OUT_OF_ORDER_SEQUENCE_NUMBER, outOfOrder.message());
         }
         long now = time.milliseconds();
-        int epoch = leaderEpoch;
+        int epoch = leader.leaderEpoch();
         for (int i = 0; i < facts.count(); i++) {
             records.putInt(facts.position(i) + RecordBatch.PARTITION_LEADER_EPOCH_OFFSET, epoch);
             facts.leaderEpoch(i, epoch);
@@ -284,7 +325,7 @@ public final class Partition implements AutoCloseable {
             return new AppendOutcome.Rejected(e.reason() == InvalidRecordException.Reason.TOO_LARGE
                     ? AppendError.RECORD_LIST_TOO_LARGE : AppendError.CORRUPT_MESSAGE, e.getMessage());
         } catch (StorageException e) {
-            LOG.log(System.Logger.Level.ERROR, topicPartition + ": append failed", e);
+            // not logged here: the replica manager tells a deleted topic from a failed disk and logs the latter
             return new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
         }
         if (result.rolledSegment()) {

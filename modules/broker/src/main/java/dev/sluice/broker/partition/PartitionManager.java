@@ -40,6 +40,7 @@ public final class PartitionManager implements AutoCloseable {
     private final int brokerCount;
     private final int maxPartitions;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final java.util.Set<String> offlineEngines = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Consumer<TopicPartition> progressListener = tp -> { };
     private final HighWatermarkCheckpoint highWatermarks;
     private Map<TopicPartition, Long> checkpointedHighWatermarks = Map.of();
@@ -84,6 +85,30 @@ public final class PartitionManager implements AutoCloseable {
     }
 
     /** The storage engine a topic lives in: its {@code storage.engine}, else the broker's {@code log.storage}. */
+    /**
+     * A storage call of {@code failed} threw {@link dev.sluice.api.storage.StorageException}: takes
+     * its storage (the engine's directory under the log directory) offline, as Kafka's
+     * LogDirFailureChannel does: every partition stored there answers KAFKA_STORAGE_ERROR from now
+     * on, and the broker lives on. Logged once per storage engine.
+     */
+    public void storageFailed(TopicPartition failed, RuntimeException cause) {
+        Optional<TopicMetadata> topic = topics.get(failed.topic());
+        if (topic.isEmpty()) {
+            return; // deleted meanwhile: not a disk failure
+        }
+        String engine = engineOf(topic.get());
+        if (!offlineEngines.add(engine)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.ERROR, "STORAGE FAILURE: the '" + engine + "' storage in " + engines.logDir()
+                + " failed on " + failed + "; its partitions are offline (KAFKA_STORAGE_ERROR) until the broker"
+                + " is restarted with the disk repaired", cause);
+        for (Partition partition : partitions.values()) {
+            topics.get(partition.topicPartition().topic()).filter(t -> engineOf(t).equals(engine))
+                    .ifPresent(t -> partition.markOffline());
+        }
+    }
+
     private String engineOf(TopicMetadata topic) {
         return topic.configs().getOrDefault("storage.engine", engines.defaultName());
     }

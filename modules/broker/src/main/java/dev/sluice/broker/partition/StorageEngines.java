@@ -66,6 +66,15 @@ public final class StorageEngines implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * Uses {@code engine} as the engine called {@code name} (replacing an opened one, which the
+     * caller then owns): for embedding and for tests that wrap an engine, e.g. with failures.
+     */
+    public synchronized StorageEngines install(String name, LogStorageEngine engine) {
+        open.put(name, engine);
+        return this;
+    }
+
     /** Null if {@code name} is an installed engine, else why not (for validating topic configs). */
     public static String problem(String name) {
         try {

@@ -2,6 +2,7 @@ package dev.sluice.broker.replica;
 
 import dev.sluice.broker.delay.DelayedOperation;
 import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.protocol.Errors;
 
 import java.util.Arrays;
@@ -47,7 +48,10 @@ final class DelayedProduce implements DelayedOperation {
             if (partition == null) {
                 continue;
             }
-            if (partition.highWatermark() >= requiredOffsets[i]) {
+            if (!(partition.role() instanceof PartitionRole.Leader)) {
+                results[i] = ReplicaManager.notLeaderOrOffline(partition.role()); // lost leadership while waiting
+                waitingOn[i] = null;
+            } else if (partition.highWatermark() >= requiredOffsets[i]) {
                 waitingOn[i] = null; // acknowledged; its result already says NONE
             } else {
                 allAcknowledged = false;
@@ -63,7 +67,9 @@ final class DelayedProduce implements DelayedOperation {
     public void onExpire() {
         for (int i = 0; i < waitingOn.length; i++) {
             Partition partition = waitingOn[i];
-            if (partition != null && partition.highWatermark() < requiredOffsets[i]) {
+            if (partition != null && !(partition.role() instanceof PartitionRole.Leader)) {
+                results[i] = ReplicaManager.notLeaderOrOffline(partition.role());
+            } else if (partition != null && partition.highWatermark() < requiredOffsets[i]) {
                 results[i] = results[i].withError(Errors.REQUEST_TIMED_OUT,
                         "the in-sync replicas did not acknowledge offset " + (requiredOffsets[i] - 1) + " in time");
             }

@@ -9,6 +9,7 @@ import dev.sluice.broker.partition.AppendOutcome;
 import dev.sluice.broker.partition.FetchedData;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.protocol.Errors;
 
 import java.nio.ByteBuffer;
@@ -84,10 +85,15 @@ public final class ReplicaManager implements AutoCloseable {
                 results[i] = ProducePartitionResult.failed(Errors.CORRUPT_MESSAGE, "records are null");
                 continue;
             }
-            AppendOutcome outcome = append(partition.get(), target.records());
+            PartitionRole role = partition.get().role();
+            if (!(role instanceof PartitionRole.Leader)) {
+                results[i] = notLeaderOrOffline(role);
+                continue;
+            }
+            AppendOutcome outcome = append(target.topicPartition(), partition.get(), target.records());
             if (outcome instanceof AppendOutcome.Appended ok) {
                 results[i] = new ProducePartitionResult(Errors.NONE, ok.firstOffset(), ok.logAppendTime(),
-                        ok.logStartOffset(), null);
+                        ok.logStartOffset(), null, null);
                 if (acks == -1) {
                     waitingOn[i] = partition.get();
                     requiredOffsets[i] = ok.lastOffset() + 1;
@@ -97,7 +103,12 @@ public final class ReplicaManager implements AutoCloseable {
                 AppendOutcome.Rejected rejected = (AppendOutcome.Rejected) outcome;
                 LOG.log(System.Logger.Level.DEBUG, () -> "produce to " + target.topicPartition() + " rejected: "
                         + rejected.message());
-                results[i] = ProducePartitionResult.failed(errorOf(rejected.error()), rejected.message());
+                results[i] = switch (rejected.error()) {
+                    case NOT_LEADER_OR_FOLLOWER -> notLeaderOrOffline(partition.get().role());
+                    case DELETED -> ProducePartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                            "the topic was deleted during the append");
+                    default -> ProducePartitionResult.failed(errorOf(rejected.error()), rejected.message());
+                };
             }
         }
         DelayedProduce produce = new DelayedProduce(results, waitingOn, requiredOffsets, respond);
@@ -108,13 +119,37 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
-    private static AppendOutcome append(Partition partition, ByteBuffer records) {
+    static ProducePartitionResult notLeaderOrOffline(PartitionRole role) {
+        return role instanceof PartitionRole.Offline
+                ? ProducePartitionResult.failed(Errors.KAFKA_STORAGE_ERROR, "the partition's log directory is offline")
+                : ProducePartitionResult.notLeader(LeaderHint.of(role));
+    }
+
+    /**
+     * Appends, telling a failing disk from a topic deleted under the append: the partition is then
+     * no longer registered, and its closed log refused the write (Kafka answers
+     * UNKNOWN_TOPIC_OR_PARTITION). A storage failure takes the partition's storage offline.
+     */
+    private AppendOutcome append(TopicPartition tp, Partition partition, ByteBuffer records) {
+        AppendOutcome outcome;
+        RuntimeException failure = null;
         try {
-            return partition.appendAsLeader(records);
-        } catch (StorageException e) {
-            LOG.log(System.Logger.Level.ERROR, partition.topicPartition() + ": append failed", e);
-            return new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
+            outcome = partition.appendAsLeader(records);
+        } catch (RuntimeException e) { // e.g. IllegalStateException from a log closed by DeleteTopics
+            failure = e;
+            outcome = new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
         }
+        if (outcome instanceof AppendOutcome.Rejected r && r.error() == AppendError.STORAGE_ERROR) {
+            if (partitions.partition(tp).orElse(null) != partition) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "produce to " + tp + " raced its deletion: " + r.message());
+                return new AppendOutcome.Rejected(AppendError.DELETED, r.message());
+            }
+            if (failure != null && !(failure instanceof StorageException)) {
+                throw failure; // a bug, not a disk: let the request fail loudly
+            }
+            partitions.storageFailed(tp, failure != null ? failure : new StorageException(r.message()));
+        }
+        return outcome;
     }
 
     /**
@@ -158,9 +193,11 @@ public final class ReplicaManager implements AutoCloseable {
                 errors = true;
                 continue;
             }
-            Errors epochError = checkLeaderEpoch(target.currentLeaderEpoch(), partition.leaderEpoch());
-            if (epochError != Errors.NONE) {
-                results.add(FetchPartitionResult.failed(epochError));
+            Errors refusal = checkFetchable(params, target, partition);
+            if (refusal != Errors.NONE) {
+                results.add(refusal == Errors.NOT_LEADER_OR_FOLLOWER
+                        ? FetchPartitionResult.notLeader(LeaderHint.of(partition.role()))
+                        : FetchPartitionResult.failed(refusal));
                 errors = true;
                 continue;
             }
@@ -170,15 +207,19 @@ public final class ReplicaManager implements AutoCloseable {
                 // the first partition with data may exceed the limits so a consumer never stalls on a large batch
                 FetchedData data = partition.read(target.fetchOffset(), budget, params.fromFollower(), total == 0);
                 results.add(new FetchPartitionResult(Errors.NONE, data.highWatermark(), data.logStartOffset(),
-                        data.records()));
+                        data.records(), null));
                 total += data.records().sizeInBytes();
             } catch (OffsetOutOfRangeException e) {
                 results.add(new FetchPartitionResult(Errors.OFFSET_OUT_OF_RANGE, partition.highWatermark(),
-                        partition.logStartOffset(), dev.sluice.api.storage.LogSlice.EMPTY));
+                        partition.logStartOffset(), dev.sluice.api.storage.LogSlice.EMPTY, null));
                 errors = true;
             } catch (StorageException e) {
-                LOG.log(System.Logger.Level.ERROR, partition.topicPartition() + ": read failed", e);
-                results.add(FetchPartitionResult.failed(Errors.KAFKA_STORAGE_ERROR));
+                if (partitions.partition(target.topicPartition()).orElse(null) == partition) {
+                    partitions.storageFailed(target.topicPartition(), e);
+                    results.add(FetchPartitionResult.failed(Errors.KAFKA_STORAGE_ERROR));
+                } else {
+                    results.add(FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION)); // deleted
+                }
                 errors = true;
             } catch (RuntimeException e) {
                 // e.g. the topic was deleted while this fetch waited: answer for this partition, keep the rest
@@ -188,6 +229,30 @@ public final class ReplicaManager implements AutoCloseable {
             }
         }
         return new LocalRead(results, total, errors);
+    }
+
+    /**
+     * Whether this broker may serve the fetch of {@code partition}: it must lead it (offline:
+     * KAFKA_STORAGE_ERROR), the client's epoch must match, and a replica's fetch must come from a
+     * follower of the partition (as Kafka: UNKNOWN_LEADER_EPOCH if the request names an epoch,
+     * since the replica set may be newer than ours, else NOT_LEADER_OR_FOLLOWER).
+     */
+    private static Errors checkFetchable(FetchParams params, FetchTarget target, Partition partition) {
+        PartitionRole role = partition.role();
+        if (role instanceof PartitionRole.Offline) {
+            return Errors.KAFKA_STORAGE_ERROR;
+        }
+        if (!(role instanceof PartitionRole.Leader)) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        Errors epochError = checkLeaderEpoch(target.currentLeaderEpoch(), role.leaderEpoch());
+        if (epochError != Errors.NONE) {
+            return epochError;
+        }
+        if (params.fromFollower() && !partition.isFollower(params.replicaId())) {
+            return target.currentLeaderEpoch() >= 0 ? Errors.UNKNOWN_LEADER_EPOCH : Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        return Errors.NONE;
     }
 
     /** Kafka's fencing: an older epoch is fenced, a newer one means our metadata is behind. */
@@ -212,6 +277,8 @@ public final class ReplicaManager implements AutoCloseable {
             case TRANSACTIONS_NOT_SUPPORTED -> Errors.UNSUPPORTED_VERSION;
             case UNSUPPORTED_COMPRESSION_TYPE -> Errors.UNSUPPORTED_COMPRESSION_TYPE;
             case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
+            case NOT_LEADER_OR_FOLLOWER -> Errors.NOT_LEADER_OR_FOLLOWER;
+            case DELETED -> Errors.UNKNOWN_TOPIC_OR_PARTITION;
         };
     }
 

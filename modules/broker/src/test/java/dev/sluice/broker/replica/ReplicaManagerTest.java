@@ -193,4 +193,73 @@ class ReplicaManagerTest {
         assertThat(answer.get()).extracting(ProducePartitionResult::error)
                 .containsExactly(Errors.UNKNOWN_TOPIC_OR_PARTITION, Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
+
+    private AtomicReference<List<FetchPartitionResult>> fetchWithEpoch(int replicaId, int currentLeaderEpoch) {
+        AtomicReference<List<FetchPartitionResult>> answer = new AtomicReference<>();
+        replicas.fetchMessages(new FetchParams(replicaId, 0, 0, Integer.MAX_VALUE),
+                List.of(new FetchTarget(tp, 0, Integer.MAX_VALUE, currentLeaderEpoch)), answer::set);
+        return answer;
+    }
+
+    @Test
+    void aFollowerPartitionRefusesProduceAndFetchNamingTheLeader() {
+        partition.becomeFollower(2, 7);
+        assertThat(partition.role()).isEqualTo(new dev.sluice.broker.partition.PartitionRole.Follower(2, 7));
+        assertThat(produce((short) 1, 1).get()).singleElement().satisfies(r -> {
+            assertThat(r.error()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+            assertThat(r.currentLeader()).isEqualTo(new LeaderHint(2, 7));
+        });
+        assertThat(partition.logEndOffset()).isZero();
+        assertThat(fetch(-1, 0, 0, 0).get()).singleElement().satisfies(r -> {
+            assertThat(r.error()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+            assertThat(r.currentLeader()).isEqualTo(new LeaderHint(2, 7));
+        });
+    }
+
+    @Test
+    void becomingLeaderAgainStampsTheNewEpoch() {
+        partition.becomeFollower(2, 7);
+        partition.becomeLeader(8, Set.of(), Set.of());
+        assertThat(produce((short) 1, 1).get()).singleElement()
+                .satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+        assertThat(partition.leaderEpoch()).isEqualTo(8);
+        assertThat(partition.log().epochs()).last().satisfies(e -> assertThat(e.epoch()).isEqualTo(8));
+    }
+
+    @Test
+    void staleAndFutureLeaderEpochsAreFencedOrUnknown() {
+        partition.becomeLeader(5, Set.of(), Set.of());
+        assertThat(fetchWithEpoch(-1, 4).get().get(0).error()).isEqualTo(Errors.FENCED_LEADER_EPOCH);
+        assertThat(fetchWithEpoch(-1, 6).get().get(0).error()).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
+        assertThat(fetchWithEpoch(-1, 5).get().get(0).error()).isEqualTo(Errors.NONE);
+        assertThat(fetchWithEpoch(-1, -1).get().get(0).error()).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void onlyAReplicaOfThePartitionMayFetchAsAFollower() {
+        partition.becomeLeader(3, Set.of(FOLLOWER), Set.of(FOLLOWER));
+        assertThat(fetchWithEpoch(FOLLOWER, 3).get().get(0).error()).isEqualTo(Errors.NONE);
+        // as Kafka: a request naming the current epoch may come from a replica we do not know yet
+        assertThat(fetchWithEpoch(9, 3).get().get(0).error()).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
+        assertThat(fetchWithEpoch(9, -1).get().get(0).error()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+    }
+
+    @Test
+    void anOfflinePartitionAnswersStorageErrors() {
+        partition.markOffline();
+        assertThat(produce((short) 1, 1).get().get(0).error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(fetch(-1, 0, 0, 0).get().get(0).error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+    }
+
+    @Test
+    void aWaitingAcksAllProduceAnswersNotLeaderWhenLeadershipMoves() {
+        partition.assignReplicas(Set.of(FOLLOWER), Set.of(FOLLOWER));
+        AtomicReference<List<ProducePartitionResult>> answer = produce((short) -1, 1);
+        assertThat(answer.get()).isNull();
+        partition.becomeFollower(FOLLOWER, 1); // wakes the waiter: it answers at once
+        assertThat(answer.get()).singleElement().satisfies(r -> {
+            assertThat(r.error()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+            assertThat(r.currentLeader()).isEqualTo(new LeaderHint(FOLLOWER, 1));
+        });
+    }
 }
