@@ -1,5 +1,6 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.replica.ProducePartitionResult;
 import dev.sluice.broker.replica.ProduceTarget;
@@ -8,9 +9,12 @@ import dev.sluice.broker.topic.TopicNames;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,6 +40,7 @@ final class ProduceHandler implements ApiHandler {
         List<Struct> targetOuts = new ArrayList<>();
         boolean anyError = false;
         Errors unknown = version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        Set<List<Object>> duplicated = duplicatedPartitions(request, version);
         for (Struct topicData : request.getArray("TopicData")) {
             Struct topicOut = response.addStruct("Responses");
             Optional<TopicMetadata> topic;
@@ -51,13 +56,24 @@ final class ProduceHandler implements ApiHandler {
             for (Struct partitionData : topicData.getArray("PartitionData")) {
                 int index = partitionData.getInt("Index");
                 Struct out = topicOut.addStruct("PartitionResponses").set("Index", index);
-                if (topic.isPresent() && TopicNames.isInternal(topic.get().name()) && isValidAcks(acks)) {
+                ByteBuffer records = partitionData.getRecordsBuffer("Records");
+                if (!duplicated.isEmpty() && duplicated.contains(partitionKey(topicData, version, index))) {
+                    // Kafka keeps only the last entry of a partition named twice (a map keyed by partition) and
+                    // drops the others without saying so; Sluice refuses every entry, so nothing is silently lost
+                    error(out, Errors.INVALID_REQUEST, "partition " + index + " appears more than once in the request");
+                    anyError = true;
+                } else if (version >= 3 && records != null && hasSeveralBatches(records)) {
+                    // as Kafka (ProduceRequest.validateRecords): v3+ carries exactly one batch per partition
+                    error(out, Errors.INVALID_RECORD, "Produce requests with version " + version
+                            + " are only allowed to contain exactly one record batch");
+                    anyError = true;
+                } else if (topic.isPresent() && TopicNames.isInternal(topic.get().name()) && isValidAcks(acks)) {
                     // as Kafka: only the broker appends to its internal topics
                     error(out, Errors.INVALID_TOPIC_EXCEPTION, "cannot produce to internal topic " + topic.get().name());
                     anyError = true;
                 } else {
                     TopicPartition tp = topic.isPresent() && index >= 0 ? new TopicPartition(topic.get().name(), index) : null;
-                    targets.add(new ProduceTarget(tp, partitionData.getRecordsBuffer("Records")));
+                    targets.add(new ProduceTarget(tp, records));
                     targetOuts.add(out);
                 }
             }
@@ -96,6 +112,40 @@ final class ProduceHandler implements ApiHandler {
             }
             ctx.respond(response);
         });
+    }
+
+    /** The partitions (topic key + index) named more than once; empty (no allocation) for one partition. */
+    private static Set<List<Object>> duplicatedPartitions(Struct request, short version) {
+        List<Struct> topics = request.getArray("TopicData");
+        if (topics.size() == 1 && topics.get(0).getArray("PartitionData").size() <= 1) {
+            return Set.of();
+        }
+        Set<List<Object>> seen = new HashSet<>();
+        Set<List<Object>> duplicated = new HashSet<>();
+        for (Struct topicData : topics) {
+            for (Struct partitionData : topicData.getArray("PartitionData")) {
+                List<Object> key = partitionKey(topicData, version, partitionData.getInt("Index"));
+                if (!seen.add(key)) {
+                    duplicated.add(key);
+                }
+            }
+        }
+        return duplicated;
+    }
+
+    private static List<Object> partitionKey(Struct topicData, short version, int index) {
+        Object topic = version >= 13 ? topicData.getUuid("TopicId") : topicData.getString("Name");
+        return java.util.Arrays.asList(topic, index);
+    }
+
+    /** True if the records hold more than one batch (a truncated or corrupt one is the partition's to judge). */
+    private static boolean hasSeveralBatches(ByteBuffer records) {
+        int position = records.position();
+        if (records.remaining() < RecordBatch.LOG_OVERHEAD) {
+            return false;
+        }
+        long first = RecordBatch.LOG_OVERHEAD + (long) records.getInt(position + RecordBatch.LENGTH_OFFSET);
+        return first > RecordBatch.LOG_OVERHEAD && first < records.remaining();
     }
 
     private static boolean isValidAcks(short acks) {
