@@ -35,22 +35,23 @@ final class FetchHandler implements ApiHandler {
     public void handle(RequestContext ctx) {
         Struct request = ctx.body();
         short version = ctx.version();
-        int replicaId = version >= 15 ? request.getStruct("ReplicaState").getInt("ReplicaId") : request.getInt("ReplicaId");
-        FetchParams params = new FetchParams(replicaId, Math.max(0, request.getInt("MaxWaitMs")),
-                Math.max(0, request.getInt("MinBytes")), version >= 3 ? request.getInt("MaxBytes") : Integer.MAX_VALUE);
+        int replicaId = version >= 15 ? request.getStruct(FetchFields.REPLICA_STATE).getInt(FetchFields.STATE_REPLICA_ID)
+                : request.getInt(FetchFields.REPLICA_ID);
+        FetchParams params = new FetchParams(replicaId, Math.max(0, request.getInt(FetchFields.MAX_WAIT_MS)),
+                Math.max(0, request.getInt(FetchFields.MIN_BYTES)), version >= 3 ? request.getInt(FetchFields.MAX_BYTES) : Integer.MAX_VALUE);
         List<Name> names = new ArrayList<>();
         List<FetchTarget> targets = new ArrayList<>();
-        for (Struct topic : request.getArray("Topics")) {
-            String name = version <= 12 ? topic.getString("Topic") : null;
-            UUID id = version >= 13 ? topic.getUuid("TopicId") : null;
+        for (Struct topic : request.getArray(FetchFields.TOPICS)) {
+            String name = version <= 12 ? topic.getString(FetchFields.TOPIC) : null;
+            UUID id = version >= 13 ? topic.getUuid(FetchFields.TOPIC_ID) : null;
             Optional<TopicMetadata> meta = name != null ? broker.partitions().topics().get(name)
                     : broker.partitions().topics().get(id);
-            for (Struct p : topic.getArray("Partitions")) {
-                int index = p.getInt("Partition");
+            for (Struct p : topic.getArray(FetchFields.PARTITIONS)) {
+                int index = p.getInt(FetchFields.PARTITION);
                 names.add(new Name(name, id, index, version >= 13 && meta.isEmpty()));
                 TopicPartition tp = meta.isPresent() && index >= 0 ? new TopicPartition(meta.get().name(), index) : null;
-                targets.add(new FetchTarget(tp, p.getLong("FetchOffset"), p.getInt("PartitionMaxBytes"),
-                        version >= 9 ? p.getInt("CurrentLeaderEpoch") : -1));
+                targets.add(new FetchTarget(tp, p.getLong(FetchFields.FETCH_OFFSET), p.getInt(FetchFields.PARTITION_MAX_BYTES),
+                        version >= 9 ? p.getInt(FetchFields.CURRENT_LEADER_EPOCH) : -1));
             }
         }
         broker.replicas().fetchMessages(params, targets, results -> ctx.respond(encode(ctx, names, results)));
@@ -59,30 +60,31 @@ final class FetchHandler implements ApiHandler {
     private static Struct encode(RequestContext ctx, List<Name> names, List<FetchPartitionResult> results) {
         short version = ctx.version();
         Struct response = ctx.newResponse();
-        response.set("ErrorCode", Errors.NONE.code()).set("SessionId", 0);
+        response.set(FetchFields.ERROR_CODE, Errors.NONE.code()).set(FetchFields.SESSION_ID, 0);
         Struct topicOut = null;
         Name previous = null;
         for (int i = 0; i < names.size(); i++) {
             Name name = names.get(i);
             if (topicOut == null || !sameTopic(previous, name)) {
-                topicOut = response.addStruct("Responses");
+                topicOut = response.addStruct(FetchFields.RESPONSES);
                 if (version <= 12) {
-                    topicOut.set("Topic", name.topicName());
+                    topicOut.set(FetchFields.RESPONSE_TOPIC, name.topicName());
                 } else {
-                    topicOut.set("TopicId", name.topicId());
+                    topicOut.set(FetchFields.RESPONSE_TOPIC_ID, name.topicId());
                 }
             }
             previous = name;
-            Struct out = topicOut.addStruct("Partitions").set("PartitionIndex", name.partition());
+            Struct out = topicOut.addStruct(FetchFields.RESPONSE_PARTITIONS).set(FetchFields.PARTITION_INDEX, name.partition());
             FetchPartitionResult result = results.get(i);
             Errors error = result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION && name.unknownTopicId()
                     ? Errors.UNKNOWN_TOPIC_ID : result.error();
-            out.set("ErrorCode", error.code()).set("HighWatermark", result.highWatermark())
-                    .set("Records", result.records());
+            out.set(FetchFields.PARTITION_ERROR_CODE, error.code()).set(FetchFields.HIGH_WATERMARK, result.highWatermark())
+                    .set(FetchFields.RECORDS, result.records());
             if (error == Errors.NONE) {
-                out.set("LastStableOffset", result.highWatermark()).set("LogStartOffset", result.logStartOffset());
+                out.set(FetchFields.LAST_STABLE_OFFSET, result.highWatermark())
+                        .set(FetchFields.LOG_START_OFFSET, result.logStartOffset());
             } else if (error == Errors.OFFSET_OUT_OF_RANGE) {
-                out.set("LogStartOffset", result.logStartOffset());
+                out.set(FetchFields.LOG_START_OFFSET, result.logStartOffset());
             }
             if (result.currentLeader() != null && version >= 12) {
                 out.set("CurrentLeader", out.newStruct("CurrentLeader").set("LeaderId", result.currentLeader().leaderId())

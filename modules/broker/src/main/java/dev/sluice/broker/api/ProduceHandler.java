@@ -34,29 +34,29 @@ final class ProduceHandler implements ApiHandler {
     public void handle(RequestContext ctx) {
         Struct request = ctx.body();
         short version = ctx.version();
-        short acks = request.getShort("Acks");
+        short acks = request.getShort(ProduceFields.ACKS);
         Struct response = ctx.newResponse();
         List<ProduceTarget> targets = new ArrayList<>();
         List<Struct> targetOuts = new ArrayList<>();
         boolean anyError = false;
         Errors unknown = version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
         Set<List<Object>> duplicated = duplicatedPartitions(request, version);
-        for (Struct topicData : request.getArray("TopicData")) {
-            Struct topicOut = response.addStruct("Responses");
+        for (Struct topicData : request.getArray(ProduceFields.TOPIC_DATA)) {
+            Struct topicOut = response.addStruct(ProduceFields.RESPONSES);
             Optional<TopicMetadata> topic;
             if (version >= 13) {
-                UUID id = topicData.getUuid("TopicId");
-                topicOut.set("TopicId", id);
+                UUID id = topicData.getUuid(ProduceFields.TOPIC_ID);
+                topicOut.set(ProduceFields.RESPONSE_TOPIC_ID, id);
                 topic = broker.partitions().topics().get(id);
             } else {
-                String name = topicData.getString("Name");
-                topicOut.set("Name", name);
+                String name = topicData.getString(ProduceFields.TOPIC_NAME);
+                topicOut.set(ProduceFields.RESPONSE_NAME, name);
                 topic = broker.partitions().topics().get(name);
             }
-            for (Struct partitionData : topicData.getArray("PartitionData")) {
-                int index = partitionData.getInt("Index");
-                Struct out = topicOut.addStruct("PartitionResponses").set("Index", index);
-                ByteBuffer records = partitionData.getRecordsBuffer("Records");
+            for (Struct partitionData : topicData.getArray(ProduceFields.PARTITION_DATA)) {
+                int index = partitionData.getInt(ProduceFields.INDEX);
+                Struct out = topicOut.addStruct(ProduceFields.PARTITION_RESPONSES).set(ProduceFields.RESPONSE_INDEX, index);
+                ByteBuffer records = partitionData.getRecordsBuffer(ProduceFields.RECORDS);
                 if (!duplicated.isEmpty() && duplicated.contains(partitionKey(topicData, version, index))) {
                     // Kafka keeps only the last entry of a partition named twice (a map keyed by partition) and
                     // drops the others without saying so; Sluice refuses every entry, so nothing is silently lost
@@ -79,14 +79,15 @@ final class ProduceHandler implements ApiHandler {
             }
         }
         boolean errorsBefore = anyError;
-        broker.replicas().appendRecords(acks, request.getInt("TimeoutMs"), targets, results -> {
+        broker.replicas().appendRecords(acks, request.getInt(ProduceFields.TIMEOUT_MS), targets, results -> {
             boolean errors = errorsBefore;
             for (int i = 0; i < results.size(); i++) {
                 ProducePartitionResult result = results.get(i);
                 Struct out = targetOuts.get(i);
                 if (result.error() == Errors.NONE) {
-                    out.set("ErrorCode", Errors.NONE.code()).set("BaseOffset", result.baseOffset())
-                            .set("LogAppendTimeMs", result.logAppendTime()).set("LogStartOffset", result.logStartOffset());
+                    out.set(ProduceFields.ERROR_CODE, Errors.NONE.code()).set(ProduceFields.BASE_OFFSET, result.baseOffset())
+                            .set(ProduceFields.LOG_APPEND_TIME_MS, result.logAppendTime())
+                            .set(ProduceFields.LOG_START_OFFSET, result.logStartOffset());
                 } else {
                     Errors error = result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION ? unknown : result.error();
                     error(out, error, result.message());
@@ -96,7 +97,7 @@ final class ProduceHandler implements ApiHandler {
                                 .set("LeaderEpoch", result.currentLeader().leaderEpoch()));
                     }
                     if (result.error() == Errors.REQUEST_TIMED_OUT) {
-                        out.set("BaseOffset", result.baseOffset());
+                        out.set(ProduceFields.BASE_OFFSET, result.baseOffset());
                     }
                     errors = true;
                 }
@@ -116,15 +117,15 @@ final class ProduceHandler implements ApiHandler {
 
     /** The partitions (topic key + index) named more than once; empty (no allocation) for one partition. */
     private static Set<List<Object>> duplicatedPartitions(Struct request, short version) {
-        List<Struct> topics = request.getArray("TopicData");
-        if (topics.size() == 1 && topics.get(0).getArray("PartitionData").size() <= 1) {
+        List<Struct> topics = request.getArray(ProduceFields.TOPIC_DATA);
+        if (topics.size() == 1 && topics.get(0).getArray(ProduceFields.PARTITION_DATA).size() <= 1) {
             return Set.of();
         }
         Set<List<Object>> seen = new HashSet<>();
         Set<List<Object>> duplicated = new HashSet<>();
         for (Struct topicData : topics) {
-            for (Struct partitionData : topicData.getArray("PartitionData")) {
-                List<Object> key = partitionKey(topicData, version, partitionData.getInt("Index"));
+            for (Struct partitionData : topicData.getArray(ProduceFields.PARTITION_DATA)) {
+                List<Object> key = partitionKey(topicData, version, partitionData.getInt(ProduceFields.INDEX));
                 if (!seen.add(key)) {
                     duplicated.add(key);
                 }
@@ -134,7 +135,7 @@ final class ProduceHandler implements ApiHandler {
     }
 
     private static List<Object> partitionKey(Struct topicData, short version, int index) {
-        Object topic = version >= 13 ? topicData.getUuid("TopicId") : topicData.getString("Name");
+        Object topic = version >= 13 ? topicData.getUuid(ProduceFields.TOPIC_ID) : topicData.getString(ProduceFields.TOPIC_NAME);
         return java.util.Arrays.asList(topic, index);
     }
 
@@ -153,6 +154,7 @@ final class ProduceHandler implements ApiHandler {
     }
 
     private static void error(Struct out, Errors error, String message) {
-        out.set("ErrorCode", error.code()).set("BaseOffset", -1L).set("ErrorMessage", message);
+        out.set(ProduceFields.ERROR_CODE, error.code()).set(ProduceFields.BASE_OFFSET, -1L)
+                .set(ProduceFields.ERROR_MESSAGE, message);
     }
 }

@@ -81,6 +81,10 @@ public final class Struct {
         return ((Number) get(name)).shortValue();
     }
 
+    public short getShort(Field field) {
+        return ((Number) get(field)).shortValue();
+    }
+
     /** Any integer field of at most 32 bits (int8, int16, uint16, int32). */
     public int getInt(String name) {
         return getInt(schema.field(name));
@@ -119,6 +123,10 @@ public final class Struct {
         return (UUID) get(name);
     }
 
+    public UUID getUuid(Field field) {
+        return (UUID) get(field);
+    }
+
     /** A bytes field (null if the wire said null). Read-only when parsed. */
     public ByteBuffer getBytes(String name) {
         ByteBuffer b = (ByteBuffer) get(name);
@@ -138,6 +146,21 @@ public final class Struct {
 
     public Struct getStruct(String name) {
         return (Struct) get(name);
+    }
+
+    public Struct getStruct(Field field) {
+        return (Struct) get(field);
+    }
+
+    /** A records field that holds a buffer, by its field handle (see {@link #getRecordsBuffer(String)}). */
+    public ByteBuffer getRecordsBuffer(Field field) {
+        Object r = get(field);
+        return r == null ? null : ((ByteBuffer) r).duplicate();
+    }
+
+    /** Creates an element of the struct array {@code field}, appends it and returns it. */
+    public Struct addStruct(Field field) {
+        return addStructTo(checked(field));
     }
 
     /** A struct array; the live list (add to it, or use {@link #addStruct}). */
@@ -170,7 +193,10 @@ public final class Struct {
 
     /** Creates an element, appends it to the struct array {@code name} and returns it. */
     public Struct addStruct(String name) {
-        Field f = schema.field(name);
+        return addStructTo(schema.field(name));
+    }
+
+    private Struct addStructTo(Field f) {
         if (f.type() != FieldType.ARRAY || f.struct() == null) {
             throw new IllegalArgumentException(f + " is not a struct array");
         }
