@@ -49,7 +49,7 @@ final class AdminCalls {
     private <T> CompletableFuture<T> call(ApiKey api, Supplier<Node> chooser, RequestBuilder builder,
                                           Function<Response, T> handler) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        long deadline = NetworkClient.nowMs() + timeoutMs;
+        long deadline = network.clockMs() + timeoutMs;
         try {
             network.execute(() -> attempt(result, deadline, api, chooser, builder, handler)); // node choice is I/O-thread state
         } catch (ClientClosedException e) {
@@ -92,12 +92,12 @@ final class AdminCalls {
     private <T> void retryLater(CompletableFuture<T> result, long deadline, ApiKey api, Supplier<Node> chooser,
                                 RequestBuilder builder, Function<Response, T> handler, SluiceClientException last) {
         long backoff = network.config().retryBackoffMs();
-        if (NetworkClient.nowMs() + backoff >= deadline) {
+        if (network.clockMs() + backoff >= deadline) {
             result.completeExceptionally(new TimeoutException(api.apiName() + " did not succeed within "
                     + "default.api.timeout.ms=" + timeoutMs + ": " + last.getMessage()));
             return;
         }
-        long at = NetworkClient.nowMs() + backoff;
+        long at = network.clockMs() + backoff;
         // a one-shot ticker: runs on the I/O thread once the backoff has passed
         network.addTicker(new NetworkClient.Ticker() {
             private boolean done;

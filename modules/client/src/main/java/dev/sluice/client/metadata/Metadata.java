@@ -95,7 +95,7 @@ public final class Metadata implements NetworkClient.Ticker {
             if (error != null && !Errors.forCode(error).retriable()) {
                 throw ErrorMapper.toException(error, "metadata for topic " + topic);
             }
-            long remaining = deadlineMs - NetworkClient.nowMs();
+            long remaining = deadlineMs - network.clockMs();
             if (remaining <= 0) {
                 throw new TimeoutException("topic " + topic + " not present in metadata in time"
                         + (error == null ? "" : " (last error " + Errors.forCode(error) + ")"));
@@ -104,7 +104,7 @@ public final class Metadata implements NetworkClient.Ticker {
             synchronized (this) {
                 int seen = updates;
                 while (updates == seen && cluster == c) {
-                    long left = deadlineMs - NetworkClient.nowMs();
+                    long left = deadlineMs - network.clockMs();
                     if (left <= 0) {
                         break;
                     }
@@ -120,7 +120,7 @@ public final class Metadata implements NetworkClient.Ticker {
         synchronized (this) {
             int seen = updates;
             while (updates == seen) {
-                long left = deadlineMs - NetworkClient.nowMs();
+                long left = deadlineMs - network.clockMs();
                 if (left <= 0) {
                     return;
                 }
@@ -178,7 +178,7 @@ public final class Metadata implements NetworkClient.Ticker {
                     || next.nodes().isEmpty();
             if (!next.nodes().isEmpty()) {
                 cluster = next;
-                lastSuccessMs = NetworkClient.nowMs();
+                lastSuccessMs = network.clockMs();
             }
             if (retry) {
                 updateRequested = true; // e.g. a leader is being elected or a topic being created

@@ -1,5 +1,6 @@
 package dev.sluice.client.network;
 
+import dev.sluice.api.Time;
 import dev.sluice.client.ClientClosedException;
 import dev.sluice.client.NetworkException;
 import dev.sluice.client.SluiceClientException;
@@ -57,6 +58,7 @@ public final class NetworkClient implements AutoCloseable {
     }
 
     private final ClientConfig config;
+    private final Time time;
     private final Selector selector;
     private final Map<Node, Connection> connections = new HashMap<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -67,7 +69,17 @@ public final class NetworkClient implements AutoCloseable {
     private int nextCorrelationId;
 
     public NetworkClient(ClientConfig config, String threadName) {
+        this(config, threadName, Time.SYSTEM);
+    }
+
+    /**
+     * @param time the clock of every deadline this client keeps (request timeouts, reconnect
+     *             backoff, the {@code nowMs} handed to tickers); a test's manual clock makes them
+     *             move only when the test says, after which it calls {@link #wakeup()}
+     */
+    public NetworkClient(ClientConfig config, String threadName, Time time) {
         this.config = config;
+        this.time = time;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -97,9 +109,14 @@ public final class NetworkClient implements AutoCloseable {
         disconnectListeners.add(listener);
     }
 
-    /** Monotonic milliseconds, for deadlines. */
+    /** Monotonic milliseconds of the system clock, for deadlines kept outside a NetworkClient. */
     public static long nowMs() {
         return System.nanoTime() / 1_000_000;
+    }
+
+    /** Monotonic milliseconds of this client's clock: the time of its request and reconnect deadlines. */
+    public long clockMs() {
+        return time.nanoseconds() / 1_000_000;
     }
 
     public boolean onIoThread() {
@@ -127,7 +144,7 @@ public final class NetworkClient implements AutoCloseable {
     /** Queues a request for {@code node}; thread-safe. The future completes on the I/O thread. */
     public CompletableFuture<Response> send(Node node, ApiKey api, RequestBuilder builder, long timeoutMs,
                                             boolean expectResponse) {
-        ClientRequest request = new ClientRequest(api, builder, expectResponse, nowMs() + timeoutMs);
+        ClientRequest request = new ClientRequest(api, builder, expectResponse, clockMs() + timeoutMs);
         if (!running) {
             request.future.completeExceptionally(new ClientClosedException("client is closed"));
         } else if (onIoThread()) {
@@ -144,7 +161,7 @@ public final class NetworkClient implements AutoCloseable {
     /** True if {@code node} can take another request now; starts connecting if it is idle. */
     public boolean ready(Node node, int maxInFlight) {
         Connection c = connections.computeIfAbsent(node, Connection::new);
-        if (c.state == Connection.State.DISCONNECTED && nowMs() >= c.nextConnectMs) {
+        if (c.state == Connection.State.DISCONNECTED && clockMs() >= c.nextConnectMs) {
             connect(c);
         }
         return c.state == Connection.State.READY && c.load() < maxInFlight;
@@ -153,7 +170,7 @@ public final class NetworkClient implements AutoCloseable {
     /** True while a failed connection to {@code node} waits out its reconnect backoff. */
     public boolean backingOff(Node node) {
         Connection c = connections.get(node);
-        return c != null && c.state == Connection.State.DISCONNECTED && nowMs() < c.nextConnectMs;
+        return c != null && c.state == Connection.State.DISCONNECTED && clockMs() < c.nextConnectMs;
     }
 
     public int inFlight(Node node) {
@@ -172,7 +189,7 @@ public final class NetworkClient implements AutoCloseable {
                 score = 1_000;
             } else if (c.state == Connection.State.READY) {
                 score = c.load();
-            } else if (c.state == Connection.State.DISCONNECTED && nowMs() < c.nextConnectMs) {
+            } else if (c.state == Connection.State.DISCONNECTED && clockMs() < c.nextConnectMs) {
                 continue;
             } else {
                 score = 500 + c.load();
@@ -191,7 +208,7 @@ public final class NetworkClient implements AutoCloseable {
         try {
             while (running) {
                 runTasks();
-                long now = nowMs();
+                long now = clockMs();
                 long sleep = MAX_SLEEP_MS;
                 for (Ticker ticker : tickers) {
                     try {
@@ -200,7 +217,7 @@ public final class NetworkClient implements AutoCloseable {
                         LOG.log(System.Logger.Level.ERROR, "client background task failed", e);
                     }
                 }
-                sleep = Math.min(sleep, maintain(nowMs()));
+                sleep = Math.min(sleep, maintain(clockMs()));
                 if (!tasks.isEmpty()) {
                     sleep = 0;
                 }
@@ -333,7 +350,7 @@ public final class NetworkClient implements AutoCloseable {
                 body.set("ClientSoftwareName", "sluice-java").set("ClientSoftwareVersion", "0.1.0");
             }
             return body;
-        }, true, nowMs() + config.requestTimeoutMs());
+        }, true, clockMs() + config.requestTimeoutMs());
         request.fixedVersion = version;
         startSend(c, request, version);
         flush(c);
@@ -465,7 +482,7 @@ public final class NetworkClient implements AutoCloseable {
         c.failures++;
         long backoff = Math.min(config.reconnectBackoffMaxMs(),
                 config.reconnectBackoffMs() << Math.min(c.failures - 1, 20));
-        c.nextConnectMs = nowMs() + (long) (backoff * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        c.nextConnectMs = clockMs() + (long) (backoff * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
         List<ClientRequest> failed = new ArrayList<>();
         if (c.sendingRequest != null && !c.sendingRequest.expectResponse) {
             failed.add(c.sendingRequest);

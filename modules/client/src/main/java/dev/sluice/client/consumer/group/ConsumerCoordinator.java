@@ -120,18 +120,18 @@ public final class ConsumerCoordinator {
             return;
         }
         giveUpAll(subscription.listener());
-        leaveGroup("the consumer unsubscribed", NetworkClient.nowMs() + defaultApiTimeoutMs);
+        leaveGroup("the consumer unsubscribed", network.clockMs() + defaultApiTimeoutMs);
         subscription = null;
     }
 
     // ---- poll
 
     public void pollStarted() {
-        state.pollStarted(NetworkClient.nowMs());
+        state.pollStarted(network.clockMs());
     }
 
     public void pollEnded() {
-        state.pollEnded(NetworkClient.nowMs());
+        state.pollEnded(network.clockMs());
     }
 
     /** True when a poll waiting for records should come back here instead. */
@@ -178,7 +178,7 @@ public final class ConsumerCoordinator {
             if (assigned != null) {
                 onJoinComplete(assigned);
                 needsJoinPrepare = true;
-            } else if (NetworkClient.nowMs() >= deadlineMs) {
+            } else if (network.clockMs() >= deadlineMs) {
                 return false;
             }
         }
@@ -246,7 +246,7 @@ public final class ConsumerCoordinator {
         LOG.log(System.Logger.Level.INFO, () -> "group " + groupId + " generation " + state.generation().generationId()
                 + ": assigned " + assigned);
         callListener(() -> subscription.listener().onPartitionsAssigned(added));
-        nextAutoCommitMs = NetworkClient.nowMs() + settings.autoCommitIntervalMs();
+        nextAutoCommitMs = network.clockMs() + settings.autoCommitIntervalMs();
     }
 
     private void setAssignment(Set<TopicPartition> partitions) {
@@ -300,7 +300,7 @@ public final class ConsumerCoordinator {
     // ---- offsets
 
     private void maybeAutoCommit() {
-        long now = NetworkClient.nowMs();
+        long now = network.clockMs();
         if (!settings.enableAutoCommit() || now < nextAutoCommitMs
                 || (subscription != null && state.phase() != MemberState.Phase.STABLE)) {
             return;
@@ -316,7 +316,7 @@ public final class ConsumerCoordinator {
 
     private void commitQuietly(String when) {
         try {
-            committer.commitSync(consumed(), NetworkClient.nowMs() + defaultApiTimeoutMs);
+            committer.commitSync(consumed(), network.clockMs() + defaultApiTimeoutMs);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, () -> "auto-commit " + when + " failed: " + e.getMessage());
         }

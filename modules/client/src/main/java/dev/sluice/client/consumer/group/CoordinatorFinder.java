@@ -122,7 +122,7 @@ final class CoordinatorFinder {
             if (known != null) {
                 return known;
             }
-            long left = deadlineMs - NetworkClient.nowMs();
+            long left = deadlineMs - network.clockMs();
             if (left <= 0) {
                 return null;
             }
@@ -134,7 +134,7 @@ final class CoordinatorFinder {
                     throw s;
                 }
                 LOG.log(System.Logger.Level.DEBUG, () -> "coordinator lookup failed: " + cause.getMessage());
-                Groups.sleepUntil(Math.min(deadlineMs, NetworkClient.nowMs() + network.config().retryBackoffMs()));
+                Groups.sleepUntil(Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
             } catch (java.util.concurrent.TimeoutException e) {
                 return null;
             } catch (InterruptedException e) {

@@ -76,7 +76,7 @@ final class Heartbeater implements NetworkClient.Ticker {
                         finder.markUnknown("heartbeat failed: " + error.getMessage());
                         return;
                     }
-                    lastAnsweredMs = NetworkClient.nowMs();
+                    lastAnsweredMs = network.clockMs();
                     answered(Errors.forCode(response.body().getShort("ErrorCode")), generation);
                 });
     }

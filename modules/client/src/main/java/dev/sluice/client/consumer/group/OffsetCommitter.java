@@ -209,10 +209,10 @@ final class OffsetCommitter {
             if (!(failure instanceof SluiceClientException s) || !s.isRetriable()) {
                 throw failure instanceof RuntimeException r ? r : new SluiceClientException(what + " failed", failure);
             }
-            if (NetworkClient.nowMs() >= deadlineMs) {
+            if (network.clockMs() >= deadlineMs) {
                 throw new TimeoutException(what + " did not complete in time: " + failure.getMessage());
             }
-            Groups.sleepUntil(Math.min(deadlineMs, NetworkClient.nowMs() + network.config().retryBackoffMs()));
+            Groups.sleepUntil(Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
         }
     }
 

@@ -79,7 +79,7 @@ final class Rebalancer {
                 }
                 continue;
             }
-            if (NetworkClient.nowMs() >= deadlineMs) {
+            if (network.clockMs() >= deadlineMs) {
                 return null;
             }
             Node coordinator = finder.await(deadlineMs);
@@ -130,7 +130,7 @@ final class Rebalancer {
                 return true;
             }
             case COORDINATOR_LOAD_IN_PROGRESS -> {
-                Groups.sleepUntil(Math.min(deadlineMs, NetworkClient.nowMs() + network.config().retryBackoffMs()));
+                Groups.sleepUntil(Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
                 return true;
             }
             default -> throw ErrorMapper.toException(error.code(), "JoinGroup of group " + groupId);
@@ -165,7 +165,7 @@ final class Rebalancer {
     private List<TopicPartition> synced(CompletableFuture<Response> done) {
         Throwable failure = Groups.failure(done);
         if (failure != null) {
-            coordinatorFailed(failure, NetworkClient.nowMs());
+            coordinatorFailed(failure, network.clockMs());
             return null;
         }
         Errors error = Errors.forCode(done.join().body().getShort("ErrorCode"));
@@ -192,7 +192,7 @@ final class Rebalancer {
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "group request failed: " + failure.getMessage());
         finder.markUnknown(failure.getMessage());
-        Groups.sleepUntil(Math.min(deadlineMs, NetworkClient.nowMs() + network.config().retryBackoffMs()));
+        Groups.sleepUntil(Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
     }
 
     /** Forgets requests in flight (leaving the group); their answers are ignored. */

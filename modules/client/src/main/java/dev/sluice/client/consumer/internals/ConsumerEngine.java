@@ -98,7 +98,7 @@ public final class ConsumerEngine implements AutoCloseable {
     }
 
     public Map<TopicPartition, List<ConsumerRecord>> poll(long timeoutMs) {
-        long deadline = NetworkClient.nowMs() + timeoutMs;
+        long deadline = network.clockMs() + timeoutMs;
         if (coordinator == null) {
             return fetch(deadline);
         }
@@ -107,7 +107,7 @@ public final class ConsumerEngine implements AutoCloseable {
             while (true) {
                 coordinator.poll(deadline);
                 Map<TopicPartition, List<ConsumerRecord>> records = fetch(deadline);
-                if (!records.isEmpty() || NetworkClient.nowMs() >= deadline) {
+                if (!records.isEmpty() || network.clockMs() >= deadline) {
                     return records;
                 }
             }
@@ -141,7 +141,7 @@ public final class ConsumerEngine implements AutoCloseable {
 
     /** The next offset poll returns for {@code tp}, waiting for a committed offset or reset to resolve. */
     public long position(TopicPartition tp, long timeoutMs) {
-        long deadline = NetworkClient.nowMs() + timeoutMs;
+        long deadline = network.clockMs() + timeoutMs;
         if (coordinator != null && subscriptions.isAwaitingCommitted(tp)) {
             coordinator.refreshCommitted(deadline);
         }
@@ -154,7 +154,7 @@ public final class ConsumerEngine implements AutoCloseable {
                 if (subscriptions.resetStrategy(tp) == OffsetResetStrategy.NONE && !subscriptions.isAwaitingCommitted(tp)) {
                     throw new NoOffsetForPartitionException(Set.of(tp), "no position");
                 }
-                long left = deadline - NetworkClient.nowMs();
+                long left = deadline - network.clockMs();
                 if (left <= 0) {
                     throw new dev.sluice.client.TimeoutException("position of " + tp + " not known in time");
                 }
@@ -181,7 +181,7 @@ public final class ConsumerEngine implements AutoCloseable {
     /** ListOffsets with retries; a null value where no record is at or after the timestamp. */
     public Map<TopicPartition, OffsetAndTimestamp> offsets(Map<TopicPartition, Long> timestamps, long timeoutMs) {
         try {
-            Map<TopicPartition, OffsetLookup.Found> found = lookup.lookup(timestamps, NetworkClient.nowMs() + timeoutMs);
+            Map<TopicPartition, OffsetLookup.Found> found = lookup.lookup(timestamps, network.clockMs() + timeoutMs);
             Map<TopicPartition, OffsetAndTimestamp> out = new HashMap<>();
             found.forEach((tp, f) -> out.put(tp, f.offset() < 0 ? null : new OffsetAndTimestamp(f.offset(), f.timestamp())));
             return out;
@@ -195,7 +195,7 @@ public final class ConsumerEngine implements AutoCloseable {
 
     /** Commits {@code offsets}, or the position of every assigned partition when null. */
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, long timeoutMs) {
-        group("commitSync").commitSync(offsets, NetworkClient.nowMs() + timeoutMs);
+        group("commitSync").commitSync(offsets, network.clockMs() + timeoutMs);
     }
 
     public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
@@ -203,7 +203,7 @@ public final class ConsumerEngine implements AutoCloseable {
     }
 
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, long timeoutMs) {
-        return group("committed").committed(partitions, NetworkClient.nowMs() + timeoutMs);
+        return group("committed").committed(partitions, network.clockMs() + timeoutMs);
     }
 
     public ConsumerGroupMetadata groupMetadata() {
@@ -226,7 +226,7 @@ public final class ConsumerEngine implements AutoCloseable {
     public void close() {
         try {
             if (coordinator != null) {
-                coordinator.close(NetworkClient.nowMs() + Math.min(config.defaultApiTimeoutMs(), 30_000));
+                coordinator.close(network.clockMs() + Math.min(config.defaultApiTimeoutMs(), 30_000));
             }
         } finally {
             network.close();

@@ -114,7 +114,7 @@ final class Fetcher implements NetworkClient.Ticker {
                     subscriptions.resetCompleted(tp, resets.get(tp), f.offset());
                 } else {
                     subscriptions.resetFailed(tp);
-                    nextResetAttemptMs = NetworkClient.nowMs() + config.client().retryBackoffMs();
+                    nextResetAttemptMs = network.clockMs() + config.client().retryBackoffMs();
                 }
             }
             if (error != null) {
@@ -224,7 +224,7 @@ final class Fetcher implements NetworkClient.Ticker {
                     network.wakeup(); // a partition may be fetchable again: prefetch it now
                     return out;
                 }
-                long left = deadlineMs - NetworkClient.nowMs();
+                long left = deadlineMs - network.clockMs();
                 if (left <= 0 || stopWaiting.getAsBoolean()) {
                     return out;
                 }

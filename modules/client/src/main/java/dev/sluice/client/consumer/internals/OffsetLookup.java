@@ -104,7 +104,7 @@ final class OffsetLookup {
         Map<TopicPartition, Found> out = new LinkedHashMap<>();
         remaining.keySet().forEach(tp -> metadata.add(tp.topic()));
         while (!remaining.isEmpty()) {
-            long left = deadlineMs - NetworkClient.nowMs();
+            long left = deadlineMs - network.clockMs();
             if (left <= 0) {
                 throw new TimeoutException("offsets of " + remaining.keySet() + " not found in time");
             }
@@ -118,7 +118,7 @@ final class OffsetLookup {
                 throw new TimeoutException("offsets of " + remaining.keySet() + " not found in time");
             }
             if (!remaining.isEmpty()) {
-                metadata.awaitUpdate(Math.min(deadlineMs, NetworkClient.nowMs() + 1000));
+                metadata.awaitUpdate(Math.min(deadlineMs, network.clockMs() + 1000));
             }
         }
         return out;

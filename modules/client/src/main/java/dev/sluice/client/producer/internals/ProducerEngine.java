@@ -65,7 +65,7 @@ public final class ProducerEngine implements AutoCloseable {
     }
 
     private CompletableFuture<RecordMetadata> append(ProducerRecord record, Callback callback) throws InterruptedException {
-        long deadline = NetworkClient.nowMs() + config.maxBlockMs();
+        long deadline = network.clockMs() + config.maxBlockMs();
         String topic = record.topic();
         Cluster cluster = metadata.awaitTopic(topic, deadline);
         int partitions = cluster.partitionCount(topic);
@@ -93,7 +93,7 @@ public final class ProducerEngine implements AutoCloseable {
                         + partition + " of " + partitions + " for topic " + topic);
             }
         }
-        long blockLeft = Math.max(0, deadline - NetworkClient.nowMs());
+        long blockLeft = Math.max(0, deadline - network.clockMs());
         RecordAccumulator.AppendResult result = accumulator.append(new TopicPartition(topic, partition), timestamp,
                 record.key(), record.value(), record.headers(), callback, blockLeft, stickyChoice);
         if (result.abortedForNewBatch()) {
@@ -101,7 +101,7 @@ public final class ProducerEngine implements AutoCloseable {
             int previous = partition;
             partitioner.onNewBatch(topic, previous);
             partition = sticky.next(topic, cluster, previous);
-            blockLeft = Math.max(0, deadline - NetworkClient.nowMs());
+            blockLeft = Math.max(0, deadline - network.clockMs());
             result = accumulator.append(new TopicPartition(topic, partition), timestamp, record.key(), record.value(),
                     record.headers(), callback, blockLeft, false);
         }
@@ -141,7 +141,7 @@ public final class ProducerEngine implements AutoCloseable {
         closed = true;
         accumulator.closing();
         network.wakeup();
-        long deadline = NetworkClient.nowMs() + Math.min(timeoutMs, Long.MAX_VALUE / 4);
+        long deadline = network.clockMs() + Math.min(timeoutMs, Long.MAX_VALUE / 4);
         try {
             accumulator.awaitIncomplete(deadline);
         } catch (InterruptedException e) {

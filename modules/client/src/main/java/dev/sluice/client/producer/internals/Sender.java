@@ -184,7 +184,7 @@ final class Sender implements NetworkClient.Ticker {
                     } else {
                         LOG.log(System.Logger.Level.DEBUG, () -> "InitProducerId failed: "
                                 + (error != null ? error.getMessage() : Errors.forCode(code)));
-                        idempotence.nextInitAttemptMs = NetworkClient.nowMs() + config.client().retryBackoffMs();
+                        idempotence.nextInitAttemptMs = network.clockMs() + config.client().retryBackoffMs();
                     }
                 });
         return Long.MAX_VALUE;
@@ -259,7 +259,7 @@ final class Sender implements NetworkClient.Ticker {
                 || error == Errors.UNKNOWN_TOPIC_ID || error == Errors.FENCED_LEADER_EPOCH) {
             metadata.requestUpdate();
         }
-        long now = NetworkClient.nowMs();
+        long now = network.clockMs();
         if (retriable && batch.attempts <= config.retries() && now - batch.createdMs < config.deliveryTimeoutMs()) {
             LOG.log(System.Logger.Level.DEBUG, () -> "retrying batch for " + batch.partition + " (attempt "
                     + batch.attempts + "): " + cause.getMessage());
