@@ -281,7 +281,11 @@ public final class RecordBatch {
         }
     }
 
-    /** A read-only view of exactly this batch's bytes (position 0, limit = size). */
+    /**
+     * A view of exactly this batch's bytes (position 0, limit = size), sharing them: no copy, and
+     * not read-only, so codecs can read heap buffers through their arrays. Callers only read it;
+     * a write would change the batch (and possibly a request frame or a log segment's buffer).
+     */
     public ByteBuffer slice() {
         ByteBuffer view = buffer.duplicate();
         view.limit(offset + sizeInBytes()).position(offset);

@@ -13,8 +13,10 @@ import java.util.Set;
 
 /**
  * The state of one classic group: members, generation, chosen protocol, leader. Only structure
- * lives here; the rebalance protocol that drives it is {@link GroupCoordinator}. Every field is
- * guarded by the group's monitor ({@code synchronized (group)}).
+ * lives here; the {@link Rebalancer} drives its generations (join phase, sync, sessions) and the
+ * {@link GroupCoordinator} its request entry points. Every field is guarded by the group's monitor
+ * ({@code synchronized (group)}); its timers fire on the coordinator's {@code Scheduler} and take
+ * that monitor first.
  */
 final class ClassicGroup {
     final String groupId;
