@@ -42,6 +42,7 @@ public final class Partition implements AutoCloseable {
     private volatile PartitionRole role;
     private volatile long highWatermark;
     private final ReplicaProgress replicas = new ReplicaProgress();
+    private final AppendedBytes appendedBytes = new AppendedBytes();
     private volatile Runnable progressListener = () -> { };
 
     /**
@@ -318,6 +319,7 @@ public final class Partition implements AutoCloseable {
                 facts.maxTimestamp(i, now);
             }
         }
+        int appendSize = records.remaining(); // the append may consume the buffer
         AppendResult result;
         try {
             result = log.append(records, facts);
@@ -334,6 +336,7 @@ public final class Partition implements AutoCloseable {
         }
         producers.commit(facts, now);
         maybeIncrementHighWatermark();
+        appendedBytes.appended(result.lastOffset() + 1, appendSize, highWatermark);
         return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,
                 log.logStartOffset(), false);
     }
@@ -370,6 +373,7 @@ public final class Partition implements AutoCloseable {
         long candidate = replicas.highWatermarkFor(log.logEndOffset());
         if (candidate > highWatermark) {
             highWatermark = candidate;
+            appendedBytes.highWatermarkMoved(candidate);
             return true;
         }
         return false;
@@ -387,6 +391,14 @@ public final class Partition implements AutoCloseable {
                 ? LogSlice.EMPTY
                 : log.read(fetchOffset, limit, maxBytes, minOneBatch);
         return new FetchedData(slice, hw, log.logStartOffset(), log.logEndOffset());
+    }
+
+    /**
+     * Bytes appended since this partition was opened, up to the log end or the high watermark: a
+     * position a delayed fetch compares to decide whether enough bytes arrived, without reading.
+     */
+    public long appendedBytes(boolean upToLogEnd) {
+        return upToLogEnd ? appendedBytes.toLogEnd() : appendedBytes.toHighWatermark();
     }
 
     /** DeleteRecords: moves the log start forward (never past the high watermark). */

@@ -2,16 +2,19 @@ package dev.sluice.broker.replica;
 
 import dev.sluice.broker.delay.DelayedOperation;
 import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionRole;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * A fetch waiting for {@code MinBytes} (Kafka's DelayedFetch): woken when one of its partitions'
- * log end or high watermark moves, it first compares each partition's readable end (the high
- * watermark for a consumer, the log end for a follower) with the one it saw at its last read and
- * reads again only if one moved; at the deadline it answers with whatever there is.
+ * A fetch waiting for {@code MinBytes} (Kafka's DelayedFetch). Its first check reads the logs
+ * (answering at once if that is enough, or on an error) and remembers, per partition, the bytes
+ * it read and the partition's byte position (bytes appended up to the high watermark for a
+ * consumer, up to the log end for a follower: Kafka's LogOffsetMetadata idea). Later checks,
+ * woken by a partition's progress, only compare positions; the logs are read again and the
+ * answer built once, when enough bytes are there, a partition's role changed, or the deadline passed.
  *
  * <p>Threads: created on a request handler thread; {@link #tryComplete} runs on whichever thread
  * moved a partition, {@link #onExpire} on the timer thread, serialised by the delayed-operation
@@ -22,9 +25,12 @@ final class DelayedFetch implements DelayedOperation {
     private final FetchParams params;
     private final List<FetchTarget> targets;
     private final Partition[] partitions;
-    private final long[] readableEndSeen;
+    private final long[] positionAtFirstRead;
+    private final long[] bytesAtFirstRead;
     private final Consumer<List<FetchPartitionResult>> respond;
     private final AtomicBoolean completed = new AtomicBoolean();
+    private boolean firstReadDone;
+    private int reads;
 
     DelayedFetch(ReplicaManager replicas, FetchParams params, List<FetchTarget> targets, Partition[] partitions,
                  Consumer<List<FetchPartitionResult>> respond) {
@@ -32,46 +38,67 @@ final class DelayedFetch implements DelayedOperation {
         this.params = params;
         this.targets = targets;
         this.partitions = partitions;
-        this.readableEndSeen = new long[partitions.length];
-        java.util.Arrays.fill(readableEndSeen, Long.MIN_VALUE);
+        this.positionAtFirstRead = new long[partitions.length];
+        this.bytesAtFirstRead = new long[partitions.length];
         this.respond = respond;
     }
 
     @Override
     public boolean tryComplete() {
-        if (!anyMoved()) {
-            return false;
+        if (!firstReadDone) {
+            return firstRead();
         }
-        LocalRead read = replicas.readLocal(params, targets, partitions);
-        if (read.bytes() >= params.minBytes() || read.errors()) {
-            complete(read.results());
-            return true;
+        long available = 0;
+        for (int i = 0; i < partitions.length; i++) {
+            Partition partition = partitions[i];
+            if (partition == null) {
+                continue;
+            }
+            if (!(partition.role() instanceof PartitionRole.Leader)) {
+                return readAndComplete(); // answers NOT_LEADER_OR_FOLLOWER or KAFKA_STORAGE_ERROR for it
+            }
+            long arrived = partition.appendedBytes(params.fromFollower()) - positionAtFirstRead[i];
+            available += Math.min(bytesAtFirstRead[i] + Math.max(0, arrived), Math.max(0, targets.get(i).maxBytes()));
         }
-        return false;
+        return available >= params.minBytes() && readAndComplete();
     }
 
     @Override
     public void onExpire() {
-        complete(replicas.readLocal(params, targets, partitions).results());
+        readAndComplete();
     }
 
-    /** Records each partition's readable end; true if any changed since the last look. */
-    private boolean anyMoved() {
-        boolean moved = false;
+    /** Times the logs were read (for tests: once at the first check, once on completion). */
+    int reads() {
+        return reads;
+    }
+
+    private boolean firstRead() {
+        firstReadDone = true;
         for (int i = 0; i < partitions.length; i++) {
-            Partition partition = partitions[i];
-            long end;
-            try {
-                end = partition == null ? -1 : params.fromFollower() ? partition.logEndOffset() : partition.highWatermark();
-            } catch (RuntimeException e) {
-                return true; // e.g. its log was closed by a delete: the read answers the error
-            }
-            if (end != readableEndSeen[i]) {
-                readableEndSeen[i] = end;
-                moved = true;
-            }
+            // the position is taken before the read: an append in between is counted twice (an early
+            // answer) rather than missed (a late one)
+            positionAtFirstRead[i] = partitions[i] == null ? 0 : partitions[i].appendedBytes(params.fromFollower());
         }
-        return moved;
+        LocalRead read = read();
+        if (read.bytes() >= params.minBytes() || read.errors()) {
+            complete(read.results());
+            return true;
+        }
+        for (int i = 0; i < partitions.length; i++) {
+            bytesAtFirstRead[i] = read.results().get(i).records().sizeInBytes();
+        }
+        return false;
+    }
+
+    private boolean readAndComplete() {
+        complete(read().results());
+        return true;
+    }
+
+    private LocalRead read() {
+        reads++;
+        return replicas.readLocal(params, targets, partitions);
     }
 
     private void complete(List<FetchPartitionResult> results) {

@@ -262,4 +262,39 @@ class ReplicaManagerTest {
             assertThat(r.currentLeader()).isEqualTo(new LeaderHint(FOLLOWER, 1));
         });
     }
+
+    @Test
+    void aDelayedFetchComparesPositionsAndReadsOnceMoreOnlyToComplete() {
+        partition.assignReplicas(Set.of(FOLLOWER), Set.of(FOLLOWER));
+        AtomicReference<List<FetchPartitionResult>> answer = new AtomicReference<>();
+        DelayedFetch fetch = new DelayedFetch(replicas, new FetchParams(-1, LONG_WAIT_MS, 1, Integer.MAX_VALUE),
+                List.of(new FetchTarget(tp, 0, Integer.MAX_VALUE, -1)), new Partition[]{partition}, answer::set);
+        assertThat(fetch.tryComplete()).isFalse();
+        assertThat(fetch.reads()).isEqualTo(1);
+
+        produce((short) 1, 2); // appended, not committed: a consumer's position did not move
+        assertThat(fetch.tryComplete()).isFalse();
+        assertThat(fetch.reads()).as("no read while not enough bytes").isEqualTo(1);
+
+        fetch(FOLLOWER, 2, 0, 0); // the high watermark passes the batch
+        assertThat(fetch.tryComplete()).isTrue();
+        assertThat(fetch.reads()).as("read once on completion").isEqualTo(2);
+        assertThat(answer.get()).singleElement().satisfies(r -> {
+            assertThat(r.highWatermark()).isEqualTo(2);
+            assertThat(r.records().sizeInBytes()).isPositive();
+        });
+    }
+
+    @Test
+    void aDelayedFetchCountsOnlyWhatItsPartitionLimitAllows() {
+        AtomicReference<List<FetchPartitionResult>> answer = new AtomicReference<>();
+        DelayedFetch fetch = new DelayedFetch(replicas, new FetchParams(-1, LONG_WAIT_MS, 1_000_000, Integer.MAX_VALUE),
+                List.of(new FetchTarget(tp, 0, 10, -1)), new Partition[]{partition}, answer::set);
+        assertThat(fetch.tryComplete()).isFalse();
+        produce((short) 1, 50);
+        assertThat(fetch.tryComplete()).as("at most 10 bytes count for this partition").isFalse();
+        assertThat(fetch.reads()).isEqualTo(1);
+        fetch.onExpire();
+        assertThat(answer.get()).singleElement().satisfies(r -> assertThat(r.records().sizeInBytes()).isPositive());
+    }
 }
