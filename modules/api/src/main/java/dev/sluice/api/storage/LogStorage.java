@@ -113,6 +113,18 @@ public interface LogStorage extends AutoCloseable {
     List<EpochEntry> epochs();
 
     /**
+     * Records that leader epoch {@code epoch} starts at {@code startOffset} (the log end when this
+     * broker became leader), before any batch of that epoch is appended, so OffsetsForLeaderEpoch
+     * answers for it at once. Ignored unless {@code epoch} is newer than the latest recorded.
+     * Durable on return; the caller serialises it with appends.
+     *
+     * @throws UnsupportedOperationException if the storage cannot record epochs on its own
+     */
+    default void assignEpochStartOffset(int epoch, long startOffset) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot record an epoch start on its own");
+    }
+
+    /**
      * The end offset of {@code epoch}: the start offset of the next higher epoch, or the log end if
      * {@code epoch} is the latest (OffsetsForLeaderEpoch). Empty if the epoch is older than the history.
      */

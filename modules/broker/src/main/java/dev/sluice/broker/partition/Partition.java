@@ -81,11 +81,13 @@ public final class Partition implements AutoCloseable {
 
     /**
      * Makes this broker the leader in {@code epoch} with the given followers and in-sync followers.
-     * Appends from then on carry the new epoch.
+     * The epoch's start (the log end now) goes into the storage's epoch history at once, as Kafka
+     * does, so OffsetsForLeaderEpoch knows it before the first append; appends carry the new epoch.
      */
     public void becomeLeader(int epoch, java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers) {
         appendLock.lock();
         try {
+            log.assignEpochStartOffset(epoch, log.logEndOffset());
             replicas.assign(followers, inSyncFollowers);
             role = new PartitionRole.Leader(epoch);
         } finally {

@@ -305,6 +305,12 @@ public final class FileLog implements LogStorage {
         return epochs.entries();
     }
 
+    @Override
+    public void assignEpochStartOffset(int epoch, long startOffset) {
+        ensureOpen();
+        epochs.assign(epoch, startOffset); // the cache writes its checkpoint on every change
+    }
+
     // ---------------------------------------------------------------- truncation and retention
 
     @Override

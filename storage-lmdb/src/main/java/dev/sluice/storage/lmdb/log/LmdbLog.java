@@ -235,6 +235,21 @@ public final class LmdbLog implements LogStorage {
         return epochs;
     }
 
+    @Override
+    public void assignEpochStartOffset(int epoch, long startOffset) {
+        ensureOpen();
+        List<EpochEntry> updated = EpochHistory.assign(epochs, epoch, startOffset);
+        if (updated == epochs) {
+            return;
+        }
+        env.write(txn -> {
+            tables.storeEpochs(txn, id, updated);
+            return null;
+        });
+        pendingEpochs = updated;
+        epochs = updated;
+    }
+
     // ---------------------------------------------------------------- truncation and retention
 
     @Override

@@ -1,0 +1,62 @@
+package dev.sluice.broker.replica;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.record.RecordBatchBuilder;
+import dev.sluice.api.record.TimestampType;
+import dev.sluice.api.storage.EpochEntry;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.broker.partition.StorageEngines;
+import dev.sluice.broker.topic.FileTopicRegistry;
+import dev.sluice.broker.topic.TopicDefaults;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Becoming leader in epoch N records (N, log end) in the storage's epoch history before any
+ * append (file: leader-epoch-checkpoint, LMDB: the epochs table), as Kafka does. (An epoch with no
+ * batch is dropped again when a log is loaded, as Kafka's truncateFromEnd(log end) does; a
+ * restarted broker records it again when it becomes leader.)
+ */
+class LeaderEpochStartTest {
+    @TempDir
+    Path dir;
+
+    private PartitionManager open(String engine) {
+        StorageEngines engines = new StorageEngines(dir, engine, Map.of(), Time.SYSTEM).openDefault();
+        PartitionManager partitions = new PartitionManager(engines, new FileTopicRegistry(dir), new TopicDefaults(
+                LogConfig.DEFAULT, TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", engine,
+                Long.MAX_VALUE, Long.MAX_VALUE), Time.SYSTEM, 1000);
+        partitions.startup();
+        return partitions;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "lmdb"})
+    void becomingLeaderRecordsTheEpochStartBeforeAnyAppend(String engine) {
+        TopicPartition tp = new TopicPartition("t", 0);
+        try (PartitionManager partitions = open(engine)) {
+            partitions.createTopic("t", 1, (short) 1, Map.of(), false);
+            Partition partition = partitions.partition(tp).orElseThrow();
+            partition.appendAsLeader(new RecordBatchBuilder(null).append(1, null, new byte[1])
+                    .append(2, null, new byte[1]).build());
+            int epoch = partition.leaderEpoch() + 3;
+            partition.becomeLeader(epoch, Set.of(), Set.of());
+            assertThat(partition.log().epochs()).last().isEqualTo(new EpochEntry(epoch, 2));
+            assertThat(partition.log().endOffsetForEpoch(epoch - 1)).isEqualTo(OptionalLong.of(2));
+            // the first append of the new epoch keeps the recorded start
+            partition.appendAsLeader(new RecordBatchBuilder(null).append(3, null, new byte[1]).build());
+            assertThat(partition.log().epochs()).last().isEqualTo(new EpochEntry(epoch, 2));
+        }
+    }
+}
