@@ -8,7 +8,8 @@ import dev.sluice.protocol.message.Struct;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.record.BaseRecords;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -43,9 +44,13 @@ final class KafkaMessages {
         return Class.forName("org.apache.kafka.common.message." + schema.name() + "Data");
     }
 
+    // size + write rather than MessageUtil's helpers: their signatures differ between kafka-clients
+    // 3.9 and 4.x, and tests/kafka3-compat runs this against 3.9.1
     static ByteBuffer serialize(ApiMessage message, short version) {
-        ByteBuffer b = MessageUtil.toByteBufferAccessor(message, version).buffer();
-        b.rewind();
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        ByteBuffer b = ByteBuffer.allocate(message.size(cache, version));
+        message.write(new ByteBufferAccessor(b), cache, version);
+        b.flip();
         return b;
     }
 
