@@ -6,12 +6,12 @@ import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.storage.lmdb.env.LmdbEnvironment;
-import dev.sluice.storage.lmdb.env.ReadTxn;
 import dev.sluice.storage.lmdb.log.LmdbLog;
 import dev.sluice.storage.lmdb.log.LogTables;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -20,7 +20,13 @@ import java.util.TreeSet;
 /**
  * The partition logs of one log directory, all in one LMDB environment the engine owns
  * ({@code data.mdb}, {@code lock.mdb} and a {@code .lock} file in the directory). Each partition
- * gets a small integer id, recorded in the {@code partitions} table, that prefixes its keys.
+ * gets a small integer id, recorded in the {@code partitions} table, that prefixes its keys. Ids
+ * are never reused (a counter in {@code meta}), and rows of ids missing from the catalogue are
+ * removed at start-up.
+ *
+ * <p>Delete closes the log first; every write transaction of a log checks that it is still open
+ * inside the transaction, and LMDB runs one write transaction at a time, so an append in flight
+ * either commits before the delete's transaction (which then drops its rows) or aborts.
  *
  * <p>No clean-shutdown marker or recovery: LMDB's copy-on-write B-tree is always as of the last
  * commit. Closing syncs the environment, so a clean shutdown loses nothing even with
@@ -29,6 +35,8 @@ import java.util.TreeSet;
 public final class LmdbLogStorageEngine implements LogStorageEngine {
     private final LmdbEnvironment env;
     private final LogTables tables;
+    private static final System.Logger LOG = System.getLogger(LmdbLogStorageEngine.class.getName());
+
     private final Time time;
     private final Map<TopicPartition, Integer> ids;
     private final Map<TopicPartition, LmdbLog> logs = new HashMap<>();
@@ -40,15 +48,20 @@ public final class LmdbLogStorageEngine implements LogStorageEngine {
         this.env = LmdbEnvironment.open(Objects.requireNonNull(directory, "directory"), settings, LogTables.ALL);
         try {
             this.tables = new LogTables(env);
-            try (ReadTxn read = env.beginRead()) {
-                this.ids = tables.loadCatalogue(read.txn());
-            }
+            this.ids = env.write(txn -> {
+                Map<TopicPartition, Integer> catalogue = tables.loadCatalogue(txn);
+                List<Integer> orphans = tables.removeOrphans(txn, catalogue);
+                if (!orphans.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: removed the rows of {1} deleted partition id(s) left behind: {2}",
+                            directory, orphans.size(), orphans);
+                }
+                nextId = tables.nextId(txn, catalogue);
+                return catalogue;
+            });
         } catch (RuntimeException e) {
             env.close();
             throw e;
         }
-        // ids of deleted partitions may be reused: a delete removes all their data in the same transaction
-        this.nextId = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
     }
 
     @Override

@@ -152,6 +152,7 @@ public final class LmdbLog implements LogStorage {
 
     /** Stores each batch straight into space LMDB reserves for it (one copy), with its time index entry and epoch. */
     private Void appendInTxn(Txn<ByteBuffer> txn) {
+        ensureOpen(); // inside the transaction: a delete's drop is ordered after this commit, or this aborts
         ByteBuffer input = pendingInput;
         long maxTimestamp = maxTimestampSoFar;
         List<EpochEntry> entries = epochs;
@@ -267,6 +268,7 @@ public final class LmdbLog implements LogStorage {
         }
         long start = logStartOffset;
         env.write(txn -> {
+            ensureOpen();
             pruning.fromBack(txn, offset);
             long newEnd = pruning.endOfRemaining < 0 ? start : pruning.endOfRemaining;
             pendingEpochs = EpochHistory.truncateFromEnd(epochs, newEnd);
@@ -285,6 +287,7 @@ public final class LmdbLog implements LogStorage {
     /** Everything goes; the log restarts empty at {@code offset}. */
     private void truncateFullyAndStartAt(long offset) {
         env.write(txn -> {
+            ensureOpen();
             pruning.all(txn);
             pendingEpochs = List.of();
             storeEpochsIfChanged(txn);
@@ -340,6 +343,7 @@ public final class LmdbLog implements LogStorage {
         long end = logEndOffset;
         long oldStart = logStartOffset;
         env.write(txn -> {
+            ensureOpen();
             pruning.fromFront(txn, rule.get());
             long start = startAfterPruning(newStart, oldStart, end);
             if (start == oldStart && pruning.deletedBatches == 0) {

@@ -33,6 +33,9 @@ public final class LogTables {
     /** Every database the log storage needs, for opening the environment. */
     public static final String[] ALL = {BATCHES, TIME_INDEX, EPOCHS, META, PARTITIONS};
 
+    /** The meta key (an id no partition gets) under which the next partition id is kept. */
+    static final int NEXT_ID = -1;
+
     final Dbi<ByteBuffer> batches;
     final Dbi<ByteBuffer> timeIndex;
     final Dbi<ByteBuffer> epochs;
@@ -61,10 +64,66 @@ public final class LogTables {
         return found;
     }
 
-    /** Registers a new, empty partition log under {@code id}. */
+    /** Registers a new, empty partition log under {@code id}; ids above it stay free for later partitions. */
     public void create(Txn<ByteBuffer> txn, TopicPartition partition, int id) {
         partitions.put(txn, nameKey(partition), Scratch.value().putInt(id).flip());
         putMeta(txn, id, 0, 0, 0);
+        meta.put(txn, Keys.prefix(NEXT_ID), Scratch.value().putInt(id + 1).flip());
+    }
+
+    /**
+     * The id for the next new partition: never one used before, even by a deleted partition
+     * (its rows are gone, but an id that is never handed out again cannot expose anything that
+     * was left behind). Directories written before the counter existed fall back to the highest
+     * id found in any table.
+     */
+    public int nextId(Txn<ByteBuffer> txn, Map<TopicPartition, Integer> catalogue) {
+        int next = catalogue.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        ByteBuffer stored = meta.get(txn, Keys.prefix(NEXT_ID));
+        if (stored != null) {
+            next = Math.max(next, stored.getInt(0));
+        }
+        for (Dbi<ByteBuffer> db : new Dbi[] {batches, timeIndex, epochs, meta}) {
+            for (int id : ids(txn, db)) {
+                next = Math.max(next, id + 1);
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Deletes the rows of every id that is not in the catalogue (left by a delete that an append
+     * raced before deletes and appends were ordered by the write transaction). Returns the ids removed.
+     */
+    public List<Integer> removeOrphans(Txn<ByteBuffer> txn, Map<TopicPartition, Integer> catalogue) {
+        java.util.Set<Integer> known = new java.util.HashSet<>(catalogue.values());
+        java.util.Set<Integer> removed = new java.util.TreeSet<>();
+        for (Dbi<ByteBuffer> db : new Dbi[] {batches, timeIndex, epochs, meta}) {
+            for (int id : ids(txn, db)) {
+                if (!known.contains(id)) {
+                    deleteRange(txn, db, id);
+                    removed.add(id);
+                }
+            }
+        }
+        return List.copyOf(removed);
+    }
+
+    /** The distinct partition ids with rows in {@code db}, jumping from one id's range to the next (the counter's key excluded). */
+    private static List<Integer> ids(Txn<ByteBuffer> txn, Dbi<ByteBuffer> db) {
+        List<Integer> ids = new ArrayList<>();
+        try (Cursor<ByteBuffer> cursor = db.openCursor(txn)) {
+            boolean more = cursor.first();
+            while (more) {
+                int id = Keys.id(cursor.key());
+                if (id == NEXT_ID) {
+                    break; // 0xFFFFFFFF sorts last, and there is no range past it
+                }
+                ids.add(id);
+                more = cursor.get(Keys.prefix(id + 1), GetOp.MDB_SET_RANGE);
+            }
+        }
+        return ids;
     }
 
     /** Removes a partition and all its data in one transaction. */
