@@ -12,6 +12,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +101,35 @@ class ProduceConsumeCommandTest extends BrokerTestBase {
         Result badOffset = sluice("consume", "--topic", "orders", "--offset", "3");
         assertThat(badOffset.exitCode()).isEqualTo(2);
         assertThat(badOffset.err()).contains("--offset needs --partition");
+    }
+
+    @Test
+    void stopsAtAClosedStandardOutAndCommitsOnlyWhatWasWritten() {
+        admin.createTopics(List.of(new NewTopic("piped", 1))).join();
+        for (int i = 0; i < 5; i++) {
+            send(new ProducerRecord("piped", 0, null, null, bytes("r" + i), List.of()));
+        }
+        // like `| head -2`: the reader goes away after two lines and every later write fails
+        java.io.OutputStream head = new java.io.OutputStream() {
+            private int lines;
+            @Override
+            public void write(int b) throws java.io.IOException {
+                if (lines >= 2) {
+                    throw new java.io.IOException("Broken pipe");
+                }
+                if (b == '\n') {
+                    lines++;
+                }
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Sluice.run(new String[] {"consume", "--topic", "piped", "--group", "piped-g", "--from-beginning",
+                        "--timeout-ms", "5000", "--bootstrap-server", bootstrap},
+                new ByteArrayInputStream(new byte[0]), new PrintStream(head, false, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unable to write to standard out");
+        assertThat(admin.listGroupOffsets("piped-g").join()).isEqualTo(Map.of(new TopicPartition("piped", 0), 2L));
     }
 
     @Test

@@ -168,17 +168,27 @@ public final class ConsumeCommand extends ClientCommand {
                                 long maxMessages, long timeoutMs, StopSignal stop, Io io) {
         long count = 0;
         long lastRecordMs = System.currentTimeMillis();
-        while (!stop.stopping() && count < maxMessages) {
+        boolean closed = false;
+        while (!stop.stopping() && count < maxMessages && !closed) {
             boolean any = false;
             for (ConsumerRecord record : consumer.poll(POLL)) {
                 formatter.print(record, io.out());
                 any = true;
+                // checkError flushes: a closed pipe (`| head -2`) shows here; stop and commit nothing unwritten
+                if (io.out().checkError()) {
+                    io.err().println("Unable to write to standard out, closing consumer.");
+                    closed = true;
+                    break;
+                }
                 if (progress != null) {
                     progress.printed(new TopicPartition(record.topic(), record.partition()), record.offset());
                 }
                 if (++count >= maxMessages) {
                     break;
                 }
+            }
+            if (closed) {
+                break;
             }
             io.out().flush();
             long now = System.currentTimeMillis();
