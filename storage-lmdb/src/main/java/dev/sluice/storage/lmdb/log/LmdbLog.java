@@ -244,6 +244,7 @@ public final class LmdbLog implements LogStorage {
             return;
         }
         env.write(txn -> {
+            ensureOpen(); // as every write: ordered against a delete's drop
             tables.storeEpochs(txn, id, updated);
             return null;
         });
