@@ -133,6 +133,20 @@ class ProduceConsumeCommandTest extends BrokerTestBase {
     }
 
     @Test
+    void groupCommitsThePositionOfPartitionsThatHadNoRecords() {
+        admin.createTopics(List.of(new NewTopic("sparse", 2))).join();
+        send(new ProducerRecord("sparse", 0, null, null, bytes("only-p0"), List.of()));
+        Result first = sluice("consume", "--topic", "sparse", "--group", "sparse-g", "--timeout-ms", "500");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(admin.listGroupOffsets("sparse-g").join())
+                .isEqualTo(Map.of(new TopicPartition("sparse", 0), 1L, new TopicPartition("sparse", 1), 0L));
+
+        send(new ProducerRecord("sparse", 1, null, null, bytes("later-p1"), List.of()));
+        Result second = sluice("consume", "--topic", "sparse", "--group", "sparse-g", "--timeout-ms", "500");
+        assertThat(second.lines()).containsExactly("later-p1"); // not skipped by a reset to latest
+    }
+
+    @Test
     void groupStartsAtItsCommittedOffsetsAndCommitsWhatItPrinted() {
         admin.createTopics(List.of(new NewTopic("orders", 2))).join();
         for (int i = 0; i < 4; i++) {

@@ -171,7 +171,13 @@ public final class ConsumeCommand extends ClientCommand {
         boolean closed = false;
         while (!stop.stopping() && count < maxMessages && !closed) {
             boolean any = false;
-            for (ConsumerRecord record : consumer.poll(POLL)) {
+            var records = consumer.poll(POLL);
+            if (progress != null) { // all of the poll's partitions, also those past --max-messages
+                for (ConsumerRecord record : records) {
+                    progress.returned(new TopicPartition(record.topic(), record.partition()));
+                }
+            }
+            for (ConsumerRecord record : records) {
                 formatter.print(record, io.out());
                 any = true;
                 // checkError flushes: a closed pipe (`| head -2`) shows here; stop and commit nothing unwritten

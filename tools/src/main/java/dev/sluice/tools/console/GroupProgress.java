@@ -23,6 +23,8 @@ final class GroupProgress implements ConsumerRebalanceListener {
     private final String group;
     private final PrintStream err;
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    /** Partitions a poll returned records of (printed or not): their position may be past what was printed. */
+    private final java.util.Set<TopicPartition> returned = new java.util.HashSet<>();
     private SluiceConsumer consumer;
     private long lastCommitMs = System.currentTimeMillis();
     private volatile long assignedAtMs;
@@ -42,6 +44,10 @@ final class GroupProgress implements ConsumerRebalanceListener {
         return assignedAtMs;
     }
 
+    void returned(TopicPartition tp) {
+        returned.add(tp);
+    }
+
     void printed(TopicPartition tp, long offset) {
         pending.put(tp, new OffsetAndMetadata(offset + 1));
     }
@@ -52,8 +58,23 @@ final class GroupProgress implements ConsumerRebalanceListener {
         }
     }
 
+    /**
+     * At the end, also the position of every assigned partition that returned no record (as Kafka's
+     * consumer commits all positions): otherwise a record produced there later, after a reset to
+     * latest, would be skipped by the next run.
+     */
     void commitAll() {
-        commit(Map.copyOf(pending));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(pending);
+        try {
+            for (TopicPartition tp : consumer.assignment()) {
+                if (!offsets.containsKey(tp) && !returned.contains(tp)) {
+                    offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                }
+            }
+        } catch (RuntimeException e) {
+            err.println("WARNING: cannot read the positions of group " + group + ": " + ClientCommand.explain(e, null));
+        }
+        commit(offsets);
     }
 
     @Override
