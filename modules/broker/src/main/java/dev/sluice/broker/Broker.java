@@ -110,7 +110,7 @@ public final class Broker implements AutoCloseable {
             partitions = new PartitionManager(engines, new FileTopicRegistry(logDir), defaults, time,
                     config.maxBrokerPartitions());
             partitions.startup();
-            replicas = new ReplicaManager(config.nodeId(), partitions);
+            replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"));
             // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
             offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
                     new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions(),
@@ -286,6 +286,7 @@ public final class Broker implements AutoCloseable {
         housekeeping.close();
         groups.close();
         offsetStore.close();
+        replicas.close(); // answers parked produces/fetches and stops their timer before the logs close
         partitions.close();
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " stopped cleanly");
     }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.replica;
 
+import dev.sluice.api.Scheduler;
 import dev.sluice.api.storage.OffsetOutOfRangeException;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
@@ -36,12 +37,25 @@ public final class ReplicaManager implements AutoCloseable {
 
     private final int localBrokerId;
     private final PartitionManager partitions;
-    private final DelayedOperations<TopicPartition> delayedProduces = new DelayedOperations<>("produce");
-    private final DelayedOperations<TopicPartition> delayedFetches = new DelayedOperations<>("fetch");
+    private final Scheduler timer;
+    private final DelayedOperations<TopicPartition> delayedProduces;
+    private final DelayedOperations<TopicPartition> delayedFetches;
 
+    /** Expires delayed operations on a timer thread of its own ({@code sluice-delayed-op-timer}). */
     public ReplicaManager(int localBrokerId, PartitionManager partitions) {
+        this(localBrokerId, partitions, Scheduler.newThread("sluice-delayed-op-timer"));
+    }
+
+    /**
+     * @param timer expires delayed produces and fetches (a test passes a manual clock's scheduler);
+     *              owned from here on: closed with this
+     */
+    public ReplicaManager(int localBrokerId, PartitionManager partitions, Scheduler timer) {
         this.localBrokerId = localBrokerId;
         this.partitions = partitions;
+        this.timer = timer;
+        this.delayedProduces = new DelayedOperations<>(timer);
+        this.delayedFetches = new DelayedOperations<>(timer);
         partitions.onPartitionProgress(this::onProgress);
     }
 
@@ -287,5 +301,6 @@ public final class ReplicaManager implements AutoCloseable {
     public void close() {
         delayedProduces.close();
         delayedFetches.close();
+        timer.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.broker.replica;
 
 import dev.sluice.api.Time;
+import dev.sluice.api.testing.ManualClock;
 import dev.sluice.api.record.RecordBatchBuilder;
 import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.storage.LogConfig;
@@ -27,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The replica manager on one broker with a simulated in-sync follower (replica 1): acks=all waits
- * for the follower's position, delayed fetches wake on high-watermark moves. Expiry is driven by
- * closing the manager (which expires every waiter), so nothing sleeps.
+ * for the follower's position, delayed fetches wake on high-watermark moves. Timeouts run on a
+ * manual clock, so nothing sleeps.
  */
 class ReplicaManagerTest {
     private static final int FOLLOWER = 1;
@@ -40,6 +41,7 @@ class ReplicaManagerTest {
     private ReplicaManager replicas;
     private final TopicPartition tp = new TopicPartition("t", 0);
     private Partition partition;
+    private final ManualClock clock = new ManualClock();
 
     @BeforeEach
     void setUp() {
@@ -48,7 +50,7 @@ class ReplicaManagerTest {
                 TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file", Long.MAX_VALUE,
                 Long.MAX_VALUE), Time.SYSTEM, 1000);
         partitions.startup();
-        replicas = new ReplicaManager(0, partitions);
+        replicas = new ReplicaManager(0, partitions, clock);
         partitions.createTopic("t", 1, (short) 1, Map.of(), false);
         partition = partitions.partition(tp).orElseThrow();
     }
@@ -68,8 +70,12 @@ class ReplicaManagerTest {
     }
 
     private AtomicReference<List<ProducePartitionResult>> produce(short acks, int records) {
+        return produce(acks, records, LONG_WAIT_MS);
+    }
+
+    private AtomicReference<List<ProducePartitionResult>> produce(short acks, int records, long timeoutMs) {
         AtomicReference<List<ProducePartitionResult>> answer = new AtomicReference<>();
-        replicas.appendRecords(acks, LONG_WAIT_MS, List.of(new ProduceTarget(tp, batch(records))), answer::set);
+        replicas.appendRecords(acks, timeoutMs, List.of(new ProduceTarget(tp, batch(records))), answer::set);
         return answer;
     }
 
@@ -113,10 +119,11 @@ class ReplicaManagerTest {
     @Test
     void acksAllTimesOutWhenTheFollowerDoesNotCatchUp() {
         partition.assignReplicas(Set.of(FOLLOWER), Set.of(FOLLOWER));
-        AtomicReference<List<ProducePartitionResult>> answer = produce((short) -1, 2);
+        AtomicReference<List<ProducePartitionResult>> answer = produce((short) -1, 2, 30_000);
         fetch(FOLLOWER, 1, 0, 0);
-        assertThat(answer.get()).isNull();
-        replicas.close(); // expires every waiter now, as its timeout would
+        clock.advance(29_999);
+        assertThat(answer.get()).as("still within the request's TimeoutMs").isNull();
+        clock.advance(1);
         assertThat(answer.get()).singleElement().satisfies(r -> {
             assertThat(r.error()).isEqualTo(Errors.REQUEST_TIMED_OUT);
             assertThat(r.baseOffset()).isZero();
@@ -176,9 +183,10 @@ class ReplicaManagerTest {
 
     @Test
     void delayedFetchAnswersWithWhatThereIsAtExpiry() {
-        AtomicReference<List<FetchPartitionResult>> consumer = fetch(-1, 0, 1, LONG_WAIT_MS);
-        assertThat(consumer.get()).isNull();
-        replicas.close();
+        AtomicReference<List<FetchPartitionResult>> consumer = fetch(-1, 0, 1, 500);
+        clock.advance(499);
+        assertThat(consumer.get()).as("still within MaxWaitMs").isNull();
+        clock.advance(1);
         assertThat(consumer.get()).singleElement().satisfies(r -> {
             assertThat(r.error()).isEqualTo(Errors.NONE);
             assertThat(r.records().sizeInBytes()).isZero();

@@ -50,6 +50,11 @@ public final class Metadata implements NetworkClient.Ticker {
         network.onDisconnect(node -> requestUpdate());
     }
 
+    /** Monotonic ms of the client's clock, the time base of every deadline passed in here. */
+    public long clockMs() {
+        return network.clockMs();
+    }
+
     public Cluster cluster() {
         return cluster;
     }

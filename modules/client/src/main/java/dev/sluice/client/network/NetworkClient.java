@@ -109,11 +109,6 @@ public final class NetworkClient implements AutoCloseable {
         disconnectListeners.add(listener);
     }
 
-    /** Monotonic milliseconds of the system clock, for deadlines kept outside a NetworkClient. */
-    public static long nowMs() {
-        return System.nanoTime() / 1_000_000;
-    }
-
     /** Monotonic milliseconds of this client's clock: the time of its request and reconnect deadlines. */
     public long clockMs() {
         return time.nanoseconds() / 1_000_000;

@@ -276,7 +276,7 @@ public final class ConsumerCoordinator {
             pendingCommitted = committer.fetch(awaiting);
             pendingCommittedFor = awaiting;
         }
-        if (!Groups.await(pendingCommitted, deadlineMs)) {
+        if (!Groups.await(network, pendingCommitted, deadlineMs)) {
             return;
         }
         CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> done = pendingCommitted;
@@ -383,7 +383,7 @@ public final class ConsumerCoordinator {
         LOG.log(System.Logger.Level.INFO, () -> "member " + g.memberId() + " leaves group " + groupId + ": " + reason);
         CompletableFuture<?> leave = network.send(coordinator, ApiKey.LEAVE_GROUP,
                 v -> GroupRequests.leave(v, groupId, null, g.memberId(), reason));
-        Groups.await(leave, deadlineMs); // best effort: the session timeout removes us otherwise
+        Groups.await(network, leave, deadlineMs); // best effort: the session timeout removes us otherwise
     }
 
     /** Commits if auto-committing, revokes everything and leaves; the network stays open for the caller to close. */

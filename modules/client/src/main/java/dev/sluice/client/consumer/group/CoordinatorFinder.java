@@ -134,7 +134,7 @@ final class CoordinatorFinder {
                     throw s;
                 }
                 LOG.log(System.Logger.Level.DEBUG, () -> "coordinator lookup failed: " + cause.getMessage());
-                Groups.sleepUntil(Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
+                Groups.sleepUntil(network, Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
             } catch (java.util.concurrent.TimeoutException e) {
                 return null;
             } catch (InterruptedException e) {

@@ -12,9 +12,9 @@ final class Groups {
     private Groups() {
     }
 
-    /** Backs off until {@code deadlineMs} (monotonic ms). */
-    static void sleepUntil(long deadlineMs) {
-        long left = deadlineMs - NetworkClient.nowMs();
+    /** Backs off until {@code deadlineMs} (monotonic ms of {@code network}'s clock). */
+    static void sleepUntil(NetworkClient network, long deadlineMs) {
+        long left = deadlineMs - network.clockMs();
         if (left > 0) {
             try {
                 Thread.sleep(left);
@@ -26,8 +26,8 @@ final class Groups {
     }
 
     /** Waits for {@code future} until {@code deadlineMs}; false if it is still running then. */
-    static boolean await(CompletableFuture<?> future, long deadlineMs) {
-        long left = deadlineMs - NetworkClient.nowMs();
+    static boolean await(NetworkClient network, CompletableFuture<?> future, long deadlineMs) {
+        long left = deadlineMs - network.clockMs();
         try {
             future.get(Math.max(left, 0), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {

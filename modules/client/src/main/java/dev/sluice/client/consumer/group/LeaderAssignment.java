@@ -6,7 +6,6 @@ import dev.sluice.client.consumer.assignor.MemberSubscription;
 import dev.sluice.client.consumer.assignor.PartitionAssignor;
 import dev.sluice.client.metadata.Cluster;
 import dev.sluice.client.metadata.Metadata;
-import dev.sluice.client.network.NetworkClient;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,7 +62,7 @@ final class LeaderAssignment {
         topics.forEach(metadata::add);
         if (topics.stream().anyMatch(t -> metadata.cluster().topic(t) == null)) {
             try {
-                metadata.awaitUpdate(Math.max(deadlineMs, NetworkClient.nowMs() + 1000));
+                metadata.awaitUpdate(Math.max(deadlineMs, metadata.clockMs() + 1000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SluiceClientException("interrupted", e);

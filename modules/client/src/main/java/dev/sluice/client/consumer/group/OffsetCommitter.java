@@ -199,7 +199,7 @@ final class OffsetCommitter {
                 throw new TimeoutException(what + " did not complete in time (no coordinator)");
             }
             CompletableFuture<T> future = attempt.get();
-            if (!Groups.await(future, deadlineMs)) {
+            if (!Groups.await(network, future, deadlineMs)) {
                 throw new TimeoutException(what + " did not complete in time");
             }
             Throwable failure = Groups.failure(future);
@@ -212,7 +212,7 @@ final class OffsetCommitter {
             if (network.clockMs() >= deadlineMs) {
                 throw new TimeoutException(what + " did not complete in time: " + failure.getMessage());
             }
-            Groups.sleepUntil(Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
+            Groups.sleepUntil(network, Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
         }
     }
 

@@ -57,7 +57,7 @@ final class Rebalancer {
     List<TopicPartition> run(long deadlineMs, Supplier<List<GroupRequests.Protocol>> protocols) {
         while (true) {
             if (sync != null) {
-                if (!Groups.await(sync, deadlineMs)) {
+                if (!Groups.await(network, sync, deadlineMs)) {
                     return null;
                 }
                 CompletableFuture<Response> done = sync;
@@ -69,7 +69,7 @@ final class Rebalancer {
                 continue;
             }
             if (join != null) {
-                if (!Groups.await(join, deadlineMs)) {
+                if (!Groups.await(network, join, deadlineMs)) {
                     return null;
                 }
                 CompletableFuture<Response> done = join;
@@ -130,7 +130,7 @@ final class Rebalancer {
                 return true;
             }
             case COORDINATOR_LOAD_IN_PROGRESS -> {
-                Groups.sleepUntil(Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
+                Groups.sleepUntil(network, Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
                 return true;
             }
             default -> throw ErrorMapper.toException(error.code(), "JoinGroup of group " + groupId);
@@ -192,7 +192,7 @@ final class Rebalancer {
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "group request failed: " + failure.getMessage());
         finder.markUnknown(failure.getMessage());
-        Groups.sleepUntil(Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
+        Groups.sleepUntil(network, Math.min(deadlineMs, network.clockMs() + network.config().retryBackoffMs()));
     }
 
     /** Forgets requests in flight (leaving the group); their answers are ignored. */

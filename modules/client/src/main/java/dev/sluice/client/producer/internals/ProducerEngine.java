@@ -39,7 +39,7 @@ public final class ProducerEngine implements AutoCloseable {
         CompressionCodec codec = config.codec(); // once: batches are compressed with this object, never looked up again
         this.network = new NetworkClient(config.client(), "sluice-producer-io-" + config.client().clientId());
         this.metadata = new Metadata(network, true);
-        this.accumulator = new RecordAccumulator(config.bufferMemory(), config.batchSize());
+        this.accumulator = new RecordAccumulator(config.bufferMemory(), config.batchSize(), network::clockMs);
         this.sender = new Sender(config, network, metadata, accumulator, codec);
         network.addTicker(metadata);
         network.addTicker(sender);

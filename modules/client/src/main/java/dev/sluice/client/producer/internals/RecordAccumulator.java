@@ -3,7 +3,6 @@ package dev.sluice.client.producer.internals;
 import dev.sluice.api.record.Header;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.TimeoutException;
-import dev.sluice.client.network.NetworkClient;
 import dev.sluice.client.producer.Callback;
 import dev.sluice.client.producer.RecordMetadata;
 
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Per-partition queues of batches: application threads append records to the newest batch of a
@@ -34,10 +34,13 @@ final class RecordAccumulator {
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final BufferPool pool;
     private final int batchSize;
+    private final LongSupplier clock;
     private final AtomicInteger flushes = new AtomicInteger();
     private volatile boolean closing;
 
-    RecordAccumulator(long bufferMemory, int batchSize) {
+    /** @param clock monotonic ms of the producer's network client: batch ages and close deadlines */
+    RecordAccumulator(long bufferMemory, int batchSize, LongSupplier clock) {
+        this.clock = clock;
         this.pool = new BufferPool(bufferMemory, Math.max(batchSize, BatchWriter.sizeAlone(null, null, List.of())));
         this.batchSize = batchSize;
     }
@@ -71,7 +74,7 @@ final class RecordAccumulator {
                 pool.deallocate(buffer); // another thread opened a batch while we waited for memory
                 return appended;
             }
-            ProducerBatch batch = new ProducerBatch(tp, buffer, NetworkClient.nowMs(), this::completed);
+            ProducerBatch batch = new ProducerBatch(tp, buffer, clock.getAsLong(), this::completed);
             CompletableFuture<RecordMetadata> future = batch.tryAppend(timestamp, key, value, headers, callback);
             deque.addLast(batch);
             incomplete.add(batch);
@@ -141,7 +144,7 @@ final class RecordAccumulator {
     /** Waits for every batch that exists now. */
     void awaitIncomplete(long deadlineMs) throws InterruptedException {
         for (ProducerBatch batch : List.copyOf(incomplete)) {
-            long left = deadlineMs - NetworkClient.nowMs();
+            long left = deadlineMs - clock.getAsLong();
             if (left <= 0) {
                 throw new TimeoutException("batches still incomplete");
             }
