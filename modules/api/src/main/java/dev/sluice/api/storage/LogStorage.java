@@ -5,7 +5,6 @@ import dev.sluice.api.record.BatchFacts;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * SPI: the log of one partition: an ordered, append-only sequence of v2 record batches, each
@@ -125,20 +124,13 @@ public interface LogStorage extends AutoCloseable {
     }
 
     /**
-     * The end offset of {@code epoch}: the start offset of the next higher epoch, or the log end if
-     * {@code epoch} is the latest (OffsetsForLeaderEpoch). Empty if the epoch is older than the history.
+     * OffsetsForLeaderEpoch: the largest known epoch at or below {@code epoch} and its end offset,
+     * with Kafka's exact rules ({@link EpochEndOffset#find}); {@link EpochEndOffset#UNDEFINED} above
+     * the latest epoch. A backend overrides this only to read its history and log end consistently.
      */
-    default OptionalLong endOffsetForEpoch(int epoch) {
-        List<EpochEntry> entries = epochs();
-        if (entries.isEmpty() || epoch < entries.get(0).epoch()) {
-            return OptionalLong.empty();
-        }
-        for (EpochEntry entry : entries) {
-            if (entry.epoch() > epoch) {
-                return OptionalLong.of(entry.startOffset());
-            }
-        }
-        return OptionalLong.of(logEndOffset());
+    default EpochEndOffset endOffsetForEpoch(int epoch) {
+        long logEnd = logEndOffset(); // first: an epoch appended meanwhile then starts at or after it
+        return EpochEndOffset.find(epochs(), epoch, logEnd);
     }
 
     /** Applies new settings (retention, segment size, flush policy) from now on. */

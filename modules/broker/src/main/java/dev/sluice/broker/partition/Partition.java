@@ -8,6 +8,7 @@ import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.storage.AppendResult;
+import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.StorageException;
@@ -58,6 +59,7 @@ public final class Partition implements AutoCloseable {
         this.time = time;
         this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
+        recordEpochStart(leaderEpoch);
         producers.load(log);
         maybeIncrementHighWatermark();
     }
@@ -94,6 +96,26 @@ public final class Partition implements AutoCloseable {
             appendLock.unlock();
         }
         progressListener.run(); // waiters re-check against the new role
+    }
+
+    /**
+     * Opening as leader in {@code epoch} records its start like {@link #becomeLeader}: loading a log
+     * drops an epoch that wrote nothing, and OffsetsForLeaderEpoch must know the current one.
+     */
+    private void recordEpochStart(int epoch) {
+        try {
+            log.assignEpochStartOffset(epoch, log.logEndOffset());
+        } catch (UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> topicPartition + ": the storage does not record epoch starts");
+        }
+    }
+
+    /**
+     * OffsetsForLeaderEpoch: the largest epoch at or below {@code epoch} this log knows and where it
+     * ended, as Kafka answers (the storage's {@link LogStorage#endOffsetForEpoch}).
+     */
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        return log.endOffsetForEpoch(epoch);
     }
 
     /** Broker {@code leaderId} leads from {@code epoch} on; this broker stops taking produce and fetch. */

@@ -3,6 +3,7 @@ package dev.sluice.broker.replica;
 import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatchBuilder;
 import dev.sluice.api.record.TimestampType;
+import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.TopicPartition;
@@ -17,7 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,10 +53,29 @@ class LeaderEpochStartTest {
             int epoch = partition.leaderEpoch() + 3;
             partition.becomeLeader(epoch, Set.of(), Set.of());
             assertThat(partition.log().epochs()).last().isEqualTo(new EpochEntry(epoch, 2));
-            assertThat(partition.log().endOffsetForEpoch(epoch - 1)).isEqualTo(OptionalLong.of(2));
+            assertThat(partition.endOffsetForEpoch(epoch - 1)).isEqualTo(new EpochEndOffset(partition.leaderEpoch() - 3, 2));
             // the first append of the new epoch keeps the recorded start
             partition.appendAsLeader(new RecordBatchBuilder(null).append(3, null, new byte[1]).build());
             assertThat(partition.log().epochs()).last().isEqualTo(new EpochEntry(epoch, 2));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "lmdb"})
+    void aPartitionOpenedAsLeaderKnowsItsEpochBeforeAnyAppend(String engine) {
+        TopicPartition tp = new TopicPartition("t", 0);
+        try (PartitionManager partitions = open(engine)) {
+            partitions.createTopic("t", 1, (short) 1, Map.of(), false);
+            partitions.deleteTopic("t");
+            partitions.createTopic("t", 1, (short) 1, Map.of(), false); // a new topic, above the old epochs
+            Partition partition = partitions.partition(tp).orElseThrow();
+            int epoch = partition.leaderEpoch();
+            assertThat(epoch).isPositive();
+            assertThat(partition.log().epochs()).containsExactly(new EpochEntry(epoch, 0));
+            // a consumer's position from the deleted topic: truncated to the new log's start
+            assertThat(partition.endOffsetForEpoch(epoch - 1)).isEqualTo(new EpochEndOffset(epoch - 1, 0));
+            assertThat(partition.endOffsetForEpoch(epoch)).isEqualTo(new EpochEndOffset(epoch, 0));
+            assertThat(partition.endOffsetForEpoch(epoch + 1)).isEqualTo(EpochEndOffset.UNDEFINED);
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.sluice.storage.testkit;
 
+import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.OffsetOutOfRangeException;
 import org.junit.jupiter.api.Test;
 
-import java.util.OptionalLong;
 
 import static dev.sluice.storage.testkit.TestBatches.batch;
 import static dev.sluice.storage.testkit.TestBatches.bytesOf;
@@ -130,7 +130,7 @@ public abstract class LifecycleContract extends LogStorageContractSupport {
     void epochsRecordTheFirstOffsetOfEachLeaderEpoch() {
         LogStorage log = open();
         assertThat(log.epochs()).isEmpty();
-        assertThat(log.endOffsetForEpoch(0)).isEmpty();
+        assertThat(log.endOffsetForEpoch(0)).isEqualTo(EpochEndOffset.UNDEFINED);
 
         log.append(batch(0, 0L, "a", 1, 2, 3));
         log.append(batch(0, 0L, "b", 1, 2, 3));
@@ -138,10 +138,11 @@ public abstract class LifecycleContract extends LogStorageContractSupport {
         log.append(batch(3, 0L, "d", 1));
 
         assertThat(log.epochs()).containsExactly(new EpochEntry(0, 0), new EpochEntry(2, 6), new EpochEntry(3, 9));
-        assertThat(log.endOffsetForEpoch(0)).isEqualTo(OptionalLong.of(6));
-        assertThat(log.endOffsetForEpoch(1)).isEqualTo(OptionalLong.of(6));
-        assertThat(log.endOffsetForEpoch(2)).isEqualTo(OptionalLong.of(9));
-        assertThat(log.endOffsetForEpoch(3)).isEqualTo(OptionalLong.of(10));
+        assertThat(log.endOffsetForEpoch(0)).isEqualTo(new EpochEndOffset(0, 6));
+        assertThat(log.endOffsetForEpoch(1)).isEqualTo(new EpochEndOffset(0, 6));
+        assertThat(log.endOffsetForEpoch(2)).isEqualTo(new EpochEndOffset(2, 9));
+        assertThat(log.endOffsetForEpoch(3)).isEqualTo(new EpochEndOffset(3, 10));
+        assertThat(log.endOffsetForEpoch(4)).isEqualTo(EpochEndOffset.UNDEFINED);
     }
 
     @Test
@@ -157,7 +158,8 @@ public abstract class LifecycleContract extends LogStorageContractSupport {
 
         LogStorage reopened = reopen(config());
         assertThat(reopened.epochs()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 3), new EpochEntry(5, 6));
-        assertThat(reopened.endOffsetForEpoch(2)).isEqualTo(OptionalLong.of(6));
+        assertThat(reopened.endOffsetForEpoch(2)).isEqualTo(new EpochEndOffset(2, 6));
+        assertThat(reopened.endOffsetForEpoch(0)).isEqualTo(new EpochEndOffset(0, 0));
     }
 
     @Test
