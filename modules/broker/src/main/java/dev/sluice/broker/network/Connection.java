@@ -35,6 +35,7 @@ final class Connection {
     long lastActiveNanos;
     boolean stalled;   // on the processor's retry list (handler queue full or memory budget exhausted)
     boolean closed;
+    boolean peerClosed; // the client closed its side: no more reading, its complete requests still run
 
     Connection(long id, String listenerName, InetSocketAddress remoteAddress, SocketChannel channel,
                Processor processor, FrameReader reader) {

@@ -189,7 +189,13 @@ final class Processor implements Runnable {
         long before = c.reader.bytesRead();
         try {
             while (canRead(c)) {
-                ByteBuffer payload = c.reader.read(c.channel());
+                ByteBuffer payload;
+                try {
+                    payload = c.reader.read(c.channel());
+                } catch (EOFException e) {
+                    onPeerClosed(c);
+                    return;
+                }
                 if (payload == null) {
                     if (c.reader.awaitingMemory()) {
                         stall(c);
@@ -209,9 +215,26 @@ final class Processor implements Runnable {
         }
     }
 
-    /** Reading stops at the in-flight cap, when the handler queue or memory budget is full, and when draining. */
+    /**
+     * The client closed its side. Requests it sent completely are still processed (a producer with
+     * acks=0 closes right after writing them, expecting no answer), their responses dropped; the
+     * connection closes once they are done. A partly received frame is discarded.
+     */
+    private void onPeerClosed(Connection c) {
+        c.peerClosed = true;
+        c.outbound.clear();
+        if (c.undispatched.isEmpty() && c.awaiting.isEmpty()) {
+            LOG.log(Level.DEBUG, () -> "closing " + c + ": closed by peer");
+            close(c);
+        } else {
+            LOG.log(Level.DEBUG, () -> c + " closed by peer: finishing the " + c.inFlight() + " requests it sent");
+        }
+    }
+
+    /** Reading stops at the in-flight cap, when the handler queue or memory budget is full, when draining, and at the peer's close. */
     private boolean canRead(Connection c) {
         return !draining
+                && !c.peerClosed
                 && c.inFlight() < config.maxInFlightPerConnection()
                 && !c.reader.awaitingMemory()
                 && !(c.inHandler == null && !c.undispatched.isEmpty());
@@ -286,7 +309,11 @@ final class Processor implements Runnable {
         while ((head = c.awaiting.peek()) != null && head.outcomeSeen) {
             c.awaiting.poll();
             switch (head.outcome()) {
-                case RESPONSE -> c.outbound.add(head.response());
+                case RESPONSE -> {
+                    if (!c.peerClosed) {
+                        c.outbound.add(head.response());
+                    }
+                }
                 case NO_RESPONSE -> { }
                 case CLOSE -> {
                     LOG.log(Level.DEBUG, () -> "closing " + c + " as its request handler asked");
@@ -294,6 +321,11 @@ final class Processor implements Runnable {
                     return;
                 }
             }
+        }
+        if (c.peerClosed && c.undispatched.isEmpty() && c.awaiting.isEmpty()) {
+            LOG.log(Level.DEBUG, () -> "closing " + c + ": closed by peer, its requests done");
+            close(c);
+            return;
         }
         if (!c.outbound.isEmpty()) {
             write(c); // most responses fit the socket buffer: no need to wait for OP_WRITE
