@@ -93,6 +93,15 @@ public interface LogStorage extends AutoCloseable {
     void truncateTo(long offset);
 
     /**
+     * Removes every record and restarts the log empty at {@code offset}, which may lie below, inside
+     * or beyond the old log (Kafka's {@code truncateFullyAndStartAt}: a follower whose leader's log
+     * starts past this log's end, or that must drop everything it has). Afterwards log start = log
+     * end = {@code offset}, the epoch history is empty and the next append gets {@code offset}.
+     * Durable on return; the caller serialises it with appends.
+     */
+    void truncateFullyAndStartAt(long offset);
+
+    /**
      * Makes {@code offset} the new log start (DeleteRecords): records before it are no longer
      * readable and whole segments below it are deleted. Durable across restarts.
      *

@@ -485,6 +485,23 @@ public final class Partition implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the whole log and restarts it empty at {@code offset} (a follower whose leader's log
+     * starts past its own end, later). The producer state goes with it, snapshots included, and
+     * the high watermark becomes {@code offset}, as Kafka moves it to the new log start.
+     */
+    public void truncateFullyAndStartAt(long offset) {
+        appendLock.lock();
+        try {
+            log.truncateFullyAndStartAt(offset);
+            producers.truncatedFully();
+            highWatermark = log.logEndOffset();
+        } finally {
+            appendLock.unlock();
+        }
+        progressListener.run();
+    }
+
     @Override
     public void close() {
         snapshotProducerState();

@@ -188,6 +188,21 @@ public final class ProducerStateManager {
         load(log);
     }
 
+    /**
+     * After the log was emptied and restarted ({@code truncateFullyAndStartAt}): nothing of the old
+     * log is left, so neither is any producer or snapshot (a snapshot at or below the new start
+     * describes batches that are gone), as Kafka's {@code truncateFullyAndStartAt}. A snapshot that
+     * cannot be deleted is logged; {@link #load} would skip it anyway only if it is below the start.
+     */
+    public void truncatedFully() {
+        table.clear();
+        try {
+            deleteSnapshots(snapshotDir);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, topicPartition + ": cannot delete producer snapshots after a full truncation", e);
+        }
+    }
+
     private void replay(LogStorage log, long from, long end) {
         long offset = from;
         long now = time.milliseconds();

@@ -80,6 +80,9 @@ class PartitionProducerStateTest {
     }
 
     private List<Long> snapshotOffsets() throws IOException {
+        if (!Files.exists(snapshots)) {
+            return List.of();
+        }
         try (Stream<Path> files = Files.list(snapshots)) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".snapshot"))
                     .map(n -> Long.parseLong(n.substring(0, 20))).sorted().toList();
@@ -115,6 +118,41 @@ class PartitionProducerStateTest {
         assertThat(partition.appendAsLeader(batch(7, 0, 2, 2))).isEqualTo(appended(2, 3, false));
         assertThat(partition.appendAsLeader(batch(8, 0, 0, 1))).isEqualTo(appended(4, 4, false));
         assertThat(partition.appendAsLeader(batch(9, 0, 0, 1))).isEqualTo(appended(5, 5, false));
+    }
+
+    @Test
+    void truncatingFullyForgetsEveryProducerEvenWithASnapshotAtTheNewStart() throws IOException {
+        assertThat(partition.appendAsLeader(batch(7, 0, 0, 1))).isEqualTo(appended(0, 0, false));
+        assertThat(partition.appendAsLeader(batch(7, 0, 1, 1))).isEqualTo(appended(1, 1, false));
+        assertThat(partition.appendAsLeader(batch(7, 0, 2, 1))).isEqualTo(appended(2, 2, false));
+        partition.snapshotProducerState(); // a snapshot at 3, the offset the log will restart at
+        partition.appendAsLeader(batch(7, 0, 3, 1));
+
+        partition.truncateFullyAndStartAt(3);
+
+        assertThat(partition.logStartOffset()).isEqualTo(3);
+        assertThat(partition.highWatermark()).isEqualTo(3);
+        assertThat(snapshotOffsets()).isEmpty();
+        // the batches of sequences 0-2 are gone: a retry is appended again, not answered from offset 0
+        assertThat(partition.appendAsLeader(batch(7, 0, 0, 1)))
+                .isEqualTo(new AppendOutcome.Appended(3, 3, -1, 3, false));
+        assertThat(partition.highWatermark()).isEqualTo(4);
+
+        partition = reopen(LogConfig.DEFAULT); // and the rebuilt state after a restart agrees
+        assertThat(partition.appendAsLeader(batch(7, 0, 0, 1)))
+                .isEqualTo(new AppendOutcome.Appended(3, 3, -1, 3, true));
+    }
+
+    @Test
+    void truncatingFullyBeyondTheEndMovesTheHighWatermarkToTheNewStart() {
+        partition.appendAsLeader(batch(7, 0, 0, 2));
+
+        partition.truncateFullyAndStartAt(500);
+
+        assertThat(partition.highWatermark()).isEqualTo(500);
+        assertThat(partition.appendAsLeader(batch(8, 0, 0, 1)))
+                .isEqualTo(new AppendOutcome.Appended(500, 500, -1, 500, false));
+        assertThat(partition.read(500, 1 << 20, false, true).highWatermark()).isEqualTo(501);
     }
 
     @Test

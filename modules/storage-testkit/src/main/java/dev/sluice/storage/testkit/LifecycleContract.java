@@ -6,7 +6,6 @@ import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.OffsetOutOfRangeException;
 import org.junit.jupiter.api.Test;
 
-
 import static dev.sluice.storage.testkit.TestBatches.batch;
 import static dev.sluice.storage.testkit.TestBatches.bytesOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +62,52 @@ public abstract class LifecycleContract extends LogStorageContractSupport {
         assertThat(log.sizeInBytes()).isZero();
         log.append(batch("z", 1));
         assertThat(values(readAll(log, 0))).containsExactly("z-0");
+    }
+
+    @Test
+    void truncateFullyAndStartAtBeyondTheEndRestartsTheLogThereDurably() {
+        LogStorage log = open(config().withSegmentBytes(1024));
+        for (int i = 0; i < 30; i++) {
+            log.append(batch(i / 10, 0L, "old" + i, 100 + i));
+        }
+
+        log.truncateFullyAndStartAt(1000);
+
+        assertThat(log.logStartOffset()).isEqualTo(1000);
+        assertThat(log.logEndOffset()).isEqualTo(1000);
+        assertThat(log.sizeInBytes()).isZero();
+        assertThat(log.epochs()).isEmpty();
+        assertThat(log.maxTimestamp()).isEmpty();
+        assertThat(log.offsetForTimestamp(0)).isEmpty();
+        assertThat(log.read(1000, 1000, 1 << 20, true).sizeInBytes()).isZero();
+        assertThatThrownBy(() -> log.read(29, 1000, 1 << 20, true)).isInstanceOf(OffsetOutOfRangeException.class);
+
+        assertThat(log.append(batch(7, 0L, "new", 500, 501)).firstOffset()).isEqualTo(1000);
+        assertThat(log.epochs()).containsExactly(new EpochEntry(7, 1000));
+
+        LogStorage reopened = reopen(config().withSegmentBytes(1024));
+        assertThat(reopened.logStartOffset()).isEqualTo(1000);
+        assertThat(reopened.logEndOffset()).isEqualTo(1002);
+        assertThat(values(readAll(reopened, 1000))).containsExactly("new-0", "new-1");
+        assertThat(reopened.epochs()).containsExactly(new EpochEntry(7, 1000));
+        assertThat(reopened.offsetForTimestamp(0)).map(t -> t.offset()).contains(1000L);
+    }
+
+    @Test
+    void truncateFullyAndStartAtBelowTheStartRestartsThereAndSurvivesAReopenWithoutAppends() {
+        LogStorage log = threeBatchesOfThree(open());
+        log.deleteRecordsBefore(6);
+
+        log.truncateFullyAndStartAt(2);
+
+        assertThat(log.logStartOffset()).isEqualTo(2);
+        assertThat(log.logEndOffset()).isEqualTo(2);
+        LogStorage reopened = reopen(config());
+        assertThat(reopened.logStartOffset()).isEqualTo(2);
+        assertThat(reopened.logEndOffset()).isEqualTo(2);
+        assertThat(reopened.sizeInBytes()).isZero();
+        assertThat(reopened.append(batch("z", 1)).firstOffset()).isEqualTo(2);
+        assertThat(values(readAll(reopened, 2))).containsExactly("z-0");
     }
 
     @Test

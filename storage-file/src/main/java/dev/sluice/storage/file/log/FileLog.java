@@ -345,8 +345,12 @@ public final class FileLog implements LogStorage {
         LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
     }
 
-    /** Everything goes; the log restarts empty at {@code offset}. */
-    private void truncateFullyAndStartAt(long offset) {
+    @Override
+    public void truncateFullyAndStartAt(long offset) {
+        ensureOpen();
+        if (offset < 0) {
+            throw new IllegalArgumentException("cannot restart the log at negative offset " + offset);
+        }
         List<LogSegment> all = new ArrayList<>(segments.all());
         logStartOffset = offset;
         for (int i = all.size() - 1; i >= 0; i--) {

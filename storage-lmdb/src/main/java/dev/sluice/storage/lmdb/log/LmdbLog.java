@@ -285,8 +285,12 @@ public final class LmdbLog implements LogStorage {
         LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
     }
 
-    /** Everything goes; the log restarts empty at {@code offset}. */
-    private void truncateFullyAndStartAt(long offset) {
+    @Override
+    public void truncateFullyAndStartAt(long offset) {
+        ensureOpen();
+        if (offset < 0) {
+            throw new IllegalArgumentException("cannot restart the log at negative offset " + offset);
+        }
         env.write(txn -> {
             ensureOpen();
             pruning.all(txn);

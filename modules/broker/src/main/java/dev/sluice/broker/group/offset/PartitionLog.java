@@ -85,6 +85,11 @@ final class PartitionLog implements LogStorage {
     }
 
     @Override
+    public void truncateFullyAndStartAt(long offset) {
+        throw new UnsupportedOperationException("stores never truncate");
+    }
+
+    @Override
     public long deleteRecordsBefore(long offset) {
         return partition.deleteRecordsBefore(offset);
     }

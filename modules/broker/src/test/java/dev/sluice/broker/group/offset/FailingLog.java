@@ -82,6 +82,11 @@ final class FailingLog implements LogStorage {
     }
 
     @Override
+    public void truncateFullyAndStartAt(long offset) {
+        log.truncateFullyAndStartAt(offset);
+    }
+
+    @Override
     public long deleteRecordsBefore(long offset) {
         return log.deleteRecordsBefore(offset);
     }
