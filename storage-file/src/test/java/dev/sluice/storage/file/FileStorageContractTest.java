@@ -5,8 +5,10 @@ import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.LogStorageProviders;
 import dev.sluice.storage.testkit.AppendReadContract;
 import dev.sluice.storage.testkit.EngineContract;
+import dev.sluice.storage.testkit.FailingDiskContract;
 import dev.sluice.storage.testkit.LifecycleContract;
 import dev.sluice.storage.testkit.TimeAndRetentionContract;
+import dev.sluice.storage.testkit.fault.FaultyFileSystem;
 import org.junit.jupiter.api.Nested;
 
 import java.nio.file.Path;
@@ -51,6 +53,15 @@ class FileStorageContractTest {
         @Override
         protected LogStorageEngine openEngine(Path directory, Time time) {
             return openFileEngine(directory, time);
+        }
+    }
+
+    /** The file engine on a file system whose channels and file operations throw while {@code fault} says so. */
+    @Nested
+    class FailingDisk extends FailingDiskContract {
+        @Override
+        protected LogStorageEngine openEngine(Path directory, Time time) {
+            return openFileEngine(FaultyFileSystem.wrap(directory, fault), time);
         }
     }
 }

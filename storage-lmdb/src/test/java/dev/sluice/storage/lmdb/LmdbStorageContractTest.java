@@ -5,6 +5,7 @@ import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.LogStorageProviders;
 import dev.sluice.storage.testkit.AppendReadContract;
 import dev.sluice.storage.testkit.EngineContract;
+import dev.sluice.storage.testkit.FailingDiskContract;
 import dev.sluice.storage.testkit.LifecycleContract;
 import dev.sluice.storage.testkit.TimeAndRetentionContract;
 import org.junit.jupiter.api.Nested;
@@ -52,6 +53,20 @@ class LmdbStorageContractTest {
         @Override
         protected LogStorageEngine openEngine(Path directory, Time time) {
             return openLmdbEngine(directory, time);
+        }
+    }
+
+    /**
+     * LMDB's I/O is native (its own descriptors, mmap, pwrite and fsync at commit): no Java channel
+     * can fail it, so the environment's hook raises a native failure where LMDB would report one.
+     */
+    @Nested
+    class FailingDisk extends FailingDiskContract {
+        @Override
+        protected LogStorageEngine openEngine(Path directory, Time time) {
+            LmdbLogStorageEngine engine = (LmdbLogStorageEngine) openLmdbEngine(directory, time);
+            engine.environment().simulateFailures(fault::failing);
+            return engine;
         }
     }
 }

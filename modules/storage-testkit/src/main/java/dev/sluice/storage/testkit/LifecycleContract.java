@@ -2,6 +2,7 @@ package dev.sluice.storage.testkit;
 
 import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.EpochEntry;
+import dev.sluice.api.storage.LogClosedException;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.OffsetOutOfRangeException;
 import org.junit.jupiter.api.Test;
@@ -213,7 +214,13 @@ public abstract class LifecycleContract extends LogStorageContractSupport {
         log.append(batch("a", 1));
         engine.close();
         engine = null;
-        assertThatThrownBy(() -> log.append(batch("b", 2))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> log.read(0, 1, 100, true)).isInstanceOf(IllegalStateException.class);
+        // not a StorageException: a closed log is no disk failure, and the broker must not take the directory offline
+        assertThatThrownBy(() -> log.append(batch("b", 2))).isExactlyInstanceOf(LogClosedException.class);
+        assertThatThrownBy(() -> log.read(0, 1, 100, true)).isExactlyInstanceOf(LogClosedException.class);
+        assertThatThrownBy(() -> log.offsetForTimestamp(0)).isExactlyInstanceOf(LogClosedException.class);
+        assertThatThrownBy(() -> log.truncateTo(0)).isExactlyInstanceOf(LogClosedException.class);
+        assertThatThrownBy(() -> log.truncateFullyAndStartAt(5)).isExactlyInstanceOf(LogClosedException.class);
+        assertThatThrownBy(() -> log.deleteRecordsBefore(1)).isExactlyInstanceOf(LogClosedException.class);
+        assertThatThrownBy(log::flush).isExactlyInstanceOf(LogClosedException.class);
     }
 }

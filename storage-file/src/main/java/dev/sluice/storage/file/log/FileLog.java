@@ -5,6 +5,7 @@ import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.IncomingBatches;
+import dev.sluice.api.storage.LogClosedException;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
@@ -19,7 +20,6 @@ import dev.sluice.storage.file.segment.SegmentFiles;
 import dev.sluice.storage.file.segment.SegmentRecovery;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
@@ -215,7 +215,7 @@ public final class FileLog implements LogStorage {
             // nothing found below the end we saw: retention must have removed the segment meanwhile
             checkInRange(fromOffset, end);
             return LogSlice.EMPTY;
-        } catch (UncheckedIOException e) {
+        } catch (StorageException e) {
             throw readFailure(fromOffset, e);
         }
     }
@@ -228,11 +228,14 @@ public final class FileLog implements LogStorage {
         }
     }
 
-    /** A segment closed under a reader was deleted by retention or truncation: say so instead of an I/O error. */
-    private RuntimeException readFailure(long offset, UncheckedIOException e) {
+    /**
+     * A segment closed under a reader was deleted by retention or truncation, or the log was
+     * closed: say so instead of reporting a disk failure.
+     */
+    private RuntimeException readFailure(long offset, StorageException e) {
         if (e.getCause() instanceof ClosedChannelException) {
             if (closed) {
-                return new IllegalStateException("log " + partition + " was closed during the read", e);
+                return new LogClosedException("log " + partition + " was closed during the read", e);
             }
             if (offset < logStartOffset) {
                 return new OffsetOutOfRangeException("offset " + offset + " was deleted during the read; the log of "
@@ -258,7 +261,7 @@ public final class FileLog implements LogStorage {
                 }
             }
             return Optional.empty();
-        } catch (UncheckedIOException e) {
+        } catch (StorageException e) {
             throw readFailure(start, e);
         }
     }
@@ -280,7 +283,7 @@ public final class FileLog implements LogStorage {
         }
         try {
             return holder.maxTimestampRecord(new BatchHeaderReader());
-        } catch (UncheckedIOException e) {
+        } catch (StorageException e) {
             throw readFailure(holder.baseOffset(), e);
         }
     }
@@ -518,7 +521,7 @@ public final class FileLog implements LogStorage {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("log " + partition + " is closed");
+            throw new LogClosedException("log " + partition + " is closed");
         }
     }
 

@@ -2,12 +2,12 @@ package dev.sluice.storage.file.log;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.StorageException;
 import dev.sluice.storage.file.segment.LogSegment;
 import dev.sluice.storage.file.segment.SegmentFiles;
 import dev.sluice.storage.file.segment.SegmentRecovery;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +146,7 @@ final class LogLoader {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list log directory " + dir, e);
+            throw new StorageException("cannot list log directory " + dir, e);
         }
         return logs;
     }

@@ -6,10 +6,10 @@ import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.RecordBatches;
 import dev.sluice.api.storage.LogSlice;
+import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TimestampOffset;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -72,7 +72,7 @@ public final class LogSegment implements AutoCloseable {
         try {
             return new LogSegment(dir, baseOffset, maxIndexBytes, nowMs);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open segment " + baseOffset + " in " + dir, e);
+            throw new StorageException("cannot open segment " + baseOffset + " in " + dir, e);
         }
     }
 
@@ -153,7 +153,7 @@ public final class LogSegment implements AutoCloseable {
                 at += channel.write(source, at);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("write to " + logFile + " failed", e);
+            throw new StorageException("write to " + logFile + " failed", e);
         }
     }
 
@@ -186,7 +186,7 @@ public final class LogSegment implements AutoCloseable {
         try {
             return writerHeader.readAt(channel, 0, size) ? writerHeader.batch().maxTimestamp() : UNKNOWN;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + logFile, e);
         }
     }
 
@@ -224,7 +224,7 @@ public final class LogSegment implements AutoCloseable {
         try {
             channel.truncate(position);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot truncate " + logFile, e);
+            throw new StorageException("cannot truncate " + logFile, e);
         }
         bytesSinceLastIndexEntry = 0;
         if (position == 0) {
@@ -259,7 +259,7 @@ public final class LogSegment implements AutoCloseable {
                 position += header.sizeInBytes();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + logFile, e);
         }
         maxTimestampSoFar = maxTimestamp == Long.MIN_VALUE ? null : new TimestampOffset(maxTimestamp, offsetOfMax);
     }
@@ -315,7 +315,7 @@ public final class LogSegment implements AutoCloseable {
             }
             return -1;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + logFile, e);
         }
     }
 
@@ -344,7 +344,7 @@ public final class LogSegment implements AutoCloseable {
                 total += batchSize;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + logFile, e);
         }
         return total == 0 ? LogSlice.EMPTY : new FileSlice(channel, logFile.getFileName().toString(), position, total);
     }
@@ -363,7 +363,7 @@ public final class LogSegment implements AutoCloseable {
         try {
             return Files.getLastModifiedTime(logFile).toMillis();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stat " + logFile, e);
+            throw new StorageException("cannot stat " + logFile, e);
         }
     }
 
@@ -389,7 +389,7 @@ public final class LogSegment implements AutoCloseable {
             }
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + logFile, e);
         }
     }
 
@@ -415,7 +415,7 @@ public final class LogSegment implements AutoCloseable {
         try {
             channel.force(true);
         } catch (IOException e) {
-            throw new UncheckedIOException("fsync of " + logFile + " failed", e);
+            throw new StorageException("fsync of " + logFile + " failed", e);
         }
         offsetIndex.flush();
         timeIndex.flush();
@@ -440,7 +440,7 @@ public final class LogSegment implements AutoCloseable {
             channel.close();
             Files.deleteIfExists(logFile);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + logFile, e);
+            throw new StorageException("cannot delete " + logFile, e);
         }
         offsetIndex.delete();
         timeIndex.delete();

@@ -1,8 +1,9 @@
 package dev.sluice.storage.file.segment;
 
+import dev.sluice.api.storage.StorageException;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ abstract class MappedIndex implements AutoCloseable {
             this.entries = (int) (lengthAtOpen / entrySize);
             map(raf);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open index " + file, e);
+            throw new StorageException("cannot open index " + file, e);
         }
     }
 
@@ -139,7 +140,7 @@ abstract class MappedIndex implements AutoCloseable {
             raf.setLength(newLength);
             map(raf);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot resize index " + file, e);
+            throw new StorageException("cannot resize index " + file, e);
         }
     }
 
@@ -167,7 +168,7 @@ abstract class MappedIndex implements AutoCloseable {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete index " + file, e);
+            throw new StorageException("cannot delete index " + file, e);
         }
     }
 

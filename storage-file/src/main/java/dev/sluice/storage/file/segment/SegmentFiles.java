@@ -1,7 +1,8 @@
 package dev.sluice.storage.file.segment;
 
+import dev.sluice.api.storage.StorageException;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -68,7 +69,7 @@ public final class SegmentFiles {
             Files.deleteIfExists(offsetIndexFile(dir, baseOffset));
             Files.deleteIfExists(timeIndexFile(dir, baseOffset));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete segment files at " + baseOffset + " in " + dir, e);
+            throw new StorageException("cannot delete segment files at " + baseOffset + " in " + dir, e);
         }
     }
 }

@@ -3,9 +3,9 @@ package dev.sluice.storage.file.segment;
 import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.storage.StorageException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.function.Consumer;
@@ -44,7 +44,7 @@ public final class SegmentRecovery {
             return header.readAt(segment.channel(), offsetIndex.lastPosition(), size)
                     && header.batch().baseOffset() == offsetIndex.lastOffset();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + segment.logFile(), e);
+            throw new StorageException("cannot read " + segment.logFile(), e);
         }
     }
 
@@ -64,7 +64,7 @@ public final class SegmentRecovery {
             }
             return position == end ? next : -1;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + segment.logFile(), e);
+            throw new StorageException("cannot read " + segment.logFile(), e);
         }
     }
 
@@ -124,7 +124,7 @@ public final class SegmentRecovery {
             }
             return new Result(nextOffset, truncated);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot recover " + segment.logFile(), e);
+            throw new StorageException("cannot recover " + segment.logFile(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.storage.lmdb.env;
 
+import dev.sluice.api.storage.LogClosedException;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.storage.lmdb.LmdbSettings;
 import org.lmdbjava.Dbi;
@@ -20,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One LMDB environment (a {@code data.mdb} memory map plus {@code lock.mdb}) in a directory, and
@@ -53,6 +55,8 @@ public final class LmdbEnvironment implements AutoCloseable {
     private final ReentrantReadWriteLock resize = new ReentrantReadWriteLock();
     private volatile long mapSize;
     private boolean closed;
+    /** See {@link #simulateFailures}; never set outside tests. */
+    private volatile BooleanSupplier simulatedFailure = () -> false;
 
     private LmdbEnvironment(Path directory, LmdbSettings settings, FileChannel lockChannel, FileLock lock, String... dbNames) {
         this.directory = directory;
@@ -128,6 +132,22 @@ public final class LmdbEnvironment implements AutoCloseable {
     }
 
     /**
+     * For tests of a failing disk: while {@code failing} answers true, beginning a read or write
+     * transaction, committing and syncing throw the {@link LmdbException} a native I/O failure
+     * (EIO) would, at the points where LMDB reports one. LMDB does its I/O in native code on its
+     * own file descriptors, so no Java channel can be made to fail instead.
+     */
+    public void simulateFailures(BooleanSupplier failing) {
+        this.simulatedFailure = failing;
+    }
+
+    private void checkSimulatedFailure(String operation) {
+        if (simulatedFailure.getAsBoolean()) {
+            throw new LmdbException("simulated native failure: " + operation + " in " + directory + " (EIO)");
+        }
+    }
+
+    /**
      * Runs {@code work} in a write transaction and commits it, growing the map and retrying when
      * it is full. LMDB allows one write transaction at a time: concurrent callers queue here.
      */
@@ -137,8 +157,10 @@ public final class LmdbEnvironment implements AutoCloseable {
             long sizeBefore = mapSize;
             try {
                 ensureOpen();
+                checkSimulatedFailure("begin write");
                 try (Txn<ByteBuffer> txn = env.txnWrite()) {
                     R result = work.run(txn);
+                    checkSimulatedFailure("commit");
                     txn.commit();
                     return result;
                 }
@@ -158,6 +180,7 @@ public final class LmdbEnvironment implements AutoCloseable {
         resize.readLock().lock();
         try {
             ensureOpen();
+            checkSimulatedFailure("begin read");
             return new ReadTxn(env.txnRead(), resize.readLock());
         } catch (LmdbException e) {
             resize.readLock().unlock();
@@ -191,6 +214,7 @@ public final class LmdbEnvironment implements AutoCloseable {
         resize.readLock().lock();
         try {
             ensureOpen();
+            checkSimulatedFailure("sync");
             env.sync(true);
         } catch (LmdbException e) {
             throw new StorageException("fsync of the LMDB environment in " + directory + " failed", e);
@@ -225,7 +249,7 @@ public final class LmdbEnvironment implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("LMDB environment in " + directory + " is closed");
+            throw new LogClosedException("LMDB environment in " + directory + " is closed");
         }
     }
 

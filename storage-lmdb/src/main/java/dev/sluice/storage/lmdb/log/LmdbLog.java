@@ -5,6 +5,7 @@ import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.IncomingBatches;
+import dev.sluice.api.storage.LogClosedException;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
@@ -430,7 +431,7 @@ public final class LmdbLog implements LogStorage {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("log " + partition + " is closed");
+            throw new LogClosedException("log " + partition + " is closed");
         }
     }
 
