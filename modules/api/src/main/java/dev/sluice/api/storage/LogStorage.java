@@ -13,6 +13,12 @@ import java.util.Optional;
  *
  * <p>Thread-safety: appends, truncation and retention are serialised by the caller (one writer
  * per partition); reads may run concurrently with them and with each other.
+ *
+ * <p>Failures: any I/O failure (a failing or full disk, corrupt metadata) throws
+ * {@link StorageException}, never {@code UncheckedIOException}: the broker answers
+ * KAFKA_STORAGE_ERROR and takes the directory offline on it. Every call after {@link #close()}
+ * (a deleted topic, a stopping broker), including a read the close overtook, throws
+ * {@link LogClosedException}, which is not a disk failure. The contract kit checks both.
  */
 public interface LogStorage extends AutoCloseable {
 
@@ -150,7 +156,7 @@ public interface LogStorage extends AutoCloseable {
     /** Forces everything appended so far to stable storage. */
     void flush();
 
-    /** Flushes and releases files; further calls fail. */
+    /** Flushes and releases files; further calls throw {@link LogClosedException}. */
     @Override
     void close();
 }

@@ -1,6 +1,10 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.storage.LogClosedException;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
@@ -10,8 +14,9 @@ import java.util.function.Consumer;
 /**
  * The walk the per-partition APIs share (ListOffsets, DeleteRecords, OffsetForLeaderEpoch): for
  * each requested topic and partition, add the response entry, resolve the partition
- * (UNKNOWN_TOPIC_OR_PARTITION if absent), check the client's leader epoch when the API sends one,
- * and let the API answer the rest.
+ * (UNKNOWN_TOPIC_OR_PARTITION if absent; KAFKA_STORAGE_ERROR if its storage is offline), check the
+ * client's leader epoch when the API sends one, and let the API answer the rest; a storage failure
+ * on the way answers KAFKA_STORAGE_ERROR and takes the storage offline.
  */
 final class PartitionRequests {
 
@@ -49,6 +54,10 @@ final class PartitionRequests {
                     out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;
                 }
+                if (partition.get().role() instanceof PartitionRole.Offline) {
+                    out.set("ErrorCode", Errors.KAFKA_STORAGE_ERROR.code());
+                    continue;
+                }
                 if (layout.currentLeaderEpoch() != null) {
                     Errors epochError = dev.sluice.broker.replica.ReplicaManager.checkLeaderEpoch(p.getInt(layout.currentLeaderEpoch()),
                             partition.get().leaderEpoch());
@@ -57,8 +66,29 @@ final class PartitionRequests {
                         continue;
                     }
                 }
-                answer.answer(name, p, out, partition.get());
+                try {
+                    answer.answer(name, p, out, partition.get());
+                } catch (StorageException | LogClosedException e) {
+                    out.set("ErrorCode", failure(broker, partition.get(), e).code());
+                }
             }
         }
+    }
+
+    /**
+     * A storage call of {@code partition} failed: a failing disk takes its storage offline and
+     * answers KAFKA_STORAGE_ERROR, as Produce and Fetch do; a partition deleted (its log closed)
+     * meanwhile answers UNKNOWN_TOPIC_OR_PARTITION.
+     */
+    private static Errors failure(BrokerState broker, Partition partition, RuntimeException e) {
+        TopicPartition tp = partition.topicPartition();
+        if (broker.partitions().partition(tp).orElse(null) != partition) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (e instanceof LogClosedException) {
+            return Errors.NOT_LEADER_OR_FOLLOWER; // still registered: the broker is shutting down
+        }
+        broker.partitions().storageFailed(tp, e);
+        return Errors.KAFKA_STORAGE_ERROR;
     }
 }

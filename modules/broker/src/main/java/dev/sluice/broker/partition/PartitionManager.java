@@ -321,12 +321,22 @@ public final class PartitionManager implements AutoCloseable {
         }
     }
 
-    /** Applies retention to every partition; returns segments deleted. */
+    /**
+     * Applies retention to every online partition; returns segments deleted. A storage failure
+     * takes the storage offline, as on the request paths.
+     */
     public int enforceRetention() {
         int deleted = 0;
         for (Partition partition : partitions.values()) {
+            if (partition.role() instanceof PartitionRole.Offline) {
+                continue; // nothing more is written to a failed disk
+            }
             try {
                 deleted += partition.enforceRetention();
+            } catch (dev.sluice.api.storage.StorageException e) {
+                if (partitions.get(partition.topicPartition()) == partition) {
+                    storageFailed(partition.topicPartition(), e);
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "retention failed for " + partition.topicPartition(), e);
             }
@@ -346,6 +356,11 @@ public final class PartitionManager implements AutoCloseable {
                 snapshotDir(tp), time);
         partition.onProgress(() -> progressListener.accept(tp));
         partitions.put(tp, partition);
+        // after the put: a failure reported meanwhile either sees this partition or is seen here
+        if (offlineEngines.contains(engineOf(topic))) {
+            partition.markOffline();
+            LOG.log(System.Logger.Level.WARNING, tp + " is offline: its '" + engineOf(topic) + "' storage failed earlier");
+        }
     }
 
     /** Writes every partition's high watermark to {@code replication-offset-checkpoint}. */

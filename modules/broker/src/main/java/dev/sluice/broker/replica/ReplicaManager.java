@@ -1,6 +1,7 @@
 package dev.sluice.broker.replica;
 
 import dev.sluice.api.Scheduler;
+import dev.sluice.api.storage.LogClosedException;
 import dev.sluice.api.storage.OffsetOutOfRangeException;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
@@ -149,7 +150,7 @@ public final class ReplicaManager implements AutoCloseable {
         RuntimeException failure = null;
         try {
             outcome = partition.appendAsLeader(records);
-        } catch (RuntimeException e) { // e.g. IllegalStateException from a log closed by DeleteTopics
+        } catch (RuntimeException e) { // e.g. LogClosedException from a log closed by DeleteTopics
             failure = e;
             outcome = new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
         }
@@ -157,6 +158,9 @@ public final class ReplicaManager implements AutoCloseable {
             if (partitions.partition(tp).orElse(null) != partition) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "produce to " + tp + " raced its deletion: " + r.message());
                 return new AppendOutcome.Rejected(AppendError.DELETED, r.message());
+            }
+            if (failure instanceof LogClosedException) { // still registered: the broker is shutting down
+                return new AppendOutcome.Rejected(AppendError.NOT_LEADER_OR_FOLLOWER, r.message());
             }
             if (failure != null && !(failure instanceof StorageException)) {
                 throw failure; // a bug, not a disk: let the request fail loudly
@@ -235,10 +239,17 @@ public final class ReplicaManager implements AutoCloseable {
                     results.add(FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION)); // deleted
                 }
                 errors = true;
-            } catch (RuntimeException e) {
-                // e.g. the topic was deleted while this fetch waited: answer for this partition, keep the rest
+            } catch (LogClosedException e) {
+                // the topic was deleted while this fetch waited (or the broker is stopping): answer for this partition
                 LOG.log(System.Logger.Level.DEBUG, () -> "fetch from " + partition.topicPartition() + " failed: " + e);
-                results.add(FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION));
+                boolean deleted = partitions.partition(target.topicPartition()).orElse(null) != partition;
+                results.add(deleted ? FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION)
+                        : FetchPartitionResult.notLeader(LeaderHint.of(partition.role())));
+                errors = true;
+            } catch (RuntimeException e) {
+                // a bug, not a disk and not a deletion: say so for this partition, keep the rest
+                LOG.log(System.Logger.Level.ERROR, "fetch from " + partition.topicPartition() + " failed", e);
+                results.add(FetchPartitionResult.failed(Errors.UNKNOWN_SERVER_ERROR));
                 errors = true;
             }
         }

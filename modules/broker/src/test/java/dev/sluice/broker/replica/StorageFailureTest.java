@@ -127,4 +127,21 @@ class StorageFailureTest {
         failing.set(false);
         assertThat(fetch("b")).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
     }
+
+    @Test
+    void partitionsCreatedInAStorageThatFailedAreOfflineToo() {
+        failing.set(true);
+        assertThat(produce("a").get(0).error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        failing.set(false); // the calls would work again, but the directory stays offline
+
+        partitions.createTopic("c", 2, (short) 1, Map.of(), false);
+        partitions.createPartitions("b", 2, false);
+
+        for (TopicPartition tp : List.of(new TopicPartition("c", 0), new TopicPartition("c", 1), new TopicPartition("b", 1))) {
+            assertThat(partitions.partition(tp).orElseThrow().role()).as(tp.toString())
+                    .isInstanceOf(PartitionRole.Offline.class);
+        }
+        assertThat(produce("c").get(0).error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(fetch("c")).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+    }
 }
