@@ -51,7 +51,7 @@ final class ConfigHandlers {
                             .set("ErrorMessage", "topic '" + name + "' does not exist");
                     continue;
                 }
-                Map<String, String> overrides = topic.get().configs();
+                Map<String, String> overrides = broker.partitions().describedOverrides(topic.get());
                 for (Map.Entry<String, String> e : broker.partitions().defaults().defaultValues().entrySet()) {
                     if (keys != null && !keys.contains(e.getKey())) {
                         continue;

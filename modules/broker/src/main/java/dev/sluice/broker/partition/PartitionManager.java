@@ -65,6 +65,8 @@ public final class PartitionManager implements AutoCloseable {
     /** Opens every partition of every known topic (recovering logs as needed). */
     public void startup() {
         checkpointedHighWatermarks = highWatermarks.read();
+        recordLegacyEngines();
+        logEnginesOtherThanTheDefault();
         for (TopicMetadata topic : topics.all()) {
             for (int p = 0; p < topic.partitions(); p++) {
                 open(topic, p);
@@ -84,7 +86,55 @@ public final class PartitionManager implements AutoCloseable {
         }
     }
 
-    /** The storage engine a topic lives in: its {@code storage.engine}, else the broker's {@code log.storage}. */
+    /**
+     * Catalogue entries written before topics recorded their engine get it now: the engine that
+     * holds the topic's data (the Kafka-layout {@code file} engine first, it was the only one
+     * such catalogues knew by default), else its {@code storage.engine}, else the broker default.
+     * Without this a changed {@code log.storage} would open every old topic empty in the new engine.
+     */
+    private void recordLegacyEngines() {
+        for (TopicMetadata topic : List.copyOf(topics.all())) {
+            if (topic.storageEngine() == null) {
+                String engine = topic.configs().containsKey("storage.engine") ? topic.configs().get("storage.engine")
+                        : engineHolding(topic).orElse(engines.defaultName());
+                topics.put(topic.withStorageEngine(engine));
+            }
+        }
+    }
+
+    /** The engine that has partitions of {@code topic} stored, looking only where engines keep data already. */
+    private Optional<String> engineHolding(TopicMetadata topic) {
+        List<String> candidates = new ArrayList<>(List.of(StorageEngines.KAFKA_LAYOUT_ENGINE));
+        for (String name : StorageEngines.installedNames()) {
+            if (!candidates.contains(name) && Files.isDirectory(engines.directoryOf(name))) {
+                candidates.add(name);
+            }
+        }
+        for (String name : candidates) {
+            Collection<TopicPartition> stored = engines.engine(name).partitions();
+            if (stored.stream().anyMatch(tp -> tp.topic().equals(topic.name()))) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Says which topics stay on an engine other than {@code log.storage} (e.g. after it was changed). */
+    private void logEnginesOtherThanTheDefault() {
+        Map<String, List<String>> byEngine = new java.util.TreeMap<>();
+        for (TopicMetadata topic : topics.all()) {
+            if (!engineOf(topic).equals(engines.defaultName())) {
+                byEngine.computeIfAbsent(engineOf(topic), e -> new ArrayList<>()).add(topic.name());
+            }
+        }
+        byEngine.forEach((engine, names) -> {
+            java.util.Collections.sort(names);
+            LOG.log(System.Logger.Level.INFO, names.size() + " topic(s) stay on the '" + engine
+                    + "' log storage they were created on (log.storage=" + engines.defaultName()
+                    + " applies to new topics only): " + String.join(", ", names));
+        });
+    }
+
     /**
      * A storage call of {@code failed} threw {@link dev.sluice.api.storage.StorageException}: takes
      * its storage (the engine's directory under the log directory) offline, as Kafka's
@@ -109,8 +159,24 @@ public final class PartitionManager implements AutoCloseable {
         }
     }
 
-    private String engineOf(TopicMetadata topic) {
-        return topic.configs().getOrDefault("storage.engine", engines.defaultName());
+    /** The storage engine a topic lives in, recorded at its creation. */
+    public String engineOf(TopicMetadata topic) {
+        return topic.storageEngine() != null ? topic.storageEngine()
+                : topic.configs().getOrDefault("storage.engine", engines.defaultName());
+    }
+
+    /**
+     * The topic's overrides as DescribeConfigs shows them: including the storage engine it was
+     * created on when that is not the broker's current {@code log.storage}.
+     */
+    public Map<String, String> describedOverrides(TopicMetadata topic) {
+        String engine = engineOf(topic);
+        if (engine.equals(engines.defaultName()) || topic.configs().containsKey("storage.engine")) {
+            return topic.configs();
+        }
+        Map<String, String> overrides = new java.util.TreeMap<>(topic.configs());
+        overrides.put("storage.engine", engine);
+        return overrides;
     }
 
     public TopicDefaults defaults() {
@@ -169,7 +235,8 @@ public final class PartitionManager implements AutoCloseable {
         if (configProblem != null) {
             throw new TopicException(TopicException.Error.INVALID_CONFIG, configProblem);
         }
-        TopicMetadata topic = new TopicMetadata(name, UUID.randomUUID(), count, rf, configs, topics.initialLeaderEpoch());
+        TopicMetadata topic = new TopicMetadata(name, UUID.randomUUID(), count, rf, configs, topics.initialLeaderEpoch(),
+                configs.getOrDefault("storage.engine", engines.defaultName()));
         if (validateOnly) {
             return topic;
         }
@@ -302,7 +369,7 @@ public final class PartitionManager implements AutoCloseable {
         TopicMetadata topic = topics.get(name).orElseThrow(() ->
                 new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
         String problem = TopicConfigDef.validate(overrides);
-        if (problem == null && !engineOf(topic).equals(overrides.getOrDefault("storage.engine", engines.defaultName()))) {
+        if (problem == null && !engineOf(topic).equals(overrides.getOrDefault("storage.engine", engineOf(topic)))) {
             problem = "storage.engine cannot change after a topic is created (it is " + engineOf(topic) + ")";
         }
         if (problem != null) {

@@ -54,7 +54,7 @@ public final class StorageEngines implements AutoCloseable {
         LogStorageEngine engine = open.get(name);
         if (engine == null) {
             LogStorageProvider provider = LogStorageProviders.byName(name);
-            Path dir = name.equals(KAFKA_LAYOUT_ENGINE) ? logDir : logDir.resolve(name);
+            Path dir = directoryOf(name);
             try {
                 engine = provider.open(dir, settings, time);
             } catch (RuntimeException | LinkageError e) {
@@ -73,6 +73,16 @@ public final class StorageEngines implements AutoCloseable {
     public synchronized StorageEngines install(String name, LogStorageEngine engine) {
         open.put(name, engine);
         return this;
+    }
+
+    /** Where the engine called {@code name} keeps its data. */
+    public Path directoryOf(String name) {
+        return name.equals(KAFKA_LAYOUT_ENGINE) ? logDir : logDir.resolve(name);
+    }
+
+    /** The names of the installed log storage providers. */
+    public static List<String> installedNames() {
+        return LogStorageProviders.installed().stream().map(LogStorageProvider::name).toList();
     }
 
     /** Null if {@code name} is an installed engine, else why not (for validating topic configs). */

@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The single-node topic catalogue: one small properties file per topic in
- * {@code <log dir>/.topics/}, written atomically (temp file + rename). With ZooKeeper a cluster
- * metadata store implements {@link TopicRegistry} instead.
+ * {@code <log dir>/.topics/}, written atomically (temp file + rename): name, id, partitions,
+ * replication factor, leader epoch, storage engine and {@code config.}-prefixed overrides. With
+ * ZooKeeper a cluster metadata store implements {@link TopicRegistry} instead.
  *
  * <p>Threads: reads from any thread (concurrent maps); writes are synchronized.
  */
@@ -87,6 +88,9 @@ public final class FileTopicRegistry implements TopicRegistry {
         props.setProperty("partitions", Integer.toString(topic.partitions()));
         props.setProperty("replication.factor", Short.toString(topic.replicationFactor()));
         props.setProperty("leader.epoch", Integer.toString(topic.leaderEpoch()));
+        if (topic.storageEngine() != null) {
+            props.setProperty("storage.engine", topic.storageEngine());
+        }
         topic.configs().forEach((k, v) -> props.setProperty("config." + k, v));
         Path file = directory.resolve(topic.name() + SUFFIX);
         Path tmp = directory.resolve(topic.name() + SUFFIX + ".tmp");
@@ -153,7 +157,8 @@ public final class FileTopicRegistry implements TopicRegistry {
             return new TopicMetadata(props.getProperty("name"), UUID.fromString(props.getProperty("id")),
                     Integer.parseInt(props.getProperty("partitions")),
                     Short.parseShort(props.getProperty("replication.factor", "1")), configs,
-                    Integer.parseInt(props.getProperty("leader.epoch", "0")));
+                    Integer.parseInt(props.getProperty("leader.epoch", "0")),
+                    props.getProperty("storage.engine", configs.get("storage.engine")));
         } catch (RuntimeException e) {
             throw new IOException("corrupt topic file " + file + ": " + e.getMessage(), e);
         }

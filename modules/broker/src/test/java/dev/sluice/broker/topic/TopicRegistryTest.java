@@ -17,7 +17,7 @@ class TopicRegistryTest {
     void topicsSurviveReopen() {
         TopicRegistry registry = new FileTopicRegistry(dir);
         UUID id = UUID.randomUUID();
-        registry.put(new TopicMetadata("orders.v1", id, 3, (short) 1, Map.of("retention.ms", "1000")));
+        registry.put(new TopicMetadata("orders.v1", id, 3, (short) 1, Map.of("retention.ms", "1000"), 0, "lmdb"));
         registry.put(new TopicMetadata("gone", UUID.randomUUID(), 1, (short) 1, Map.of()));
         registry.remove("gone");
 
@@ -27,6 +27,7 @@ class TopicRegistryTest {
         assertThat(topic.id()).isEqualTo(id);
         assertThat(topic.partitions()).isEqualTo(3);
         assertThat(topic.configs()).containsEntry("retention.ms", "1000");
+        assertThat(topic.storageEngine()).isEqualTo("lmdb");
         assertThat(reopened.get(id)).contains(topic);
         assertThat(reopened.get("gone")).isEmpty();
     }
