@@ -1,6 +1,6 @@
 package dev.sluice.tools.console;
 
-import dev.sluice.api.compression.CompressionType;
+import dev.sluice.api.compression.CompressionCodecs;
 import dev.sluice.api.record.Header;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.producer.ProducerConfig;
@@ -70,7 +70,8 @@ public final class ProduceCommand extends ClientCommand {
                                               null.marker=S        this key or value text sends null
                                               ignore.error=true    send a line without separator as value
                   --headers k=v,...         headers added to every record
-                  --compression C           none, gzip, snappy, lz4 or zstd (default none)
+                  --compression C           none, gzip, snappy, lz4, zstd or an installed plugin's codec
+                                            (SLUICE_PLUGINS), e.g. example-rle (default none)
                   --acks A                  0, 1 or all (default all)
                   --partition P             write every record to partition P (default: by key, or sticky)
                   --producer-property k=v   any producer setting, e.g. linger.ms=10 (repeatable)
@@ -95,11 +96,7 @@ public final class ProduceCommand extends ClientCommand {
         Integer partition = args.has("--partition") ? args.intValue("--partition", 0) : null;
         Map<String, String> producerSettings = new LinkedHashMap<>(args.keyValues("--producer-property"));
         if (args.has("--compression")) {
-            try {
-                producerSettings.put("compression.type", CompressionType.forName(args.value("--compression")).configName());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--compression: " + e.getMessage());
-            }
+            producerSettings.put("compression.type", codecName(args.value("--compression")));
         }
         if (args.has("--acks")) {
             if (!ACKS.contains(args.value("--acks"))) {
@@ -168,6 +165,21 @@ public final class ProduceCommand extends ClientCommand {
     }
 
     /** {@code k=v,k2=v2} → headers with UTF-8 values. */
+    /**
+     * {@code none} or the name of any installed codec, Kafka's four or a plugin's (found by name
+     * like the producer's {@code compression.type}, so the README's plugin codecs work here too).
+     */
+    static String codecName(String name) throws UsageException {
+        if (name.equalsIgnoreCase("none")) {
+            return "none";
+        }
+        try {
+            return CompressionCodecs.installed().forName(name).name();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--compression: " + e.getMessage());
+        }
+    }
+
     static List<Header> staticHeaders(String spec) throws UsageException {
         if (spec == null || spec.isBlank()) {
             return List.of();
