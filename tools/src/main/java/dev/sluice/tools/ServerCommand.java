@@ -3,6 +3,7 @@ package dev.sluice.tools;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.config.ConfigException;
+import dev.sluice.tools.cli.FailureText;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,7 +62,7 @@ final class ServerCommand implements Command {
         try {
             broker = Broker.start(config);
         } catch (IOException | RuntimeException e) {
-            err.println("sluice server: cannot start: " + e.getMessage());
+            err.println("sluice server: cannot start: " + FailureText.of(e));
             if (String.valueOf(e.getMessage()).contains("Address already in use")) {
                 err.println("Another process is listening there: stop it, or pick another port, e.g. "
                         + "listeners=PLAINTEXT://localhost:9093");

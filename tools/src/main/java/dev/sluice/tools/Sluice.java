@@ -7,11 +7,15 @@ import dev.sluice.tools.perf.PerfConsumeCommand;
 import dev.sluice.tools.perf.PerfProduceCommand;
 import dev.sluice.tools.topics.TopicsCommand;
 
+import dev.sluice.tools.cli.DidYouMean;
+
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /** Entry point of the {@code sluice} command: dispatches to a subcommand. */
 public final class Sluice {
@@ -50,15 +54,23 @@ public final class Sluice {
             usage(args.length == 0 ? err : out);
             return args.length == 0 ? 2 : 0;
         }
+        if (args[0].equals("--version") || args[0].equals("version")) {
+            out.println("sluice " + version());
+            return 0;
+        }
         Command command = COMMANDS.get(args[0]);
         if (command == null) {
-            err.println("sluice: unknown command '" + args[0] + "'. Commands: " + String.join(", ", COMMANDS.keySet())
-                    + ". Run 'sluice --help' for details.");
+            err.println("sluice: unknown command '" + args[0] + "'" + DidYouMean.hint(args[0], COMMANDS.keySet())
+                    + ". Commands: " + String.join(", ", COMMANDS.keySet()) + ". Run 'sluice --help' for details.");
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (rest.length > 0 && (rest[0].equals("--help") || rest[0].equals("-h"))) {
             out.println(command.help());
+            return 0;
+        }
+        if (rest.length == 1 && rest[0].equals("--version")) { // kafka-topics.sh --version
+            out.println("sluice " + version());
             return 0;
         }
         if (!(command instanceof ServerCommand)) {
@@ -67,8 +79,21 @@ public final class Sluice {
         return command.run(rest, in, out, err);
     }
 
+    /** The build's version (tools/pom.xml fills version.properties in). */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Sluice.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "(unknown version: " + e.getMessage() + ")";
+        }
+        return properties.getProperty("version", "(unknown version)");
+    }
+
     private static void usage(PrintStream out) {
-        out.println("usage: sluice <command> [options]   (sluice <command> --help for its options)");
+        out.println("usage: sluice <command> [options]   (sluice <command> --help for its options; sluice --version)");
         out.println();
         for (Command command : COMMANDS.values()) {
             out.printf("  %-13s %s%n", command.name(), command.summary());

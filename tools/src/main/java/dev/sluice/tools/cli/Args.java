@@ -9,10 +9,12 @@ import java.util.Map;
  * A parsed command line: {@code --name value}, {@code --name=value}, flags, and list options
  * that take every following word up to the next {@code --option} (Kafka's
  * {@code --property a=1 b=2} and {@code --producer-props} style). Anything unknown is a
- * {@link UsageException}, so a typo never silently changes what a command does.
+ * {@link UsageException} with the closest known names, and a single-valued option given twice is
+ * one too, so a typo never silently changes what a command does.
  */
 public final class Args {
     private final Map<String, List<String>> values = new LinkedHashMap<>();
+    private final java.util.Set<String> flagsGiven = new java.util.HashSet<>();
 
     private Args() {
     }
@@ -20,9 +22,9 @@ public final class Args {
     public static Args parse(String[] argv, Options options) throws UsageException {
         Args args = new Args();
         for (int i = 0; i < argv.length; i++) {
-            String word = argv[i];
+            String word = options.canonical(argv[i]);
             if (!word.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + word + "'");
+                throw new UsageException("unexpected argument '" + word + "'" + DidYouMean.hint("--" + word, options.names()));
             }
             String name = word;
             String inline = null;
@@ -33,7 +35,7 @@ public final class Args {
             }
             Options.Kind kind = options.kind(name);
             if (kind == null) {
-                throw new UsageException("unknown option " + name);
+                throw new UsageException("unknown option " + name + DidYouMean.hint(name, options.names()));
             }
             List<String> list = args.values.computeIfAbsent(name, n -> new ArrayList<>());
             switch (kind) {
@@ -46,8 +48,23 @@ public final class Args {
                     if (inline == null && i + 1 >= argv.length) {
                         throw new UsageException(name + " needs a value");
                     }
-                    list.clear(); // the last one wins
-                    list.add(inline != null ? inline : argv[++i]);
+                    String value = inline != null ? inline : argv[++i];
+                    if (!list.isEmpty()) { // "last one wins" would hide a mistake in a long command line
+                        throw new UsageException(name + " is given twice ('" + list.get(0) + "' and '" + value
+                                + "'): give it once");
+                    }
+                    list.add(value);
+                }
+                case OPTIONAL -> {
+                    if (!list.isEmpty() || args.flagsGiven.contains(name)) {
+                        throw new UsageException(name + " is given twice: give it once");
+                    }
+                    args.flagsGiven.add(name);
+                    if (inline != null) {
+                        list.add(inline);
+                    } else if (i + 1 < argv.length && !argv[i + 1].startsWith("-")) {
+                        list.add(argv[++i]);
+                    }
                 }
                 case LIST -> {
                     if (inline != null) {

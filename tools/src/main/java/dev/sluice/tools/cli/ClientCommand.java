@@ -82,7 +82,7 @@ public abstract class ClientCommand implements Command {
         if (e instanceof ApiException || e instanceof SluiceClientException) {
             return e.getMessage();
         }
-        return e.toString();
+        return FailureText.of(e);
     }
 
     /** The cause behind CompletableFuture's and executors' wrappers. */

@@ -8,10 +8,15 @@ import java.util.Map;
  * only tells the parser how many values follow each option.
  */
 public final class Options {
-    /** FLAG: no value; VALUE: exactly one; LIST: one or more, until the next {@code --option}, repeatable. */
-    public enum Kind { FLAG, VALUE, LIST }
+    /**
+     * FLAG: no value; VALUE: exactly one, given once; OPTIONAL: a flag that may take one value
+     * (Kafka's {@code --list --state [Stable]}); LIST: one or more, until the next {@code --option},
+     * repeatable.
+     */
+    public enum Kind { FLAG, VALUE, OPTIONAL, LIST }
 
     private final Map<String, Kind> kinds = new LinkedHashMap<>();
+    private final Map<String, String> aliases = new LinkedHashMap<>();
 
     public Options flag(String... names) {
         return add(Kind.FLAG, names);
@@ -23,6 +28,23 @@ public final class Options {
 
     public Options list(String... names) {
         return add(Kind.LIST, names);
+    }
+
+    public Options optional(String... names) {
+        return add(Kind.OPTIONAL, names);
+    }
+
+    /** {@code --format json} / {@code -o json} for scripts, as rpk and kcat users type it. */
+    public Options format() {
+        value("--format");
+        aliases.put("-o", "--format");
+        return this;
+    }
+
+    /** A short spelling of an option, e.g. {@code -o} for {@code --format}. */
+    public Options alias(String shortName, String name) {
+        aliases.put(shortName, name);
+        return this;
     }
 
     private Options add(Kind kind, String... names) {
@@ -37,5 +59,18 @@ public final class Options {
 
     Kind kind(String name) {
         return kinds.get(name);
+    }
+
+    /** The option a short spelling stands for, or the name itself. */
+    String canonical(String name) {
+        return aliases.getOrDefault(name, name);
+    }
+
+    boolean isAlias(String word) {
+        return aliases.containsKey(word);
+    }
+
+    java.util.Set<String> names() {
+        return kinds.keySet();
     }
 }

@@ -98,6 +98,9 @@ public final class ConsumeCommand extends ClientCommand {
         if (group != null && (partition != null || offset != null)) {
             throw new UsageException("--group cannot be combined with --partition or --offset");
         }
+        if (offset != null && !offset.equals("earliest") && !offset.equals("latest")) {
+            offsetValue(offset);
+        }
         if (maxMessages <= 0) {
             throw new UsageException("--max-messages must be at least 1");
         }
@@ -139,21 +142,27 @@ public final class ConsumeCommand extends ClientCommand {
         return 0;
     }
 
+    /** Kafka's rule: earliest, latest or an offset of 0 or more. */
+    private static long offsetValue(String offset) throws UsageException {
+        long at;
+        try {
+            at = Long.parseLong(offset.trim());
+        } catch (NumberFormatException e) {
+            at = -1;
+        }
+        if (at < 0) {
+            throw new UsageException("--offset takes earliest, latest or an offset of 0 or more, not '" + offset + "'");
+        }
+        return at;
+    }
+
     private static void position(SluiceConsumer consumer, List<TopicPartition> partitions, String offset,
                                  boolean fromBeginning) throws UsageException {
         if (offset != null) {
             switch (offset) {
                 case "earliest" -> consumer.seekToBeginning(partitions);
                 case "latest" -> consumer.seekToEnd(partitions);
-                default -> {
-                    long at;
-                    try {
-                        at = Long.parseLong(offset);
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--offset takes a number, earliest or latest, not '" + offset + "'");
-                    }
-                    consumer.seek(partitions.get(0), at);
-                }
+                default -> consumer.seek(partitions.get(0), offsetValue(offset));
             }
             return;
         }

@@ -50,7 +50,8 @@ final class ConfigSources {
         try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             props.load(in);
         } catch (IOException e) {
-            problems.add("cannot read properties file " + path + ": " + e);
+            problems.add("cannot read properties file " + path + ": " + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file" : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()));
             return Map.of();
         }
         Map<String, String> result = new LinkedHashMap<>();
