@@ -57,7 +57,7 @@ class GroupsCommandTest extends BrokerTestBase {
             assertThat(whileActive.exitCode()).isEqualTo(1);
             assertThat(whileActive.err()).contains("Assignments can only be reset if the group 'billing' is inactive, but the current state is Stable");
             Result deleteActive = sluice("groups", "--delete", "--group", "billing");
-            assertThat(deleteActive.err()).contains("group 'billing' has active members");
+            assertThat(deleteActive.err()).contains("Group 'billing' could not be deleted due to: the group has active members");
         }
 
         Result dryRun = sluice("groups", "--reset-offsets", "--group", "billing", "--topic", "orders", "--to-latest");

@@ -154,6 +154,20 @@ public final class Args {
         return out;
     }
 
+    /** At most one of these options may be given; returns it, or null. */
+    public String oneOfOrNone(String... names) throws UsageException {
+        String found = null;
+        for (String name : names) {
+            if (has(name)) {
+                if (found != null) {
+                    throw new UsageException(found + " and " + name + " cannot be combined");
+                }
+                found = name;
+            }
+        }
+        return found;
+    }
+
     /** Exactly one of these options must be given; returns it. */
     public String oneOf(String... names) throws UsageException {
         String found = null;

@@ -83,7 +83,7 @@ final class GroupOperations {
             Struct g = response.body().getArray("Groups").get(0);
             short error = g.getShort("ErrorCode");
             if (error == Errors.GROUP_ID_NOT_FOUND.code()) { // v6+ says so; older versions describe it as Dead
-                return new GroupDescription(groupId, "Dead", "", "", List.of());
+                return new GroupDescription(groupId, "Dead", "", "", List.of(), node(coordinator));
             }
             checkCoordinator(error, "describe group " + groupId);
             List<GroupMember> members = new ArrayList<>();
@@ -93,7 +93,7 @@ final class GroupOperations {
                         m.getString("ClientHost"), consumer ? assignmentOf(m.getBytes("MemberAssignment")) : List.of()));
             }
             return new GroupDescription(groupId, g.getString("GroupState"), g.getString("ProtocolType"),
-                    g.getString("ProtocolData"), members);
+                    g.getString("ProtocolData"), members, node(coordinator));
         });
     }
 
@@ -213,6 +213,10 @@ final class GroupOperations {
             }
             return new Node(r.getInt("NodeId"), r.getString("Host"), r.getInt("Port"));
         });
+    }
+
+    private static BrokerNode node(Node coordinator) {
+        return new BrokerNode(coordinator.id(), coordinator.host(), coordinator.port(), null);
     }
 
     /** Fails with a signal to look the coordinator up again, or with the error itself. */
