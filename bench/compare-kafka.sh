@@ -1,36 +1,39 @@
 #!/usr/bin/env bash
 # Sluice vs Apache Kafka, side by side in one run on this machine; prints a table of Sluice/Kafka ratios.
 #
-#   bench/compare-kafka.sh                 # full run: 2 rounds, ~13 minutes on 2 cores
+# usage: bench/compare-kafka.sh [--quick] [--no-profile] [--help]
+#
+#   bench/compare-kafka.sh                 # full run: 2 rounds, ~10-15 minutes on 2 cores
 #   bench/compare-kafka.sh --quick         # 1 round, 1/10 of the records: checks the script in ~4 minutes
 #   bench/compare-kafka.sh --no-profile    # skip the JFR profile of Sluice at the end
 #   PROFILE=both bench/compare-kafka.sh    # profile Kafka in the same case too, for comparison
+#   LOADGEN=sluice bench/compare-kafka.sh  # drive both brokers with sluice perf-produce / perf-consume
 #
-# What it does (details in README.md, "Sluice vs Apache Kafka"):
-#  1. Fetches Apache Kafka (broker + tools, version $KAFKA_VERSION) from Maven Central into
-#     $SLUICE_BENCH_CACHE/kafka-<version>/lib (default ~/.cache/sluice-bench), builds Sluice
-#     (./sluice builds itself) and snapshots tools/target/lib so a concurrent rebuild cannot
-#     change the jars under the running broker.
-#  2. One broker at a time (never both at once: 2 cores), each on a free port with a fresh data
-#     dir under $BENCH_TMP (default /tmp), the same JVM options (heap $BROKER_HEAP) and the same
-#     storage settings (one log dir, 1 GiB segments, no fsync per message - both defaults):
-#     Kafka as a single-node KRaft broker+controller, then Sluice.
-#  3. The same load generator for both: Kafka's ProducerPerformance for produce, and an
-#     assign-mode consumer (bench/compare/BenchClient.java on kafka-clients) for consume, since
-#     ConsumerPerformance needs a consumer group and Sluice has no group coordinator yet.
+# What it does (details and results in README.md, "Sluice vs Apache Kafka"):
+#  1. Fetches Apache Kafka (broker + tools, $KAFKA_VERSION) from Maven Central into
+#     $SLUICE_BENCH_CACHE/kafka-<version>/lib (default ~/.cache/sluice-bench; never a dependency of
+#     Sluice), builds Sluice (./sluice builds itself) and copies tools/target/lib, so a concurrent
+#     rebuild cannot change the jars under the running broker.
+#  2. One broker at a time (never both at once), each on a free port with a fresh data dir under
+#     $BENCH_TMP (default /tmp), the same JVM options (Kafka's start-script defaults, heap
+#     $BROKER_HEAP) and storage settings (one log dir, 1 GiB segments, no fsync per message):
+#     Kafka as a single-node KRaft broker+controller, then Sluice. Each gets the same unmeasured
+#     warm-up (WARM100 records of 100 B, WARM1K of 1 KiB) first.
+#  3. The same load generator for both (LOADGEN): kafka (default) is Kafka's ProducerPerformance for
+#     produce and bench/compare/BenchClient.java (kafka-clients) for consume, in assign mode so no
+#     group rebalance is measured, and for latency; sluice is `sluice perf-produce` / `perf-consume`.
 #  4. Measures: produce records/s and MB/s (100 B and 1 KiB records, acks=1 and acks=all), broker
-#     CPU seconds per GB ingested (/proc/<pid>/stat; per thread group for 100 B acks=1), p50/p99 latency
-#     at a fixed rate (BenchClient latency: ProducerPerformance's measure after an unrecorded warm-up),
-#     consume MB/s, broker peak RSS (VmHWM) and start-up time (JVM launch until a Metadata request is
-#     answered).
-#  5. Optionally profiles the Sluice broker with JFR during the 100 B acks=1 produce case (a separate
-#     broker start after the measured runs, so the profiler does not touch the numbers).
+#     CPU seconds per GB (/proc/<pid>/stat), p50/p99 latency at a fixed rate after an unrecorded
+#     warm-up, consume MB/s, broker peak RSS (VmHWM), start-up time (JVM launch until a Metadata
+#     request is answered). Rounds run in ABBA order; the table shows medians and per-round ratios.
+#  5. Profiles the Sluice broker (PROFILE=sluice, the default; both; none) during the 100 B acks=1
+#     case in a separate start after the measured runs: per-thread CPU and a JFR summary.
 #
-# Environment overrides: ROUNDS (2; each round runs both brokers, ABBA order; the table shows the
-# median per broker and the ratio of each round), KAFKA_VERSION (4.1.1), BROKER_HEAP (1g), N100 (3000000 records of 100 B),
-# N1K (300000 records of 1 KiB), LAT_RATE (20000 rec/s), LAT_SIZE (100 B), LAT_SECONDS (20 s measured
-# after LAT_WARMUP, 5 s), PROF_N (records in the profiled case, 2 x N100), PARTITIONS (1), BENCH_TMP (/tmp), KEEP=1 keeps the
-# data dirs, LOADGEN (kafka; see the hook below).
+# Environment: ROUNDS (2), KAFKA_VERSION (4.1.1), BROKER_HEAP (1g), N100 (3000000 records of 100 B),
+# N1K (300000 records of 1 KiB), WARM100 (1000000), WARM1K (100000), LAT_RATE (20000 rec/s),
+# LAT_SIZE (100 B), LAT_SECONDS (20 s measured after LAT_WARMUP, 5 s), PROF_N (records in the
+# profiled case, 2 x N100), PARTITIONS (1), BENCH_TMP (/tmp), KEEP=1 keeps the data dirs,
+# EXTRA_BROKER_OPTS (more JVM options for both brokers).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,7 +62,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) ROUNDS=1; N100=$((N100 / 10)); N1K=$((N1K / 10)); LAT_SECONDS=5; LAT_WARMUP=2; WARM100=$((WARM100 / 10)); WARM1K=$((WARM1K / 10)) ;;
     --no-profile) PROFILE=none ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -2,11 +2,16 @@
 # Storage backends side by side: storage-file vs storage-lmdb, append (one ~32 KiB batch per op) and
 # read (one 1 MiB fetch per op), throughput in MB/s and per-operation latency percentiles, one run.
 #
-#   bench/storage-backends.sh                        # ~6 minutes on 2 cores
+# usage: bench/storage-backends.sh [--help] [JMH options...]
+#
+#   bench/storage-backends.sh                        # ~8 minutes on 2 cores
 #   bench/storage-backends.sh -p recordSize=1024     # extra arguments go to JMH
 #
 # Scratch logs go to java.io.tmpdir (/tmp) and are deleted as the run goes (a few GB at most).
 set -euo pipefail
+case "${1:-}" in
+  -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+esac
 cd "$(dirname "$0")/.."
 
 mvn -q -DskipTests -pl bench -am package
