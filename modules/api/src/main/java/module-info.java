@@ -10,9 +10,11 @@ module dev.sluice.api {
     exports dev.sluice.api.compression;
     exports dev.sluice.api.partition;
     exports dev.sluice.api.offset;
+    exports dev.sluice.api.cluster;
 
     uses dev.sluice.api.compression.CompressionCodec;
     uses dev.sluice.api.storage.LogStorageProvider;
     uses dev.sluice.api.partition.Partitioner;
     uses dev.sluice.api.offset.OffsetStoreProvider;
+    uses dev.sluice.api.cluster.ClusterMetadataStoreProvider;
 }

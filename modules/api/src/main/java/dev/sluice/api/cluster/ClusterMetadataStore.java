@@ -1,0 +1,122 @@
+package dev.sluice.api.cluster;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Everything a cluster shares, seen by one broker through its own session. Implementations:
+ * ZooKeeper ({@code dev.sluice.coordination.zookeeper}) and {@link InProcessMetadataStore} (one
+ * node, or several brokers of one JVM in tests).
+ *
+ * <p>Who writes what is Kafka's ZooKeeper-mode split: any broker registers itself, creates topics,
+ * changes assignments and configs, asks for deletions and reserves producer ids; only the
+ * controller (writes naming a {@link ControllerLease}) writes partition states and deletes
+ * topics, and those writes are fenced by the controller epoch.
+ *
+ * <p>Thread-safe: every method may be called from any thread; calls block until the store
+ * answered. Reads are as fresh as the store's session (ZooKeeper: the server this session talks to).
+ */
+public interface ClusterMetadataStore extends AutoCloseable {
+
+    // ---- cluster id
+
+    /** The cluster's id: the stored one, or {@code proposed} if none was stored yet (stored now). */
+    String clusterId(String proposed);
+
+    // ---- brokers
+
+    /**
+     * Registers this session's broker (ephemeral: gone when the session ends or the store closes).
+     * A registration of the same id by this very session is replaced, with a new epoch.
+     */
+    RegistrationOutcome registerBroker(BrokerInfo broker);
+
+    /** The live brokers by id. */
+    Map<Integer, RegisteredBroker> liveBrokers();
+
+    // ---- controller
+
+    /** The current controller's broker id, if one is elected. */
+    OptionalInt controllerId();
+
+    /** The latest controller epoch (0 before any election). */
+    int controllerEpoch();
+
+    /**
+     * Tries to become the controller: at most one broker wins while a controller is alive; the
+     * winner's epoch is one above every earlier controller's.
+     */
+    ElectionOutcome elect(int brokerId);
+
+    /** Gives controllership up, if {@code lease} still holds it (otherwise does nothing). */
+    void resign(ControllerLease lease);
+
+    // ---- topics (any broker)
+
+    Set<String> topicNames();
+
+    Optional<Versioned<TopicAssignment>> topic(String name);
+
+    /** Creates the topic's assignment: {@link WriteOutcome.AlreadyExists} if the name is taken. */
+    WriteOutcome createTopic(TopicAssignment assignment);
+
+    /** Replaces the assignment (same topic id) if its version is still {@code expectedVersion}. */
+    WriteOutcome updateTopic(TopicAssignment assignment, int expectedVersion);
+
+    // ---- partition states (controller)
+
+    Optional<Versioned<PartitionState>> partitionState(String topic, int partition);
+
+    /** All partition states of a topic by partition (absent partitions have none yet). */
+    Map<Integer, Versioned<PartitionState>> partitionStates(String topic);
+
+    /**
+     * Creates partition states of a topic whose assignment exists, all or nothing:
+     * {@link WriteOutcome.AlreadyExists} if one exists, {@link WriteOutcome.NotFound} without the topic.
+     */
+    WriteOutcome createPartitionStates(ControllerLease lease, String topic, Map<Integer, PartitionState> states);
+
+    /** Replaces one partition state if its version is still {@code expectedVersion}. */
+    WriteOutcome updatePartitionState(ControllerLease lease, String topic, int partition,
+                                      PartitionState state, int expectedVersion);
+
+    // ---- topic deletion
+
+    /** Asks the controller to delete the topic (Kafka's {@code /admin/delete_topics/T}); idempotent. */
+    void requestTopicDeletion(String topic);
+
+    Set<String> topicDeletionRequests();
+
+    /**
+     * Removes the topic: assignment, partition states, config overrides and its deletion request
+     * (a request for a topic that does not exist is just removed).
+     */
+    WriteOutcome deleteTopic(ControllerLease lease, String topic);
+
+    // ---- configs (any broker)
+
+    /** The entity's overrides (empty if none). */
+    Map<String, String> config(ConfigEntity entity);
+
+    /** Replaces the entity's overrides (an empty map removes them) and notifies every broker. */
+    void setConfig(ConfigEntity entity, Map<String, String> overrides);
+
+    // ---- producer ids
+
+    /**
+     * Reserves the next block of {@code size} producer ids, unique across the cluster and never
+     * handed out again: the first id of the block.
+     */
+    long reserveProducerIdBlock(int brokerId, int size);
+
+    // ---- events and lifecycle
+
+    /** Adds a listener for every later change (see {@link ClusterListener} for threading). */
+    void addListener(ClusterListener listener);
+
+    /** Ends the session: this broker's registration and controllership go away at once. */
+    @Override
+    void close();
+}

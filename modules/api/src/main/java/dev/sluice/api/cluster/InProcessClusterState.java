@@ -1,0 +1,263 @@
+package dev.sluice.api.cluster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The shared state behind {@link InProcessMetadataStore} sessions: what a ZooKeeper ensemble holds,
+ * kept in memory. One node uses it through a single session; tests connect several sessions (one
+ * per broker) and expire them at will. Nothing is durable: a node keeps its catalogue on disk
+ * itself and loads this store at start-up.
+ *
+ * <p>Thread-safe: one lock guards everything; events are queued to each session's event thread
+ * under the lock (so every session sees changes in commit order) and run outside it.
+ */
+public final class InProcessClusterState {
+
+    private final Object lock = new Object();
+    private final List<InProcessMetadataStore> sessions = new ArrayList<>();
+    private long nextSessionId = 1;
+    /** Stands in for ZooKeeper's zxid: every registration takes the next one as its broker epoch. */
+    private long transactionId = 0;
+
+    private String clusterId;
+    private final Map<Integer, Owned<RegisteredBroker>> brokers = new TreeMap<>();
+    private Owned<Integer> controller;
+    private int controllerEpoch = 0;
+    private int controllerEpochVersion = 0;
+    private final Map<String, Versioned<TopicAssignment>> topics = new TreeMap<>();
+    private final Map<String, Map<Integer, Versioned<PartitionState>>> states = new HashMap<>();
+    private final Set<String> deletionRequests = new HashSet<>();
+    private final Map<ConfigEntity, Map<String, String>> configs = new HashMap<>();
+    private long nextProducerId = 0;
+
+    /** An ephemeral record and the session that owns it. */
+    private record Owned<T>(T value, long sessionId) {
+    }
+
+    /** Opens a new session (a broker's connection). */
+    public InProcessMetadataStore connect() {
+        synchronized (lock) {
+            InProcessMetadataStore session = new InProcessMetadataStore(this, nextSessionId++);
+            sessions.add(session);
+            return session;
+        }
+    }
+
+    // ---- called by sessions, all under the lock
+
+    Object lock() {
+        return lock;
+    }
+
+    long newSessionId() {
+        return nextSessionId++;
+    }
+
+    /** Drops everything the session owned (its session ended or it closed) and tells the others. */
+    void endSession(long sessionId) {
+        boolean brokersChanged = brokers.values().removeIf(b -> b.sessionId == sessionId);
+        if (brokersChanged) {
+            notifyAll(ClusterListener::brokersChanged);
+        }
+        if (controller != null && controller.sessionId == sessionId) {
+            controller = null;
+            notifyAll(ClusterListener::controllerChanged);
+        }
+    }
+
+    void removeSession(InProcessMetadataStore session) {
+        sessions.remove(session);
+    }
+
+    void notifyAll(Consumer<ClusterListener> event) {
+        for (InProcessMetadataStore s : sessions) {
+            s.enqueue(event);
+        }
+    }
+
+    String clusterId(String proposed) {
+        if (clusterId == null) {
+            clusterId = proposed;
+        }
+        return clusterId;
+    }
+
+    RegistrationOutcome register(BrokerInfo broker, long sessionId) {
+        Owned<RegisteredBroker> current = brokers.get(broker.id());
+        if (current != null && current.sessionId != sessionId) {
+            return new RegistrationOutcome.IdInUse(broker.id());
+        }
+        long epoch = ++transactionId;
+        brokers.put(broker.id(), new Owned<>(new RegisteredBroker(broker, epoch), sessionId));
+        notifyAll(ClusterListener::brokersChanged);
+        return new RegistrationOutcome.Registered(epoch);
+    }
+
+    Map<Integer, RegisteredBroker> liveBrokers() {
+        Map<Integer, RegisteredBroker> live = new TreeMap<>();
+        brokers.forEach((id, b) -> live.put(id, b.value));
+        return live;
+    }
+
+    Integer controllerId() {
+        return controller == null ? null : controller.value;
+    }
+
+    int controllerEpoch() {
+        return controllerEpoch;
+    }
+
+    ElectionOutcome elect(int brokerId, long sessionId) {
+        if (controller != null) {
+            return new ElectionOutcome.AlreadyElected(controller.value);
+        }
+        controllerEpoch++;
+        controllerEpochVersion++;
+        controller = new Owned<>(brokerId, sessionId);
+        notifyAll(ClusterListener::controllerChanged);
+        return new ElectionOutcome.Elected(new ControllerLease(brokerId, controllerEpoch, controllerEpochVersion));
+    }
+
+    void resign(ControllerLease lease) {
+        if (controller != null && isCurrent(lease) && controller.value == lease.brokerId()) {
+            controller = null;
+            notifyAll(ClusterListener::controllerChanged);
+        }
+    }
+
+    boolean isCurrent(ControllerLease lease) {
+        return lease.epochVersion() == controllerEpochVersion;
+    }
+
+    Set<String> topicNames() {
+        return Set.copyOf(topics.keySet());
+    }
+
+    Versioned<TopicAssignment> topic(String name) {
+        return topics.get(name);
+    }
+
+    WriteOutcome createTopic(TopicAssignment assignment) {
+        if (topics.containsKey(assignment.name())) {
+            return new WriteOutcome.AlreadyExists("topic " + assignment.name());
+        }
+        topics.put(assignment.name(), new Versioned<>(assignment, 0));
+        notifyAll(ClusterListener::topicsChanged);
+        return WriteOutcome.WRITTEN_NEW;
+    }
+
+    WriteOutcome updateTopic(TopicAssignment assignment, int expectedVersion) {
+        Versioned<TopicAssignment> current = topics.get(assignment.name());
+        if (current == null) {
+            return new WriteOutcome.NotFound("topic " + assignment.name());
+        }
+        if (current.version() != expectedVersion) {
+            return new WriteOutcome.VersionConflict(expectedVersion);
+        }
+        topics.put(assignment.name(), new Versioned<>(assignment, expectedVersion + 1));
+        notifyAll(ClusterListener::topicsChanged);
+        return new WriteOutcome.Written(expectedVersion + 1);
+    }
+
+    Map<Integer, Versioned<PartitionState>> partitionStates(String topic) {
+        return new TreeMap<>(states.getOrDefault(topic, Map.of()));
+    }
+
+    WriteOutcome createPartitionStates(ControllerLease lease, String topic, Map<Integer, PartitionState> created) {
+        if (!isCurrent(lease)) {
+            return new WriteOutcome.Fenced(lease);
+        }
+        Versioned<TopicAssignment> assignment = topics.get(topic);
+        if (assignment == null) {
+            return new WriteOutcome.NotFound("topic " + topic);
+        }
+        Map<Integer, Versioned<PartitionState>> existing = states.computeIfAbsent(topic, t -> new HashMap<>());
+        for (int p : created.keySet()) {
+            if (!assignment.value().replicas().containsKey(p)) {
+                return new WriteOutcome.NotFound("partition " + topic + "-" + p);
+            }
+            if (existing.containsKey(p)) {
+                return new WriteOutcome.AlreadyExists("partition state " + topic + "-" + p);
+            }
+        }
+        created.forEach((p, s) -> {
+            existing.put(p, new Versioned<>(s, 0));
+            notifyAll(l -> l.partitionStateChanged(topic, p));
+        });
+        return WriteOutcome.WRITTEN_NEW;
+    }
+
+    WriteOutcome updatePartitionState(ControllerLease lease, String topic, int partition,
+                                      PartitionState state, int expectedVersion) {
+        if (!isCurrent(lease)) {
+            return new WriteOutcome.Fenced(lease);
+        }
+        Map<Integer, Versioned<PartitionState>> existing = states.get(topic);
+        Versioned<PartitionState> current = existing == null ? null : existing.get(partition);
+        if (current == null) {
+            return new WriteOutcome.NotFound("partition state " + topic + "-" + partition);
+        }
+        if (current.version() != expectedVersion) {
+            return new WriteOutcome.VersionConflict(expectedVersion);
+        }
+        existing.put(partition, new Versioned<>(state, expectedVersion + 1));
+        notifyAll(l -> l.partitionStateChanged(topic, partition));
+        return new WriteOutcome.Written(expectedVersion + 1);
+    }
+
+    void requestTopicDeletion(String topic) {
+        if (deletionRequests.add(topic)) {
+            notifyAll(ClusterListener::topicDeletionRequested);
+        }
+    }
+
+    Set<String> topicDeletionRequests() {
+        return Set.copyOf(deletionRequests);
+    }
+
+    WriteOutcome deleteTopic(ControllerLease lease, String topic) {
+        if (!isCurrent(lease)) {
+            return new WriteOutcome.Fenced(lease);
+        }
+        boolean existed = topics.remove(topic) != null;
+        states.remove(topic);
+        configs.remove(ConfigEntity.topic(topic));
+        boolean requested = deletionRequests.remove(topic);
+        if (existed) {
+            notifyAll(ClusterListener::topicsChanged);
+        }
+        if (requested) {
+            notifyAll(ClusterListener::topicDeletionRequested);
+        }
+        return existed || requested ? WriteOutcome.WRITTEN_NEW : new WriteOutcome.NotFound("topic " + topic);
+    }
+
+    Map<String, String> config(ConfigEntity entity) {
+        return configs.getOrDefault(entity, Map.of());
+    }
+
+    void setConfig(ConfigEntity entity, Map<String, String> overrides) {
+        if (overrides.isEmpty()) {
+            configs.remove(entity);
+        } else {
+            configs.put(entity, Map.copyOf(overrides));
+        }
+        notifyAll(l -> l.configChanged(entity));
+    }
+
+    long reserveProducerIdBlock(int size) {
+        if (size <= 0 || nextProducerId > Long.MAX_VALUE - size) {
+            throw new IllegalArgumentException("cannot reserve " + size + " producer ids after " + nextProducerId);
+        }
+        long first = nextProducerId;
+        nextProducerId += size;
+        return first;
+    }
+}
