@@ -30,6 +30,7 @@ public enum ApiKey {
     OFFSET_FOR_LEADER_EPOCH(23, "OffsetForLeaderEpoch"),
     DESCRIBE_CONFIGS(32, "DescribeConfigs"),
     ALTER_CONFIGS(33, "AlterConfigs"),
+    DESCRIBE_LOG_DIRS(35, "DescribeLogDirs"),
     CREATE_PARTITIONS(37, "CreatePartitions"),
     DELETE_GROUPS(42, "DeleteGroups"),
     INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs"),

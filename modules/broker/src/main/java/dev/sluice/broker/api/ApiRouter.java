@@ -36,6 +36,7 @@ public final class ApiRouter {
         register(ApiKey.CREATE_PARTITIONS, topics::createPartitions);
         register(ApiKey.INCREMENTAL_ALTER_CONFIGS, configs::incrementalAlterConfigs);
         register(ApiKey.DESCRIBE_CLUSTER, cluster::describeCluster);
+        register(ApiKey.DESCRIBE_LOG_DIRS, new LogDirHandlers(broker)::describeLogDirs);
     }
 
     /** Claims every stable version of the API's bundled schema. */

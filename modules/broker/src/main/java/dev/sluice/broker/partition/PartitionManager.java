@@ -179,6 +179,11 @@ public final class PartitionManager implements AutoCloseable {
         return overrides;
     }
 
+    /** The broker's log directory (every storage engine keeps its data under it). */
+    public java.nio.file.Path logDir() {
+        return engines.logDir();
+    }
+
     public TopicDefaults defaults() {
         return defaults;
     }

@@ -7,6 +7,7 @@ import dev.sluice.client.metadata.Metadata;
 import dev.sluice.client.metadata.TopicInfo;
 import dev.sluice.client.network.ErrorMapper;
 import dev.sluice.client.network.NetworkClient;
+import dev.sluice.client.network.Node;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
@@ -92,11 +93,16 @@ public final class SluiceAdmin implements AutoCloseable {
 
     /** Names of the non-internal topics. */
     public CompletableFuture<Set<String>> listTopics() {
+        return listTopics(false);
+    }
+
+    /** Names of the topics, sorted; internal ones (such as {@code __consumer_offsets}) only if asked for. */
+    public CompletableFuture<Set<String>> listTopics(boolean includeInternal) {
         return calls.call(ApiKey.METADATA, AdminCalls.Target.ANY, v -> metadataRequest(v, null), response -> {
             Cluster cluster = Cluster.fromResponse(response.body());
             Set<String> names = new TreeSet<>();
             for (String name : cluster.topicNames()) {
-                if (!cluster.topic(name).internal()) {
+                if (includeInternal || !cluster.topic(name).internal()) {
                     names.add(name);
                 }
             }
@@ -172,6 +178,60 @@ public final class SluiceAdmin implements AutoCloseable {
                 out.put(resource, entries);
             }
             return out;
+        });
+    }
+
+    /**
+     * Changes some settings of a resource and leaves the others (IncrementalAlterConfigs): each of
+     * {@code set} is set, each of {@code delete} goes back to its default.
+     */
+    public CompletableFuture<Void> incrementalAlterConfigs(ConfigResource resource, Map<String, String> set,
+                                                           Collection<String> delete) {
+        return calls.call(ApiKey.INCREMENTAL_ALTER_CONFIGS, AdminCalls.Target.ANY, v -> {
+            Struct body = ApiKey.INCREMENTAL_ALTER_CONFIGS.newRequest().set("ValidateOnly", false);
+            Struct r = body.addStruct("Resources").set("ResourceType", resource.type().id()).set("ResourceName", resource.name());
+            set.forEach((name, value) -> r.addStruct("Configs").set("Name", name).set("ConfigOperation", (byte) 0).set("Value", value));
+            delete.forEach(name -> r.addStruct("Configs").set("Name", name).set("ConfigOperation", (byte) 1).set("Value", null));
+            return body;
+        }, response -> {
+            for (Struct result : response.body().getArray("Responses")) {
+                check(result.getShort("ErrorCode"), result.getString("ErrorMessage"), "alter configs of " + resource.name());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Bytes on disk of every partition, by broker id (DescribeLogDirs to each broker of the
+     * cluster). A broker that does not answer DescribeLogDirs is left out.
+     */
+    public CompletableFuture<Map<Integer, Map<TopicPartition, Long>>> partitionSizes() {
+        return describeCluster().thenCompose(cluster -> {
+            Map<Integer, CompletableFuture<Map<TopicPartition, Long>>> each = new LinkedHashMap<>();
+            for (BrokerNode b : cluster.brokers()) {
+                Node node = new Node(b.id(), b.host(), b.port());
+                each.put(b.id(), calls.callNode(ApiKey.DESCRIBE_LOG_DIRS, node,
+                        v -> ApiKey.DESCRIBE_LOG_DIRS.newRequest().set("Topics", null), response -> {
+                            Map<TopicPartition, Long> sizes = new LinkedHashMap<>();
+                            for (Struct dir : response.body().getArray("Results")) {
+                                if (dir.getShort("ErrorCode") != 0) {
+                                    continue; // an offline directory has nothing to report
+                                }
+                                for (Struct t : dir.getArray("Topics")) {
+                                    for (Struct p : t.getArray("Partitions")) {
+                                        sizes.merge(new TopicPartition(t.getString("Name"), p.getInt("PartitionIndex")),
+                                                p.getLong("PartitionSize"), Long::sum);
+                                    }
+                                }
+                            }
+                            return sizes;
+                        }).exceptionally(unsupported -> Map.of()));
+            }
+            return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Map<Integer, Map<TopicPartition, Long>> out = new LinkedHashMap<>();
+                each.forEach((id, f) -> out.put(id, f.join()));
+                return out;
+            });
         });
     }
 

@@ -1,0 +1,154 @@
+package dev.sluice.tools.topics;
+
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.client.admin.ConfigEntry;
+import dev.sluice.client.admin.ConfigResource;
+import dev.sluice.client.admin.ListedOffset;
+import dev.sluice.client.admin.OffsetSpec;
+import dev.sluice.client.admin.PartitionDescription;
+import dev.sluice.client.admin.SluiceAdmin;
+import dev.sluice.client.admin.TopicDescription;
+import dev.sluice.tools.cli.Json;
+import dev.sluice.tools.cli.OutputFormat;
+import dev.sluice.tools.cli.TopicCheck;
+
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * {@code topics --describe}: kafka-topics.sh's lines (the topic, then each partition's leader,
+ * replicas and ISR), each partition line followed by its log start offset, high watermark and
+ * size in bytes; or all of it as one JSON array. Used by one thread.
+ */
+final class TopicDescriber {
+    private final SluiceAdmin admin;
+
+    TopicDescriber(SluiceAdmin admin) {
+        this.admin = admin;
+    }
+
+    /** Every topic (internal ones if {@code internal}), or only {@code only}. */
+    void describe(String only, boolean internal, OutputFormat format, PrintStream out) {
+        List<String> names = only != null ? List.of(only) : new ArrayList<>(admin.listTopics(internal).join());
+        if (only != null) {
+            TopicCheck.require(admin, only);
+        }
+        if (names.isEmpty()) {
+            if (format == OutputFormat.JSON) {
+                out.println("[]");
+            }
+            return;
+        }
+        Map<String, TopicDescription> topics = admin.describeTopics(names).join();
+        Map<ConfigResource, Map<String, ConfigEntry>> configs = admin.describeConfigs(
+                names.stream().map(ConfigResource::topic).toList()).join();
+        List<TopicPartition> partitions = new ArrayList<>();
+        topics.values().forEach(t -> t.partitions().forEach(p -> partitions.add(new TopicPartition(t.name(), p.partition()))));
+        Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest());
+        Map<TopicPartition, Long> highWatermarks = offsets(partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> sizes = sizes(topics);
+
+        List<Object> json = new ArrayList<>();
+        for (String name : names) {
+            TopicDescription t = topics.get(name);
+            int replication = t.partitions().isEmpty() ? 0 : t.partitions().get(0).replicas().size();
+            // like kafka-topics.sh: only settings made on this topic, not the defaults it inherits
+            Map<String, String> overrides = new LinkedHashMap<>();
+            configs.getOrDefault(ConfigResource.topic(name), Map.of()).values().stream()
+                    .filter(c -> c.source() == 1).forEach(c -> overrides.put(c.name(), c.value()));
+            if (format == OutputFormat.TEXT) {
+                out.println("Topic: " + name + "\tTopicId: " + kafkaUuid(t.topicId()) + "\tPartitionCount: " + t.partitions().size()
+                        + "\tReplicationFactor: " + replication + "\tConfigs: " + overrides.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+            }
+            List<Object> partitionRows = new ArrayList<>();
+            for (PartitionDescription p : t.partitions()) {
+                TopicPartition tp = new TopicPartition(name, p.partition());
+                if (format == OutputFormat.TEXT) {
+                    out.println("\tTopic: " + name + "\tPartition: " + p.partition() + "\tLeader: "
+                            + (p.leader() < 0 ? "none" : p.leader()) + "\tReplicas: " + ids(p.replicas()) + "\tIsr: " + ids(p.isr())
+                            + "\tLogStartOffset: " + orDash(starts.get(tp)) + "\tHighWatermark: " + orDash(highWatermarks.get(tp))
+                            + "\tSize: " + orDash(sizes.get(tp)));
+                    continue;
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("partition", p.partition());
+                row.put("leader", p.leader() < 0 ? null : p.leader());
+                row.put("replicas", p.replicas());
+                row.put("isr", p.isr());
+                row.put("logStartOffset", starts.get(tp));
+                row.put("highWatermark", highWatermarks.get(tp));
+                row.put("sizeBytes", sizes.get(tp));
+                partitionRows.add(row);
+            }
+            if (format == OutputFormat.JSON) {
+                Map<String, Object> topic = new LinkedHashMap<>();
+                topic.put("topic", name);
+                topic.put("topicId", kafkaUuid(t.topicId()));
+                topic.put("internal", t.internal());
+                topic.put("partitionCount", t.partitions().size());
+                topic.put("replicationFactor", replication);
+                topic.put("configs", overrides);
+                topic.put("partitions", partitionRows);
+                json.add(topic);
+            }
+        }
+        if (format == OutputFormat.JSON) {
+            out.println(Json.write(json));
+        }
+    }
+
+    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        partitions.forEach(tp -> specs.put(tp, spec));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        if (specs.isEmpty()) {
+            return out;
+        }
+        Map<TopicPartition, ListedOffset> listed = admin.listOffsets(specs).join();
+        listed.forEach((tp, o) -> out.put(tp, o.offset()));
+        return out;
+    }
+
+    /** Bytes on disk per partition, as its leader stores it; absent where the leader cannot say. */
+    private Map<TopicPartition, Long> sizes(Map<String, TopicDescription> topics) {
+        Map<Integer, Map<TopicPartition, Long>> byBroker = admin.partitionSizes().join();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        topics.values().forEach(t -> t.partitions().forEach(p -> {
+            TopicPartition tp = new TopicPartition(t.name(), p.partition());
+            Long size = byBroker.getOrDefault(p.leader(), Map.of()).get(tp);
+            if (size != null) {
+                out.put(tp, size);
+            }
+        }));
+        return out;
+    }
+
+    private static String orDash(Long value) {
+        return value == null ? "-" : value.toString();
+    }
+
+    private static String ids(List<Integer> ids) {
+        StringJoiner joined = new StringJoiner(",");
+        ids.forEach(id -> joined.add(String.valueOf(id)));
+        return joined.toString();
+    }
+
+    /** Kafka prints topic ids as URL-safe base64 of the 16 bytes, without padding. */
+    static String kafkaUuid(UUID id) {
+        if (id == null) {
+            return "-";
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    }
+}
