@@ -11,6 +11,7 @@ module dev.sluice.api {
     exports dev.sluice.api.partition;
     exports dev.sluice.api.offset;
     exports dev.sluice.api.cluster;
+    exports dev.sluice.api.config;
 
     uses dev.sluice.api.compression.CompressionCodec;
     uses dev.sluice.api.storage.LogStorageProvider;

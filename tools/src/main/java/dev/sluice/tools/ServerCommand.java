@@ -1,7 +1,10 @@
 package dev.sluice.tools;
 
 import dev.sluice.broker.Broker;
+import dev.sluice.api.config.ConfigDef;
+import dev.sluice.api.config.ConfigKey;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.config.BrokerConfigDef;
 import dev.sluice.broker.config.ConfigException;
 import dev.sluice.tools.cli.FailureText;
 
@@ -27,24 +30,33 @@ final class ServerCommand implements Command {
 
     @Override
     public String help() {
-        return """
+        StringBuilder sb = new StringBuilder("""
                 usage: sluice server [server.properties] [--override key=value | key=value]...
 
                 Runs a Sluice broker in the foreground until it gets SIGTERM or Ctrl-C, then shuts
                 down cleanly. Settings use Kafka's names; the command line overrides the file.
+                An unknown key is an error (with the closest known names); a few Kafka keys that
+                do not apply to Sluice are accepted with a warning.
 
-                Common settings (defaults in brackets):
-                  listeners                  PLAINTEXT://localhost:9092
-                  advertised.listeners       [listeners; a wildcard host is advertised as localhost]
-                  log.dirs                   ./data
-                  log.storage                file
-                  num.partitions             1
-                  auto.create.topics.enable  true
-                  log.retention.hours        168
-                  log.segment.bytes          1073741824
-                  message.max.bytes          1048588
+                Broker settings [default]:
+                """);
+        appendSettings(sb, BrokerConfigDef.DEF);
+        ConfigDef plugins = BrokerConfig.installedPluginSettings();
+        if (!plugins.keys().isEmpty()) {
+            sb.append("\nSettings of installed plugins [default]:\n");
+            appendSettings(sb, plugins);
+        }
+        return sb.append("""
 
-                Example: sluice server listeners=PLAINTEXT://0.0.0.0:9092 log.dirs=/var/lib/sluice""";
+                Example: sluice server listeners=PLAINTEXT://0.0.0.0:9092 log.dirs=/var/lib/sluice""").toString();
+    }
+
+    private static void appendSettings(StringBuilder sb, ConfigDef def) {
+        for (ConfigKey k : def.keys()) {
+            String dflt = k.defaultValue() == null ? "" : " [" + k.defaultString() + "]";
+            sb.append("  ").append(k.name()).append(dflt).append('\n')
+                    .append("      ").append(k.documentation()).append('\n');
+        }
     }
 
     @Override

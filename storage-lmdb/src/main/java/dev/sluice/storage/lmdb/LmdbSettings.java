@@ -1,5 +1,10 @@
 package dev.sluice.storage.lmdb;
 
+import dev.sluice.api.config.ConfigKey;
+import dev.sluice.api.config.ConfigType;
+import dev.sluice.api.config.Validator;
+
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,6 +46,15 @@ public record LmdbSettings(long mapSize, int maxReaders, boolean syncCommits) {
             throw new IllegalArgumentException(MAX_READERS + " must be positive, was " + maxReaders);
         }
     }
+
+    /** The settings as declared to the broker (validated and documented there; read here). */
+    public static final List<ConfigKey> KEYS = List.of(
+            ConfigKey.of(MAP_SIZE, ConfigType.LONG, DEFAULT_MAP_SIZE, Validator.atLeast(1024 * 1024),
+                    "initial LMDB map size in bytes: address space, not disk; doubled when full"),
+            ConfigKey.of(MAX_READERS, ConfigType.INT, DEFAULT_MAX_READERS, Validator.atLeast(1),
+                    "concurrent LMDB read transactions (fetches, time lookups)"),
+            ConfigKey.of(DURABILITY, ConfigType.STRING, "flush-policy", Validator.oneOf("flush-policy", "commit"),
+                    "flush-policy: sync as flush.messages/flush.ms say; commit: fsync every commit"));
 
     public static final LmdbSettings DEFAULT = new LmdbSettings(DEFAULT_MAP_SIZE, DEFAULT_MAX_READERS, false);
 

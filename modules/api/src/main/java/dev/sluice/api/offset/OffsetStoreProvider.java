@@ -1,8 +1,10 @@
 package dev.sluice.api.offset;
 
 import dev.sluice.api.Time;
+import dev.sluice.api.config.ConfigKey;
 import dev.sluice.api.storage.LogStorageEngine;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +14,11 @@ import java.util.Map;
 public interface OffsetStoreProvider {
 
     String name();
+
+    /** The broker settings this store reads beyond Kafka's own (see {@code LogStorageProvider.settings()}). */
+    default List<ConfigKey> settings() {
+        return List.of();
+    }
 
     /**
      * @param logs     the broker's log storage, for stores that keep offsets in an internal topic

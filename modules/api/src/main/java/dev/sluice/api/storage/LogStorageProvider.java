@@ -2,7 +2,10 @@ package dev.sluice.api.storage;
 
 import dev.sluice.api.Time;
 
+import dev.sluice.api.config.ConfigKey;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +16,16 @@ public interface LogStorageProvider {
 
     /** Name used in configuration, e.g. {@code "file"}. */
     String name();
+
+    /**
+     * The broker settings this backend reads beyond Kafka's own, e.g. {@code lmdb.map.size}. The
+     * broker accepts, validates, documents and describes exactly these; any other key is refused
+     * as unknown (so a misspelled setting never passes as a plugin's). Names should start with
+     * {@code name() + "."} and must not be a broker setting's name.
+     */
+    default List<ConfigKey> settings() {
+        return List.of();
+    }
 
     /**
      * Opens the engine for one log directory, creating it if missing.

@@ -15,7 +15,7 @@ final class Listeners {
     private Listeners() {
     }
 
-    static List<Endpoint> parse(ConfigReader reader, String key, List<String> items) {
+    static List<Endpoint> parse(Problems reader, String key, List<String> items) {
         List<Endpoint> endpoints = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<Integer> ports = new HashSet<>();
@@ -45,7 +45,7 @@ final class Listeners {
     }
 
     /** Advertised endpoints must name a listener and give clients a host they can reach. */
-    static void checkAdvertised(ConfigReader reader, List<Endpoint> advertised, List<Endpoint> listeners) {
+    static void checkAdvertised(Problems reader, List<Endpoint> advertised, List<Endpoint> listeners) {
         Set<String> listenerNames = new HashSet<>();
         listeners.forEach(l -> listenerNames.add(l.listenerName()));
         for (Endpoint a : advertised) {

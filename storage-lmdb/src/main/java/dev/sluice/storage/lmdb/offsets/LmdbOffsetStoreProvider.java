@@ -1,12 +1,16 @@
 package dev.sluice.storage.lmdb.offsets;
 
 import dev.sluice.api.Time;
+import dev.sluice.api.config.ConfigKey;
+import dev.sluice.api.config.ConfigType;
 import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.api.offset.OffsetStoreProvider;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.storage.lmdb.LmdbSettings;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +29,15 @@ public final class LmdbOffsetStoreProvider implements OffsetStoreProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** {@code lmdb.offsets.dir}, and the environment settings it shares with the log backend. */
+    @Override
+    public List<ConfigKey> settings() {
+        List<ConfigKey> keys = new ArrayList<>(LmdbSettings.KEYS);
+        keys.add(ConfigKey.of(DIR, ConfigType.STRING, null, null,
+                "directory of offsets.store=lmdb (default: offsets.lmdb in the first log directory)"));
+        return List.copyOf(keys);
     }
 
     @Override

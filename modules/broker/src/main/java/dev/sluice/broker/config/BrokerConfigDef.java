@@ -1,0 +1,152 @@
+package dev.sluice.broker.config;
+
+import dev.sluice.api.config.ConfigDef;
+import dev.sluice.api.config.ConfigKey;
+import dev.sluice.api.config.Validator;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.broker.network.SocketServerConfig;
+import dev.sluice.broker.partition.PartitionSettings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.sluice.api.config.ConfigType.BOOLEAN;
+import static dev.sluice.api.config.ConfigType.INT;
+import static dev.sluice.api.config.ConfigType.LIST;
+import static dev.sluice.api.config.ConfigType.LONG;
+import static dev.sluice.api.config.ConfigType.STRING;
+import static dev.sluice.api.config.Validator.atLeast;
+import static dev.sluice.api.config.Validator.between;
+import static dev.sluice.api.config.Validator.minusOneOrBetween;
+
+/**
+ * Every broker setting, defined once (Kafka's name, type and default where the meaning is Kafka's):
+ * {@link BrokerConfig} parses with it, {@code sluice server --help} prints it, DescribeConfigs lists
+ * it. Immutable; any thread.
+ */
+public final class BrokerConfigDef {
+
+    /** Partitions one broker may hold: Kafka's per-request creation cap, 2.5 times its per-broker advice (4,000). */
+    public static final int DEFAULT_MAX_BROKER_PARTITIONS = 10_000;
+
+    /**
+     * Kafka's groups of broker synonyms ({@code DynamicBrokerConfig.brokerConfigSynonyms}): the
+     * first of a group that is set wins, later ones are fallbacks (converted to the first's unit).
+     */
+    public static final List<List<String>> SYNONYM_GROUPS = List.of(
+            List.of("log.retention.ms", "log.retention.minutes", "log.retention.hours"),
+            List.of("log.roll.ms", "log.roll.hours"));
+
+    private static final List<ConfigKey> KEYS = new ArrayList<>();
+
+    static {
+        // identity and listeners
+        add("node.id", INT, 0, atLeast(0), "id of this broker, stored in meta.properties of its log directory");
+        add("cluster.id", STRING, null, null, "cluster id to insist on (generated and kept in meta.properties if unset)");
+        add("listeners", LIST, List.of("PLAINTEXT://localhost:9092"), Validator.nonEmptyList(),
+                "NAME://host:port to listen on, comma-separated; port 0 picks a free port");
+        add("advertised.listeners", LIST, null, null,
+                "what clients are told per listener (default: listeners, a wildcard host as localhost)");
+        // storage
+        add("log.dir", STRING, "./data", Validator.nonEmpty(), "log directory when log.dirs is not set");
+        add("log.dirs", LIST, null, null, "log directories (only the first is used); overrides log.dir");
+        add("log.storage", STRING, "file", Validator.nonEmpty(), "log storage engine of new topics (file, lmdb, or a plugin's)");
+        add("num.partitions", INT, 1, atLeast(1), "partitions of auto-created topics and of topics created without a count");
+        add("default.replication.factor", INT, 1, between(1, Short.MAX_VALUE), "replication factor of auto-created topics");
+        add("log.retention.ms", LONG, null, atLeast(-1), "how long records are kept (-1: forever); overrides the minutes and hours");
+        add("log.retention.minutes", INT, null, atLeast(-1), "retention in minutes, if log.retention.ms is not set");
+        add("log.retention.hours", INT, 168, atLeast(-1), "retention in hours, if neither ms nor minutes is set");
+        add("log.retention.bytes", LONG, -1L, atLeast(-1), "bytes kept per partition (-1: no limit)");
+        add("log.segment.bytes", INT, LogConfig.DEFAULT_SEGMENT_BYTES, atLeast(1024), "size of a segment file");
+        add("log.roll.ms", LONG, null, atLeast(1), "age at which a segment is rolled; overrides log.roll.hours");
+        add("log.roll.hours", INT, 168, atLeast(1), "segment age in hours before it is rolled, if log.roll.ms is not set");
+        add("log.flush.interval.messages", LONG, Long.MAX_VALUE, atLeast(1), "fsync after this many records");
+        add("log.flush.interval.ms", LONG, Long.MAX_VALUE, atLeast(0), "fsync when the oldest unflushed record is this old");
+        add("log.retention.check.interval.ms", LONG, 300_000L, atLeast(1), "how often retention runs");
+        add("log.index.interval.bytes", INT, LogConfig.DEFAULT_INDEX_INTERVAL_BYTES, atLeast(0), "bytes between offset index entries");
+        add("log.index.size.max.bytes", INT, LogConfig.DEFAULT_MAX_INDEX_BYTES, atLeast(64), "size of an index file");
+        add("log.message.timestamp.type", STRING, "CreateTime", Validator.oneOf("CreateTime", "LogAppendTime"),
+                "CreateTime (the producer's) or LogAppendTime (the broker's clock)");
+        add("log.message.timestamp.before.max.ms", LONG, PartitionSettings.DEFAULT_TIMESTAMP_BEFORE_MAX_MS, atLeast(0),
+                "how far a CreateTime timestamp may lie behind the broker's clock");
+        add("log.message.timestamp.after.max.ms", LONG, PartitionSettings.DEFAULT_TIMESTAMP_AFTER_MAX_MS, atLeast(0),
+                "how far a CreateTime timestamp may lie ahead of the broker's clock");
+        add("log.cleanup.policy", LIST, List.of("delete"), Validator.of(
+                        v -> v instanceof List<?> l && !l.isEmpty() && List.of("delete", "compact").containsAll(l),
+                        "delete, compact, or compact,delete"),
+                "cleanup policy of new topics (compaction is not implemented: compacted topics keep their segments)");
+        add("log.cleaner.delete.retention.ms", LONG, 86_400_000L, atLeast(0), "tombstone retention (compaction)");
+        add("log.cleaner.min.compaction.lag.ms", LONG, 0L, atLeast(0), "compaction lag");
+        add("log.segment.delete.delay.ms", LONG, 60_000L, atLeast(0), "delay before a deleted segment's files are removed");
+        add("message.max.bytes", INT, 1_048_588, atLeast(0), "largest record batch accepted");
+        add("compression.type", STRING, "producer", Validator.oneOf("producer"),
+                "producer: batches are stored as the producer compressed them (Sluice never recompresses)");
+        add("min.insync.replicas", INT, 1, atLeast(1), "replicas that must have a record before acks=all is answered");
+        add("unclean.leader.election.enable", BOOLEAN, false, null, "whether an out-of-sync replica may become leader");
+        add("auto.create.topics.enable", BOOLEAN, true, null, "create a topic when a client asks for its metadata");
+        add("delete.topic.enable", BOOLEAN, true, null, "whether DeleteTopics is allowed");
+        // KIP-578's name (proposed, not in Kafka 3.x/4.x, which have no such limit)
+        add("max.broker.partitions", INT, DEFAULT_MAX_BROKER_PARTITIONS, atLeast(1),
+                "partitions this broker may hold; creating more is refused (POLICY_VIOLATION)");
+        // groups and offsets
+        add("group.initial.rebalance.delay.ms", INT, 3000, atLeast(0), "wait for more members before the first rebalance");
+        add("group.min.session.timeout.ms", INT, 6000, atLeast(1), "smallest session timeout a member may ask for");
+        add("group.max.session.timeout.ms", INT, 1_800_000, atLeast(1), "largest session timeout a member may ask for");
+        add("offsets.retention.minutes", INT, 10_080, atLeast(1), "how long an empty group's committed offsets are kept");
+        add("offsets.retention.check.interval.ms", LONG, 600_000L, atLeast(1), "how often expired offsets are removed");
+        add("offsets.topic.num.partitions", INT, 5, atLeast(1), "partitions of __consumer_offsets (fixed once created)");
+        // Kafka's default is 100 MiB; smaller segments let snapshots of the live offsets free space sooner
+        add("offsets.topic.segment.bytes", INT, 16 * 1024 * 1024, atLeast(1024),
+                "segment size of __consumer_offsets, and the bytes written after which a partition of it is snapshotted");
+        add("offsets.snapshot.interval.ms", LONG, 3_600_000L, atLeast(1),
+                "Sluice's own: a written partition of __consumer_offsets is snapshotted at least this often");
+        add("offsets.store", STRING, "log", Validator.nonEmpty(), "where committed offsets live: log (__consumer_offsets), lmdb, or a plugin's");
+        add("offset.metadata.max.bytes", INT, 4096, atLeast(0), "largest metadata string of a committed offset");
+        // network
+        add("num.network.threads", INT, SocketServerConfig.DEFAULT_NETWORK_THREADS, atLeast(1), "selector threads");
+        add("num.io.threads", INT, SocketServerConfig.DEFAULT_IO_THREADS, atLeast(1), "request handler threads");
+        add("queued.max.requests", INT, SocketServerConfig.DEFAULT_QUEUED_MAX_REQUESTS, atLeast(1),
+                "requests queued for the handlers before the network threads stop reading");
+        add("queued.max.request.bytes", LONG, SocketServerConfig.defaultQueuedMaxRequestBytes(), minusOneOrBetween(1, Long.MAX_VALUE),
+                "memory for requests being read or waiting (-1: unbounded; default a quarter of the JVM's memory)");
+        add("max.inflight.requests.per.connection", INT, SocketServerConfig.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION, atLeast(1),
+                "requests of one connection handled at once (Sluice's own)");
+        add("socket.request.max.bytes", INT, SocketServerConfig.DEFAULT_MAX_REQUEST_BYTES, atLeast(1), "largest request accepted");
+        add("connections.max.idle.ms", LONG, SocketServerConfig.DEFAULT_CONNECTIONS_MAX_IDLE_MS, atLeast(1),
+                "idle connections are closed after this long");
+        add("max.connections", INT, Integer.MAX_VALUE, atLeast(1), "connections accepted at once");
+        add("socket.send.buffer.bytes", INT, SocketServerConfig.DEFAULT_SOCKET_BUFFER_BYTES, minusOneOrBetween(1, Integer.MAX_VALUE),
+                "SO_SNDBUF (-1: the system's default)");
+        add("socket.receive.buffer.bytes", INT, SocketServerConfig.DEFAULT_SOCKET_BUFFER_BYTES, minusOneOrBetween(1, Integer.MAX_VALUE),
+                "SO_RCVBUF (-1: the system's default)");
+        add("network.shutdown.timeout.ms", LONG, SocketServerConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS, atLeast(0),
+                "how long shutdown waits for in-flight requests (Sluice's own)");
+        add("socket.request.receive.timeout.ms", LONG, SocketServerConfig.DEFAULT_REQUEST_RECEIVE_TIMEOUT_MS, atLeast(1),
+                "a request not fully received this long after its size closes the connection (Sluice's own)");
+    }
+
+    /** The broker's settings. */
+    public static final ConfigDef DEF = ConfigDef.of(KEYS);
+
+    private BrokerConfigDef() {
+    }
+
+    private static void add(String name, dev.sluice.api.config.ConfigType type, Object defaultValue, Validator validator,
+                            String doc) {
+        KEYS.add(ConfigKey.of(name, type, defaultValue, validator, doc));
+    }
+
+    /**
+     * Kafka's synonyms of a broker setting, highest priority first, starting at {@code name} itself:
+     * {@code log.retention.minutes} → minutes, hours.
+     */
+    public static List<String> synonyms(String name) {
+        for (List<String> group : SYNONYM_GROUPS) {
+            int i = group.indexOf(name);
+            if (i >= 0) {
+                return group.subList(i, group.size());
+            }
+        }
+        return List.of(name);
+    }
+}
