@@ -68,7 +68,7 @@ public final class BrokerTopicEngine implements LogStorageEngine {
             }
             Partition partition = partitions.partition(key).orElseThrow(() -> new IllegalArgumentException(
                     key + " does not exist: topic " + key.topic() + " has fewer partitions"));
-            return new PartitionLog(partition);
+            return new PartitionLog(partition, partitions);
         });
     }
 

@@ -8,8 +8,10 @@ import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TimestampOffset;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.partition.AppendError;
 import dev.sluice.broker.partition.AppendOutcome;
 import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionManager;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -18,13 +20,16 @@ import java.util.Optional;
 /**
  * A broker partition's log as a store sees it: appends go through the {@link Partition} (its
  * append lock, high watermark and fetch wake-ups), so the store and the broker never write the
- * same log unsynchronised. The partition belongs to the broker: closing this does nothing.
+ * same log unsynchronised. A storage failure takes the storage offline as on the request paths
+ * ({@link PartitionManager#storageFailed}). The partition belongs to the broker: closing this does nothing.
  */
 final class PartitionLog implements LogStorage {
     private final Partition partition;
+    private final PartitionManager partitions;
 
-    PartitionLog(Partition partition) {
+    PartitionLog(Partition partition, PartitionManager partitions) {
         this.partition = partition;
+        this.partitions = partitions;
     }
 
     @Override
@@ -40,6 +45,9 @@ final class PartitionLog implements LogStorage {
             return new AppendResult(ok.firstOffset(), ok.lastOffset(), -1, -1, 1, bytes);
         }
         AppendOutcome.Rejected rejected = (AppendOutcome.Rejected) outcome;
+        if (rejected.error() == AppendError.STORAGE_ERROR) {
+            failed(new StorageException("append to " + topicPartition() + " failed: " + rejected.message()));
+        }
         throw new StorageException("append to " + topicPartition() + " rejected (" + rejected.error() + "): "
                 + rejected.message());
     }
@@ -91,7 +99,18 @@ final class PartitionLog implements LogStorage {
 
     @Override
     public long deleteRecordsBefore(long offset) {
-        return partition.deleteRecordsBefore(offset);
+        try {
+            return partition.deleteRecordsBefore(offset);
+        } catch (StorageException e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    private void failed(StorageException e) {
+        if (partitions.partition(topicPartition()).orElse(null) == partition) { // else deleted meanwhile
+            partitions.storageFailed(topicPartition(), e);
+        }
     }
 
     @Override
