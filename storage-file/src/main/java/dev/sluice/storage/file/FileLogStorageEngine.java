@@ -1,11 +1,13 @@
 package dev.sluice.storage.file;
 
+import dev.sluice.api.Scheduler;
 import dev.sluice.api.Time;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.storage.file.log.DelayedDeletes;
 import dev.sluice.storage.file.log.FileLog;
 import dev.sluice.storage.file.log.OpenState;
 
@@ -47,14 +49,26 @@ public final class FileLogStorageEngine implements LogStorageEngine {
     private final FileLock lock;
     private final boolean cleanShutdown;
     private final DirectoryCheckpoints checkpoints;
+    private final DelayedDeletes deletes;
     private final Map<TopicPartition, FileLog> logs = new HashMap<>();
     /** Partitions an unclean start-up found that have not been opened (recovered) yet. */
     private final Set<TopicPartition> awaitingRecovery = new HashSet<>();
     private boolean closed;
 
+    /** An engine whose delayed file deletions run on a scheduler thread of its own (started on first use). */
     public FileLogStorageEngine(Path directory, Time time) {
+        this(directory, time, Scheduler.newThread("sluice-file-deletes"), true);
+    }
+
+    /** An engine whose delayed file deletions run on {@code scheduler} (a manual clock in tests), not closed by it. */
+    public FileLogStorageEngine(Path directory, Time time, Scheduler scheduler) {
+        this(directory, time, scheduler, false);
+    }
+
+    private FileLogStorageEngine(Path directory, Time time, Scheduler scheduler, boolean ownsScheduler) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.time = Objects.requireNonNull(time, "time");
+        this.deletes = new DelayedDeletes(Objects.requireNonNull(scheduler, "scheduler"), ownsScheduler);
         try {
             Files.createDirectories(directory);
             this.lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -63,6 +77,7 @@ public final class FileLogStorageEngine implements LogStorageEngine {
             throw new StorageException("cannot open log directory " + directory, e);
         }
         if (lock == null) {
+            deletes.close();
             closeQuietly();
             throw new StorageException("log directory " + directory + " is in use by another engine or process (" + LOCK_FILE + " is locked)");
         }
@@ -73,6 +88,7 @@ public final class FileLogStorageEngine implements LogStorageEngine {
             this.checkpoints = new DirectoryCheckpoints(directory);
             deleteLeftoverDeletions();
         } catch (IOException | RuntimeException e) {
+            deletes.close();
             closeQuietly();
             throw e instanceof IOException ? new StorageException("cannot open log directory " + directory, e) : (RuntimeException) e;
         }
@@ -126,7 +142,7 @@ public final class FileLogStorageEngine implements LogStorageEngine {
         if (!state.cleanShutdown()) {
             LOG.log(System.Logger.Level.INFO, "{0}: recovering after unclean shutdown", partition);
         }
-        log = FileLog.open(directory.resolve(partition.dirName()), partition, config, time, checkpoints, state);
+        log = FileLog.open(directory.resolve(partition.dirName()), partition, config, time, checkpoints, state, deletes);
         awaitingRecovery.remove(partition);
         logs.put(partition, log);
         return log;
@@ -137,22 +153,35 @@ public final class FileLogStorageEngine implements LogStorageEngine {
         ensureOpen();
         FileLog log = logs.remove(partition);
         if (log != null) {
-            log.close();
+            log.closeForDeletion(); // after an append in progress, before any other: no file appears after the rename
         }
         awaitingRecovery.remove(partition);
         checkpoints.forget(partition);
         Path dir = directory.resolve(partition.dirName());
-        if (!Files.exists(dir)) {
-            return;
+        Path doomed = null;
+        if (Files.exists(dir)) {
+            // Kafka's way: rename first, so a crash mid-delete leaves a directory nobody mistakes for the partition
+            doomed = directory.resolve(partition.dirName() + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_SUFFIX);
+            try {
+                Files.move(dir, doomed);
+            } catch (IOException e) {
+                throw new StorageException("cannot delete the log of " + partition + " in " + directory, e);
+            }
         }
-        // Kafka's way: rename first, so a crash mid-delete leaves a directory nobody mistakes for the partition
-        Path doomed = directory.resolve(partition.dirName() + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_SUFFIX);
-        try {
-            Files.move(dir, doomed);
-            Directories.deleteRecursively(doomed);
-        } catch (IOException e) {
-            throw new StorageException("cannot delete the log of " + partition + " in " + directory, e);
-        }
+        Path renamed = doomed;
+        // fetches already being sent read on from the open channels until file.delete.delay.ms has passed
+        deletes.later(log == null ? 0 : log.config().fileDeleteDelayMs(), () -> {
+            if (log != null) {
+                log.releaseDeletedSegments();
+            }
+            try {
+                if (renamed != null) {
+                    Directories.deleteRecursively(renamed);
+                }
+            } catch (IOException e) {
+                throw new StorageException("cannot delete " + renamed, e);
+            }
+        });
     }
 
     @Override
@@ -172,6 +201,7 @@ public final class FileLogStorageEngine implements LogStorageEngine {
             }
         }
         logs.clear();
+        deletes.close(); // what waits for file.delete.delay.ms goes now: no reader is left
         try {
             checkpoints.writeAll();
             if (failure == null && awaitingRecovery.isEmpty()) {

@@ -115,10 +115,14 @@ class RollAndRetentionTest {
 
         assertThat(segmentBaseOffsets()).containsExactly(4L, 6L, 8L);
         assertThat(log.logStartOffset()).isEqualTo(4);
+        try (Stream<Path> files = Files.list(dir.resolve("events-0"))) { // renamed until file.delete.delay.ms
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith("00000000000000000000") && !n.endsWith(".deleted"));
+        }
+        engine.close(); // deletes what still waited for the delay
         try (Stream<Path> files = Files.list(dir.resolve("events-0"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("00000000000000000000"));
         }
-        engine.close();
         engine = new FileLogStorageEngine(dir, time);
         assertThat(engine.open(TP, LogConfig.DEFAULT).logStartOffset()).isEqualTo(4);
     }

@@ -13,18 +13,30 @@ import java.util.Map;
  * @param flushMs          fsync when the last one is older than this; Long.MAX_VALUE = never ({@code flush.ms})
  * @param indexIntervalBytes bytes between sparse index entries ({@code index.interval.bytes})
  * @param maxIndexBytes    size of a segment's offset / time index file ({@code segment.index.bytes})
+ * @param fileDeleteDelayMs how long a deleted segment's files stay readable (renamed) before they
+ *                         are removed, so reads already handed out finish ({@code file.delete.delay.ms})
  */
 public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes,
-                        long flushMessages, long flushMs, int indexIntervalBytes, int maxIndexBytes) {
+                        long flushMessages, long flushMs, int indexIntervalBytes, int maxIndexBytes,
+                        long fileDeleteDelayMs) {
 
     public static final int DEFAULT_SEGMENT_BYTES = 1024 * 1024 * 1024;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
     public static final long DEFAULT_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
     public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
     public static final int DEFAULT_MAX_INDEX_BYTES = 10 * 1024 * 1024;
+    public static final long DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
 
     public static final LogConfig DEFAULT = new LogConfig(DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS,
-            DEFAULT_RETENTION_MS, -1, Long.MAX_VALUE, Long.MAX_VALUE, DEFAULT_INDEX_INTERVAL_BYTES, DEFAULT_MAX_INDEX_BYTES);
+            DEFAULT_RETENTION_MS, -1, Long.MAX_VALUE, Long.MAX_VALUE, DEFAULT_INDEX_INTERVAL_BYTES, DEFAULT_MAX_INDEX_BYTES,
+            DEFAULT_FILE_DELETE_DELAY_MS);
+
+    /** Settings with the default {@code file.delete.delay.ms}. */
+    public LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes,
+                     long flushMessages, long flushMs, int indexIntervalBytes, int maxIndexBytes) {
+        this(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, indexIntervalBytes, maxIndexBytes,
+                DEFAULT_FILE_DELETE_DELAY_MS);
+    }
 
     public LogConfig {
         if (segmentBytes < 1024) {
@@ -42,6 +54,9 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
         if (indexIntervalBytes < 0 || maxIndexBytes < 64) {
             throw new IllegalArgumentException("index.interval.bytes must be >= 0 and segment.index.bytes >= 64");
         }
+        if (fileDeleteDelayMs < 0) {
+            throw new IllegalArgumentException("file.delete.delay.ms must be >= 0, was " + fileDeleteDelayMs);
+        }
     }
 
     /** True when every append must reach the disk before it is acknowledged. */
@@ -50,27 +65,38 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
     }
 
     public LogConfig withSegmentBytes(int v) {
-        return new LogConfig(v, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, indexIntervalBytes, maxIndexBytes);
+        return new LogConfig(v, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, indexIntervalBytes,
+                maxIndexBytes, fileDeleteDelayMs);
     }
 
     public LogConfig withSegmentMs(long v) {
-        return new LogConfig(segmentBytes, v, retentionMs, retentionBytes, flushMessages, flushMs, indexIntervalBytes, maxIndexBytes);
+        return new LogConfig(segmentBytes, v, retentionMs, retentionBytes, flushMessages, flushMs, indexIntervalBytes,
+                maxIndexBytes, fileDeleteDelayMs);
     }
 
     public LogConfig withRetentionMs(long v) {
-        return new LogConfig(segmentBytes, segmentMs, v, retentionBytes, flushMessages, flushMs, indexIntervalBytes, maxIndexBytes);
+        return new LogConfig(segmentBytes, segmentMs, v, retentionBytes, flushMessages, flushMs, indexIntervalBytes,
+                maxIndexBytes, fileDeleteDelayMs);
     }
 
     public LogConfig withRetentionBytes(long v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, v, flushMessages, flushMs, indexIntervalBytes, maxIndexBytes);
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, v, flushMessages, flushMs, indexIntervalBytes,
+                maxIndexBytes, fileDeleteDelayMs);
     }
 
     public LogConfig withFlush(long messages, long ms) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, messages, ms, indexIntervalBytes, maxIndexBytes);
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, messages, ms, indexIntervalBytes,
+                maxIndexBytes, fileDeleteDelayMs);
     }
 
     public LogConfig withIndex(int intervalBytes, int maxBytes) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, intervalBytes, maxBytes);
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, intervalBytes,
+                maxBytes, fileDeleteDelayMs);
+    }
+
+    public LogConfig withFileDeleteDelayMs(long v) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushMessages, flushMs, indexIntervalBytes,
+                maxIndexBytes, v);
     }
 
     /** Overrides from Kafka-named topic configs; unknown keys are ignored here (the broker validates them). */
@@ -87,6 +113,7 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
                 case "flush.ms" -> c.withFlush(c.flushMessages, Long.parseLong(v));
                 case "index.interval.bytes" -> c.withIndex(Integer.parseInt(v), c.maxIndexBytes);
                 case "segment.index.bytes" -> c.withIndex(c.indexIntervalBytes, Integer.parseInt(v));
+                case "file.delete.delay.ms" -> c.withFileDeleteDelayMs(Long.parseLong(v));
                 default -> c;
             };
         }

@@ -8,7 +8,8 @@ import java.nio.channels.WritableByteChannel;
  * A contiguous run of whole record batches read from a log, ready to be sent. A file-backed
  * slice sends with {@link java.nio.channels.FileChannel#transferTo} (no copy through the heap);
  * other backends send from a buffer. A slice stays readable after later appends; it may become
- * unreadable once the segment it points into is deleted by retention.
+ * unreadable once the segment it points into is deleted by retention (for
+ * the file backend: {@code file.delete.delay.ms} after the deletion, so sends already under way finish).
  */
 public interface LogSlice {
 

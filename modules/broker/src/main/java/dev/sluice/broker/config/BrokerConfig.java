@@ -195,7 +195,8 @@ public final class BrokerConfig {
     /** The log settings topics get unless they override them. */
     public LogConfig defaultLogConfig() {
         return new LogConfig(logSegmentBytes(), logRollMs, logRetentionMs, logRetentionBytes(), logFlushIntervalMessages(),
-                logFlushIntervalMs(), values.getInt("log.index.interval.bytes"), values.getInt("log.index.size.max.bytes"));
+                logFlushIntervalMs(), values.getInt("log.index.interval.bytes"), values.getInt("log.index.size.max.bytes"),
+                values.getLong("log.segment.delete.delay.ms"));
     }
 
     public SocketServerConfig socketServerConfig() {

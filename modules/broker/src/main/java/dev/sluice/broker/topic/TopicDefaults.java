@@ -63,7 +63,7 @@ public record TopicDefaults(LogConfig log, TimestampType timestampType, int maxM
         values.put("unclean.leader.election.enable", "false");
         values.put("delete.retention.ms", "86400000");
         values.put("min.compaction.lag.ms", "0");
-        values.put("file.delete.delay.ms", "60000");
+        values.put("file.delete.delay.ms", Long.toString(log.fileDeleteDelayMs()));
         values.put("storage.engine", storageEngine);
         return values;
     }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The log of one partition as a directory of {@link LogSegment}s: Sluice's default
@@ -36,8 +37,12 @@ import java.util.Optional;
  * <p>One writer at a time (the caller serialises append, truncate, retention, flush, close);
  * readers run concurrently. The writer publishes through volatile fields, in this order: segment
  * bytes and index entries, segment size, then {@link #logEndOffset()}; readers read the log end
- * first and never look past it. A reader racing with retention may find its segment deleted: it
- * then gets an {@link OffsetOutOfRangeException} (the log start moved past it) instead of data.
+ * first and never look past it. Writers, {@link #close()} and {@link #closeForDeletion()} hold one
+ * lock, so a partition deleted while an append is in progress loses no file to it and gains none.
+ * Segments removed by retention, DeleteRecords or truncation are retired: renamed {@code .deleted}
+ * with their channel open until {@code file.delete.delay.ms} has passed ({@link DelayedDeletes}),
+ * so a reader that already found its segment, and a slice being sent, read on undisturbed; a read
+ * that starts below the new log start gets an {@link OffsetOutOfRangeException}.
  */
 public final class FileLog implements LogStorage {
     private static final System.Logger LOG = System.getLogger(FileLog.class.getName());
@@ -49,6 +54,9 @@ public final class FileLog implements LogStorage {
     private final LogSegments segments = new LogSegments();
     private final LeaderEpochCache epochs;
     private final IncomingBatches incoming = new IncomingBatches();
+    /** Held by every writer operation and by close/delete, so none of them interleave. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final DelayedDeletes deletes;
 
     private volatile LogConfig config;
     private volatile long logStartOffset;
@@ -60,8 +68,10 @@ public final class FileLog implements LogStorage {
     private long unflushedRecords;
     private long lastFlushMs;
 
-    private FileLog(Path dir, TopicPartition partition, LogConfig config, Time time, LogCheckpoints checkpoints) {
+    private FileLog(Path dir, TopicPartition partition, LogConfig config, Time time, LogCheckpoints checkpoints,
+                    DelayedDeletes deletes) {
         this.dir = dir;
+        this.deletes = deletes;
         this.partition = partition;
         this.config = config;
         this.time = time;
@@ -69,15 +79,24 @@ public final class FileLog implements LogStorage {
         this.epochs = new LeaderEpochCache(new LeaderEpochCheckpointFile(dir));
     }
 
-    /** Opens (creating, or recovering as {@code state} requires) the log in directory {@code dir}. */
+    /** Opens the log in {@code dir}, deleting the segments it retires at once (a log used on its own). */
     public static FileLog open(Path dir, TopicPartition partition, LogConfig config, Time time,
                                LogCheckpoints checkpoints, OpenState state) {
+        return open(dir, partition, config, time, checkpoints, state, DelayedDeletes.IMMEDIATE);
+    }
+
+    /**
+     * Opens (creating, or recovering as {@code state} requires) the log in directory {@code dir};
+     * segments it retires are deleted through {@code deletes}, after {@code file.delete.delay.ms}.
+     */
+    public static FileLog open(Path dir, TopicPartition partition, LogConfig config, Time time,
+                               LogCheckpoints checkpoints, OpenState state, DelayedDeletes deletes) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StorageException("cannot create log directory " + dir, e);
         }
-        FileLog log = new FileLog(dir, partition, config, time, checkpoints);
+        FileLog log = new FileLog(dir, partition, config, time, checkpoints, deletes);
         try {
             LogLoader.Loaded loaded = new LogLoader(dir, config, time, state, log.epochs).load(log.segments);
             log.logEndOffset = loaded.logEndOffset();
@@ -126,17 +145,27 @@ public final class FileLog implements LogStorage {
     }
 
     private AppendResult append(ByteBuffer input, BatchFacts facts, boolean assignOffsets) {
-        ensureOpen();
-        LogConfig cfg = config;
-        incoming.prepare(input, facts, logEndOffset, assignOffsets, cfg.segmentBytes());
-        return write(input, cfg);
+        writeLock.lock();
+        try {
+            ensureOpen();
+            LogConfig cfg = config;
+            incoming.prepare(input, facts, logEndOffset, assignOffsets, cfg.segmentBytes());
+            return write(input, cfg);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     private AppendResult append(ByteBuffer input, boolean assignOffsets) {
-        ensureOpen();
-        LogConfig cfg = config;
-        incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
-        return write(input, cfg);
+        writeLock.lock();
+        try {
+            ensureOpen();
+            LogConfig cfg = config;
+            incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+            return write(input, cfg);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Writes a prepared append: everything from here on reads the batch facts, not the headers. */
@@ -310,107 +339,135 @@ public final class FileLog implements LogStorage {
 
     @Override
     public void assignEpochStartOffset(int epoch, long startOffset) {
-        ensureOpen();
-        epochs.assign(epoch, startOffset); // the cache writes its checkpoint on every change
+        writeLock.lock();
+        try {
+            ensureOpen();
+            epochs.assign(epoch, startOffset); // the cache writes its checkpoint on every change
+
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- truncation and retention
 
     @Override
     public void truncateTo(long offset) {
-        ensureOpen();
-        if (offset < 0) {
-            throw new IllegalArgumentException("cannot truncate to negative offset " + offset);
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (offset < 0) {
+                throw new IllegalArgumentException("cannot truncate to negative offset " + offset);
+            }
+            if (offset >= logEndOffset) {
+                return;
+            }
+            if (offset <= logStartOffset) {
+                truncateFullyAndStartAt(offset);
+                return;
+            }
+            LogSegment keep = segments.floor(offset);
+            List<LogSegment> doomed = new ArrayList<>(segments.above(keep.baseOffset()));
+            for (int i = doomed.size() - 1; i >= 0; i--) { // newest first: a crash leaves a prefix
+                retire(doomed.get(i));
+            }
+            keep.truncateTo(offset, time.milliseconds());
+            keep.resizeIndexes(config.maxIndexBytes()); // it may have been rolled away from and trimmed
+            long newEnd = keep.size() == 0 ? keep.baseOffset() : SegmentRecovery.readNextOffset(keep);
+            logEndOffset = newEnd;
+            epochs.truncateFromEnd(newEnd);
+            if (recoveryPoint > newEnd) {
+                // the old checkpoint would let recovery skip data written after this point: write it now
+                recoveryPoint = newEnd;
+                writeRecoveryCheckpoint();
+            }
+            LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
+
+        } finally {
+            writeLock.unlock();
         }
-        if (offset >= logEndOffset) {
-            return;
-        }
-        if (offset <= logStartOffset) {
-            truncateFullyAndStartAt(offset);
-            return;
-        }
-        LogSegment keep = segments.floor(offset);
-        List<LogSegment> doomed = new ArrayList<>(segments.above(keep.baseOffset()));
-        for (int i = doomed.size() - 1; i >= 0; i--) { // newest first: a crash leaves a prefix
-            segments.remove(doomed.get(i));
-            doomed.get(i).delete();
-        }
-        keep.truncateTo(offset, time.milliseconds());
-        keep.resizeIndexes(config.maxIndexBytes()); // it may have been rolled away from and trimmed
-        long newEnd = keep.size() == 0 ? keep.baseOffset() : SegmentRecovery.readNextOffset(keep);
-        logEndOffset = newEnd;
-        epochs.truncateFromEnd(newEnd);
-        if (recoveryPoint > newEnd) {
-            // the old checkpoint would let recovery skip data written after this point: write it now
-            recoveryPoint = newEnd;
-            writeRecoveryCheckpoint();
-        }
-        LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
     }
 
     @Override
     public void truncateFullyAndStartAt(long offset) {
-        ensureOpen();
-        if (offset < 0) {
-            throw new IllegalArgumentException("cannot restart the log at negative offset " + offset);
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (offset < 0) {
+                throw new IllegalArgumentException("cannot restart the log at negative offset " + offset);
+            }
+            List<LogSegment> all = new ArrayList<>(segments.all());
+            logStartOffset = offset;
+            for (int i = all.size() - 1; i >= 0; i--) {
+                retire(all.get(i));
+            }
+            SegmentFiles.deleteAll(dir, offset);
+            segments.add(LogSegment.open(dir, offset, config.maxIndexBytes(), time.milliseconds()));
+            logEndOffset = offset;
+            epochs.clear();
+            checkpoints.logStartOffset(partition, offset);
+            recoveryPoint = offset;
+            writeRecoveryCheckpoint();
+            LOG.log(System.Logger.Level.INFO, "{0}: truncated fully, restarting at offset {1}", partition, offset);
+
+        } finally {
+            writeLock.unlock();
         }
-        List<LogSegment> all = new ArrayList<>(segments.all());
-        logStartOffset = offset;
-        for (int i = all.size() - 1; i >= 0; i--) {
-            segments.remove(all.get(i));
-            all.get(i).delete();
-        }
-        SegmentFiles.deleteAll(dir, offset);
-        segments.add(LogSegment.open(dir, offset, config.maxIndexBytes(), time.milliseconds()));
-        logEndOffset = offset;
-        epochs.clear();
-        checkpoints.logStartOffset(partition, offset);
-        recoveryPoint = offset;
-        writeRecoveryCheckpoint();
-        LOG.log(System.Logger.Level.INFO, "{0}: truncated fully, restarting at offset {1}", partition, offset);
     }
 
     @Override
     public long deleteRecordsBefore(long offset) {
-        ensureOpen();
-        long end = logEndOffset;
-        if (offset > end) {
-            throw new OffsetOutOfRangeException("cannot delete records before " + offset + ": the log of " + partition
-                    + " ends at " + end);
+        writeLock.lock();
+        try {
+            ensureOpen();
+            long end = logEndOffset;
+            if (offset > end) {
+                throw new OffsetOutOfRangeException("cannot delete records before " + offset + ": the log of " + partition
+                        + " ends at " + end);
+            }
+            if (offset <= logStartOffset) {
+                return logStartOffset;
+            }
+            logStartOffset = offset;
+            checkpoints.logStartOffset(partition, offset);
+            epochs.truncateFromStart(offset);
+            deleteOldSegments(RetentionRules.belowLogStart(offset), "below log start offset");
+            return offset;
+
+        } finally {
+            writeLock.unlock();
         }
-        if (offset <= logStartOffset) {
-            return logStartOffset;
-        }
-        logStartOffset = offset;
-        checkpoints.logStartOffset(partition, offset);
-        epochs.truncateFromStart(offset);
-        deleteOldSegments(RetentionRules.belowLogStart(offset), "below log start offset");
-        return offset;
     }
 
     @Override
     public int enforceRetention() {
-        ensureOpen();
-        LogConfig cfg = config;
-        long now = time.milliseconds();
-        int deleted = deleteOldSegments(RetentionRules.belowLogStart(logStartOffset), "below log start offset");
-        if (cfg.retentionMs() >= 0) {
-            deleted += deleteOldSegments(RetentionRules.olderThan(now, cfg.retentionMs()), "retention.ms");
+        writeLock.lock();
+        try {
+            ensureOpen();
+            LogConfig cfg = config;
+            long now = time.milliseconds();
+            int deleted = deleteOldSegments(RetentionRules.belowLogStart(logStartOffset), "below log start offset");
+            if (cfg.retentionMs() >= 0) {
+                deleted += deleteOldSegments(RetentionRules.olderThan(now, cfg.retentionMs()), "retention.ms");
+            }
+            if (cfg.retentionBytes() >= 0) {
+                deleted += deleteOldSegments(RetentionRules.largerThan(sizeInBytes(), cfg.retentionBytes()), "retention.bytes");
+            }
+            LogSegment active = segments.active();
+            if (active.size() > 0 && active.timeWaitedForRoll(now, now) > cfg.segmentMs()) {
+                roll(logEndOffset);
+            }
+            if (flushDue(cfg)) {
+                flushUpTo(logEndOffset);
+            }
+            if (recoveryPoint != checkpointedRecoveryPoint) {
+                writeRecoveryCheckpoint();
+            }
+            return deleted;
+
+        } finally {
+            writeLock.unlock();
         }
-        if (cfg.retentionBytes() >= 0) {
-            deleted += deleteOldSegments(RetentionRules.largerThan(sizeInBytes(), cfg.retentionBytes()), "retention.bytes");
-        }
-        LogSegment active = segments.active();
-        if (active.size() > 0 && active.timeWaitedForRoll(now, now) > cfg.segmentMs()) {
-            roll(logEndOffset);
-        }
-        if (flushDue(cfg)) {
-            flushUpTo(logEndOffset);
-        }
-        if (recoveryPoint != checkpointedRecoveryPoint) {
-            writeRecoveryCheckpoint();
-        }
-        return deleted;
     }
 
     /**
@@ -436,9 +493,8 @@ public final class FileLog implements LogStorage {
         boolean startMoved = newStart > logStartOffset;
         logStartOffset = newStart; // first, so readers of the doomed segments get "out of range"
         for (LogSegment segment : deletable) {
-            segments.remove(segment);
-            segment.delete();
-            LOG.log(System.Logger.Level.INFO, "{0}: deleted segment {1} ({2})", partition, segment.logFile().getFileName(), reason);
+            LOG.log(System.Logger.Level.INFO, "{0}: deleting segment {1} ({2})", partition, segment.logFile().getFileName(), reason);
+            retire(segment);
         }
         if (startMoved) {
             // No checkpoint write: the new start is the first segment's base offset, which is what
@@ -446,6 +502,17 @@ public final class FileLog implements LogStorage {
             epochs.truncateFromStart(newStart);
         }
         return deletable.size();
+    }
+
+    /**
+     * Takes a segment out of the log: its files are renamed {@code .deleted} at once (so a new
+     * segment may take its name) and removed after {@code file.delete.delay.ms}; until then its
+     * channel stays open, so slices already handed to the network are sent whole.
+     */
+    private void retire(LogSegment segment) {
+        segments.remove(segment);
+        segment.renameForDeletion();
+        deletes.later(config.fileDeleteDelayMs(), segment::delete);
     }
 
     // ---------------------------------------------------------------- configuration, flushing, lifecycle
@@ -490,22 +557,59 @@ public final class FileLog implements LogStorage {
 
     @Override
     public void flush() {
-        ensureOpen();
-        flushUpTo(logEndOffset);
-        writeRecoveryCheckpoint();
+        writeLock.lock();
+        try {
+            ensureOpen();
+            flushUpTo(logEndOffset);
+            writeRecoveryCheckpoint();
+
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
+        writeLock.lock();
         try {
-            flushUpTo(logEndOffset);
-            writeRecoveryCheckpoint();
+            if (closed) {
+                return;
+            }
+            try {
+                flushUpTo(logEndOffset);
+                writeRecoveryCheckpoint();
+            } finally {
+                closed = true;
+                closeSegments();
+            }
+
         } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Stops the log because its partition is being deleted: waits for a writer still inside it
+     * (an append finishes before its files go away, and none starts after), then refuses every
+     * call. Nothing is written, trimmed or closed: the engine renames the directory away and
+     * later calls {@link #releaseDeletedSegments()}, so slices already read stay sendable.
+     */
+    public void closeForDeletion() {
+        writeLock.lock();
+        try {
             closed = true;
-            closeSegments();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Closes the segment channels of a log stopped by {@link #closeForDeletion()}. Touches no path:
+     * the directory was renamed away and a new log of the same partition may use the old names.
+     */
+    public void releaseDeletedSegments() {
+        for (LogSegment segment : segments.all()) {
+            segment.release();
         }
     }
 

@@ -19,7 +19,9 @@ import java.util.TreeSet;
  * Opens the segments of a partition directory and brings them to a consistent state.
  *
  * <ul>
- *   <li>Leftovers of interrupted operations go: temporary files, and index files without a log.</li>
+ *   <li>Leftovers of interrupted operations go: temporary files, segment files renamed
+ *       {@code .deleted} and still waiting for {@code file.delete.delay.ms}, and index files
+ *       without a log.</li>
  *   <li>After an unclean shutdown every segment that may hold unflushed data (from the one with
  *       the recovery point on; all of them without a checkpoint) is re-validated batch by batch.
  *       The first torn or corrupt batch ends the log: the file is cut there and later segments
@@ -126,7 +128,8 @@ final class LogLoader {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path file : files) {
                     String name = file.getFileName().toString();
-                    if (name.endsWith(SegmentFiles.TEMP_SUFFIX)) {
+                    if (name.endsWith(SegmentFiles.TEMP_SUFFIX) || name.endsWith(SegmentFiles.DELETED_SUFFIX)) {
+                        // a write or a delayed segment deletion that a crash interrupted
                         Files.deleteIfExists(file);
                     } else if (SegmentFiles.baseOffsetOf(name, SegmentFiles.LOG_SUFFIX) >= 0) {
                         logs.add(SegmentFiles.baseOffsetOf(name, SegmentFiles.LOG_SUFFIX));

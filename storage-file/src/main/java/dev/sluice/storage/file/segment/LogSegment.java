@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
@@ -30,7 +31,8 @@ public final class LogSegment implements AutoCloseable {
     private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final long baseOffset;
-    private final Path logFile;
+    /** Changes only when the segment is retired ({@link #renameForDeletion}). */
+    private volatile Path logFile;
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
@@ -432,6 +434,32 @@ public final class LogSegment implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
             }
         }
+    }
+
+    /** Closes the channel only, touching no file: for a segment whose directory was renamed away. */
+    public void release() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
+        }
+    }
+
+    /**
+     * Renames the files to {@code <name>.deleted} (the log first: a crash then leaves indexes
+     * without a log, which loading removes), keeping the channel open so slices already read
+     * from it stay sendable until {@link #delete()}. The name is free for a new segment at once.
+     */
+    public void renameForDeletion() {
+        Path target = SegmentFiles.deletedName(logFile);
+        try {
+            Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new StorageException("cannot rename " + logFile + " for deletion", e);
+        }
+        logFile = target;
+        offsetIndex.renameTo(SegmentFiles.deletedName(offsetIndex.file()));
+        timeIndex.renameTo(SegmentFiles.deletedName(timeIndex.file()));
     }
 
     /** Closes and removes the segment's files: the log first, so a crash leaves orphan indexes, never an unindexed log. */

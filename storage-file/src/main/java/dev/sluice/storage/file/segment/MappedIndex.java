@@ -7,7 +7,9 @@ import java.io.RandomAccessFile;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * A file of fixed-size entries sorted by a key, memory-mapped and preallocated so that appending
@@ -20,7 +22,8 @@ import java.nio.file.Path;
  */
 abstract class MappedIndex implements AutoCloseable {
     protected final long baseOffset;
-    private final Path file;
+    /** Changes only when the segment is retired ({@link #renameTo}). */
+    private volatile Path file;
     private final int entrySize;
     /** Length of the file when it was opened, for the sanity check of an existing index. */
     private final long lengthAtOpen;
@@ -162,6 +165,18 @@ abstract class MappedIndex implements AutoCloseable {
     public void close() {
         trimToValidSize();
         // The JDK unmaps when the buffer is collected; on Linux a deleted or trimmed file is harmless meanwhile.
+    }
+
+    /** Moves the file to {@code target} (a retired segment's {@code .deleted} name); the mapping stays valid. */
+    public void renameTo(Path target) {
+        try {
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            file = target;
+        } catch (NoSuchFileException gone) {
+            file = target; // nothing to move: a crash or an earlier delete removed it
+        } catch (IOException e) {
+            throw new StorageException("cannot rename index " + file + " to " + target.getFileName(), e);
+        }
     }
 
     public void delete() {

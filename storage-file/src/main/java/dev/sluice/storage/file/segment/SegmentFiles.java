@@ -18,6 +18,8 @@ public final class SegmentFiles {
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
     /** Suffix of files written to a temporary name and then renamed into place. */
     public static final String TEMP_SUFFIX = ".tmp";
+    /** Suffix of a retired segment's files, removed after {@code file.delete.delay.ms} or at start-up. */
+    public static final String DELETED_SUFFIX = ".deleted";
 
     private static final int DIGITS = 20;
 
@@ -41,6 +43,11 @@ public final class SegmentFiles {
 
     public static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(prefix(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    /** Where a retired segment file waits for its deletion: {@code 00000000000000000042.log.deleted}. */
+    public static Path deletedName(Path file) {
+        return file.resolveSibling(file.getFileName() + DELETED_SUFFIX);
     }
 
     /**
