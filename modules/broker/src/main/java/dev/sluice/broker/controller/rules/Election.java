@@ -12,7 +12,7 @@ public sealed interface Election {
      *
      * @param unclean the leader was taken from outside the ISR
      */
-    record Elected(PartitionState state, boolean unclean) implements Election {
+    record Elected(PartitionLeadership state, boolean unclean) implements Election {
         public Elected {
             Objects.requireNonNull(state, "state");
         }

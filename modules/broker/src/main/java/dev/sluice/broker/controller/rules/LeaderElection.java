@@ -34,7 +34,7 @@ public final class LeaderElection {
             return new Election.NotElected(Errors.INVALID_REPLICATION_FACTOR,
                     "All brokers of the replica assignment " + replicas + " are offline.");
         }
-        return new Election.Elected(new PartitionState(replicas, liveReplicas.get(0), initialLeaderEpoch, liveReplicas), false);
+        return new Election.Elected(new PartitionLeadership(replicas, liveReplicas.get(0), initialLeaderEpoch, liveReplicas), false);
     }
 
     /**
@@ -43,7 +43,7 @@ public final class LeaderElection {
      * {@code uncleanEnabled}, from any live replica), and a partition without a leader gets one as soon
      * as an eligible replica is back.
      */
-    public static PartitionChange afterBrokerChange(PartitionState state, Set<Integer> live, boolean uncleanEnabled) {
+    public static PartitionChange afterBrokerChange(PartitionLeadership state, Set<Integer> live, boolean uncleanEnabled) {
         List<Integer> liveIsr = retain(state.isr(), live);
         if (state.leaderIn(live)) {
             return liveIsr.size() == state.isr().size()
@@ -62,7 +62,7 @@ public final class LeaderElection {
         }
         // no eligible replica is up; the ISR keeps its (down) members so one of them can lead on return
         return state.hasLeader()
-                ? new PartitionChange.Changed(state.next(PartitionState.NO_LEADER, state.isr()), false)
+                ? new PartitionChange.Changed(state.next(PartitionLeadership.NO_LEADER, state.isr()), false)
                 : PartitionChange.UNCHANGED;
     }
 
@@ -71,7 +71,7 @@ public final class LeaderElection {
      * member not shutting down (none: it stays, and the broker is told the partition remains), and they
      * leave the ISR of partitions whose ISR keeps other members.
      */
-    public static PartitionChange controlledShutdown(PartitionState state, Set<Integer> live, Set<Integer> shuttingDown) {
+    public static PartitionChange controlledShutdown(PartitionLeadership state, Set<Integer> live, Set<Integer> shuttingDown) {
         List<Integer> isrWithout = new ArrayList<>(state.isr());
         isrWithout.removeAll(shuttingDown);
         if (state.hasLeader() && shuttingDown.contains(state.leader())) {
@@ -96,7 +96,7 @@ public final class LeaderElection {
      * A PREFERRED election (ElectLeaders, or automatic rebalancing): the first replica leads if it is
      * eligible ({@code eligible}: live and not shutting down) and in the ISR; ISR unchanged.
      */
-    public static Election preferred(PartitionState state, Set<Integer> eligible) {
+    public static Election preferred(PartitionLeadership state, Set<Integer> eligible) {
         int preferred = state.preferredLeader();
         if (state.leader() == preferred) {
             return new Election.NotElected(Errors.ELECTION_NOT_NEEDED, Errors.ELECTION_NOT_NEEDED.message());
@@ -112,7 +112,7 @@ public final class LeaderElection {
      * An UNCLEAN election (ElectLeaders): only for a partition whose leader is down; the live ISR is
      * preferred, else any live replica leads alone.
      */
-    public static Election unclean(PartitionState state, Set<Integer> eligible) {
+    public static Election unclean(PartitionLeadership state, Set<Integer> eligible) {
         if (state.leaderIn(eligible)) {
             return new Election.NotElected(Errors.ELECTION_NOT_NEEDED, Errors.ELECTION_NOT_NEEDED.message());
         }

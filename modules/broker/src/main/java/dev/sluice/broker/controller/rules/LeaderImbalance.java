@@ -27,7 +27,7 @@ public final class LeaderImbalance {
      * @param eligible brokers that may lead: live and not shutting down
      * @param imbalancePercentage {@code leader.imbalance.per.broker.percentage} (Kafka's default 10)
      */
-    public static SortedSet<TopicPartition> partitionsToRebalance(Map<TopicPartition, PartitionState> partitions,
+    public static SortedSet<TopicPartition> partitionsToRebalance(Map<TopicPartition, PartitionLeadership> partitions,
                                                                   Set<Integer> eligible, int imbalancePercentage) {
         Map<Integer, Integer> preferredCount = new HashMap<>();
         Map<Integer, List<TopicPartition>> notLedByPreferred = new HashMap<>();

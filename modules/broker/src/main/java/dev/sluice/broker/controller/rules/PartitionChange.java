@@ -14,7 +14,7 @@ public sealed interface PartitionChange {
      *
      * @param unclean the leader was taken from outside the ISR (possible loss of acknowledged records)
      */
-    record Changed(PartitionState state, boolean unclean) implements PartitionChange {
+    record Changed(PartitionLeadership state, boolean unclean) implements PartitionChange {
         public Changed {
             Objects.requireNonNull(state, "state");
         }

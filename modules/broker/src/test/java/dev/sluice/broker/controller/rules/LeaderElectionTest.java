@@ -11,16 +11,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LeaderElectionTest {
 
-    private static PartitionState state(List<Integer> replicas, int leader, int epoch, List<Integer> isr) {
-        return new PartitionState(replicas, leader, epoch, isr);
+    private static PartitionLeadership state(List<Integer> replicas, int leader, int epoch, List<Integer> isr) {
+        return new PartitionLeadership(replicas, leader, epoch, isr);
     }
 
-    private static PartitionState changed(PartitionChange change) {
+    private static PartitionLeadership changed(PartitionChange change) {
         assertThat(change).isInstanceOf(PartitionChange.Changed.class);
         return ((PartitionChange.Changed) change).state();
     }
 
-    private static PartitionState elected(Election election) {
+    private static PartitionLeadership elected(Election election) {
         assertThat(election).isInstanceOf(Election.Elected.class);
         return ((Election.Elected) election).state();
     }
@@ -48,15 +48,15 @@ class LeaderElectionTest {
 
     @Test
     void aFailedLeaderIsReplacedFromTheIsrInReplicaOrderWithTheNextEpoch() {
-        PartitionState before = state(List.of(1, 2, 3), 1, 5, List.of(1, 3, 2));
-        PartitionState after = changed(LeaderElection.afterBrokerChange(before, Set.of(2, 3), false));
+        PartitionLeadership before = state(List.of(1, 2, 3), 1, 5, List.of(1, 3, 2));
+        PartitionLeadership after = changed(LeaderElection.afterBrokerChange(before, Set.of(2, 3), false));
         assertThat(after).isEqualTo(state(List.of(1, 2, 3), 2, 6, List.of(3, 2)));
     }
 
     @Test
     void aReplicaOutsideTheIsrIsNotElectedUnlessUncleanElectionIsEnabled() {
-        PartitionState before = state(List.of(1, 2, 3), 1, 5, List.of(1));
-        PartitionState clean = changed(LeaderElection.afterBrokerChange(before, Set.of(2, 3), false));
+        PartitionLeadership before = state(List.of(1, 2, 3), 1, 5, List.of(1));
+        PartitionLeadership clean = changed(LeaderElection.afterBrokerChange(before, Set.of(2, 3), false));
         assertThat(clean).isEqualTo(state(List.of(1, 2, 3), -1, 6, List.of(1)));
 
         PartitionChange unclean = LeaderElection.afterBrokerChange(before, Set.of(2, 3), true);
@@ -65,11 +65,11 @@ class LeaderElectionTest {
 
     @Test
     void theLastIsrMemberStaysInTheIsrWhenItFailsAndLeadsAgainWhenItReturns() {
-        PartitionState led = state(List.of(1, 2), 1, 0, List.of(1, 2));
-        PartitionState followerGone = changed(LeaderElection.afterBrokerChange(led, Set.of(1), false));
+        PartitionLeadership led = state(List.of(1, 2), 1, 0, List.of(1, 2));
+        PartitionLeadership followerGone = changed(LeaderElection.afterBrokerChange(led, Set.of(1), false));
         assertThat(followerGone).isEqualTo(state(List.of(1, 2), 1, 1, List.of(1)));
 
-        PartitionState leaderless = changed(LeaderElection.afterBrokerChange(followerGone, Set.of(), false));
+        PartitionLeadership leaderless = changed(LeaderElection.afterBrokerChange(followerGone, Set.of(), false));
         assertThat(leaderless).isEqualTo(state(List.of(1, 2), -1, 2, List.of(1)));
 
         // 2 comes back first: it is not in the ISR, so the partition stays without a leader
@@ -81,8 +81,8 @@ class LeaderElectionTest {
 
     @Test
     void anIsrWhoseMembersAllFailAtOnceIsKeptSoWhicheverReturnsFirstLeads() {
-        PartitionState before = state(List.of(1, 2, 3), 1, 0, List.of(1, 2));
-        PartitionState after = changed(LeaderElection.afterBrokerChange(before, Set.of(3), false));
+        PartitionLeadership before = state(List.of(1, 2, 3), 1, 0, List.of(1, 2));
+        PartitionLeadership after = changed(LeaderElection.afterBrokerChange(before, Set.of(3), false));
         assertThat(after).isEqualTo(state(List.of(1, 2, 3), -1, 1, List.of(1, 2)));
         assertThat(changed(LeaderElection.afterBrokerChange(after, Set.of(2, 3), false)))
                 .isEqualTo(state(List.of(1, 2, 3), 2, 2, List.of(2)));
@@ -90,7 +90,7 @@ class LeaderElectionTest {
 
     @Test
     void aFailedFollowerLeavesTheIsrAndNothingElseChangesForReplicasOutsideIt() {
-        PartitionState before = state(List.of(1, 2, 3), 1, 7, List.of(1, 2));
+        PartitionLeadership before = state(List.of(1, 2, 3), 1, 7, List.of(1, 2));
         assertThat(changed(LeaderElection.afterBrokerChange(before, Set.of(1, 3), false)))
                 .isEqualTo(state(List.of(1, 2, 3), 1, 8, List.of(1)));
         assertThat(LeaderElection.afterBrokerChange(before, Set.of(1, 2), false)).isEqualTo(PartitionChange.UNCHANGED);
@@ -98,7 +98,7 @@ class LeaderElectionTest {
 
     @Test
     void controlledShutdownMovesLeadershipToALiveIsrMemberAndDropsTheBrokerFromTheIsr() {
-        PartitionState led = state(List.of(1, 2, 3), 1, 3, List.of(1, 2, 3));
+        PartitionLeadership led = state(List.of(1, 2, 3), 1, 3, List.of(1, 2, 3));
         assertThat(changed(LeaderElection.controlledShutdown(led, Set.of(1, 2, 3), Set.of(1))))
                 .isEqualTo(state(List.of(1, 2, 3), 2, 4, List.of(2, 3)));
         // a follower in the ISR leaves it
@@ -111,30 +111,30 @@ class LeaderElectionTest {
 
     @Test
     void controlledShutdownKeepsLeadershipWhenNoOtherIsrMemberCanTakeIt() {
-        PartitionState alone = state(List.of(1, 2), 1, 3, List.of(1));
+        PartitionLeadership alone = state(List.of(1, 2), 1, 3, List.of(1));
         assertThat(LeaderElection.controlledShutdown(alone, Set.of(1, 2), Set.of(1))).isEqualTo(PartitionChange.UNCHANGED);
-        PartitionState otherDown = state(List.of(1, 2), 1, 3, List.of(1, 2));
+        PartitionLeadership otherDown = state(List.of(1, 2), 1, 3, List.of(1, 2));
         assertThat(LeaderElection.controlledShutdown(otherDown, Set.of(1), Set.of(1))).isEqualTo(PartitionChange.UNCHANGED);
         // two brokers shutting down together: the third takes over
-        PartitionState three = state(List.of(1, 2, 3), 1, 0, List.of(1, 2, 3));
+        PartitionLeadership three = state(List.of(1, 2, 3), 1, 0, List.of(1, 2, 3));
         assertThat(changed(LeaderElection.controlledShutdown(three, Set.of(1, 2, 3), Set.of(1, 2))))
                 .isEqualTo(state(List.of(1, 2, 3), 3, 1, List.of(3)));
     }
 
     @Test
     void preferredElectionMovesLeadershipBackToTheFirstReplica() {
-        PartitionState moved = state(List.of(1, 2, 3), 2, 4, List.of(2, 3, 1));
+        PartitionLeadership moved = state(List.of(1, 2, 3), 2, 4, List.of(2, 3, 1));
         assertThat(elected(LeaderElection.preferred(moved, Set.of(1, 2, 3))))
                 .isEqualTo(state(List.of(1, 2, 3), 1, 5, List.of(2, 3, 1)));
     }
 
     @Test
     void preferredElectionAnswersKafkasErrorCodes() {
-        PartitionState atPreferred = state(List.of(1, 2), 1, 4, List.of(1, 2));
+        PartitionLeadership atPreferred = state(List.of(1, 2), 1, 4, List.of(1, 2));
         assertThat(error(LeaderElection.preferred(atPreferred, Set.of(1, 2)))).isEqualTo(Errors.ELECTION_NOT_NEEDED);
-        PartitionState preferredOutOfIsr = state(List.of(1, 2), 2, 4, List.of(2));
+        PartitionLeadership preferredOutOfIsr = state(List.of(1, 2), 2, 4, List.of(2));
         assertThat(error(LeaderElection.preferred(preferredOutOfIsr, Set.of(1, 2)))).isEqualTo(Errors.PREFERRED_LEADER_NOT_AVAILABLE);
-        PartitionState preferredDown = state(List.of(1, 2), 2, 4, List.of(2, 1));
+        PartitionLeadership preferredDown = state(List.of(1, 2), 2, 4, List.of(2, 1));
         assertThat(error(LeaderElection.preferred(preferredDown, Set.of(2)))).isEqualTo(Errors.PREFERRED_LEADER_NOT_AVAILABLE);
     }
 
@@ -143,12 +143,12 @@ class LeaderElectionTest {
         assertThat(error(LeaderElection.unclean(state(List.of(1, 2), 1, 0, List.of(1)), Set.of(1, 2))))
                 .isEqualTo(Errors.ELECTION_NOT_NEEDED);
 
-        PartitionState leaderless = state(List.of(1, 2, 3), -1, 6, List.of(1));
+        PartitionLeadership leaderless = state(List.of(1, 2, 3), -1, 6, List.of(1));
         Election election = LeaderElection.unclean(leaderless, Set.of(3));
         assertThat(election).isEqualTo(new Election.Elected(state(List.of(1, 2, 3), 3, 7, List.of(3)), true));
 
         // a live ISR member is still preferred over an out-of-sync replica
-        PartitionState deadLeader = state(List.of(1, 2, 3), 1, 6, List.of(1, 3));
+        PartitionLeadership deadLeader = state(List.of(1, 2, 3), 1, 6, List.of(1, 3));
         assertThat(LeaderElection.unclean(deadLeader, Set.of(2, 3)))
                 .isEqualTo(new Election.Elected(state(List.of(1, 2, 3), 3, 7, List.of(3)), false));
 
@@ -159,7 +159,7 @@ class LeaderElectionTest {
     void everyChangeRaisesTheEpochByOneAndNeverEmptiesTheIsrUnderRandomFailures() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
         for (int trial = 0; trial < 2000; trial++) {
-            PartitionState state = elected(LeaderElection.newPartition(List.of(1, 2, 3), Set.of(1, 2, 3), 0));
+            PartitionLeadership state = elected(LeaderElection.newPartition(List.of(1, 2, 3), Set.of(1, 2, 3), 0));
             boolean unclean = random.nextBoolean();
             for (int step = 0; step < 20; step++) {
                 Set<Integer> live = new java.util.HashSet<>();

@@ -17,10 +17,10 @@ class LeaderImbalanceTest {
     }
 
     /** 10 partitions preferring broker 1 (replicas [1, 2]); the first {@code moved} are led by 2. */
-    private static Map<TopicPartition, PartitionState> preferringOne(int moved) {
-        Map<TopicPartition, PartitionState> states = new TreeMap<>();
+    private static Map<TopicPartition, PartitionLeadership> preferringOne(int moved) {
+        Map<TopicPartition, PartitionLeadership> states = new TreeMap<>();
         for (int p = 0; p < 10; p++) {
-            states.put(tp(p), new PartitionState(List.of(1, 2), p < moved ? 2 : 1, 3, List.of(1, 2)));
+            states.put(tp(p), new PartitionLeadership(List.of(1, 2), p < moved ? 2 : 1, 3, List.of(1, 2)));
         }
         return states;
     }
@@ -35,8 +35,8 @@ class LeaderImbalanceTest {
 
     @Test
     void onlyPartitionsWhosePreferredLeaderIsEligibleAndInSyncAreRebalanced() {
-        Map<TopicPartition, PartitionState> states = preferringOne(3);
-        states.put(tp(0), new PartitionState(List.of(1, 2), 2, 3, List.of(2)));
+        Map<TopicPartition, PartitionLeadership> states = preferringOne(3);
+        states.put(tp(0), new PartitionLeadership(List.of(1, 2), 2, 3, List.of(2)));
         assertThat(LeaderImbalance.partitionsToRebalance(states, Set.of(1, 2), 10)).containsExactly(tp(1), tp(2));
         assertThat(LeaderImbalance.partitionsToRebalance(states, Set.of(2), 10)).isEmpty();
     }

@@ -14,11 +14,11 @@ import java.util.Set;
  * partition has no leader until that member or, with unclean election, another replica returns),
  * the ISR is a subset of the replicas, and the leader is an ISR member or {@link #NO_LEADER}.
  */
-public record PartitionState(List<Integer> replicas, int leader, int leaderEpoch, List<Integer> isr) {
+public record PartitionLeadership(List<Integer> replicas, int leader, int leaderEpoch, List<Integer> isr) {
 
     public static final int NO_LEADER = -1;
 
-    public PartitionState {
+    public PartitionLeadership {
         replicas = List.copyOf(replicas);
         isr = List.copyOf(isr);
         if (replicas.isEmpty()) {
@@ -56,7 +56,7 @@ public record PartitionState(List<Integer> replicas, int leader, int leaderEpoch
     }
 
     /** The next state: the given leader and ISR with the leader epoch raised by one. */
-    public PartitionState next(int newLeader, List<Integer> newIsr) {
-        return new PartitionState(replicas, newLeader, Math.addExact(leaderEpoch, 1), newIsr);
+    public PartitionLeadership next(int newLeader, List<Integer> newIsr) {
+        return new PartitionLeadership(replicas, newLeader, Math.addExact(leaderEpoch, 1), newIsr);
     }
 }
