@@ -38,7 +38,8 @@ public final class ConsumeCommand extends ClientCommand {
     @Override
     protected String usage() {
         return "usage: sluice consume --topic T [--from-beginning | --offset N|earliest|latest --partition P] [--max-messages N]\n"
-                + "                      [--timeout-ms N] [--property print.key=true ...] [--group G]";
+                + "                      [--timeout-ms N] [--property print.key=true ... | --format '%k %v\\n' | --format json]\n"
+                + "                      [--group G [--no-commit]]";
     }
 
     @Override
@@ -61,9 +62,16 @@ public final class ConsumeCommand extends ClientCommand {
                                            print.partition, print.offset, print.headers, print.value
                                            (true/false), key.separator (default tab), line.separator,
                                            headers.separator (,), headers.key.separator (:), null.literal
+                  --format F               (-f F) print each record as the kcat-style format string F:
+                                           %t topic, %p partition, %o offset, %k key, %v value,
+                                           %T timestamp (ms), %h headers (k=v,...), %K / %S key /
+                                           value length, %% percent; \\n \\t escapes (no newline is
+                                           added); or json: one JSON object per record
                   --group G                join consumer group G: share the topic's partitions with
                                            its other members, start at its committed offsets (else as
                                            --from-beginning says), commit after each printed record
+                  --no-commit              with --group: read-only; start at the group's committed
+                                           offsets without joining the group and never commit
                   --consumer-property k=v  any consumer setting, e.g. max.poll.records=100 (repeatable)
                   --bootstrap-server H:P   broker to connect to (default localhost:9092)
                   --command-config FILE    consumer properties (Kafka names)
@@ -74,15 +82,19 @@ public final class ConsumeCommand extends ClientCommand {
 
     @Override
     protected Options options() {
-        return new Options().flag("--from-beginning")
+        return new Options().flag("--from-beginning", "--no-commit")
                 .value("--topic", "--partition", "--offset", "--max-messages", "--timeout-ms", "--group")
-                .list("--property", "--consumer-property");
+                .list("--property", "--consumer-property").format().alias("-f", "--format");
     }
 
     @Override
     protected int execute(Args args, ClientSettings settings, Io io) throws Exception {
         String topic = args.required("--topic");
-        RecordFormatter formatter = new RecordFormatter(args.keyValues("--property"));
+        if (args.has("--format") && args.has("--property")) {
+            throw new UsageException("--format and --property cannot be combined: the format string says what to print");
+        }
+        RecordPrinter formatter = args.has("--format") ? RecordTemplate.parse(args.value("--format"))
+                : new RecordFormatter(args.keyValues("--property"));
         long maxMessages = args.longValue("--max-messages", Long.MAX_VALUE);
         long timeoutMs = args.longValue("--timeout-ms", -1);
         String group = args.value("--group");
@@ -94,6 +106,10 @@ public final class ConsumeCommand extends ClientCommand {
         }
         if (offset != null && fromBeginning) {
             throw new UsageException("--offset and --from-beginning cannot be combined");
+        }
+        boolean readOnly = args.has("--no-commit");
+        if (readOnly && group == null) {
+            throw new UsageException("--no-commit goes with --group (without a group nothing is committed anyway)");
         }
         if (group != null && (partition != null || offset != null)) {
             throw new UsageException("--group cannot be combined with --partition or --offset");
@@ -109,7 +125,7 @@ public final class ConsumeCommand extends ClientCommand {
         Map<String, String> consumerSettings = new LinkedHashMap<>();
         consumerSettings.put("client.id", "sluice-console-consumer");
         consumerSettings.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
-        if (group != null) {
+        if (group != null && !readOnly) {
             consumerSettings.put("group.id", group);
             consumerSettings.put("enable.auto.commit", "false"); // GroupProgress commits what was printed
         }
@@ -120,7 +136,12 @@ public final class ConsumeCommand extends ClientCommand {
              SluiceConsumer consumer = new SluiceConsumer(ConsumerConfig.from(settings.properties(consumerSettings)))) {
             TopicDescription description = TopicCheck.require(admin, topic);
             GroupProgress progress = null;
-            if (group != null) {
+            if (readOnly) { // no group.id: the consumer cannot commit; it only starts where the group is
+                List<TopicPartition> partitions = description.partitions().stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                consumer.assign(partitions);
+                startAtCommitted(consumer, admin.listGroupOffsets(group).join(), partitions, fromBeginning);
+            } else if (group != null) {
                 progress = new GroupProgress(group, io.err());
                 progress.subscribe(consumer, topic);
             } else {
@@ -156,6 +177,27 @@ public final class ConsumeCommand extends ClientCommand {
         return at;
     }
 
+    /** Each partition at the group's committed offset; one without an offset as --from-beginning says. */
+    private static void startAtCommitted(SluiceConsumer consumer, Map<TopicPartition, Long> committed,
+                                         List<TopicPartition> partitions, boolean fromBeginning) {
+        List<TopicPartition> without = new java.util.ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long offset = committed.get(tp);
+            if (offset == null) {
+                without.add(tp);
+            } else {
+                consumer.seek(tp, offset);
+            }
+        }
+        if (!without.isEmpty()) {
+            if (fromBeginning) {
+                consumer.seekToBeginning(without);
+            } else {
+                consumer.seekToEnd(without);
+            }
+        }
+    }
+
     private static void position(SluiceConsumer consumer, List<TopicPartition> partitions, String offset,
                                  boolean fromBeginning) throws UsageException {
         if (offset != null) {
@@ -173,7 +215,7 @@ public final class ConsumeCommand extends ClientCommand {
         }
     }
 
-    private static long consume(SluiceConsumer consumer, RecordFormatter formatter, GroupProgress progress,
+    private static long consume(SluiceConsumer consumer, RecordPrinter formatter, GroupProgress progress,
                                 long maxMessages, long timeoutMs, StopSignal stop, Io io) {
         long count = 0;
         long lastRecordMs = System.currentTimeMillis();

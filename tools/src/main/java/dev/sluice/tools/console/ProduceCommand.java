@@ -45,7 +45,8 @@ public final class ProduceCommand extends ClientCommand {
 
     @Override
     protected String usage() {
-        return "usage: sluice produce --topic T [--property parse.key=true key.separator=:] [--headers k=v,...]\n"
+        return "usage: sluice produce --topic T [--property parse.key=true key.separator=: | --key-separator :] [--headers k=v,...]\n"
+                + "                      [--header k=v]... [--verbose]\n"
                 + "                      [--compression lz4] [--acks all] [--partition P] [--producer-property k=v ...]";
     }
 
@@ -70,6 +71,12 @@ public final class ProduceCommand extends ClientCommand {
                                               null.marker=S        this key or value text sends null
                                               ignore.error=true    send a line without separator as value
                   --headers k=v,...         headers added to every record
+                  --header k=v              one more header; the value may hold commas (repeatable,
+                                            kcat's -H)
+                  --key-separator S         each line is key<S>value (kcat's -K; the same as
+                                            --property parse.key=true key.separator=S)
+                  --verbose                 print each record's partition and offset once written:
+                                            "Produced line 1 to partition 0 at offset 41 (timestamp ...)"
                   --compression C           none, gzip, snappy, lz4, zstd or an installed plugin's codec
                                             (SLUICE_PLUGINS), e.g. example-rle (default none)
                   --acks A                  0, 1 or all (default all)
@@ -84,15 +91,32 @@ public final class ProduceCommand extends ClientCommand {
 
     @Override
     protected Options options() {
-        return new Options().value("--topic", "--headers", "--compression", "--acks", "--partition")
-                .list("--property", "--producer-property");
+        return new Options().flag("--verbose")
+                .value("--topic", "--headers", "--compression", "--acks", "--partition", "--key-separator")
+                .list("--property", "--producer-property", "--header");
     }
 
     @Override
     protected int execute(Args args, ClientSettings settings, Io io) throws Exception {
         String topic = args.required("--topic");
-        LineParser parser = new LineParser(args.keyValues("--property"));
-        List<Header> headers = staticHeaders(args.value("--headers"));
+        Map<String, String> lineProperties = new LinkedHashMap<>(args.keyValues("--property"));
+        if (args.has("--key-separator")) { // kcat's -K: keys from a separator, without the two properties
+            if (lineProperties.containsKey("key.separator") || lineProperties.containsKey("parse.key")) {
+                throw new UsageException("--key-separator and --property parse.key / key.separator cannot be combined");
+            }
+            lineProperties.put("parse.key", "true");
+            lineProperties.put("key.separator", args.value("--key-separator"));
+        }
+        LineParser parser = new LineParser(lineProperties);
+        List<Header> headers = new ArrayList<>(staticHeaders(args.value("--headers")));
+        for (String header : args.values("--header")) { // one k=v each: the value may hold commas
+            int eq = header.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--header takes k=v, not '" + header + "'");
+            }
+            headers.add(new Header(header.substring(0, eq).trim(), header.substring(eq + 1).getBytes(StandardCharsets.UTF_8)));
+        }
+        boolean verbose = args.has("--verbose");
         Integer partition = args.has("--partition") ? args.intValue("--partition", 0) : null;
         Map<String, String> producerSettings = new LinkedHashMap<>(args.keyValues("--producer-property"));
         if (args.has("--compression")) {
@@ -133,10 +157,20 @@ public final class ProduceCommand extends ClientCommand {
                 read++;
                 LineParser.Parsed parsed = parser.parse(line, read);
                 List<Header> all = headers.isEmpty() ? parsed.headers() : concat(parsed.headers(), headers);
+                long lineNumber = read;
                 producer.send(new ProducerRecord(topic, partition, null, parsed.key(), parsed.value(), all), (md, error) -> {
                     if (error == null) {
                         acknowledged.incrementAndGet();
-                    } else if (failed.incrementAndGet() == 1) {
+                        if (verbose) { // the producer's I/O thread; PrintStream lines do not interleave
+                            io.out().println("Produced line " + lineNumber + " to partition " + md.partition() + " at offset "
+                                    + md.offset() + " (timestamp " + md.timestamp() + ")");
+                        }
+                        return;
+                    }
+                    if (verbose) {
+                        io.err().println("Line " + lineNumber + " was not written: " + explain(error, settings));
+                    }
+                    if (failed.incrementAndGet() == 1) {
                         firstFailure.set(error);
                     }
                 });
@@ -164,7 +198,6 @@ public final class ProduceCommand extends ClientCommand {
         return out;
     }
 
-    /** {@code k=v,k2=v2} → headers with UTF-8 values. */
     /**
      * {@code none} or the name of any installed codec, Kafka's four or a plugin's (found by name
      * like the producer's {@code compression.type}, so the README's plugin codecs work here too).
@@ -180,6 +213,7 @@ public final class ProduceCommand extends ClientCommand {
         }
     }
 
+    /** {@code k=v,k2=v2} → headers with UTF-8 values. */
     static List<Header> staticHeaders(String spec) throws UsageException {
         if (spec == null || spec.isBlank()) {
             return List.of();

@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code key.separator}, then the value and {@code line.separator}. Keys and values are written
  * as their raw bytes.
  */
-final class RecordFormatter {
+final class RecordFormatter implements RecordPrinter {
     static final Set<String> PROPERTIES = Set.of("print.key", "print.value", "print.timestamp", "print.partition",
             "print.offset", "print.headers", "key.separator", "line.separator", "headers.separator",
             "headers.key.separator", "null.literal");
@@ -67,7 +67,8 @@ final class RecordFormatter {
         return Escapes.unescape(s).getBytes(StandardCharsets.UTF_8);
     }
 
-    void print(ConsumerRecord record, PrintStream out) {
+    @Override
+    public void print(ConsumerRecord record, PrintStream out) {
         if (printTimestamp) {
             String type = record.timestampType() == TimestampType.LOG_APPEND_TIME ? "LogAppendTime" : "CreateTime";
             text(out, type + ":" + record.timestamp());
