@@ -35,20 +35,11 @@ import java.util.concurrent.TimeUnit;
  * advertised port 0 means "the port the listener bound" ({@link #advertisedListeners(List)}).
  * A plugin's settings are accepted only if an installed plugin declares them (a topic may pick a
  * storage engine other than the default, so every installed plugin's count), so a misspelled
- * Kafka key is never mistaken for one. A few Kafka keys that a stock {@code server.properties}
- * carries but that mean nothing here are accepted and listed in {@link #ignoredKeys()} so the
- * broker can warn.
+ * Kafka key is never mistaken for one. Well-known Kafka keys that mean nothing here
+ * ({@link KafkaBrokerKeys}) are accepted and listed in {@link #ignoredKeys()} so the broker can
+ * warn; security settings are refused.
  */
 public final class BrokerConfig {
-
-    /** Kafka keys accepted for compatibility with stock configuration files, without effect. */
-    static final Set<String> IGNORED_KAFKA_KEYS = Set.of(
-            "num.recovery.threads.per.data.dir", "offsets.topic.replication.factor",
-            "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
-            "process.roles", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
-            "controller.listener.names", "inter.broker.listener.name", "listener.security.protocol.map",
-            "zookeeper.connect", "zookeeper.connection.timeout.ms", "share.coordinator.state.topic.replication.factor",
-            "share.coordinator.state.topic.min.isr");
 
     private static final long HOUR_MS = TimeUnit.HOURS.toMillis(1);
     private static final long MINUTE_MS = TimeUnit.MINUTES.toMillis(1);
@@ -94,14 +85,18 @@ public final class BrokerConfig {
         }
         socketServer = listeners.isEmpty() ? null : socketServerConfig(values, listeners); // empty: already reported
 
-        ignoredKeys = Set.copyOf(raw.keySet().stream().filter(IGNORED_KAFKA_KEYS::contains).toList());
-        Set<String> known = new TreeSet<>(IGNORED_KAFKA_KEYS);
+        // a defined setting wins over the list of Kafka keys without effect (e.g. once one is implemented)
+        ignoredKeys = Set.copyOf(raw.keySet().stream()
+                .filter(k -> KafkaBrokerKeys.NOT_APPLICABLE.contains(k) && !BrokerConfigDef.DEF.contains(k)).toList());
+        Set<String> known = new TreeSet<>(KafkaBrokerKeys.NOT_APPLICABLE);
         BrokerConfigDef.DEF.keys().forEach(k -> known.add(k.name()));
         plugins.keys().forEach(k -> known.add(k.name()));
         for (String key : new TreeSet<>(raw.keySet())) {
-            if (!known.contains(key)) {
-                list.add(ConfigNames.unknownKey(key, known));
+            if (known.contains(key)) {
+                continue;
             }
+            String security = KafkaBrokerKeys.securityProblem(key);
+            list.add(security != null ? security : ConfigNames.unknownKey(key, known));
         }
         if (!list.isEmpty()) {
             throw new ConfigException(list);

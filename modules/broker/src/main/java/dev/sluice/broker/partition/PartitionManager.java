@@ -234,6 +234,9 @@ public final class PartitionManager implements AutoCloseable {
         }
         checkPartitionLimit(count);
         String configProblem = TopicConfigDef.validate(configs);
+        if (configProblem == null) {
+            configProblem = TopicConfigDef.validateFor(configs, rf);
+        }
         if (configProblem == null && configs.containsKey("storage.engine")) {
             configProblem = StorageEngines.problem(configs.get("storage.engine"));
         }
@@ -374,6 +377,9 @@ public final class PartitionManager implements AutoCloseable {
         TopicMetadata topic = topics.get(name).orElseThrow(() ->
                 new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
         String problem = TopicConfigDef.validate(overrides);
+        if (problem == null) {
+            problem = TopicConfigDef.validateFor(overrides, topic.replicationFactor());
+        }
         if (problem == null && !engineOf(topic).equals(overrides.getOrDefault("storage.engine", engineOf(topic)))) {
             problem = "storage.engine cannot change after a topic is created (it is " + engineOf(topic) + ")";
         }

@@ -73,6 +73,19 @@ public final class TopicConfigDef {
         return problems.isEmpty() ? null : problems.toString();
     }
 
+    /**
+     * Checks the overrides that depend on the topic: {@code min.insync.replicas} may not exceed
+     * the replication factor (acks=all could never be answered). Returns the problem or null.
+     */
+    public static String validateFor(Map<String, String> overrides, int replicationFactor) {
+        String minIsr = overrides.get("min.insync.replicas");
+        if (minIsr != null && intAtLeast(minIsr, replicationFactor + 1)) {
+            return "Invalid value " + minIsr.trim() + " for configuration min.insync.replicas: it cannot be greater than "
+                    + "the topic's replication factor (" + replicationFactor + "), or no acks=all produce could succeed";
+        }
+        return null;
+    }
+
     private static boolean longAtLeastMinusOne(String v) {
         return longAtLeast(v, -1);
     }

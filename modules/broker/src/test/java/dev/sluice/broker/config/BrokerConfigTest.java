@@ -133,10 +133,31 @@ class BrokerConfigTest {
     }
 
     @Test
-    void stockKafkaKeysWithoutMeaningHereAreAcceptedAndListed() {
-        BrokerConfig c = BrokerConfig.of(Map.of("offsets.topic.replication.factor", "1", "num.recovery.threads.per.data.dir", "1"));
-        assertThat(c.ignoredKeys()).containsExactlyInAnyOrder("offsets.topic.replication.factor",
-                "num.recovery.threads.per.data.dir");
+    void wellKnownKafkaKeysThatDoNotApplyAreListedForAWarningNotFatal() {
+        // a stock KRaft server.properties plus tuning a Kafka operator carries over
+        BrokerConfig c = BrokerConfig.of(Map.of("process.roles", "broker,controller", "controller.quorum.voters", "1@h:9093",
+                "offsets.topic.replication.factor", "1", "num.recovery.threads.per.data.dir", "1",
+                "num.replica.fetchers", "4", "log.cleaner.threads", "2", "broker.rack", "r1", "log.preallocate", "false",
+                "min.insync.replicas", "1", "unclean.leader.election.enable", "false"));
+        assertThat(c.ignoredKeys()).containsExactlyInAnyOrder("process.roles", "controller.quorum.voters",
+                "offsets.topic.replication.factor", "num.recovery.threads.per.data.dir", "num.replica.fetchers",
+                "log.cleaner.threads", "broker.rack", "log.preallocate");
+    }
+
+    @Test
+    void compressionTypeProducerIsKafkasDefaultAndWorksOtherCodecsAreRefused() {
+        assertThat(BrokerConfig.of(Map.of("compression.type", "producer")).values().getString("compression.type"))
+                .isEqualTo("producer");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("compression.type", "gzip")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("compression.type: 'gzip' is invalid; expected one of producer");
+    }
+
+    @Test
+    void securitySettingsAreRefusedNotIgnored() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> BrokerConfig.of(Map.of(
+                "ssl.keystore.location", "/k.jks", "sasl.enabled.mechanisms", "PLAIN")));
+        assertThat(e.problems()).hasSize(2).allSatisfy(p -> assertThat(p).contains("no TLS, SASL or ACLs"));
     }
 
     @Test

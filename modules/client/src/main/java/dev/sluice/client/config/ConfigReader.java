@@ -1,5 +1,7 @@
 package dev.sluice.client.config;
 
+import dev.sluice.api.config.ConfigNames;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -14,8 +16,10 @@ import java.util.TreeSet;
 
 /**
  * Reads Kafka-style settings ({@code linger.ms=5}) into typed values. Every problem (a bad value,
- * a key no client knows) is collected and reported together by {@link #finish}, so a user fixes a
- * properties file in one round. Keys Kafka defines but Sluice does not act on (serializer classes,
+ * a misspelled key: one close to a setting of this client) is collected and reported together by
+ * {@link #finish}, so a user fixes a properties file in one round; a key far from every setting
+ * (another tool's, e.g. {@code schema.registry.url} in a shared file) is warned about and ignored,
+ * as Kafka's clients do. Keys Kafka defines but Sluice does not act on (serializer classes,
  * metric reporters...) are accepted and logged, so a Kafka user's file keeps working.
  */
 public final class ConfigReader {
@@ -24,6 +28,7 @@ public final class ConfigReader {
     private final Map<String, String> values;
     private final Set<String> read = new HashSet<>();
     private final List<String> problems = new ArrayList<>();
+    private List<String> unused = List.of();
 
     private ConfigReader(Map<String, String> values) {
         this.values = values;
@@ -170,12 +175,29 @@ public final class ConfigReader {
     public void finish(String client) {
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(read);
+        List<String> unused = new ArrayList<>();
         for (String key : unknown) {
-            problems.add(key + " is not a " + client + " setting");
+            List<String> close = ConfigNames.closest(key, read);
+            if (close.isEmpty()) {
+                unused.add(key); // another tool's key (schema.registry.url): Kafka's clients only warn
+            } else {
+                problems.add(key + " is not a " + client + " setting — did you mean "
+                        + String.join(" or ", close.stream().map(n -> "'" + n + "'").toList()) + "?");
+            }
         }
+        if (!unused.isEmpty() && problems.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "These configurations '" + unused + "' were supplied but are not "
+                    + client + " settings; they are ignored.");
+        }
+        this.unused = List.copyOf(unused);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+    }
+
+    /** Keys no setting read and no known name is close to, after {@link #finish}: warned about, ignored. */
+    public List<String> unusedKeys() {
+        return unused;
     }
 
     static String lower(String s) {
