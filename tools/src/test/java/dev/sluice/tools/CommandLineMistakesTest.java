@@ -19,6 +19,10 @@ class CommandLineMistakesTest extends BrokerTestBase {
         assertThat(consume.err()).contains("unknown option --from-begining (did you mean --from-beginning?)");
         Result groups = sluice("groups", "--lst");
         assertThat(groups.err()).contains("(did you mean --list?)");
+        Result property = sluice("consume", "--topic", "t", "--property", "print.keys=true");
+        assertThat(property.err()).contains("unknown --property print.keys (did you mean print.key?)");
+        Result produceProperty = sluiceWithInput("", "produce", "--topic", "t", "--property", "key.seperator=:");
+        assertThat(produceProperty.err()).contains("unknown --property key.seperator (did you mean key.separator?)");
         Result nothingClose = sluice("topics", "--list", "--zzzzzzzz");
         assertThat(nothingClose.err()).contains("unknown option --zzzzzzzz").doesNotContain("did you mean");
     }
@@ -37,6 +41,14 @@ class CommandLineMistakesTest extends BrokerTestBase {
         // list options stay repeatable
         assertThat(sluice("topics", "--create", "--topic", "c", "--config", "retention.ms=1000", "--config", "segment.ms=60000")
                 .exitCode()).isZero();
+    }
+
+    @Test
+    void aMissingCommandConfigFileIsSaidPlainly() {
+        String missing = dir.resolve("client.properties").toString();
+        Result r = sluice("topics", "--list", "--command-config", missing);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("sluice topics: cannot read --command-config file: " + missing + ": no such file or directory\n");
     }
 
     @Test

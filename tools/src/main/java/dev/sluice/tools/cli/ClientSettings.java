@@ -63,7 +63,7 @@ public final class ClientSettings {
         try (Reader reader = Files.newBufferedReader(Path.of(path), StandardCharsets.UTF_8)) {
             properties.load(reader);
         } catch (IOException e) {
-            throw new CommandFailure("cannot read " + option + " file '" + path + "': " + e.getMessage());
+            throw new CommandFailure("cannot read " + option + " file: " + FailureText.of(e));
         }
         return properties;
     }

@@ -2,6 +2,7 @@ package dev.sluice.tools.console;
 
 import dev.sluice.api.record.Header;
 import dev.sluice.tools.cli.CommandFailure;
+import dev.sluice.tools.cli.DidYouMean;
 import dev.sluice.tools.cli.UsageException;
 
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,10 @@ final class LineParser {
     LineParser(Map<String, String> properties) throws UsageException {
         for (String name : properties.keySet()) {
             if (!PROPERTIES.contains(name)) {
-                throw new UsageException("unknown --property " + name + " (known: " + String.join(", ", PROPERTIES.stream().sorted().toList()) + ")");
+                List<String> close = DidYouMean.closest(name, PROPERTIES);
+                throw new UsageException("unknown --property " + name + (close.isEmpty()
+                        ? " (known: " + String.join(", ", PROPERTIES.stream().sorted().toList()) + ")"
+                        : " (did you mean " + String.join(" or ", close) + "?)"));
             }
         }
         parseKey = bool(properties, "parse.key");

@@ -176,7 +176,7 @@ public final class ProduceCommand extends ClientCommand {
                 });
             }
         } catch (IOException e) {
-            throw new CommandFailure("cannot read standard input: " + e.getMessage());
+            throw new CommandFailure("cannot read standard input: " + dev.sluice.tools.cli.FailureText.of(e));
         } finally {
             producer.close(); // waits for every record read so far
         }

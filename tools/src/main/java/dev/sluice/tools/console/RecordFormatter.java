@@ -3,10 +3,12 @@ package dev.sluice.tools.console;
 import dev.sluice.api.record.Header;
 import dev.sluice.api.record.TimestampType;
 import dev.sluice.client.consumer.ConsumerRecord;
+import dev.sluice.tools.cli.DidYouMean;
 import dev.sluice.tools.cli.UsageException;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,7 +38,10 @@ final class RecordFormatter implements RecordPrinter {
     RecordFormatter(Map<String, String> properties) throws UsageException {
         for (String name : properties.keySet()) {
             if (!PROPERTIES.contains(name)) {
-                throw new UsageException("unknown --property " + name + " (known: " + String.join(", ", PROPERTIES.stream().sorted().toList()) + ")");
+                List<String> close = DidYouMean.closest(name, PROPERTIES);
+                throw new UsageException("unknown --property " + name + (close.isEmpty()
+                        ? " (known: " + String.join(", ", PROPERTIES.stream().sorted().toList()) + ")"
+                        : " (did you mean " + String.join(" or ", close) + "?)"));
             }
         }
         printKey = bool(properties, "print.key", false);
