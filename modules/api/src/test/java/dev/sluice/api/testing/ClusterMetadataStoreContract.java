@@ -86,7 +86,10 @@ public abstract class ClusterMetadataStoreContract {
 
     /** Records the events a session's listener saw. */
     protected static final class Events implements ClusterListener {
-        final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+        public final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+
+        public Events() {
+        }
 
         @Override public void brokersChanged() { seen.add("brokers"); }
         @Override public void controllerChanged() { seen.add("controller"); }
@@ -97,7 +100,7 @@ public abstract class ClusterMetadataStoreContract {
         @Override public void sessionExpired() { seen.add("expired"); }
         @Override public void sessionEstablished() { seen.add("established"); }
 
-        boolean saw(String event) {
+        public boolean saw(String event) {
             return seen.contains(event);
         }
     }
