@@ -4,6 +4,8 @@ import dev.sluice.api.storage.StorageException;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,10 +17,15 @@ import java.nio.file.StandardCopyOption;
  * A file of fixed-size entries sorted by a key, memory-mapped and preallocated so that appending
  * an entry is a store into the mapping. Subclasses define the entry layout.
  *
- * <p>One writer (the log's append path) and any number of readers. Readers take one snapshot of
- * the mapping and the entry count (both volatile, the count published after the entry is written)
- * and look only at entries below it, so they never touch bytes past the file's end even while the
- * writer trims or grows the file. Growing and trimming remap instead of changing the old mapping.
+ * <p>One writer (the log's append path, under the log's lock) and any number of readers. The
+ * mapping and the entry count are published together as one immutable {@link View} in one volatile
+ * field: a reader reads it once and looks only at that mapping's entries below that count, so it
+ * never sees a count belonging to another mapping. The writer stores an entry into a slot above
+ * every published count, then publishes a view with the larger count; growing and trimming map
+ * anew and publish a view of the new mapping. Only truncation makes slots below a published count
+ * writable again; it starts a new {@link View#generation()}, and readers use
+ * {@link #unchangedSince(View)} after their reads and retry, so a lookup racing with truncation and
+ * the appends after it never returns a mix of old and new entries.
  */
 abstract class MappedIndex implements AutoCloseable {
     protected final long baseOffset;
@@ -27,9 +34,16 @@ abstract class MappedIndex implements AutoCloseable {
     private final int entrySize;
     /** Length of the file when it was opened, for the sanity check of an existing index. */
     private final long lengthAtOpen;
-    private volatile MappedByteBuffer mmap;
-    private volatile int entries;
-    private volatile int maxEntries;
+    private volatile View view;
+    /** Writer-only: a truncation left readers' views of more entries than are live on this file. */
+    private boolean truncatedSinceShrinkSafe;
+
+    /**
+     * What readers see: a mapping, how many of its entries are live, and the truncation count
+     * (slots below {@code entries} keep their contents while the generation is unchanged).
+     */
+    protected record View(MappedByteBuffer buffer, int entries, int generation) {
+    }
 
     MappedIndex(Path file, long baseOffset, int maxIndexBytes, int entrySize) {
         this.file = file;
@@ -41,17 +55,15 @@ abstract class MappedIndex implements AutoCloseable {
                 // a new (or empty) index: preallocate, as Kafka does, so appends never extend the file
                 raf.setLength(roundDown(maxIndexBytes));
             }
-            this.entries = (int) (lengthAtOpen / entrySize);
-            map(raf);
+            map(raf, (int) (lengthAtOpen / entrySize), 0);
         } catch (IOException e) {
             throw new StorageException("cannot open index " + file, e);
         }
     }
 
-    private void map(RandomAccessFile raf) throws IOException {
+    private void map(RandomAccessFile raf, int entries, int generation) throws IOException {
         MappedByteBuffer mapped = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, raf.length());
-        this.maxEntries = mapped.capacity() / entrySize;
-        this.mmap = mapped;
+        this.view = new View(mapped, entries, generation);
     }
 
     private int roundDown(int bytes) {
@@ -63,15 +75,15 @@ abstract class MappedIndex implements AutoCloseable {
     }
 
     public int entries() {
-        return entries;
+        return view.entries();
     }
 
     public int maxEntries() {
-        return maxEntries;
+        return view.buffer().capacity() / entrySize;
     }
 
     public boolean isEmpty() {
-        return entries == 0;
+        return view.entries() == 0;
     }
 
     /** Length of the file when opened is a whole number of entries (a basic check for corruption). */
@@ -79,8 +91,18 @@ abstract class MappedIndex implements AutoCloseable {
         return lengthAtOpen % entrySize == 0;
     }
 
-    protected MappedByteBuffer buffer() {
-        return mmap;
+    /** The mapping and entry count, read together: readers take one and use only it. */
+    protected View view() {
+        return view;
+    }
+
+    /**
+     * After reading entries of {@code seen}: true if no truncation happened since, so what was
+     * read is what the index held; false means read again from a fresh {@link #view()}.
+     */
+    protected boolean unchangedSince(View seen) {
+        VarHandle.acquireFence(); // the entry reads above may not move below the generation check
+        return view.generation() == seen.generation();
     }
 
     protected int entrySize() {
@@ -89,11 +111,18 @@ abstract class MappedIndex implements AutoCloseable {
 
     /** Called by the writer after it stored entry number {@code entries()}; publishes it to readers. */
     protected void entryWritten() {
-        entries = entries + 1;
+        View v = view;
+        view = new View(v.buffer(), v.entries() + 1, v.generation());
     }
 
+    /** Keeps the first {@code count} entries; later appends may overwrite the others, so a new generation starts. */
     protected void truncateToEntries(int count) {
-        entries = Math.max(0, Math.min(count, entries));
+        View v = view;
+        int keep = Math.max(0, Math.min(count, v.entries()));
+        if (keep < v.entries()) {
+            truncatedSinceShrinkSafe = true;
+            view = new View(v.buffer(), keep, v.generation() + 1);
+        }
     }
 
     /** Key (offset or timestamp) of {@code slot}, read from {@code buffer}. */
@@ -122,10 +151,9 @@ abstract class MappedIndex implements AutoCloseable {
 
     /** The first slot whose key is {@code >= target}, or {@code entries()} if there is none. */
     protected int smallestUpperBoundSlot(long target) {
-        MappedByteBuffer buffer = mmap;
-        int count = entries;
-        int slot = largestLowerBoundSlot(buffer, count, target);
-        if (slot >= 0 && keyAt(buffer, slot) == target) {
+        View v = view; // the writer's own call: nothing truncates meanwhile
+        int slot = largestLowerBoundSlot(v.buffer(), v.entries(), target);
+        if (slot >= 0 && keyAt(v.buffer(), slot) == target) {
             return slot;
         }
         return slot + 1;
@@ -133,32 +161,60 @@ abstract class MappedIndex implements AutoCloseable {
 
     /** Changes the file length to {@code bytes} (rounded to whole entries, never below the live entries) and remaps. */
     public void resize(int bytes) {
-        int newLength = Math.max(roundDown(bytes), entries * entrySize);
-        if (newLength == mmap.capacity()) {
+        View v = view;
+        // whole entries, none if none are live: an empty index trimmed on close reopens empty (#18)
+        int newLength = Math.max(Math.max(0, bytes) / entrySize * entrySize, v.entries() * entrySize);
+        if (newLength == v.buffer().capacity()) {
+            return;
+        }
+        if (newLength < v.buffer().capacity() && truncatedSinceShrinkSafe) {
+            replaceWithLiveEntries(v, newLength);
             return;
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            // Linux lets us change the length of a mapped file; readers of the old mapping only
-            // look at live entries, which stay inside the new length.
+            // Linux lets us change the length of a mapped file. Growing is always safe; shrinking in
+            // place only while no truncation happened, because only then does every view a reader
+            // may still hold count at most the live entries, which stay inside the new length.
             raf.setLength(newLength);
-            map(raf);
+            map(raf, v.entries(), v.generation());
         } catch (IOException e) {
             throw new StorageException("cannot resize index " + file, e);
         }
     }
 
+    /**
+     * Shrinks an index that was truncated: a reader may still hold a view of more entries than are
+     * live, and touching a mapped page past a file's end is a fault (SIGBUS). So the live entries
+     * go to a new file renamed over this one; old mappings keep the old file's pages until unmapped.
+     */
+    private void replaceWithLiveEntries(View v, int newLength) {
+        Path temp = file.resolveSibling(file.getFileName() + SegmentFiles.TEMP_SUFFIX);
+        try (RandomAccessFile raf = new RandomAccessFile(temp.toFile(), "rw")) {
+            raf.setLength(newLength);
+            ByteBuffer live = v.buffer().duplicate().position(0).limit(v.entries() * entrySize);
+            while (live.hasRemaining()) {
+                raf.getChannel().write(live, live.position());
+            }
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            map(raf, v.entries(), v.generation());
+            truncatedSinceShrinkSafe = false;
+        } catch (IOException e) {
+            throw new StorageException("cannot rewrite index " + file, e);
+        }
+    }
+
     /** Shrinks the file to its live entries: done when the segment stops being written, as Kafka does. */
     public void trimToValidSize() {
-        resize(entries * entrySize);
+        resize(view.entries() * entrySize);
     }
 
     /** Drops every entry. */
     public void reset() {
-        entries = 0;
+        truncateToEntries(0);
     }
 
     public void flush() {
-        mmap.force();
+        view.buffer().force();
     }
 
     @Override
@@ -189,6 +245,6 @@ abstract class MappedIndex implements AutoCloseable {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "(" + file.getFileName() + ", entries=" + entries + ")";
+        return getClass().getSimpleName() + "(" + file.getFileName() + ", entries=" + view.entries() + ")";
     }
 }

@@ -39,7 +39,7 @@ public final class OffsetIndex extends MappedIndex {
             throw new IllegalStateException("offset " + offset + " is not after the last indexed offset " + lastOffset()
                     + " in " + file());
         }
-        MappedByteBuffer buffer = buffer();
+        MappedByteBuffer buffer = view().buffer();
         buffer.putInt(count * ENTRY_SIZE, relative(offset));
         buffer.putInt(count * ENTRY_SIZE + 4, position);
         entryWritten();
@@ -55,9 +55,14 @@ public final class OffsetIndex extends MappedIndex {
 
     /** File position to start scanning from for {@code targetOffset}: the last indexed batch at or before it, else 0. */
     public int lookupPosition(long targetOffset) {
-        MappedByteBuffer buffer = buffer();
-        int slot = largestLowerBoundSlot(buffer, entries(), targetOffset);
-        return slot < 0 ? 0 : positionAt(buffer, slot);
+        while (true) {
+            View v = view();
+            int slot = largestLowerBoundSlot(v.buffer(), v.entries(), targetOffset);
+            int position = slot < 0 ? 0 : positionAt(v.buffer(), slot);
+            if (unchangedSince(v)) {
+                return position;
+            }
+        }
     }
 
     /**
@@ -66,8 +71,18 @@ public final class OffsetIndex extends MappedIndex {
      * offsets below {@code maxOffset}, so a read can take them without reading their headers.
      */
     public int lastPositionWithin(int fromPosition, int maxPosition, long maxOffset) {
-        MappedByteBuffer buffer = buffer();
-        int count = entries();
+        while (true) {
+            View v = view();
+            int position = lastPositionWithin(v, fromPosition, maxPosition, maxOffset);
+            if (unchangedSince(v)) {
+                return position;
+            }
+        }
+    }
+
+    private int lastPositionWithin(View v, int fromPosition, int maxPosition, long maxOffset) {
+        MappedByteBuffer buffer = v.buffer();
+        int count = v.entries();
         int lo = 0;
         int hi = count - 1;
         int byPosition = -1;
@@ -90,14 +105,24 @@ public final class OffsetIndex extends MappedIndex {
 
     /** The last indexed offset, or the base offset if the index is empty. */
     public long lastOffset() {
-        int count = entries();
-        return count == 0 ? baseOffset : keyAt(buffer(), count - 1);
+        while (true) {
+            View v = view();
+            long offset = v.entries() == 0 ? baseOffset : keyAt(v.buffer(), v.entries() - 1);
+            if (unchangedSince(v)) {
+                return offset;
+            }
+        }
     }
 
     /** Position of the last indexed batch, or 0 if the index is empty. */
     public int lastPosition() {
-        int count = entries();
-        return count == 0 ? 0 : positionAt(buffer(), count - 1);
+        while (true) {
+            View v = view();
+            int position = v.entries() == 0 ? 0 : positionAt(v.buffer(), v.entries() - 1);
+            if (unchangedSince(v)) {
+                return position;
+            }
+        }
     }
 
     /** Removes the entries for offsets {@code >= offset}. */
@@ -113,11 +138,12 @@ public final class OffsetIndex extends MappedIndex {
         if (!lengthWasWholeEntries()) {
             return false;
         }
-        int count = entries();
+        View v = view(); // at load: no writer yet
+        int count = v.entries();
         if (count == 0) {
             return true;
         }
-        MappedByteBuffer buffer = buffer();
+        MappedByteBuffer buffer = v.buffer();
         int last = count - 1;
         if (buffer.getInt(last * ENTRY_SIZE) < 0 || positionAt(buffer, last) < 0 || positionAt(buffer, last) >= logSize) {
             return false;

@@ -36,8 +36,9 @@ public final class TimeIndex extends MappedIndex {
      * unless it is not larger than the last entry. {@code final} entries may use the reserved slot.
      */
     public void maybeAppend(long timestamp, long offset, boolean finalEntry) {
-        int count = entries();
-        MappedByteBuffer buffer = buffer();
+        View v = view(); // the writer's own call
+        int count = v.entries();
+        MappedByteBuffer buffer = v.buffer();
         if (count > 0 && timestamp <= keyAt(buffer, count - 1)) {
             return;
         }
@@ -59,25 +60,34 @@ public final class TimeIndex extends MappedIndex {
      * older), or the base offset if there is none.
      */
     public long lookup(long targetTimestamp) {
-        MappedByteBuffer buffer = buffer();
-        int slot = largestLowerBoundSlot(buffer, entries(), targetTimestamp);
-        return slot < 0 ? baseOffset : offsetAt(buffer, slot);
+        while (true) {
+            View v = view();
+            int slot = largestLowerBoundSlot(v.buffer(), v.entries(), targetTimestamp);
+            long offset = slot < 0 ? baseOffset : offsetAt(v.buffer(), slot);
+            if (unchangedSince(v)) {
+                return offset;
+            }
+        }
     }
 
     /** The last entry, or null if the index is empty. */
     public TimestampOffset lastEntry() {
-        int count = entries();
-        if (count == 0) {
-            return null;
+        while (true) {
+            View v = view();
+            int count = v.entries();
+            TimestampOffset last = count == 0 ? null
+                    : new TimestampOffset(keyAt(v.buffer(), count - 1), offsetAt(v.buffer(), count - 1));
+            if (unchangedSince(v)) {
+                return last;
+            }
         }
-        MappedByteBuffer buffer = buffer();
-        return new TimestampOffset(keyAt(buffer, count - 1), offsetAt(buffer, count - 1));
     }
 
     /** Removes the entries that point at offsets {@code >= offset}. */
     public void truncateTo(long offset) {
-        MappedByteBuffer buffer = buffer();
-        int count = entries();
+        View v = view(); // the writer's own call
+        MappedByteBuffer buffer = v.buffer();
+        int count = v.entries();
         int keep = 0;
         // offsets increase with timestamps, so the entries to keep are a prefix
         while (keep < count && offsetAt(buffer, keep) < offset) {
@@ -91,11 +101,12 @@ public final class TimeIndex extends MappedIndex {
         if (!lengthWasWholeEntries()) {
             return false;
         }
-        int count = entries();
+        View v = view(); // at load: no writer yet
+        int count = v.entries();
         if (count == 0) {
             return true;
         }
-        MappedByteBuffer buffer = buffer();
+        MappedByteBuffer buffer = v.buffer();
         int last = count - 1;
         long offset = offsetAt(buffer, last);
         if (buffer.getInt(last * ENTRY_SIZE + 8) < 0 || offset >= nextOffsetBound) {
