@@ -130,8 +130,7 @@ public final class Broker implements AutoCloseable {
             List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
             Endpoint first = advertised.get(0);
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), null,
-                    partitions, replicas, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time,
-                    effectiveSettings(config));
+                    partitions, replicas, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time, config);
             ApiRouter router = new ApiRouter(state, config.deleteTopicEnable());
             GroupApis.register(router, groups, offsets, state);
             handler.target = new KafkaRequestHandler(router);
@@ -212,38 +211,6 @@ public final class Broker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, what + " failed", e);
         }
-    }
-
-    /** Settings DescribeConfigs shows for the broker: the effective values of the main ones, then what was set. */
-    private static Map<String, String> effectiveSettings(BrokerConfig config) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("node.id", Integer.toString(config.nodeId()));
-        settings.put("log.dirs", config.logDirs().stream().map(Path::toString).reduce((a, b) -> a + "," + b).orElse(""));
-        settings.put("log.storage", config.logStorage());
-        settings.put("num.partitions", Integer.toString(config.numPartitions()));
-        settings.put("default.replication.factor", Short.toString(config.defaultReplicationFactor()));
-        settings.put("log.retention.ms", Long.toString(config.logRetentionMs()));
-        settings.put("log.retention.bytes", Long.toString(config.logRetentionBytes()));
-        settings.put("log.segment.bytes", Integer.toString(config.logSegmentBytes()));
-        settings.put("log.roll.ms", Long.toString(config.logRollMs()));
-        settings.put("message.max.bytes", Integer.toString(config.messageMaxBytes()));
-        settings.put("log.message.timestamp.before.max.ms", Long.toString(config.logMessageTimestampBeforeMaxMs()));
-        settings.put("log.message.timestamp.after.max.ms", Long.toString(config.logMessageTimestampAfterMaxMs()));
-        settings.put("auto.create.topics.enable", Boolean.toString(config.autoCreateTopicsEnable()));
-        settings.put("delete.topic.enable", Boolean.toString(config.deleteTopicEnable()));
-        settings.put("offsets.store", config.offsetsStore());
-        settings.put("offsets.topic.num.partitions", Integer.toString(config.offsetsTopicNumPartitions()));
-        settings.put("offsets.retention.minutes", Integer.toString(config.offsetsRetentionMinutes()));
-        settings.put("offsets.topic.segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
-        settings.put("group.initial.rebalance.delay.ms", Integer.toString(config.groupInitialRebalanceDelayMs()));
-        settings.put("max.broker.partitions", Integer.toString(config.maxBrokerPartitions()));
-        if (config.socketServerConfig() != null) {
-            settings.put("queued.max.request.bytes", Long.toString(config.socketServerConfig().queuedMaxRequestBytes()));
-            settings.put("socket.request.receive.timeout.ms",
-                    Long.toString(config.socketServerConfig().requestReceiveTimeoutMs()));
-        }
-        settings.putAll(config.originals());
-        return settings;
     }
 
     public BrokerConfig config() {

@@ -5,7 +5,7 @@ import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.producer.ProducerIdAllocator;
 import dev.sluice.broker.replica.ReplicaManager;
 
-import java.util.Map;
+import dev.sluice.broker.config.BrokerConfig;
 
 /**
  * What request handlers share: this node's identity and address, its partitions and the replica
@@ -14,9 +14,9 @@ import java.util.Map;
  *
  * @param advertisedHost host clients are told to connect to
  * @param advertisedPort port clients are told to connect to
- * @param brokerSettings effective broker settings by Kafka name (for DescribeConfigs)
+ * @param config         the broker's settings (DescribeConfigs describes them and topic defaults by them)
  */
 public record BrokerState(int nodeId, String clusterId, String advertisedHost, int advertisedPort, String rack,
                           PartitionManager partitions, ReplicaManager replicas, ProducerIdAllocator producerIds, Time time,
-                          Map<String, String> brokerSettings) {
+                          BrokerConfig config) {
 }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.broker.config.DescribedConfig;
 import dev.sluice.broker.topic.TopicConfigDef;
 import dev.sluice.broker.topic.TopicException;
 import dev.sluice.broker.topic.TopicMetadata;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic configs can be changed at run
@@ -36,6 +36,7 @@ final class ConfigHandlers {
 
     void describeConfigs(RequestContext ctx) {
         Struct request = ctx.body();
+        boolean synonyms = request.getBool("IncludeSynonyms");
         boolean documentation = ctx.version() >= 3 && request.getBool("IncludeDocumentation");
         Struct response = ctx.newResponse();
         for (Struct resource : request.getArray("Resources")) {
@@ -44,6 +45,7 @@ final class ConfigHandlers {
             List<String> keys = resource.getList("ConfigurationKeys");
             Struct out = response.addStruct("Results").set("ResourceType", type).set("ResourceName", name)
                     .set("ErrorCode", Errors.NONE.code());
+            List<DescribedConfig> configs;
             if (type == TOPIC) {
                 Optional<TopicMetadata> topic = broker.partitions().topics().get(name);
                 if (topic.isEmpty()) {
@@ -51,41 +53,45 @@ final class ConfigHandlers {
                             .set("ErrorMessage", "topic '" + name + "' does not exist");
                     continue;
                 }
-                Map<String, String> overrides = broker.partitions().describedOverrides(topic.get());
-                for (Map.Entry<String, String> e : broker.partitions().defaults().defaultValues().entrySet()) {
-                    if (keys != null && !keys.contains(e.getKey())) {
-                        continue;
-                    }
-                    boolean overridden = overrides.containsKey(e.getKey());
-                    Struct config = out.addStruct("Configs").set("Name", e.getKey())
-                            .set("Value", overridden ? overrides.get(e.getKey()) : e.getValue())
-                            .set("ReadOnly", false).set("IsSensitive", false)
-                            .set("ConfigSource", overridden ? TopicAdminHandlers.ConfigSource.TOPIC
-                                    : TopicAdminHandlers.ConfigSource.DEFAULT);
-                    if (documentation) {
-                        config.set("Documentation", TopicConfigDef.entries().get(e.getKey()).documentation());
-                    }
-                }
+                configs = topicConfigs(broker, broker.partitions().describedOverrides(topic.get()));
             } else if (type == BROKER) {
                 if (!name.isEmpty() && !name.equals(Integer.toString(broker.nodeId()))) {
                     out.set("ErrorCode", Errors.INVALID_REQUEST.code())
                             .set("ErrorMessage", "this is broker " + broker.nodeId() + ", not " + name);
                     continue;
                 }
-                for (Map.Entry<String, String> e : new TreeMap<>(broker.brokerSettings()).entrySet()) {
-                    if (keys != null && !keys.contains(e.getKey())) {
-                        continue;
-                    }
-                    out.addStruct("Configs").set("Name", e.getKey()).set("Value", e.getValue())
-                            .set("ReadOnly", true).set("IsSensitive", false)
-                            .set("ConfigSource", TopicAdminHandlers.ConfigSource.STATIC_BROKER);
-                }
+                configs = broker.config().describe();
             } else {
                 out.set("ErrorCode", Errors.INVALID_REQUEST.code())
                         .set("ErrorMessage", "resource type " + type + " is not supported (2 = topic, 4 = broker)");
+                continue;
+            }
+            for (DescribedConfig c : configs) {
+                if (keys != null && !keys.isEmpty() && !keys.contains(c.name())) {
+                    continue;
+                }
+                Struct config = out.addStruct("Configs").set("Name", c.name()).set("Value", c.value())
+                        .set("ReadOnly", c.readOnly()).set("IsSensitive", false).set("ConfigSource", c.source());
+                if (synonyms) {
+                    for (DescribedConfig.Synonym syn : c.synonyms()) {
+                        config.addStruct("Synonyms").set("Name", syn.name()).set("Value", syn.value())
+                                .set("Source", syn.source());
+                    }
+                }
+                if (ctx.version() >= 3) {
+                    config.set("ConfigType", c.type().describeId());
+                    if (documentation) {
+                        config.set("Documentation", c.documentation());
+                    }
+                }
             }
         }
         ctx.respond(response);
+    }
+
+    /** A topic's settings as DescribeConfigs (and CreateTopics v5+) report them. */
+    static List<DescribedConfig> topicConfigs(BrokerState broker, Map<String, String> overrides) {
+        return TopicConfigDef.describe(overrides, broker.partitions().defaults().defaultValues(), broker.config().values());
     }
 
     /** AlterConfigs: replaces a topic's whole set of overrides. */

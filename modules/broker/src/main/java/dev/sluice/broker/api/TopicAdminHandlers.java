@@ -1,5 +1,7 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.broker.config.DescribedConfig;
+
 import dev.sluice.broker.topic.TopicException;
 import dev.sluice.broker.topic.TopicMetadata;
 import dev.sluice.broker.topic.TopicNames;
@@ -62,12 +64,9 @@ final class TopicAdminHandlers {
                 TopicMetadata created = broker.partitions().createTopic(name, partitions, replicationFactor, configs, validateOnly);
                 out.set("ErrorCode", Errors.NONE.code()).set("TopicId", created.id())
                         .set("NumPartitions", created.partitions()).set("ReplicationFactor", created.replicationFactor());
-                for (Map.Entry<String, String> entry : broker.partitions().defaults().defaultValues().entrySet()) {
-                    boolean overridden = configs.containsKey(entry.getKey());
-                    out.addStruct("Configs").set("Name", entry.getKey())
-                            .set("Value", overridden ? configs.get(entry.getKey()) : entry.getValue())
-                            .set("ReadOnly", false).set("IsSensitive", false)
-                            .set("ConfigSource", overridden ? ConfigSource.TOPIC : ConfigSource.DEFAULT);
+                for (DescribedConfig c : ConfigHandlers.topicConfigs(broker, configs)) {
+                    out.addStruct("Configs").set("Name", c.name()).set("Value", c.value())
+                            .set("ReadOnly", c.readOnly()).set("IsSensitive", false).set("ConfigSource", c.source());
                 }
             } catch (TopicException e) {
                 out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage())
@@ -180,15 +179,5 @@ final class TopicAdminHandlers {
             }
         }
         ctx.respond(response);
-    }
-
-    /** Kafka's ConfigSource ids. */
-    static final class ConfigSource {
-        static final byte TOPIC = 1;
-        static final byte STATIC_BROKER = 4;
-        static final byte DEFAULT = 5;
-
-        private ConfigSource() {
-        }
     }
 }

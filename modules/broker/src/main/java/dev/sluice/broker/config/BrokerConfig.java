@@ -205,6 +205,41 @@ public final class BrokerConfig {
                 .map(b -> a.withPort(b.port())).orElse(a)).toList();
     }
 
+    // ---- as DescribeConfigs reports it ----
+
+    /**
+     * Every broker setting and every installed plugin's, by name: the value given, else the
+     * default (null for a setting without one, as Kafka: {@code log.retention.ms} unless set);
+     * the source is the first synonym's — STATIC_BROKER_CONFIG if a synonym was set, else
+     * DEFAULT_CONFIG. Synonyms as Kafka lists them ({@code brokerConfigSynonyms}): from the
+     * setting itself down its group ({@code log.retention.minutes} → minutes, hours), first those
+     * that were set, then those with a default. All are read-only (nothing changes at run time).
+     */
+    public List<DescribedConfig> describe() {
+        List<DescribedConfig> out = new ArrayList<>();
+        for (ConfigValues v : List.of(values, pluginValues)) {
+            for (ConfigKey k : v.def().keys()) {
+                List<DescribedConfig.Synonym> synonyms = new ArrayList<>();
+                List<String> names = BrokerConfigDef.synonyms(k.name());
+                for (String n : names) {
+                    if (v.isSet(n)) {
+                        synonyms.add(new DescribedConfig.Synonym(n, v.explicitlySet().get(n),
+                                DescribedConfig.Source.STATIC_BROKER_CONFIG));
+                    }
+                }
+                for (String n : names) {
+                    v.def().key(n).filter(d -> d.defaultValue() != null).ifPresent(d -> synonyms.add(
+                            new DescribedConfig.Synonym(n, d.defaultString(), DescribedConfig.Source.DEFAULT_CONFIG)));
+                }
+                String value = v.isSet(k.name()) ? v.explicitlySet().get(k.name()) : k.defaultString();
+                byte source = synonyms.isEmpty() ? DescribedConfig.Source.DEFAULT_CONFIG : synonyms.get(0).source();
+                out.add(new DescribedConfig(k.name(), value, source, !k.dynamic(), k.type(), k.documentation(), synonyms));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(DescribedConfig::name));
+        return out;
+    }
+
     // ---- the typed view ----
 
     /** Every setting as given, including ones only a plugin understands. */

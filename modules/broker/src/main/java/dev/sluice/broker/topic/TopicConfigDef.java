@@ -1,61 +1,92 @@
 package dev.sluice.broker.topic;
 
+import dev.sluice.api.config.ConfigKey;
+import dev.sluice.api.config.ConfigType;
+import dev.sluice.api.config.ConfigValues;
+import dev.sluice.api.config.Validator;
+import dev.sluice.broker.config.DescribedConfig;
+import dev.sluice.broker.config.DescribedConfig.Source;
+import dev.sluice.broker.config.DescribedConfig.Synonym;
+
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Predicate;
+
+import static dev.sluice.api.config.ConfigType.BOOLEAN;
+import static dev.sluice.api.config.ConfigType.INT;
+import static dev.sluice.api.config.ConfigType.LIST;
+import static dev.sluice.api.config.ConfigType.LONG;
+import static dev.sluice.api.config.ConfigType.STRING;
+import static dev.sluice.api.config.Validator.atLeast;
 
 /**
- * The topic-level settings a topic may override (Kafka's names and meanings), with how each is
- * validated. Defaults come from the broker configuration.
+ * The settings a topic may override (Kafka's names and meanings), each defined once: its
+ * {@link ConfigKey} (type, rule, documentation; dynamic: AlterConfigs changes it) and the broker
+ * settings that supply its default, in Kafka's order ({@code ServerTopicConfigSynonyms}):
+ * {@code retention.ms} ← {@code log.retention.ms}, {@code log.retention.minutes},
+ * {@code log.retention.hours}. Immutable; any thread.
  */
 public final class TopicConfigDef {
 
-    /** One topic setting: its name, the broker setting that supplies its default, and its rule. */
-    public record Entry(String name, String brokerDefaultKey, String documentation, Predicate<String> valid, String accepted) {
+    /** One topic setting and the broker settings behind its default, highest priority first. */
+    public record Entry(ConfigKey key, List<String> brokerSynonyms) {
+        public String name() {
+            return key.name();
+        }
+
+        public String documentation() {
+            return key.documentation();
+        }
     }
 
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
     static {
-        add("cleanup.policy", "log.cleanup.policy", "delete or compact (compaction is not implemented yet: segments are kept)",
-                v -> Set.of("delete", "compact", "compact,delete", "delete,compact").contains(v.replace(" ", "")),
-                "delete, compact, or compact,delete");
-        add("retention.ms", "log.retention.ms", "how long records are kept", TopicConfigDef::longAtLeastMinusOne, "-1 or >= 0");
-        add("retention.bytes", "log.retention.bytes", "size kept per partition", TopicConfigDef::longAtLeastMinusOne, "-1 or >= 0");
-        add("segment.bytes", "log.segment.bytes", "segment file size", v -> intAtLeast(v, 1024), "an int >= 1024");
-        add("segment.ms", "log.roll.ms", "segment age before rolling", v -> longAtLeast(v, 1), "a long >= 1");
-        add("segment.index.bytes", "log.index.size.max.bytes", "index file size", v -> intAtLeast(v, 64), "an int >= 64");
-        add("index.interval.bytes", "log.index.interval.bytes", "bytes between index entries", v -> intAtLeast(v, 0), "an int >= 0");
-        add("flush.messages", "log.flush.interval.messages", "fsync after this many records", v -> longAtLeast(v, 1), "a long >= 1");
-        add("flush.ms", "log.flush.interval.ms", "fsync interval", v -> longAtLeast(v, 0), "a long >= 0");
-        add("max.message.bytes", "message.max.bytes", "largest record batch", v -> intAtLeast(v, 0), "an int >= 0");
-        add("message.timestamp.type", "log.message.timestamp.type", "CreateTime or LogAppendTime",
-                v -> v.equals("CreateTime") || v.equals("LogAppendTime"), "CreateTime or LogAppendTime");
-        add("message.timestamp.before.max.ms", "log.message.timestamp.before.max.ms",
-                "how far a CreateTime timestamp may lie behind the broker's clock", v -> longAtLeast(v, 0), "a long >= 0");
-        add("message.timestamp.after.max.ms", "log.message.timestamp.after.max.ms",
-                "how far a CreateTime timestamp may lie ahead of the broker's clock", v -> longAtLeast(v, 0), "a long >= 0");
-        add("compression.type", "compression.type", "only 'producer' (keep the producer's codec) is supported",
-                v -> v.equals("producer"), "producer");
-        add("min.insync.replicas", "min.insync.replicas", "replicas that must acknowledge acks=all", v -> intAtLeast(v, 1), "an int >= 1");
-        add("unclean.leader.election.enable", "unclean.leader.election.enable", "elect out-of-sync replicas",
-                v -> v.equals("true") || v.equals("false"), "true or false");
-        add("delete.retention.ms", "log.cleaner.delete.retention.ms", "tombstone retention (compaction)", v -> longAtLeast(v, 0), "a long >= 0");
-        add("min.compaction.lag.ms", "log.cleaner.min.compaction.lag.ms", "compaction lag", v -> longAtLeast(v, 0), "a long >= 0");
-        add("file.delete.delay.ms", "log.segment.delete.delay.ms", "delay before deleting files", v -> longAtLeast(v, 0), "a long >= 0");
-        add("storage.engine", "log.storage", "log storage backend of this topic", v -> !v.isBlank(), "an installed log storage name");
+        add("cleanup.policy", LIST, Validator.of(
+                        v -> v instanceof List<?> l && !l.isEmpty() && List.of("delete", "compact").containsAll(l),
+                        "delete, compact, or compact,delete"),
+                "delete or compact (compaction is not implemented yet: segments are kept)", "log.cleanup.policy");
+        add("retention.ms", LONG, atLeast(-1), "how long records are kept (-1: forever)",
+                "log.retention.ms", "log.retention.minutes", "log.retention.hours");
+        add("retention.bytes", LONG, atLeast(-1), "size kept per partition (-1: no limit)", "log.retention.bytes");
+        add("segment.bytes", INT, atLeast(1024), "segment file size", "log.segment.bytes");
+        add("segment.ms", LONG, atLeast(1), "segment age before rolling", "log.roll.ms", "log.roll.hours");
+        add("segment.index.bytes", INT, atLeast(64), "index file size", "log.index.size.max.bytes");
+        add("index.interval.bytes", INT, atLeast(0), "bytes between index entries", "log.index.interval.bytes");
+        add("flush.messages", LONG, atLeast(1), "fsync after this many records", "log.flush.interval.messages");
+        add("flush.ms", LONG, atLeast(0), "fsync interval", "log.flush.interval.ms");
+        add("max.message.bytes", INT, atLeast(0), "largest record batch", "message.max.bytes");
+        // case-sensitive, as the partition settings compare them
+        add("message.timestamp.type", STRING, Validator.of(v -> "CreateTime".equals(v) || "LogAppendTime".equals(v),
+                "CreateTime or LogAppendTime"), "CreateTime or LogAppendTime", "log.message.timestamp.type");
+        add("message.timestamp.before.max.ms", LONG, atLeast(0),
+                "how far a CreateTime timestamp may lie behind the broker's clock", "log.message.timestamp.before.max.ms");
+        add("message.timestamp.after.max.ms", LONG, atLeast(0),
+                "how far a CreateTime timestamp may lie ahead of the broker's clock", "log.message.timestamp.after.max.ms");
+        add("compression.type", STRING, Validator.of("producer"::equals, "producer"),
+                "only 'producer' (keep the producer's codec) is supported", "compression.type");
+        add("min.insync.replicas", INT, atLeast(1), "replicas that must acknowledge acks=all (at most the replication factor)",
+                "min.insync.replicas");
+        add("unclean.leader.election.enable", BOOLEAN, Validator.of(Boolean.class::isInstance, "true or false"),
+                "elect out-of-sync replicas", "unclean.leader.election.enable");
+        add("delete.retention.ms", LONG, atLeast(0), "tombstone retention (compaction)", "log.cleaner.delete.retention.ms");
+        add("min.compaction.lag.ms", LONG, atLeast(0), "compaction lag", "log.cleaner.min.compaction.lag.ms");
+        add("file.delete.delay.ms", LONG, atLeast(0), "delay before deleting files", "log.segment.delete.delay.ms");
+        add("storage.engine", STRING, Validator.nonEmpty(), "log storage backend of this topic (Sluice's own; fixed at creation)",
+                "log.storage");
     }
 
     private TopicConfigDef() {
     }
 
-    private static void add(String name, String brokerKey, String doc, Predicate<String> valid, String accepted) {
-        ENTRIES.put(name, new Entry(name, brokerKey, doc, valid, accepted));
+    private static void add(String name, ConfigType type, Validator validator, String doc, String... brokerSynonyms) {
+        ENTRIES.put(name, new Entry(new ConfigKey(name, type, null, validator, doc, true), List.of(brokerSynonyms)));
     }
 
     public static Map<String, Entry> entries() {
-        return ENTRIES;
+        return Collections.unmodifiableMap(ENTRIES);
     }
 
     /** Checks overrides; returns an error message naming every problem, or null if all are fine. */
@@ -65,9 +96,13 @@ public final class TopicConfigDef {
             Entry entry = ENTRIES.get(e.getKey());
             if (entry == null) {
                 problems.append(problems.isEmpty() ? "" : "; ").append("unknown topic config '").append(e.getKey()).append('\'');
-            } else if (e.getValue() == null || !entry.valid().test(e.getValue().trim())) {
+                List<String> close = dev.sluice.api.config.ConfigNames.closest(e.getKey(), ENTRIES.keySet());
+                if (!close.isEmpty()) {
+                    problems.append(" (did you mean '").append(String.join("' or '", close)).append("'?)");
+                }
+            } else if (e.getValue() == null || !entry.key().isValid(e.getValue())) {
                 problems.append(problems.isEmpty() ? "" : "; ").append(e.getKey()).append('=').append(e.getValue())
-                        .append(" is invalid: expected ").append(entry.accepted());
+                        .append(" is invalid: expected ").append(entry.key().accepted());
             }
         }
         return problems.isEmpty() ? null : problems.toString();
@@ -79,30 +114,46 @@ public final class TopicConfigDef {
      */
     public static String validateFor(Map<String, String> overrides, int replicationFactor) {
         String minIsr = overrides.get("min.insync.replicas");
-        if (minIsr != null && intAtLeast(minIsr, replicationFactor + 1)) {
+        if (minIsr != null && ENTRIES.get("min.insync.replicas").key().isValid(minIsr)
+                && Integer.parseInt(minIsr.trim()) > replicationFactor) {
             return "Invalid value " + minIsr.trim() + " for configuration min.insync.replicas: it cannot be greater than "
                     + "the topic's replication factor (" + replicationFactor + "), or no acks=all produce could succeed";
         }
         return null;
     }
 
-    private static boolean longAtLeastMinusOne(String v) {
-        return longAtLeast(v, -1);
-    }
-
-    private static boolean longAtLeast(String v, long min) {
-        try {
-            return Long.parseLong(v.trim()) >= min;
-        } catch (NumberFormatException e) {
-            return false;
+    /**
+     * Every topic setting as DescribeConfigs reports it: the override (DYNAMIC_TOPIC_CONFIG), else
+     * the effective broker default, whose source is the first broker synonym that was set
+     * (STATIC_BROKER_CONFIG) or DEFAULT_CONFIG. Synonyms, as Kafka lists them: the override, each
+     * broker synonym that was set, then each broker synonym's own default.
+     *
+     * @param overrides        the topic's overrides
+     * @param effectiveDefault the value each setting has without an override (the broker's, converted)
+     * @param broker           the broker's parsed settings (which were set, and their defaults)
+     */
+    public static List<DescribedConfig> describe(Map<String, String> overrides, Map<String, String> effectiveDefault,
+                                                 ConfigValues broker) {
+        List<DescribedConfig> out = new ArrayList<>();
+        for (Entry e : ENTRIES.values()) {
+            List<Synonym> synonyms = new ArrayList<>();
+            String override = overrides.get(e.name());
+            if (override != null) {
+                synonyms.add(new Synonym(e.name(), override, Source.DYNAMIC_TOPIC_CONFIG));
+            }
+            for (String b : e.brokerSynonyms()) {
+                if (broker.isSet(b)) {
+                    synonyms.add(new Synonym(b, broker.explicitlySet().get(b), Source.STATIC_BROKER_CONFIG));
+                }
+            }
+            for (String b : e.brokerSynonyms()) {
+                broker.def().key(b).filter(k -> k.defaultValue() != null)
+                        .ifPresent(k -> synonyms.add(new Synonym(b, k.defaultString(), Source.DEFAULT_CONFIG)));
+            }
+            byte source = synonyms.isEmpty() ? Source.DEFAULT_CONFIG : synonyms.get(0).source();
+            String value = override != null ? override : effectiveDefault.get(e.name());
+            out.add(new DescribedConfig(e.name(), value, source, false, e.key().type(), e.documentation(), synonyms));
         }
-    }
-
-    private static boolean intAtLeast(String v, int min) {
-        try {
-            return Integer.parseInt(v.trim()) >= min;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return out;
     }
 }

@@ -56,7 +56,7 @@ class PartitionRequestsStorageFailureTest {
                 Long.MAX_VALUE), Time.SYSTEM, 1000);
         partitions.startup();
         replicas = new ReplicaManager(0, partitions);
-        broker = new BrokerState(0, "cluster", "localhost", 0, null, partitions, replicas, null, Time.SYSTEM, Map.of());
+        broker = new BrokerState(0, "cluster", "localhost", 0, null, partitions, replicas, null, Time.SYSTEM, dev.sluice.broker.config.BrokerConfig.of(Map.of()));
         partitions.createTopic("a", 1, (short) 1, Map.of(), false);
         Partition partition = partitions.partition(TP).orElseThrow();
         long now = System.currentTimeMillis();
