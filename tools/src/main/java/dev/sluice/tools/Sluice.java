@@ -23,6 +23,7 @@ public final class Sluice {
 
     static {
         register(new ServerCommand());
+        register(new ZooKeeperCommand());
         register(new TopicsCommand());
         register(new ProduceCommand());
         register(new ConsumeCommand());

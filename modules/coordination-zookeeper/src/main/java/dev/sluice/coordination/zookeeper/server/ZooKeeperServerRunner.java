@@ -44,6 +44,10 @@ public final class ZooKeeperServerRunner implements AutoCloseable {
     public static ZooKeeperServerRunner start(InetSocketAddress address, Path dataDir, int tickMs) {
         // the admin HTTP server (Jetty, port 8080) is not wanted in a development server or in tests
         System.setProperty("zookeeper.admin.enableServer", "false");
+        // 0 = no limit on connections in total (ZooKeeper warns when it is left unset)
+        if (System.getProperty("zookeeper.maxCnxns") == null) {
+            System.setProperty("zookeeper.maxCnxns", "0");
+        }
         ZooKeeperServer server = null;
         ServerCnxnFactory connections = null;
         try {
