@@ -104,19 +104,40 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
         }
     }
 
-    /** {@link #call} for calls whose KeeperExceptions are all unexpected. */
-    private <T> T callOrFail(String what, ZkCall<T> c) {
-        try {
-            return call(what, c);
-        } catch (KeeperException e) {
-            throw new ClusterStoreException(what + ": " + e.getMessage(), e);
+    /**
+     * {@link #call} for reads, which are safe to repeat: a connection lost mid-call (the client
+     * reconnects within the session by itself) is retried until the connection timeout has passed,
+     * as Kafka's client retries until connected. Writes are not retried: whether one happened is
+     * unknown after a lost connection, and the caller re-reads.
+     */
+    private <T> T read(String what, ZkCall<T> call) throws KeeperException {
+        long deadline = System.nanoTime() + session.settings().connectionTimeoutMs() * 1_000_000L;
+        while (true) {
+            try {
+                return call.run(session.handle());
+            } catch (KeeperException.ConnectionLossException | KeeperException.OperationTimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new ClusterStoreException(what + ": ZooKeeper unavailable (" + e.code() + ")", e);
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new ClusterStoreException(what + ": interrupted", ie);
+                }
+            } catch (KeeperException.SessionExpiredException | KeeperException.SessionMovedException e) {
+                throw new ClusterStoreException(what + ": ZooKeeper session ended (" + e.code() + ")", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterStoreException(what + ": interrupted", e);
+            }
         }
     }
 
     /** The znode's data (empty if it holds none), or null if it does not exist. */
     private byte[] dataOrNull(String path, Stat stat) {
         try {
-            byte[] data = call("read " + path, zk -> zk.getData(path, false, stat));
+            byte[] data = read("read " + path, zk -> zk.getData(path, false, stat));
             return data == null ? new byte[0] : data;
         } catch (KeeperException.NoNodeException e) {
             return null;
@@ -127,7 +148,7 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
     private List<String> childrenOrEmpty(String path) {
         try {
-            return call("list " + path, zk -> zk.getChildren(path, false));
+            return read("list " + path, zk -> zk.getChildren(path, false));
         } catch (KeeperException.NoNodeException e) {
             return List.of();
         } catch (KeeperException e) {
@@ -151,7 +172,11 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
     }
 
     private boolean exists(String path) {
-        return callOrFail("check " + path, zk -> zk.exists(path, false)) != null;
+        try {
+            return read("check " + path, zk -> zk.exists(path, false)) != null;
+        } catch (KeeperException e) {
+            throw new ClusterStoreException("check " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /** The index of the op that failed a multi (the others report a runtime inconsistency). */

@@ -48,6 +48,8 @@ class ZooKeeperMetadataStoreTest extends ClusterMetadataStoreContract {
     private static ZooKeeperServerRunner server;
 
     private final String chroot = "/sluice-test/t" + CHROOTS.incrementAndGet();
+    /** A server restarted by a test's background thread, closed by the test. */
+    private final ZooKeeperServerRunner[] restarted = new ZooKeeperServerRunner[1];
 
     @BeforeAll
     static void startServer() {
@@ -206,6 +208,41 @@ class ZooKeeperMetadataStoreTest extends ClusterMetadataStoreContract {
         assertThat(zk.sessionId()).isNotEqualTo(first);
         await("the listener heard of both", () -> events.saw("expired") && events.saw("established"));
         await("the registration is gone", () -> !other.liveBrokers().containsKey(5));
+    }
+
+    @Test
+    void readsWaitForTheConnectionToComeBackWithinTheSession() throws Exception {
+        Path dir = dataDir.resolve("restarted");
+        ZooKeeperServerRunner own = ZooKeeperServerRunner.start(new InetSocketAddress("127.0.0.1", 0), dir, 100);
+        int port = own.port();
+        try (ZooKeeperMetadataStore store = ZooKeeperMetadataStore.connect(
+                new ZooKeeperSettings("127.0.0.1:" + port, "", 4000, 10_000), Time.SYSTEM)) {
+            store.registerBroker(broker(1, 9092, null));
+            long session = store.sessionId();
+            own.close();
+            Thread restart = new Thread(() -> {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                // the same port and data: the server knows the session and the client resumes it
+                ZooKeeperServerRunner again = ZooKeeperServerRunner.start(new InetSocketAddress("127.0.0.1", port), dir, 100);
+                restarted[0] = again;
+            });
+            restart.start();
+            try {
+                // issued while the server is down: waits for the reconnection instead of failing
+                assertThat(store.liveBrokers()).containsOnlyKeys(1);
+                assertThat(store.sessionId()).isEqualTo(session);
+            } finally {
+                restart.join(10_000);
+            }
+        } finally {
+            if (restarted[0] != null) {
+                restarted[0].close();
+            }
+        }
     }
 
     @Test
