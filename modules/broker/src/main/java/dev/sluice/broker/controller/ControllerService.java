@@ -105,6 +105,30 @@ public final class ControllerService implements AutoCloseable {
         return call(() -> controller.electLeaders(type, partitions));
     }
 
+    /**
+     * Makes the controller resign now and waits (at most {@code timeoutMs}) until it has: for the
+     * broker's session-expiry handling ({@code ClusterMembership}), which must know the controller
+     * stopped before anything else happens. Events queued before run first; a later event (a new
+     * session) may make it stand again. Any thread except the controller's own.
+     *
+     * @return whether the resignation happened within the time
+     */
+    public boolean resignAndWait(long timeoutMs) {
+        CompletableFuture<Boolean> done = call(() -> {
+            controller.resign();
+            return true;
+        });
+        try {
+            return done.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "the controller did not resign within " + timeoutMs + " ms", e);
+            return false;
+        }
+    }
+
     /** Resigns (if the controller) and stops the thread. */
     @Override
     public void close() {

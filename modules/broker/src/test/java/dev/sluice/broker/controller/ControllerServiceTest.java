@@ -114,4 +114,18 @@ class ControllerServiceTest {
         assertThat(services.get(controller).controlledShutdown(7, 0).get(10, TimeUnit.SECONDS).error())
                 .isEqualTo(Errors.BROKER_NOT_AVAILABLE);
     }
+
+    @Test
+    void resignAndWaitReturnsOnceTheControllerStoppedAndFreesTheRole() throws Exception {
+        startBroker(1);
+        await("broker 1 the controller", () -> services.get(1).isActive());
+        int epoch = stores.get(1).controllerEpoch();
+
+        assertThat(services.get(1).resignAndWait(10_000)).isTrue();
+
+        // on return the old lease is gone: no controller, or one elected since with a newer epoch
+        assertThat(stores.get(1).controllerId().isEmpty() || stores.get(1).controllerEpoch() > epoch).isTrue();
+        // the freed role is contested again (controllerChanged): broker 1, the only one, wins with a newer epoch
+        await("a new election", () -> stores.get(1).controllerEpoch() > epoch && services.get(1).isActive());
+    }
 }

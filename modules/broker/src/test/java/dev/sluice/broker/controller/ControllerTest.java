@@ -357,4 +357,25 @@ class ControllerTest {
         }
         assertThat(Set.copyOf(channel.removed)).isEmpty();
     }
+
+    @Test
+    void aWriteOnAStaleVersionReadsThePartitionAgainAndDecidesOnWhatIsThere() {
+        startBroker(1);
+        startBroker(2);
+        startBroker(3);
+        Controller controller = activeController(1);
+        createTopic("t", Map.of(0, List.of(1, 2, 3)));
+        controller.onTopicsChanged();
+        // someone else shrinks the ISR to [1, 2] behind the controller's back (no event delivered)
+        var current = sessions.get(1).partitionState("t", 0).orElseThrow();
+        assertThat(sessions.get(1).updatePartitionState(controller.lease().orElseThrow(), "t", 0,
+                new PartitionState(1, 1, List.of(1, 2), current.value().controllerEpoch()), current.version()).written()).isTrue();
+
+        sessions.remove(2).close();
+        controller.onBrokersChanged();
+
+        // decided on the fresh state: [1, 2] minus 2, with the epoch after the other writer's
+        assertThat(stored("t", 0)).extracting(PartitionState::leader, PartitionState::leaderEpoch, PartitionState::isr)
+                .containsExactly(1, 2, List.of(1));
+    }
 }
