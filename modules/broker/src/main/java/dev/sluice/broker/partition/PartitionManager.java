@@ -87,9 +87,9 @@ public final class PartitionManager implements AutoCloseable {
     }
 
     /**
-     * Catalogue entries written before topics recorded their engine get it now: the engine that
-     * holds the topic's data (the Kafka-layout {@code file} engine first, it was the only one
-     * such catalogues knew by default), else its {@code storage.engine}, else the broker default.
+     * Catalogue entries written before topics recorded their engine get it now: their
+     * {@code storage.engine} if set, else the engine that holds the topic's data (the Kafka-layout
+     * {@code file} engine first: it was the default of such catalogues), else the broker default.
      * Without this a changed {@code log.storage} would open every old topic empty in the new engine.
      */
     private void recordLegacyEngines() {
