@@ -58,6 +58,16 @@ class TopicsOptionsTest extends BrokerTestBase {
     }
 
     @Test
+    void anOfflinePartitionIsDescribedWithoutItsOffsets() {
+        admin.createTopics(List.of(new NewTopic("orders", 1))).join();
+        produce("orders", 0, 2);
+        broker.partitions().storageFailed(new TopicPartition("orders", 0), new RuntimeException("disk gone (test)"));
+        Result r = sluice("topics", "--describe", "--topic", "orders");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.lines().get(1)).endsWith("\tLogStartOffset: -\tHighWatermark: -\tSize: -");
+    }
+
+    @Test
     void ifExistsAndIfNotExists() {
         for (String[] quiet : List.of(new String[]{"--delete", "--topic", "nope", "--if-exists"},
                 new String[]{"--alter", "--topic", "nope", "--partitions", "3", "--if-exists"},

@@ -138,9 +138,9 @@ public final class GroupsCommand extends ClientCommand {
         GroupDescriber.View view = action.equals("--describe") ? view(args) : null;
         OffsetReset.Target target = null;
         if (action.equals("--reset-offsets")) {
-            if (args.has("--from-file")) {
-                if (args.has("--topic") || args.has("--all-topics")) {
-                    throw new UsageException("--from-file names the partitions itself: no --topic or --all-topics");
+            if (args.has("--from-file")) { // the file names the partitions; --all-topics is accepted, as Kafka does
+                if (args.has("--topic")) {
+                    throw new UsageException("--from-file names the partitions itself: no --topic");
                 }
                 args.oneOf("--to-earliest", "--to-latest", "--to-current", "--to-datetime", "--to-offset", "--shift-by",
                         "--by-duration", "--from-file");

@@ -51,11 +51,19 @@ final class TopicDescriber {
         Map<String, TopicDescription> topics = admin.describeTopics(names).join();
         Map<ConfigResource, Map<String, ConfigEntry>> configs = admin.describeConfigs(
                 names.stream().map(ConfigResource::topic).toList()).join();
-        List<TopicPartition> partitions = new ArrayList<>();
-        topics.values().forEach(t -> t.partitions().forEach(p -> partitions.add(new TopicPartition(t.name(), p.partition()))));
-        Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest());
-        Map<TopicPartition, Long> highWatermarks = offsets(partitions, OffsetSpec.latest());
-        Map<TopicPartition, Long> sizes = sizes(topics);
+        Map<Integer, Map<TopicPartition, Long>> byBroker = admin.partitionSizes().join();
+        Map<TopicPartition, Long> sizes = sizes(topics, byBroker);
+        // a partition its leader's DescribeLogDirs leaves out is offline: asking its offsets would
+        // only be retried (KAFKA_STORAGE_ERROR is retriable) until the admin's timeout
+        List<TopicPartition> online = new ArrayList<>();
+        topics.values().forEach(t -> t.partitions().forEach(p -> {
+            TopicPartition tp = new TopicPartition(t.name(), p.partition());
+            if (sizes.containsKey(tp) || (p.leader() >= 0 && !byBroker.containsKey(p.leader()))) {
+                online.add(tp);
+            }
+        }));
+        Map<TopicPartition, Long> starts = offsets(online, OffsetSpec.earliest());
+        Map<TopicPartition, Long> highWatermarks = offsets(online, OffsetSpec.latest());
 
         List<Object> json = new ArrayList<>();
         for (String name : names) {
@@ -107,21 +115,29 @@ final class TopicDescriber {
         }
     }
 
+    /** The offsets of the partitions in one lookup; none ("-") if that fails, e.g. a partition went offline meanwhile. */
     private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) {
-        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        partitions.forEach(tp -> specs.put(tp, spec));
         Map<TopicPartition, Long> out = new HashMap<>();
-        if (specs.isEmpty()) {
+        if (partitions.isEmpty()) {
             return out;
         }
-        Map<TopicPartition, ListedOffset> listed = admin.listOffsets(specs).join();
-        listed.forEach((tp, o) -> out.put(tp, o.offset()));
+        try {
+            lookup(partitions, spec).forEach((tp, o) -> out.put(tp, o.offset()));
+        } catch (RuntimeException failed) {
+            out.clear();
+        }
         return out;
     }
 
+    private Map<TopicPartition, ListedOffset> lookup(List<TopicPartition> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        partitions.forEach(tp -> specs.put(tp, spec));
+        return admin.listOffsets(specs).join();
+    }
+
     /** Bytes on disk per partition, as its leader stores it; absent where the leader cannot say. */
-    private Map<TopicPartition, Long> sizes(Map<String, TopicDescription> topics) {
-        Map<Integer, Map<TopicPartition, Long>> byBroker = admin.partitionSizes().join();
+    private static Map<TopicPartition, Long> sizes(Map<String, TopicDescription> topics,
+                                                   Map<Integer, Map<TopicPartition, Long>> byBroker) {
         Map<TopicPartition, Long> out = new HashMap<>();
         topics.values().forEach(t -> t.partitions().forEach(p -> {
             TopicPartition tp = new TopicPartition(t.name(), p.partition());

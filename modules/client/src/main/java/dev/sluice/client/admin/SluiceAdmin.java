@@ -203,7 +203,8 @@ public final class SluiceAdmin implements AutoCloseable {
 
     /**
      * Bytes on disk of every partition, by broker id (DescribeLogDirs to each broker of the
-     * cluster). A broker that does not answer DescribeLogDirs is left out.
+     * cluster). A broker that does not answer DescribeLogDirs is left out; a broker's offline
+     * partitions are missing from its map.
      */
     public CompletableFuture<Map<Integer, Map<TopicPartition, Long>>> partitionSizes() {
         return describeCluster().thenCompose(cluster -> {
@@ -225,11 +226,15 @@ public final class SluiceAdmin implements AutoCloseable {
                                 }
                             }
                             return sizes;
-                        }).exceptionally(unsupported -> Map.of()));
+                        }).exceptionally(unsupported -> null));
             }
             return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
                 Map<Integer, Map<TopicPartition, Long>> out = new LinkedHashMap<>();
-                each.forEach((id, f) -> out.put(id, f.join()));
+                each.forEach((id, f) -> {
+                    if (f.join() != null) {
+                        out.put(id, f.join());
+                    }
+                });
                 return out;
             });
         });
