@@ -44,7 +44,7 @@ class ConfigTest {
                 "linger.ms", "soon", "acks", "2", "lingr.ms", "5", "compression.type", "brotli")))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(4))
-                .hasMessageContaining("linger.ms=soon").hasMessageContaining("acks=2")
+                .hasMessageContaining("linger.ms: 'soon' is invalid; expected an integer >= 0").hasMessageContaining("acks: '2' is invalid; expected one of 0, 1, all, -1")
                 .hasMessageContaining("lingr.ms is not a producer setting").hasMessageContaining("compression.type=brotli");
         assertThatThrownBy(() -> ProducerConfig.from(Map.of("bootstrap.servers", "h:1", "enable.idempotence", "true",
                 "max.in.flight.requests.per.connection", "6")))
@@ -52,7 +52,7 @@ class ConfigTest {
         assertThatThrownBy(() -> ConsumerConfig.from(Map.of("bootstrap.servers", "nohost")))
                 .hasMessageContaining("bootstrap.servers entry 'nohost' is not host:port");
         assertThatThrownBy(() -> ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "auto.offset.reset", "oldest")))
-                .hasMessageContaining("auto.offset.reset=oldest");
+                .hasMessageContaining("auto.offset.reset: 'oldest' is invalid; expected one of earliest, latest, none");
     }
 
     @Test
@@ -83,5 +83,24 @@ class ConfigTest {
                 .hasMessageContaining("group.protocol=consumer");
         assertThatThrownBy(() -> ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "enable.auto.commit", "true")))
                 .hasMessageContaining("enable.auto.commit=true needs a group.id");
+    }
+
+    @Test
+    void everyClientSettingIsDefinedOnceDocumentedAndItsDefaultIsTheOneUsed() {
+        for (var def : java.util.List.of(ProducerConfig.DEF, ConsumerConfig.DEF, dev.sluice.client.admin.AdminConfig.DEF)) {
+            assertThat(def.keys()).allSatisfy(k -> assertThat(k.documentation()).as(k.name()).isNotBlank());
+        }
+        ProducerConfig producer = ProducerConfig.from(Map.of("bootstrap.servers", "h:1"));
+        assertThat(producer.lingerMs()).isEqualTo(ProducerConfig.DEF.key("linger.ms").orElseThrow().defaultValue());
+        assertThat(producer.batchSize()).isEqualTo(ProducerConfig.DEF.key("batch.size").orElseThrow().defaultValue());
+        assertThat(producer.client().clientId()).isEqualTo("sluice-producer");
+        assertThat(producer.client().maxInFlightPerConnection()).isEqualTo(5);
+        ConsumerConfig consumer = ConsumerConfig.from(Map.of("bootstrap.servers", "h:1"));
+        assertThat(consumer.maxPollRecords()).isEqualTo(ConsumerConfig.DEF.key("max.poll.records").orElseThrow().defaultValue());
+        assertThat(consumer.client().clientId()).isEqualTo("sluice-consumer");
+        assertThat(consumer.client().maxInFlightPerConnection()).isEqualTo(100);
+        // a value of the wrong type is named with what the definition accepts
+        assertThatThrownBy(() -> ConsumerConfig.from(Map.of("bootstrap.servers", "h:1", "fetch.min.bytes", "-1")))
+                .hasMessageContaining("fetch.min.bytes: '-1' is invalid; expected an integer >= 0");
     }
 }

@@ -1,11 +1,17 @@
 package dev.sluice.client.admin;
 
+import dev.sluice.api.config.ConfigDef;
+import dev.sluice.api.config.ConfigKey;
+import dev.sluice.api.config.ConfigType;
+import dev.sluice.api.config.ConfigValues;
+import dev.sluice.api.config.Validator;
 import dev.sluice.client.config.ClientConfig;
 import dev.sluice.client.config.ConfigReader;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * How a {@link SluiceAdmin} connects and how long its operations may take.
@@ -28,9 +34,15 @@ public record AdminConfig(ClientConfig client, long defaultApiTimeoutMs) {
         return from(Map.of("bootstrap.servers", bootstrapServers));
     }
 
+    /** Every admin setting, defined once (Kafka's names and defaults). */
+    public static final ConfigDef DEF = ConfigDef.of(Stream.concat(ClientConfig.keys("sluice-admin", 100).stream(),
+            Stream.of(ConfigKey.of("default.api.timeout.ms", ConfigType.LONG, 60_000L, Validator.atLeast(1),
+                    "an operation's total budget, retries included"))).toList());
+
     private static AdminConfig read(ConfigReader r) {
-        ClientConfig client = ClientConfig.read(r, "sluice-admin", 100);
-        AdminConfig config = new AdminConfig(client, r.longValue("default.api.timeout.ms", 60_000, 1, Long.MAX_VALUE));
+        ConfigValues v = r.parse(DEF);
+        ClientConfig client = ClientConfig.from(v, r);
+        AdminConfig config = new AdminConfig(client, v.getLong("default.api.timeout.ms"));
         r.finish("admin");
         return config;
     }

@@ -1,5 +1,10 @@
 package dev.sluice.client.config;
 
+import dev.sluice.api.config.ConfigKey;
+import dev.sluice.api.config.ConfigType;
+import dev.sluice.api.config.ConfigValues;
+import dev.sluice.api.config.Validator;
+
 import java.util.List;
 
 /**
@@ -32,9 +37,31 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
         bootstrapServers = List.copyOf(bootstrapServers);
     }
 
-    /** Reads the shared keys; {@code defaultMaxInFlight} differs per client. */
-    public static ClientConfig read(ConfigReader r, String defaultClientId, int defaultMaxInFlight) {
-        List<String> bootstrap = r.list("bootstrap.servers", List.of());
+    /**
+     * The settings every client has; {@code client.id} and {@code max.in.flight.requests.per.connection}
+     * default differently per client.
+     */
+    public static List<ConfigKey> keys(String defaultClientId, int defaultMaxInFlight) {
+        return List.of(
+                ConfigKey.of("bootstrap.servers", ConfigType.LIST, null, null,
+                        "host:port pairs to discover the cluster from (required)"),
+                ConfigKey.of("client.id", ConfigType.STRING, defaultClientId, null, "sent in every request header"),
+                ConfigKey.of("request.timeout.ms", ConfigType.INT, 30_000, Validator.atLeast(1),
+                        "a request with no response by then fails"),
+                ConfigKey.of("retry.backoff.ms", ConfigType.LONG, 100L, Validator.atLeast(0), "wait before retrying a failed request"),
+                ConfigKey.of("reconnect.backoff.ms", ConfigType.LONG, 50L, Validator.atLeast(0), "first wait before reconnecting"),
+                ConfigKey.of("reconnect.backoff.max.ms", ConfigType.LONG, 1000L, Validator.atLeast(0),
+                        "cap of the exponential reconnect backoff"),
+                ConfigKey.of("metadata.max.age.ms", ConfigType.LONG, 300_000L, Validator.atLeast(0),
+                        "refresh metadata at least this often"),
+                ConfigKey.of("max.in.flight.requests.per.connection", ConfigType.INT, defaultMaxInFlight, Validator.atLeast(1),
+                        "pipelined requests per connection"),
+                ConfigKey.of("security.protocol", ConfigType.STRING, "PLAINTEXT", null, "only PLAINTEXT is supported"));
+    }
+
+    /** The shared settings out of a client's parsed values (defined by {@link #keys}). */
+    public static ClientConfig from(ConfigValues v, ConfigReader r) {
+        List<String> bootstrap = v.get("bootstrap.servers") == null ? List.of() : v.getList("bootstrap.servers");
         if (bootstrap.isEmpty()) {
             r.problem("bootstrap.servers is required (host:port[,host:port...])");
         }
@@ -53,18 +80,13 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
                 r.problem("bootstrap.servers entry '" + server + "' is not host:port");
             }
         }
-        String protocol = r.string("security.protocol", "PLAINTEXT");
+        String protocol = v.getString("security.protocol");
         if (!protocol.equalsIgnoreCase("PLAINTEXT")) {
             r.problem("security.protocol=" + protocol + " is not supported (only PLAINTEXT)");
         }
         r.ignore(IGNORED_KAFKA_KEYS);
-        return new ClientConfig(bootstrap,
-                r.string("client.id", defaultClientId),
-                r.intValue("request.timeout.ms", 30_000, 1, Integer.MAX_VALUE),
-                r.longValue("retry.backoff.ms", 100, 0, Long.MAX_VALUE),
-                r.longValue("reconnect.backoff.ms", 50, 0, Long.MAX_VALUE),
-                r.longValue("reconnect.backoff.max.ms", 1000, 0, Long.MAX_VALUE),
-                r.longValue("metadata.max.age.ms", 300_000, 0, Long.MAX_VALUE),
-                r.intValue("max.in.flight.requests.per.connection", defaultMaxInFlight, 1, Integer.MAX_VALUE));
+        return new ClientConfig(bootstrap, v.getString("client.id"), v.getInt("request.timeout.ms"),
+                v.getLong("retry.backoff.ms"), v.getLong("reconnect.backoff.ms"), v.getLong("reconnect.backoff.max.ms"),
+                v.getLong("metadata.max.age.ms"), v.getInt("max.in.flight.requests.per.connection"));
     }
 }

@@ -1,21 +1,22 @@
 package dev.sluice.client.config;
 
+import dev.sluice.api.config.ConfigDef;
 import dev.sluice.api.config.ConfigNames;
+import dev.sluice.api.config.ConfigValues;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads Kafka-style settings ({@code linger.ms=5}) into typed values. Every problem (a bad value,
+ * Reads Kafka-style settings ({@code linger.ms=5}) into typed values, against a client's
+ * {@link ConfigDef} ({@link #parse}). Every problem (a bad value,
  * a misspelled key: one close to a setting of this client) is collected and reported together by
  * {@link #finish}, so a user fixes a properties file in one round; a key far from every setting
  * (another tool's, e.g. {@code schema.registry.url} in a shared file) is warned about and ignored,
@@ -73,83 +74,13 @@ public final class ConfigReader {
         return out;
     }
 
-    public boolean isSet(String key) {
-        read.add(key);
-        return values.get(key) != null;
-    }
-
-    public String string(String key, String defaultValue) {
-        read.add(key);
-        String v = values.get(key);
-        return v == null ? defaultValue : v;
-    }
-
-    /** A required string: reports a problem (and returns "") if absent or blank. */
-    public String required(String key) {
-        String v = string(key, null);
-        if (v == null || v.isBlank()) {
-            problems.add(key + " is required");
-            return "";
-        }
-        return v;
-    }
-
-    public int intValue(String key, int defaultValue, int min, int max) {
-        return (int) longValue(key, defaultValue, min, max);
-    }
-
-    public long longValue(String key, long defaultValue, long min, long max) {
-        String v = string(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(v);
-            if (parsed < min || parsed > max) {
-                problems.add(key + "=" + v + " is out of range [" + min + ", " + max + "]");
-                return defaultValue;
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(key + "=" + v + " is not an integer");
-            return defaultValue;
-        }
-    }
-
-    public boolean bool(String key, boolean defaultValue) {
-        String v = string(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        problems.add(key + "=" + v + " is not a boolean (true or false)");
-        return defaultValue;
-    }
-
-    /** One of {@code allowed} (case-insensitive), returned in lower case. */
-    public String choice(String key, String defaultValue, String... allowed) {
-        String v = string(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        for (String a : allowed) {
-            if (a.equalsIgnoreCase(v)) {
-                return a;
-            }
-        }
-        problems.add(key + "=" + v + " is not one of " + Arrays.toString(allowed));
-        return defaultValue;
-    }
-
-    /** A comma-separated list, blanks dropped. */
-    public List<String> list(String key, List<String> defaultValue) {
-        String v = string(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    /**
+     * Parses every key {@code def} defines (type, default, rule: one definition per setting),
+     * marking them read; a bad value is a problem {@code "<key>: '<value>' is invalid; expected ..."}.
+     */
+    public ConfigValues parse(ConfigDef def) {
+        def.keys().forEach(k -> read.add(k.name()));
+        return def.parse(values, problems);
     }
 
     /** Records a problem found by the caller (cross-field checks). */
@@ -200,7 +131,4 @@ public final class ConfigReader {
         return unused;
     }
 
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
-    }
 }

@@ -1,8 +1,14 @@
 package dev.sluice.client.consumer;
 
+import dev.sluice.api.config.ConfigDef;
+import dev.sluice.api.config.ConfigKey;
+import dev.sluice.api.config.ConfigType;
+import dev.sluice.api.config.ConfigValues;
+import dev.sluice.api.config.Validator;
 import dev.sluice.client.config.ClientConfig;
 import dev.sluice.client.config.ConfigReader;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,23 +49,41 @@ public record ConsumerConfig(ClientConfig client, GroupSettings group, OffsetRes
         return new Builder();
     }
 
+    /** Every consumer setting, defined once (Kafka's names and defaults). */
+    public static final ConfigDef DEF;
+
+    static {
+        List<ConfigKey> keys = new ArrayList<>(ClientConfig.keys("sluice-consumer", 100));
+        keys.addAll(GroupSettings.KEYS);
+        keys.addAll(List.of(
+                ConfigKey.of("auto.offset.reset", ConfigType.STRING, "latest", Validator.oneOf("earliest", "latest", "none"),
+                        "where to start without a committed offset"),
+                ConfigKey.of("isolation.level", ConfigType.STRING, "read_uncommitted",
+                        Validator.oneOf("read_uncommitted", "read_committed"), "read_committed is not supported yet"),
+                ConfigKey.of("max.poll.records", ConfigType.INT, 500, Validator.atLeast(1), "records per poll"),
+                ConfigKey.of("fetch.min.bytes", ConfigType.INT, 1, Validator.atLeast(0), "the broker waits for this much data"),
+                ConfigKey.of("fetch.max.wait.ms", ConfigType.INT, 500, Validator.atLeast(0), "...or this long"),
+                ConfigKey.of("max.partition.fetch.bytes", ConfigType.INT, 1024 * 1024, Validator.atLeast(0),
+                        "per partition per fetch"),
+                ConfigKey.of("fetch.max.bytes", ConfigType.INT, 50 * 1024 * 1024, Validator.atLeast(0), "per fetch response"),
+                ConfigKey.of("default.api.timeout.ms", ConfigType.LONG, 60_000L, Validator.atLeast(0), "bound on blocking calls"),
+                ConfigKey.of("allow.auto.create.topics", ConfigType.BOOLEAN, true, null,
+                        "subscribing to a missing topic may create it")));
+        DEF = ConfigDef.of(keys);
+    }
+
     private static ConsumerConfig read(ConfigReader r) {
-        ClientConfig client = ClientConfig.read(r, "sluice-consumer", 100);
-        String reset = r.choice("auto.offset.reset", "latest", "earliest", "latest", "none");
-        String isolation = r.choice("isolation.level", "read_uncommitted", "read_uncommitted", "read_committed");
-        if (isolation.equals("read_committed")) {
+        ConfigValues v = r.parse(DEF);
+        ClientConfig client = ClientConfig.from(v, r);
+        if (v.getString("isolation.level").equalsIgnoreCase("read_committed")) {
             r.problem("isolation.level=read_committed is not supported yet (transactions are not)");
         }
         r.ignore(IGNORED);
-        ConsumerConfig config = new ConsumerConfig(client, GroupSettings.read(r),
-                OffsetResetStrategy.valueOf(reset.toUpperCase(Locale.ROOT)),
-                r.intValue("max.poll.records", 500, 1, Integer.MAX_VALUE),
-                r.intValue("fetch.min.bytes", 1, 0, Integer.MAX_VALUE),
-                r.intValue("fetch.max.wait.ms", 500, 0, Integer.MAX_VALUE),
-                r.intValue("max.partition.fetch.bytes", 1024 * 1024, 0, Integer.MAX_VALUE),
-                r.intValue("fetch.max.bytes", 50 * 1024 * 1024, 0, Integer.MAX_VALUE),
-                r.longValue("default.api.timeout.ms", 60_000, 0, Long.MAX_VALUE),
-                r.bool("allow.auto.create.topics", true));
+        ConsumerConfig config = new ConsumerConfig(client, GroupSettings.read(v, r),
+                OffsetResetStrategy.valueOf(v.getString("auto.offset.reset").toUpperCase(Locale.ROOT)),
+                v.getInt("max.poll.records"), v.getInt("fetch.min.bytes"), v.getInt("fetch.max.wait.ms"),
+                v.getInt("max.partition.fetch.bytes"), v.getInt("fetch.max.bytes"), v.getLong("default.api.timeout.ms"),
+                v.getBoolean("allow.auto.create.topics"));
         r.finish("consumer");
         return config;
     }

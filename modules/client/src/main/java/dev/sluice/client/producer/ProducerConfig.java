@@ -3,10 +3,16 @@ package dev.sluice.client.producer;
 import dev.sluice.api.compression.CompressionCodec;
 import dev.sluice.api.compression.CompressionCodecs;
 import dev.sluice.api.compression.CompressionType;
+import dev.sluice.api.config.ConfigDef;
+import dev.sluice.api.config.ConfigKey;
+import dev.sluice.api.config.ConfigType;
+import dev.sluice.api.config.ConfigValues;
+import dev.sluice.api.config.Validator;
 import dev.sluice.client.config.ClientConfig;
 import dev.sluice.client.config.ConfigReader;
 import dev.sluice.client.producer.partition.DefaultPartitioner;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,34 +98,59 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
         return codec.name();
     }
 
+    /** Every producer setting, defined once (Kafka's names and defaults). */
+    public static final ConfigDef DEF;
+
+    static {
+        List<ConfigKey> keys = new ArrayList<>(ClientConfig.keys("sluice-producer", 5));
+        keys.addAll(List.of(
+                ConfigKey.of("acks", ConfigType.STRING, "all", Validator.of(v -> v instanceof String a && Acks.parse(a) != null,
+                        "one of 0, 1, all, -1"), "replicas that must have a record before it is acknowledged"),
+                ConfigKey.of("compression.type", ConfigType.STRING, NO_COMPRESSION, null,
+                        "none or an installed codec's name (gzip, snappy, lz4, zstd, a plugin's)"),
+                ConfigKey.of("partitioner", ConfigType.STRING, null, null, "partitioner name (default: Kafka's)"),
+                ConfigKey.of("partitioner.class", ConfigType.CLASS, null, null, "Kafka's name for partitioner"),
+                ConfigKey.of("transactional.id", ConfigType.STRING, null, null, "transactions are not supported yet"),
+                ConfigKey.of("enable.idempotence", ConfigType.BOOLEAN, true, null,
+                        "exactly-once per partition (needs acks=all, retries > 0, at most 5 in flight)"),
+                ConfigKey.of("retries", ConfigType.INT, Integer.MAX_VALUE, Validator.atLeast(0), "resend attempts"),
+                ConfigKey.of("linger.ms", ConfigType.LONG, 5L, Validator.atLeast(0), "wait this long to fill a batch"),
+                ConfigKey.of("delivery.timeout.ms", ConfigType.LONG, 120_000L, Validator.atLeast(1),
+                        "a record not acknowledged by then fails"),
+                ConfigKey.of("batch.size", ConfigType.INT, 16_384, Validator.atLeast(0), "bytes per partition batch"),
+                ConfigKey.of("buffer.memory", ConfigType.LONG, 32L * 1024 * 1024, Validator.atLeast(1),
+                        "memory for records waiting to be sent"),
+                ConfigKey.of("max.block.ms", ConfigType.LONG, 60_000L, Validator.atLeast(0),
+                        "how long send may block for metadata or buffer memory"),
+                ConfigKey.of("max.request.size", ConfigType.INT, 1024 * 1024, Validator.atLeast(1), "largest request sent")));
+        DEF = ConfigDef.of(keys);
+    }
+
     private static ProducerConfig read(ConfigReader r) {
-        ClientConfig client = ClientConfig.read(r, "sluice-producer", 5);
-        String acksValue = r.string("acks", "all");
+        ConfigValues v = r.parse(DEF);
+        ClientConfig client = ClientConfig.from(v, r);
+        String acksValue = v.getString("acks");
         Acks acks = Acks.parse(acksValue);
-        if (acks == null) {
-            r.problem("acks=" + acksValue + " is not one of 0, 1, all, -1");
-            acks = Acks.ALL;
-        }
-        String compressionName = r.string("compression.type", NO_COMPRESSION);
+        String compressionName = v.getString("compression.type");
         String compression = NO_COMPRESSION;
         try {
             compression = codecName(compressionName, CompressionCodecs.installed());
         } catch (IllegalArgumentException e) {
             r.problem("compression.type=" + compressionName + ": " + e.getMessage());
         }
-        String partitioner = r.string("partitioner", null);
-        String partitionerClass = r.string("partitioner.class", null);
+        String partitioner = v.getString("partitioner");
+        String partitionerClass = v.getString("partitioner.class");
         if (partitioner != null && partitionerClass != null && !partitioner.equals(partitionerClass)) {
             r.problem("partitioner=" + partitioner + " and partitioner.class=" + partitionerClass + " disagree");
         }
-        if (r.isSet("transactional.id")) {
+        if (v.isSet("transactional.id")) {
             r.problem("transactional.id is set but transactions are not supported by this client yet");
         }
-        boolean idempotenceSet = r.isSet("enable.idempotence");
-        boolean idempotence = r.bool("enable.idempotence", true);
-        int retries = r.intValue("retries", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
-        long linger = r.longValue("linger.ms", 5, 0, Long.MAX_VALUE);
-        long deliveryTimeout = r.longValue("delivery.timeout.ms", 120_000, 1, Long.MAX_VALUE);
+        boolean idempotenceSet = v.isSet("enable.idempotence");
+        boolean idempotence = v.getBoolean("enable.idempotence");
+        int retries = v.getInt("retries");
+        long linger = v.getLong("linger.ms");
+        long deliveryTimeout = v.getLong("delivery.timeout.ms");
         if (deliveryTimeout < linger + client.requestTimeoutMs()) {
             r.problem("delivery.timeout.ms=" + deliveryTimeout + " must be at least linger.ms + request.timeout.ms ("
                     + (linger + client.requestTimeoutMs()) + ")");
@@ -139,12 +170,9 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
         }
         r.ignore(IGNORED);
         Map<String, String> raw = r.values();
-        ProducerConfig config = new ProducerConfig(client, acks, linger,
-                r.intValue("batch.size", 16_384, 0, Integer.MAX_VALUE),
-                r.longValue("buffer.memory", 32L * 1024 * 1024, 1, Long.MAX_VALUE),
-                r.longValue("max.block.ms", 60_000, 0, Long.MAX_VALUE),
-                compression, retries, deliveryTimeout, idempotence,
-                r.intValue("max.request.size", 1024 * 1024, 1, Integer.MAX_VALUE),
+        ProducerConfig config = new ProducerConfig(client, acks == null ? Acks.ALL : acks, linger,
+                v.getInt("batch.size"), v.getLong("buffer.memory"), v.getLong("max.block.ms"),
+                compression, retries, deliveryTimeout, idempotence, v.getInt("max.request.size"),
                 partitioner != null ? partitioner : partitionerClass != null ? partitionerClass : DefaultPartitioner.NAME,
                 raw);
         r.finish("producer");
