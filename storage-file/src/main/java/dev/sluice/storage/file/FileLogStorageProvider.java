@@ -18,6 +18,8 @@ public final class FileLogStorageProvider implements LogStorageProvider {
 
     @Override
     public LogStorageEngine open(Path logDir, Map<String, String> settings, Time time) {
-        return new FileLogStorageEngine(logDir, time);
+        String threads = settings.get("num.recovery.threads.per.data.dir");
+        int recoveryThreads = threads == null ? FileLogStorageEngine.DEFAULT_RECOVERY_THREADS : Integer.parseInt(threads.trim());
+        return new FileLogStorageEngine(logDir, time, recoveryThreads);
     }
 }

@@ -1,6 +1,8 @@
 package dev.sluice.api.storage;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,6 +22,16 @@ public interface LogStorageEngine extends AutoCloseable {
      * Opening an already-open partition returns the same instance.
      */
     LogStorage open(TopicPartition partition, LogConfig config);
+
+    /**
+     * Opens many logs at once, as {@link #open} does each: at start-up, so an engine may recover
+     * them in parallel and write its per-directory state once. The default opens them in turn.
+     */
+    default Map<TopicPartition, LogStorage> openAll(Map<TopicPartition, LogConfig> configs) {
+        Map<TopicPartition, LogStorage> opened = new LinkedHashMap<>();
+        configs.forEach((partition, config) -> opened.put(partition, open(partition, config)));
+        return opened;
+    }
 
     /** Closes and deletes the partition's data, if any. */
     void delete(TopicPartition partition);

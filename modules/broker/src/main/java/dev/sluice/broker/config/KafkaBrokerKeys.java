@@ -47,7 +47,7 @@ final class KafkaBrokerKeys {
             "group.coordinator.rebalance.protocols", "group.max.size", "group.consumer.session.timeout.ms",
             "group.consumer.heartbeat.interval.ms",
             // log housekeeping Sluice does its own way
-            "num.recovery.threads.per.data.dir", "background.threads", "log.cleaner.enable", "log.cleaner.threads",
+            "background.threads", "log.cleaner.enable", "log.cleaner.threads",
             "log.cleaner.dedupe.buffer.size", "log.cleaner.io.buffer.size", "log.cleaner.io.buffer.load.factor",
             "log.cleaner.io.max.bytes.per.second", "log.cleaner.backoff.ms", "log.cleaner.min.cleanable.ratio",
             "log.cleaner.max.compaction.lag.ms", "log.preallocate", "log.flush.scheduler.interval.ms",

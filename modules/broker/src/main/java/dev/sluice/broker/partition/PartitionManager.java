@@ -1,6 +1,8 @@
 package dev.sluice.broker.partition;
 
 import dev.sluice.api.Time;
+import dev.sluice.api.storage.LogConfig;
+import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.producer.ProducerStateManager;
@@ -67,9 +69,19 @@ public final class PartitionManager implements AutoCloseable {
         checkpointedHighWatermarks = highWatermarks.read();
         recordLegacyEngines();
         logEnginesOtherThanTheDefault();
+        // every engine opens its logs at once: in parallel, with per-directory state written once
+        Map<String, Map<TopicPartition, LogConfig>> byEngine = new java.util.TreeMap<>();
         for (TopicMetadata topic : topics.all()) {
             for (int p = 0; p < topic.partitions(); p++) {
-                open(topic, p);
+                byEngine.computeIfAbsent(engineOf(topic), e -> new java.util.LinkedHashMap<>())
+                        .put(new TopicPartition(topic.name(), p), defaults.logConfig(topic.configs()));
+            }
+        }
+        Map<TopicPartition, LogStorage> logs = new java.util.HashMap<>();
+        byEngine.forEach((engine, configs) -> logs.putAll(engines.engine(engine).openAll(configs)));
+        for (TopicMetadata topic : topics.all()) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                open(topic, p, logs.get(new TopicPartition(topic.name(), p)));
             }
         }
         for (LogStorageEngine engine : engines.opened()) {
@@ -424,13 +436,17 @@ public final class PartitionManager implements AutoCloseable {
 
     private void open(TopicMetadata topic, int p) {
         TopicPartition tp = new TopicPartition(topic.name(), p);
+        open(topic, p, engines.engine(engineOf(topic)).open(tp, defaults.logConfig(topic.configs())));
+    }
+
+    private void open(TopicMetadata topic, int p, LogStorage log) {
+        TopicPartition tp = new TopicPartition(topic.name(), p);
         try {
             Files.deleteIfExists(legacySnapshotFile(tp));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot delete the old producer snapshot of " + tp, e);
         }
-        Partition partition = new Partition(engines.engine(engineOf(topic)).open(tp, defaults.logConfig(topic.configs())),
-                defaults.partitionSettings(topic.configs()), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
+        Partition partition = new Partition(log, defaults.partitionSettings(topic.configs()), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
                 snapshotDir(tp), time);
         partition.onProgress(() -> progressListener.accept(tp));
         partitions.put(tp, partition);
