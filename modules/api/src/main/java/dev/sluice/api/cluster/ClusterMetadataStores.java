@@ -30,6 +30,18 @@ public final class ClusterMetadataStores {
         return byName("zookeeper").open(settings, time);
     }
 
+    /**
+     * As {@link #open(Map, Time)}, but without {@code zookeeper.connect} the in-process store keeps
+     * the cluster metadata in {@code localDir} across restarts, as ZooKeeper would.
+     */
+    public static ClusterMetadataStore open(Map<String, String> settings, Time time, java.nio.file.Path localDir) {
+        String connect = settings.get(ZOOKEEPER_CONNECT);
+        if (connect == null || connect.isBlank()) {
+            return InProcessMetadataStore.standalone(localDir);
+        }
+        return byName("zookeeper").open(settings, time);
+    }
+
     /** The installed provider with that name, or a failure listing the installed ones. */
     public static ClusterMetadataStoreProvider byName(String name) {
         List<String> installed = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.sluice.api.cluster;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,8 +13,10 @@ import java.util.function.Consumer;
 /**
  * The shared state behind {@link InProcessMetadataStore} sessions: what a ZooKeeper ensemble holds,
  * kept in memory. One node uses it through a single session; tests connect several sessions (one
- * per broker) and expire them at will. Nothing is durable: a node keeps its catalogue on disk
- * itself and loads this store at start-up.
+ * per broker) and expire them at will. {@link #durable(Path)} keeps what ZooKeeper would keep on
+ * disk (everything but registrations and the controller) in a directory, so a single node's cluster
+ * metadata survives restarts ({@link InProcessPersistence}); {@code new InProcessClusterState()}
+ * keeps it in memory only.
  *
  * <p>Thread-safe: one lock guards everything; events are queued to each session's event thread
  * under the lock (so every session sees changes in commit order) and run outside it.
@@ -36,6 +39,48 @@ public final class InProcessClusterState {
     private final Set<String> deletionRequests = new HashSet<>();
     private final Map<ConfigEntity, Map<String, String>> configs = new HashMap<>();
     private long nextProducerId = 0;
+    /** Null when memory-only. */
+    private final InProcessPersistence persistence;
+
+    /** A memory-only state. */
+    public InProcessClusterState() {
+        this.persistence = null;
+    }
+
+    private InProcessClusterState(InProcessPersistence persistence) {
+        this.persistence = persistence;
+        InProcessPersistence.Loaded loaded = persistence.load();
+        clusterId = loaded.cluster().getProperty("cluster.id");
+        controllerEpoch = Integer.parseInt(loaded.cluster().getProperty("controller.epoch", "0"));
+        controllerEpochVersion = Integer.parseInt(loaded.cluster().getProperty("controller.epoch.version", "0"));
+        nextProducerId = Long.parseLong(loaded.cluster().getProperty("next.producer.id", "0"));
+        topics.putAll(loaded.topics());
+        loaded.states().forEach((t, m) -> states.put(t, new HashMap<>(m)));
+        configs.putAll(loaded.configs());
+        deletionRequests.addAll(loaded.deletions());
+    }
+
+    /**
+     * A state kept in {@code dir} (created if missing): what an earlier run stored there is loaded,
+     * and every change is on disk before the call making it returns.
+     *
+     * @throws ClusterStoreException if the directory cannot be read or created
+     */
+    public static InProcessClusterState durable(Path dir) {
+        return new InProcessClusterState(new InProcessPersistence(dir));
+    }
+
+    private void persistCluster(String id, int epoch, int epochVersion, long nextPid) {
+        if (persistence != null) {
+            persistence.writeCluster(id, epoch, epochVersion, nextPid);
+        }
+    }
+
+    private void persistTopic(String name, Versioned<TopicAssignment> topic, Map<Integer, Versioned<PartitionState>> partitionStates) {
+        if (persistence != null) {
+            persistence.writeTopic(name, topic, partitionStates);
+        }
+    }
 
     /** An ephemeral record and the session that owns it. */
     private record Owned<T>(T value, long sessionId) {
@@ -84,6 +129,7 @@ public final class InProcessClusterState {
 
     String clusterId(String proposed) {
         if (clusterId == null) {
+            persistCluster(proposed, controllerEpoch, controllerEpochVersion, nextProducerId);
             clusterId = proposed;
         }
         return clusterId;
@@ -118,6 +164,7 @@ public final class InProcessClusterState {
         if (controller != null) {
             return new ElectionOutcome.AlreadyElected(controller.value);
         }
+        persistCluster(clusterId, controllerEpoch + 1, controllerEpochVersion + 1, nextProducerId);
         controllerEpoch++;
         controllerEpochVersion++;
         controller = new Owned<>(brokerId, sessionId);
@@ -148,7 +195,9 @@ public final class InProcessClusterState {
         if (topics.containsKey(assignment.name())) {
             return new WriteOutcome.AlreadyExists("topic " + assignment.name());
         }
-        topics.put(assignment.name(), new Versioned<>(assignment, 0));
+        Versioned<TopicAssignment> created = new Versioned<>(assignment, 0);
+        persistTopic(assignment.name(), created, states.get(assignment.name()));
+        topics.put(assignment.name(), created);
         notifyAll(ClusterListener::topicsChanged);
         return WriteOutcome.WRITTEN_NEW;
     }
@@ -161,7 +210,9 @@ public final class InProcessClusterState {
         if (current.version() != expectedVersion) {
             return new WriteOutcome.VersionConflict(expectedVersion);
         }
-        topics.put(assignment.name(), new Versioned<>(assignment, expectedVersion + 1));
+        Versioned<TopicAssignment> updated = new Versioned<>(assignment, expectedVersion + 1);
+        persistTopic(assignment.name(), updated, states.get(assignment.name()));
+        topics.put(assignment.name(), updated);
         notifyAll(ClusterListener::topicsChanged);
         return new WriteOutcome.Written(expectedVersion + 1);
     }
@@ -178,7 +229,7 @@ public final class InProcessClusterState {
         if (assignment == null) {
             return new WriteOutcome.NotFound("topic " + topic);
         }
-        Map<Integer, Versioned<PartitionState>> existing = states.computeIfAbsent(topic, t -> new HashMap<>());
+        Map<Integer, Versioned<PartitionState>> existing = states.getOrDefault(topic, Map.of());
         for (int p : created.keySet()) {
             if (!assignment.value().replicas().containsKey(p)) {
                 return new WriteOutcome.NotFound("partition " + topic + "-" + p);
@@ -187,10 +238,11 @@ public final class InProcessClusterState {
                 return new WriteOutcome.AlreadyExists("partition state " + topic + "-" + p);
             }
         }
-        created.forEach((p, s) -> {
-            existing.put(p, new Versioned<>(s, 0));
-            notifyAll(l -> l.partitionStateChanged(topic, p));
-        });
+        Map<Integer, Versioned<PartitionState>> next = new HashMap<>(existing);
+        created.forEach((p, s) -> next.put(p, new Versioned<>(s, 0)));
+        persistTopic(topic, assignment, next);
+        states.put(topic, next);
+        created.keySet().forEach(p -> notifyAll(l -> l.partitionStateChanged(topic, p)));
         return WriteOutcome.WRITTEN_NEW;
     }
 
@@ -207,13 +259,20 @@ public final class InProcessClusterState {
         if (current.version() != expectedVersion) {
             return new WriteOutcome.VersionConflict(expectedVersion);
         }
-        existing.put(partition, new Versioned<>(state, expectedVersion + 1));
+        Map<Integer, Versioned<PartitionState>> next = new HashMap<>(existing);
+        next.put(partition, new Versioned<>(state, expectedVersion + 1));
+        persistTopic(topic, topics.get(topic), next);
+        states.put(topic, next);
         notifyAll(l -> l.partitionStateChanged(topic, partition));
         return new WriteOutcome.Written(expectedVersion + 1);
     }
 
     void requestTopicDeletion(String topic) {
-        if (deletionRequests.add(topic)) {
+        if (!deletionRequests.contains(topic)) {
+            if (persistence != null) {
+                persistence.writeDeletion(topic, true);
+            }
+            deletionRequests.add(topic);
             notifyAll(ClusterListener::topicDeletionRequested);
         }
     }
@@ -225,6 +284,11 @@ public final class InProcessClusterState {
     WriteOutcome deleteTopic(ControllerLease lease, String topic) {
         if (!isCurrent(lease)) {
             return new WriteOutcome.Fenced(lease);
+        }
+        if (persistence != null) {
+            persistence.writeTopic(topic, null, null);
+            persistence.writeConfig(ConfigEntity.topic(topic), null);
+            persistence.writeDeletion(topic, false);
         }
         boolean existed = topics.remove(topic) != null;
         states.remove(topic);
@@ -244,6 +308,9 @@ public final class InProcessClusterState {
     }
 
     void setConfig(ConfigEntity entity, Map<String, String> overrides) {
+        if (persistence != null) {
+            persistence.writeConfig(entity, overrides);
+        }
         if (overrides.isEmpty()) {
             configs.remove(entity);
         } else {
@@ -257,7 +324,8 @@ public final class InProcessClusterState {
             throw new IllegalArgumentException("cannot reserve " + size + " producer ids after " + nextProducerId);
         }
         long first = nextProducerId;
-        nextProducerId += size;
+        persistCluster(clusterId, controllerEpoch, controllerEpochVersion, first + size);
+        nextProducerId = first + size;
         return first;
     }
 }

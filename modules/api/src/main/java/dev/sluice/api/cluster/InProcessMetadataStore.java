@@ -46,6 +46,14 @@ public final class InProcessMetadataStore implements ClusterMetadataStore {
     }
 
     /**
+     * A store of its own for one node, kept in {@code dir} across restarts (see
+     * {@link InProcessClusterState#durable(java.nio.file.Path)}).
+     */
+    public static InProcessMetadataStore standalone(java.nio.file.Path dir) {
+        return InProcessClusterState.durable(dir).connect();
+    }
+
+    /**
      * Ends this session as a ZooKeeper session expiry would: its registration and controllership
      * vanish (the other sessions see the changes), then a new session starts. Its own listeners get
      * {@link ClusterListener#sessionExpired()} followed by {@link ClusterListener#sessionEstablished()}.
