@@ -11,6 +11,7 @@ import dev.sluice.api.cluster.Versioned;
 import dev.sluice.api.cluster.WriteOutcome;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.controller.rules.Election;
+import dev.sluice.broker.controller.rules.IsrUpdate;
 import dev.sluice.broker.controller.rules.LeaderElection;
 import dev.sluice.broker.controller.rules.LeaderImbalance;
 import dev.sluice.broker.controller.rules.PartitionChange;
@@ -346,6 +347,54 @@ public final class Controller {
             asked.forEach(tp -> results.put(tp, new PartitionResult(Errors.NOT_CONTROLLER, Errors.NOT_CONTROLLER.message())));
         }
         return results;
+    }
+
+    /**
+     * AlterPartition from a partition's leader: its new ISR, validated by {@link IsrUpdate} (the leader
+     * epoch stays; the partition epoch moves) and written conditionally on the version the leader named.
+     * Brokers are sent the new state (same leader epoch, newer partition epoch).
+     */
+    public AlterPartitionResult alterPartition(int fromBroker, long brokerEpoch, TopicPartition tp, int leaderEpoch,
+                                               int partitionEpoch, List<Integer> newIsr) {
+        if (lease == null) {
+            return AlterPartitionResult.failed(Errors.NOT_CONTROLLER, Errors.NOT_CONTROLLER.message());
+        }
+        RegisteredBroker broker = live.get(fromBroker);
+        if (broker == null || (brokerEpoch != -1 && brokerEpoch != broker.epoch())) {
+            return AlterPartitionResult.failed(Errors.STALE_BROKER_EPOCH, "Broker " + fromBroker + " with epoch "
+                    + brokerEpoch + " is not a live incarnation.");
+        }
+        Optional<PartitionLeadership> current = leadership(tp);
+        if (current.isEmpty()) {
+            return AlterPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The partition does not exist.");
+        }
+        IsrUpdate.Outcome outcome = IsrUpdate.alter(current.get(), states.get(tp).version(), fromBroker, leaderEpoch,
+                partitionEpoch, newIsr, eligible());
+        if (outcome instanceof IsrUpdate.Outcome.Rejected rejected) {
+            return AlterPartitionResult.failed(rejected.error(), rejected.message());
+        }
+        IsrUpdate.Outcome.Accepted accepted = (IsrUpdate.Outcome.Accepted) outcome;
+        AlterPartitionResult[] result = new AlterPartitionResult[1];
+        boolean done = guarded(() -> {
+            if (accepted.changed()) {
+                PartitionLeadership next = accepted.state();
+                PartitionState written = new PartitionState(next.leader(), next.leaderEpoch(), next.isr(), lease.epoch());
+                WriteOutcome w = store.updatePartitionState(lease, tp.topic(), tp.partition(), written, partitionEpoch);
+                if (w instanceof WriteOutcome.Fenced) {
+                    throw new Deposed();
+                }
+                if (!(w instanceof WriteOutcome.Written ok)) {
+                    store.partitionState(tp.topic(), tp.partition()).ifPresent(fresh -> states.put(tp, fresh));
+                    result[0] = AlterPartitionResult.failed(Errors.INVALID_UPDATE_VERSION,
+                            "The partition changed meanwhile (" + w + ").");
+                    return;
+                }
+                states.put(tp, new Versioned<>(written, ok.version()));
+                publish(Set.of(tp), Set.of(), List.of());
+            }
+            result[0] = new AlterPartitionResult(Errors.NONE, "", Optional.of(infos(List.of(tp)).get(0)));
+        });
+        return done ? result[0] : AlterPartitionResult.failed(Errors.NOT_CONTROLLER, Errors.NOT_CONTROLLER.message());
     }
 
     /** The periodic preferred-leader rebalance ({@code auto.leader.rebalance.enable}). */

@@ -105,6 +105,12 @@ public final class ControllerService implements AutoCloseable {
         return call(() -> controller.electLeaders(type, partitions));
     }
 
+    /** AlterPartition for one partition, answered on the controller thread. */
+    public CompletableFuture<AlterPartitionResult> alterPartition(int fromBroker, long brokerEpoch, TopicPartition partition,
+                                                                  int leaderEpoch, int partitionEpoch, java.util.List<Integer> newIsr) {
+        return call(() -> controller.alterPartition(fromBroker, brokerEpoch, partition, leaderEpoch, partitionEpoch, newIsr));
+    }
+
     /**
      * Makes the controller resign now and waits (at most {@code timeoutMs}) until it has: for the
      * broker's session-expiry handling ({@code ClusterMembership}), which must know the controller

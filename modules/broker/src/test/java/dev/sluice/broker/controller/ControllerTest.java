@@ -378,4 +378,33 @@ class ControllerTest {
         assertThat(stored("t", 0)).extracting(PartitionState::leader, PartitionState::leaderEpoch, PartitionState::isr)
                 .containsExactly(1, 2, List.of(1));
     }
+
+    @Test
+    void alterPartitionFromTheLeaderWritesTheIsrKeepingTheLeaderEpoch() {
+        startBroker(1);
+        startBroker(2);
+        Controller controller = activeController(1);
+        createTopic("t", Map.of(0, List.of(1, 2)));
+        controller.onTopicsChanged();
+        sessions.remove(2).close();
+        controller.onBrokersChanged();
+        startBroker(2);
+        controller.onBrokersChanged();
+        var before = sessions.get(1).partitionState("t", 0).orElseThrow();
+        assertThat(before.value().isr()).containsExactly(1);
+        channel.clear();
+        TopicPartition tp = new TopicPartition("t", 0);
+
+        AlterPartitionResult result = controller.alterPartition(1, -1, tp, before.value().leaderEpoch(), before.version(), List.of(1, 2));
+
+        assertThat(result.error()).isEqualTo(Errors.NONE);
+        PartitionState after = stored("t", 0);
+        assertThat(after.isr()).containsExactly(1, 2);
+        assertThat(after.leaderEpoch()).isEqualTo(before.value().leaderEpoch());
+        assertThat(result.state().orElseThrow().partitionEpoch()).isGreaterThan(before.version());
+        assertThat(channel.to(2, ControlMessage.LeaderAndIsr.class)).isNotEmpty();
+        // the same request again names a version that is gone
+        assertThat(controller.alterPartition(1, -1, tp, before.value().leaderEpoch(), before.version(), List.of(1, 2)).error())
+                .isEqualTo(Errors.INVALID_UPDATE_VERSION);
+    }
 }
