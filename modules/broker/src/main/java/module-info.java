@@ -14,6 +14,8 @@ module dev.sluice.broker {
     exports dev.sluice.broker.replica;
     exports dev.sluice.broker.topic;
     exports dev.sluice.broker.group;
+    exports dev.sluice.broker.metadata;
+    exports dev.sluice.broker.control;
 
     uses dev.sluice.api.storage.LogStorageProvider;
     uses dev.sluice.api.offset.OffsetStoreProvider;

@@ -5,6 +5,10 @@ import dev.sluice.api.Time;
 import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.broker.api.ApiRouter;
 import dev.sluice.broker.api.BrokerState;
+import dev.sluice.broker.control.ControlFence;
+import dev.sluice.broker.metadata.BrokerNode;
+import dev.sluice.broker.metadata.LocalMetadataPublisher;
+import dev.sluice.broker.metadata.MetadataCache;
 import dev.sluice.broker.api.KafkaRequestHandler;
 import dev.sluice.broker.cluster.ClusterIdentity;
 import dev.sluice.broker.config.BrokerConfig;
@@ -129,8 +133,12 @@ public final class Broker implements AutoCloseable {
             server = new SocketServer(config.socketServerConfig(), handler, time);
             List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
             Endpoint first = advertised.get(0);
+            // nothing changes topics until the server starts: the publisher's first pass sees them all
+            MetadataCache metadata = new MetadataCache(new BrokerNode(config.nodeId(), first.host(), first.port(), null));
+            LocalMetadataPublisher.attach(metadata, partitions);
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), null,
-                    partitions, replicas, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time, config);
+                    partitions, replicas, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time, config,
+                    metadata, new ControlFence());
             ApiRouter router = new ApiRouter(state, config.deleteTopicEnable());
             GroupApis.register(router, groups, offsets, state);
             handler.target = new KafkaRequestHandler(router);

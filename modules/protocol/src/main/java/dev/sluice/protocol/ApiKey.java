@@ -7,12 +7,19 @@ import dev.sluice.protocol.message.Struct;
 /**
  * The Kafka APIs Sluice speaks, with their version ranges taken from the bundled schemas
  * (request and response schemas of an API always share their valid versions).
+ *
+ * <p>The inter-broker control APIs ({@link #isInterBroker()}: LeaderAndIsr, StopReplica,
+ * UpdateMetadata) come from Kafka 3.9.1's schemas (4.x dropped them); a controller sends them to
+ * brokers, clients never do, and {@link #clientApis()} leaves them out.
  */
 public enum ApiKey {
     PRODUCE(0, "Produce"),
     FETCH(1, "Fetch"),
     LIST_OFFSETS(2, "ListOffsets"),
     METADATA(3, "Metadata"),
+    LEADER_AND_ISR(4, "LeaderAndIsr", true),
+    STOP_REPLICA(5, "StopReplica", true),
+    UPDATE_METADATA(6, "UpdateMetadata", true),
     OFFSET_COMMIT(8, "OffsetCommit"),
     OFFSET_FETCH(9, "OffsetFetch"),
     FIND_COORDINATOR(10, "FindCoordinator"),
@@ -38,21 +45,43 @@ public enum ApiKey {
     DESCRIBE_CLUSTER(60, "DescribeCluster");
 
     private static final ApiKey[] BY_ID = new ApiKey[64];
+    private static final java.util.List<ApiKey> CLIENT_APIS;
 
     static {
+        java.util.List<ApiKey> clientApis = new java.util.ArrayList<>();
         for (ApiKey api : values()) {
             BY_ID[api.id] = api;
+            if (!api.interBroker) {
+                clientApis.add(api);
+            }
         }
+        CLIENT_APIS = java.util.List.copyOf(clientApis);
     }
 
     private final short id;
     private final String name;
+    private final boolean interBroker;
     private volatile MessageSchema request;
     private volatile MessageSchema response;
 
     ApiKey(int id, String name) {
+        this(id, name, false);
+    }
+
+    ApiKey(int id, String name, boolean interBroker) {
         this.id = (short) id;
         this.name = name;
+        this.interBroker = interBroker;
+    }
+
+    /** Every API except the inter-broker control APIs: what Kafka 4.x clients know. */
+    public static java.util.List<ApiKey> clientApis() {
+        return CLIENT_APIS;
+    }
+
+    /** A controller-to-broker API of Kafka's ZooKeeper mode (schemas from Kafka 3.9.1). */
+    public boolean isInterBroker() {
+        return interBroker;
     }
 
     /** The API for a wire id, or null if Sluice does not implement it. */

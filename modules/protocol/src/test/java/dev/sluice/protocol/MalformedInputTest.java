@@ -24,7 +24,7 @@ class MalformedInputTest {
     /** A Kafka-framed request (without size prefix) for every API at its oldest and latest version. */
     private static List<ByteBuffer> sampleFrames() throws Exception {
         List<ByteBuffer> frames = new ArrayList<>();
-        for (ApiKey api : ApiKey.values()) {
+        for (ApiKey api : ApiKey.clientApis()) {
             for (short v : new short[] {api.oldestVersion(), api.latestVersion()}) {
                 ApiMessage body = (ApiMessage) new KafkaMessages(api.id() + v).populate(
                         KafkaMessages.dataClass(api.requestSchema()), api.requestSchema().struct(), v, 0);

@@ -25,7 +25,7 @@ class TablesTest {
 
     @Test
     void apiVersionRangesAndHeaderVersionsMatchKafka() {
-        for (ApiKey api : ApiKey.values()) {
+        for (ApiKey api : ApiKey.clientApis()) {
             ApiKeys kafka = ApiKeys.forId(api.id());
             assertThat(api.apiName()).isEqualTo(kafka.name);
             assertThat(api.oldestVersion()).as(api.name()).isEqualTo(kafka.oldestVersion());
@@ -38,7 +38,10 @@ class TablesTest {
             }
             assertThat(ApiKey.forId(api.id())).isSameAs(api);
         }
-        assertThat(ApiKey.forId(4)).isNull();
+        assertThat(ApiKey.forId(4)).isSameAs(ApiKey.LEADER_AND_ISR); // inter-broker: checked against 3.9.1 in kafka3-compat
+        assertThat(ApiKey.clientApis()).noneMatch(ApiKey::isInterBroker)
+                .hasSize(ApiKey.values().length - 3);
+        assertThat(ApiKey.forId(2)).isSameAs(ApiKey.LIST_OFFSETS);
         assertThat(ApiKey.forId(-1)).isNull();
         assertThat(ApiKey.forId(1000)).isNull();
     }

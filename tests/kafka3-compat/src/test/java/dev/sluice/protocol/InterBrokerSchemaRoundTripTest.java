@@ -53,8 +53,20 @@ class InterBrokerSchemaRoundTripTest {
     }
 
     @Test
-    void interBrokerApisAreNotInTheClientApiTableSoApiVersionsStaysUnchanged() {
-        for (int id : new int[] {4, 5, 6, 7, 56}) { // LeaderAndIsr, StopReplica, UpdateMetadata, ControlledShutdown, AlterPartition
+    void controlApisAreInterBrokerKeysWithKafka391sVersionsAndHeaders() {
+        for (ApiKey api : List.of(ApiKey.LEADER_AND_ISR, ApiKey.STOP_REPLICA, ApiKey.UPDATE_METADATA)) {
+            org.apache.kafka.common.protocol.ApiKeys kafka = org.apache.kafka.common.protocol.ApiKeys.forId(api.id());
+            assertThat(api.isInterBroker()).isTrue();
+            assertThat(api.apiName()).isEqualTo(kafka.name);
+            assertThat(api.oldestVersion()).isEqualTo(kafka.oldestVersion());
+            assertThat(api.latestVersion()).isEqualTo(kafka.latestVersion(true));
+            for (short v = api.oldestVersion(); v <= api.latestVersion(); v++) {
+                assertThat(api.requestHeaderVersion(v)).as(api + " v" + v).isEqualTo(kafka.requestHeaderVersion(v));
+                assertThat(api.responseHeaderVersion(v)).as(api + " v" + v).isEqualTo(kafka.responseHeaderVersion(v));
+            }
+            assertThat(ApiKey.clientApis()).doesNotContain(api);
+        }
+        for (int id : new int[] {7, 56}) { // ControlledShutdown, AlterPartition: schemas only, not served yet
             assertThat(ApiKey.forId(id)).as("api key %d", id).isNull();
         }
     }

@@ -1,22 +1,25 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.api.Time;
+import dev.sluice.broker.control.ControlFence;
+import dev.sluice.broker.metadata.MetadataCache;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.producer.ProducerIdAllocator;
 import dev.sluice.broker.replica.ReplicaManager;
-
 import dev.sluice.broker.config.BrokerConfig;
 
 /**
  * What request handlers share: this node's identity and address, its partitions and the replica
  * manager over them, and the
- * static broker settings shown by DescribeConfigs.
+ * static broker settings shown by DescribeConfigs, and the cluster as this broker knows it.
  *
  * @param advertisedHost host clients are told to connect to
  * @param advertisedPort port clients are told to connect to
  * @param config         the broker's settings (DescribeConfigs describes them and topic defaults by them)
+ * @param metadata       the cluster's brokers, controller and partition leadership (Metadata, DescribeCluster)
+ * @param control        the epochs that fence control requests of a stale controller or broker incarnation
  */
 public record BrokerState(int nodeId, String clusterId, String advertisedHost, int advertisedPort, String rack,
                           PartitionManager partitions, ReplicaManager replicas, ProducerIdAllocator producerIds, Time time,
-                          BrokerConfig config) {
+                          BrokerConfig config, MetadataCache metadata, ControlFence control) {
 }

@@ -1,5 +1,7 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.broker.metadata.BrokerNode;
+import dev.sluice.broker.metadata.MetadataSnapshot;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
@@ -65,9 +67,13 @@ final class ClusterHandlers {
             ctx.respond(response);
             return;
         }
-        response.set("ErrorCode", Errors.NONE.code()).set("ClusterId", broker.clusterId()).set("ControllerId", broker.nodeId());
-        response.addStruct("Brokers").set("BrokerId", broker.nodeId()).set("Host", broker.advertisedHost())
-                .set("Port", broker.advertisedPort()).set("Rack", broker.rack());
+        MetadataSnapshot snapshot = broker.metadata().snapshot();
+        response.set("ErrorCode", Errors.NONE.code()).set("ClusterId", broker.clusterId())
+                .set("ControllerId", snapshot.controllerId());
+        for (BrokerNode live : snapshot.liveBrokers()) {
+            response.addStruct("Brokers").set("BrokerId", live.id()).set("Host", live.host()).set("Port", live.port())
+                    .set("Rack", live.rack());
+        }
         ctx.respond(response);
     }
 

@@ -1,7 +1,9 @@
 package dev.sluice.broker.api;
 
-import dev.sluice.api.storage.TopicPartition;
-import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.metadata.BrokerNode;
+import dev.sluice.broker.metadata.MetadataSnapshot;
+import dev.sluice.broker.metadata.PartitionState;
+import dev.sluice.broker.metadata.TopicState;
 import dev.sluice.broker.topic.TopicException;
 import dev.sluice.broker.topic.TopicMetadata;
 import dev.sluice.broker.topic.TopicNames;
@@ -14,7 +16,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Metadata: this node as the only broker and controller, and the requested (or all) topics.
+ * Metadata: the live brokers, the controller and the requested (or all) topics with each
+ * partition's leader, epoch, replicas, ISR and offline replicas, all from one snapshot of the
+ * metadata cache (a single node: itself). A partition whose leader is not a live broker answers
+ * LEADER_NOT_AVAILABLE with leader -1; a v0 request sees only live replicas and
+ * REPLICA_NOT_AVAILABLE if some were left out (Kafka's {@code errorUnavailableEndpoints}).
  *
  * <p>Auto-creation is capped per request: Kafka hands a Metadata request's unknown topics to its
  * controller asynchronously (one CreateTopics, refused whole past 10,000 partitions) and answers
@@ -39,17 +45,19 @@ final class MetadataHandler implements ApiHandler {
         Struct request = ctx.body();
         short version = ctx.version();
         Struct response = ctx.newResponse();
-        Struct node = response.addStruct("Brokers");
-        node.set("NodeId", broker.nodeId()).set("Host", broker.advertisedHost()).set("Port", broker.advertisedPort())
-                .set("Rack", broker.rack());
-        response.set("ClusterId", broker.clusterId()).set("ControllerId", broker.nodeId());
+        MetadataSnapshot snapshot = broker.metadata().snapshot();
+        for (BrokerNode live : snapshot.liveBrokers()) {
+            response.addStruct("Brokers").set("NodeId", live.id()).set("Host", live.host()).set("Port", live.port())
+                    .set("Rack", live.rack());
+        }
+        response.set("ClusterId", broker.clusterId()).set("ControllerId", snapshot.controllerId());
 
         List<Struct> requested = request.getArray("Topics");
         boolean allTopics = requested == null || (version == 0 && requested.isEmpty());
         boolean autoCreate = version < 4 || request.getBool("AllowAutoTopicCreation");
         if (allTopics) {
-            for (TopicMetadata topic : broker.partitions().topics().all()) {
-                describe(response.addStruct("Topics"), topic);
+            for (TopicState topic : snapshot.topics()) {
+                describe(response.addStruct("Topics"), topic, snapshot, version);
             }
         } else {
             int[] creatable = {autoCreate ? AUTO_CREATE_PARTITIONS_PER_REQUEST : 0};
@@ -58,7 +66,7 @@ final class MetadataHandler implements ApiHandler {
                 String name = wanted.getString("Name");
                 UUID id = version >= 10 ? wanted.getUuid("TopicId") : null;
                 Struct out = response.addStruct("Topics");
-                if (!resolve(out, name, id, autoCreate, creatable)) {
+                if (!resolve(out, name, id, autoCreate, creatable, snapshot, version)) {
                     refused++;
                 }
             }
@@ -72,21 +80,28 @@ final class MetadataHandler implements ApiHandler {
     }
 
     /** @return false if the topic was unknown and auto-creation was refused by a cap */
-    private boolean resolve(Struct out, String name, UUID id, boolean autoCreate, int[] creatable) {
-        Optional<TopicMetadata> topic;
+    private boolean resolve(Struct out, String name, UUID id, boolean autoCreate, int[] creatable,
+                            MetadataSnapshot snapshot, short version) {
         if (name == null && id != null && !id.equals(ZERO_UUID)) {
-            topic = broker.partitions().topics().get(id);
-            if (topic.isEmpty()) {
+            Optional<TopicState> known = snapshot.topic(id);
+            if (known.isEmpty()) {
                 out.set("ErrorCode", Errors.UNKNOWN_TOPIC_ID.code()).set("TopicId", id).set("Name", null);
                 return true;
             }
+            describe(out, known.get(), snapshot, version);
+            return true;
         } else {
             String problem = TopicNames.problem(name);
             if (problem != null) {
                 out.set("ErrorCode", Errors.INVALID_TOPIC_EXCEPTION.code()).set("Name", name);
                 return true;
             }
-            topic = broker.partitions().topics().get(name);
+            Optional<TopicState> known = snapshot.topic(name);
+            if (known.isPresent()) {
+                describe(out, known.get(), snapshot, version);
+                return true;
+            }
+            Optional<TopicMetadata> topic = broker.partitions().topics().get(name);
             if (topic.isEmpty() && autoCreate) {
                 int wouldCreate = broker.partitions().defaults().numPartitions();
                 if (wouldCreate > broker.partitions().partitionsLeft()) {
@@ -109,25 +124,45 @@ final class MetadataHandler implements ApiHandler {
                 out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).set("Name", name);
                 return true;
             }
+            // just created (or known to the catalogue only): answer from the cache as it is now
+            MetadataSnapshot now = broker.metadata().snapshot();
+            Optional<TopicState> created = now.topic(name);
+            if (created.isEmpty()) { // a controller has not published it yet: Kafka's answer for a topic being created
+                out.set("ErrorCode", Errors.LEADER_NOT_AVAILABLE.code()).set("Name", name);
+                return true;
+            }
+            describe(out, created.get(), now, version);
+            return true;
         }
-        describe(out, topic.get());
-        return true;
     }
 
-    private void describe(Struct out, TopicMetadata topic) {
+    private void describe(Struct out, TopicState topic, MetadataSnapshot snapshot, short version) {
         out.set("ErrorCode", Errors.NONE.code()).set("Name", topic.name()).set("TopicId", topic.id())
                 .set("IsInternal", TopicNames.isInternal(topic.name()));
-        List<Integer> replicas = List.of(broker.nodeId());
-        for (int p = 0; p < topic.partitions(); p++) {
-            Optional<Partition> partition = broker.partitions().partition(new TopicPartition(topic.name(), p));
-            Struct part = out.addStruct("Partitions");
-            part.set("PartitionIndex", p)
-                    .set("ErrorCode", partition.isPresent() ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
-                    .set("LeaderId", partition.isPresent() ? broker.nodeId() : -1)
-                    .set("LeaderEpoch", partition.map(Partition::leaderEpoch).orElse(-1))
+        for (PartitionState state : topic.partitions()) {
+            boolean leaderAlive = state.hasLeader() && snapshot.isAlive(state.leader());
+            List<Integer> replicas = version == 0 ? alive(state.replicas(), snapshot) : state.replicas();
+            List<Integer> isr = version == 0 ? alive(state.isr(), snapshot) : state.isr();
+            Errors error = !leaderAlive ? Errors.LEADER_NOT_AVAILABLE
+                    : replicas.size() < state.replicas().size() || isr.size() < state.isr().size()
+                    ? Errors.REPLICA_NOT_AVAILABLE : Errors.NONE;
+            out.addStruct("Partitions").set("PartitionIndex", state.partition())
+                    .set("ErrorCode", error.code())
+                    .set("LeaderId", leaderAlive ? state.leader() : PartitionState.NO_LEADER)
+                    .set("LeaderEpoch", state.leaderEpoch())
                     .set("ReplicaNodes", new ArrayList<>(replicas))
-                    .set("IsrNodes", new ArrayList<>(replicas))
-                    .set("OfflineReplicas", new ArrayList<Integer>());
+                    .set("IsrNodes", new ArrayList<>(isr))
+                    .set("OfflineReplicas", new ArrayList<>(state.offlineReplicas()));
         }
+    }
+
+    private static List<Integer> alive(List<Integer> brokers, MetadataSnapshot snapshot) {
+        List<Integer> alive = new ArrayList<>(brokers.size());
+        for (int id : brokers) {
+            if (snapshot.isAlive(id)) {
+                alive.add(id);
+            }
+        }
+        return alive;
     }
 }

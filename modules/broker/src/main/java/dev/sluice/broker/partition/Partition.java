@@ -45,6 +45,8 @@ public final class Partition implements AutoCloseable {
     private final ReplicaProgress replicas = new ReplicaProgress();
     private final AppendedBytes appendedBytes = new AppendedBytes();
     private volatile Runnable progressListener = () -> { };
+    /** Set by the controller's LeaderAndIsr; null while the partition is this node's alone. */
+    private volatile ReplicaAssignment assignment;
 
     /**
      * @param checkpointedHighWatermark the last high watermark written to the checkpoint, or -1
@@ -74,6 +76,16 @@ public final class Partition implements AutoCloseable {
 
     public int leaderEpoch() {
         return role.leaderEpoch();
+    }
+
+    /** The replicas and ISR the controller assigned, or null if none did (a single node). */
+    public ReplicaAssignment assignment() {
+        return assignment;
+    }
+
+    /** Records the controller's assignment (LeaderAndIsr), after the role change it came with. */
+    public void assignment(ReplicaAssignment assignment) {
+        this.assignment = assignment;
     }
 
     /** This broker's role for the partition: leader, follower or offline. */

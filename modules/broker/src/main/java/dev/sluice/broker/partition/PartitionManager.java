@@ -47,6 +47,7 @@ public final class PartitionManager implements AutoCloseable {
     private final HighWatermarkCheckpoint highWatermarks;
     private Map<TopicPartition, Long> checkpointedHighWatermarks = Map.of();
     private final List<Consumer<TopicMetadata>> deletionListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param maxPartitions {@code max.broker.partitions}: creating topics or partitions beyond this
@@ -165,10 +166,15 @@ public final class PartitionManager implements AutoCloseable {
         LOG.log(System.Logger.Level.ERROR, "STORAGE FAILURE: the '" + engine + "' storage in " + engines.logDir()
                 + " failed on " + failed + "; its partitions are offline (KAFKA_STORAGE_ERROR) until the broker"
                 + " is restarted with the disk repaired", cause);
+        java.util.Set<String> affected = new java.util.TreeSet<>();
         for (Partition partition : partitions.values()) {
             topics.get(partition.topicPartition().topic()).filter(t -> engineOf(t).equals(engine))
-                    .ifPresent(t -> partition.markOffline());
+                    .ifPresent(t -> {
+                        partition.markOffline();
+                        affected.add(t.name());
+                    });
         }
+        affected.forEach(this::topicChanged);
     }
 
     /** The storage engine a topic lives in, recorded at its creation. */
@@ -225,6 +231,26 @@ public final class PartitionManager implements AutoCloseable {
         return partitions.values();
     }
 
+    /**
+     * Registers a callback run with a topic's name whenever the topic, its partitions or their
+     * roles changed here (created, grown, deleted, taken offline, led or followed anew): the
+     * single node's metadata cache is refreshed from it. Runs on the changing thread.
+     */
+    public void onTopicChanged(Consumer<String> listener) {
+        changeListeners.add(listener);
+    }
+
+    /** Tells the change listeners that {@code topic} (or one of its partitions' roles) changed. */
+    public void topicChanged(String topic) {
+        for (Consumer<String> listener : changeListeners) {
+            try {
+                listener.accept(topic);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "change listener failed for topic " + topic, e);
+            }
+        }
+    }
+
     /** Validates and creates a topic; {@code partitions}/{@code replicationFactor} of -1 take the defaults. */
     public synchronized TopicMetadata createTopic(String name, int partitionCount, short replicationFactor,
                                                   Map<String, String> configs, boolean validateOnly) {
@@ -267,9 +293,11 @@ public final class PartitionManager implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             rollBackCreate(topic);
+            topicChanged(name);
             LOG.log(System.Logger.Level.ERROR, "cannot create topic " + name, e);
             throw new TopicException(TopicException.Error.STORAGE_ERROR, "cannot create topic '" + name + "': " + e.getMessage());
         }
+        topicChanged(name);
         LOG.log(System.Logger.Level.INFO, "created topic " + name + " with " + count + " partitions" + (configs.isEmpty() ? "" : " " + configs));
         return topic;
     }
@@ -327,6 +355,7 @@ public final class PartitionManager implements AutoCloseable {
      */
     public void deleteTopic(String name) {
         TopicMetadata deleted = deleteTopicLocked(name);
+        topicChanged(name);
         for (Consumer<TopicMetadata> listener : deletionListeners) {
             try {
                 listener.accept(deleted);
@@ -382,6 +411,7 @@ public final class PartitionManager implements AutoCloseable {
         for (int p = topic.partitions(); p < newTotal; p++) {
             open(grown, p);
         }
+        topicChanged(name);
     }
 
     /** Replaces a topic's overrides and applies them to its open partitions. */
