@@ -56,10 +56,12 @@ public final class Broker implements AutoCloseable {
     private final Scheduler housekeeping;
     private final List<Endpoint> advertised;
     private final String clusterId;
+    private final BrokerState state;
 
     private Broker(BrokerConfig config, PartitionManager partitions, ReplicaManager replicas, OffsetStore offsetStore,
                    GroupCoordinator groups, SocketServer server, Scheduler housekeeping,
-                   List<Endpoint> advertised, String clusterId) {
+                   List<Endpoint> advertised, String clusterId, BrokerState state) {
+        this.state = state;
         this.config = config;
         this.partitions = partitions;
         this.replicas = replicas;
@@ -139,7 +141,7 @@ public final class Broker implements AutoCloseable {
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), null,
                     partitions, replicas, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time, config,
                     metadata, new ControlFence());
-            ApiRouter router = new ApiRouter(state, config.deleteTopicEnable());
+            ApiRouter router = new ApiRouter(state, config.deleteTopicEnable(), first.listenerName());
             GroupApis.register(router, groups, offsets, state);
             handler.target = new KafkaRequestHandler(router);
             server.start();
@@ -148,7 +150,7 @@ public final class Broker implements AutoCloseable {
             scheduleHousekeeping(housekeeping, config, partitions, offsets);
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,
-                    advertised, identity.clusterId());
+                    advertised, identity.clusterId(), state);
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
@@ -242,6 +244,16 @@ public final class Broker implements AutoCloseable {
 
     public PartitionManager partitions() {
         return partitions;
+    }
+
+    /** The cluster as this broker knows it (Metadata, DescribeCluster answer from it). */
+    public MetadataCache metadataCache() {
+        return state.metadata();
+    }
+
+    /** The fence of the controller's requests; cluster registration sets this broker's epoch in it. */
+    public ControlFence controlFence() {
+        return state.control();
     }
 
     public SocketServer server() {

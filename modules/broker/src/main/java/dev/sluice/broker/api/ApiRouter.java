@@ -13,9 +13,16 @@ import java.util.Map;
 public final class ApiRouter {
     private final Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
     private final Map<ApiKey, short[]> versions = new LinkedHashMap<>();
+    /** Answered but not advertised in ApiVersions: the controller's requests. */
+    private final Map<ApiKey, short[]> interBrokerVersions = new EnumMap<>(ApiKey.class);
     private final ClusterHandlers cluster;
 
     public ApiRouter(BrokerState broker, boolean deleteTopicEnable) {
+        this(broker, deleteTopicEnable, "PLAINTEXT");
+    }
+
+    /** @param clientListener the listener clients use: UpdateMetadata's endpoints are taken from it */
+    public ApiRouter(BrokerState broker, boolean deleteTopicEnable, String clientListener) {
         this.cluster = new ClusterHandlers(broker, versions);
         TopicAdminHandlers topics = new TopicAdminHandlers(broker, deleteTopicEnable);
         ConfigHandlers configs = new ConfigHandlers(broker);
@@ -37,6 +44,17 @@ public final class ApiRouter {
         register(ApiKey.INCREMENTAL_ALTER_CONFIGS, configs::incrementalAlterConfigs);
         register(ApiKey.DESCRIBE_CLUSTER, cluster::describeCluster);
         register(ApiKey.DESCRIBE_LOG_DIRS, new LogDirHandlers(broker)::describeLogDirs);
+
+        ControlHandlers control = new ControlHandlers(broker, clientListener);
+        registerInterBroker(ApiKey.LEADER_AND_ISR, control::leaderAndIsr);
+        registerInterBroker(ApiKey.UPDATE_METADATA, control::updateMetadata);
+        registerInterBroker(ApiKey.STOP_REPLICA, control::stopReplica);
+    }
+
+    /** Answers every version of an inter-broker API's schema without listing it in ApiVersions. */
+    private void registerInterBroker(ApiKey api, ApiHandler handler) {
+        handlers.put(api, handler);
+        interBrokerVersions.put(api, new short[]{api.oldestVersion(), api.latestVersion()});
     }
 
     /** Claims every stable version of the API's bundled schema. */
@@ -47,7 +65,7 @@ public final class ApiRouter {
 
     /** The handler for {@code api} at {@code version}, or null if this broker does not answer it. */
     public ApiHandler handler(ApiKey api, short version) {
-        short[] range = versions.get(api);
+        short[] range = api.isInterBroker() ? interBrokerVersions.get(api) : versions.get(api);
         if (range == null || version < range[0] || version > range[1]) {
             return null;
         }

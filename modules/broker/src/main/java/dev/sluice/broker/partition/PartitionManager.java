@@ -394,6 +394,56 @@ public final class PartitionManager implements AutoCloseable {
         return topic;
     }
 
+    /**
+     * Opens a replica of a catalogued topic that this broker does not host yet (the controller
+     * assigned it here). It starts as leader in the topic's epoch; the caller sets its role next.
+     *
+     * @throws TopicException UNKNOWN_TOPIC_OR_PARTITION if the catalogue has no such partition,
+     *                        POLICY_VIOLATION past {@code max.broker.partitions}, STORAGE_ERROR
+     */
+    public synchronized Partition openReplica(TopicPartition tp) {
+        Partition hosted = partitions.get(tp);
+        if (hosted != null) {
+            return hosted;
+        }
+        TopicMetadata topic = topics.get(tp.topic()).filter(t -> tp.partition() >= 0 && tp.partition() < t.partitions())
+                .orElseThrow(() -> new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION,
+                        "no partition " + tp + " in the topic catalogue"));
+        checkPartitionLimit(1);
+        try {
+            open(topic, tp.partition());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot open replica " + tp, e);
+            throw new TopicException(TopicException.Error.STORAGE_ERROR, "cannot open " + tp + ": " + e.getMessage());
+        }
+        return partitions.get(tp);
+    }
+
+    /**
+     * Deletes this broker's replica of {@code tp} with its data (StopReplica with delete), leaving
+     * the topic in the catalogue: the controller moved the replica away or deletes the topic.
+     * Waiters on the partition are woken so they answer now. No-op if it is not hosted and has no data.
+     */
+    public void deleteReplica(TopicPartition tp) {
+        synchronized (this) {
+            Partition removed = partitions.remove(tp);
+            Optional<TopicMetadata> topic = topics.get(tp.topic());
+            LogStorageEngine engine = engines.engine(topic.map(this::engineOf).orElse(engines.defaultName()));
+            if (removed != null || engine.partitions().contains(tp)) {
+                engine.delete(tp); // closes the log, then removes its data
+            }
+            try {
+                ProducerStateManager.deleteSnapshots(snapshotDir(tp));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete producer snapshots of " + tp, e);
+            }
+            if (removed != null) {
+                LOG.log(System.Logger.Level.INFO, "deleted replica " + tp);
+            }
+        }
+        progressListener.accept(tp);
+    }
+
     /** Grows a topic to {@code newTotal} partitions. */
     public synchronized void createPartitions(String name, int newTotal, boolean validateOnly) {
         TopicMetadata topic = topics.get(name).orElseThrow(() ->

@@ -41,6 +41,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final Scheduler timer;
     private final DelayedOperations<TopicPartition> delayedProduces;
     private final DelayedOperations<TopicPartition> delayedFetches;
+    private final LeadershipChanges leadership;
 
     /** Expires delayed operations on a timer thread of its own ({@code sluice-delayed-op-timer}). */
     public ReplicaManager(int localBrokerId, PartitionManager partitions) {
@@ -57,11 +58,26 @@ public final class ReplicaManager implements AutoCloseable {
         this.timer = timer;
         this.delayedProduces = new DelayedOperations<>(timer);
         this.delayedFetches = new DelayedOperations<>(timer);
+        this.leadership = new LeadershipChanges(localBrokerId, partitions);
         partitions.onPartitionProgress(this::onProgress);
     }
 
     public int localBrokerId() {
         return localBrokerId;
+    }
+
+    /**
+     * The controller's LeaderAndIsr: each partition becomes leader or follower if the state is newer
+     * than what this broker has (see {@link LeadershipChanges}). One error per state, in order.
+     * Call only with the request admitted by the control fence.
+     */
+    public List<Errors> becomeLeaderOrFollower(List<LeaderAndIsrPartition> states) {
+        return leadership.becomeLeaderOrFollower(states);
+    }
+
+    /** The controller's StopReplica: stops (and, if asked, deletes) each replica. One error per partition, in order. */
+    public List<Errors> stopReplicas(List<StopReplicaPartition> requests) {
+        return leadership.stopReplicas(requests);
     }
 
     /** A partition's log end or high watermark moved: lets the operations waiting on it try again. */

@@ -1,0 +1,248 @@
+package dev.sluice.broker.it;
+
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.protocol.ApiKey;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.sluice.broker.it.WireClient.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The controller's requests over the wire (encoded with the protocol module, sent to an in-process
+ * broker on its client port): UpdateMetadata fills what Metadata and DescribeCluster answer,
+ * LeaderAndIsr changes partition roles only with a newer leader epoch, StopReplica deletes, stale
+ * controller and broker epochs are refused, and none of them is advertised to clients.
+ */
+class ControlRequestsWireTest {
+    private static final String TOPIC = "ctl";
+
+    @TempDir
+    Path dir;
+    TestBroker broker;
+    WireClient client;
+    int self;
+    UUID topicId;
+    int epoch;
+
+    @BeforeEach
+    void start() throws IOException {
+        broker = TestBroker.start(dir, Map.of());
+        client = new WireClient(broker.bootstrap());
+        self = broker.nodeId();
+        assertThat(error(client.call(ApiKey.CREATE_TOPICS, WireClient.CREATE_TOPICS_V, WireClient.createTopics(TOPIC, 2))
+                .getArray("Topics").get(0))).isEqualTo(Errors.NONE);
+        topicId = broker.broker().partitions().topics().get(TOPIC).orElseThrow().id();
+        epoch = broker.broker().partitions().partition(new TopicPartition(TOPIC, 0)).orElseThrow().leaderEpoch();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        client.close();
+        broker.close();
+    }
+
+    // ---- request builders (latest versions unless said otherwise)
+
+    private Struct updateMetadata(int controllerEpoch, long brokerEpoch) {
+        Struct request = ApiKey.UPDATE_METADATA.newRequest().set("ControllerId", 3).set("ControllerEpoch", controllerEpoch)
+                .set("BrokerEpoch", brokerEpoch);
+        int port = Integer.parseInt(broker.bootstrap().substring(broker.bootstrap().lastIndexOf(':') + 1));
+        liveBroker(request, self, "127.0.0.1", port, null);
+        liveBroker(request, 2, "broker-two", 9002, "rack-b");
+        liveBroker(request, 3, "broker-three", 9003, "rack-c");
+        Struct topic = request.addStruct("TopicStates").set("TopicName", TOPIC).set("TopicId", topicId);
+        topic.addStruct("PartitionStates").set("PartitionIndex", 0).set("ControllerEpoch", controllerEpoch).set("Leader", 2)
+                .set("LeaderEpoch", 5).set("Isr", List.of(2)).set("ZkVersion", 1).set("Replicas", List.of(2, self))
+                .set("OfflineReplicas", List.of());
+        topic.addStruct("PartitionStates").set("PartitionIndex", 1).set("ControllerEpoch", controllerEpoch).set("Leader", 4)
+                .set("LeaderEpoch", 6).set("Isr", List.of(4)).set("ZkVersion", 1).set("Replicas", List.of(4, self))
+                .set("OfflineReplicas", List.of(4));
+        return request;
+    }
+
+    private static void liveBroker(Struct request, int id, String host, int port, String rack) {
+        Struct node = request.addStruct("LiveBrokers").set("Id", id).set("Rack", rack);
+        node.addStruct("Endpoints").set("Port", 1).set("Host", "internal").set("Listener", "INTERNAL")
+                .set("SecurityProtocol", (short) 0);
+        node.addStruct("Endpoints").set("Port", port).set("Host", host).set("Listener", "PLAINTEXT")
+                .set("SecurityProtocol", (short) 0);
+    }
+
+    private Struct leaderAndIsr(int controllerEpoch, int partition, int leader, int leaderEpoch, int partitionEpoch,
+                                List<Integer> replicas, List<Integer> isr) {
+        Struct request = ApiKey.LEADER_AND_ISR.newRequest().set("ControllerId", 3).set("ControllerEpoch", controllerEpoch)
+                .set("BrokerEpoch", -1L).set("Type", (byte) 1);
+        request.addStruct("TopicStates").set("TopicName", TOPIC).set("TopicId", topicId).addStruct("PartitionStates")
+                .set("PartitionIndex", partition).set("ControllerEpoch", controllerEpoch).set("Leader", leader)
+                .set("LeaderEpoch", leaderEpoch).set("Isr", isr).set("PartitionEpoch", partitionEpoch).set("Replicas", replicas);
+        return request;
+    }
+
+    private static Errors partitionError(Struct leaderAndIsrResponse) {
+        return Errors.forCode(leaderAndIsrResponse.getArray("Topics").get(0).getArray("PartitionErrors").get(0)
+                .getShort("ErrorCode"));
+    }
+
+    private Struct call(ApiKey api, Struct request) throws IOException {
+        return client.call(api, api.latestVersion(), request);
+    }
+
+    // ---- tests
+
+    @Test
+    void updateMetadataFillsMetadataAndDescribeClusterWithEveryLiveBrokerAndTheController() throws IOException {
+        assertThat(error(call(ApiKey.UPDATE_METADATA, updateMetadata(1, -1)))).isEqualTo(Errors.NONE);
+
+        Struct metadata = client.call(ApiKey.METADATA, (short) 12, ApiKey.METADATA.newRequest().set("Topics", null));
+        assertThat(metadata.getInt("ControllerId")).isEqualTo(3);
+        assertThat(metadata.getArray("Brokers")).extracting(b -> b.getInt("NodeId") + "@" + b.getString("Host") + ":"
+                + b.getInt("Port") + "/" + b.getString("Rack"))
+                .contains("2@broker-two:9002/rack-b", "3@broker-three:9003/rack-c").hasSize(3);
+        Struct topic = metadata.getArray("Topics").stream().filter(t -> TOPIC.equals(t.getString("Name"))).findFirst()
+                .orElseThrow();
+        assertThat(topic.getUuid("TopicId")).isEqualTo(topicId);
+        Struct p0 = topic.getArray("Partitions").get(0);
+        assertThat(error(p0)).isEqualTo(Errors.NONE);
+        assertThat(p0.getInt("LeaderId")).isEqualTo(2);
+        assertThat(p0.getInt("LeaderEpoch")).isEqualTo(5);
+        assertThat(p0.<Integer>getList("ReplicaNodes")).containsExactly(2, self);
+        assertThat(p0.<Integer>getList("IsrNodes")).containsExactly(2);
+        Struct p1 = topic.getArray("Partitions").get(1);
+        assertThat(error(p1)).isEqualTo(Errors.LEADER_NOT_AVAILABLE); // broker 4 is not alive
+        assertThat(p1.getInt("LeaderId")).isEqualTo(-1);
+        assertThat(p1.getInt("LeaderEpoch")).isEqualTo(6);
+        assertThat(p1.<Integer>getList("OfflineReplicas")).containsExactly(4);
+
+        // v0 lists only live replicas
+        Struct v0Request = ApiKey.METADATA.newRequest();
+        v0Request.addStruct("Topics").set("Name", TOPIC);
+        Struct v0 = client.call(ApiKey.METADATA, (short) 0, v0Request).getArray("Topics").get(0);
+        assertThat(v0.getArray("Partitions").get(1).<Integer>getList("ReplicaNodes")).containsExactly(self);
+
+        Struct cluster = client.call(ApiKey.DESCRIBE_CLUSTER, (short) 1, ApiKey.DESCRIBE_CLUSTER.newRequest()
+                .set("IncludeClusterAuthorizedOperations", false).set("EndpointType", (byte) 1));
+        assertThat(cluster.getInt("ControllerId")).isEqualTo(3);
+        assertThat(cluster.getArray("Brokers")).extracting(b -> b.getInt("BrokerId")).containsExactly(self, 2, 3);
+        assertThat(cluster.getArray("Brokers").get(1).getString("Rack")).isEqualTo("rack-b");
+    }
+
+    @Test
+    void leaderAndIsrChangesTheRoleOnlyWithANewerLeaderEpoch() throws IOException {
+        Struct followed = call(ApiKey.LEADER_AND_ISR, leaderAndIsr(2, 0, 2, epoch + 1, 1, List.of(2, self), List.of(2, self)));
+        assertThat(error(followed)).isEqualTo(Errors.NONE);
+        assertThat(followed.getArray("Topics").get(0).getUuid("TopicId")).isEqualTo(topicId);
+        assertThat(partitionError(followed)).isEqualTo(Errors.NONE);
+        Struct produced = WireClient.producePartition(client.call(ApiKey.PRODUCE, (short) 10,
+                WireClient.produce(TOPIC, 0, (short) 1, WireClient.idempotentBatch(-1, (short) -1, -1, 1))));
+        assertThat(error(produced)).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(produced.getStruct("CurrentLeader").getInt("LeaderId")).isEqualTo(2);
+        assertThat(produced.getStruct("CurrentLeader").getInt("LeaderEpoch")).isEqualTo(epoch + 1);
+
+        // an older controller: the whole request is refused
+        Struct zombie = call(ApiKey.LEADER_AND_ISR, leaderAndIsr(1, 0, self, epoch + 9, 9, List.of(2, self), List.of(self)));
+        assertThat(error(zombie)).isEqualTo(Errors.STALE_CONTROLLER_EPOCH);
+        assertThat(partitionError(zombie)).isEqualTo(Errors.STALE_CONTROLLER_EPOCH);
+        // the current controller, but not a newer state of the partition
+        Struct same = call(ApiKey.LEADER_AND_ISR, leaderAndIsr(2, 0, self, epoch + 1, 1, List.of(2, self), List.of(self)));
+        assertThat(error(same)).isEqualTo(Errors.NONE);
+        assertThat(partitionError(same)).isEqualTo(Errors.STALE_CONTROLLER_EPOCH);
+        assertThat(broker.broker().partitions().partition(new TopicPartition(TOPIC, 0)).orElseThrow().role())
+                .isEqualTo(new PartitionRole.Follower(2, epoch + 1));
+
+        // a newer epoch leads here again, and the same connection produces
+        assertThat(partitionError(call(ApiKey.LEADER_AND_ISR,
+                leaderAndIsr(2, 0, self, epoch + 2, 2, List.of(2, self), List.of(self))))).isEqualTo(Errors.NONE);
+        assertThat(error(WireClient.producePartition(client.call(ApiKey.PRODUCE, (short) 10,
+                WireClient.produce(TOPIC, 0, (short) 1, WireClient.idempotentBatch(-1, (short) -1, -1, 1))))))
+                .isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aRequestForAnEarlierIncarnationOfThisBrokerIsRefused() throws IOException {
+        broker.broker().controlFence().brokerEpoch(50);
+        assertThat(error(call(ApiKey.UPDATE_METADATA, updateMetadata(1, 49)))).isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(client.call(ApiKey.METADATA, (short) 12, ApiKey.METADATA.newRequest().set("Topics", null))
+                .getArray("Brokers")).hasSize(1); // unchanged
+        Struct stop = ApiKey.STOP_REPLICA.newRequest().set("ControllerId", 3).set("ControllerEpoch", 1).set("BrokerEpoch", 7L);
+        stop.addStruct("TopicStates").set("TopicName", TOPIC).addStruct("PartitionStates").set("PartitionIndex", 0)
+                .set("LeaderEpoch", -2).set("DeletePartition", true);
+        assertThat(error(call(ApiKey.STOP_REPLICA, stop))).isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(broker.broker().partitions().partition(new TopicPartition(TOPIC, 0))).isPresent();
+
+        assertThat(error(call(ApiKey.UPDATE_METADATA, updateMetadata(1, 50)))).isEqualTo(Errors.NONE);
+        assertThat(client.call(ApiKey.METADATA, (short) 12, ApiKey.METADATA.newRequest().set("Topics", null))
+                .getArray("Brokers")).hasSize(3);
+    }
+
+    @Test
+    void stopReplicaWithDeleteRemovesThePartitionAndItsData() throws IOException {
+        Path data = dir.resolve("data").resolve(TOPIC + "-1");
+        assertThat(data).exists();
+        Struct stop = ApiKey.STOP_REPLICA.newRequest().set("ControllerId", 3).set("ControllerEpoch", 1).set("BrokerEpoch", -1L);
+        stop.addStruct("TopicStates").set("TopicName", TOPIC).addStruct("PartitionStates").set("PartitionIndex", 1)
+                .set("LeaderEpoch", epoch).set("DeletePartition", true);
+        Struct stopped = call(ApiKey.STOP_REPLICA, stop);
+        assertThat(error(stopped)).isEqualTo(Errors.NONE);
+        assertThat(stopped.getArray("PartitionErrors")).extracting(p -> p.getString("TopicName") + "-" + p.getInt("PartitionIndex")
+                + ":" + p.getShort("ErrorCode")).containsExactly(TOPIC + "-1:0");
+        assertThat(Files.exists(data)).isFalse();
+        assertThat(error(WireClient.producePartition(client.call(ApiKey.PRODUCE, (short) 10,
+                WireClient.produce(TOPIC, 1, (short) 1, WireClient.idempotentBatch(-1, (short) -1, -1, 1))))))
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        // a single node's metadata follows: no leader for the deleted replica
+        Struct partitions = client.call(ApiKey.METADATA, (short) 12, WireClient.metadata(TOPIC)).getArray("Topics").get(0)
+                .getArray("Partitions").get(1);
+        assertThat(error(partitions)).isEqualTo(Errors.LEADER_NOT_AVAILABLE);
+    }
+
+    @Test
+    void theOldestVersionsAreDecodedToo() throws IOException {
+        Struct update = ApiKey.UPDATE_METADATA.newRequest().set("ControllerId", 2).set("ControllerEpoch", 1);
+        update.addStruct("LiveBrokers").set("Id", self).set("V0Host", "127.0.0.1").set("V0Port", 1);
+        update.addStruct("LiveBrokers").set("Id", 2).set("V0Host", "two").set("V0Port", 2);
+        update.addStruct("UngroupedPartitionStates").set("TopicName", TOPIC).set("PartitionIndex", 0)
+                .set("ControllerEpoch", 1).set("Leader", 2).set("LeaderEpoch", 4).set("Isr", List.of(2))
+                .set("ZkVersion", 0).set("Replicas", List.of(2, self));
+        assertThat(error(client.call(ApiKey.UPDATE_METADATA, (short) 0, update))).isEqualTo(Errors.NONE);
+        Struct p0 = client.call(ApiKey.METADATA, (short) 4, WireClient.metadata(TOPIC)).getArray("Topics").get(0)
+                .getArray("Partitions").get(0);
+        assertThat(p0.getInt("LeaderId")).isEqualTo(2);
+
+        Struct leaderAndIsr = ApiKey.LEADER_AND_ISR.newRequest().set("ControllerId", 2).set("ControllerEpoch", 1);
+        leaderAndIsr.addStruct("UngroupedPartitionStates").set("TopicName", TOPIC).set("PartitionIndex", 0)
+                .set("ControllerEpoch", 1).set("Leader", 2).set("LeaderEpoch", epoch + 1).set("Isr", List.of(2))
+                .set("PartitionEpoch", 0).set("Replicas", List.of(2, self));
+        Struct answered = client.call(ApiKey.LEADER_AND_ISR, (short) 0, leaderAndIsr);
+        assertThat(answered.getArray("PartitionErrors")).extracting(p -> p.getString("TopicName") + "-"
+                + p.getInt("PartitionIndex") + ":" + Errors.forCode(p.getShort("ErrorCode"))).containsExactly(TOPIC + "-0:NONE");
+        assertThat(broker.broker().partitions().partition(new TopicPartition(TOPIC, 0)).orElseThrow().role())
+                .isEqualTo(new PartitionRole.Follower(2, epoch + 1));
+
+        Struct stop = ApiKey.STOP_REPLICA.newRequest().set("ControllerId", 2).set("ControllerEpoch", 1)
+                .set("DeletePartitions", true);
+        stop.addStruct("UngroupedPartitions").set("TopicName", TOPIC).set("PartitionIndex", 0);
+        assertThat(error(client.call(ApiKey.STOP_REPLICA, (short) 0, stop))).isEqualTo(Errors.NONE);
+        assertThat(broker.broker().partitions().partition(new TopicPartition(TOPIC, 0))).isEmpty();
+    }
+
+    @Test
+    void controlApisAreAnsweredButNotAdvertisedToClients() throws IOException {
+        Struct versions = client.call(ApiKey.API_VERSIONS, WireClient.API_VERSIONS_V, WireClient.apiVersions());
+        assertThat(versions.getArray("ApiKeys")).extracting(k -> (int) k.getShort("ApiKey"))
+                .doesNotContain(4, 5, 6).contains(0, 1, 3);
+        assertThat(error(call(ApiKey.UPDATE_METADATA, updateMetadata(1, -1)))).isEqualTo(Errors.NONE);
+    }
+}
