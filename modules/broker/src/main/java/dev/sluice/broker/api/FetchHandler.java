@@ -3,6 +3,7 @@ package dev.sluice.broker.api;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.replica.FetchParams;
 import dev.sluice.broker.replica.FetchPartitionResult;
+import dev.sluice.broker.replica.LeaderHint;
 import dev.sluice.broker.replica.FetchTarget;
 import dev.sluice.broker.topic.TopicMetadata;
 import dev.sluice.protocol.Errors;
@@ -54,15 +55,16 @@ final class FetchHandler implements ApiHandler {
                         version >= 9 ? p.getInt(FetchFields.CURRENT_LEADER_EPOCH) : -1));
             }
         }
-        broker.replicas().fetchMessages(params, targets, results -> ctx.respond(encode(ctx, names, results)));
+        broker.replicas().fetchMessages(params, targets, results -> ctx.respond(encode(ctx, names, targets, results)));
     }
 
-    private static Struct encode(RequestContext ctx, List<Name> names, List<FetchPartitionResult> results) {
+    private Struct encode(RequestContext ctx, List<Name> names, List<FetchTarget> targets, List<FetchPartitionResult> results) {
         short version = ctx.version();
         Struct response = ctx.newResponse();
         response.set(FetchFields.ERROR_CODE, Errors.NONE.code()).set(FetchFields.SESSION_ID, 0);
         Struct topicOut = null;
         Name previous = null;
+        LeaderEndpoints leaders = null; // only when a partition was refused: none on the happy path
         for (int i = 0; i < names.size(); i++) {
             Name name = names.get(i);
             if (topicOut == null || !sameTopic(previous, name)) {
@@ -78,6 +80,18 @@ final class FetchHandler implements ApiHandler {
             FetchPartitionResult result = results.get(i);
             Errors error = result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION && name.unknownTopicId()
                     ? Errors.UNKNOWN_TOPIC_ID : result.error();
+            LeaderHint hint = null;
+            if (error == Errors.UNKNOWN_TOPIC_OR_PARTITION || error == Errors.NOT_LEADER_OR_FOLLOWER
+                    || error == Errors.FENCED_LEADER_EPOCH) {
+                TopicPartition tp = targets.get(i).topicPartition();
+                leaders = leaders != null ? leaders : new LeaderEndpoints(broker.metadata().snapshot(), broker.nodeId());
+                if (error == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
+                    hint = leaders.ledElsewhere(tp);
+                    error = hint != null ? Errors.NOT_LEADER_OR_FOLLOWER : error;
+                } else {
+                    hint = leaders.hint(tp, result.currentLeader());
+                }
+            }
             out.set(FetchFields.PARTITION_ERROR_CODE, error.code()).set(FetchFields.HIGH_WATERMARK, result.highWatermark())
                     .set(FetchFields.RECORDS, result.records());
             if (error == Errors.NONE) {
@@ -86,10 +100,12 @@ final class FetchHandler implements ApiHandler {
             } else if (error == Errors.OFFSET_OUT_OF_RANGE) {
                 out.set(FetchFields.LOG_START_OFFSET, result.logStartOffset());
             }
-            if (result.currentLeader() != null && version >= 12) {
-                out.set("CurrentLeader", out.newStruct("CurrentLeader").set("LeaderId", result.currentLeader().leaderId())
-                        .set("LeaderEpoch", result.currentLeader().leaderEpoch()));
+            if (hint != null && version >= 12) {
+                leaders.setCurrentLeader(out, hint);
             }
+        }
+        if (leaders != null && version >= 16) {
+            leaders.writeTo(response);
         }
         return response;
     }

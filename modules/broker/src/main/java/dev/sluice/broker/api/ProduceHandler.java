@@ -2,6 +2,7 @@ package dev.sluice.broker.api;
 
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.replica.LeaderHint;
 import dev.sluice.broker.replica.ProducePartitionResult;
 import dev.sluice.broker.replica.ProduceTarget;
 import dev.sluice.broker.topic.TopicMetadata;
@@ -81,6 +82,7 @@ final class ProduceHandler implements ApiHandler {
         boolean errorsBefore = anyError;
         broker.replicas().appendRecords(acks, request.getInt(ProduceFields.TIMEOUT_MS), targets, results -> {
             boolean errors = errorsBefore;
+            LeaderEndpoints leaders = null; // only when a partition was refused: none on the happy path
             for (int i = 0; i < results.size(); i++) {
                 ProducePartitionResult result = results.get(i);
                 Struct out = targetOuts.get(i);
@@ -89,18 +91,32 @@ final class ProduceHandler implements ApiHandler {
                             .set(ProduceFields.LOG_APPEND_TIME_MS, result.logAppendTime())
                             .set(ProduceFields.LOG_START_OFFSET, result.logStartOffset());
                 } else {
+                    TopicPartition tp = targets.get(i).topicPartition();
                     Errors error = result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION ? unknown : result.error();
-                    error(out, error, result.message());
-                    if (result.currentLeader() != null && version >= 10) {
-                        out.set("CurrentLeader", out.newStruct("CurrentLeader")
-                                .set("LeaderId", result.currentLeader().leaderId())
-                                .set("LeaderEpoch", result.currentLeader().leaderEpoch()));
+                    LeaderHint hint = result.currentLeader();
+                    String message = result.message();
+                    if (result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION || error == Errors.NOT_LEADER_OR_FOLLOWER) {
+                        leaders = leaders != null ? leaders : new LeaderEndpoints(broker.metadata().snapshot(), broker.nodeId());
+                        LeaderHint elsewhere = error == Errors.NOT_LEADER_OR_FOLLOWER ? null : leaders.ledElsewhere(tp);
+                        if (elsewhere != null) {
+                            error = Errors.NOT_LEADER_OR_FOLLOWER;
+                            hint = elsewhere;
+                            message = "broker " + elsewhere.leaderId() + " leads the partition";
+                        }
+                        hint = error == Errors.NOT_LEADER_OR_FOLLOWER ? leaders.hint(tp, hint) : null;
+                    }
+                    error(out, error, message);
+                    if (hint != null && version >= 10) {
+                        leaders.setCurrentLeader(out, hint);
                     }
                     if (result.error() == Errors.REQUEST_TIMED_OUT) {
                         out.set(ProduceFields.BASE_OFFSET, result.baseOffset());
                     }
                     errors = true;
                 }
+            }
+            if (leaders != null && version >= 10) {
+                leaders.writeTo(response);
             }
             if (acks == 0) {
                 if (errors) {

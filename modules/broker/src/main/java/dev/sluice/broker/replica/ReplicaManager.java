@@ -229,8 +229,12 @@ public final class ReplicaManager implements AutoCloseable {
             }
             Errors refusal = checkFetchable(params, target, partition);
             if (refusal != Errors.NONE) {
+                PartitionRole role = partition.role();
                 results.add(refusal == Errors.NOT_LEADER_OR_FOLLOWER
-                        ? FetchPartitionResult.notLeader(LeaderHint.of(partition.role()))
+                        ? FetchPartitionResult.notLeader(LeaderHint.of(role))
+                        : refusal == Errors.FENCED_LEADER_EPOCH && role instanceof PartitionRole.Leader
+                        ? new FetchPartitionResult(refusal, -1L, -1L, dev.sluice.api.storage.LogSlice.EMPTY,
+                                new LeaderHint(localBrokerId, role.leaderEpoch())) // KIP-951: the current epoch
                         : FetchPartitionResult.failed(refusal));
                 errors = true;
                 continue;

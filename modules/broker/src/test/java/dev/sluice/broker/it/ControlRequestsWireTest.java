@@ -171,6 +171,89 @@ class ControlRequestsWireTest {
     }
 
     @Test
+    void produceAndFetchNameTheLeaderAndItsEndpoint() throws IOException {
+        assertThat(error(call(ApiKey.UPDATE_METADATA, updateMetadata(2, -1)))).isEqualTo(Errors.NONE);
+        assertThat(partitionError(call(ApiKey.LEADER_AND_ISR,
+                leaderAndIsr(2, 0, 2, epoch + 1, 1, List.of(2, self), List.of(2, self))))).isEqualTo(Errors.NONE);
+
+        Struct produce = client.call(ApiKey.PRODUCE, (short) 12,
+                WireClient.produce(TOPIC, 0, (short) 1, WireClient.idempotentBatch(-1, (short) -1, -1, 1)));
+        Struct produced = WireClient.producePartition(produce);
+        assertThat(error(produced)).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(produced.getStruct("CurrentLeader").getInt("LeaderId")).isEqualTo(2);
+        assertThat(produce.getArray("NodeEndpoints")).extracting(n -> n.getInt("NodeId") + "@" + n.getString("Host") + ":"
+                + n.getInt("Port") + "/" + n.getString("Rack")).containsExactly("2@broker-two:9002/rack-b");
+
+        Struct fetch = client.call(ApiKey.FETCH, (short) 16, fetchById(0, -1));
+        Struct fetched = fetch.getArray("Responses").get(0).getArray("Partitions").get(0);
+        assertThat(error(fetched)).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(fetched.getStruct("CurrentLeader").getInt("LeaderEpoch")).isEqualTo(epoch + 1);
+        assertThat(fetch.getArray("NodeEndpoints")).extracting(n -> n.getInt("NodeId")).containsExactly(2);
+
+        // a partition this broker does not host, led elsewhere: the client's metadata is stale
+        Struct stop = ApiKey.STOP_REPLICA.newRequest().set("ControllerId", 3).set("ControllerEpoch", 2).set("BrokerEpoch", -1L);
+        stop.addStruct("TopicStates").set("TopicName", TOPIC).addStruct("PartitionStates").set("PartitionIndex", 1)
+                .set("LeaderEpoch", -2).set("DeletePartition", true);
+        assertThat(error(call(ApiKey.STOP_REPLICA, stop))).isEqualTo(Errors.NONE);
+        Struct update = updateMetadata(2, -1);
+        update.getArray("TopicStates").get(0).getArray("PartitionStates").get(1).set("Leader", 3).set("LeaderEpoch", 8);
+        assertThat(error(call(ApiKey.UPDATE_METADATA, update))).isEqualTo(Errors.NONE);
+        Struct elsewhere = client.call(ApiKey.PRODUCE, (short) 12,
+                WireClient.produce(TOPIC, 1, (short) 1, WireClient.idempotentBatch(-1, (short) -1, -1, 1)));
+        assertThat(error(WireClient.producePartition(elsewhere))).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(WireClient.producePartition(elsewhere).getStruct("CurrentLeader").getInt("LeaderEpoch")).isEqualTo(8);
+        assertThat(elsewhere.getArray("NodeEndpoints")).extracting(n -> n.getString("Host")).containsExactly("broker-three");
+    }
+
+    @Test
+    void aFencedFetchLearnsTheCurrentEpoch() throws IOException {
+        assertThat(partitionError(call(ApiKey.LEADER_AND_ISR,
+                leaderAndIsr(2, 0, self, epoch + 4, 1, List.of(self), List.of(self))))).isEqualTo(Errors.NONE);
+        Struct fetch = client.call(ApiKey.FETCH, (short) 16, fetchById(0, epoch + 3));
+        Struct fenced = fetch.getArray("Responses").get(0).getArray("Partitions").get(0);
+        assertThat(error(fenced)).isEqualTo(Errors.FENCED_LEADER_EPOCH);
+        assertThat(fenced.getStruct("CurrentLeader").getInt("LeaderId")).isEqualTo(self);
+        assertThat(fenced.getStruct("CurrentLeader").getInt("LeaderEpoch")).isEqualTo(epoch + 4);
+        assertThat(fetch.getArray("NodeEndpoints")).extracting(n -> n.getInt("NodeId")).containsExactly(self);
+    }
+
+    @Test
+    void findCoordinatorAnswersTheLeaderOfTheGroupsOffsetsPartition() throws IOException {
+        assertThat(coordinator("g").getInt("NodeId")).isEqualTo(self); // a single node coordinates every group
+
+        int partitions = broker.broker().partitions().topics().get("__consumer_offsets").orElseThrow().partitions();
+        int partition = ("g".hashCode() & 0x7fffffff) % partitions;
+        Struct update = updateMetadata(1, -1);
+        update.addStruct("TopicStates").set("TopicName", "__consumer_offsets").addStruct("PartitionStates")
+                .set("PartitionIndex", partition).set("ControllerEpoch", 1).set("Leader", 2).set("LeaderEpoch", 3)
+                .set("Isr", List.of(2)).set("ZkVersion", 0).set("Replicas", List.of(2, self)).set("OfflineReplicas", List.of());
+        assertThat(error(call(ApiKey.UPDATE_METADATA, update))).isEqualTo(Errors.NONE);
+        Struct moved = coordinator("g");
+        assertThat(moved.getInt("NodeId") + "@" + moved.getString("Host") + ":" + moved.getInt("Port"))
+                .isEqualTo("2@broker-two:9002");
+
+        update.getArray("TopicStates").get(1).getArray("PartitionStates").get(0).set("Leader", 4); // not alive
+        assertThat(error(call(ApiKey.UPDATE_METADATA, update))).isEqualTo(Errors.NONE);
+        Struct none = coordinator("g");
+        assertThat(error(none)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+        assertThat(none.getInt("NodeId")).isEqualTo(-1);
+    }
+
+    private Struct coordinator(String group) throws IOException {
+        Struct request = ApiKey.FIND_COORDINATOR.newRequest().set("KeyType", (byte) 0).set("CoordinatorKeys", List.of(group));
+        return client.call(ApiKey.FIND_COORDINATOR, (short) 4, request).getArray("Coordinators").get(0);
+    }
+
+    private Struct fetchById(int partition, int currentLeaderEpoch) {
+        Struct request = ApiKey.FETCH.newRequest().set("MaxWaitMs", 0).set("MinBytes", 0).set("MaxBytes", 1 << 20)
+                .set("IsolationLevel", (byte) 0).set("SessionId", 0).set("SessionEpoch", -1);
+        request.addStruct("Topics").set("TopicId", topicId).addStruct("Partitions").set("Partition", partition)
+                .set("CurrentLeaderEpoch", currentLeaderEpoch).set("FetchOffset", 0L).set("LastFetchedEpoch", -1)
+                .set("LogStartOffset", -1L).set("PartitionMaxBytes", 1 << 20);
+        return request;
+    }
+
+    @Test
     void aRequestForAnEarlierIncarnationOfThisBrokerIsRefused() throws IOException {
         broker.broker().controlFence().brokerEpoch(50);
         assertThat(error(call(ApiKey.UPDATE_METADATA, updateMetadata(1, 49)))).isEqualTo(Errors.STALE_BROKER_EPOCH);

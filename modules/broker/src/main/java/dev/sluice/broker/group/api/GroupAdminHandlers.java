@@ -3,12 +3,15 @@ package dev.sluice.broker.group.api;
 import dev.sluice.broker.api.BrokerState;
 import dev.sluice.broker.api.RequestContext;
 import dev.sluice.broker.group.GroupAdmin;
+import dev.sluice.broker.metadata.BrokerNode;
+import dev.sluice.broker.metadata.GroupCoordinatorLookup;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -28,32 +31,54 @@ final class GroupAdminHandlers {
     }
 
     /**
-     * This node coordinates every group. Transactional ids are answered too, so a transactional
-     * producer learns from InitProducerId that transactions are not supported rather than retrying
+     * A group's coordinator is the leader of its {@code __consumer_offsets} partition, from the
+     * metadata cache (a single node: itself); none available is COORDINATOR_NOT_AVAILABLE, which
+     * clients retry. Transactional ids are answered with this node, so a transactional producer
+     * learns from InitProducerId that transactions are not supported rather than retrying
      * FindCoordinator until it times out.
      */
     void findCoordinator(RequestContext ctx) {
         Struct request = ctx.body();
         short version = ctx.version();
         byte keyType = version >= 1 ? request.getByte("KeyType") : KEY_TYPE_GROUP;
-        Errors error = keyType == KEY_TYPE_GROUP || keyType == KEY_TYPE_TRANSACTION ? Errors.NONE : Errors.INVALID_REQUEST;
-        String message = error == Errors.NONE ? null : "coordinator key type " + keyType + " is not supported";
         Struct response = ctx.newResponse();
-        boolean found = error == Errors.NONE;
         if (version <= 3) {
-            response.set("ErrorCode", error.code()).set("NodeId", found ? broker.nodeId() : -1)
-                    .set("Host", found ? broker.advertisedHost() : "").set("Port", found ? broker.advertisedPort() : -1);
-            if (version >= 1) {
-                response.set("ErrorMessage", message);
-            }
+            Struct out = response;
+            coordinatorOf(keyType, request.getString("Key"), (error, message, node) -> {
+                out.set("ErrorCode", error.code()).set("NodeId", node == null ? -1 : node.id())
+                        .set("Host", node == null ? "" : node.host()).set("Port", node == null ? -1 : node.port());
+                if (version >= 1) {
+                    out.set("ErrorMessage", message);
+                }
+            });
         } else {
             for (String key : request.<String>getList("CoordinatorKeys")) {
-                response.addStruct("Coordinators").set("Key", key).set("NodeId", found ? broker.nodeId() : -1)
-                        .set("Host", found ? broker.advertisedHost() : "").set("Port", found ? broker.advertisedPort() : -1)
-                        .set("ErrorCode", error.code()).set("ErrorMessage", message);
+                Struct out = response.addStruct("Coordinators").set("Key", key);
+                coordinatorOf(keyType, key, (error, message, node) -> out.set("NodeId", node == null ? -1 : node.id())
+                        .set("Host", node == null ? "" : node.host()).set("Port", node == null ? -1 : node.port())
+                        .set("ErrorCode", error.code()).set("ErrorMessage", message));
             }
         }
         ctx.respond(response);
+    }
+
+    private interface CoordinatorAnswer {
+        void accept(Errors error, String message, BrokerNode node);
+    }
+
+    private void coordinatorOf(byte keyType, String key, CoordinatorAnswer answer) {
+        if (keyType == KEY_TYPE_TRANSACTION) {
+            answer.accept(Errors.NONE, null, broker.metadata().self());
+        } else if (keyType != KEY_TYPE_GROUP) {
+            answer.accept(Errors.INVALID_REQUEST, "coordinator key type " + keyType + " is not supported", null);
+        } else {
+            Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), key == null ? "" : key);
+            if (node.isPresent()) {
+                answer.accept(Errors.NONE, null, node.get());
+            } else {
+                answer.accept(Errors.COORDINATOR_NOT_AVAILABLE, "the coordinator of group " + key + " is not available", null);
+            }
+        }
     }
 
     void listGroups(RequestContext ctx) {
