@@ -2,6 +2,7 @@ package dev.sluice.broker.api;
 
 import dev.sluice.api.Time;
 import dev.sluice.broker.control.ControlFence;
+import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.broker.metadata.MetadataCache;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.producer.ProducerIdAllocator;
@@ -22,4 +23,13 @@ import dev.sluice.broker.config.BrokerConfig;
 public record BrokerState(int nodeId, String clusterId, String advertisedHost, int advertisedPort, String rack,
                           PartitionManager partitions, ReplicaManager replicas, ProducerIdAllocator producerIds, Time time,
                           BrokerConfig config, MetadataCache metadata, ControlFence control) {
+
+    /** A broker with no controller: its metadata cache holds itself alone (tests, a single node). */
+    public BrokerState(int nodeId, String clusterId, String advertisedHost, int advertisedPort, String rack,
+                       PartitionManager partitions, ReplicaManager replicas, ProducerIdAllocator producerIds, Time time,
+                       BrokerConfig config) {
+        this(nodeId, clusterId, advertisedHost, advertisedPort, rack, partitions, replicas, producerIds, time,
+                config, new MetadataCache(new BrokerNode(nodeId, advertisedHost, advertisedPort, rack)),
+                new ControlFence());
+    }
 }

@@ -18,7 +18,8 @@ import java.util.Optional;
  * the controller's assignment if one was given, else this broker alone. So a single node
  * answers Metadata exactly as before the cache existed.
  *
- * <p>Threads: called on the thread that changed a topic (request handlers, start-up).
+ * <p>Threads: called on the thread that changed a topic (request handlers, start-up), one at a
+ * time; it takes no lock of the partition manager, which may hold its own while calling.
  */
 public final class LocalMetadataPublisher {
     private final MetadataCache cache;
@@ -39,8 +40,12 @@ public final class LocalMetadataPublisher {
         return publisher;
     }
 
-    /** Recomputes {@code name}'s state from the catalogue and the local partitions. */
-    public void topicChanged(String name) {
+    /**
+     * Recomputes {@code name}'s state from the catalogue and the local partitions. Serialised, so
+     * each publication is computed after the previous one was made: a thread that read an older
+     * state (a delete racing a re-create) never publishes over a newer one.
+     */
+    public synchronized void topicChanged(String name) {
         Optional<TopicMetadata> topic = partitions.topics().get(name);
         if (topic.isEmpty()) {
             cache.publishLocal(name, null);
