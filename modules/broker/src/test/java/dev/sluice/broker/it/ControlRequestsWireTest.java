@@ -239,6 +239,40 @@ class ControlRequestsWireTest {
         assertThat(none.getInt("NodeId")).isEqualTo(-1);
     }
 
+    @Test
+    void groupRequestsReachingABrokerThatIsNotTheCoordinatorAnswerNotCoordinator() throws IOException {
+        int partitions = broker.broker().partitions().topics().get("__consumer_offsets").orElseThrow().partitions();
+        int moved = ("g".hashCode() & 0x7fffffff) % partitions;
+        String stays = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "h" + i)
+                .filter(g -> (g.hashCode() & 0x7fffffff) % partitions != moved).findFirst().orElseThrow();
+        Struct update = updateMetadata(1, -1);
+        update.addStruct("TopicStates").set("TopicName", "__consumer_offsets").addStruct("PartitionStates")
+                .set("PartitionIndex", moved).set("ControllerEpoch", 1).set("Leader", 2).set("LeaderEpoch", 3)
+                .set("Isr", List.of(2)).set("ZkVersion", 0).set("Replicas", List.of(2, self)).set("OfflineReplicas", List.of());
+        assertThat(error(call(ApiKey.UPDATE_METADATA, update))).isEqualTo(Errors.NONE);
+
+        assertThat(error(client.call(ApiKey.HEARTBEAT, (short) 4, heartbeat("g")))).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(error(client.call(ApiKey.HEARTBEAT, (short) 4, heartbeat(stays)))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        Struct join = ApiKey.JOIN_GROUP.newRequest().set("GroupId", "g").set("SessionTimeoutMs", 10_000)
+                .set("RebalanceTimeoutMs", 10_000).set("MemberId", "").set("ProtocolType", "consumer");
+        join.addStruct("Protocols").set("Name", "range").set("Metadata", java.nio.ByteBuffer.allocate(0));
+        assertThat(error(client.call(ApiKey.JOIN_GROUP, (short) 9, join))).isEqualTo(Errors.NOT_COORDINATOR);
+        Struct commit = ApiKey.OFFSET_COMMIT.newRequest().set("GroupId", "g").set("GenerationIdOrMemberEpoch", -1)
+                .set("MemberId", "").set("GroupInstanceId", null);
+        commit.addStruct("Topics").set("Name", TOPIC).addStruct("Partitions").set("PartitionIndex", 0)
+                .set("CommittedOffset", 1L).set("CommittedLeaderEpoch", -1).set("CommittedMetadata", "");
+        Struct committed = client.call(ApiKey.OFFSET_COMMIT, (short) 9, commit);
+        assertThat(error(committed.getArray("Topics").get(0).getArray("Partitions").get(0))).isEqualTo(Errors.NOT_COORDINATOR);
+        commit.set("GroupId", stays);
+        assertThat(error(client.call(ApiKey.OFFSET_COMMIT, (short) 9, commit).getArray("Topics").get(0)
+                .getArray("Partitions").get(0))).isEqualTo(Errors.NONE);
+    }
+
+    private static Struct heartbeat(String group) {
+        return ApiKey.HEARTBEAT.newRequest().set("GroupId", group).set("GenerationId", 1).set("MemberId", "m")
+                .set("GroupInstanceId", null);
+    }
+
     private Struct coordinator(String group) throws IOException {
         Struct request = ApiKey.FIND_COORDINATOR.newRequest().set("KeyType", (byte) 0).set("CoordinatorKeys", List.of(group));
         return client.call(ApiKey.FIND_COORDINATOR, (short) 4, request).getArray("Coordinators").get(0);

@@ -18,11 +18,12 @@ public final class GroupApis {
         GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(coordinator), broker);
 
         router.register(ApiKey.FIND_COORDINATOR, admin::findCoordinator);
-        router.register(ApiKey.JOIN_GROUP, membership::joinGroup);
-        router.register(ApiKey.SYNC_GROUP, membership::syncGroup);
-        router.register(ApiKey.HEARTBEAT, membership::heartbeat);
-        router.register(ApiKey.LEAVE_GROUP, membership::leaveGroup);
-        router.register(ApiKey.OFFSET_COMMIT, offsetHandlers::offsetCommit);
+        CoordinatorGuard guard = new CoordinatorGuard(broker); // NOT_COORDINATOR unless this broker coordinates the group
+        router.register(ApiKey.JOIN_GROUP, guard.oneGroup(membership::joinGroup));
+        router.register(ApiKey.SYNC_GROUP, guard.oneGroup(membership::syncGroup));
+        router.register(ApiKey.HEARTBEAT, guard.oneGroup(membership::heartbeat));
+        router.register(ApiKey.LEAVE_GROUP, guard.oneGroup(membership::leaveGroup));
+        router.register(ApiKey.OFFSET_COMMIT, guard.offsetCommit(offsetHandlers::offsetCommit));
         router.register(ApiKey.OFFSET_FETCH, offsetHandlers::offsetFetch);
         router.register(ApiKey.OFFSET_DELETE, offsetHandlers::offsetDelete);
         router.register(ApiKey.LIST_GROUPS, admin::listGroups);
