@@ -35,8 +35,11 @@ class TopicsDescribeClusterTest extends BrokerTestBase {
         List<String> describe = sluice("topics", "--describe", "--topic", "orders").lines();
         assertThat(describe).hasSize(4);
         assertThat(describe.get(0)).matches("Topic: orders\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: ");
-        assertThat(describe.get(1)).isEqualTo("\tTopic: orders\tPartition: 0\tLeader: " + self + "\tReplicas: " + self + ",7\tIsr: " + self + ",7");
-        assertThat(describe.get(2)).isEqualTo("\tTopic: orders\tPartition: 1\tLeader: 7\tReplicas: 7,8\tIsr: 7");
-        assertThat(describe.get(3)).isEqualTo("\tTopic: orders\tPartition: 2\tLeader: none\tReplicas: 9,8\tIsr: 9"); // 9 is not alive
+        assertThat(describe.get(1)).startsWith("\tTopic: orders\tPartition: 0\tLeader: " + self + "\tReplicas: " + self + ",7\tIsr: "
+                + self + ",7\t");
+        assertThat(describe.get(2)).startsWith("\tTopic: orders\tPartition: 1\tLeader: 7\tReplicas: 7,8\tIsr: 7\t");
+        // 9 is not alive: no leader, and no offsets to show (asking a partition without a leader would wait for the timeout)
+        assertThat(describe.get(3)).isEqualTo("\tTopic: orders\tPartition: 2\tLeader: none\tReplicas: 9,8\tIsr: 9"
+                + "\tLogStartOffset: -\tHighWatermark: -\tSize: -");
     }
 }
