@@ -111,7 +111,7 @@ public final class Broker implements AutoCloseable {
         try {
             TopicDefaults defaults = new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
                     config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
-                    config.autoCreateTopicsEnable(), "delete", config.logStorage(),
+                    config.autoCreateTopicsEnable(), String.join(",", config.values().getList("log.cleanup.policy")), config.logStorage(),
                     config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs());
             partitions = new PartitionManager(engines, new FileTopicRegistry(logDir), defaults, time,
                     config.maxBrokerPartitions());

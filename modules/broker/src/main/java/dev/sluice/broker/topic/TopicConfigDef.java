@@ -78,6 +78,13 @@ public final class TopicConfigDef {
                 "log.storage");
     }
 
+    /**
+     * Settings no typed topic setting carries yet (nothing acts on them on one node: compaction,
+     * ISR sizes): their default is exactly the broker synonym's value, set or default.
+     */
+    private static final java.util.Set<String> BROKER_VALUE_IS_DEFAULT = java.util.Set.of("compression.type",
+            "min.insync.replicas", "unclean.leader.election.enable", "delete.retention.ms", "min.compaction.lag.ms");
+
     private TopicConfigDef() {
     }
 
@@ -151,7 +158,9 @@ public final class TopicConfigDef {
                         .ifPresent(k -> synonyms.add(new Synonym(b, k.defaultString(), Source.DEFAULT_CONFIG)));
             }
             byte source = synonyms.isEmpty() ? Source.DEFAULT_CONFIG : synonyms.get(0).source();
-            String value = override != null ? override : effectiveDefault.get(e.name());
+            String value = override != null ? override
+                    : BROKER_VALUE_IS_DEFAULT.contains(e.name()) && broker.def().contains(e.brokerSynonyms().get(0))
+                    ? ConfigKey.format(broker.get(e.brokerSynonyms().get(0))) : effectiveDefault.get(e.name());
             out.add(new DescribedConfig(e.name(), value, source, false, e.key().type(), e.documentation(), synonyms));
         }
         return out;

@@ -54,7 +54,7 @@ class DescribeConfigsSynonymsTest {
     /** Broker settings given at start: one of each synonym group, and some whole ones. */
     static final Map<String, String> STATIC = Map.of("log.retention.hours", "2", "log.roll.hours", "5",
             "log.segment.bytes", "2097152", "message.max.bytes", "2000000", "compression.type", "producer",
-            "min.insync.replicas", "1");
+            "min.insync.replicas", "1", "log.cleanup.policy", "compact,delete", "log.cleaner.delete.retention.ms", "1000");
 
     @TempDir
     static Path dir;
@@ -115,7 +115,11 @@ class DescribeConfigsSynonymsTest {
         assertThat(config.get("segment.ms").value()).isEqualTo("18000000");
         assertThat(synonyms(config.get("segment.bytes"))).containsExactly("STATIC_BROKER_CONFIG:log.segment.bytes=2097152",
                 "DEFAULT_CONFIG:log.segment.bytes=1073741824");
-        assertThat(synonyms(config.get("cleanup.policy"))).containsExactly("DEFAULT_CONFIG:log.cleanup.policy=delete");
+        // a broker setting that supplies a topic default is that default
+        assertThat(config.get("cleanup.policy").value()).isEqualTo("compact,delete");
+        assertThat(synonyms(config.get("cleanup.policy"))).containsExactly(
+                "STATIC_BROKER_CONFIG:log.cleanup.policy=compact,delete", "DEFAULT_CONFIG:log.cleanup.policy=delete");
+        assertThat(config.get("delete.retention.ms").value()).isEqualTo("1000");
         assertThat(config.get("cleanup.policy").type()).isEqualTo(ConfigEntry.ConfigType.LIST);
         assertThat(config.get("segment.bytes").type()).isEqualTo(ConfigEntry.ConfigType.INT);
     }
