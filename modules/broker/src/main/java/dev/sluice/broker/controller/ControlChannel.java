@@ -14,4 +14,8 @@ public interface ControlChannel {
     /** The broker is gone (or bounced): drop what is queued for it. */
     default void brokerRemoved(int brokerId) {
     }
+
+    /** This controller stopped being the controller: drop everything queued (it carries a stale epoch). */
+    default void controllerResigned() {
+    }
 }

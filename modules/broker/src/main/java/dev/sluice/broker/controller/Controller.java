@@ -157,6 +157,7 @@ public final class Controller {
         topics.clear();
         states.clear();
         shuttingDown.clear();
+        channel.controllerResigned();
         try {
             store.resign(held);
         } catch (RuntimeException e) {
