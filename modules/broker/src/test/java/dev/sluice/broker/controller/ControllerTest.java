@@ -407,4 +407,39 @@ class ControllerTest {
         assertThat(controller.alterPartition(1, -1, tp, before.value().leaderEpoch(), before.version(), List.of(1, 2)).error())
                 .isEqualTo(Errors.INVALID_UPDATE_VERSION);
     }
+
+    @Test
+    void underRandomFailuresAndRestartsEveryWrittenStateKeepsTheInvariants() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+        for (int b = 1; b <= 5; b++) {
+            startBroker(b);
+        }
+        Controller controller = activeController(1);
+        createTopic("t", Map.of(0, List.of(2, 3, 4), 1, List.of(3, 4, 5), 2, List.of(4, 5, 2), 3, List.of(5, 2, 3)));
+        controller.onTopicsChanged();
+        Map<Integer, Integer> lastEpoch = new TreeMap<>();
+        for (int step = 0; step < 300; step++) {
+            int b = 2 + random.nextInt(4); // broker 1 (the controller) stays up
+            if (sessions.containsKey(b)) {
+                sessions.remove(b).close();
+            } else {
+                startBroker(b);
+            }
+            controller.onBrokersChanged();
+            Set<Integer> live = sessions.get(1).liveBrokers().keySet();
+            for (int p = 0; p < 4; p++) {
+                PartitionState s = stored("t", p);
+                assertThat(s.isr()).as("ISR never empty").isNotEmpty();
+                assertThat(s.leaderEpoch()).as("leader epoch never goes back").isGreaterThanOrEqualTo(lastEpoch.getOrDefault(p, 0));
+                lastEpoch.put(p, s.leaderEpoch());
+                if (s.leader() != -1) {
+                    assertThat(s.isr()).contains(s.leader());
+                    assertThat(live).as("the leader is live").contains(s.leader());
+                    assertThat(live).as("the ISR holds live members only while it leads").containsAll(s.isr());
+                } else {
+                    assertThat(live).as("no leader only while no ISR member is live").doesNotContainAnyElementsOf(s.isr());
+                }
+            }
+        }
+    }
 }
