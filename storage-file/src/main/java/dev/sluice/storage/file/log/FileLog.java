@@ -106,6 +106,13 @@ public final class FileLog implements LogStorage {
             if (loaded.recovered() || !state.cleanShutdown()) {
                 log.flush(); // what recovery kept is now known good: move the recovery point to the end
             }
+            // old segments give their descriptor back until read again: many segments, few open files
+            LogSegment active = log.segments.active();
+            for (LogSegment segment : log.segments.all()) {
+                if (segment != active) {
+                    segment.park();
+                }
+            }
         } catch (RuntimeException e) {
             log.closeSegments();
             throw e;

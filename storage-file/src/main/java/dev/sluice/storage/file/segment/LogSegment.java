@@ -11,6 +11,7 @@ import dev.sluice.api.storage.TimestampOffset;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,13 @@ public final class LogSegment implements AutoCloseable {
     private final long baseOffset;
     /** Changes only when the segment is retired ({@link #renameForDeletion}). */
     private volatile Path logFile;
-    private final FileChannel channel;
+    /**
+     * Null while parked: an old segment found at load closes its channel and opens it again on
+     * first use, so a log with many segments holds a descriptor only for those read since.
+     */
+    private volatile FileChannel channel;
+    /** Guarded by this: the channel was closed for good (close, delete), never to be reopened. */
+    private boolean channelClosed;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final boolean indexFilesExisted;
@@ -152,7 +159,7 @@ public final class LogSegment implements AutoCloseable {
         try {
             long at = position;
             while (source.hasRemaining()) {
-                at += channel.write(source, at);
+                at += channel().write(source, at);
             }
         } catch (IOException e) {
             throw new StorageException("write to " + logFile + " failed", e);
@@ -186,7 +193,7 @@ public final class LogSegment implements AutoCloseable {
 
     private long readFirstBatchMaxTimestamp() {
         try {
-            return writerHeader.readAt(channel, 0, size) ? writerHeader.batch().maxTimestamp() : UNKNOWN;
+            return writerHeader.readAt(channel(), 0, size) ? writerHeader.batch().maxTimestamp() : UNKNOWN;
         } catch (IOException e) {
             throw new StorageException("cannot read " + logFile, e);
         }
@@ -224,7 +231,7 @@ public final class LogSegment implements AutoCloseable {
         timeIndex.truncateTo(cut);
         size = position;
         try {
-            channel.truncate(position);
+            channel().truncate(position);
         } catch (IOException e) {
             throw new StorageException("cannot truncate " + logFile, e);
         }
@@ -252,7 +259,7 @@ public final class LogSegment implements AutoCloseable {
         int position = last == null ? 0 : positionOf(last.offset(), writerHeader);
         try {
             int end = size;
-            while (position >= 0 && writerHeader.readAt(channel, position, end)) {
+            while (position >= 0 && writerHeader.readAt(channel(), position, end)) {
                 RecordBatch header = writerHeader.batch();
                 if (header.maxTimestamp() > maxTimestamp) {
                     maxTimestamp = header.maxTimestamp();
@@ -268,8 +275,51 @@ public final class LogSegment implements AutoCloseable {
 
     // ---------------------------------------------------------------- for SegmentRecovery
 
-    FileChannel channel() {
+    /** The channel, opened again if the segment was parked; ClosedChannelException once closed for good. */
+    FileChannel channel() throws IOException {
+        FileChannel open = channel;
+        return open != null ? open : reopenChannel();
+    }
+
+    private synchronized FileChannel reopenChannel() throws IOException {
+        if (channelClosed) {
+            throw new ClosedChannelException();
+        }
+        if (channel == null) {
+            // no CREATE: a segment whose file is gone must not come back empty
+            channel = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
         return channel;
+    }
+
+    /**
+     * Closes the channel of a segment that is no longer appended to; the next read opens it again.
+     * Only while no reader can hold a slice of it: the log calls it for old segments when loading.
+     */
+    public synchronized void park() {
+        FileChannel open = channel;
+        if (open != null && !channelClosed) {
+            channel = null;
+            try {
+                open.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
+            }
+        }
+    }
+
+    /** Whether the channel is open now (tests of descriptor use). */
+    public boolean channelOpen() {
+        FileChannel open = channel;
+        return open != null && open.isOpen();
+    }
+
+    private synchronized void closeChannel() throws IOException {
+        channelClosed = true;
+        FileChannel open = channel;
+        if (open != null) {
+            open.close();
+        }
     }
 
     BatchHeaderReader writerHeader() {
@@ -293,7 +343,7 @@ public final class LogSegment implements AutoCloseable {
     void readFully(ByteBuffer buffer, int position) throws IOException {
         int start = buffer.position();
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position() - start) < 0) {
+            if (channel().read(buffer, position + buffer.position() - start) < 0) {
                 throw new IOException(logFile + " ended inside a batch at position " + position);
             }
         }
@@ -309,7 +359,7 @@ public final class LogSegment implements AutoCloseable {
         int end = size;
         int position = offsetIndex.lookupPosition(offset);
         try {
-            while (reader.readAt(channel, position, end)) {
+            while (reader.readAt(channel(), position, end)) {
                 if (reader.batch().lastOffset() >= offset) {
                     return position;
                 }
@@ -331,7 +381,7 @@ public final class LogSegment implements AutoCloseable {
         int skipTo = offsetIndex.lastPositionWithin(position, (int) Math.min((long) position + maxBytes, end), maxOffset);
         int total = skipTo > position ? skipTo - position : 0;
         try {
-            while (reader.readAt(channel, position + total, end)) {
+            while (reader.readAt(channel(), position + total, end)) {
                 RecordBatch header = reader.batch();
                 if (header.lastOffset() >= maxOffset) {
                     break;
@@ -348,7 +398,14 @@ public final class LogSegment implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageException("cannot read " + logFile, e);
         }
-        return total == 0 ? LogSlice.EMPTY : new FileSlice(channel, logFile.getFileName().toString(), position, total);
+        if (total == 0) {
+            return LogSlice.EMPTY;
+        }
+        try {
+            return new FileSlice(channel(), logFile.getFileName().toString(), position, total);
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + logFile, e);
+        }
     }
 
     /** Largest timestamp in this segment and the base offset of its batch; null if the segment is empty. */
@@ -378,7 +435,7 @@ public final class LogSegment implements AutoCloseable {
         int position = offsetIndex.lookupPosition(fromOffset);
         int end = size;
         try {
-            while (reader.readAt(channel, position, end)) {
+            while (reader.readAt(channel(), position, end)) {
                 RecordBatch header = reader.batch();
                 if (header.maxTimestamp() >= timestamp && header.lastOffset() >= startingOffset) {
                     for (Record record : RecordBatches.records(readBatch(position, header.sizeInBytes()), CompressionCodecs.installed())) {
@@ -415,7 +472,10 @@ public final class LogSegment implements AutoCloseable {
 
     public void flush() {
         try {
-            channel.force(true);
+            FileChannel open = channel; // a parked channel has nothing unwritten
+            if (open != null) {
+                open.force(true);
+            }
         } catch (IOException e) {
             throw new StorageException("fsync of " + logFile + " failed", e);
         }
@@ -429,7 +489,7 @@ public final class LogSegment implements AutoCloseable {
             onBecomeInactive();
         } finally {
             try {
-                channel.close();
+                closeChannel();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
             }
@@ -439,7 +499,7 @@ public final class LogSegment implements AutoCloseable {
     /** Closes the channel only, touching no file: for a segment whose directory was renamed away. */
     public void release() {
         try {
-            channel.close();
+            closeChannel();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
         }
@@ -465,7 +525,7 @@ public final class LogSegment implements AutoCloseable {
     /** Closes and removes the segment's files: the log first, so a crash leaves orphan indexes, never an unindexed log. */
     public void delete() {
         try {
-            channel.close();
+            closeChannel();
             Files.deleteIfExists(logFile);
         } catch (IOException e) {
             throw new StorageException("cannot delete " + logFile, e);

@@ -76,7 +76,6 @@ public final class SegmentRecovery {
      */
     public static Result recover(LogSegment segment, int indexIntervalBytes, Consumer<RecordBatch> onValidBatch) {
         segment.resetForRecovery();
-        FileChannel channel = segment.channel();
         BatchHeaderReader header = segment.writerHeader();
         RecordBatch batch = new RecordBatch();
         BatchFacts facts = new BatchFacts();
@@ -85,6 +84,7 @@ public final class SegmentRecovery {
         long nextOffset = segment.baseOffset();
         String problem = null;
         try {
+            FileChannel channel = segment.channel();
             long fileSize = channel.size();
             int end = (int) Math.min(fileSize, Integer.MAX_VALUE);
             while (position < end) {
