@@ -308,12 +308,6 @@ public final class LogSegment implements AutoCloseable {
         }
     }
 
-    /** Whether the channel is open now (tests of descriptor use). */
-    public boolean channelOpen() {
-        FileChannel open = channel;
-        return open != null && open.isOpen();
-    }
-
     private synchronized void closeChannel() throws IOException {
         channelClosed = true;
         FileChannel open = channel;
@@ -510,7 +504,7 @@ public final class LogSegment implements AutoCloseable {
      * without a log, which loading removes), keeping the channel open so slices already read
      * from it stay sendable until {@link #delete()}. The name is free for a new segment at once.
      */
-    public void renameForDeletion() {
+    public synchronized void renameForDeletion() { // as reopenChannel: a parked segment reopens by the new name
         Path target = SegmentFiles.deletedName(logFile);
         try {
             Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
