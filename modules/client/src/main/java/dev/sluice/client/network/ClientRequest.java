@@ -4,7 +4,12 @@ import dev.sluice.protocol.ApiKey;
 
 import java.util.concurrent.CompletableFuture;
 
-/** One request on its way: queued on a connection, being written, or awaiting its response. */
+/**
+ * One request on its way: queued on a connection, being written, or awaiting its response.
+ *
+ * <p>Threads: created on the caller's thread; its mutable fields are set on the I/O thread only;
+ * the future completes on the I/O thread.
+ */
 final class ClientRequest {
     final ApiKey api;
     final RequestBuilder builder;

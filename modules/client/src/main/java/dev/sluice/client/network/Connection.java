@@ -1,17 +1,16 @@
 package dev.sluice.client.network;
 
-import dev.sluice.protocol.Send;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 
 /**
- * The state of one broker connection, owned by the I/O thread: queued requests, the request
- * being written, the requests awaiting responses (in wire order, which is response order), and
- * the frame being read. Survives disconnects so backoff and queued requests carry over.
+ * The state of one broker connection: its socket and stage, the negotiated versions, its
+ * requests ({@link InFlightRequests}), its {@link ReconnectBackoff}, and the frame being read.
+ * Survives disconnects so backoff and queued requests carry over.
+ *
+ * <p>Threads: the client's I/O thread only.
  */
 final class Connection {
     /** Frames larger than this are treated as corruption rather than allocated. */
@@ -20,18 +19,12 @@ final class Connection {
     enum State { DISCONNECTED, CONNECTING, NEGOTIATING, READY }
 
     final Node node;
+    final InFlightRequests requests = new InFlightRequests();
+    final ReconnectBackoff backoff = new ReconnectBackoff();
     State state = State.DISCONNECTED;
     SocketChannel channel;
     SelectionKey key;
     ApiVersions versions;
-
-    final ArrayDeque<ClientRequest> waiting = new ArrayDeque<>();
-    final ArrayDeque<ClientRequest> inFlight = new ArrayDeque<>();
-    Send sending;
-    ClientRequest sendingRequest;
-
-    long nextConnectMs;
-    int failures;
 
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
     private ByteBuffer frame;
@@ -42,7 +35,12 @@ final class Connection {
 
     /** Requests written or queued: what counts against max in-flight. */
     int load() {
-        return inFlight.size() + waiting.size() + (sending != null && !sendingRequest.expectResponse ? 1 : 0);
+        return requests.load();
+    }
+
+    /** True while a failed connection waits out its reconnect backoff. */
+    boolean backingOff(long nowMs) {
+        return state == State.DISCONNECTED && !backoff.mayConnect(nowMs);
     }
 
     /**
