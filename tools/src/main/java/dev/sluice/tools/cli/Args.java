@@ -170,15 +170,7 @@ public final class Args {
 
     /** Exactly one of these options must be given; returns it. */
     public String oneOf(String... names) throws UsageException {
-        String found = null;
-        for (String name : names) {
-            if (has(name)) {
-                if (found != null) {
-                    throw new UsageException(found + " and " + name + " cannot be combined");
-                }
-                found = name;
-            }
-        }
+        String found = oneOfOrNone(names);
         if (found == null) {
             throw new UsageException("give one of " + String.join(", ", names));
         }

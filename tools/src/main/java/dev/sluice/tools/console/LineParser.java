@@ -2,7 +2,6 @@ package dev.sluice.tools.console;
 
 import dev.sluice.api.record.Header;
 import dev.sluice.tools.cli.CommandFailure;
-import dev.sluice.tools.cli.DidYouMean;
 import dev.sluice.tools.cli.UsageException;
 
 import java.nio.charset.StandardCharsets;
@@ -35,33 +34,18 @@ final class LineParser {
     private final boolean ignoreError;
 
     LineParser(Map<String, String> properties) throws UsageException {
-        for (String name : properties.keySet()) {
-            if (!PROPERTIES.contains(name)) {
-                List<String> close = DidYouMean.closest(name, PROPERTIES);
-                throw new UsageException("unknown --property " + name + (close.isEmpty()
-                        ? " (known: " + String.join(", ", PROPERTIES.stream().sorted().toList()) + ")"
-                        : " (did you mean " + String.join(" or ", close) + "?)"));
-            }
-        }
-        parseKey = bool(properties, "parse.key");
+        ConsoleProperties.requireKnown(properties, PROPERTIES);
+        parseKey = ConsoleProperties.bool(properties, "parse.key", false);
         keySeparator = Escapes.unescape(properties.getOrDefault("key.separator", "\t"));
-        parseHeaders = bool(properties, "parse.headers");
+        parseHeaders = ConsoleProperties.bool(properties, "parse.headers", false);
         headersDelimiter = Escapes.unescape(properties.getOrDefault("headers.delimiter", "\t"));
         headersSeparator = Escapes.unescape(properties.getOrDefault("headers.separator", ","));
         headerKeySeparator = Escapes.unescape(properties.getOrDefault("headers.key.separator", ":"));
         nullMarker = properties.get("null.marker");
-        ignoreError = bool(properties, "ignore.error");
+        ignoreError = ConsoleProperties.bool(properties, "ignore.error", false);
         if (keySeparator.isEmpty() || headersDelimiter.isEmpty()) {
             throw new UsageException("key.separator and headers.delimiter cannot be empty");
         }
-    }
-
-    private static boolean bool(Map<String, String> properties, String name) throws UsageException {
-        String v = properties.getOrDefault(name, "false");
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new UsageException("--property " + name + " must be true or false, not '" + v + "'");
-        }
-        return Boolean.parseBoolean(v);
     }
 
     Parsed parse(String line, long lineNumber) {

@@ -3,12 +3,10 @@ package dev.sluice.tools.console;
 import dev.sluice.api.record.Header;
 import dev.sluice.api.record.TimestampType;
 import dev.sluice.client.consumer.ConsumerRecord;
-import dev.sluice.tools.cli.DidYouMean;
 import dev.sluice.tools.cli.UsageException;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,36 +34,18 @@ final class RecordFormatter implements RecordPrinter {
     private final byte[] nullLiteral;
 
     RecordFormatter(Map<String, String> properties) throws UsageException {
-        for (String name : properties.keySet()) {
-            if (!PROPERTIES.contains(name)) {
-                List<String> close = DidYouMean.closest(name, PROPERTIES);
-                throw new UsageException("unknown --property " + name + (close.isEmpty()
-                        ? " (known: " + String.join(", ", PROPERTIES.stream().sorted().toList()) + ")"
-                        : " (did you mean " + String.join(" or ", close) + "?)"));
-            }
-        }
-        printKey = bool(properties, "print.key", false);
-        printValue = bool(properties, "print.value", true);
-        printTimestamp = bool(properties, "print.timestamp", false);
-        printPartition = bool(properties, "print.partition", false);
-        printOffset = bool(properties, "print.offset", false);
-        printHeaders = bool(properties, "print.headers", false);
+        ConsoleProperties.requireKnown(properties, PROPERTIES);
+        printKey = ConsoleProperties.bool(properties, "print.key", false);
+        printValue = ConsoleProperties.bool(properties, "print.value", true);
+        printTimestamp = ConsoleProperties.bool(properties, "print.timestamp", false);
+        printPartition = ConsoleProperties.bool(properties, "print.partition", false);
+        printOffset = ConsoleProperties.bool(properties, "print.offset", false);
+        printHeaders = ConsoleProperties.bool(properties, "print.headers", false);
         keySeparator = bytes(properties.getOrDefault("key.separator", "\t"));
         lineSeparator = bytes(properties.getOrDefault("line.separator", "\n"));
         headersSeparator = bytes(properties.getOrDefault("headers.separator", ","));
         headerKeySeparator = bytes(properties.getOrDefault("headers.key.separator", ":"));
         nullLiteral = bytes(properties.getOrDefault("null.literal", "null"));
-    }
-
-    private static boolean bool(Map<String, String> properties, String name, boolean defaultValue) throws UsageException {
-        String v = properties.get(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new UsageException("--property " + name + " must be true or false, not '" + v + "'");
-        }
-        return Boolean.parseBoolean(v);
     }
 
     private static byte[] bytes(String s) {
