@@ -1,11 +1,11 @@
 package dev.sluice.compression.lz4;
 
+import dev.sluice.compression.DecodedBlockInputStream;
+
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Objects;
 
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -20,17 +20,14 @@ import net.jpountz.xxhash.XXHashFactory;
  * them (Kafka's writer sets none; liblz4-based clients may). Bytes after the end mark are ignored,
  * as Kafka ignores them.
  */
-public final class Lz4FrameInputStream extends InputStream {
+public final class Lz4FrameInputStream extends DecodedBlockInputStream {
     private static final LZ4SafeDecompressor DECOMPRESSOR =
             net.jpountz.lz4.LZ4Factory.fastestInstance().safeDecompressor();
 
     private final ByteBuffer in;
     private final Lz4FrameDescriptor descriptor;
-    private final byte[] block;
     private final ByteBuffer blockBuffer;
     private final StreamingXXHash32 contentHash;
-    private int blockPosition;
-    private int blockLimit;
     private long decompressedTotal;
     private boolean finished;
     private boolean closed;
@@ -44,34 +41,6 @@ public final class Lz4FrameInputStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        if (!ensureBlock()) {
-            return -1;
-        }
-        return block[blockPosition++] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (len == 0) {
-            return 0;
-        }
-        if (!ensureBlock()) {
-            return -1;
-        }
-        int n = Math.min(len, blockLimit - blockPosition);
-        System.arraycopy(block, blockPosition, b, off, n);
-        blockPosition += n;
-        return n;
-    }
-
-    @Override
-    public int available() {
-        return blockLimit - blockPosition;
-    }
-
-    @Override
     public void close() {
         if (!closed) {
             closed = true;
@@ -82,7 +51,8 @@ public final class Lz4FrameInputStream extends InputStream {
     }
 
     /** @return false at the end of the frame */
-    private boolean ensureBlock() throws IOException {
+    @Override
+    protected boolean ensureBlock() throws IOException {
         if (closed) {
             throw new IOException("LZ4 frame stream is closed");
         }

@@ -1,11 +1,11 @@
 package dev.sluice.compression.snappy;
 
+import dev.sluice.compression.DecodedBlockInputStream;
+
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Objects;
 
 import org.xerial.snappy.Snappy;
 import org.xerial.snappy.SnappyError;
@@ -22,7 +22,7 @@ import org.xerial.snappy.SnappyError;
  * A header may reappear between chunks (streams concatenated) and is skipped. Input that does not
  * start with the magic is read as one raw snappy block, as snappy-java does.
  */
-final class XerialSnappyInputStream extends InputStream {
+final class XerialSnappyInputStream extends DecodedBlockInputStream {
     private static final byte[] MAGIC = {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};
     private static final int HEADER_SIZE = MAGIC.length + 8;
     private static final int MIN_COMPATIBLE_VERSION = 1;
@@ -35,9 +35,6 @@ final class XerialSnappyInputStream extends InputStream {
 
     private final ByteBuffer in;
     private final boolean framed;
-    private byte[] chunk = EMPTY;
-    private int chunkPosition;
-    private int chunkLimit;
     private byte[] compressedCopy;
     private boolean closed;
 
@@ -53,46 +50,19 @@ final class XerialSnappyInputStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        if (!ensureChunk()) {
-            return -1;
-        }
-        return chunk[chunkPosition++] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (len == 0) {
-            return 0;
-        }
-        if (!ensureChunk()) {
-            return -1;
-        }
-        int n = Math.min(len, chunkLimit - chunkPosition);
-        System.arraycopy(chunk, chunkPosition, b, off, n);
-        chunkPosition += n;
-        return n;
-    }
-
-    @Override
-    public int available() {
-        return chunkLimit - chunkPosition;
-    }
-
-    @Override
     public void close() {
         closed = true;
-        chunk = EMPTY;
-        chunkPosition = chunkLimit = 0;
+        block = EMPTY;
+        blockPosition = blockLimit = 0;
     }
 
     /** @return false at the end of the stream */
-    private boolean ensureChunk() throws IOException {
+    @Override
+    protected boolean ensureBlock() throws IOException {
         if (closed) {
             throw new IOException("snappy stream is closed");
         }
-        while (chunkPosition == chunkLimit) {
+        while (blockPosition == blockLimit) {
             if (!framed || !in.hasRemaining()) {
                 return false;
             }
@@ -139,7 +109,7 @@ final class XerialSnappyInputStream extends InputStream {
         }
     }
 
-    /** Decompresses the raw snappy block at absolute index {@code offset} into {@link #chunk}. */
+    /** Decompresses the raw snappy block at absolute index {@code offset} into {@link #block}. */
     private void inflate(int offset, int length) throws IOException {
         byte[] source;
         int sourceOffset;
@@ -160,12 +130,12 @@ final class XerialSnappyInputStream extends InputStream {
             if (declared < 0 || declared > (long) length * MAX_EXPANSION) {
                 throw new IOException("corrupt snappy block: " + length + " bytes claim to expand to " + declared);
             }
-            if (chunk.length < declared) {
-                chunk = new byte[declared];
+            if (block.length < declared) {
+                block = new byte[declared];
             }
             // snappy-java does not check the output array's size itself: the check above protects it
-            chunkLimit = Snappy.uncompress(source, sourceOffset, length, chunk, 0);
-            chunkPosition = 0;
+            blockLimit = Snappy.uncompress(source, sourceOffset, length, block, 0);
+            blockPosition = 0;
         } catch (SnappyError e) {
             throw new IOException("corrupt snappy block: " + e.getMessage(), e);
         }
