@@ -7,7 +7,6 @@ import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.SluiceProducer;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ class ConsumePipeProcessTest extends BrokerTestBase {
 
         Path stderr = dir.resolve("consume.err");
         // no --timeout-ms and no --max-messages: only the closed pipe can end it
-        String consume = String.join(" ", javaCommand(), "-Xmx256m", "-cp", "'" + classPath() + "'",
+        String consume = String.join(" ", ChildJvm.javaCommand(), "-Xmx256m", "-cp", "'" + ChildJvm.classPath() + "'",
                 Sluice.class.getName(), "consume", "--topic", "piped", "--group", "piped-g", "--from-beginning",
                 "--bootstrap-server", bootstrap);
         Process pipeline = new ProcessBuilder("bash", "-c", "set -o pipefail; " + consume + " 2>'" + stderr + "' | head -2")
@@ -59,22 +58,5 @@ class ConsumePipeProcessTest extends BrokerTestBase {
         // what reached the pipe before it closed is committed, not what was read after
         long committed = admin.listGroupOffsets("piped-g").join().get(new TopicPartition("piped", 0));
         assertThat(committed).isBetween(2L, RECORDS - 1L);
-    }
-
-    private static String javaCommand() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** Surefire runs the tools on the module path; the child takes everything on the class path. */
-    private static String classPath() {
-        List<String> entries = new ArrayList<>();
-        for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isBlank()) {
-                entries.add(value);
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }

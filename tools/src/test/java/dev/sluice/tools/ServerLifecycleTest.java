@@ -3,17 +3,10 @@ package dev.sluice.tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,11 +22,11 @@ class ServerLifecycleTest {
     void sigtermShutsTheServerDownCleanly() throws Exception {
         Path data = dir.resolve("data");
         Path stderr = dir.resolve("server.err");
-        Process server = new ProcessBuilder(javaCommand(), "-Xmx256m", "-cp", classPath(), Sluice.class.getName(),
+        Process server = new ProcessBuilder(ChildJvm.javaCommand(), "-Xmx256m", "-cp", ChildJvm.classPath(), Sluice.class.getName(),
                 "server", "listeners=PLAINTEXT://127.0.0.1:0", "log.dirs=" + data)
                 .redirectError(stderr.toFile()).start();
         try {
-            String bootstrap = awaitReady(server);
+            String bootstrap = ChildJvm.awaitReady(server, READY, "sluice server");
             String[] hostPort = bootstrap.split(":");
             try (SocketChannel client = SocketChannel.open(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))) {
                 assertThat(client.isConnected()).isTrue();
@@ -48,32 +41,5 @@ class ServerLifecycleTest {
         } finally {
             server.destroyForcibly();
         }
-    }
-
-    private static String awaitReady(Process server) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith(READY)) {
-                return line.substring(READY.length(), line.indexOf(',', READY.length()));
-            }
-        }
-        throw new IOException("sluice server exited before it was ready");
-    }
-
-    private static String javaCommand() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** Surefire runs the tools on the module path; the child takes everything on the class path. */
-    private static String classPath() {
-        List<String> entries = new ArrayList<>();
-        for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isBlank()) {
-                entries.add(value);
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }

@@ -3,19 +3,13 @@ package dev.sluice.tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,11 +25,11 @@ class ZooKeeperCommandTest {
     void runsAZooKeeperServerUntilSigterm() throws Exception {
         Path data = dir.resolve("zk");
         Path stderr = dir.resolve("zk.err");
-        Process zk = new ProcessBuilder(javaCommand(), "-Xmx256m", "-cp", classPath(), Sluice.class.getName(),
+        Process zk = new ProcessBuilder(ChildJvm.javaCommand(), "-Xmx256m", "-cp", ChildJvm.classPath(), Sluice.class.getName(),
                 "zookeeper", "--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString())
                 .redirectError(stderr.toFile()).start();
         try {
-            String connect = awaitReady(zk);
+            String connect = ChildJvm.awaitReady(zk, READY, "sluice zookeeper");
             int port = Integer.parseInt(connect.substring(connect.indexOf(':') + 1));
             // ZooKeeper's own four-letter "srvr" (allowed by default) proves a ZooKeeper server answers
             try (Socket socket = new Socket()) {
@@ -65,32 +59,5 @@ class ZooKeeperCommandTest {
         assertThat(new ZooKeeperCommand().run(new String[] {"--prot", "1"}, System.out,
                 new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --prot");
-    }
-
-    private static String awaitReady(Process process) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith(READY)) {
-                return line.substring(READY.length(), line.indexOf(',', READY.length()));
-            }
-        }
-        throw new IOException("sluice zookeeper exited before it was ready");
-    }
-
-    private static String javaCommand() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** Surefire runs the tools on the module path; the child takes everything on the class path (no split package there). */
-    private static String classPath() {
-        List<String> entries = new ArrayList<>();
-        for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isBlank()) {
-                entries.add(value);
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }
