@@ -2,6 +2,17 @@ package dev.sluice.broker;
 
 import dev.sluice.api.Scheduler;
 import dev.sluice.api.Time;
+import dev.sluice.api.cluster.BrokerEndpoint;
+import dev.sluice.api.cluster.ClusterMetadataStore;
+import dev.sluice.api.cluster.ClusterMetadataStores;
+import dev.sluice.broker.cluster.ClusterNode;
+import dev.sluice.broker.cluster.ClusterTopicRegistry;
+import dev.sluice.broker.controller.ClusterTopicAdmin;
+import dev.sluice.broker.controller.ControllerSettings;
+import dev.sluice.broker.producer.ClusterProducerIdBlockStore;
+import dev.sluice.broker.producer.ProducerIdBlockStore;
+import dev.sluice.broker.topic.TopicRegistry;
+import java.util.Optional;
 import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.broker.api.ApiRouter;
 import dev.sluice.broker.api.BrokerState;
@@ -57,11 +68,14 @@ public final class Broker implements AutoCloseable {
     private final List<Endpoint> advertised;
     private final String clusterId;
     private final BrokerState state;
+    /** This broker's part in a cluster; null on a single node. */
+    private final ClusterNode cluster;
 
     private Broker(BrokerConfig config, PartitionManager partitions, ReplicaManager replicas, OffsetStore offsetStore,
                    GroupCoordinator groups, SocketServer server, Scheduler housekeeping,
-                   List<Endpoint> advertised, String clusterId, BrokerState state) {
+                   List<Endpoint> advertised, String clusterId, BrokerState state, ClusterNode cluster) {
         this.state = state;
+        this.cluster = cluster;
         this.config = config;
         this.partitions = partitions;
         this.replicas = replicas;
@@ -92,6 +106,22 @@ public final class Broker implements AutoCloseable {
      * on schedulers from {@code schedulers} (a test may hand out one manual clock for both).
      */
     public static Broker start(BrokerConfig config, Time time, Schedulers schedulers) throws IOException {
+        return start(config, time, schedulers, settings -> ClusterMetadataStores.open(settings, time));
+    }
+
+    /** Opens the cluster metadata store of a broker with {@code zookeeper.connect}. */
+    @FunctionalInterface
+    public interface ClusterStores {
+        ClusterMetadataStore open(Map<String, String> settings);
+    }
+
+    /**
+     * As {@link #start(BrokerConfig, Time, Schedulers)}; with {@code zookeeper.connect} set the broker
+     * joins the cluster through the store {@code stores} opens (tests hand out sessions of one
+     * in-process state).
+     */
+    public static Broker start(BrokerConfig config, Time time, Schedulers schedulers, ClusterStores stores)
+            throws IOException {
         long started = System.nanoTime();
         for (String ignored : config.ignoredKeys()) {
             LOG.log(System.Logger.Level.WARNING, "ignoring setting '" + ignored + "': it has no effect in Sluice");
@@ -100,7 +130,18 @@ public final class Broker implements AutoCloseable {
         if (config.logDirs().size() > 1) {
             LOG.log(System.Logger.Level.WARNING, "only the first of log.dirs is used: " + logDir);
         }
-        ClusterIdentity identity = ClusterIdentity.loadOrCreate(logDir, config.nodeId(), config.clusterId());
+        // in a cluster the store holds the cluster id (the first broker's proposal wins)
+        ClusterMetadataStore store = config.zookeeperConnect().isPresent() ? stores.open(config.originals()) : null;
+        ClusterIdentity identity;
+        try {
+            identity = ClusterIdentity.loadOrCreate(logDir, config.nodeId(), store == null ? config.clusterId()
+                    : store.clusterId(config.clusterId() != null ? config.clusterId() : ClusterIdentity.newClusterId()));
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
         StorageEngines engines = new StorageEngines(logDir, config.logStorage(), config.originals(), time).openDefault();
         PartitionManager partitions = null;
         ReplicaManager replicas = null;
@@ -108,13 +149,15 @@ public final class Broker implements AutoCloseable {
         GroupCoordinator groups = null;
         SocketServer server = null;
         Scheduler housekeeping = null;
+        ClusterNode cluster = null;
         try {
             TopicDefaults defaults = new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
                     config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
                     config.autoCreateTopicsEnable(), String.join(",", config.values().getList("log.cleanup.policy")), config.logStorage(),
                     config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs());
-            partitions = new PartitionManager(engines, new FileTopicRegistry(logDir), defaults, time,
-                    config.maxBrokerPartitions());
+            TopicRegistry topicRegistry = store == null ? new FileTopicRegistry(logDir)
+                    : new ClusterTopicRegistry(new FileTopicRegistry(logDir), store, config.logStorage());
+            partitions = new PartitionManager(engines, topicRegistry, defaults, time, config.maxBrokerPartitions());
             partitions.startup();
             replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"));
             // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
@@ -136,27 +179,43 @@ public final class Broker implements AutoCloseable {
             List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
             Endpoint first = advertised.get(0);
             // nothing changes topics until the server starts: the publisher's first pass sees them all
-            MetadataCache metadata = new MetadataCache(new BrokerNode(config.nodeId(), first.host(), first.port(), null));
-            LocalMetadataPublisher.attach(metadata, partitions);
-            BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), null,
-                    partitions, replicas, new ProducerIdAllocator(new FileProducerIdBlockStore(logDir)), time, config,
-                    metadata, new ControlFence());
-            ApiRouter router = new ApiRouter(state, config.deleteTopicEnable(), first.listenerName());
+            String rack = config.brokerRack().orElse(null);
+            MetadataCache metadata = new MetadataCache(new BrokerNode(config.nodeId(), first.host(), first.port(), rack));
+            if (store == null) {
+                LocalMetadataPublisher.attach(metadata, partitions); // in a cluster only the controller fills it
+            }
+            ProducerIdBlockStore producerIds = store == null ? new FileProducerIdBlockStore(logDir)
+                    : new ClusterProducerIdBlockStore(store, config.nodeId());
+            BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), rack,
+                    partitions, replicas, new ProducerIdAllocator(producerIds), time, config, metadata, new ControlFence());
+            ApiRouter router = new ApiRouter(state, config.deleteTopicEnable(), first.listenerName(),
+                    store == null ? null : new ClusterTopicAdmin(store, new java.util.Random()));
             GroupApis.register(router, groups, offsets, state);
             handler.target = new KafkaRequestHandler(router);
             server.start();
 
             housekeeping = schedulers.create("sluice-housekeeping");
             scheduleHousekeeping(housekeeping, config, partitions, offsets);
+            if (store != null) {
+                List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
+                        "PLAINTEXT", e.host(), e.port())).toList();
+                cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), first.listenerName(), store,
+                        (ClusterTopicRegistry) topicRegistry, state.control(), controllerSettings(config), housekeeping);
+            }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,
-                    advertised, identity.clusterId(), state);
+                    advertised, identity.clusterId(), state, cluster);
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
                     logDir, config.logStorage(), partitions.topics().all().size(), identity.clusterId()));
             return broker;
         } catch (IOException | RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            } else if (store != null) {
+                store.close();
+            }
             if (housekeeping != null) {
                 housekeeping.close();
             }
@@ -269,6 +328,9 @@ public final class Broker implements AutoCloseable {
     public void close() {
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " shutting down");
         server.stopAccepting();
+        if (cluster != null) {
+            cluster.close(); // resigns as controller, deregisters (the session ends with the store)
+        }
         server.close();
         housekeeping.close();
         groups.close();
@@ -276,6 +338,16 @@ public final class Broker implements AutoCloseable {
         replicas.close(); // answers parked produces/fetches and stops their timer before the logs close
         partitions.close();
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " stopped cleanly");
+    }
+
+    /** The controller's settings from the broker's (Kafka's names). */
+    private static ControllerSettings controllerSettings(BrokerConfig config) {
+        return ControllerSettings.defaults();
+    }
+
+    /** This broker's part in a cluster, if it has {@code zookeeper.connect}. */
+    public Optional<ClusterNode> cluster() {
+        return Optional.ofNullable(cluster);
     }
 
     /** Lets the server be built before the handlers, which need the port it bound. */

@@ -23,8 +23,17 @@ public final class ApiRouter {
 
     /** @param clientListener the listener clients use: UpdateMetadata's endpoints are taken from it */
     public ApiRouter(BrokerState broker, boolean deleteTopicEnable, String clientListener) {
+        this(broker, deleteTopicEnable, clientListener, null);
+    }
+
+    /**
+     * @param clusterAdmin in a cluster, where CreateTopics places and writes topics (the controller
+     *                     then elects their leaders); null on a single node
+     */
+    public ApiRouter(BrokerState broker, boolean deleteTopicEnable, String clientListener,
+                     dev.sluice.broker.controller.ClusterTopicAdmin clusterAdmin) {
         this.cluster = new ClusterHandlers(broker, versions);
-        TopicAdminHandlers topics = new TopicAdminHandlers(broker, deleteTopicEnable);
+        TopicAdminHandlers topics = new TopicAdminHandlers(broker, deleteTopicEnable, clusterAdmin);
         ConfigHandlers configs = new ConfigHandlers(broker);
         PartitionAdminHandlers partitions = new PartitionAdminHandlers(broker);
 

@@ -58,7 +58,11 @@ public record ClusterIdentity(String clusterId, int nodeId) {
         }
     }
 
-    /** 22-character URL-safe base64 of a random UUID, the shape Kafka's cluster ids have. */
+    /** A new cluster id: 22-character URL-safe base64 of a random UUID, the shape Kafka's cluster ids have. */
+    public static String newClusterId() {
+        return randomClusterId();
+    }
+
     private static String randomClusterId() {
         UUID uuid = UUID.randomUUID();
         ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());

@@ -262,8 +262,20 @@ public final class BrokerConfig {
         return ignoredKeys;
     }
 
+    /** {@code broker.id} if set (Kafka's ZooKeeper-mode name), else {@code node.id}. */
     public int nodeId() {
-        return values.getInt("node.id");
+        Object brokerId = values.get("broker.id");
+        return brokerId != null ? (Integer) brokerId : values.getInt("node.id");
+    }
+
+    /** {@code zookeeper.connect}: set, this broker is part of a cluster coordinated through ZooKeeper. */
+    public java.util.Optional<String> zookeeperConnect() {
+        String connect = values.getString("zookeeper.connect");
+        return connect == null || connect.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(connect);
+    }
+
+    public java.util.Optional<String> brokerRack() {
+        return java.util.Optional.ofNullable(values.getString("broker.rack"));
     }
 
     /** The configured cluster id, or null to generate one (and persist it) on first start. */

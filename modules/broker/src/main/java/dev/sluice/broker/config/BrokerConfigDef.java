@@ -43,6 +43,15 @@ public final class BrokerConfigDef {
         // identity and listeners
         add("node.id", INT, 0, atLeast(0), "id of this broker, stored in meta.properties of its log directory");
         add("cluster.id", STRING, null, null, "cluster id to insist on (generated and kept in meta.properties if unset)");
+        add("broker.id", INT, null, atLeast(0), "id of this broker, Kafka's ZooKeeper-mode name; overrides node.id when set");
+        add("broker.rack", STRING, null, null, "rack of this broker: replica placement spreads a partition's replicas over racks");
+        // cluster (issue #10)
+        add("zookeeper.connect", STRING, null, null, "host:port[,host:port...][/chroot] of the ZooKeeper ensemble: "
+                + "set, the broker joins that cluster; unset, it is a single node");
+        add("zookeeper.session.timeout.ms", INT, 18_000, atLeast(1), "ZooKeeper session timeout: a broker silent this long "
+                + "is taken for dead and its partitions get new leaders");
+        add("zookeeper.connection.timeout.ms", INT, null, atLeast(1), "how long to wait for a ZooKeeper connection "
+                + "(default: the session timeout)");
         add("listeners", LIST, List.of("PLAINTEXT://localhost:9092"), Validator.nonEmptyList(),
                 "NAME://host:port to listen on, comma-separated; port 0 picks a free port");
         add("advertised.listeners", LIST, null, null,

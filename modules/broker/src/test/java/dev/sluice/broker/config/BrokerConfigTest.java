@@ -141,7 +141,9 @@ class BrokerConfigTest {
                 "min.insync.replicas", "1", "unclean.leader.election.enable", "false"));
         assertThat(c.ignoredKeys()).containsExactlyInAnyOrder("process.roles", "controller.quorum.voters",
                 "offsets.topic.replication.factor", "num.replica.fetchers",
-                "log.cleaner.threads", "broker.rack", "log.preallocate");
+                "log.cleaner.threads", "log.preallocate");
+        // used since #10: replica placement spreads over racks
+        assertThat(c.brokerRack()).contains("r1");
         // used since #19.9: the file engine opens logs on that many threads
         assertThat(c.values().getInt("num.recovery.threads.per.data.dir")).isEqualTo(1);
     }

@@ -1,0 +1,111 @@
+package dev.sluice.broker.cluster;
+
+import dev.sluice.api.Scheduler;
+import dev.sluice.api.cluster.BrokerEndpoint;
+import dev.sluice.api.cluster.BrokerInfo;
+import dev.sluice.api.cluster.ClusterListener;
+import dev.sluice.api.cluster.ClusterMetadataStore;
+import dev.sluice.broker.control.ControlFence;
+import dev.sluice.broker.controller.ControllerService;
+import dev.sluice.broker.controller.ControllerSettings;
+import dev.sluice.broker.controller.network.NetworkControlChannel;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A broker's part in a cluster, started once its listeners are bound: registration
+ * ({@link ClusterMembership}, whose broker epoch the {@link ControlFence} checks control requests
+ * against), the controller candidate ({@link ControllerService}, sending over a
+ * {@link NetworkControlChannel}), and the catalogue kept up with topics created in the store.
+ * Closing gives up the controller role first, then the registration, then the store session.
+ *
+ * <p>Threads: {@link #start} and {@link #close} on the broker's start-up/shut-down thread; store
+ * events on the store's event thread.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+    /** Kafka's {@code controller.socket.timeout.ms} default. */
+    private static final int CONTROL_SOCKET_TIMEOUT_MS = 30_000;
+    private static final long CONTROL_RETRY_BACKOFF_MS = 100;
+
+    private final ClusterMetadataStore store;
+    private final NetworkControlChannel channel;
+    private final ControllerService controller;
+    private final ClusterMembership membership;
+
+    private ClusterNode(ClusterMetadataStore store, NetworkControlChannel channel, ControllerService controller,
+                        ClusterMembership membership) {
+        this.store = store;
+        this.channel = channel;
+        this.controller = controller;
+        this.membership = membership;
+    }
+
+    /**
+     * Registers this broker with its advertised endpoints and rack and stands for controller.
+     *
+     * @param listenerName the listener other brokers' controllers reach this one on
+     * @throws IllegalStateException if another live broker holds this broker's id
+     */
+    public static ClusterNode start(int brokerId, List<BrokerEndpoint> endpoints, Optional<String> rack,
+                                    String listenerName, ClusterMetadataStore store, ClusterTopicRegistry topics,
+                                    ControlFence fence, ControllerSettings settings, Scheduler scheduler) {
+        NetworkControlChannel channel = new NetworkControlChannel(brokerId,
+                id -> Optional.ofNullable(store.liveBrokers().get(id)), listenerName, CONTROL_SOCKET_TIMEOUT_MS,
+                CONTROL_RETRY_BACKOFF_MS);
+        ControllerService controller = new ControllerService(brokerId, store, channel, settings, scheduler);
+        ClusterMembership membership = new ClusterMembership(store, new BrokerInfo(brokerId, endpoints, rack),
+                () -> controller.resignAndWait(10_000));
+        membership.addListener(new ClusterMembership.Listener() {
+            @Override
+            public void sessionLost() {
+            }
+
+            @Override
+            public void registered(long brokerEpoch) {
+                fence.brokerEpoch(brokerEpoch);
+            }
+        });
+        store.addListener(new ClusterListener() {
+            @Override
+            public void topicsChanged() {
+                try {
+                    topics.refresh();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "reading new topics from the cluster metadata store failed", e);
+                }
+            }
+        });
+        ClusterNode node = new ClusterNode(store, channel, controller, membership);
+        try {
+            topics.refresh();
+            fence.brokerEpoch(membership.start());
+            controller.start();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    public ClusterMetadataStore store() {
+        return store;
+    }
+
+    public ControllerService controller() {
+        return controller;
+    }
+
+    public ClusterMembership membership() {
+        return membership;
+    }
+
+    @Override
+    public void close() {
+        controller.close();
+        channel.close();
+        membership.close();
+        store.close();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sluice.broker.cluster;
+
+import dev.sluice.api.cluster.ClusterMetadataStore;
+import dev.sluice.api.cluster.ClusterStoreException;
+import dev.sluice.api.cluster.ConfigEntity;
+import dev.sluice.api.cluster.TopicAssignment;
+import dev.sluice.api.cluster.Versioned;
+import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.broker.topic.TopicRegistry;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A cluster broker's topic catalogue: the local one (its logs' topics, with their engines and leader
+ * epochs) filled from the cluster metadata store, where topics are created. A topic the controller
+ * assigns here is found in the store on its first lookup (the LeaderAndIsr naming it may arrive
+ * before this broker's own store event) and kept locally; {@link #refresh()} takes in new topics and
+ * added partitions after a store event. Topics are removed locally only by StopReplica with delete
+ * (topic deletion): a store that lacks a local topic (a new ZooKeeper) never deletes data.
+ *
+ * <p>Threads: reads from any thread; writes under this object's lock (handler threads, the store's
+ * event thread).
+ */
+public final class ClusterTopicRegistry implements TopicRegistry {
+    private static final System.Logger LOG = System.getLogger(ClusterTopicRegistry.class.getName());
+
+    private final TopicRegistry local;
+    private final ClusterMetadataStore store;
+    private final String defaultEngine;
+
+    /** @param defaultEngine the storage engine of topics without a {@code storage.engine} override ({@code log.storage}) */
+    public ClusterTopicRegistry(TopicRegistry local, ClusterMetadataStore store, String defaultEngine) {
+        this.local = local;
+        this.store = store;
+        this.defaultEngine = defaultEngine;
+    }
+
+    @Override
+    public int initialLeaderEpoch() {
+        return local.initialLeaderEpoch();
+    }
+
+    @Override
+    public Optional<TopicMetadata> get(String name) {
+        Optional<TopicMetadata> known = local.get(name);
+        return known.isPresent() ? known : fromStore(name);
+    }
+
+    @Override
+    public Optional<TopicMetadata> get(UUID id) {
+        return local.get(id);
+    }
+
+    @Override
+    public Collection<TopicMetadata> all() {
+        return local.all();
+    }
+
+    @Override
+    public synchronized void put(TopicMetadata topic) {
+        local.put(topic);
+    }
+
+    @Override
+    public synchronized void remove(String name) {
+        local.remove(name);
+    }
+
+    /** Takes in topics created and partitions added in the store since the last look. */
+    public void refresh() {
+        for (String name : List.copyOf(store.topicNames())) {
+            Optional<TopicMetadata> known = local.get(name);
+            if (known.isEmpty()) {
+                fromStore(name);
+                continue;
+            }
+            store.topic(name).map(Versioned::value).ifPresent(assigned -> grow(known.get(), assigned));
+        }
+    }
+
+    private synchronized void grow(TopicMetadata known, TopicAssignment assigned) {
+        TopicMetadata current = local.get(known.name()).orElse(known);
+        if (current.id().equals(assigned.topicId()) && assigned.partitionCount() > current.partitions()) {
+            local.put(current.withPartitions(assigned.partitionCount()));
+        }
+    }
+
+    private synchronized Optional<TopicMetadata> fromStore(String name) {
+        Optional<TopicMetadata> known = local.get(name);
+        if (known.isPresent()) {
+            return known;
+        }
+        Optional<Versioned<TopicAssignment>> assigned;
+        try {
+            assigned = store.topic(name);
+        } catch (ClusterStoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read topic " + name + " from the cluster metadata store: "
+                    + e.getMessage());
+            return Optional.empty();
+        }
+        if (assigned.isEmpty()) {
+            return Optional.empty();
+        }
+        TopicAssignment topic = assigned.get().value();
+        short replicationFactor = (short) topic.replicas().get(0).size();
+        java.util.Map<String, String> configs = store.config(ConfigEntity.topic(name));
+        TopicMetadata metadata = new TopicMetadata(name, topic.topicId(), topic.partitionCount(), replicationFactor,
+                configs, local.initialLeaderEpoch(), configs.getOrDefault("storage.engine", defaultEngine));
+        local.put(metadata);
+        return Optional.of(metadata);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.sluice.broker.it;
+
+import dev.sluice.api.Scheduler;
+import dev.sluice.api.Time;
+import dev.sluice.api.cluster.InProcessClusterState;
+import dev.sluice.broker.Broker;
+import dev.sluice.broker.config.BrokerConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three brokers started with {@code zookeeper.connect} join one cluster (here through sessions of
+ * one in-process metadata store, the same code path as ZooKeeper): they register, one becomes the
+ * controller, CreateTopics on any broker places partitions over all three, the controller's
+ * UpdateMetadata/LeaderAndIsr over the network make every broker answer Metadata for the whole
+ * cluster, and kafka-clients produce and consume across it; when the controller stops, another is
+ * elected with a higher epoch.
+ */
+class ClusterModeTest {
+    @TempDir
+    Path dir;
+    private final InProcessClusterState cluster = new InProcessClusterState();
+    private final List<Broker> brokers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        brokers.forEach(Broker::close);
+    }
+
+    private Broker start(int id) throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
+        settings.put("log.dirs", dir.resolve("b" + id).toString());
+        settings.put("num.io.threads", "2");
+        settings.put("num.network.threads", "1");
+        settings.put("broker.id", Integer.toString(id));
+        settings.put("zookeeper.connect", "in-process");
+        Broker broker = Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect());
+        brokers.add(broker);
+        return broker;
+    }
+
+    private static <T> T await(String what, Supplier<T> value, java.util.function.Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        T current = value.get();
+        while (!done.test(current) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            current = value.get();
+        }
+        assertThat(done.test(current)).as(what + ": " + current).isTrue();
+        return current;
+    }
+
+    @Test
+    void threeBrokersFormAClusterThatClientsUseAndTheControllerFailsOver() throws Exception {
+        Broker one = start(1);
+        start(2);
+        start(3);
+        var store = cluster.connect();
+        try {
+            await("three brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2, 3)));
+            int controller = await("a controller", () -> store.controllerId(), c -> c.isPresent()).getAsInt();
+            int epoch = store.controllerEpoch();
+
+            try (Admin admin = KafkaClients.admin(one.bootstrapServers())) {
+                admin.createTopics(List.of(new NewTopic("spread", 6, (short) 1))).all().get();
+                for (Broker b : brokers) {
+                    try (Admin each = KafkaClients.admin(b.bootstrapServers())) {
+                        TopicDescription described = await("metadata of 'spread' on broker " + b.config().nodeId(), () -> {
+                            try {
+                                return each.describeTopics(List.of("spread")).allTopicNames().get().get("spread");
+                            } catch (Exception e) {
+                                return null;
+                            }
+                        }, d -> d != null && d.partitions().size() == 6
+                                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                        Set<Integer> leaders = new HashSet<>();
+                        for (TopicPartitionInfo p : described.partitions()) {
+                            leaders.add(p.leader().id());
+                        }
+                        assertThat(leaders).as("leaders of the 6 partitions").isEqualTo(Set.of(1, 2, 3));
+                        assertThat(each.describeCluster().nodes().get()).extracting(Node::id)
+                                .containsExactlyInAnyOrder(1, 2, 3);
+                        assertThat(each.describeCluster().controller().get().id()).isEqualTo(controller);
+                    }
+                }
+            }
+
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(one.bootstrapServers(), Map.of())) {
+                for (int i = 0; i < 60; i++) {
+                    producer.send(new ProducerRecord<>("spread", i % 6, null, ("r" + i).getBytes(StandardCharsets.UTF_8)))
+                            .get();
+                }
+            }
+            try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(one.bootstrapServers(), Map.of())) {
+                consumer.assign(IntStream.range(0, 6).mapToObj(p -> new TopicPartition("spread", p)).toList());
+                consumer.seekToBeginning(consumer.assignment());
+                List<ConsumerRecord<byte[], byte[]>> records = KafkaClients.pollUntil(consumer, 60);
+                assertThat(records).hasSize(60);
+            }
+
+            Broker old = brokers.stream().filter(b -> b.config().nodeId() == controller).findFirst().orElseThrow();
+            old.close();
+            brokers.remove(old);
+            int next = await("a new controller", () -> store.controllerId(),
+                    c -> c.isPresent() && c.getAsInt() != controller).getAsInt();
+            assertThat(next).isNotEqualTo(controller);
+            assertThat(store.controllerEpoch()).isGreaterThan(epoch);
+        } finally {
+            store.close();
+        }
+    }
+}
