@@ -1,5 +1,7 @@
 package dev.sluice.tools.cli;
 
+import dev.sluice.api.config.ConfigNames;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,11 +22,11 @@ public final class DidYouMean {
         List<String> out = new ArrayList<>();
         for (String name : known) {
             String n = strip(name);
-            if (distance(t, n) <= limit || (t.length() >= 3 && (n.startsWith(t) || n.contains(t)))) {
+            if (ConfigNames.distance(t, n) <= limit || (t.length() >= 3 && (n.startsWith(t) || n.contains(t)))) {
                 out.add(name);
             }
         }
-        out.sort(Comparator.comparingInt(name -> distance(t, strip(name))));
+        out.sort(Comparator.comparingInt(name -> ConfigNames.distance(t, strip(name))));
         return out.size() > 3 ? out.subList(0, 3) : out;
     }
 
@@ -36,26 +38,5 @@ public final class DidYouMean {
 
     private static String strip(String name) {
         return name.startsWith("--") ? name.substring(2) : name;
-    }
-
-    /** Levenshtein distance with adjacent transpositions counting one. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }

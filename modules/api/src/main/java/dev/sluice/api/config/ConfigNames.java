@@ -52,8 +52,8 @@ public final class ConfigNames {
         return sb.toString();
     }
 
-    /** Levenshtein distance with adjacent transpositions counting one. */
-    static int distance(String a, String b) {
+    /** Levenshtein distance with adjacent transpositions counting one (also the CLI's option hints). */
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;
