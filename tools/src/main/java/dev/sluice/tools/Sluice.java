@@ -24,6 +24,7 @@ public final class Sluice {
     static {
         register(new ServerCommand());
         register(new ZooKeeperCommand());
+        register(new ClusterCommand());
         register(new TopicsCommand());
         register(new ProduceCommand());
         register(new ConsumeCommand());
