@@ -200,7 +200,7 @@ public final class Broker implements AutoCloseable {
                 List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
                         "PLAINTEXT", e.host(), e.port())).toList();
                 cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), first.listenerName(), store,
-                        (ClusterTopicRegistry) topicRegistry, state.control(), controllerSettings(config), housekeeping);
+                        (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), state.control(), controllerSettings(config), housekeeping);
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,
@@ -338,6 +338,10 @@ public final class Broker implements AutoCloseable {
         replicas.close(); // answers parked produces/fetches and stops their timer before the logs close
         partitions.close();
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " stopped cleanly");
+    }
+
+    private static java.util.function.Predicate<String> hostsTopic(PartitionManager partitions) {
+        return topic -> partitions.all().stream().anyMatch(p -> p.topicPartition().topic().equals(topic));
     }
 
     /** The controller's settings from the broker's (Kafka's names). */

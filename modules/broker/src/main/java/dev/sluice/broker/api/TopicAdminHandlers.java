@@ -180,6 +180,16 @@ final class TopicAdminHandlers {
                     .set("ErrorMessage", "topic deletion is disabled (delete.topic.enable=false)");
             return;
         }
+        if (clusterAdmin != null) {
+            ClusterTopicAdmin.Outcome outcome = clusterAdmin.requestDeletion(name);
+            if (outcome instanceof ClusterTopicAdmin.Outcome.Refused refused) {
+                out.set("ErrorCode", refused.error().code()).set("ErrorMessage", refused.message());
+            } else {
+                out.set("TopicId", ((ClusterTopicAdmin.Outcome.Done) outcome).assignment().topicId())
+                        .set("ErrorCode", Errors.NONE.code());
+            }
+            return;
+        }
         try {
             Optional<TopicMetadata> topic = broker.partitions().topics().get(name);
             topic.ifPresent(t -> out.set("TopicId", t.id()));
@@ -211,6 +221,19 @@ final class TopicAdminHandlers {
                 // groups are placed on its partitions by hash: a new count would lose their records
                 out.set("ErrorCode", Errors.INVALID_REQUEST.code())
                         .set("ErrorMessage", "Cannot add partitions to internal topic " + name);
+                continue;
+            }
+            if (clusterAdmin != null) {
+                List<Struct> assignments = topic.getArray("Assignments");
+                List<List<Integer>> explicit = assignments == null ? null
+                        : assignments.stream().map(a -> a.<Integer>getList("BrokerIds")).toList();
+                ClusterTopicAdmin.Outcome outcome = clusterAdmin.createPartitions(name, topic.getInt("Count"), explicit,
+                        validateOnly);
+                if (outcome instanceof ClusterTopicAdmin.Outcome.Refused refused) {
+                    out.set("ErrorCode", refused.error().code()).set("ErrorMessage", refused.message());
+                } else {
+                    out.set("ErrorCode", Errors.NONE.code());
+                }
                 continue;
             }
             try {

@@ -50,6 +50,7 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static ClusterNode start(int brokerId, List<BrokerEndpoint> endpoints, Optional<String> rack,
                                     String listenerName, ClusterMetadataStore store, ClusterTopicRegistry topics,
+                                    java.util.function.Predicate<String> hostsTopic,
                                     ControlFence fence, ControllerSettings settings, Scheduler scheduler) {
         NetworkControlChannel channel = new NetworkControlChannel(brokerId,
                 id -> Optional.ofNullable(store.liveBrokers().get(id)), listenerName, CONTROL_SOCKET_TIMEOUT_MS,
@@ -71,7 +72,7 @@ public final class ClusterNode implements AutoCloseable {
             @Override
             public void topicsChanged() {
                 try {
-                    topics.refresh();
+                    topics.refresh(hostsTopic);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "reading new topics from the cluster metadata store failed", e);
                 }
@@ -79,7 +80,7 @@ public final class ClusterNode implements AutoCloseable {
         });
         ClusterNode node = new ClusterNode(store, channel, controller, membership);
         try {
-            topics.refresh();
+            topics.refresh(hostsTopic);
             fence.brokerEpoch(membership.start());
             controller.start();
         } catch (RuntimeException e) {

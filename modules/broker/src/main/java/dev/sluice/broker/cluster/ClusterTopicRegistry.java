@@ -69,9 +69,25 @@ public final class ClusterTopicRegistry implements TopicRegistry {
         local.remove(name);
     }
 
-    /** Takes in topics created and partitions added in the store since the last look. */
-    public void refresh() {
-        for (String name : List.copyOf(store.topicNames())) {
+    /**
+     * Takes in topics created and partitions added in the store since the last look, and forgets
+     * topics the store no longer has once no partition of theirs is hosted here (their replicas were
+     * deleted by StopReplica), so a re-created topic of that name is taken in with its new id.
+     *
+     * @param hosted whether this broker still hosts a partition of a topic
+     */
+    public void refresh(java.util.function.Predicate<String> hosted) {
+        java.util.Set<String> inStore = store.topicNames();
+        for (TopicMetadata known : List.copyOf(local.all())) {
+            if (!inStore.contains(known.name()) && !dev.sluice.broker.topic.TopicNames.isInternal(known.name())
+                    && !hosted.test(known.name())) {
+                synchronized (this) {
+                    local.remove(known.name());
+                }
+                LOG.log(System.Logger.Level.INFO, "topic " + known.name() + " was deleted in the cluster");
+            }
+        }
+        for (String name : List.copyOf(inStore)) {
             Optional<TopicMetadata> known = local.get(name);
             if (known.isEmpty()) {
                 fromStore(name);

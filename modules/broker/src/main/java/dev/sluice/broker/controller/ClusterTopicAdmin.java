@@ -107,6 +107,19 @@ public final class ClusterTopicAdmin {
                 "The assignment of topic '" + name + "' kept changing; try again.");
     }
 
+    /**
+     * Asks the controller to delete a topic (Kafka's {@code /admin/delete_topics}): the controller
+     * stops and deletes its replicas, then its records. The topic as it was, or UNKNOWN_TOPIC_OR_PARTITION.
+     */
+    public Outcome requestDeletion(String name) {
+        Optional<Versioned<TopicAssignment>> topic = store.topic(name);
+        if (topic.isEmpty()) {
+            return new Outcome.Refused(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
+        }
+        store.requestTopicDeletion(name);
+        return new Outcome.Done(topic.get().value());
+    }
+
     private List<LiveBroker> liveBrokers() {
         List<LiveBroker> live = new ArrayList<>();
         for (RegisteredBroker b : store.liveBrokers().values()) {

@@ -75,6 +75,14 @@ class ClusterModeTest {
         return current;
     }
 
+    private static TopicDescription describe(Admin admin, String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     @Test
     void threeBrokersFormAClusterThatClientsUseAndTheControllerFailsOver() throws Exception {
         Broker one = start(1);
@@ -121,6 +129,23 @@ class ClusterModeTest {
                 consumer.seekToBeginning(consumer.assignment());
                 List<ConsumerRecord<byte[], byte[]>> records = KafkaClients.pollUntil(consumer, 60);
                 assertThat(records).hasSize(60);
+            }
+
+            try (Admin admin = KafkaClients.admin(one.bootstrapServers())) {
+                admin.createPartitions(Map.of("spread", org.apache.kafka.clients.admin.NewPartitions.increaseTo(9)))
+                        .all().get();
+                await("9 partitions, each led", () -> describe(admin, "spread"), d -> d != null
+                        && d.partitions().size() == 9 && d.partitions().stream().allMatch(p -> p.leader() != null
+                        && !p.leader().isEmpty()));
+                admin.deleteTopics(List.of("spread")).all().get();
+                await("the topic gone from every broker", () -> brokers.stream().allMatch(b ->
+                        b.partitions().all().stream().noneMatch(p -> p.topicPartition().topic().equals("spread"))
+                                && b.metadataCache().snapshot().topic("spread").isEmpty()), gone -> gone);
+                admin.createTopics(List.of(new NewTopic("spread", 3, (short) 1))).all().get();
+                TopicDescription again = await("the re-created topic led", () -> describe(admin, "spread"), d -> d != null
+                        && d.partitions().size() == 3 && d.partitions().stream().allMatch(p -> p.leader() != null
+                        && !p.leader().isEmpty()));
+                assertThat(again.topicId()).isNotNull();
             }
 
             Broker old = brokers.stream().filter(b -> b.config().nodeId() == controller).findFirst().orElseThrow();
