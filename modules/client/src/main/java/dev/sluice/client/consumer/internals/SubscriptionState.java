@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the consumer reads: the assigned partitions, each with its position (the next offset to
@@ -65,13 +66,7 @@ public final class SubscriptionState {
 
     /** Partitions still waiting for their committed offsets. */
     public synchronized Set<TopicPartition> awaitingCommitted() {
-        List<TopicPartition> out = new ArrayList<>();
-        assigned.forEach((tp, s) -> {
-            if (s.awaitingCommitted) {
-                out.add(tp);
-            }
-        });
-        return Set.copyOf(out);
+        return partitionsWhere(s -> s.awaitingCommitted);
     }
 
     /**
@@ -180,9 +175,14 @@ public final class SubscriptionState {
     }
 
     public synchronized Set<TopicPartition> paused() {
+        return partitionsWhere(s -> s.paused);
+    }
+
+    /** The assigned partitions whose state matches; the caller holds the lock. */
+    private Set<TopicPartition> partitionsWhere(Predicate<PartitionState> test) {
         List<TopicPartition> out = new ArrayList<>();
         assigned.forEach((tp, s) -> {
-            if (s.paused) {
+            if (test.test(s)) {
                 out.add(tp);
             }
         });
