@@ -91,7 +91,7 @@ final class ConfigHandlers {
 
     /** A topic's settings as DescribeConfigs (and CreateTopics v5+) report them. */
     static List<DescribedConfig> topicConfigs(BrokerState broker, Map<String, String> overrides) {
-        return TopicConfigDef.describe(overrides, broker.partitions().defaults().defaultValues(), broker.config().values());
+        return TopicConfigDef.describe(overrides, broker.config().values());
     }
 
     /** AlterConfigs: replaces a topic's whole set of overrides. */
@@ -127,7 +127,7 @@ final class ConfigHandlers {
                         case SET -> updated.put(name, value);
                         case DELETE -> updated.remove(name);
                         case APPEND, SUBTRACT -> updated.put(name, listOp(updated.getOrDefault(name,
-                                broker.partitions().defaults().defaultValues().getOrDefault(name, "")), value, op == APPEND));
+                                TopicConfigDef.brokerDefaults(broker.config().values()).getOrDefault(name, "")), value, op == APPEND));
                         default -> throw new TopicException(TopicException.Error.INVALID_REQUEST_ARGUMENTS,
                                 "unknown config operation " + op + " for " + name);
                     }

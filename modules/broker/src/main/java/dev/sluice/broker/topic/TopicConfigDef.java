@@ -31,13 +31,55 @@ import static dev.sluice.api.config.Validator.atLeast;
 public final class TopicConfigDef {
 
     /** One topic setting and the broker settings behind its default, highest priority first. */
-    public record Entry(ConfigKey key, List<String> brokerSynonyms) {
+    public record Entry(ConfigKey key, List<BrokerSynonym> brokerSynonyms) {
         public String name() {
             return key.name();
         }
 
         public String documentation() {
             return key.documentation();
+        }
+
+        public List<String> brokerSynonymNames() {
+            return brokerSynonyms.stream().map(BrokerSynonym::name).toList();
+        }
+
+        /**
+         * The value this setting has without an override: the first broker synonym that was set,
+         * else the first with a default, in the topic's unit (Kafka's {@code ServerTopicConfigSynonyms}).
+         */
+        public String brokerDefault(ConfigValues broker) {
+            BrokerSynonym chosen = brokerSynonyms.stream().filter(b -> broker.isSet(b.name())).findFirst()
+                    .or(() -> brokerSynonyms.stream().filter(b -> broker.get(b.name()) != null).findFirst())
+                    .orElseThrow(() -> new IllegalStateException(name() + ": no broker setting supplies its default"));
+            return chosen.toTopicValue(broker.get(chosen.name()));
+        }
+    }
+
+    /**
+     * A broker setting behind a topic setting's default and the factor from its unit to the
+     * topic's ({@code log.retention.hours} → ms: 3,600,000; 1 for the same unit).
+     */
+    public record BrokerSynonym(String name, long factor) {
+        static BrokerSynonym same(String name) {
+            return new BrokerSynonym(name, 1);
+        }
+
+        static BrokerSynonym minutes(String name) {
+            return new BrokerSynonym(name, 60_000L);
+        }
+
+        static BrokerSynonym hours(String name) {
+            return new BrokerSynonym(name, 3_600_000L);
+        }
+
+        /** The broker's value in the topic's unit; a negative converted time stays -1 (Kafka: forever). */
+        String toTopicValue(Object brokerValue) {
+            if (factor == 1) {
+                return ConfigKey.format(brokerValue);
+            }
+            long v = ((Number) brokerValue).longValue();
+            return Long.toString(v < 0 ? -1 : v * factor);
         }
     }
 
@@ -49,10 +91,10 @@ public final class TopicConfigDef {
                         "delete, compact, or compact,delete"),
                 "delete or compact (compaction is not implemented yet: segments are kept)", "log.cleanup.policy");
         add("retention.ms", LONG, atLeast(-1), "how long records are kept (-1: forever)",
-                "log.retention.ms", "log.retention.minutes", "log.retention.hours");
+                BrokerSynonym.same("log.retention.ms"), BrokerSynonym.minutes("log.retention.minutes"), BrokerSynonym.hours("log.retention.hours"));
         add("retention.bytes", LONG, atLeast(-1), "size kept per partition (-1: no limit)", "log.retention.bytes");
         add("segment.bytes", INT, atLeast(1024), "segment file size", "log.segment.bytes");
-        add("segment.ms", LONG, atLeast(1), "segment age before rolling", "log.roll.ms", "log.roll.hours");
+        add("segment.ms", LONG, atLeast(1), "segment age before rolling", BrokerSynonym.same("log.roll.ms"), BrokerSynonym.hours("log.roll.hours"));
         add("segment.index.bytes", INT, atLeast(64), "index file size", "log.index.size.max.bytes");
         add("index.interval.bytes", INT, atLeast(0), "bytes between index entries", "log.index.interval.bytes");
         add("flush.messages", LONG, atLeast(1), "fsync after this many records", "log.flush.interval.messages");
@@ -78,17 +120,15 @@ public final class TopicConfigDef {
                 "log.storage");
     }
 
-    /**
-     * Settings no typed topic setting carries yet (nothing acts on them on one node: compaction,
-     * ISR sizes): their default is exactly the broker synonym's value, set or default.
-     */
-    private static final java.util.Set<String> BROKER_VALUE_IS_DEFAULT = java.util.Set.of("compression.type",
-            "min.insync.replicas", "unclean.leader.election.enable", "delete.retention.ms", "min.compaction.lag.ms");
-
     private TopicConfigDef() {
     }
 
-    private static void add(String name, ConfigType type, Validator validator, String doc, String... brokerSynonyms) {
+    private static void add(String name, ConfigType type, Validator validator, String doc, String... sameUnitSynonyms) {
+        add(name, type, validator, doc, java.util.Arrays.stream(sameUnitSynonyms).map(BrokerSynonym::same)
+                .toArray(BrokerSynonym[]::new));
+    }
+
+    private static void add(String name, ConfigType type, Validator validator, String doc, BrokerSynonym... brokerSynonyms) {
         ENTRIES.put(name, new Entry(new ConfigKey(name, type, null, validator, doc, true), List.of(brokerSynonyms)));
     }
 
@@ -129,18 +169,25 @@ public final class TopicConfigDef {
         return null;
     }
 
+    /** Every topic setting's value without an override, from the broker's settings ({@link Entry#brokerDefault}). */
+    public static Map<String, String> brokerDefaults(ConfigValues broker) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Entry e : ENTRIES.values()) {
+            values.put(e.name(), e.brokerDefault(broker));
+        }
+        return values;
+    }
+
     /**
      * Every topic setting as DescribeConfigs reports it: the override (DYNAMIC_TOPIC_CONFIG), else
-     * the effective broker default, whose source is the first broker synonym that was set
-     * (STATIC_BROKER_CONFIG) or DEFAULT_CONFIG. Synonyms, as Kafka lists them: the override, each
-     * broker synonym that was set, then each broker synonym's own default.
+     * the broker's default ({@link Entry#brokerDefault}), whose source is the first broker synonym
+     * that was set (STATIC_BROKER_CONFIG) or DEFAULT_CONFIG. Synonyms, as Kafka lists them: the
+     * override, each broker synonym that was set, then each broker synonym's own default.
      *
-     * @param overrides        the topic's overrides
-     * @param effectiveDefault the value each setting has without an override (the broker's, converted)
-     * @param broker           the broker's parsed settings (which were set, and their defaults)
+     * @param overrides the topic's overrides
+     * @param broker    the broker's parsed settings (which were set, and their defaults)
      */
-    public static List<DescribedConfig> describe(Map<String, String> overrides, Map<String, String> effectiveDefault,
-                                                 ConfigValues broker) {
+    public static List<DescribedConfig> describe(Map<String, String> overrides, ConfigValues broker) {
         List<DescribedConfig> out = new ArrayList<>();
         for (Entry e : ENTRIES.values()) {
             List<Synonym> synonyms = new ArrayList<>();
@@ -148,19 +195,17 @@ public final class TopicConfigDef {
             if (override != null) {
                 synonyms.add(new Synonym(e.name(), override, Source.DYNAMIC_TOPIC_CONFIG));
             }
-            for (String b : e.brokerSynonyms()) {
+            for (String b : e.brokerSynonymNames()) {
                 if (broker.isSet(b)) {
                     synonyms.add(new Synonym(b, broker.explicitlySet().get(b), Source.STATIC_BROKER_CONFIG));
                 }
             }
-            for (String b : e.brokerSynonyms()) {
+            for (String b : e.brokerSynonymNames()) {
                 broker.def().key(b).filter(k -> k.defaultValue() != null)
                         .ifPresent(k -> synonyms.add(new Synonym(b, k.defaultString(), Source.DEFAULT_CONFIG)));
             }
             byte source = synonyms.isEmpty() ? Source.DEFAULT_CONFIG : synonyms.get(0).source();
-            String value = override != null ? override
-                    : BROKER_VALUE_IS_DEFAULT.contains(e.name()) && broker.def().contains(e.brokerSynonyms().get(0))
-                    ? ConfigKey.format(broker.get(e.brokerSynonyms().get(0))) : effectiveDefault.get(e.name());
+            String value = override != null ? override : e.brokerDefault(broker);
             out.add(new DescribedConfig(e.name(), value, source, false, e.key().type(), e.documentation(), synonyms));
         }
         return out;

@@ -4,7 +4,6 @@ import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.broker.partition.PartitionSettings;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -40,31 +39,5 @@ public record TopicDefaults(LogConfig log, TimestampType timestampType, int maxM
         return new PartitionSettings(ts, max == null ? maxMessageBytes : Integer.parseInt(max.trim()),
                 before == null ? timestampBeforeMaxMs : Long.parseLong(before.trim()),
                 after == null ? timestampAfterMaxMs : Long.parseLong(after.trim()));
-    }
-
-    /** Every topic config with its broker default, as DescribeConfigs shows them. */
-    public Map<String, String> defaultValues() {
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("cleanup.policy", cleanupPolicy);
-        values.put("retention.ms", Long.toString(log.retentionMs()));
-        values.put("retention.bytes", Long.toString(log.retentionBytes()));
-        values.put("segment.bytes", Integer.toString(log.segmentBytes()));
-        values.put("segment.ms", Long.toString(log.segmentMs()));
-        values.put("segment.index.bytes", Integer.toString(log.maxIndexBytes()));
-        values.put("index.interval.bytes", Integer.toString(log.indexIntervalBytes()));
-        values.put("flush.messages", Long.toString(log.flushMessages()));
-        values.put("flush.ms", Long.toString(log.flushMs()));
-        values.put("max.message.bytes", Integer.toString(maxMessageBytes));
-        values.put("message.timestamp.type", timestampType == TimestampType.LOG_APPEND_TIME ? "LogAppendTime" : "CreateTime");
-        values.put("message.timestamp.before.max.ms", Long.toString(timestampBeforeMaxMs));
-        values.put("message.timestamp.after.max.ms", Long.toString(timestampAfterMaxMs));
-        values.put("compression.type", "producer");
-        values.put("min.insync.replicas", "1");
-        values.put("unclean.leader.election.enable", "false");
-        values.put("delete.retention.ms", "86400000");
-        values.put("min.compaction.lag.ms", "0");
-        values.put("file.delete.delay.ms", Long.toString(log.fileDeleteDelayMs()));
-        values.put("storage.engine", storageEngine);
-        return values;
     }
 }

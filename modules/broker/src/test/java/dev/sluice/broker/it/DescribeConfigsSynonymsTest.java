@@ -1,6 +1,7 @@
 package dev.sluice.broker.it;
 
 import dev.sluice.broker.config.BrokerConfigDef;
+import dev.sluice.broker.topic.TopicConfigDef;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -122,6 +123,24 @@ class DescribeConfigsSynonymsTest {
         assertThat(config.get("delete.retention.ms").value()).isEqualTo("1000");
         assertThat(config.get("cleanup.policy").type()).isEqualTo(ConfigEntry.ConfigType.LIST);
         assertThat(config.get("segment.bytes").type()).isEqualTo(ConfigEntry.ConfigType.INT);
+    }
+
+    @Test
+    void everyTopicSettingIsDescribedWithItsBrokerSynonymsValueAsDefault() throws Exception {
+        Config topic = describe(new ConfigResource(ConfigResource.Type.TOPIC, "syn"));
+        Config brokerConfig = describe(new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(broker.nodeId())));
+        for (TopicConfigDef.Entry e : TopicConfigDef.entries().values()) {
+            ConfigEntry entry = topic.get(e.name());
+            assertThat(entry).as(e.name()).isNotNull();
+            // the first broker synonym set (or else with a value), converted to the topic's unit
+            TopicConfigDef.BrokerSynonym chosen = e.brokerSynonyms().stream()
+                    .filter(b -> STATIC.containsKey(b.name())).findFirst()
+                    .or(() -> e.brokerSynonyms().stream().filter(b -> brokerConfig.get(b.name()).value() != null).findFirst())
+                    .orElseThrow();
+            String brokerValue = brokerConfig.get(chosen.name()).value();
+            String expected = chosen.factor() == 1 ? brokerValue : Long.toString(Long.parseLong(brokerValue) * chosen.factor());
+            assertThat(entry.value()).as(e.name()).isEqualTo(expected);
+        }
     }
 
     @Test
