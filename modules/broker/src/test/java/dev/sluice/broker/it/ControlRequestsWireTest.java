@@ -266,6 +266,24 @@ class ControlRequestsWireTest {
         commit.set("GroupId", stays);
         assertThat(error(client.call(ApiKey.OFFSET_COMMIT, (short) 9, commit).getArray("Topics").get(0)
                 .getArray("Partitions").get(0))).isEqualTo(Errors.NONE);
+
+        Struct fetch = ApiKey.OFFSET_FETCH.newRequest().set("RequireStable", false);
+        fetch.addStruct("Groups").set("GroupId", "g").set("Topics", null);
+        Struct fetched = client.call(ApiKey.OFFSET_FETCH, (short) 8, fetch).getArray("Groups").get(0);
+        assertThat(error(fetched)).isEqualTo(Errors.NOT_COORDINATOR);
+        fetch.getArray("Groups").get(0).set("GroupId", stays);
+        Struct here = client.call(ApiKey.OFFSET_FETCH, (short) 8, fetch).getArray("Groups").get(0);
+        assertThat(error(here)).isEqualTo(Errors.NONE);
+        assertThat(here.getArray("Topics").get(0).getArray("Partitions").get(0).getLong("CommittedOffset")).isEqualTo(1L);
+        Struct v7 = ApiKey.OFFSET_FETCH.newRequest().set("GroupId", "g").set("Topics", null).set("RequireStable", false);
+        assertThat(error(client.call(ApiKey.OFFSET_FETCH, (short) 7, v7))).isEqualTo(Errors.NOT_COORDINATOR);
+        Struct v1 = ApiKey.OFFSET_FETCH.newRequest().set("GroupId", "g");
+        v1.addStruct("Topics").set("Name", TOPIC).set("PartitionIndexes", List.of(0));
+        assertThat(error(client.call(ApiKey.OFFSET_FETCH, (short) 1, v1).getArray("Topics").get(0).getArray("Partitions")
+                .get(0))).isEqualTo(Errors.NOT_COORDINATOR);
+        Struct delete = ApiKey.OFFSET_DELETE.newRequest().set("GroupId", "g");
+        delete.addStruct("Topics").set("Name", TOPIC).addStruct("Partitions").set("PartitionIndex", 0);
+        assertThat(error(client.call(ApiKey.OFFSET_DELETE, (short) 0, delete))).isEqualTo(Errors.NOT_COORDINATOR);
     }
 
     private static Struct heartbeat(String group) {

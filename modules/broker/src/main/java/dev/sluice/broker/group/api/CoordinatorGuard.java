@@ -16,8 +16,10 @@ import java.util.Optional;
  * {@code validateGroupStatus}). A single node coordinates every group. An empty or missing group
  * id passes, for the handler's INVALID_GROUP_ID (Kafka checks the id first).
  *
- * <p>Covered: JoinGroup, SyncGroup, Heartbeat, LeaveGroup (one top-level error) and OffsetCommit
- * (an error per partition). Threads: request handler threads; stateless.
+ * <p>Covered: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetDelete (one top-level error),
+ * OffsetCommit (an error per partition) and OffsetFetch (v2-7 top-level, v1 per partition, v8+
+ * per group when no group of the request is coordinated here; a v8+ request mixing groups
+ * coordinated here and elsewhere is answered whole here). Threads: request handler threads; stateless.
  */
 final class CoordinatorGuard {
     private final BrokerState broker;
@@ -60,6 +62,48 @@ final class CoordinatorGuard {
                 for (Struct partition : topic.getArray("Partitions")) {
                     topicOut.addStruct("Partitions").set("PartitionIndex", partition.getInt("PartitionIndex"))
                             .set("ErrorCode", Errors.NOT_COORDINATOR.code());
+                }
+            }
+            ctx.respond(response);
+        };
+    }
+
+    /** OffsetFetch: NOT_COORDINATOR in each version's shape. */
+    ApiHandler offsetFetch(ApiHandler handler) {
+        return ctx -> {
+            Struct request = ctx.body();
+            short version = ctx.version();
+            if (version >= 8) {
+                boolean anyHere = false;
+                for (Struct group : request.getArray("Groups")) {
+                    anyHere |= coordinates(group.getString("GroupId"));
+                }
+                if (anyHere || request.getArray("Groups").isEmpty()) {
+                    handler.handle(ctx);
+                    return;
+                }
+                Struct response = ctx.newResponse();
+                for (Struct group : request.getArray("Groups")) {
+                    response.addStruct("Groups").set("GroupId", group.getString("GroupId"))
+                            .set("ErrorCode", Errors.NOT_COORDINATOR.code());
+                }
+                ctx.respond(response);
+                return;
+            }
+            if (coordinates(request.getString("GroupId"))) {
+                handler.handle(ctx);
+                return;
+            }
+            Struct response = ctx.newResponse();
+            if (version >= 2) {
+                response.set("ErrorCode", Errors.NOT_COORDINATOR.code());
+            } else if (request.getArray("Topics") != null) { // v1: the error goes with each partition
+                for (Struct topic : request.getArray("Topics")) {
+                    Struct topicOut = response.addStruct("Topics").set("Name", topic.getString("Name"));
+                    for (int index : topic.<Integer>getList("PartitionIndexes")) {
+                        topicOut.addStruct("Partitions").set("PartitionIndex", index).set("CommittedOffset", -1L)
+                                .set("Metadata", "").set("ErrorCode", Errors.NOT_COORDINATOR.code());
+                    }
                 }
             }
             ctx.respond(response);

@@ -24,8 +24,8 @@ public final class GroupApis {
         router.register(ApiKey.HEARTBEAT, guard.oneGroup(membership::heartbeat));
         router.register(ApiKey.LEAVE_GROUP, guard.oneGroup(membership::leaveGroup));
         router.register(ApiKey.OFFSET_COMMIT, guard.offsetCommit(offsetHandlers::offsetCommit));
-        router.register(ApiKey.OFFSET_FETCH, offsetHandlers::offsetFetch);
-        router.register(ApiKey.OFFSET_DELETE, offsetHandlers::offsetDelete);
+        router.register(ApiKey.OFFSET_FETCH, guard.offsetFetch(offsetHandlers::offsetFetch));
+        router.register(ApiKey.OFFSET_DELETE, guard.oneGroup(offsetHandlers::offsetDelete));
         router.register(ApiKey.LIST_GROUPS, admin::listGroups);
         router.register(ApiKey.DESCRIBE_GROUPS, admin::describeGroups);
         router.register(ApiKey.DELETE_GROUPS, admin::deleteGroups);
