@@ -66,6 +66,11 @@ public final class FileLog implements LogStorage {
     private long recoveryPoint;
     private long checkpointedRecoveryPoint = -1;
     private long unflushedRecords;
+    /**
+     * Segment files changed (append, roll, truncation) since the last fsync: close forces only
+     * then, so an untouched log (most of them, with thousands of partitions) closes without I/O.
+     */
+    private boolean unflushedChanges;
     private long lastFlushMs;
 
     private FileLog(Path dir, TopicPartition partition, LogConfig config, Time time, LogCheckpoints checkpoints,
@@ -187,6 +192,7 @@ public final class FileLog implements LogStorage {
         segment.append(input, facts, cfg.indexIntervalBytes());
         logEndOffset = incoming.lastOffset() + 1;
         unflushedRecords += incoming.records();
+        unflushedChanges = true;
         if (flushDue(cfg)) {
             flushUpTo(logEndOffset);
         }
@@ -218,6 +224,7 @@ public final class FileLog implements LogStorage {
         } else {
             active.onBecomeInactive();
         }
+        unflushedChanges = true;
         // files for a segment we do not have cannot hold live data (e.g. left by an interrupted delete)
         SegmentFiles.deleteAll(dir, baseOffset);
         LogSegment segment = LogSegment.open(dir, baseOffset, config.maxIndexBytes(), time.milliseconds());
@@ -378,6 +385,7 @@ public final class FileLog implements LogStorage {
             for (int i = doomed.size() - 1; i >= 0; i--) { // newest first: a crash leaves a prefix
                 retire(doomed.get(i));
             }
+            unflushedChanges = true;
             keep.truncateTo(offset, time.milliseconds());
             keep.resizeIndexes(config.maxIndexBytes()); // it may have been rolled away from and trimmed
             long newEnd = keep.size() == 0 ? keep.baseOffset() : SegmentRecovery.readNextOffset(keep);
@@ -409,6 +417,7 @@ public final class FileLog implements LogStorage {
                 retire(all.get(i));
             }
             SegmentFiles.deleteAll(dir, offset);
+            unflushedChanges = true;
             segments.add(LogSegment.open(dir, offset, config.maxIndexBytes(), time.milliseconds()));
             logEndOffset = offset;
             epochs.clear();
@@ -554,6 +563,7 @@ public final class FileLog implements LogStorage {
         }
         recoveryPoint = Math.max(recoveryPoint, offset);
         unflushedRecords = 0;
+        unflushedChanges = false;
         lastFlushMs = time.milliseconds();
     }
 
@@ -583,7 +593,10 @@ public final class FileLog implements LogStorage {
                 return;
             }
             try {
-                flushUpTo(logEndOffset);
+                // as Kafka's flush on shutdown: nothing written since the last fsync, nothing to force
+                if (unflushedChanges || recoveryPoint < logEndOffset) {
+                    flushUpTo(logEndOffset);
+                }
                 writeRecoveryCheckpoint();
             } finally {
                 closed = true;
