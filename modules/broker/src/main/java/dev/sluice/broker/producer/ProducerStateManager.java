@@ -26,7 +26,7 @@ import java.util.List;
  * calls {@link #commit} alone: it updates the state but makes no sequence decisions it cannot make.
  *
  * <p>Snapshots ({@link ProducerSnapshotFile}, with a CRC, fsynced) are written when a segment rolls
- * and on close, and pruned to the last {@value #RETAINED_SNAPSHOTS}; after truncation the state is
+ * and on close (unless the one at that offset, holding this state, is already on disk), and pruned to the last {@value #RETAINED_SNAPSHOTS}; after truncation the state is
  * rebuilt from the newest snapshot at or below the truncation point plus a replay of the log.
  *
  * <p>Thread-safety: every method runs under the owning partition's append lock.
@@ -40,6 +40,12 @@ public final class ProducerStateManager {
     private final Path snapshotDir;
     private final Time time;
     private final ProducerStateTable table = new ProducerStateTable();
+    /**
+     * Offset of the snapshot on disk that holds exactly the current table, -1 if none: closing a
+     * partition nothing was written to since then writes (and fsyncs) no new copy, as Kafka skips
+     * a snapshot at an offset it already has. Thousands of idle partitions close without I/O.
+     */
+    private long snapshotOnDisk = -1;
 
     /** @param snapshotDir this partition's own directory of snapshots (created on the first one) */
     public ProducerStateManager(TopicPartition topicPartition, Path snapshotDir, Time time) {
@@ -122,7 +128,11 @@ public final class ProducerStateManager {
     }
 
     public int expire(long nowMs, long expirationMs) {
-        return table.expire(nowMs, expirationMs);
+        int expired = table.expire(nowMs, expirationMs);
+        if (expired > 0) {
+            snapshotOnDisk = -1; // same offset, fewer producers: the next snapshot is not a copy
+        }
+        return expired;
     }
 
     /**
@@ -131,8 +141,12 @@ public final class ProducerStateManager {
      * restart replays more of it.
      */
     public void takeSnapshot(long offset, long logStartOffset) {
+        if (offset == snapshotOnDisk) {
+            return;
+        }
         try {
             ProducerSnapshotFile.write(snapshotDir, offset, table);
+            snapshotOnDisk = offset;
             List<Long> offsets = ProducerSnapshotFile.list(snapshotDir);
             for (int i = 0; i < offsets.size(); i++) {
                 long existing = offsets.get(i);
@@ -155,6 +169,7 @@ public final class ProducerStateManager {
         long end = log.logEndOffset();
         long from = log.logStartOffset();
         table.clear();
+        snapshotOnDisk = -1;
         try {
             List<Long> offsets = ProducerSnapshotFile.list(snapshotDir);
             for (int i = offsets.size() - 1; i >= 0; i--) {
@@ -169,6 +184,9 @@ public final class ProducerStateManager {
                 try {
                     ProducerSnapshotFile.read(snapshotDir, offset, table);
                     from = offset;
+                    if (offset == end) {
+                        snapshotOnDisk = offset; // it is the whole state: closing untouched rewrites nothing
+                    }
                     break;
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.WARNING, topicPartition + ": ignoring producer snapshot at offset "
@@ -196,6 +214,7 @@ public final class ProducerStateManager {
      */
     public void truncatedFully() {
         table.clear();
+        snapshotOnDisk = -1;
         try {
             deleteSnapshots(snapshotDir);
         } catch (IOException e) {

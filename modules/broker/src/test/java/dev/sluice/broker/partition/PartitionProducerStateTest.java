@@ -174,6 +174,25 @@ class PartitionProducerStateTest {
         assertThat(partition.appendAsLeader(batch(7, 0, 27, 3))).isEqualTo(appended(27, 29, true));
     }
 
+    /** #19.9: a clean shutdown of thousands of idle partitions wrote and fsynced a snapshot for each. */
+    @Test
+    void closingAPartitionUntouchedSinceItsSnapshotWritesNoNewSnapshot() throws IOException {
+        partition.appendAsLeader(batch(7, 0, 0, 2));
+        partition = reopen(LogConfig.DEFAULT); // the close wrote the snapshot at 2
+        Path file = snapshots.resolve(String.format("%020d.snapshot", 2));
+        Object written = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+        partition = reopen(LogConfig.DEFAULT); // loaded from that snapshot, nothing appended
+        assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                .as("the same file, not a rewritten copy renamed over it").isEqualTo(written);
+        assertThat(partition.appendAsLeader(batch(7, 0, 0, 2))).isEqualTo(appended(0, 1, true));
+
+        partition.appendAsLeader(batch(7, 0, 2, 2));
+        partition = reopen(LogConfig.DEFAULT); // written to: a new snapshot at the new end
+        assertThat(snapshotOffsets()).containsExactly(2L, 4L);
+        assertThat(partition.appendAsLeader(batch(7, 0, 2, 2))).isEqualTo(appended(2, 3, true));
+    }
+
     @Test
     void aSnapshotWithABadCrcIsIgnoredAndTheStateRebuiltFromTheLog() throws IOException {
         partition.appendAsLeader(batch(7, 0, 0, 2));
