@@ -103,7 +103,9 @@ public final class FileLog implements LogStorage {
         }
         FileLog log = new FileLog(dir, partition, config, time, checkpoints, deletes);
         try {
+            log.epochs.deferWrites(); // what loading drops, an empty partition's leader adds back: write only a real change
             LogLoader.Loaded loaded = new LogLoader(dir, config, time, state, log.epochs).load(log.segments);
+            log.epochs.resumeWrites();
             log.logEndOffset = loaded.logEndOffset();
             log.logStartOffset = loaded.logStartOffset();
             log.lastFlushMs = time.milliseconds();
@@ -189,6 +191,7 @@ public final class FileLog implements LogStorage {
         for (int i = 0; i < facts.count(); i++) {
             epochs.assign(facts.leaderEpoch(i), facts.baseOffset(i));
         }
+        epochs.persist(); // entries that loading dropped must leave the file before the log grows past them
         segment.append(input, facts, cfg.indexIntervalBytes());
         logEndOffset = incoming.lastOffset() + 1;
         unflushedRecords += incoming.records();
@@ -356,7 +359,7 @@ public final class FileLog implements LogStorage {
         writeLock.lock();
         try {
             ensureOpen();
-            epochs.assign(epoch, startOffset); // the cache writes its checkpoint on every change
+            epochs.assign(epoch, startOffset); // the cache writes its checkpoint when it differs from the file
 
         } finally {
             writeLock.unlock();

@@ -9,17 +9,50 @@ import java.util.List;
 /**
  * A partition's leader-epoch history: for each leader epoch that wrote to the log, the first
  * offset it wrote. Kept in memory as an immutable list (readers take it without locking) and
- * written to the partition's {@code leader-epoch-checkpoint} whenever it changes, which is rare.
+ * written to the partition's {@code leader-epoch-checkpoint} whenever it changes, which is rare,
+ * and only if it then differs from the file.
+ *
+ * <p>While a log loads, changes stay in memory ({@link #deferWrites}): loading drops the entries
+ * at or past the log end, and an empty partition's leader adds its epoch back at once, so writing
+ * (and fsyncing) the file in between would write it twice to end where it began, per partition per
+ * restart. What the file still holds then lies outside the log (at or past its end, or before its
+ * start) and the next load drops it again; {@link #persist} writes it before the log grows past it.
+ *
+ * <p>Threads: changes and {@link #persist} under the log's write lock (or the loading thread);
+ * {@link #entries} from any thread.
  */
 final class LeaderEpochCache {
     private static final System.Logger LOG = System.getLogger(LeaderEpochCache.class.getName());
 
     private final LeaderEpochCheckpointFile file;
     private volatile List<EpochEntry> entries;
+    /** What the checkpoint file holds. */
+    private List<EpochEntry> onDisk;
+    private boolean writesDeferred;
 
     LeaderEpochCache(LeaderEpochCheckpointFile file) {
         this.file = file;
         this.entries = List.copyOf(file.read());
+        this.onDisk = entries;
+    }
+
+    /** Until {@link #resumeWrites}, changes are made in memory only (while the log loads). */
+    void deferWrites() {
+        writesDeferred = true;
+    }
+
+    /** Changes write the file again; what was deferred is written by the next change or {@link #persist}. */
+    void resumeWrites() {
+        writesDeferred = false;
+    }
+
+    /** Writes the entries if the file holds others: before the log grows past what the file still holds. */
+    void persist() {
+        List<EpochEntry> current = entries;
+        if (current != onDisk && !current.equals(onDisk)) {
+            file.write(current);
+        }
+        onDisk = current;
     }
 
     List<EpochEntry> entries() {
@@ -78,13 +111,13 @@ final class LeaderEpochCache {
     }
 
     void clear() {
-        if (!entries.isEmpty()) {
-            replace(List.of());
-        }
+        replace(List.of()); // also when only the file still has entries: the log restarts, maybe past them
     }
 
     private void replace(List<EpochEntry> updated) {
-        file.write(updated);
         entries = List.copyOf(updated);
+        if (!writesDeferred) {
+            persist();
+        }
     }
 }
