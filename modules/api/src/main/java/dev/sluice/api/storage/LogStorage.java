@@ -123,6 +123,16 @@ public interface LogStorage extends AutoCloseable {
      */
     int enforceRetention();
 
+    /**
+     * Base offset of the segment appends go to: when it changes outside an append (a roll by
+     * {@code segment.ms} or retention in {@link #enforceRetention}), the broker snapshots its
+     * producer state there, as it does for a roll reported by {@link AppendResult#rolledSegment}.
+     * Engines without segments return -1.
+     */
+    default long activeSegmentBaseOffset() {
+        return -1;
+    }
+
     /** Leader-epoch history: each epoch that appended and the first offset it wrote. */
     List<EpochEntry> epochs();
 

@@ -47,6 +47,8 @@ public final class Partition implements AutoCloseable {
     private volatile Runnable progressListener = () -> { };
     /** Set by the controller's LeaderAndIsr; null while the partition is this node's alone. */
     private volatile ReplicaAssignment assignment;
+    /** For a log without segments: when it snapshots producer state instead of at rolls; else null. */
+    private final SnapshotCadence unsegmentedSnapshots;
 
     /**
      * @param checkpointedHighWatermark the last high watermark written to the checkpoint, or -1
@@ -63,6 +65,7 @@ public final class Partition implements AutoCloseable {
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
         recordEpochStart(leaderEpoch);
         producers.load(log);
+        this.unsegmentedSnapshots = log.activeSegmentBaseOffset() < 0 ? new SnapshotCadence(time.milliseconds()) : null;
         maybeIncrementHighWatermark();
     }
 
@@ -371,6 +374,7 @@ public final class Partition implements AutoCloseable {
             producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
         }
         producers.commit(facts, now);
+        snapshotIfDueWithoutSegments(appendSize, now);
         maybeIncrementHighWatermark();
         appendedBytes.appended(result.lastOffset() + 1, appendSize, highWatermark);
         return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,
@@ -394,7 +398,9 @@ public final class Partition implements AutoCloseable {
             if (result.rolledSegment()) {
                 producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
             }
-            producers.commit(facts, time.milliseconds());
+            long now = time.milliseconds();
+            producers.commit(facts, now);
+            snapshotIfDueWithoutSegments(result.bytes(), now);
             return result;
         } finally {
             appendLock.unlock();
@@ -451,13 +457,37 @@ public final class Partition implements AutoCloseable {
         }
     }
 
-    /** Applies retention; returns segments deleted. */
+    /**
+     * Applies retention; returns segments deleted. A roll it makes (by {@code segment.ms}, or a new
+     * active segment when retention took them all) is at the log end with no append in between
+     * (append lock), so the committed producer state is the state there: snapshotted, as at a roll
+     * during an append.
+     */
     public int enforceRetention() {
         appendLock.lock();
         try {
-            return log.enforceRetention();
+            long activeBefore = log.activeSegmentBaseOffset();
+            int deleted = log.enforceRetention();
+            long activeAfter = log.activeSegmentBaseOffset();
+            if (activeAfter != activeBefore && activeAfter == log.logEndOffset()) {
+                producers.takeSnapshot(activeAfter, log.logStartOffset());
+            }
+            long now = time.milliseconds();
+            if (unsegmentedSnapshots != null && unsegmentedSnapshots.dueByTime(now, log.config())) {
+                producers.takeSnapshot(log.logEndOffset(), log.logStartOffset());
+                unsegmentedSnapshots.snapshotted(now);
+            }
+            return deleted;
         } finally {
             appendLock.unlock();
+        }
+    }
+
+    /** A log without segments: the committed state at the log end, snapshotted when a roll would be due. */
+    private void snapshotIfDueWithoutSegments(int appendedBytes, long now) {
+        if (unsegmentedSnapshots != null && unsegmentedSnapshots.appended(appendedBytes, now, log.config())) {
+            producers.takeSnapshot(log.logEndOffset(), log.logStartOffset());
+            unsegmentedSnapshots.snapshotted(now);
         }
     }
 

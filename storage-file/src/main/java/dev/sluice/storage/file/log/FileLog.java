@@ -345,6 +345,11 @@ public final class FileLog implements LogStorage {
     }
 
     @Override
+    public long activeSegmentBaseOffset() {
+        return segments.active().baseOffset();
+    }
+
+    @Override
     public long sizeInBytes() {
         return segments.sizeInBytes();
     }
