@@ -14,14 +14,12 @@ import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TimestampOffset;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.storage.file.checkpoint.LeaderEpochCheckpointFile;
-import dev.sluice.storage.file.segment.BatchHeaderReader;
 import dev.sluice.storage.file.segment.LogSegment;
 import dev.sluice.storage.file.segment.SegmentFiles;
 import dev.sluice.storage.file.segment.SegmentRecovery;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,16 +60,9 @@ public final class FileLog implements LogStorage {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile boolean closed;
-    // writer-only state
-    private long recoveryPoint;
-    private long checkpointedRecoveryPoint = -1;
-    private long unflushedRecords;
-    /**
-     * Segment files changed (append, roll, truncation) since the last fsync: close forces only
-     * then, so an untouched log (most of them, with thousands of partitions) closes without I/O.
-     */
-    private boolean unflushedChanges;
-    private long lastFlushMs;
+    /** Writer-only: the recovery point and the fsync policy. */
+    private final LogFlushing flushing;
+    private final LogReads reads;
 
     private FileLog(Path dir, TopicPartition partition, LogConfig config, Time time, LogCheckpoints checkpoints,
                     DelayedDeletes deletes) {
@@ -82,6 +73,8 @@ public final class FileLog implements LogStorage {
         this.time = time;
         this.checkpoints = checkpoints;
         this.epochs = new LeaderEpochCache(new LeaderEpochCheckpointFile(dir));
+        this.flushing = new LogFlushing(partition, checkpoints, time);
+        this.reads = new LogReads(this, partition, segments);
     }
 
     /** Opens the log in {@code dir}, deleting the segments it retires at once (a log used on its own). */
@@ -108,8 +101,7 @@ public final class FileLog implements LogStorage {
             log.epochs.resumeWrites();
             log.logEndOffset = loaded.logEndOffset();
             log.logStartOffset = loaded.logStartOffset();
-            log.lastFlushMs = time.milliseconds();
-            log.recoveryPoint = state.cleanShutdown() ? loaded.logEndOffset() : state.recoveryPoint().orElse(0L);
+            log.flushing.loaded(state.cleanShutdown() ? loaded.logEndOffset() : state.recoveryPoint().orElse(0L));
             if (loaded.recovered() || !state.cleanShutdown()) {
                 log.flush(); // what recovery kept is now known good: move the recovery point to the end
             }
@@ -194,10 +186,9 @@ public final class FileLog implements LogStorage {
         epochs.persist(); // entries that loading dropped must leave the file before the log grows past them
         segment.append(input, facts, cfg.indexIntervalBytes());
         logEndOffset = incoming.lastOffset() + 1;
-        unflushedRecords += incoming.records();
-        unflushedChanges = true;
-        if (flushDue(cfg)) {
-            flushUpTo(logEndOffset);
+        flushing.appended(incoming.records());
+        if (flushing.due(cfg)) {
+            flushing.flushUpTo(segments, logEndOffset);
         }
         return incoming.result(rolled);
     }
@@ -227,7 +218,7 @@ public final class FileLog implements LogStorage {
         } else {
             active.onBecomeInactive();
         }
-        unflushedChanges = true;
+        flushing.changed();
         // files for a segment we do not have cannot hold live data (e.g. left by an interrupted delete)
         SegmentFiles.deleteAll(dir, baseOffset);
         LogSegment segment = LogSegment.open(dir, baseOffset, config.maxIndexBytes(), time.milliseconds());
@@ -241,97 +232,23 @@ public final class FileLog implements LogStorage {
     @Override
     public LogSlice read(long fromOffset, long maxOffset, int maxBytes, boolean minOneBatch) {
         ensureOpen();
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("maxBytes must be >= 0, was " + maxBytes);
-        }
-        long end = logEndOffset;
-        checkInRange(fromOffset, end);
-        if (fromOffset == end || maxOffset <= fromOffset) {
-            return LogSlice.EMPTY;
-        }
-        BatchHeaderReader reader = new BatchHeaderReader();
-        try {
-            LogSegment segment = segments.floor(fromOffset);
-            for (; segment != null; segment = segments.next(segment)) {
-                int position = segment.positionOf(fromOffset, reader);
-                if (position >= 0) {
-                    return segment.read(position, Math.min(maxOffset, end), maxBytes, minOneBatch, reader);
-                }
-            }
-            // nothing found below the end we saw: retention must have removed the segment meanwhile
-            checkInRange(fromOffset, end);
-            return LogSlice.EMPTY;
-        } catch (StorageException e) {
-            throw readFailure(fromOffset, e);
-        }
-    }
-
-    private void checkInRange(long offset, long end) {
-        long start = logStartOffset;
-        if (offset < start || offset > end) {
-            throw new OffsetOutOfRangeException("offset " + offset + " is outside the log of " + partition
-                    + " [" + start + ", " + end + "]");
-        }
-    }
-
-    /**
-     * A segment closed under a reader was deleted by retention or truncation, or the log was
-     * closed: say so instead of reporting a disk failure.
-     */
-    private RuntimeException readFailure(long offset, StorageException e) {
-        if (e.getCause() instanceof ClosedChannelException) {
-            if (closed) {
-                return new LogClosedException("log " + partition + " was closed during the read", e);
-            }
-            if (offset < logStartOffset) {
-                return new OffsetOutOfRangeException("offset " + offset + " was deleted during the read; the log of "
-                        + partition + " now starts at " + logStartOffset);
-            }
-        }
-        return new StorageException("read of " + partition + " at offset " + offset + " failed", e);
+        return reads.read(fromOffset, maxOffset, maxBytes, minOneBatch);
     }
 
     @Override
     public Optional<TimestampOffset> offsetForTimestamp(long timestampMs) {
         ensureOpen();
-        BatchHeaderReader reader = new BatchHeaderReader();
-        long start = logStartOffset;
-        try {
-            for (LogSegment segment : segments.all()) {
-                TimestampOffset max = segment.maxTimestampSoFar();
-                if (max != null && max.timestamp() >= timestampMs) {
-                    Optional<TimestampOffset> found = segment.findOffsetByTimestamp(timestampMs, start, reader);
-                    if (found.isPresent()) {
-                        return found;
-                    }
-                }
-            }
-            return Optional.empty();
-        } catch (StorageException e) {
-            throw readFailure(start, e);
-        }
+        return reads.offsetForTimestamp(timestampMs);
     }
 
     @Override
     public Optional<TimestampOffset> maxTimestamp() {
         ensureOpen();
-        LogSegment holder = null;
-        long max = Long.MIN_VALUE;
-        for (LogSegment segment : segments.all()) {
-            TimestampOffset segmentMax = segment.maxTimestampSoFar();
-            if (segmentMax != null && segmentMax.timestamp() > max) {
-                max = segmentMax.timestamp();
-                holder = segment;
-            }
-        }
-        if (holder == null || max < 0) {
-            return Optional.empty();
-        }
-        try {
-            return holder.maxTimestampRecord(new BatchHeaderReader());
-        } catch (StorageException e) {
-            throw readFailure(holder.baseOffset(), e);
-        }
+        return reads.maxTimestamp();
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     @Override
@@ -393,17 +310,13 @@ public final class FileLog implements LogStorage {
             for (int i = doomed.size() - 1; i >= 0; i--) { // newest first: a crash leaves a prefix
                 retire(doomed.get(i));
             }
-            unflushedChanges = true;
+            flushing.changed();
             keep.truncateTo(offset, time.milliseconds());
             keep.resizeIndexes(config.maxIndexBytes()); // it may have been rolled away from and trimmed
             long newEnd = keep.size() == 0 ? keep.baseOffset() : SegmentRecovery.readNextOffset(keep);
             logEndOffset = newEnd;
             epochs.truncateFromEnd(newEnd);
-            if (recoveryPoint > newEnd) {
-                // the old checkpoint would let recovery skip data written after this point: write it now
-                recoveryPoint = newEnd;
-                writeRecoveryCheckpoint();
-            }
+            flushing.truncatedTo(newEnd);
             LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
 
         } finally {
@@ -425,13 +338,12 @@ public final class FileLog implements LogStorage {
                 retire(all.get(i));
             }
             SegmentFiles.deleteAll(dir, offset);
-            unflushedChanges = true;
+            flushing.changed();
             segments.add(LogSegment.open(dir, offset, config.maxIndexBytes(), time.milliseconds()));
             logEndOffset = offset;
             epochs.clear();
             checkpoints.logStartOffset(partition, offset);
-            recoveryPoint = offset;
-            writeRecoveryCheckpoint();
+            flushing.restartedAt(offset);
             LOG.log(System.Logger.Level.INFO, "{0}: truncated fully, restarting at offset {1}", partition, offset);
 
         } finally {
@@ -481,12 +393,10 @@ public final class FileLog implements LogStorage {
             if (active.size() > 0 && active.timeWaitedForRoll(now, now) > cfg.segmentMs()) {
                 roll(logEndOffset);
             }
-            if (flushDue(cfg)) {
-                flushUpTo(logEndOffset);
+            if (flushing.due(cfg)) {
+                flushing.flushUpTo(segments, logEndOffset);
             }
-            if (recoveryPoint != checkpointedRecoveryPoint) {
-                writeRecoveryCheckpoint();
-            }
+            flushing.checkpointIfMoved();
             return deleted;
 
         } finally {
@@ -551,42 +461,13 @@ public final class FileLog implements LogStorage {
         return config;
     }
 
-    /** flush.messages / flush.ms: fsync from the append path or the periodic retention call. */
-    private boolean flushDue(LogConfig cfg) {
-        if (unflushedRecords == 0) {
-            return false;
-        }
-        return unflushedRecords >= cfg.flushMessages()
-                || (cfg.flushMs() != Long.MAX_VALUE && time.milliseconds() - lastFlushMs >= cfg.flushMs());
-    }
-
-    /**
-     * Forces the segments that may hold data at or after the recovery point, then moves the
-     * recovery point. The checkpoint file is written by {@link #flush()}, retention and close,
-     * not on every append-driven fsync: a stale checkpoint only means more recovery work.
-     */
-    private void flushUpTo(long offset) {
-        for (LogSegment segment : segments.from(recoveryPoint)) {
-            segment.flush();
-        }
-        recoveryPoint = Math.max(recoveryPoint, offset);
-        unflushedRecords = 0;
-        unflushedChanges = false;
-        lastFlushMs = time.milliseconds();
-    }
-
-    private void writeRecoveryCheckpoint() {
-        checkpoints.recoveryPoint(partition, recoveryPoint);
-        checkpointedRecoveryPoint = recoveryPoint;
-    }
-
     @Override
     public void flush() {
         writeLock.lock();
         try {
             ensureOpen();
-            flushUpTo(logEndOffset);
-            writeRecoveryCheckpoint();
+            flushing.flushUpTo(segments, logEndOffset);
+            flushing.writeCheckpoint();
 
         } finally {
             writeLock.unlock();
@@ -602,10 +483,10 @@ public final class FileLog implements LogStorage {
             }
             try {
                 // as Kafka's flush on shutdown: nothing written since the last fsync, nothing to force
-                if (unflushedChanges || recoveryPoint < logEndOffset) {
-                    flushUpTo(logEndOffset);
+                if (flushing.needsForceBefore(logEndOffset)) {
+                    flushing.flushUpTo(segments, logEndOffset);
                 }
-                writeRecoveryCheckpoint();
+                flushing.writeCheckpoint();
             } finally {
                 closed = true;
                 closeSegments();
