@@ -60,7 +60,16 @@ public interface ClusterMetadataStore extends AutoCloseable {
     Optional<Versioned<TopicAssignment>> topic(String name);
 
     /** Creates the topic's assignment: {@link WriteOutcome.AlreadyExists} if the name is taken. */
-    WriteOutcome createTopic(TopicAssignment assignment);
+    default WriteOutcome createTopic(TopicAssignment assignment) {
+        return createTopic(assignment, Map.of());
+    }
+
+    /**
+     * Creates the topic's assignment and its config overrides in one write (Kafka's
+     * {@code /config/topics/T} next to {@code /brokers/topics/T}), so a broker that sees the topic sees
+     * its configs: {@link WriteOutcome.AlreadyExists} if the name is taken, and then nothing is written.
+     */
+    WriteOutcome createTopic(TopicAssignment assignment, Map<String, String> configs);
 
     /** Replaces the assignment (same topic id) if its version is still {@code expectedVersion}. */
     WriteOutcome updateTopic(TopicAssignment assignment, int expectedVersion);

@@ -191,9 +191,19 @@ public final class InProcessClusterState {
         return topics.get(name);
     }
 
-    WriteOutcome createTopic(TopicAssignment assignment) {
+    WriteOutcome createTopic(TopicAssignment assignment, Map<String, String> configs) {
         if (topics.containsKey(assignment.name())) {
             return new WriteOutcome.AlreadyExists("topic " + assignment.name());
+        }
+        // configs first: whoever sees the topic sees its configs (a leftover of the name is replaced)
+        ConfigEntity entity = ConfigEntity.topic(assignment.name());
+        if (persistence != null) {
+            persistence.writeConfig(entity, configs);
+        }
+        if (configs.isEmpty()) {
+            this.configs.remove(entity);
+        } else {
+            this.configs.put(entity, Map.copyOf(configs));
         }
         Versioned<TopicAssignment> created = new Versioned<>(assignment, 0);
         persistTopic(assignment.name(), created, states.get(assignment.name()));

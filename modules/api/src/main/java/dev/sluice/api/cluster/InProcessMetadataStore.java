@@ -165,10 +165,11 @@ public final class InProcessMetadataStore implements ClusterMetadataStore {
     }
 
     @Override
-    public WriteOutcome createTopic(TopicAssignment assignment) {
+    public WriteOutcome createTopic(TopicAssignment assignment, Map<String, String> configs) {
+        Objects.requireNonNull(configs, "configs");
         synchronized (state.lock()) {
             checkOpen();
-            return state.createTopic(assignment);
+            return state.createTopic(assignment, configs);
         }
     }
 

@@ -337,6 +337,31 @@ public abstract class ClusterMetadataStoreContract {
     }
 
     @Test
+    public void aTopicIsCreatedWithItsConfigsInOneWriteAndATakenNameChangesNothing() throws Exception {
+        ClusterMetadataStore a = session();
+        ClusterMetadataStore b = session();
+        Events events = new Events();
+        b.addListener(events);
+        // a config left over under the name (e.g. written by a tool) is replaced
+        a.setConfig(ConfigEntity.topic("configured"), Map.of("segment.bytes", "2048"));
+        assertThat(a.createTopic(assignment("configured", 2), Map.of("retention.ms", "60000", "max.message.bytes", "100")))
+                .isEqualTo(WriteOutcome.WRITTEN_NEW);
+        await("b hears of the topic", () -> events.saw("topics"));
+        assertThat(b.topic("configured")).isPresent();
+        assertThat(b.config(ConfigEntity.topic("configured")))
+                .isEqualTo(Map.of("retention.ms", "60000", "max.message.bytes", "100"));
+
+        assertThat(b.createTopic(assignment("configured", 5), Map.of("retention.ms", "1")))
+                .isInstanceOf(WriteOutcome.AlreadyExists.class);
+        assertThat(a.config(ConfigEntity.topic("configured")))
+                .isEqualTo(Map.of("retention.ms", "60000", "max.message.bytes", "100"));
+        assertThat(a.topic("configured").orElseThrow().value().partitionCount()).isEqualTo(2);
+
+        assertThat(a.createTopic(assignment("plain", 1), Map.of())).isEqualTo(WriteOutcome.WRITTEN_NEW);
+        assertThat(b.config(ConfigEntity.topic("plain"))).isEmpty();
+    }
+
+    @Test
     public void producerIdBlocksAreUniqueAcrossSessions() throws Exception {
         ClusterMetadataStore a = session();
         ClusterMetadataStore b = session();

@@ -29,12 +29,15 @@ final class ZNodes {
     static final String CONTROLLER_EPOCH = "/controller_epoch";
     static final String CONFIG_TOPICS = "/config/topics";
     static final String CONFIG_BROKERS = "/config/brokers";
+    static final String CONFIG_CHANGES = "/config/changes";
+    /** Prefix of Kafka's sequential change notifications under {@link #CONFIG_CHANGES}. */
+    static final String CONFIG_CHANGE_PREFIX = "config_change_";
     static final String DELETE_TOPICS = "/admin/delete_topics";
     static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
     static final String CLUSTER_ID = "/cluster/id";
 
     /** Created at start-up if missing (Kafka's persistent paths). */
-    static final List<String> PERSISTENT_PATHS = List.of(BROKER_IDS, TOPICS, "/brokers/seqid", "/config/changes",
+    static final List<String> PERSISTENT_PATHS = List.of(BROKER_IDS, TOPICS, "/brokers/seqid", CONFIG_CHANGES,
             CONFIG_TOPICS, CONFIG_BROKERS, DELETE_TOPICS, PRODUCER_ID_BLOCK);
 
     private ZNodes() {
@@ -215,6 +218,20 @@ final class ZNodes {
             ((Map<String, Object>) map).forEach((k, v) -> out.put(k, String.valueOf(v)));
         }
         return out;
+    }
+
+    // ---- /config/changes/config_change_NNNNNNNNNN
+
+    /**
+     * Kafka's version-2 change notification: {@code {"version":2,"entity_path":"topics/T"}} (or
+     * {@code brokers/1}, {@code brokers/<default>}), written with every config change so Kafka-era
+     * tools and brokers watching {@code /config/changes} see it.
+     */
+    static byte[] encodeConfigChange(String entityPath) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("version", 2L);
+        json.put("entity_path", entityPath);
+        return Json.write(json);
     }
 
     // ---- /latest_producer_id_block

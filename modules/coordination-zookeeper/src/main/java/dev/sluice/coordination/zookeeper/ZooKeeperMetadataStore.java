@@ -354,16 +354,32 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
     }
 
     @Override
-    public WriteOutcome createTopic(TopicAssignment assignment) {
+    public WriteOutcome createTopic(TopicAssignment assignment, Map<String, String> configs) {
         String path = ZNodes.topic(assignment.name());
-        try {
-            call("create topic", zk -> zk.create(path, ZNodes.encodeTopic(assignment), OPEN, CreateMode.PERSISTENT));
-            return WriteOutcome.WRITTEN_NEW;
-        } catch (KeeperException.NodeExistsException e) {
-            return new WriteOutcome.AlreadyExists("topic " + assignment.name());
-        } catch (KeeperException e) {
-            throw new ClusterStoreException("create topic " + assignment.name() + ": " + e.getMessage(), e);
+        String configPath = configPath(ConfigEntity.topic(assignment.name()));
+        byte[] config = ZNodes.encodeConfig(configs);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            // the configs and the topic in one multi-op: a broker that sees the topic sees its configs
+            Stat stat = new Stat();
+            boolean configExists = dataOrNull(configPath, stat) != null; // a leftover of an earlier topic of that name
+            List<Op> ops = List.of(configExists ? Op.setData(configPath, config, stat.getVersion())
+                            : Op.create(configPath, config, OPEN, CreateMode.PERSISTENT),
+                    Op.create(path, ZNodes.encodeTopic(assignment), OPEN, CreateMode.PERSISTENT));
+            try {
+                call("create topic", zk -> zk.multi(ops));
+                return WriteOutcome.WRITTEN_NEW;
+            } catch (KeeperException e) {
+                if (failedOp(e) == 1 && e.getResults() != null
+                        && ((OpResult.ErrorResult) e.getResults().get(1)).getErr() == KeeperException.Code.NODEEXISTS.intValue()) {
+                    return new WriteOutcome.AlreadyExists("topic " + assignment.name());
+                }
+                if (failedOp(e) != 0) {
+                    throw new ClusterStoreException("create topic " + assignment.name() + ": " + e.getMessage(), e);
+                }
+                // the config znode changed between the read and the write: read again
+            }
         }
+        throw new ClusterStoreException("creating topic " + assignment.name() + " did not settle");
     }
 
     @Override
@@ -534,28 +550,69 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
         return ZNodes.decodeConfig(dataOrNull(configPath(entity), null));
     }
 
+    /** Kafka's entity path of a change notification: {@code topics/T}, {@code brokers/1}, {@code brokers/<default>}. */
+    private static String entityPath(ConfigEntity entity) {
+        return (entity.type() == ConfigEntity.Type.TOPIC ? "topics/" : "brokers/") + entity.name();
+    }
+
+    /**
+     * Writes the overrides and, in the same multi-op, Kafka's change notification
+     * {@code /config/changes/config_change_NNNNNNNNNN} (Sluice's brokers watch the config znodes
+     * themselves; the notification is for Kafka-era tools). Notifications older than
+     * {@link #CHANGE_NOTIFICATION_EXPIRY_MS} are removed on the way, as Kafka's brokers purge them.
+     */
     @Override
     public void setConfig(ConfigEntity entity, Map<String, String> overrides) {
         String path = configPath(entity);
         byte[] data = ZNodes.encodeConfig(overrides);
+        Op notification = Op.create(ZNodes.CONFIG_CHANGES + "/" + ZNodes.CONFIG_CHANGE_PREFIX,
+                ZNodes.encodeConfigChange(entityPath(entity)), OPEN, CreateMode.PERSISTENT_SEQUENTIAL);
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            boolean exists = exists(path);
+            List<Op> ops = List.of(exists ? Op.setData(path, data, -1) : Op.create(path, data, OPEN, CreateMode.PERSISTENT),
+                    notification);
             try {
-                call("set config", zk -> zk.setData(path, data, -1));
-                return;
-            } catch (KeeperException.NoNodeException e) {
+                List<OpResult> results = call("set config", zk -> zk.multi(ops));
+                String written = ((OpResult.CreateResult) results.get(1)).getPath();
                 try {
-                    call("create config", zk -> zk.create(path, data, OPEN, CreateMode.PERSISTENT));
-                    return;
-                } catch (KeeperException.NodeExistsException raced) {
-                    // created meanwhile: set it
-                } catch (KeeperException e2) {
-                    throw new ClusterStoreException("create " + path + ": " + e2.getMessage(), e2);
+                    purgeOldChangeNotifications(written.substring(written.lastIndexOf('/') + 1));
+                } catch (ClusterStoreException e) {
+                    // written; the next change purges
                 }
+                return;
             } catch (KeeperException e) {
-                throw new ClusterStoreException("set " + path + ": " + e.getMessage(), e);
+                if (failedOp(e) != 0) {
+                    throw new ClusterStoreException("set " + path + ": " + e.getMessage(), e);
+                }
+                // created or deleted meanwhile: look again
             }
         }
         throw new ClusterStoreException("setting " + path + " did not settle");
+    }
+
+    /** Kafka's {@code ZkNodeChangeNotificationListener} default: notifications live 15 minutes. */
+    static final long CHANGE_NOTIFICATION_EXPIRY_MS = 15 * 60 * 1000L;
+
+    /** Removes notifications older than the expiry, never {@code justWritten}. */
+    private void purgeOldChangeNotifications(String justWritten) {
+        long oldest = time.milliseconds() - CHANGE_NOTIFICATION_EXPIRY_MS;
+        for (String child : childrenOrEmpty(ZNodes.CONFIG_CHANGES)) {
+            if (child.equals(justWritten)) {
+                continue;
+            }
+            String path = ZNodes.CONFIG_CHANGES + "/" + child;
+            Stat stat = new Stat();
+            if (child.startsWith(ZNodes.CONFIG_CHANGE_PREFIX) && dataOrNull(path, stat) != null && stat.getCtime() < oldest) {
+                try {
+                    call("purge " + path, zk -> {
+                        zk.delete(path, -1);
+                        return null;
+                    });
+                } catch (KeeperException ignored) {
+                    // another broker purged it
+                }
+            }
+        }
     }
 
     // ---- producer ids

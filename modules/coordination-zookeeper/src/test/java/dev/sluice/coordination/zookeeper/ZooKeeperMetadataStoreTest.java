@@ -158,6 +158,53 @@ class ZooKeeperMetadataStoreTest extends ClusterMetadataStoreContract {
     }
 
     @Test
+    void everyConfigChangeLeavesKafkasChangeNotificationAndOldOnesArePurged() throws Exception {
+        ClusterMetadataStore store = session();
+        store.createTopic(new TopicAssignment("t", UUID.randomUUID(), Map.of(0, List.of(1))), Map.of("retention.ms", "5"));
+        store.setConfig(ConfigEntity.topic("t"), Map.of("retention.ms", "6"));
+        store.setConfig(ConfigEntity.broker(1), Map.of("log.retention.ms", "7"));
+        store.setConfig(ConfigEntity.brokerDefault(), Map.of("message.max.bytes", "8"));
+        try (ZooKeeper raw = rawClient()) {
+            String changes = chroot + "/config/changes";
+            List<String> children = raw.getChildren(changes, false).stream().sorted().toList();
+            assertThat(children).hasSize(3).allMatch(c -> c.matches("config_change_\\d{10}"));
+            Stat stat = new Stat();
+            assertThat(children.stream().map(c -> {
+                try {
+                    return json(raw, changes + "/" + c, stat);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }).toList()).containsExactly(Map.of("version", 2L, "entity_path", "topics/t"),
+                    Map.of("version", 2L, "entity_path", "brokers/1"),
+                    Map.of("version", 2L, "entity_path", "brokers/<default>"));
+            // the creation wrote the topic's configs without a notification (as Kafka's AdminZkClient)
+            assertThat(json(raw, chroot + "/config/topics/t", stat))
+                    .isEqualTo(Map.of("version", 1L, "config", Map.of("retention.ms", "6")));
+
+            // a broker whose clock is past the 15 minutes purges them on its next change
+            Time later = new Time() {
+                @Override
+                public long milliseconds() {
+                    return System.currentTimeMillis() + ZooKeeperMetadataStore.CHANGE_NOTIFICATION_EXPIRY_MS + 60_000;
+                }
+
+                @Override
+                public long nanoseconds() {
+                    return System.nanoTime();
+                }
+            };
+            try (ClusterMetadataStore late = ZooKeeperMetadataStore.connect(settings(chroot), later)) {
+                late.setConfig(ConfigEntity.topic("t"), Map.of());
+            }
+            assertThat(raw.getChildren(changes, false)).hasSize(1);
+            assertThat(json(raw, changes + "/" + raw.getChildren(changes, false).get(0), stat))
+                    .isEqualTo(Map.of("version", 2L, "entity_path", "topics/t"));
+            assertThat(json(raw, chroot + "/config/topics/t", stat)).isEqualTo(Map.of("version", 1L, "config", Map.of()));
+        }
+    }
+
+    @Test
     void clustersInDifferentChrootsDoNotSeeEachOther() throws Exception {
         try (ClusterMetadataStore a = ZooKeeperMetadataStore.connect(settings(chroot + "/a/deep"), Time.SYSTEM);
              ClusterMetadataStore b = ZooKeeperMetadataStore.connect(settings(chroot + "/b"), Time.SYSTEM)) {
