@@ -157,6 +157,9 @@ public final class Broker implements AutoCloseable {
                     config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs());
             TopicRegistry topicRegistry = store == null ? new FileTopicRegistry(logDir)
                     : new ClusterTopicRegistry(new FileTopicRegistry(logDir), store, config.logStorage());
+            if (topicRegistry instanceof ClusterTopicRegistry clustered) {
+                clustered.reloadAllConfigs(); // changed while this broker was away: the partitions open with them
+            }
             partitions = new PartitionManager(engines, topicRegistry, defaults, time, config.maxBrokerPartitions());
             partitions.startup();
             replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"));
@@ -200,7 +203,7 @@ public final class Broker implements AutoCloseable {
                 List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
                         "PLAINTEXT", e.host(), e.port())).toList();
                 cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), first.listenerName(), store,
-                        (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), state.control(), controllerSettings(config), housekeeping);
+                        (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), catalogue::applyConfigs, state.control(), controllerSettings(config), housekeeping);
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,

@@ -172,6 +172,9 @@ final class ConfigHandlers {
             out.set("ErrorCode", Errors.NONE.code());
         } catch (TopicException e) {
             out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage());
+        } catch (dev.sluice.api.cluster.ClusterStoreException e) {
+            out.set("ErrorCode", Errors.UNKNOWN_SERVER_ERROR.code())
+                    .set("ErrorMessage", "the cluster metadata store failed (the change may or may not be written): " + e.getMessage());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.broker.api;
 import dev.sluice.broker.controller.ClusterTopicAdmin;
 
 import dev.sluice.broker.config.DescribedConfig;
+import dev.sluice.broker.partition.PartitionManager;
 
 import dev.sluice.broker.topic.TopicException;
 import dev.sluice.broker.topic.TopicMetadata;
@@ -37,7 +38,7 @@ final class TopicAdminHandlers {
      * controller elects the leaders and tells the replicas.
      */
     private void createInCluster(Struct out, String name, int partitions, short replicationFactor,
-                                 List<Struct> assignments, boolean validateOnly) {
+                                 List<Struct> assignments, Map<String, String> configs, boolean validateOnly) {
         Map<Integer, List<Integer>> explicit = new java.util.TreeMap<>();
         for (Struct assignment : assignments) {
             explicit.put(assignment.getInt("PartitionIndex"), assignment.getList("BrokerIds"));
@@ -49,7 +50,14 @@ final class TopicAdminHandlers {
         }
         int count = partitions == -1 ? broker.partitions().defaults().numPartitions() : partitions;
         int factor = replicationFactor == -1 ? broker.partitions().defaults().replicationFactor() : replicationFactor;
-        ClusterTopicAdmin.Outcome outcome = clusterAdmin.createTopic(name, count, factor, explicit, validateOnly);
+        try { // checked as on one node, against the replication factor the topic will have
+            PartitionManager.checkNewTopicConfigs(configs, explicit.isEmpty() ? factor
+                    : explicit.values().iterator().next().size());
+        } catch (TopicException e) {
+            out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage()).set("Configs", null);
+            return;
+        }
+        ClusterTopicAdmin.Outcome outcome = clusterAdmin.createTopic(name, count, factor, explicit, configs, validateOnly);
         if (outcome instanceof ClusterTopicAdmin.Outcome.Refused refused) {
             out.set("ErrorCode", refused.error().code()).set("ErrorMessage", refused.message()).set("Configs", null);
             return;
@@ -58,7 +66,7 @@ final class TopicAdminHandlers {
         out.set("ErrorCode", Errors.NONE.code()).set("TopicId", assigned.topicId())
                 .set("NumPartitions", assigned.partitionCount())
                 .set("ReplicationFactor", (short) assigned.replicas().get(0).size());
-        for (DescribedConfig c : ConfigHandlers.topicConfigs(broker, Map.of())) {
+        for (DescribedConfig c : ConfigHandlers.topicConfigs(broker, configs)) {
             out.addStruct("Configs").set("Name", c.name()).set("Value", c.value())
                     .set("ReadOnly", c.readOnly()).set("IsSensitive", false).set("ConfigSource", c.source());
         }
@@ -89,12 +97,7 @@ final class TopicAdminHandlers {
             short replicationFactor = topic.getShort("ReplicationFactor");
             List<Struct> assignments = topic.getArray("Assignments");
             if (clusterAdmin != null) {
-                if (!configs.isEmpty()) { // not silently dropped: the store write of topic configs is not wired yet
-                    out.set("ErrorCode", Errors.INVALID_CONFIG.code()).set("Configs", null).set("ErrorMessage",
-                            "topic configs at creation are not supported in a cluster yet; create the topic without them");
-                    continue;
-                }
-                createInCluster(out, name, partitions, replicationFactor, assignments, validateOnly);
+                createInCluster(out, name, partitions, replicationFactor, assignments, configs, validateOnly);
                 continue;
             }
             try {

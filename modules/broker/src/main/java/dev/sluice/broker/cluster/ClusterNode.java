@@ -5,6 +5,7 @@ import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.api.cluster.BrokerInfo;
 import dev.sluice.api.cluster.ClusterListener;
 import dev.sluice.api.cluster.ClusterMetadataStore;
+import dev.sluice.api.cluster.ConfigEntity;
 import dev.sluice.broker.control.ControlFence;
 import dev.sluice.broker.controller.ControllerService;
 import dev.sluice.broker.controller.ControllerSettings;
@@ -46,12 +47,14 @@ public final class ClusterNode implements AutoCloseable {
      * Registers this broker with its advertised endpoints and rack and stands for controller.
      *
      * @param listenerName the listener other brokers' controllers reach this one on
+     * @param topicConfigsChanged told (on the store's event thread) the name of a topic whose
+     *                            overrides changed in the store and were taken into {@code topics}
      * @throws IllegalStateException if another live broker holds this broker's id
      */
     public static ClusterNode start(int brokerId, List<BrokerEndpoint> endpoints, Optional<String> rack,
                                     String listenerName, ClusterMetadataStore store, ClusterTopicRegistry topics,
                                     java.util.function.Predicate<String> hostsTopic,
-                                    ControlFence fence, ControllerSettings settings, Scheduler scheduler) {
+                                    java.util.function.Consumer<String> topicConfigsChanged, ControlFence fence, ControllerSettings settings, Scheduler scheduler) {
         NetworkControlChannel channel = new NetworkControlChannel(brokerId,
                 id -> Optional.ofNullable(store.liveBrokers().get(id)), listenerName, CONTROL_SOCKET_TIMEOUT_MS,
                 CONTROL_RETRY_BACKOFF_MS);
@@ -75,6 +78,30 @@ public final class ClusterNode implements AutoCloseable {
                     topics.refresh(hostsTopic);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "reading new topics from the cluster metadata store failed", e);
+                }
+            }
+
+            @Override
+            public void configChanged(ConfigEntity entity) {
+                if (entity.type() != ConfigEntity.Type.TOPIC) {
+                    return;
+                }
+                try {
+                    if (topics.reloadConfigs(entity.name())) {
+                        topicConfigsChanged.accept(entity.name());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "reading the configs of topic " + entity.name()
+                            + " from the cluster metadata store failed", e);
+                }
+            }
+
+            @Override
+            public void sessionEstablished() {
+                try { // changes made while this broker had no session raised no event here
+                    topics.reloadAllConfigs().forEach(topicConfigsChanged);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "reading topic configs from the cluster metadata store failed", e);
                 }
             }
         });

@@ -18,7 +18,9 @@ import java.util.UUID;
  * epochs) filled from the cluster metadata store, where topics are created. A topic the controller
  * assigns here is found in the store on its first lookup (the LeaderAndIsr naming it may arrive
  * before this broker's own store event) and kept locally; {@link #refresh()} takes in new topics and
- * added partitions after a store event. Topics are removed locally only by StopReplica with delete
+ * added partitions after a store event. Topic config overrides live in the store
+ * ({@code /config/topics/T}): {@link #writeConfigs} writes there, {@link #reloadConfigs} takes a
+ * change in (every broker knows every topic, so DescribeConfigs answers the same everywhere). Topics are removed locally only by StopReplica with delete
  * (topic deletion): a store that lacks a local topic (a new ZooKeeper) never deletes data.
  *
  * <p>Threads: reads from any thread; writes under this object's lock (handler threads, the store's
@@ -67,6 +69,62 @@ public final class ClusterTopicRegistry implements TopicRegistry {
     @Override
     public synchronized void remove(String name) {
         local.remove(name);
+    }
+
+    /**
+     * Writes the overrides to the cluster metadata store (with Kafka's change notification; every
+     * broker re-reads them on the store's event), then takes them in here at once.
+     *
+     * @throws ClusterStoreException if the store cannot be reached (whether it was written is unknown)
+     */
+    @Override
+    public void writeConfigs(String name, java.util.Map<String, String> overrides) {
+        store.setConfig(ConfigEntity.topic(name), overrides);
+        reloadConfigs(name);
+    }
+
+    /**
+     * Re-reads a topic's overrides from the store into the local catalogue (a config change event,
+     * or after this broker's own write). Read and update happen under this registry's lock, so of
+     * concurrent reloads the last one applies the newest value. Internal topics are local: skipped.
+     *
+     * @return whether the local overrides changed (the caller re-applies them to the partitions)
+     */
+    public synchronized boolean reloadConfigs(String name) {
+        Optional<TopicMetadata> known = local.get(name);
+        if (known.isEmpty() || dev.sluice.broker.topic.TopicNames.isInternal(name)) {
+            return false;
+        }
+        java.util.Map<String, String> stored = store.config(ConfigEntity.topic(name));
+        if (stored.equals(known.get().configs())) {
+            return false;
+        }
+        java.util.Map<String, String> applicable = dev.sluice.broker.topic.TopicConfigDef.applicable(stored);
+        if (applicable.size() != stored.size()) {
+            java.util.Set<String> ignored = new java.util.TreeSet<>(stored.keySet());
+            ignored.removeAll(applicable.keySet());
+            LOG.log(System.Logger.Level.WARNING, "topic " + name + ": ignoring config overrides in the cluster metadata "
+                    + "store that are unknown or invalid here: " + ignored);
+        }
+        local.put(known.get().withConfigs(stored));
+        LOG.log(System.Logger.Level.INFO, "topic " + name + ": config overrides now " + stored);
+        return true;
+    }
+
+    /**
+     * {@link #reloadConfigs} for every topic known here (at start-up, before the partitions open,
+     * and after a new store session, whose missed events may have carried config changes).
+     *
+     * @return the topics whose overrides changed
+     */
+    public List<String> reloadAllConfigs() {
+        List<String> changed = new java.util.ArrayList<>();
+        for (TopicMetadata topic : List.copyOf(local.all())) {
+            if (reloadConfigs(topic.name())) {
+                changed.add(topic.name());
+            }
+        }
+        return changed;
     }
 
     /**

@@ -47,10 +47,11 @@ public final class ClusterTopicAdmin {
 
     /**
      * Creates a topic: automatic placement of {@code partitions} × {@code replicationFactor}, or the
-     * explicit assignment if {@code explicit} is not empty. Nothing is written with {@code validateOnly}.
+     * explicit assignment if {@code explicit} is not empty; {@code configs} (checked by the caller) are
+     * written with it, in one write. Nothing is written with {@code validateOnly}.
      */
     public Outcome createTopic(String name, int partitions, int replicationFactor, Map<Integer, List<Integer>> explicit,
-                               boolean validateOnly) {
+                               Map<String, String> configs, boolean validateOnly) {
         if (store.topic(name).isPresent()) {
             return new Outcome.Refused(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }
@@ -65,7 +66,7 @@ public final class ClusterTopicAdmin {
         if (validateOnly) {
             return new Outcome.Done(assignment);
         }
-        WriteOutcome written = store.createTopic(assignment);
+        WriteOutcome written = store.createTopic(assignment, configs);
         if (written instanceof WriteOutcome.AlreadyExists) {
             return new Outcome.Refused(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }

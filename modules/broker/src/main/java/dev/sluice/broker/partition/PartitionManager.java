@@ -75,7 +75,7 @@ public final class PartitionManager implements AutoCloseable {
         for (TopicMetadata topic : topics.all()) {
             for (int p = 0; p < topic.partitions(); p++) {
                 byEngine.computeIfAbsent(engineOf(topic), e -> new java.util.LinkedHashMap<>())
-                        .put(new TopicPartition(topic.name(), p), defaults.logConfig(topic.configs()));
+                        .put(new TopicPartition(topic.name(), p), defaults.logConfig(TopicConfigDef.applicable(topic.configs())));
             }
         }
         Map<TopicPartition, LogStorage> logs = new java.util.HashMap<>();
@@ -271,16 +271,7 @@ public final class PartitionManager implements AutoCloseable {
                     + " is invalid: it must be between 1 and the number of brokers (" + brokerCount + ")");
         }
         checkPartitionLimit(count);
-        String configProblem = TopicConfigDef.validate(configs);
-        if (configProblem == null) {
-            configProblem = TopicConfigDef.validateFor(configs, rf);
-        }
-        if (configProblem == null && configs.containsKey("storage.engine")) {
-            configProblem = StorageEngines.problem(configs.get("storage.engine"));
-        }
-        if (configProblem != null) {
-            throw new TopicException(TopicException.Error.INVALID_CONFIG, configProblem);
-        }
+        checkNewTopicConfigs(configs, rf);
         TopicMetadata topic = new TopicMetadata(name, UUID.randomUUID(), count, rf, configs, topics.initialLeaderEpoch(),
                 configs.getOrDefault("storage.engine", engines.defaultName()));
         if (validateOnly) {
@@ -300,6 +291,25 @@ public final class PartitionManager implements AutoCloseable {
         topicChanged(name);
         LOG.log(System.Logger.Level.INFO, "created topic " + name + " with " + count + " partitions" + (configs.isEmpty() ? "" : " " + configs));
         return topic;
+    }
+
+    /**
+     * Checks a new topic's overrides (on one node and, by the handlers, in a cluster): known keys with
+     * valid values, {@code min.insync.replicas} within the replication factor, an installed storage engine.
+     *
+     * @throws TopicException INVALID_CONFIG naming every problem
+     */
+    public static void checkNewTopicConfigs(Map<String, String> configs, int replicationFactor) {
+        String problem = TopicConfigDef.validate(configs);
+        if (problem == null) {
+            problem = TopicConfigDef.validateFor(configs, replicationFactor);
+        }
+        if (problem == null && configs.containsKey("storage.engine")) {
+            problem = StorageEngines.problem(configs.get("storage.engine"));
+        }
+        if (problem != null) {
+            throw new TopicException(TopicException.Error.INVALID_CONFIG, problem);
+        }
     }
 
     /**
@@ -464,8 +474,11 @@ public final class PartitionManager implements AutoCloseable {
         topicChanged(name);
     }
 
-    /** Replaces a topic's overrides and applies them to its open partitions. */
-    public synchronized void alterConfigs(String name, Map<String, String> overrides, boolean validateOnly) {
+    /**
+     * Replaces a topic's overrides: checked, written to the catalogue (in a cluster: the cluster
+     * metadata store, from which every broker hosting the topic applies them), applied here.
+     */
+    public void alterConfigs(String name, Map<String, String> overrides, boolean validateOnly) {
         TopicMetadata topic = topics.get(name).orElseThrow(() ->
                 new TopicException(TopicException.Error.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + name + "' does not exist"));
         String problem = TopicConfigDef.validate(overrides);
@@ -481,8 +494,21 @@ public final class PartitionManager implements AutoCloseable {
         if (validateOnly) {
             return;
         }
-        topics.put(topic.withConfigs(overrides));
-        for (int p = 0; p < topic.partitions(); p++) {
+        topics.writeConfigs(name, overrides); // not under this manager's lock: in a cluster it is a store write
+        applyConfigs(name);
+    }
+
+    /**
+     * Applies the catalogue's overrides of {@code name} over the current topic defaults to its open
+     * partitions (after an AlterConfigs here, or a change another broker made in the cluster store).
+     */
+    public synchronized void applyConfigs(String name) {
+        Optional<TopicMetadata> topic = topics.get(name);
+        if (topic.isEmpty()) {
+            return;
+        }
+        Map<String, String> overrides = TopicConfigDef.applicable(topic.get().configs());
+        for (int p = 0; p < topic.get().partitions(); p++) {
             Partition partition = partitions.get(new TopicPartition(name, p));
             if (partition != null) {
                 partition.log().updateConfig(defaults.logConfig(overrides));
@@ -516,7 +542,7 @@ public final class PartitionManager implements AutoCloseable {
 
     private void open(TopicMetadata topic, int p) {
         TopicPartition tp = new TopicPartition(topic.name(), p);
-        open(topic, p, engines.engine(engineOf(topic)).open(tp, defaults.logConfig(topic.configs())));
+        open(topic, p, engines.engine(engineOf(topic)).open(tp, defaults.logConfig(TopicConfigDef.applicable(topic.configs()))));
     }
 
     private void open(TopicMetadata topic, int p, LogStorage log) {
@@ -526,7 +552,7 @@ public final class PartitionManager implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot delete the old producer snapshot of " + tp, e);
         }
-        Partition partition = new Partition(log, defaults.partitionSettings(topic.configs()), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
+        Partition partition = new Partition(log, defaults.partitionSettings(TopicConfigDef.applicable(topic.configs())), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
                 snapshotDir(tp), time);
         partition.onProgress(() -> progressListener.accept(tp));
         partitions.put(tp, partition);

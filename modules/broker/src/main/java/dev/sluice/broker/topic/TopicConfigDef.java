@@ -156,6 +156,21 @@ public final class TopicConfigDef {
     }
 
     /**
+     * The overrides that are known topic settings with valid values. A config written to the cluster
+     * metadata store by another tool (e.g. a Kafka-only key) may hold others: those are not applied.
+     */
+    public static Map<String, String> applicable(Map<String, String> overrides) {
+        Map<String, String> valid = new LinkedHashMap<>();
+        overrides.forEach((k, v) -> {
+            Entry entry = ENTRIES.get(k);
+            if (entry != null && v != null && entry.key().isValid(v)) {
+                valid.put(k, v);
+            }
+        });
+        return valid.size() == overrides.size() ? overrides : valid;
+    }
+
+    /**
      * Checks the overrides that depend on the topic: {@code min.insync.replicas} may not exceed
      * the replication factor (acks=all could never be answered). Returns the problem or null.
      */

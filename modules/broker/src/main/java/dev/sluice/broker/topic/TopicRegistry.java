@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * The durable catalogue of topics (name, id, partition count, configs, leader epoch). On one node
- * it is {@link FileTopicRegistry}; a cluster metadata store can back it later. Writes are durable
+ * it is {@link FileTopicRegistry}; in a cluster the broker's {@code ClusterTopicRegistry} fills it from the
+ * cluster metadata store. Writes are durable
  * when they return; reads may come from any thread.
  */
 public interface TopicRegistry {
@@ -25,6 +26,14 @@ public interface TopicRegistry {
 
     /** Creates or replaces the topic's entry. */
     void put(TopicMetadata topic);
+
+    /**
+     * Replaces the topic's config overrides (no-op if absent); durable on return. A cluster's
+     * catalogue writes them to the cluster metadata store, where every broker picks them up.
+     */
+    default void writeConfigs(String name, java.util.Map<String, String> overrides) {
+        get(name).ifPresent(topic -> put(topic.withConfigs(overrides)));
+    }
 
     /** Removes the topic's entry (no-op if absent). */
     void remove(String name);

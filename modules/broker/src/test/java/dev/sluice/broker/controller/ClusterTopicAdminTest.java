@@ -49,7 +49,7 @@ class ClusterTopicAdminTest {
         broker(4, "b");
         ClusterTopicAdmin admin = new ClusterTopicAdmin(stores.get(1), new Random(5));
 
-        ClusterTopicAdmin.Outcome outcome = admin.createTopic("orders", 8, 2, Map.of(), false);
+        ClusterTopicAdmin.Outcome outcome = admin.createTopic("orders", 8, 2, Map.of(), Map.of(), false);
 
         assertThat(outcome).isInstanceOf(ClusterTopicAdmin.Outcome.Done.class);
         TopicAssignment written = one.topic("orders").orElseThrow().value();
@@ -77,15 +77,15 @@ class ClusterTopicAdminTest {
         broker(2, null);
         ClusterTopicAdmin admin = new ClusterTopicAdmin(one, new Random(1));
 
-        assertThat(admin.createTopic("t", 1, 3, Map.of(), false)).isEqualTo(new ClusterTopicAdmin.Outcome.Refused(
+        assertThat(admin.createTopic("t", 1, 3, Map.of(), Map.of(), false)).isEqualTo(new ClusterTopicAdmin.Outcome.Refused(
                 Errors.INVALID_REPLICATION_FACTOR, "Replication factor: 3 larger than available brokers: 2."));
-        assertThat(admin.createTopic("t", 2, 2, Map.of(), true)).isInstanceOf(ClusterTopicAdmin.Outcome.Done.class);
+        assertThat(admin.createTopic("t", 2, 2, Map.of(), Map.of(), true)).isInstanceOf(ClusterTopicAdmin.Outcome.Done.class);
         assertThat(one.topicNames()).isEmpty();
 
-        assertThat(admin.createTopic("t", 1, 1, Map.of(), false)).isInstanceOf(ClusterTopicAdmin.Outcome.Done.class);
-        assertThat(admin.createTopic("t", 1, 1, Map.of(), false)).extracting(o -> ((ClusterTopicAdmin.Outcome.Refused) o).error())
+        assertThat(admin.createTopic("t", 1, 1, Map.of(), Map.of(), false)).isInstanceOf(ClusterTopicAdmin.Outcome.Done.class);
+        assertThat(admin.createTopic("t", 1, 1, Map.of(), Map.of(), false)).extracting(o -> ((ClusterTopicAdmin.Outcome.Refused) o).error())
                 .isEqualTo(Errors.TOPIC_ALREADY_EXISTS);
-        assertThat(admin.createTopic("u", 0, 1, Map.of(0, List.of(1, 9)), false))
+        assertThat(admin.createTopic("u", 0, 1, Map.of(0, List.of(1, 9)), Map.of(), false))
                 .extracting(o -> ((ClusterTopicAdmin.Outcome.Refused) o).error()).isEqualTo(Errors.INVALID_REPLICA_ASSIGNMENT);
     }
 
@@ -95,7 +95,7 @@ class ClusterTopicAdminTest {
         broker(2, null);
         broker(3, null);
         ClusterTopicAdmin admin = new ClusterTopicAdmin(one, new Random(2));
-        admin.createTopic("t", 2, 2, Map.of(), false);
+        admin.createTopic("t", 2, 2, Map.of(), Map.of(), false);
         TopicAssignment before = one.topic("t").orElseThrow().value();
 
         ClusterTopicAdmin.Outcome outcome = admin.createPartitions("t", 5, null, false);

@@ -1,0 +1,229 @@
+package dev.sluice.broker.it;
+
+import dev.sluice.api.Scheduler;
+import dev.sluice.api.Time;
+import dev.sluice.api.cluster.ConfigEntity;
+import dev.sluice.api.cluster.InProcessClusterState;
+import dev.sluice.broker.Broker;
+import dev.sluice.broker.config.BrokerConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Topic configs in a cluster (three brokers on one in-process metadata store, the code path of
+ * ZooKeeper): CreateTopics with configs writes them with the topic, AlterConfigs and
+ * IncrementalAlterConfigs (SET, DELETE) on any broker write the store, every broker takes the change in (its
+ * DescribeConfigs shows it, the partitions it hosts apply it), and a broker that was down picks up
+ * what changed meanwhile when it starts.
+ */
+class ClusterTopicConfigsTest {
+    @TempDir
+    Path dir;
+    private final InProcessClusterState cluster = new InProcessClusterState();
+    private final Map<Integer, Broker> brokers = new HashMap<>();
+
+    @AfterEach
+    void stop() {
+        brokers.values().forEach(Broker::close);
+    }
+
+    private Broker start(int id) throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
+        settings.put("log.dirs", dir.resolve("b" + id).toString());
+        settings.put("num.io.threads", "2");
+        settings.put("num.network.threads", "1");
+        settings.put("broker.id", Integer.toString(id));
+        settings.put("zookeeper.connect", "in-process");
+        Broker broker = Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect());
+        brokers.put(id, broker);
+        return broker;
+    }
+
+    private static <T> T await(String what, Supplier<T> value, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        T current = value.get();
+        while (!done.test(current) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            current = value.get();
+        }
+        assertThat(done.test(current)).as(what + ": " + current).isTrue();
+        return current;
+    }
+
+    private static Config describe(Admin admin, String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String value(Config config, String name) {
+        return config == null || config.get(name) == null ? null : config.get(name).value();
+    }
+
+    private static TopicDescription ledEverywhere(Admin admin, String topic, int partitions) throws InterruptedException {
+        return await("every partition of " + topic + " led", () -> {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            } catch (Exception e) {
+                return null;
+            }
+        }, d -> d != null && d.partitions().size() == partitions
+                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+    }
+
+    @Test
+    void topicConfigsAreWrittenToTheStoreAndAppliedByEveryBrokerHostingTheTopic() throws Exception {
+        Broker one = start(1);
+        Broker two = start(2);
+        Broker three = start(3);
+        try (Admin admin1 = KafkaClients.admin(one.bootstrapServers());
+             Admin admin2 = KafkaClients.admin(two.bootstrapServers());
+             Admin admin3 = KafkaClients.admin(three.bootstrapServers())) {
+            await("three brokers", () -> {
+                try {
+                    return admin1.describeCluster().nodes().get().size();
+                } catch (Exception e) {
+                    return 0;
+                }
+            }, n -> n == 3);
+            var created = admin1.createTopics(List.of(new NewTopic("cfg", 6, (short) 1)
+                    .configs(Map.of("retention.ms", "3600000", "segment.bytes", "1048576"))));
+            created.all().get();
+            assertThat(created.config("cfg").get().get("retention.ms").value()).isEqualTo("3600000");
+            var store = cluster.connect();
+            try {
+                assertThat(store.config(ConfigEntity.topic("cfg")))
+                        .isEqualTo(Map.of("retention.ms", "3600000", "segment.bytes", "1048576"));
+            } finally {
+                store.close();
+            }
+            TopicDescription topic = ledEverywhere(admin1, "cfg", 6);
+
+            // every broker describes the creation's configs
+            for (Admin admin : List.of(admin1, admin2, admin3)) {
+                Config config = await("retention.ms of cfg", () -> describe(admin, "cfg"),
+                        c -> "3600000".equals(value(c, "retention.ms")));
+                assertThat(config.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            }
+            // every hosted partition opened with them (the leader may hear of its partition after others do)
+            for (TopicPartitionInfo p : topic.partitions()) {
+                Broker leader = brokers.get(p.leader().id());
+                var log = await("cfg-" + p.partition() + " opened on broker " + p.leader().id(),
+                        () -> leader.partitions().partition("cfg", p.partition()), java.util.Optional::isPresent).orElseThrow().log();
+                assertThat(log.config().retentionMs()).isEqualTo(3_600_000L);
+                assertThat(log.config().segmentBytes()).isEqualTo(1_048_576);
+            }
+
+            // altered on broker 1 (incrementally), seen on broker 3 and applied by the brokers hosting it
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "cfg");
+            admin1.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("max.message.bytes", "2000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "7200000"), AlterConfigOp.OpType.SET)))).all().get();
+            Config onThree = await("broker 3 describes the change", () -> describe(admin3, "cfg"),
+                    c -> "2000".equals(value(c, "max.message.bytes")) && "7200000".equals(value(c, "retention.ms")));
+            assertThat(onThree.get("segment.bytes").value()).as("left alone").isEqualTo("1048576");
+            for (TopicPartitionInfo p : topic.partitions()) {
+                Broker leader = brokers.get(p.leader().id());
+                var log = leader.partitions().partition("cfg", p.partition()).orElseThrow().log();
+                await("retention of cfg-" + p.partition() + " on broker " + p.leader().id(),
+                        () -> log.config().retentionMs(), ms -> ms == 7_200_000L);
+            }
+            // a partition led by another broker refuses a record above the new max.message.bytes
+            int elsewhere = topic.partitions().stream().filter(p -> p.leader().id() != 1).findFirst().orElseThrow().partition();
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(one.bootstrapServers(), Map.of())) {
+                producer.send(new ProducerRecord<>("cfg", elsewhere, null, new byte[500])).get();
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>("cfg", elsewhere, null, new byte[5000])).get())
+                        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(RecordTooLargeException.class);
+            }
+
+            // deleted on broker 2: back to the broker's default everywhere
+            admin2.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("max.message.bytes", null), AlterConfigOp.OpType.DELETE),
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "60000"), AlterConfigOp.OpType.SET)))).all().get();
+            await("broker 1 describes the change", () -> describe(admin1, "cfg"),
+                    c -> "60000".equals(value(c, "retention.ms"))
+                            && c.get("max.message.bytes").source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(one.bootstrapServers(), Map.of())) {
+                await("the big record is accepted again", () -> {
+                    try {
+                        producer.send(new ProducerRecord<>("cfg", elsewhere, null, new byte[5000])).get();
+                        return true;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, ok -> ok);
+            }
+
+            // refused as on one node, nothing written
+            assertThatThrownBy(() -> admin3.createTopics(List.of(new NewTopic("bad", 1, (short) 1)
+                    .configs(Map.of("retention.msx", "1")))).all().get())
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("did you mean 'retention.ms'");
+            assertThatThrownBy(() -> admin3.createTopics(List.of(new NewTopic("bad", 1, (short) 1)
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get())
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(InvalidConfigurationException.class);
+            assertThat(admin1.listTopics().names().get()).doesNotContain("bad");
+            assertThatThrownBy(() -> admin3.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET)))).all().get())
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(InvalidConfigurationException.class);
+        }
+    }
+
+    @Test
+    void aBrokerThatWasDownTakesInTheConfigsChangedMeanwhile() throws Exception {
+        Broker one = start(1);
+        start(2);
+        try (Admin admin1 = KafkaClients.admin(one.bootstrapServers())) {
+            admin1.createTopics(List.of(new NewTopic("later", 4, (short) 1))).all().get();
+            TopicDescription topic = ledEverywhere(admin1, "later", 4);
+            List<Integer> onTwo = new ArrayList<>();
+            topic.partitions().stream().filter(p -> p.leader().id() == 2).forEach(p -> onTwo.add(p.partition()));
+            assertThat(onTwo).isNotEmpty();
+
+            brokers.remove(2).close();
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "later");
+            admin1.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "123456"), AlterConfigOp.OpType.SET)))).all().get();
+
+            Broker two = start(2);
+            for (int p : onTwo) {
+                var partition = await("later-" + p + " opened on broker 2", () -> two.partitions().partition("later", p),
+                        java.util.Optional::isPresent).orElseThrow();
+                assertThat(partition.log().config().retentionMs()).as("later-" + p + " opened with the new value")
+                        .isEqualTo(123_456L);
+            }
+            try (Admin admin2 = KafkaClients.admin(two.bootstrapServers())) {
+                assertThat(value(describe(admin2, "later"), "retention.ms")).isEqualTo("123456");
+            }
+        }
+    }
+}
