@@ -203,7 +203,9 @@ public final class Broker implements AutoCloseable {
                 List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
                         "PLAINTEXT", e.host(), e.port())).toList();
                 cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), first.listenerName(), store,
-                        (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), catalogue::applyConfigs, state.control(), controllerSettings(config), housekeeping);
+                        (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), catalogue::applyConfigs, state.control(),
+                        controllerSettings(config), housekeeping, time);
+                router.attachController(cluster.controller());
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,

@@ -40,7 +40,7 @@ class TablesTest {
         }
         assertThat(ApiKey.forId(4)).isSameAs(ApiKey.LEADER_AND_ISR); // inter-broker: checked against 3.9.1 in kafka3-compat
         assertThat(ApiKey.clientApis()).noneMatch(ApiKey::isInterBroker)
-                .hasSize(ApiKey.values().length - 3);
+                .hasSize(ApiKey.values().length - 5);
         assertThat(ApiKey.forId(2)).isSameAs(ApiKey.LIST_OFFSETS);
         assertThat(ApiKey.forId(-1)).isNull();
         assertThat(ApiKey.forId(1000)).isNull();

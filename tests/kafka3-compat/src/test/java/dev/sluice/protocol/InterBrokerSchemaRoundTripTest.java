@@ -53,21 +53,21 @@ class InterBrokerSchemaRoundTripTest {
     }
 
     @Test
-    void controlApisAreInterBrokerKeysWithKafka391sVersionsAndHeaders() {
-        for (ApiKey api : List.of(ApiKey.LEADER_AND_ISR, ApiKey.STOP_REPLICA, ApiKey.UPDATE_METADATA)) {
+    void interBrokerApisAreKeysWithKafka391sVersionsAndHeaders() {
+        for (ApiKey api : List.of(ApiKey.LEADER_AND_ISR, ApiKey.STOP_REPLICA, ApiKey.UPDATE_METADATA,
+                ApiKey.CONTROLLED_SHUTDOWN, ApiKey.ALTER_PARTITION)) {
             org.apache.kafka.common.protocol.ApiKeys kafka = org.apache.kafka.common.protocol.ApiKeys.forId(api.id());
             assertThat(api.isInterBroker()).isTrue();
             assertThat(api.apiName()).isEqualTo(kafka.name);
             assertThat(api.oldestVersion()).isEqualTo(kafka.oldestVersion());
             assertThat(api.latestVersion()).isEqualTo(kafka.latestVersion(true));
-            for (short v = api.oldestVersion(); v <= api.latestVersion(); v++) {
+            // ControlledShutdown v0's header v0 is gone from Kafka 4's header schema (and not answered by Sluice)
+            short headersFrom = api == ApiKey.CONTROLLED_SHUTDOWN ? 1 : api.oldestVersion();
+            for (short v = headersFrom; v <= api.latestVersion(); v++) {
                 assertThat(api.requestHeaderVersion(v)).as(api + " v" + v).isEqualTo(kafka.requestHeaderVersion(v));
                 assertThat(api.responseHeaderVersion(v)).as(api + " v" + v).isEqualTo(kafka.responseHeaderVersion(v));
             }
             assertThat(ApiKey.clientApis()).doesNotContain(api);
-        }
-        for (int id : new int[] {7, 56}) { // ControlledShutdown, AlterPartition: schemas only, not served yet
-            assertThat(ApiKey.forId(id)).as("api key %d", id).isNull();
         }
     }
 }

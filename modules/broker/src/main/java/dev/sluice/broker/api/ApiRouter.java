@@ -16,6 +16,7 @@ public final class ApiRouter {
     /** Answered but not advertised in ApiVersions: the controller's requests. */
     private final Map<ApiKey, short[]> interBrokerVersions = new EnumMap<>(ApiKey.class);
     private final ClusterHandlers cluster;
+    private final ControllerHandlers controller = new ControllerHandlers();
 
     public ApiRouter(BrokerState broker, boolean deleteTopicEnable) {
         this(broker, deleteTopicEnable, "PLAINTEXT");
@@ -58,12 +59,28 @@ public final class ApiRouter {
         registerInterBroker(ApiKey.LEADER_AND_ISR, control::leaderAndIsr);
         registerInterBroker(ApiKey.UPDATE_METADATA, control::updateMetadata);
         registerInterBroker(ApiKey.STOP_REPLICA, control::stopReplica);
+        // v0 came with a request header without client id, which Kafka 4's header schema dropped: not answered
+        registerInterBroker(ApiKey.CONTROLLED_SHUTDOWN, controller::controlledShutdown, (short) 1);
+        registerInterBroker(ApiKey.ALTER_PARTITION, controller::alterPartition);
+    }
+
+    /**
+     * Hands the requests for the controller (ControlledShutdown, AlterPartition) to this broker's
+     * controller candidate once it has joined a cluster; before that, and on a single node, they are
+     * answered NOT_CONTROLLER.
+     */
+    public void attachController(dev.sluice.broker.controller.ControllerService controllerService) {
+        controller.attach(controllerService);
     }
 
     /** Answers every version of an inter-broker API's schema without listing it in ApiVersions. */
     private void registerInterBroker(ApiKey api, ApiHandler handler) {
+        registerInterBroker(api, handler, api.oldestVersion());
+    }
+
+    private void registerInterBroker(ApiKey api, ApiHandler handler, short oldestVersion) {
         handlers.put(api, handler);
-        interBrokerVersions.put(api, new short[]{api.oldestVersion(), api.latestVersion()});
+        interBrokerVersions.put(api, new short[]{oldestVersion, api.latestVersion()});
     }
 
     /** Claims every stable version of the API's bundled schema. */

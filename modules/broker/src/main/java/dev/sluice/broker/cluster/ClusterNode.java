@@ -1,6 +1,7 @@
 package dev.sluice.broker.cluster;
 
 import dev.sluice.api.Scheduler;
+import dev.sluice.api.Time;
 import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.api.cluster.BrokerInfo;
 import dev.sluice.api.cluster.ClusterListener;
@@ -10,6 +11,7 @@ import dev.sluice.broker.control.ControlFence;
 import dev.sluice.broker.controller.ControllerService;
 import dev.sluice.broker.controller.ControllerSettings;
 import dev.sluice.broker.controller.network.NetworkControlChannel;
+import dev.sluice.broker.interbroker.Endpoints;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +20,9 @@ import java.util.Optional;
  * A broker's part in a cluster, started once its listeners are bound: registration
  * ({@link ClusterMembership}, whose broker epoch the {@link ControlFence} checks control requests
  * against), the controller candidate ({@link ControllerService}, sending over a
- * {@link NetworkControlChannel}), and the catalogue kept up with topics created in the store.
- * Closing gives up the controller role first, then the registration, then the store session.
+ * {@link NetworkControlChannel}), the {@link ControllerLink} for this broker's requests to whichever
+ * broker is the controller, and the catalogue kept up with topics created in the store.
+ * Closing stops the link, gives up the controller role, then the registration, then the store session.
  *
  * <p>Threads: {@link #start} and {@link #close} on the broker's start-up/shut-down thread; store
  * events on the store's event thread.
@@ -34,13 +37,15 @@ public final class ClusterNode implements AutoCloseable {
     private final NetworkControlChannel channel;
     private final ControllerService controller;
     private final ClusterMembership membership;
+    private final ControllerLink link;
 
     private ClusterNode(ClusterMetadataStore store, NetworkControlChannel channel, ControllerService controller,
-                        ClusterMembership membership) {
+                        ClusterMembership membership, ControllerLink link) {
         this.store = store;
         this.channel = channel;
         this.controller = controller;
         this.membership = membership;
+        this.link = link;
     }
 
     /**
@@ -54,7 +59,8 @@ public final class ClusterNode implements AutoCloseable {
     public static ClusterNode start(int brokerId, List<BrokerEndpoint> endpoints, Optional<String> rack,
                                     String listenerName, ClusterMetadataStore store, ClusterTopicRegistry topics,
                                     java.util.function.Predicate<String> hostsTopic,
-                                    java.util.function.Consumer<String> topicConfigsChanged, ControlFence fence, ControllerSettings settings, Scheduler scheduler) {
+                                    java.util.function.Consumer<String> topicConfigsChanged, ControlFence fence,
+                                    ControllerSettings settings, Scheduler scheduler, Time time) {
         NetworkControlChannel channel = new NetworkControlChannel(brokerId,
                 id -> Optional.ofNullable(store.liveBrokers().get(id)), listenerName, CONTROL_SOCKET_TIMEOUT_MS,
                 CONTROL_RETRY_BACKOFF_MS);
@@ -105,7 +111,9 @@ public final class ClusterNode implements AutoCloseable {
                 }
             }
         });
-        ClusterNode node = new ClusterNode(store, channel, controller, membership);
+        ControllerLink link = new ControllerLink(brokerId, () -> locateController(store, listenerName),
+                CONTROL_SOCKET_TIMEOUT_MS, CONTROL_RETRY_BACKOFF_MS, time);
+        ClusterNode node = new ClusterNode(store, channel, controller, membership, link);
         try {
             topics.refresh(hostsTopic);
             fence.brokerEpoch(membership.start());
@@ -115,6 +123,17 @@ public final class ClusterNode implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /** The controller as the store knows it: its id and the endpoint of its inter-broker listener. */
+    private static Optional<ControllerLink.Controller> locateController(ClusterMetadataStore store, String listenerName) {
+        java.util.OptionalInt id = store.controllerId();
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(store.liveBrokers().get(id.getAsInt()))
+                .flatMap(b -> Endpoints.interBroker(b, listenerName))
+                .map(e -> new ControllerLink.Controller(id.getAsInt(), e.host(), e.port()));
     }
 
     public ClusterMetadataStore store() {
@@ -129,8 +148,14 @@ public final class ClusterNode implements AutoCloseable {
         return membership;
     }
 
+    /** This broker's requests to the controller (AlterPartition, ControlledShutdown, forwarded ElectLeaders). */
+    public ControllerLink controllerLink() {
+        return link;
+    }
+
     @Override
     public void close() {
+        link.close();
         controller.close();
         channel.close();
         membership.close();

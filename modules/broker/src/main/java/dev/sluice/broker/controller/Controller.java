@@ -357,6 +357,16 @@ public final class Controller {
      */
     public AlterPartitionResult alterPartition(int fromBroker, long brokerEpoch, TopicPartition tp, int leaderEpoch,
                                                int partitionEpoch, List<Integer> newIsr) {
+        return alterPartition(fromBroker, brokerEpoch, tp, leaderEpoch, partitionEpoch, newIsr, Map.of());
+    }
+
+    /**
+     * As {@link #alterPartition(int, long, TopicPartition, int, int, List)}, with the broker epochs the
+     * leader saw for the new ISR's members (AlterPartition v3, KIP-903): a member whose epoch is not its
+     * current registration's (a replica that restarted meanwhile) is INELIGIBLE_REPLICA; -1 or absent: not checked.
+     */
+    public AlterPartitionResult alterPartition(int fromBroker, long brokerEpoch, TopicPartition tp, int leaderEpoch,
+                                               int partitionEpoch, List<Integer> newIsr, Map<Integer, Long> isrEpochs) {
         if (lease == null) {
             return AlterPartitionResult.failed(Errors.NOT_CONTROLLER, Errors.NOT_CONTROLLER.message());
         }
@@ -364,6 +374,13 @@ public final class Controller {
         if (broker == null || (brokerEpoch != -1 && brokerEpoch != broker.epoch())) {
             return AlterPartitionResult.failed(Errors.STALE_BROKER_EPOCH, "Broker " + fromBroker + " with epoch "
                     + brokerEpoch + " is not a live incarnation.");
+        }
+        for (Map.Entry<Integer, Long> member : isrEpochs.entrySet()) {
+            RegisteredBroker registered = live.get(member.getKey());
+            if (member.getValue() != -1 && (registered == null || registered.epoch() != member.getValue())) {
+                return AlterPartitionResult.failed(Errors.INELIGIBLE_REPLICA, "Broker " + member.getKey() + " with epoch "
+                        + member.getValue() + " is not a live incarnation and cannot join the ISR.");
+            }
         }
         Optional<PartitionLeadership> current = leadership(tp);
         if (current.isEmpty()) {
@@ -396,6 +413,16 @@ public final class Controller {
             result[0] = new AlterPartitionResult(Errors.NONE, "", Optional.of(infos(List.of(tp)).get(0)));
         });
         return done ? result[0] : AlterPartitionResult.failed(Errors.NOT_CONTROLLER, Errors.NOT_CONTROLLER.message());
+    }
+
+    /** The name of the topic with this id, if this controller knows it (AlterPartition v2+ names topics by id). */
+    public Optional<String> topicName(java.util.UUID topicId) {
+        for (Versioned<TopicAssignment> topic : topics.values()) {
+            if (topic.value().topicId().equals(topicId)) {
+                return Optional.of(topic.value().name());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The periodic preferred-leader rebalance ({@code auto.leader.rebalance.enable}). */

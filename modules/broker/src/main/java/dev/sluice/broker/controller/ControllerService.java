@@ -4,6 +4,7 @@ import dev.sluice.api.Scheduler;
 import dev.sluice.api.cluster.ClusterListener;
 import dev.sluice.api.cluster.ClusterMetadataStore;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.protocol.Errors;
 
 import java.util.Collection;
 import java.util.SortedMap;
@@ -103,6 +104,34 @@ public final class ControllerService implements AutoCloseable {
     public CompletableFuture<SortedMap<TopicPartition, PartitionResult>> electLeaders(ElectionType type,
                                                                                       Collection<TopicPartition> partitions) {
         return call(() -> controller.electLeaders(type, partitions));
+    }
+
+    /**
+     * AlterPartition for one partition named by topic id (v2+), answered on the controller thread:
+     * UNKNOWN_TOPIC_ID if the controller knows no topic with that id (NOT_CONTROLLER if it is not the controller).
+     */
+    public CompletableFuture<AlterPartitionResult> alterPartition(int fromBroker, long brokerEpoch, java.util.UUID topicId,
+                                                                  int partition, int leaderEpoch, int partitionEpoch,
+                                                                  java.util.List<Integer> newIsr,
+                                                                  java.util.Map<Integer, Long> isrEpochs) {
+        return call(() -> {
+            if (!controller.isActive()) {
+                return AlterPartitionResult.failed(Errors.NOT_CONTROLLER, Errors.NOT_CONTROLLER.message());
+            }
+            return controller.topicName(topicId)
+                    .map(name -> controller.alterPartition(fromBroker, brokerEpoch, new TopicPartition(name, partition),
+                            leaderEpoch, partitionEpoch, newIsr, isrEpochs))
+                    .orElseGet(() -> AlterPartitionResult.failed(Errors.UNKNOWN_TOPIC_ID, "No topic with id " + topicId + "."));
+        });
+    }
+
+    /** AlterPartition for one partition named by topic name (v0-1), answered on the controller thread. */
+    public CompletableFuture<AlterPartitionResult> alterPartition(int fromBroker, long brokerEpoch, TopicPartition partition,
+                                                                  int leaderEpoch, int partitionEpoch,
+                                                                  java.util.List<Integer> newIsr,
+                                                                  java.util.Map<Integer, Long> isrEpochs) {
+        return call(() -> controller.alterPartition(fromBroker, brokerEpoch, partition, leaderEpoch, partitionEpoch, newIsr,
+                isrEpochs));
     }
 
     /** AlterPartition for one partition, answered on the controller thread. */

@@ -2,17 +2,11 @@ package dev.sluice.broker.controller.network;
 
 import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.broker.controller.ControlMessage;
+import dev.sluice.broker.interbroker.BlockingConnection;
 import dev.sluice.protocol.Errors;
-import dev.sluice.protocol.RequestHeader;
-import dev.sluice.protocol.RequestWriter;
 import dev.sluice.protocol.ResponseParser;
-import dev.sluice.protocol.Send;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * Sends one broker its control requests, one at a time and in order, on its own thread
  * ({@code sluice-control-<controller>-to-<broker>}), over one blocking connection: Kafka's
- * {@code RequestSendThread}. A request that cannot be delivered or answered (connection refused,
+ * {@code RequestSendThread}, over a {@link BlockingConnection}. A request that cannot be delivered or answered (connection refused,
  * reset, timed out) is retried on a new connection after a backoff growing to 10 × the initial one,
  * until it is answered or the sender is stopped (the broker left, or the controller resigned or
  * closed). An answer with an error (STALE_CONTROLLER_EPOCH, STALE_BROKER_EPOCH) is final: logged,
@@ -37,14 +31,12 @@ final class BrokerSender {
     private final int controllerId;
     private final int brokerId;
     private final Supplier<Optional<BrokerEndpoint>> endpoint;
-    private final int socketTimeoutMs;
     private final long retryBackoffMs;
     private final Listener listener;
+    private final BlockingConnection connection;
     private final LinkedBlockingQueue<ControlMessage> queue = new LinkedBlockingQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
-    private volatile SocketChannel channel;
-    private int correlationId;
 
     /** Told of each answered request (tests, metrics). */
     interface Listener {
@@ -56,7 +48,7 @@ final class BrokerSender {
         this.controllerId = controllerId;
         this.brokerId = brokerId;
         this.endpoint = endpoint;
-        this.socketTimeoutMs = socketTimeoutMs;
+        this.connection = new BlockingConnection("sluice-controller-" + controllerId, socketTimeoutMs);
         this.retryBackoffMs = retryBackoffMs;
         this.listener = listener;
         this.thread = new Thread(this::run, "sluice-control-" + controllerId + "-to-" + brokerId);
@@ -72,7 +64,7 @@ final class BrokerSender {
     void stop() {
         stopped.countDown();
         queue.clear();
-        closeChannel();
+        connection.close();
         thread.interrupt();
     }
 
@@ -96,7 +88,7 @@ final class BrokerSender {
         } catch (InterruptedException e) {
             // stopped
         } finally {
-            closeChannel();
+            connection.close();
         }
     }
 
@@ -115,7 +107,7 @@ final class BrokerSender {
                 listener.answered(brokerId, message, error);
                 return;
             } catch (IOException | RuntimeException e) {
-                closeChannel();
+                connection.disconnect();
                 if (isStopped()) {
                     return;
                 }
@@ -135,55 +127,12 @@ final class BrokerSender {
 
     /** One request and its answer; the top-level error code of the answer. */
     private Errors exchange(ControlRequests.Encoded request) throws IOException {
-        SocketChannel ch = connected();
-        int id = ++correlationId;
-        Send send = RequestWriter.write(new RequestHeader(request.api(), request.version(), id,
-                "sluice-controller-" + controllerId), request.body());
-        while (!send.writeTo(ch)) {
-            Thread.onSpinWait(); // a blocking channel takes everything; loop only for safety
+        if (!connection.isConnected()) { // the endpoint is looked up for each new connection
+            BrokerEndpoint target = endpoint.get()
+                    .orElseThrow(() -> new IOException("broker " + brokerId + " has no registered endpoint"));
+            connection.connect(target.host(), target.port());
         }
-        DataInputStream in = new DataInputStream(ch.socket().getInputStream());
-        int size = in.readInt();
-        if (size < 4 || size > 64 << 20) {
-            throw new IOException("invalid response size " + size);
-        }
-        byte[] frame = new byte[size];
-        in.readFully(frame);
-        ResponseParser.Response response = ResponseParser.parse(ByteBuffer.wrap(frame), request.api(), request.version());
-        if (response.correlationId() != id) {
-            throw new IOException("correlation id " + response.correlationId() + " answered, " + id + " expected");
-        }
+        ResponseParser.Response response = connection.exchange(request.api(), request.version(), request.body());
         return Errors.forCode(response.body().getShort("ErrorCode"));
-    }
-
-    private SocketChannel connected() throws IOException {
-        SocketChannel ch = channel;
-        if (ch != null && ch.isOpen()) {
-            return ch;
-        }
-        BrokerEndpoint target = endpoint.get()
-                .orElseThrow(() -> new IOException("broker " + brokerId + " has no registered endpoint"));
-        ch = SocketChannel.open();
-        channel = ch;
-        if (isStopped()) { // stop() may have run between the checks: never leave an open channel behind
-            closeChannel();
-            throw new IOException("stopped");
-        }
-        ch.socket().setTcpNoDelay(true);
-        ch.socket().setSoTimeout(socketTimeoutMs);
-        ch.socket().connect(new InetSocketAddress(target.host(), target.port()), socketTimeoutMs);
-        return ch;
-    }
-
-    private void closeChannel() {
-        SocketChannel ch = channel;
-        channel = null;
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the connection to broker " + brokerId, e);
-            }
-        }
     }
 }

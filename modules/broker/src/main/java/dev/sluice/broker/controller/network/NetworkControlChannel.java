@@ -4,6 +4,7 @@ import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.api.cluster.RegisteredBroker;
 import dev.sluice.broker.controller.ControlChannel;
 import dev.sluice.broker.controller.ControlMessage;
+import dev.sluice.broker.interbroker.Endpoints;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -84,18 +85,7 @@ public final class NetworkControlChannel implements ControlChannel, AutoCloseabl
     }
 
     private Optional<BrokerEndpoint> endpointOf(int brokerId) {
-        return registration.apply(brokerId).flatMap(b -> {
-            BrokerEndpoint plaintext = null;
-            for (BrokerEndpoint e : b.info().endpoints()) {
-                if (e.listener().equals(listenerName)) {
-                    return Optional.of(e);
-                }
-                if (plaintext == null && e.securityProtocol().equals("PLAINTEXT")) {
-                    plaintext = e;
-                }
-            }
-            return Optional.ofNullable(plaintext);
-        });
+        return registration.apply(brokerId).flatMap(b -> Endpoints.interBroker(b, listenerName));
     }
 
     private List<BrokerSender> stopAll() {
