@@ -94,25 +94,10 @@ trap cleanup EXIT
 # ---------------------------------------------------------------------------------------------------
 # 1. Apache Kafka from Maven Central (cached) and Sluice (snapshot of the built module path)
 # ---------------------------------------------------------------------------------------------------
-if [ ! -f "$cache/lib/.complete" ]; then
-  log "fetching Apache Kafka $KAFKA_VERSION from Maven Central into $cache"
-  mkdir -p "$cache"
-  cp "$here/kafka-pom.xml" "$cache/pom.xml"
-  rm -rf "$cache/lib"
-  (cd "$cache" && mvn -B -q -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
-      -DoutputDirectory=lib -DincludeScope=runtime)
-  touch "$cache/lib/.complete"
-fi
+source "$here/lib.sh"
+fetch_kafka "$KAFKA_VERSION" "$cache"
 kcp="$cache/lib/*"
-
-log "building Sluice if needed (./sluice)"
-for attempt in 1 2 3; do
-  if ./sluice --help > /dev/null 2> "$work/sluice-build.log"; then break; fi
-  if [ "$attempt" = 3 ]; then cat "$work/sluice-build.log" >&2; exit 1; fi
-  log "  build failed (someone's module mid-change?), retrying in 60 s"; sleep 60
-done
-cp -r "$root/tools/target/lib" "$work/sluice-lib"
-sluice_commit="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- modules storage-file tools || echo '+dirty')"
+snapshot_sluice
 
 javac -nowarn -d "$work/classes" -cp "$cache/lib/kafka-clients-$KAFKA_VERSION.jar" "$here/BenchClient.java"
 client_cp="$work/classes:$kcp"
