@@ -19,6 +19,7 @@ module dev.sluice.broker {
 
     uses dev.sluice.api.storage.LogStorageProvider;
     uses dev.sluice.api.offset.OffsetStoreProvider;
+    uses dev.sluice.broker.replica.ReplicaFetchingProvider; // the follower side of replication, if installed
 
     provides dev.sluice.api.offset.OffsetStoreProvider with dev.sluice.broker.group.offset.LogOffsetStoreProvider;
 }

@@ -20,6 +20,8 @@ module dev.sluice.client {
     exports dev.sluice.client.consumer.assignor;
     exports dev.sluice.client.admin;
     exports dev.sluice.client.serialization;
+    // the network layer is internal: only the broker's replica fetchers reuse it (no second copy of it)
+    exports dev.sluice.client.network to dev.sluice.replication;
 
     uses Partitioner;
     uses dev.sluice.api.compression.CompressionCodec;

@@ -32,6 +32,7 @@ import dev.sluice.broker.group.offset.OffsetStoreProviders;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServer;
 import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.broker.replica.ReplicaFetchingProvider;
 import dev.sluice.broker.replica.ReplicaManager;
 import dev.sluice.broker.partition.StorageEngines;
 import dev.sluice.broker.producer.FileProducerIdBlockStore;
@@ -195,6 +196,12 @@ public final class Broker implements AutoCloseable {
                     store == null ? null : new ClusterTopicAdmin(store, new java.util.Random()));
             GroupApis.register(router, groups, offsets, state);
             handler.target = new KafkaRequestHandler(router);
+            if (store != null) {
+                // followers copy their leaders' logs through the replication module, if installed
+                replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(
+                        config.nodeId(), state.control()::brokerEpoch, metadata, partitions,
+                        config.replicaFetchSettings(), time)));
+            }
             server.start();
 
             housekeeping = schedulers.create("sluice-housekeeping");
@@ -333,6 +340,7 @@ public final class Broker implements AutoCloseable {
     public void close() {
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " shutting down");
         server.stopAccepting();
+        replicas.stopReplicaFetching(); // before anything closes: no fetcher appends during the shutdown
         if (cluster != null) {
             cluster.close(); // resigns as controller, deregisters (the session ends with the store)
         }

@@ -360,6 +360,14 @@ public final class BrokerConfig {
     }
 
     /** {@code max.broker.partitions}: creating topics or partitions past it is refused (POLICY_VIOLATION). */
+    /** The follower's replica fetcher settings (issue #11). */
+    public dev.sluice.broker.replica.ReplicaFetchSettings replicaFetchSettings() {
+        return new dev.sluice.broker.replica.ReplicaFetchSettings(values.getInt("num.replica.fetchers"),
+                values.getInt("replica.fetch.wait.max.ms"), values.getInt("replica.fetch.min.bytes"),
+                values.getInt("replica.fetch.max.bytes"), values.getInt("replica.fetch.response.max.bytes"),
+                values.getInt("replica.fetch.backoff.ms"), values.getInt("replica.socket.timeout.ms"));
+    }
+
     public int maxBrokerPartitions() {
         return values.getInt("max.broker.partitions");
     }

@@ -52,6 +52,18 @@ public final class BrokerConfigDef {
                 + "is taken for dead and its partitions get new leaders");
         add("zookeeper.connection.timeout.ms", INT, null, atLeast(1), "how long to wait for a ZooKeeper connection "
                 + "(default: the session timeout)");
+        // replication: the follower's replica fetchers (issue #11)
+        add("num.replica.fetchers", INT, 1, atLeast(1), "fetcher threads per source broker copying its partitions "
+                + "to this follower (each partition to one of them by hash)");
+        add("replica.fetch.wait.max.ms", INT, 500, atLeast(0), "longest a follower's fetch waits at the leader for "
+                + "replica.fetch.min.bytes");
+        add("replica.fetch.min.bytes", INT, 1, atLeast(1), "bytes a follower's fetch waits for at the leader");
+        add("replica.fetch.max.bytes", INT, 1 << 20, atLeast(0), "bytes a follower asks per partition in one fetch "
+                + "(a larger first batch still comes whole)");
+        add("replica.fetch.response.max.bytes", INT, 10 << 20, atLeast(0), "bytes a follower asks for in one fetch in all");
+        add("replica.fetch.backoff.ms", INT, 1_000, atLeast(0), "wait before fetching a partition again after an error");
+        add("replica.socket.timeout.ms", INT, 30_000, atLeast(1), "a follower's request to its leader with no answer "
+                + "by then fails (and is retried); at least replica.fetch.wait.max.ms");
         add("listeners", LIST, List.of("PLAINTEXT://localhost:9092"), Validator.nonEmptyList(),
                 "NAME://host:port to listen on, comma-separated; port 0 picks a free port");
         add("advertised.listeners", LIST, null, null,

@@ -29,9 +29,8 @@ final class KafkaBrokerKeys {
             "auto.leader.rebalance.enable", "leader.imbalance.check.interval.seconds",
             "leader.imbalance.per.broker.percentage", "unclean.leader.election.interval.ms",
             // replication
-            "num.replica.fetchers", "num.replica.alter.log.dirs.threads", "replica.fetch.max.bytes",
-            "replica.fetch.min.bytes", "replica.fetch.wait.max.ms", "replica.fetch.backoff.ms",
-            "replica.fetch.response.max.bytes", "replica.lag.time.max.ms", "replica.socket.timeout.ms",
+            "num.replica.alter.log.dirs.threads",
+            "replica.lag.time.max.ms",
             "replica.socket.receive.buffer.bytes", "replica.high.watermark.checkpoint.interval.ms",
             "replica.selector.class",
             // internal topics' replication and transactions (not implemented yet)

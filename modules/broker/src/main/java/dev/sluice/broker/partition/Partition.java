@@ -408,6 +408,30 @@ public final class Partition implements AutoCloseable {
     }
 
     /**
+     * A follower's high watermark after a fetch: the leader's, but never past this replica's own
+     * log end (nor below its log start), as Kafka's follower sets it. It may move back (a new
+     * leader's high watermark can lag the old one's for a moment); consumers never read a follower.
+     */
+    public void updateFollowerHighWatermark(long leaderHighWatermark) {
+        appendLock.lock();
+        try {
+            long hw = Math.max(log.logStartOffset(), Math.min(leaderHighWatermark, log.logEndOffset()));
+            if (hw > highWatermark) {
+                appendedBytes.highWatermarkMoved(hw);
+            }
+            highWatermark = hw;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** The newest leader epoch in this replica's log (its epoch history), or -1 if it has none. */
+    public int latestEpoch() {
+        java.util.List<dev.sluice.api.storage.EpochEntry> epochs = log.epochs();
+        return epochs.isEmpty() ? -1 : epochs.get(epochs.size() - 1).epoch();
+    }
+
+    /**
      * Moves the high watermark forward to the smallest log end among the in-sync replicas (with no
      * followers, this broker's own log end). Never moves it back. Caller holds the append lock.
      */

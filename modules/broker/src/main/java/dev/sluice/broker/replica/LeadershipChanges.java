@@ -36,6 +36,10 @@ import java.util.UUID;
  * </ul>
  * Each changed topic is reported to {@link PartitionManager#topicChanged} afterwards.
  *
+ * <p>Replica fetching ({@link ReplicaFetching}) follows the roles: a partition stops being fetched
+ * before it becomes leader, is stopped or deleted (so nothing a fetcher appends lands after the
+ * change), and is fetched from its new leader once it became a follower.
+ *
  * <p>Threads: request handler threads, one control request at a time (the caller's
  * {@code ControlFence} serialises them).
  */
@@ -45,10 +49,19 @@ final class LeadershipChanges {
 
     private final int localBrokerId;
     private final PartitionManager partitions;
+    private volatile ReplicaFetching fetching = ReplicaFetching.NONE;
 
     LeadershipChanges(int localBrokerId, PartitionManager partitions) {
         this.localBrokerId = localBrokerId;
         this.partitions = partitions;
+    }
+
+    void fetching(ReplicaFetching fetching) {
+        this.fetching = fetching;
+    }
+
+    ReplicaFetching fetching() {
+        return fetching;
     }
 
     List<Errors> becomeLeaderOrFollower(List<LeaderAndIsrPartition> states) {
@@ -129,10 +142,15 @@ final class LeadershipChanges {
     }
 
     private void changeRole(Partition partition, LeaderAndIsrPartition state) {
+        // the fetcher of the old role goes first: nothing it appends may land after the change
+        fetching.unfollow(List.of(partition.topicPartition()));
         if (state.leader() == localBrokerId) {
             partition.becomeLeader(state.leaderEpoch(), followers(state), inSyncFollowers(state));
         } else {
             partition.becomeFollower(state.leader(), state.leaderEpoch());
+            if (state.leader() >= 0) {
+                fetching.follow(partition, state.leader(), state.leaderEpoch());
+            }
         }
     }
 
@@ -190,7 +208,8 @@ final class LeadershipChanges {
                 return Errors.FENCED_LEADER_EPOCH;
             }
         }
-        // nothing fetches from a leader yet (replication comes later): stopping is deleting, if asked
+        // stopping a replica stops its fetching first; then it is deleted, if asked
+        fetching.unfollow(List.of(tp));
         if (request.delete()) {
             partitions.deleteReplica(tp);
         }

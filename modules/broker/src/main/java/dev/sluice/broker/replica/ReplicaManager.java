@@ -75,6 +75,21 @@ public final class ReplicaManager implements AutoCloseable {
         return leadership.becomeLeaderOrFollower(states);
     }
 
+    /**
+     * Installs the follower side of replication (a cluster broker with the replication module):
+     * LeaderAndIsr and StopReplica start and stop fetching through it from now on; closed with this.
+     */
+    public void replicaFetching(ReplicaFetching fetching) {
+        leadership.fetching(fetching);
+    }
+
+    /** Stops every replica fetcher (shutdown); on return nothing is appended by one. */
+    public void stopReplicaFetching() {
+        ReplicaFetching current = leadership.fetching();
+        leadership.fetching(ReplicaFetching.NONE);
+        current.close();
+    }
+
     /** The controller's StopReplica: stops (and, if asked, deletes) each replica. One error per partition, in order. */
     public List<Errors> stopReplicas(List<StopReplicaPartition> requests) {
         return leadership.stopReplicas(requests);
@@ -330,6 +345,7 @@ public final class ReplicaManager implements AutoCloseable {
     /** Answers every waiting operation with what there is; call before the partitions close. */
     @Override
     public void close() {
+        stopReplicaFetching(); // no fetcher appends once the partitions start closing
         delayedProduces.close();
         delayedFetches.close();
         timer.close();

@@ -140,8 +140,10 @@ class BrokerConfigTest {
                 "num.replica.fetchers", "4", "log.cleaner.threads", "2", "broker.rack", "r1", "log.preallocate", "false",
                 "min.insync.replicas", "1", "unclean.leader.election.enable", "false"));
         assertThat(c.ignoredKeys()).containsExactlyInAnyOrder("process.roles", "controller.quorum.voters",
-                "offsets.topic.replication.factor", "num.replica.fetchers",
+                "offsets.topic.replication.factor",
                 "log.cleaner.threads", "log.preallocate");
+        // used since #11: fetcher threads per source broker of a follower
+        assertThat(c.replicaFetchSettings().numFetchers()).isEqualTo(4);
         // used since #10: replica placement spreads over racks
         assertThat(c.brokerRack()).contains("r1");
         // used since #19.9: the file engine opens logs on that many threads
