@@ -114,17 +114,22 @@ public final class NetworkLeaderEndpoint implements LeaderEndpoint {
                     + "; replication needs v12+ (DivergingEpoch)");
         }
         Struct body = ApiKey.FETCH.newRequest()
-                .set("ReplicaId", localBrokerId)
                 .set("MaxWaitMs", request.maxWaitMs())
                 .set("MinBytes", request.minBytes())
                 .set("MaxBytes", request.maxBytes())
                 .set("IsolationLevel", (byte) 0);
-        body.set("ReplicaState", body.newStruct("ReplicaState").set("ReplicaId", localBrokerId)
-                .set("ReplicaEpoch", brokerEpoch.getAsLong()));
+        // a field a version cannot carry must keep its default: the writer refuses anything else
+        if (version >= 15) {
+            body.set("ReplicaState", body.newStruct("ReplicaState").set("ReplicaId", localBrokerId)
+                    .set("ReplicaEpoch", brokerEpoch.getAsLong()));
+        } else {
+            body.set("ReplicaId", localBrokerId);
+        }
         Map<String, Struct> topics = new LinkedHashMap<>();
         for (FetchRequest.PartitionFetch p : request.partitions()) {
-            Struct topic = topics.computeIfAbsent(p.topicPartition().topic(), t -> body.addStruct("Topics")
-                    .set("Topic", t).set("TopicId", p.topicId() == null ? ZERO_UUID : p.topicId()));
+            Struct topic = topics.computeIfAbsent(p.topicPartition().topic(), t -> version >= 13
+                    ? body.addStruct("Topics").set("TopicId", p.topicId() == null ? ZERO_UUID : p.topicId())
+                    : body.addStruct("Topics").set("Topic", t));
             topic.addStruct("Partitions")
                     .set("Partition", p.topicPartition().partition())
                     .set("CurrentLeaderEpoch", p.currentLeaderEpoch())

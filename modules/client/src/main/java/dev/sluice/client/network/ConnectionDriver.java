@@ -184,17 +184,19 @@ final class ConnectionDriver {
     }
 
     private void startSend(Connection c, ClientRequest request, short version) {
-        Struct body;
+        int correlationId = nextCorrelationId++;
+        Send frame;
         try {
-            body = request.builder.build(version);
+            Struct body = request.builder.build(version);
+            // a body the version cannot carry fails its request, not the I/O thread and every other request
+            frame = RequestWriter.write(new RequestHeader(request.api, version, correlationId, config.clientId()), body);
         } catch (RuntimeException e) {
             request.future.completeExceptionally(e);
             return;
         }
         request.version = version;
-        request.correlationId = nextCorrelationId++;
-        c.requests.startWrite(RequestWriter.write(
-                new RequestHeader(request.api, version, request.correlationId, config.clientId()), body), request);
+        request.correlationId = correlationId;
+        c.requests.startWrite(frame, request);
     }
 
     /** Writes what the socket takes; true when the current send is complete. */
