@@ -98,7 +98,8 @@ snapshot_sluice
 javac -nowarn -d "$work/classes" -cp "$cache/lib/kafka-clients-$KAFKA_VERSION.jar" \
     "$here/BenchClient.java" "$here/ClusterBenchClient.java"
 client_cp="$work/classes:$kcp"
-bench() { java -Xmx512m -Dlog4j2.configurationFile="$here/client-log4j2.properties" -cp "$client_cp" ClusterBenchClient "$@"; }
+bench() { java -Xmx512m -Dlog4j.configuration="file:$here/client-log4j.properties" \
+    -Dlog4j2.configurationFile="$here/client-log4j2.properties" -cp "$client_cp" ClusterBenchClient "$@"; }
 
 # ---------------------------------------------------------------------------------------------------
 # Clusters: start_<name> DIR starts three nodes (ids 1-3) and sets pid/port; start_node_<name> DIR ID
@@ -139,16 +140,20 @@ EOF2
   for id in 1 2 3; do start_node_kafka "$dir" "$id"; done
 }
 
-sluice_java() {
-  java "$@" -p "$work/sluice-lib" -cp "$work/sluice-lib-cp/*" --add-modules ALL-MODULE-PATH \
+sluice_java() { # JVM options... -- sluice command and arguments...
+  local jvm=()
+  while [ "$1" != -- ]; do jvm+=("$1"); shift; done
+  shift
+  java "${jvm[@]}" -p "$work/sluice-lib" -cp "$work/sluice-lib-cp/*" --add-modules ALL-MODULE-PATH \
       --patch-module "zookeeper=$work/sluice-lib-patch/zookeeper-jute.jar" \
-      --add-opens java.base/java.nio=lmdbjava --add-exports java.base/sun.nio.ch=lmdbjava
+      --add-opens java.base/java.nio=lmdbjava --add-exports java.base/sun.nio.ch=lmdbjava \
+      -m dev.sluice.tools/dev.sluice.tools.Sluice "$@"
 }
 sluice_zk=""
 start_node_sluice() { # dir id
   local dir=$1 id=$2
   # shellcheck disable=SC2086
-  sluice_java "${BROKER_JVM[@]}" -m dev.sluice.tools/dev.sluice.tools.Sluice server \
+  sluice_java "${BROKER_JVM[@]}" -- server \
       "broker.id=$id" "listeners=PLAINTEXT://localhost:${port[$id]}" "log.dirs=$dir/data$id" \
       "zookeeper.connect=$sluice_zk" log.segment.bytes=1073741824 offsets.topic.replication.factor=3 \
       ${SLUICE_OPTS_EXTRA:-} >> "$dir/node$id.log" 2>&1 &
@@ -157,7 +162,7 @@ start_node_sluice() { # dir id
 start_sluice() {
   local dir=$1 id zport
   zport=$(probe free-port)
-  sluice_java -Xmx256m -m dev.sluice.tools/dev.sluice.tools.Sluice zookeeper --port "$zport" --host 127.0.0.1 \
+  sluice_java -Xmx256m -- zookeeper --port "$zport" --host 127.0.0.1 \
       --data-dir "$dir/data-zookeeper" > "$dir/zookeeper.log" 2>&1 &
   extra_pids=($!)
   sluice_zk="127.0.0.1:$zport"
