@@ -15,12 +15,12 @@ import java.util.List;
  *
  * <p>Threads: the calling test's thread.
  */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {
     }
 
     /** The java launcher running this test. */
-    static String javaCommand() {
+    public static String javaCommand() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
@@ -29,7 +29,7 @@ final class ChildJvm {
      * Surefire runs the tools on the module path; the child takes everything on the class path
      * (no split package there).
      */
-    static String classPath() {
+    public static String classPath() {
         List<String> entries = new ArrayList<>();
         for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
             String value = System.getProperty(property);
@@ -46,7 +46,7 @@ final class ChildJvm {
      *
      * @throws IOException if the child's output ends first ({@code command} names it)
      */
-    static String awaitReady(Process process, String ready, String command) throws IOException {
+    public static String awaitReady(Process process, String ready, String command) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
             if (line.startsWith(ready)) {
