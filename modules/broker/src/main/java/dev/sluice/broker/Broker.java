@@ -211,7 +211,7 @@ public final class Broker implements AutoCloseable {
                         "PLAINTEXT", e.host(), e.port())).toList();
                 cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), first.listenerName(), store,
                         (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), catalogue::applyConfigs, state.control(),
-                        controllerSettings(config), housekeeping, time);
+                        controllerSettings(config), housekeeping, time, config.zookeeperSessionTimeoutMs());
                 router.attachController(cluster.controller());
             }
 

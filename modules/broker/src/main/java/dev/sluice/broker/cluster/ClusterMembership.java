@@ -1,5 +1,6 @@
 package dev.sluice.broker.cluster;
 
+import dev.sluice.api.Time;
 import dev.sluice.api.cluster.BrokerInfo;
 import dev.sluice.api.cluster.ClusterListener;
 import dev.sluice.api.cluster.ClusterMetadataStore;
@@ -43,6 +44,8 @@ public final class ClusterMembership implements AutoCloseable {
     private final ClusterMetadataStore store;
     private final BrokerInfo self;
     private final Runnable resignController;
+    private final long idReleaseWaitMs;
+    private final Time time;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** -1 while not registered. */
     private volatile long brokerEpoch = -1;
@@ -53,9 +56,23 @@ public final class ClusterMembership implements AutoCloseable {
      *                         anything else when the session expires
      */
     public ClusterMembership(ClusterMetadataStore store, BrokerInfo self, Runnable resignController) {
+        this(store, self, resignController, 0, Time.SYSTEM);
+    }
+
+    /**
+     * @param idReleaseWaitMs how long {@link #start()} waits for this broker id to be released when
+     *                        it is registered already: a broker killed and restarted quickly finds its
+     *                        previous incarnation's registration until that session expires (the session
+     *                        timeout, plus the server's expiry tick), so a wait longer than the session
+     *                        timeout tells a bounce from a second live broker with the same id
+     */
+    public ClusterMembership(ClusterMetadataStore store, BrokerInfo self, Runnable resignController, long idReleaseWaitMs,
+                             Time time) {
         this.store = store;
         this.self = self;
         this.resignController = resignController;
+        this.idReleaseWaitMs = idReleaseWaitMs;
+        this.time = time;
     }
 
     public void addListener(Listener listener) {
@@ -63,9 +80,10 @@ public final class ClusterMembership implements AutoCloseable {
     }
 
     /**
-     * Registers this broker and starts following the session.
+     * Registers this broker and starts following the session. While the id is registered already
+     * it tries again every 500 ms for up to the id-release wait (see the constructor).
      *
-     * @throws IllegalStateException if a live broker already holds this broker id
+     * @throws IllegalStateException if a live broker still holds this broker id after that wait
      * @throws ClusterStoreException if the store cannot be reached
      */
     public long start() {
@@ -80,7 +98,21 @@ public final class ClusterMembership implements AutoCloseable {
                 onSessionEstablished();
             }
         });
+        long waitUntil = time.nanoseconds() + idReleaseWaitMs * 1_000_000;
         RegistrationOutcome outcome = store.registerBroker(self);
+        if (outcome instanceof RegistrationOutcome.IdInUse && idReleaseWaitMs > 0) {
+            LOG.log(System.Logger.Level.WARNING, "broker.id {0} is registered already, by a live broker or by this broker''s "
+                    + "previous run whose session has not expired yet: waiting up to {1} ms for it to go", self.id(), idReleaseWaitMs);
+        }
+        while (outcome instanceof RegistrationOutcome.IdInUse && time.nanoseconds() < waitUntil && !closed) {
+            try {
+                Thread.sleep(REGISTRATION_RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            outcome = store.registerBroker(self);
+        }
         if (outcome instanceof RegistrationOutcome.IdInUse) {
             throw new IllegalStateException("broker.id " + self.id() + " is already registered by another live broker:"
                     + " each broker of a cluster needs its own id");

@@ -52,6 +52,8 @@ public final class ClusterNode implements AutoCloseable {
      * Registers this broker with its advertised endpoints and rack and stands for controller.
      *
      * @param listenerName the listener other brokers' controllers reach this one on
+     * @param sessionTimeoutMs the store session's timeout: at start this broker waits longer than that
+     *                         for its id to be released by a previous run killed just before
      * @param topicConfigsChanged told (on the store's event thread) the name of a topic whose
      *                            overrides changed in the store and were taken into {@code topics}
      * @throws IllegalStateException if another live broker holds this broker's id
@@ -60,13 +62,13 @@ public final class ClusterNode implements AutoCloseable {
                                     String listenerName, ClusterMetadataStore store, ClusterTopicRegistry topics,
                                     java.util.function.Predicate<String> hostsTopic,
                                     java.util.function.Consumer<String> topicConfigsChanged, ControlFence fence,
-                                    ControllerSettings settings, Scheduler scheduler, Time time) {
+                                    ControllerSettings settings, Scheduler scheduler, Time time, int sessionTimeoutMs) {
         NetworkControlChannel channel = new NetworkControlChannel(brokerId,
                 id -> Optional.ofNullable(store.liveBrokers().get(id)), listenerName, CONTROL_SOCKET_TIMEOUT_MS,
                 CONTROL_RETRY_BACKOFF_MS);
         ControllerService controller = new ControllerService(brokerId, store, channel, settings, scheduler);
         ClusterMembership membership = new ClusterMembership(store, new BrokerInfo(brokerId, endpoints, rack),
-                () -> controller.resignAndWait(10_000));
+                () -> controller.resignAndWait(10_000), idReleaseWaitMs(sessionTimeoutMs), time);
         membership.addListener(new ClusterMembership.Listener() {
             @Override
             public void sessionLost() {
@@ -134,6 +136,11 @@ public final class ClusterNode implements AutoCloseable {
         return Optional.ofNullable(store.liveBrokers().get(id.getAsInt()))
                 .flatMap(b -> Endpoints.interBroker(b, listenerName))
                 .map(e -> new ControllerLink.Controller(id.getAsInt(), e.host(), e.port()));
+    }
+
+    /** The session timeout, plus ZooKeeper's expiry granularity (a tick, at most a tenth of the timeout) and a margin. */
+    static long idReleaseWaitMs(int sessionTimeoutMs) {
+        return sessionTimeoutMs + Math.max(2_000, sessionTimeoutMs / 2);
     }
 
     public ClusterMetadataStore store() {

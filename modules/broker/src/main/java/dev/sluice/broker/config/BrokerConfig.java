@@ -268,6 +268,11 @@ public final class BrokerConfig {
         return brokerId != null ? (Integer) brokerId : values.getInt("node.id");
     }
 
+    /** {@code zookeeper.session.timeout.ms}. */
+    public int zookeeperSessionTimeoutMs() {
+        return values.getInt("zookeeper.session.timeout.ms");
+    }
+
     /** {@code zookeeper.connect}: set, this broker is part of a cluster coordinated through ZooKeeper. */
     public java.util.Optional<String> zookeeperConnect() {
         String connect = values.getString("zookeeper.connect");

@@ -1,5 +1,6 @@
 package dev.sluice.broker.cluster;
 
+import dev.sluice.api.Time;
 import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.api.cluster.BrokerInfo;
 import dev.sluice.api.cluster.ClusterMetadataStore;
@@ -8,6 +9,7 @@ import dev.sluice.api.cluster.ElectionOutcome;
 import dev.sluice.api.cluster.InProcessClusterState;
 import dev.sluice.api.cluster.InProcessMetadataStore;
 import dev.sluice.api.cluster.PartitionState;
+import dev.sluice.api.cluster.RegistrationOutcome;
 import dev.sluice.api.cluster.TopicAssignment;
 import dev.sluice.api.cluster.WriteOutcome;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,37 @@ class ClusterMembershipTest {
             new ClusterMembership(a, broker(3), () -> { }).start();
             assertThatThrownBy(() -> new ClusterMembership(b, broker(3), () -> { }).start())
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("broker.id 3 is already registered");
+        }
+    }
+
+    @Test
+    void aBrokerRestartedBeforeItsPreviousSessionExpiredWaitsForItsIdAndRegistersWithANewEpoch() throws Exception {
+        try (InProcessMetadataStore previousRun = cluster.connect(); ClusterMetadataStore restarted = cluster.connect()) {
+            long oldEpoch = ((RegistrationOutcome.Registered) previousRun.registerBroker(broker(5))).brokerEpoch();
+            Thread expiry = new Thread(() -> {
+                try {
+                    Thread.sleep(700);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                previousRun.expireSession(); // the killed run's session times out
+            });
+            expiry.start();
+            long epoch = new ClusterMembership(restarted, broker(5), () -> { }, 20_000, Time.SYSTEM).start();
+            expiry.join();
+            assertThat(epoch).isGreaterThan(oldEpoch);
+            assertThat(restarted.liveBrokers().get(5).epoch()).isEqualTo(epoch);
+        }
+    }
+
+    @Test
+    void anIdStillHeldByALiveBrokerAfterTheWaitIsRefused() {
+        try (ClusterMetadataStore a = cluster.connect(); ClusterMetadataStore b = cluster.connect()) {
+            new ClusterMembership(a, broker(6), () -> { }).start();
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> new ClusterMembership(b, broker(6), () -> { }, 600, Time.SYSTEM).start())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("broker.id 6 is already registered");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(600);
         }
     }
 
