@@ -6,6 +6,8 @@ import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.api.cluster.ClusterMetadataStore;
 import dev.sluice.api.cluster.ClusterMetadataStores;
 import dev.sluice.broker.cluster.ClusterNode;
+import dev.sluice.broker.cluster.ControlledShutdown;
+import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.broker.cluster.ClusterTopicRegistry;
 import dev.sluice.broker.controller.ClusterTopicAdmin;
 import dev.sluice.broker.controller.ControllerSettings;
@@ -58,6 +60,8 @@ public final class Broker implements AutoCloseable {
     private static final long PRODUCER_ID_EXPIRATION_MS = TimeUnit.DAYS.toMillis(1);
     /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
     private static final long HIGH_WATERMARK_CHECKPOINT_MS = 5_000;
+    /** How long a controlled shutdown waits for the LeaderAndIsr that follows the controller's answer. */
+    private static final long CONTROLLED_SHUTDOWN_LEADER_AND_ISR_WAIT_MS = 5_000;
 
     private final BrokerConfig config;
     private final PartitionManager partitions;
@@ -339,6 +343,13 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " shutting down");
+        if (cluster != null && config.controlledShutdownEnable() && cluster.otherLiveBrokers()) {
+            // while still serving: the controller's LeaderAndIsr making this broker a follower must get in
+            if (cluster.controlledShutdown(config.controlledShutdownMaxRetries(),
+                    config.controlledShutdownRetryBackoffMs()) instanceof ControlledShutdown.Outcome.Done) {
+                awaitFollowing(CONTROLLED_SHUTDOWN_LEADER_AND_ISR_WAIT_MS);
+            }
+        }
         server.stopAccepting();
         replicas.stopReplicaFetching(); // before anything closes: no fetcher appends during the shutdown
         if (cluster != null) {
@@ -353,13 +364,37 @@ public final class Broker implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " stopped cleanly");
     }
 
+    /**
+     * After a controlled shutdown, waits (at most {@code timeoutMs}) until the controller's LeaderAndIsr
+     * has made this broker a follower of every replicated partition it led, so that no producer still
+     * appends here while another replica leads.
+     */
+    private void awaitFollowing(long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (partitions.all().stream().anyMatch(p -> p.role() instanceof PartitionRole.Leader
+                && p.assignment() != null && p.assignment().replicas().size() > 1)) {
+            if (System.nanoTime() > deadline) {
+                LOG.log(System.Logger.Level.WARNING, "broker {0}: the controller's LeaderAndIsr after the controlled "
+                        + "shutdown did not arrive within {1} ms", config.nodeId(), timeoutMs);
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private static java.util.function.Predicate<String> hostsTopic(PartitionManager partitions) {
         return topic -> partitions.all().stream().anyMatch(p -> p.topicPartition().topic().equals(topic));
     }
 
     /** The controller's settings from the broker's (Kafka's names). */
     private static ControllerSettings controllerSettings(BrokerConfig config) {
-        return ControllerSettings.defaults();
+        return new ControllerSettings(config.uncleanLeaderElectionEnable(), config.autoLeaderRebalanceEnable(),
+                config.leaderImbalancePerBrokerPercentage(), config.leaderImbalanceCheckIntervalMs());
     }
 
     /** This broker's part in a cluster, if it has {@code zookeeper.connect}. */

@@ -38,14 +38,16 @@ public final class ClusterNode implements AutoCloseable {
     private final ControllerService controller;
     private final ClusterMembership membership;
     private final ControllerLink link;
+    private final int brokerId;
 
-    private ClusterNode(ClusterMetadataStore store, NetworkControlChannel channel, ControllerService controller,
+    private ClusterNode(int brokerId, ClusterMetadataStore store, NetworkControlChannel channel, ControllerService controller,
                         ClusterMembership membership, ControllerLink link) {
         this.store = store;
         this.channel = channel;
         this.controller = controller;
         this.membership = membership;
         this.link = link;
+        this.brokerId = brokerId;
     }
 
     /**
@@ -115,7 +117,7 @@ public final class ClusterNode implements AutoCloseable {
         });
         ControllerLink link = new ControllerLink(brokerId, () -> locateController(store, listenerName),
                 CONTROL_SOCKET_TIMEOUT_MS, CONTROL_RETRY_BACKOFF_MS, time);
-        ClusterNode node = new ClusterNode(store, channel, controller, membership, link);
+        ClusterNode node = new ClusterNode(brokerId, store, channel, controller, membership, link);
         try {
             topics.refresh(hostsTopic);
             fence.brokerEpoch(membership.start());
@@ -153,6 +155,27 @@ public final class ClusterNode implements AutoCloseable {
 
     public ClusterMembership membership() {
         return membership;
+    }
+
+    /**
+     * Kafka's controlled shutdown (see {@link ControlledShutdown}): asks the controller to move this broker's
+     * partition leadership away, up to {@code maxRetries} times, {@code retryBackoffMs} apart. Before {@link #close}.
+     */
+    public ControlledShutdown.Outcome controlledShutdown(int maxRetries, long retryBackoffMs) {
+        return new ControlledShutdown(brokerId, membership::brokerEpoch, link, maxRetries, retryBackoffMs,
+                CONTROL_SOCKET_TIMEOUT_MS).run();
+    }
+
+    /**
+     * Whether another broker is registered (as far as the store can tell: true if it cannot): a controlled
+     * shutdown of the last live broker has nobody to hand leadership to.
+     */
+    public boolean otherLiveBrokers() {
+        try {
+            return store.liveBrokers().keySet().stream().anyMatch(id -> id != brokerId);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /** This broker's requests to the controller (AlterPartition, ControlledShutdown, forwarded ElectLeaders). */

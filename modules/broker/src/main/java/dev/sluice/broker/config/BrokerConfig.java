@@ -313,6 +313,36 @@ public final class BrokerConfig {
         return values.getShort("default.replication.factor");
     }
 
+    /** {@code controlled.shutdown.enable}: in a cluster, move leadership away before stopping. */
+    public boolean controlledShutdownEnable() {
+        return values.getBoolean("controlled.shutdown.enable");
+    }
+
+    public int controlledShutdownMaxRetries() {
+        return values.getInt("controlled.shutdown.max.retries");
+    }
+
+    public long controlledShutdownRetryBackoffMs() {
+        return values.getLong("controlled.shutdown.retry.backoff.ms");
+    }
+
+    public boolean autoLeaderRebalanceEnable() {
+        return values.getBoolean("auto.leader.rebalance.enable");
+    }
+
+    public long leaderImbalanceCheckIntervalMs() {
+        return java.util.concurrent.TimeUnit.SECONDS.toMillis(values.getLong("leader.imbalance.check.interval.seconds"));
+    }
+
+    public int leaderImbalancePerBrokerPercentage() {
+        return values.getInt("leader.imbalance.per.broker.percentage");
+    }
+
+    /** The broker default of {@code unclean.leader.election.enable} (a topic may override it). */
+    public boolean uncleanLeaderElectionEnable() {
+        return values.getBoolean("unclean.leader.election.enable");
+    }
+
     /** Effective retention after Kafka's ms / minutes / hours precedence; -1 = forever. */
     public long logRetentionMs() {
         return logRetentionMs;

@@ -64,6 +64,17 @@ public final class BrokerConfigDef {
         add("replica.fetch.backoff.ms", INT, 1_000, atLeast(0), "wait before fetching a partition again after an error");
         add("replica.socket.timeout.ms", INT, 30_000, atLeast(1), "a follower's request to its leader with no answer "
                 + "by then fails (and is retried); at least replica.fetch.wait.max.ms");
+        // the controller and controlled shutdown (issue #10)
+        add("controlled.shutdown.enable", BOOLEAN, true, null, "in a cluster, a clean shutdown first asks the controller "
+                + "to move this broker's partition leadership to other in-sync replicas");
+        add("controlled.shutdown.max.retries", INT, 3, atLeast(0), "attempts at a controlled shutdown before the broker "
+                + "stops anyway");
+        add("controlled.shutdown.retry.backoff.ms", LONG, 5_000L, atLeast(0), "pause between controlled-shutdown attempts");
+        add("auto.leader.rebalance.enable", BOOLEAN, true, null, "the controller gives leadership back to preferred "
+                + "replicas when a broker's share led elsewhere exceeds leader.imbalance.per.broker.percentage");
+        add("leader.imbalance.check.interval.seconds", LONG, 300L, atLeast(1), "how often the controller checks leader imbalance");
+        add("leader.imbalance.per.broker.percentage", INT, 10, between(0, 100), "percentage of a broker's preferred "
+                + "partitions led elsewhere above which the controller rebalances them");
         add("listeners", LIST, List.of("PLAINTEXT://localhost:9092"), Validator.nonEmptyList(),
                 "NAME://host:port to listen on, comma-separated; port 0 picks a free port");
         add("advertised.listeners", LIST, null, null,
@@ -104,7 +115,8 @@ public final class BrokerConfigDef {
         add("compression.type", STRING, "producer", Validator.oneOf("producer"),
                 "producer: batches are stored as the producer compressed them (Sluice never recompresses)");
         add("min.insync.replicas", INT, 1, atLeast(1), "replicas that must have a record before acks=all is answered");
-        add("unclean.leader.election.enable", BOOLEAN, false, null, "whether an out-of-sync replica may become leader");
+        add("unclean.leader.election.enable", BOOLEAN, false, null, "whether an out-of-sync replica may become leader "
+                + "(a topic's unclean.leader.election.enable overrides it)");
         add("auto.create.topics.enable", BOOLEAN, true, null, "create a topic when a client asks for its metadata");
         add("delete.topic.enable", BOOLEAN, true, null, "whether DeleteTopics is allowed");
         // KIP-578's name (proposed, not in Kafka 3.x/4.x, which have no such limit)

@@ -25,9 +25,7 @@ final class KafkaBrokerKeys {
             "metadata.max.retention.bytes", "metadata.max.retention.ms", "metadata.max.idle.interval.ms",
             "broker.heartbeat.interval.ms", "broker.session.timeout.ms", "initial.broker.registration.timeout.ms",
             "reserved.broker.max.id", "early.start.listeners", "eligible.leader.replicas.enable",
-            "controlled.shutdown.enable", "controlled.shutdown.max.retries", "controlled.shutdown.retry.backoff.ms",
-            "auto.leader.rebalance.enable", "leader.imbalance.check.interval.seconds",
-            "leader.imbalance.per.broker.percentage", "unclean.leader.election.interval.ms",
+            "unclean.leader.election.interval.ms",
             // replication
             "num.replica.alter.log.dirs.threads",
             "replica.lag.time.max.ms",

@@ -2,6 +2,7 @@ package dev.sluice.broker.controller;
 
 import dev.sluice.api.Scheduler;
 import dev.sluice.api.cluster.ClusterMetadataStore;
+import dev.sluice.api.cluster.ConfigEntity;
 import dev.sluice.api.cluster.ControllerLease;
 import dev.sluice.api.cluster.ElectionOutcome;
 import dev.sluice.api.cluster.PartitionState;
@@ -20,6 +21,7 @@ import dev.sluice.protocol.Errors;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +52,7 @@ public final class Controller {
 
     private static final System.Logger LOG = System.getLogger(Controller.class.getName());
     private static final int WRITE_ATTEMPTS = 3;
+    private static final String UNCLEAN_KEY = "unclean.leader.election.enable";
 
     private final int brokerId;
     private final ClusterMetadataStore store;
@@ -64,6 +67,8 @@ public final class Controller {
     private final Map<String, Versioned<TopicAssignment>> topics = new TreeMap<>();
     private final Map<TopicPartition, Versioned<PartitionState>> states = new TreeMap<>();
     private final Set<Integer> shuttingDown = new TreeSet<>();
+    /** Per topic, whether unclean elections are allowed, as read during the current event. */
+    private final Map<String, Boolean> uncleanByTopic = new HashMap<>();
 
     /**
      * @param rebalanceTrigger what the periodic imbalance check runs on the scheduler's thread: it must
@@ -129,7 +134,7 @@ public final class Controller {
             }
             Set<TopicPartition> changed = new TreeSet<>(createMissingStates());
             for (TopicPartition tp : List.copyOf(states.keySet())) {
-                if (apply(tp, s -> LeaderElection.afterBrokerChange(s, eligible(), settings.uncleanLeaderElection()))) {
+                if (apply(tp, afterBrokerChange(tp))) {
                     changed.add(tp);
                 }
             }
@@ -209,15 +214,13 @@ public final class Controller {
                 for (Integer id : failed) {
                     live.remove(id);
                 }
-                changed.addAll(applyToReplicasOf(failed,
-                        s -> LeaderElection.afterBrokerChange(s, eligible(), settings.uncleanLeaderElection())));
+                changed.addAll(applyToReplicasOf(failed, this::afterBrokerChange));
             }
             live.clear();
             live.putAll(now);
             shuttingDown.retainAll(live.keySet());
             changed.addAll(createMissingStates());
-            changed.addAll(applyToReplicasOf(started,
-                    s -> LeaderElection.afterBrokerChange(s, eligible(), settings.uncleanLeaderElection())));
+            changed.addAll(applyToReplicasOf(started, this::afterBrokerChange));
             publish(changed, started, List.of());
         });
     }
@@ -284,7 +287,7 @@ public final class Controller {
         TreeSet<TopicPartition> remaining = new TreeSet<>();
         boolean done = guarded(() -> {
             Set<TopicPartition> changed = applyToReplicasOf(Set.of(id),
-                    s -> LeaderElection.controlledShutdown(s, live.keySet(), shuttingDown));
+                    tp -> s -> LeaderElection.controlledShutdown(s, live.keySet(), shuttingDown));
             List<TopicPartition> followed = new ArrayList<>();
             for (TopicPartition tp : states.keySet()) {
                 PartitionState s = states.get(tp).value();
@@ -301,6 +304,8 @@ public final class Controller {
             if (!followed.isEmpty()) {
                 channel.send(id, new ControlMessage.StopReplica(brokerId, lease.epoch(), broker.epoch(), followed, false));
             }
+            LOG.log(System.Logger.Level.INFO, "controlled shutdown of broker {0}: {1} partitions changed leader or ISR, "
+                    + "{2} still led there", id, changed.size(), remaining.size());
         });
         return done ? new ShutdownResult(Errors.NONE, remaining) : ShutdownResult.failed(Errors.NOT_CONTROLLER);
     }
@@ -451,6 +456,7 @@ public final class Controller {
 
     /** Runs {@code body}; a fenced write inside resigns. False if this controller was deposed. */
     private boolean guarded(Runnable body) {
+        uncleanByTopic.clear();
         try {
             body.run();
             return lease != null;
@@ -490,14 +496,32 @@ public final class Controller {
         }
     }
 
-    private Set<TopicPartition> applyToReplicasOf(Set<Integer> brokers, Function<PartitionLeadership, PartitionChange> rule) {
+    /** The election after brokers failed or returned, unclean if the partition's topic allows it. */
+    private Function<PartitionLeadership, PartitionChange> afterBrokerChange(TopicPartition tp) {
+        return s -> LeaderElection.afterBrokerChange(s, eligible(), uncleanAllowed(tp.topic()));
+    }
+
+    /**
+     * {@code unclean.leader.election.enable} for a topic: its override in the store, else the broker's
+     * setting. Read once per topic per event ({@link #guarded} clears the memo): an override changed
+     * meanwhile counts from the next event on.
+     */
+    private boolean uncleanAllowed(String topic) {
+        return uncleanByTopic.computeIfAbsent(topic, name -> {
+            String override = store.config(ConfigEntity.topic(name)).get(UNCLEAN_KEY);
+            return override == null ? settings.uncleanLeaderElection() : Boolean.parseBoolean(override.trim());
+        });
+    }
+
+    private Set<TopicPartition> applyToReplicasOf(Set<Integer> brokers,
+                                                  Function<TopicPartition, Function<PartitionLeadership, PartitionChange>> rule) {
         Set<TopicPartition> changed = new TreeSet<>();
         if (brokers.isEmpty()) {
             return changed;
         }
         for (TopicPartition tp : List.copyOf(states.keySet())) {
             List<Integer> replicas = replicas(tp);
-            if (replicas.stream().anyMatch(brokers::contains) && apply(tp, rule)) {
+            if (replicas.stream().anyMatch(brokers::contains) && apply(tp, rule.apply(tp))) {
                 changed.add(tp);
             }
         }

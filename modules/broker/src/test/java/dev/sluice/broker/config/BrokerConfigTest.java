@@ -46,6 +46,33 @@ class BrokerConfigTest {
     }
 
     @Test
+    void theControllersAndControlledShutdownSettingsHaveKafkasNamesAndDefaults() {
+        BrokerConfig defaults = BrokerConfig.of(Map.of());
+        assertThat(defaults.controlledShutdownEnable()).isTrue();
+        assertThat(defaults.controlledShutdownMaxRetries()).isEqualTo(3);
+        assertThat(defaults.controlledShutdownRetryBackoffMs()).isEqualTo(5_000);
+        assertThat(defaults.autoLeaderRebalanceEnable()).isTrue();
+        assertThat(defaults.leaderImbalanceCheckIntervalMs()).isEqualTo(300_000);
+        assertThat(defaults.leaderImbalancePerBrokerPercentage()).isEqualTo(10);
+        assertThat(defaults.uncleanLeaderElectionEnable()).isFalse();
+
+        BrokerConfig set = BrokerConfig.of(Map.of("controlled.shutdown.enable", "false", "controlled.shutdown.max.retries", "7",
+                "controlled.shutdown.retry.backoff.ms", "250", "auto.leader.rebalance.enable", "false",
+                "leader.imbalance.check.interval.seconds", "30", "leader.imbalance.per.broker.percentage", "25",
+                "unclean.leader.election.enable", "true"));
+        assertThat(set.ignoredKeys()).isEmpty();
+        assertThat(set.controlledShutdownEnable()).isFalse();
+        assertThat(set.controlledShutdownMaxRetries()).isEqualTo(7);
+        assertThat(set.controlledShutdownRetryBackoffMs()).isEqualTo(250);
+        assertThat(set.autoLeaderRebalanceEnable()).isFalse();
+        assertThat(set.leaderImbalanceCheckIntervalMs()).isEqualTo(30_000);
+        assertThat(set.leaderImbalancePerBrokerPercentage()).isEqualTo(25);
+        assertThat(set.uncleanLeaderElectionEnable()).isTrue();
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("leader.imbalance.per.broker.percentage", "101")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("leader.imbalance.per.broker.percentage");
+    }
+
+    @Test
     void retentionPrecedenceIsMsThenMinutesThenHours() {
         assertThat(BrokerConfig.of(Map.of("log.retention.hours", "1")).logRetentionMs()).isEqualTo(3_600_000);
         assertThat(BrokerConfig.of(Map.of("log.retention.hours", "1", "log.retention.minutes", "2"))

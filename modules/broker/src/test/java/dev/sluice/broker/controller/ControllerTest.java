@@ -143,6 +143,32 @@ class ControllerTest {
     }
 
     @Test
+    void aTopicsUncleanLeaderElectionOverrideWinsOverTheBrokerSetting() {
+        startBroker(1);
+        startBroker(2);
+        startBroker(3);
+        Controller controller = activeController(1); // broker setting: no unclean elections
+        createTopic("lossy", Map.of(0, List.of(2, 3)));
+        createTopic("safe", Map.of(0, List.of(2, 3)));
+        sessions.get(1).setConfig(dev.sluice.api.cluster.ConfigEntity.topic("lossy"),
+                Map.of("unclean.leader.election.enable", "true"));
+        controller.onTopicsChanged();
+        for (String topic : List.of("lossy", "safe")) { // broker 3 falls out of sync
+            int version = sessions.get(1).partitionState(topic, 0).orElseThrow().version();
+            assertThat(controller.alterPartition(2, -1, new TopicPartition(topic, 0), 0, version, List.of(2)).error())
+                    .isEqualTo(Errors.NONE);
+        }
+
+        sessions.remove(2).close();
+        controller.onBrokersChanged();
+
+        assertThat(stored("lossy", 0)).extracting(PartitionState::leader, PartitionState::leaderEpoch, PartitionState::isr)
+                .containsExactly(3, 1, List.of(3));
+        assertThat(stored("safe", 0)).extracting(PartitionState::leader, PartitionState::leaderEpoch, PartitionState::isr)
+                .containsExactly(-1, 1, List.of(2));
+    }
+
+    @Test
     void aBouncedBrokerIsHandledAsFailedThenStarted() {
         startBroker(1);
         InProcessMetadataStore two = startBroker(2);
