@@ -5,6 +5,8 @@ import dev.sluice.api.Time;
 import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.api.cluster.ClusterMetadataStore;
 import dev.sluice.api.cluster.ClusterMetadataStores;
+import dev.sluice.api.cluster.InProcessMetadataStore;
+import dev.sluice.broker.config.DynamicBrokerConfig;
 import dev.sluice.broker.cluster.ClusterNode;
 import dev.sluice.broker.cluster.ControlledShutdown;
 import dev.sluice.broker.partition.PartitionRole;
@@ -75,10 +77,16 @@ public final class Broker implements AutoCloseable {
     private final BrokerState state;
     /** This broker's part in a cluster; null on a single node. */
     private final ClusterNode cluster;
+    /** A single node's store of its dynamic broker configs ({@value #LOCAL_METADATA_DIR}); null in a cluster. */
+    private final InProcessMetadataStore localConfigStore;
+    /** Where a single node keeps what a cluster keeps in ZooKeeper (its dynamic broker configs), under the log directory. */
+    public static final String LOCAL_METADATA_DIR = ".cluster-metadata";
 
     private Broker(BrokerConfig config, PartitionManager partitions, ReplicaManager replicas, OffsetStore offsetStore,
                    GroupCoordinator groups, SocketServer server, Scheduler housekeeping,
-                   List<Endpoint> advertised, String clusterId, BrokerState state, ClusterNode cluster) {
+                   List<Endpoint> advertised, String clusterId, BrokerState state, ClusterNode cluster,
+                   InProcessMetadataStore localConfigStore) {
+        this.localConfigStore = localConfigStore;
         this.state = state;
         this.cluster = cluster;
         this.config = config;
@@ -155,11 +163,12 @@ public final class Broker implements AutoCloseable {
         SocketServer server = null;
         Scheduler housekeeping = null;
         ClusterNode cluster = null;
+        InProcessMetadataStore localConfigStore = null;
         try {
-            TopicDefaults defaults = new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
-                    config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
-                    config.autoCreateTopicsEnable(), String.join(",", config.values().getList("log.cleanup.policy")), config.logStorage(),
-                    config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs());
+            // dynamic broker configs live in the cluster store; a single node keeps a store of its own for them
+            localConfigStore = store == null ? InProcessMetadataStore.standalone(logDir.resolve(LOCAL_METADATA_DIR)) : null;
+            DynamicBrokerConfig dynamicConfig = DynamicBrokerConfig.load(config, store != null ? store : localConfigStore);
+            TopicDefaults defaults = topicDefaults(dynamicConfig.current());
             TopicRegistry topicRegistry = store == null ? new FileTopicRegistry(logDir)
                     : new ClusterTopicRegistry(new FileTopicRegistry(logDir), store, config.logStorage());
             if (topicRegistry instanceof ClusterTopicRegistry clustered) {
@@ -167,6 +176,8 @@ public final class Broker implements AutoCloseable {
             }
             partitions = new PartitionManager(engines, topicRegistry, defaults, time, config.maxBrokerPartitions());
             partitions.startup();
+            PartitionManager withDefaults = partitions;
+            dynamicConfig.onChange(changed -> withDefaults.updateDefaults(topicDefaults(changed)));
             replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"));
             // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
             offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
@@ -195,7 +206,7 @@ public final class Broker implements AutoCloseable {
             ProducerIdBlockStore producerIds = store == null ? new FileProducerIdBlockStore(logDir)
                     : new ClusterProducerIdBlockStore(store, config.nodeId());
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), rack,
-                    partitions, replicas, new ProducerIdAllocator(producerIds), time, config, metadata, new ControlFence());
+                    partitions, replicas, new ProducerIdAllocator(producerIds), time, dynamicConfig, metadata, new ControlFence());
             ApiRouter router = new ApiRouter(state, config.deleteTopicEnable(), first.listenerName(),
                     store == null ? null : new ClusterTopicAdmin(store, new java.util.Random()));
             GroupApis.register(router, groups, offsets, state);
@@ -220,7 +231,7 @@ public final class Broker implements AutoCloseable {
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,
-                    advertised, identity.clusterId(), state, cluster);
+                    advertised, identity.clusterId(), state, cluster, localConfigStore);
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
@@ -231,6 +242,9 @@ public final class Broker implements AutoCloseable {
                 cluster.close();
             } else if (store != null) {
                 store.close();
+            }
+            if (localConfigStore != null) {
+                localConfigStore.close();
             }
             if (housekeeping != null) {
                 housekeeping.close();
@@ -272,6 +286,14 @@ public final class Broker implements AutoCloseable {
         long offsetsCheck = config.offsetsRetentionCheckIntervalMs();
         housekeeping.scheduleWithFixedDelay(() -> runQuietly("offset expiration", offsets::expireOffsets),
                 offsetsCheck, offsetsCheck);
+    }
+
+    /** Topic defaults from the broker's settings in effect (static and dynamic). */
+    private static TopicDefaults topicDefaults(BrokerConfig config) {
+        return new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
+                config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
+                config.autoCreateTopicsEnable(), String.join(",", config.values().getList("log.cleanup.policy")), config.logStorage(),
+                config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs());
     }
 
     private static GroupConfig groupConfig(BrokerConfig config) {
@@ -361,6 +383,9 @@ public final class Broker implements AutoCloseable {
         offsetStore.close();
         replicas.close(); // answers parked produces/fetches and stops their timer before the logs close
         partitions.close();
+        if (localConfigStore != null) {
+            localConfigStore.close();
+        }
         LOG.log(System.Logger.Level.INFO, "Sluice broker " + config.nodeId() + " stopped cleanly");
     }
 

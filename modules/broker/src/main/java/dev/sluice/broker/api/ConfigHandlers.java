@@ -1,6 +1,7 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.broker.config.DescribedConfig;
+import dev.sluice.broker.config.DynamicBrokerConfig;
 import dev.sluice.broker.topic.TopicConfigDef;
 import dev.sluice.broker.topic.TopicException;
 import dev.sluice.broker.topic.TopicMetadata;
@@ -16,8 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic configs can be changed at run
- * time; broker configs are static (read from the properties file) and only described.
+ * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs. Topic configs change through the
+ * partition manager (in a cluster: the cluster metadata store); a BROKER resource ({@code ""}: the
+ * cluster default, else this broker's id) changes its dynamic settings through
+ * {@link dev.sluice.broker.config.DynamicBrokerConfig}.
  */
 final class ConfigHandlers {
     static final byte TOPIC = 2;
@@ -56,11 +59,12 @@ final class ConfigHandlers {
                 configs = topicConfigs(broker, broker.partitions().describedOverrides(topic.get()));
             } else if (type == BROKER) {
                 if (!name.isEmpty() && !name.equals(Integer.toString(broker.nodeId()))) {
-                    out.set("ErrorCode", Errors.INVALID_REQUEST.code())
-                            .set("ErrorMessage", "this is broker " + broker.nodeId() + ", not " + name);
+                    out.set("ErrorCode", Errors.INVALID_REQUEST.code()).set("ErrorMessage", "Unexpected broker id, expected "
+                            + broker.nodeId() + " or empty string, but received " + name);
                     continue;
                 }
-                configs = broker.config().describe();
+                // as Kafka: the default resource ("") lists the cluster-wide dynamic overrides only
+                configs = name.isEmpty() ? broker.config().describeDynamicDefault() : broker.config().describe();
             } else {
                 out.set("ErrorCode", Errors.INVALID_REQUEST.code())
                         .set("ErrorMessage", "resource type " + type + " is not supported (2 = topic, 4 = broker)");
@@ -91,7 +95,7 @@ final class ConfigHandlers {
 
     /** A topic's settings as DescribeConfigs (and CreateTopics v5+) report them. */
     static List<DescribedConfig> topicConfigs(BrokerState broker, Map<String, String> overrides) {
-        return TopicConfigDef.describe(overrides, broker.config().values());
+        return TopicConfigDef.describe(overrides, broker.config());
     }
 
     /** AlterConfigs: replaces a topic's whole set of overrides. */
@@ -127,7 +131,7 @@ final class ConfigHandlers {
                         case SET -> updated.put(name, value);
                         case DELETE -> updated.remove(name);
                         case APPEND, SUBTRACT -> updated.put(name, listOp(updated.getOrDefault(name,
-                                TopicConfigDef.brokerDefaults(broker.config().values()).getOrDefault(name, "")), value, op == APPEND));
+                                valueWithoutOverride(resource.getByte("ResourceType"), name)), value, op == APPEND));
                         default -> throw new TopicException(TopicException.Error.INVALID_REQUEST_ARGUMENTS,
                                 "unknown config operation " + op + " for " + name);
                     }
@@ -136,6 +140,15 @@ final class ConfigHandlers {
             });
         }
         ctx.respond(response);
+    }
+
+    /** What a list setting is when the resource does not override it: APPEND and SUBTRACT start from it. */
+    private String valueWithoutOverride(byte type, String name) {
+        if (type == BROKER) {
+            return broker.config().values().def().contains(name)
+                    ? dev.sluice.api.config.ConfigKey.format(broker.config().values().get(name)) : "";
+        }
+        return TopicConfigDef.brokerDefaults(broker.config().values()).getOrDefault(name, "");
     }
 
     private static String listOp(String current, String value, boolean append) {
@@ -150,14 +163,39 @@ final class ConfigHandlers {
         return String.join(",", items);
     }
 
+    private void alterBroker(Struct out, String name, boolean validateOnly,
+                             java.util.function.Function<Map<String, String>, Map<String, String>> change) {
+        DynamicBrokerConfig.Outcome outcome;
+        try {
+            outcome = broker.dynamicConfig().alter(name, change::apply, validateOnly);
+        } catch (TopicException e) { // an unknown operation
+            out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage());
+            return;
+        }
+        if (outcome instanceof DynamicBrokerConfig.Outcome.Refused refused) {
+            Errors error = switch (refused.reason()) {
+                case INVALID_REQUEST -> Errors.INVALID_REQUEST;
+                case INVALID_CONFIG -> Errors.INVALID_CONFIG;
+                case STORE_FAILED -> Errors.UNKNOWN_SERVER_ERROR;
+            };
+            out.set("ErrorCode", error.code()).set("ErrorMessage", refused.message());
+        } else {
+            out.set("ErrorCode", Errors.NONE.code());
+        }
+    }
+
     private void alter(Struct response, Struct resource, boolean validateOnly,
                        java.util.function.Function<Map<String, String>, Map<String, String>> change) {
         byte type = resource.getByte("ResourceType");
         String name = resource.getString("ResourceName");
         Struct out = response.addStruct("Responses").set("ResourceType", type).set("ResourceName", name);
+        if (type == BROKER) {
+            alterBroker(out, name, validateOnly, change);
+            return;
+        }
         if (type != TOPIC) {
             out.set("ErrorCode", Errors.INVALID_REQUEST.code())
-                    .set("ErrorMessage", "only topic configs can be changed at run time; broker configs are static");
+                    .set("ErrorMessage", "resource type " + type + " is not supported (2 = topic, 4 = broker)");
             return;
         }
         if (TopicNames.isInternal(name)) {

@@ -45,6 +45,9 @@ public final class BrokerConfig {
     private static final long MINUTE_MS = TimeUnit.MINUTES.toMillis(1);
 
     private final Map<String, String> originals;
+    /** Dynamic overrides (AlterConfigs on the BROKER resource), kept in the cluster metadata store. */
+    private final Map<String, String> dynamicDefault;
+    private final Map<String, String> dynamicBroker;
     private final ConfigValues values;
     private final ConfigValues pluginValues;
     private final Set<String> ignoredKeys;
@@ -56,9 +59,24 @@ public final class BrokerConfig {
     private final SocketServerConfig socketServer;
 
     private BrokerConfig(Map<String, String> raw) {
+        this(raw, Map.of(), Map.of());
+    }
+
+    /**
+     * @param raw            the static settings (properties file and command line)
+     * @param dynamicDefault the cluster-wide dynamic overrides ({@code /config/brokers/<default>})
+     * @param dynamicBroker  this broker's dynamic overrides ({@code /config/brokers/<id>}); Kafka's
+     *                       precedence: per broker over cluster default over static
+     */
+    private BrokerConfig(Map<String, String> staticRaw, Map<String, String> dynamicDefault, Map<String, String> dynamicBroker) {
         List<String> list = new ArrayList<>();
         Problems problems = new Problems(list);
-        originals = Map.copyOf(raw);
+        originals = Map.copyOf(staticRaw);
+        this.dynamicDefault = Map.copyOf(dynamicDefault);
+        this.dynamicBroker = Map.copyOf(dynamicBroker);
+        Map<String, String> raw = new LinkedHashMap<>(staticRaw);
+        raw.putAll(dynamicDefault);
+        raw.putAll(dynamicBroker);
         values = BrokerConfigDef.DEF.parse(raw, list);
         ConfigDef plugins = pluginSettings(list);
         pluginValues = plugins.parse(raw, list);
@@ -185,6 +203,27 @@ public final class BrokerConfig {
         return config;
     }
 
+    /**
+     * This configuration with dynamic overrides in place of the current ones (Kafka's merge: the
+     * static settings, overridden by the cluster default, overridden by the broker's own). Only
+     * dynamic settings belong there; the caller checks that.
+     *
+     * @throws ConfigException if a value is invalid, alone or with the others
+     */
+    public BrokerConfig withDynamic(Map<String, String> clusterDefault, Map<String, String> perBroker) {
+        return new BrokerConfig(originals, clusterDefault, perBroker);
+    }
+
+    /** The cluster-wide dynamic overrides in effect. */
+    public Map<String, String> dynamicDefault() {
+        return dynamicDefault;
+    }
+
+    /** This broker's own dynamic overrides in effect. */
+    public Map<String, String> dynamicBroker() {
+        return dynamicBroker;
+    }
+
     // ---- derived configurations ----
 
     /** The log settings topics get unless they override them. */
@@ -208,29 +247,16 @@ public final class BrokerConfig {
     // ---- as DescribeConfigs reports it ----
 
     /**
-     * Every broker setting and every installed plugin's, by name: the value given, else the
-     * default (null for a setting without one, as Kafka: {@code log.retention.ms} unless set);
-     * the source is the first synonym's — STATIC_BROKER_CONFIG if a synonym was set, else
-     * DEFAULT_CONFIG. Synonyms as Kafka lists them ({@code brokerConfigSynonyms}): from the
-     * setting itself down its group ({@code log.retention.minutes} → minutes, hours), first those
-     * that were set, then those with a default. All are read-only (nothing changes at run time).
+     * Every broker setting and every installed plugin's, by name: the value in effect, else the
+     * default (null for a setting without one, as Kafka: {@code log.retention.ms} unless set); the
+     * source is the first synonym's. Synonyms as Kafka lists them ({@link #synonyms}). Dynamic
+     * settings are not read-only.
      */
     public List<DescribedConfig> describe() {
         List<DescribedConfig> out = new ArrayList<>();
         for (ConfigValues v : List.of(values, pluginValues)) {
             for (ConfigKey k : v.def().keys()) {
-                List<DescribedConfig.Synonym> synonyms = new ArrayList<>();
-                List<String> names = BrokerConfigDef.synonyms(k.name());
-                for (String n : names) {
-                    if (v.isSet(n)) {
-                        synonyms.add(new DescribedConfig.Synonym(n, v.explicitlySet().get(n),
-                                DescribedConfig.Source.STATIC_BROKER_CONFIG));
-                    }
-                }
-                for (String n : names) {
-                    v.def().key(n).filter(d -> d.defaultValue() != null).ifPresent(d -> synonyms.add(
-                            new DescribedConfig.Synonym(n, d.defaultString(), DescribedConfig.Source.DEFAULT_CONFIG)));
-                }
+                List<DescribedConfig.Synonym> synonyms = synonyms(BrokerConfigDef.synonyms(k.name()), true);
                 String value = v.isSet(k.name()) ? v.explicitlySet().get(k.name()) : k.defaultString();
                 byte source = synonyms.isEmpty() ? DescribedConfig.Source.DEFAULT_CONFIG : synonyms.get(0).source();
                 out.add(new DescribedConfig(k.name(), value, source, !k.dynamic(), k.type(), k.documentation(), synonyms));
@@ -238,6 +264,52 @@ public final class BrokerConfig {
         }
         out.sort(java.util.Comparator.comparing(DescribedConfig::name));
         return out;
+    }
+
+    /**
+     * The cluster-wide dynamic overrides as DescribeConfigs reports the default broker resource
+     * ({@code ""}): only those, each with its synonyms except broker-level ones (Kafka's
+     * {@code perBrokerConfig = false}).
+     */
+    public List<DescribedConfig> describeDynamicDefault() {
+        List<DescribedConfig> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(dynamicDefault).entrySet()) {
+            BrokerConfigDef.DEF.key(e.getKey()).ifPresent(k -> out.add(new DescribedConfig(k.name(), e.getValue(),
+                    DescribedConfig.Source.DYNAMIC_DEFAULT_BROKER_CONFIG, !k.dynamic(), k.type(), k.documentation(),
+                    synonyms(BrokerConfigDef.synonyms(k.name()), false))));
+        }
+        return out;
+    }
+
+    /**
+     * The settings among {@code names} (a synonym group, highest priority first) that could supply
+     * a value, in Kafka's order ({@code ConfigHelper.configSynonyms}): this broker's dynamic ones,
+     * the cluster default's, the static ones, then the defaults; each group in {@code names} order.
+     *
+     * @param perBroker false to leave this broker's dynamic overrides out (describing the cluster default)
+     */
+    public List<DescribedConfig.Synonym> synonyms(List<String> names, boolean perBroker) {
+        List<DescribedConfig.Synonym> synonyms = new ArrayList<>();
+        if (perBroker) {
+            addSet(synonyms, names, dynamicBroker, DescribedConfig.Source.DYNAMIC_BROKER_CONFIG);
+        }
+        addSet(synonyms, names, dynamicDefault, DescribedConfig.Source.DYNAMIC_DEFAULT_BROKER_CONFIG);
+        addSet(synonyms, names, originals, DescribedConfig.Source.STATIC_BROKER_CONFIG);
+        for (String n : names) {
+            BrokerConfigDef.DEF.key(n).or(() -> pluginValues.def().key(n)).filter(d -> d.defaultValue() != null)
+                    .ifPresent(d -> synonyms.add(new DescribedConfig.Synonym(n, d.defaultString(),
+                            DescribedConfig.Source.DEFAULT_CONFIG)));
+        }
+        return synonyms;
+    }
+
+    private void addSet(List<DescribedConfig.Synonym> synonyms, List<String> names, Map<String, String> layer, byte source) {
+        for (String n : names) {
+            String text = layer.get(n);
+            if (text != null && (BrokerConfigDef.DEF.contains(n) || pluginValues.def().contains(n))) {
+                synonyms.add(new DescribedConfig.Synonym(n, text.trim(), source));
+            }
+        }
     }
 
     // ---- the typed view ----

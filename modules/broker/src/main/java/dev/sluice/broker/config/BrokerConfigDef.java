@@ -9,6 +9,7 @@ import dev.sluice.broker.partition.PartitionSettings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static dev.sluice.api.config.ConfigType.BOOLEAN;
 import static dev.sluice.api.config.ConfigType.INT;
@@ -36,6 +37,19 @@ public final class BrokerConfigDef {
     public static final List<List<String>> SYNONYM_GROUPS = List.of(
             List.of("log.retention.ms", "log.retention.minutes", "log.retention.hours"),
             List.of("log.roll.ms", "log.roll.hours"));
+
+    /**
+     * The settings AlterConfigs may change at run time (per broker or as the cluster default): the
+     * broker defaults behind topic settings, Kafka's {@code DynamicLogConfig} set (every
+     * {@code TopicConfigDef} broker synonym except {@code log.storage}). Each takes effect at once for
+     * topics without an override of their own. Anything else is read at start-up only.
+     */
+    static final Set<String> DYNAMIC = Set.of("log.retention.ms", "log.retention.minutes", "log.retention.hours",
+            "log.retention.bytes", "log.segment.bytes", "log.roll.ms", "log.roll.hours", "log.flush.interval.messages",
+            "log.flush.interval.ms", "log.index.interval.bytes", "log.index.size.max.bytes", "log.message.timestamp.type",
+            "log.message.timestamp.before.max.ms", "log.message.timestamp.after.max.ms", "log.cleanup.policy",
+            "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms", "log.segment.delete.delay.ms",
+            "message.max.bytes", "compression.type", "min.insync.replicas", "unclean.leader.election.enable");
 
     private static final List<ConfigKey> KEYS = new ArrayList<>();
 
@@ -167,7 +181,8 @@ public final class BrokerConfigDef {
 
     private static void add(String name, dev.sluice.api.config.ConfigType type, Object defaultValue, Validator validator,
                             String doc) {
-        KEYS.add(ConfigKey.of(name, type, defaultValue, validator, doc));
+        ConfigKey key = ConfigKey.of(name, type, defaultValue, validator, doc);
+        KEYS.add(DYNAMIC.contains(name) ? key.asDynamic() : key);
     }
 
     /**

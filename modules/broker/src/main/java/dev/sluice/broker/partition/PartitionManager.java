@@ -36,7 +36,8 @@ public final class PartitionManager implements AutoCloseable {
 
     private final StorageEngines engines;
     private final TopicRegistry topics;
-    private final TopicDefaults defaults;
+    /** Replaced when dynamic broker configs change ({@link #updateDefaults}). */
+    private volatile TopicDefaults defaults;
     private final Path producerStateDir;
     private final Time time;
     private final int brokerCount;
@@ -515,6 +516,17 @@ public final class PartitionManager implements AutoCloseable {
                 partition.settings(defaults.partitionSettings(overrides));
             }
         }
+    }
+
+    /**
+     * New topic defaults (dynamic broker configs changed): applied at once to every open partition,
+     * under its topic's overrides.
+     */
+    public synchronized void updateDefaults(TopicDefaults newDefaults) {
+        this.defaults = newDefaults;
+        java.util.Set<String> hosted = new java.util.TreeSet<>();
+        partitions.keySet().forEach(tp -> hosted.add(tp.topic()));
+        hosted.forEach(this::applyConfigs);
     }
 
     /**

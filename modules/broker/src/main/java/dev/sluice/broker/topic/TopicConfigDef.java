@@ -4,6 +4,7 @@ import dev.sluice.api.config.ConfigKey;
 import dev.sluice.api.config.ConfigType;
 import dev.sluice.api.config.ConfigValues;
 import dev.sluice.api.config.Validator;
+import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.config.DescribedConfig;
 import dev.sluice.broker.config.DescribedConfig.Source;
 import dev.sluice.broker.config.DescribedConfig.Synonym;
@@ -195,14 +196,15 @@ public final class TopicConfigDef {
 
     /**
      * Every topic setting as DescribeConfigs reports it: the override (DYNAMIC_TOPIC_CONFIG), else
-     * the broker's default ({@link Entry#brokerDefault}), whose source is the first broker synonym
-     * that was set (STATIC_BROKER_CONFIG) or DEFAULT_CONFIG. Synonyms, as Kafka lists them: the
-     * override, each broker synonym that was set, then each broker synonym's own default.
+     * the broker's default ({@link Entry#brokerDefault}, over the broker's settings in effect), whose
+     * source is its first synonym's. Synonyms, as Kafka lists them: the override, then the broker
+     * synonyms ({@link BrokerConfig#synonyms}: this broker's dynamic ones, the cluster default's, the
+     * static ones, the defaults).
      *
      * @param overrides the topic's overrides
-     * @param broker    the broker's parsed settings (which were set, and their defaults)
+     * @param broker    the broker's settings in effect (static and dynamic)
      */
-    public static List<DescribedConfig> describe(Map<String, String> overrides, ConfigValues broker) {
+    public static List<DescribedConfig> describe(Map<String, String> overrides, BrokerConfig broker) {
         List<DescribedConfig> out = new ArrayList<>();
         for (Entry e : ENTRIES.values()) {
             List<Synonym> synonyms = new ArrayList<>();
@@ -210,17 +212,9 @@ public final class TopicConfigDef {
             if (override != null) {
                 synonyms.add(new Synonym(e.name(), override, Source.DYNAMIC_TOPIC_CONFIG));
             }
-            for (String b : e.brokerSynonymNames()) {
-                if (broker.isSet(b)) {
-                    synonyms.add(new Synonym(b, broker.explicitlySet().get(b), Source.STATIC_BROKER_CONFIG));
-                }
-            }
-            for (String b : e.brokerSynonymNames()) {
-                broker.def().key(b).filter(k -> k.defaultValue() != null)
-                        .ifPresent(k -> synonyms.add(new Synonym(b, k.defaultString(), Source.DEFAULT_CONFIG)));
-            }
+            synonyms.addAll(broker.synonyms(e.brokerSynonymNames(), true));
             byte source = synonyms.isEmpty() ? Source.DEFAULT_CONFIG : synonyms.get(0).source();
-            String value = override != null ? override : e.brokerDefault(broker);
+            String value = override != null ? override : e.brokerDefault(broker.values());
             out.add(new DescribedConfig(e.name(), value, source, false, e.key().type(), e.documentation(), synonyms));
         }
         return out;

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TopicConfigDefTest {
 
     private static Map<String, String> described(BrokerConfig config) {
-        return TopicConfigDef.describe(Map.of(), config.values()).stream()
+        return TopicConfigDef.describe(Map.of(), config).stream()
                 .collect(Collectors.toMap(DescribedConfig::name, DescribedConfig::value));
     }
 
@@ -73,5 +73,15 @@ class TopicConfigDefTest {
     @Test
     void aNegativeRetentionInHoursIsForever() {
         assertThat(described(BrokerConfig.of(Map.of("log.retention.hours", "-1"))).get("retention.ms")).isEqualTo("-1");
+    }
+
+    @Test
+    void theDynamicBrokerSettingsAreExactlyTheBrokerDefaultsBehindTopicSettings() {
+        java.util.Set<String> behindTopics = new java.util.TreeSet<>();
+        TopicConfigDef.entries().values().forEach(e -> behindTopics.addAll(e.brokerSynonymNames()));
+        behindTopics.remove("log.storage"); // a topic's engine is fixed at creation
+        java.util.Set<String> dynamic = new java.util.TreeSet<>();
+        BrokerConfigDef.DEF.keys().stream().filter(dev.sluice.api.config.ConfigKey::dynamic).forEach(k -> dynamic.add(k.name()));
+        assertThat(dynamic).isEqualTo(behindTopics);
     }
 }

@@ -39,9 +39,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * ZooKeeper): CreateTopics with configs writes them with the topic, AlterConfigs and
  * IncrementalAlterConfigs (SET, DELETE) on any broker write the store, every broker takes the change in (its
  * DescribeConfigs shows it, the partitions it hosts apply it), and a broker that was down picks up
- * what changed meanwhile when it starts.
+ * what changed meanwhile when it starts. Dynamic broker configs ({@code /config/brokers/<id>} and
+ * {@code <default>}) are applied by the brokers they concern.
  */
-class ClusterTopicConfigsTest {
+class ClusterConfigsTest {
     @TempDir
     Path dir;
     private final InProcessClusterState cluster = new InProcessClusterState();
@@ -224,6 +225,63 @@ class ClusterTopicConfigsTest {
             try (Admin admin2 = KafkaClients.admin(two.bootstrapServers())) {
                 assertThat(value(describe(admin2, "later"), "retention.ms")).isEqualTo("123456");
             }
+        }
+    }
+
+    @Test
+    void dynamicBrokerConfigsAreStoredInTheClusterAndAppliedByTheBrokersTheyConcern() throws Exception {
+        Broker one = start(1);
+        Broker two = start(2);
+        try (Admin admin1 = KafkaClients.admin(one.bootstrapServers());
+             Admin admin2 = KafkaClients.admin(two.bootstrapServers())) {
+            admin1.createTopics(List.of(new NewTopic("dyn", 4, (short) 1))).all().get();
+            TopicDescription topic = ledEverywhere(admin1, "dyn", 4);
+            ConfigResource brokerTwo = new ConfigResource(ConfigResource.Type.BROKER, "2");
+            ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+            // kafka-configs --entity-type brokers --entity-name 2 --alter --add-config log.retention.ms=3600000
+            admin1.incrementalAlterConfigs(Map.of(brokerTwo, List.of(new AlterConfigOp(
+                    new ConfigEntry("log.retention.ms", "3600000"), AlterConfigOp.OpType.SET)))).all().get();
+            // kafka-configs --entity-type brokers --entity-default --alter --add-config message.max.bytes=2000,...
+            admin2.incrementalAlterConfigs(Map.of(clusterDefault, List.of(
+                    new AlterConfigOp(new ConfigEntry("message.max.bytes", "2000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("log.segment.bytes", "2097152"), AlterConfigOp.OpType.SET))))
+                    .all().get();
+            var store = cluster.connect();
+            try {
+                assertThat(store.config(ConfigEntity.broker(2))).isEqualTo(Map.of("log.retention.ms", "3600000"));
+                assertThat(store.config(ConfigEntity.brokerDefault()))
+                        .isEqualTo(Map.of("message.max.bytes", "2000", "log.segment.bytes", "2097152"));
+            } finally {
+                store.close();
+            }
+
+            for (TopicPartitionInfo p : topic.partitions()) {
+                Broker leader = brokers.get(p.leader().id());
+                var log = await("dyn-" + p.partition() + " opened on broker " + p.leader().id(),
+                        () -> leader.partitions().partition("dyn", p.partition()), java.util.Optional::isPresent)
+                        .orElseThrow().log();
+                long expected = p.leader().id() == 2 ? 3_600_000L : 168 * 3_600_000L;
+                await("retention of dyn-" + p.partition() + " on broker " + p.leader().id(),
+                        () -> log.config().retentionMs(), ms -> ms == expected);
+                await("segment size of dyn-" + p.partition(), () -> log.config().segmentBytes(), b -> b == 2_097_152);
+            }
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(one.bootstrapServers(), Map.of())) {
+                for (TopicPartitionInfo p : topic.partitions()) {
+                    assertThatThrownBy(() -> producer.send(new ProducerRecord<>("dyn", p.partition(), null, new byte[5000])).get())
+                            .as("dyn-" + p.partition() + " on broker " + p.leader().id())
+                            .isInstanceOf(ExecutionException.class).cause().isInstanceOf(RecordTooLargeException.class);
+                }
+            }
+
+            ConfigResource brokerOne = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            Config onOne = admin1.describeConfigs(List.of(brokerOne)).all().get().get(brokerOne);
+            assertThat(onOne.get("log.retention.ms").value()).as("broker 2's own value is not broker 1's").isNull();
+            assertThat(onOne.get("message.max.bytes").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+            Config onTwo = admin1.describeConfigs(List.of(brokerTwo)).all().get().get(brokerTwo);
+            assertThat(onTwo.get("log.retention.ms").value()).isEqualTo("3600000");
+            assertThat(onTwo.get("log.retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
+            assertThat(admin2.describeConfigs(List.of(clusterDefault)).all().get().get(clusterDefault).entries())
+                    .extracting(ConfigEntry::name).containsExactlyInAnyOrder("message.max.bytes", "log.segment.bytes");
         }
     }
 }
