@@ -2,6 +2,7 @@ package dev.sluice.tools;
 
 import dev.sluice.tools.console.ConsumeCommand;
 import dev.sluice.tools.console.ProduceCommand;
+import dev.sluice.tools.configs.ConfigsCommand;
 import dev.sluice.tools.groups.GroupsCommand;
 import dev.sluice.tools.perf.PerfConsumeCommand;
 import dev.sluice.tools.perf.PerfProduceCommand;
@@ -29,6 +30,7 @@ public final class Sluice {
         register(new ProduceCommand());
         register(new ConsumeCommand());
         register(new GroupsCommand());
+        register(new ConfigsCommand());
         register(new PerfProduceCommand());
         register(new PerfConsumeCommand());
     }

@@ -24,4 +24,9 @@ public record ConfigResource(Type type, String name) {
     public static ConfigResource broker(int id) {
         return new ConfigResource(Type.BROKER, Integer.toString(id));
     }
+
+    /** The cluster-wide default of every broker's dynamic settings (Kafka's {@code --entity-default}). */
+    public static ConfigResource brokerDefault() {
+        return new ConfigResource(Type.BROKER, "");
+    }
 }

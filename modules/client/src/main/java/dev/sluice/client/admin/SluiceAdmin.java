@@ -157,37 +157,54 @@ public final class SluiceAdmin implements AutoCloseable {
         });
     }
 
-    /** Every setting of each resource, by name. */
+    /**
+     * Every setting of each resource, by name, with its synonyms. A broker's own resource is asked of
+     * that broker (as Kafka's Admin does: only it knows its settings); topics and the cluster-wide
+     * default ({@code ""}) of any broker.
+     */
     public CompletableFuture<Map<ConfigResource, Map<String, ConfigEntry>>> describeConfigs(Collection<ConfigResource> resources) {
-        return calls.call(ApiKey.DESCRIBE_CONFIGS, AdminCalls.Target.ANY, v -> {
-            Struct body = ApiKey.DESCRIBE_CONFIGS.newRequest();
-            resources.forEach(r -> body.addStruct("Resources").set("ResourceType", r.type().id())
-                    .set("ResourceName", r.name()).set("ConfigurationKeys", null));
-            return body;
-        }, response -> {
-            Map<ConfigResource, Map<String, ConfigEntry>> out = new LinkedHashMap<>();
-            for (Struct result : response.body().getArray("Results")) {
-                ConfigResource resource = new ConfigResource(result.getByte("ResourceType") == ConfigResource.Type.TOPIC.id()
-                        ? ConfigResource.Type.TOPIC : ConfigResource.Type.BROKER, result.getString("ResourceName"));
+        Map<ConfigResource, CompletableFuture<Map<String, ConfigEntry>>> each = new LinkedHashMap<>();
+        for (ConfigResource resource : resources) {
+            each.put(resource, routed(resource, ApiKey.DESCRIBE_CONFIGS, v -> {
+                Struct body = ApiKey.DESCRIBE_CONFIGS.newRequest();
+                body.addStruct("Resources").set("ResourceType", resource.type().id())
+                        .set("ResourceName", resource.name()).set("ConfigurationKeys", null);
+                if (v >= 1) {
+                    body.set("IncludeSynonyms", true);
+                }
+                return body;
+            }, response -> {
+                Struct result = response.body().getArray("Results").get(0);
                 check(result.getShort("ErrorCode"), result.getString("ErrorMessage"), "describe configs of " + resource);
                 Map<String, ConfigEntry> entries = new LinkedHashMap<>();
                 for (Struct c : result.getArray("Configs")) {
+                    List<ConfigEntry.Synonym> synonyms = new ArrayList<>();
+                    if (response.version() >= 1) {
+                        for (Struct s : c.getArray("Synonyms")) {
+                            synonyms.add(new ConfigEntry.Synonym(s.getString("Name"), s.getString("Value"), s.getByte("Source")));
+                        }
+                    }
                     entries.put(c.getString("Name"), new ConfigEntry(c.getString("Name"), c.getString("Value"),
-                            c.getByte("ConfigSource"), c.getBool("ReadOnly"), c.getBool("IsSensitive")));
+                            c.getByte("ConfigSource"), c.getBool("ReadOnly"), c.getBool("IsSensitive"), synonyms));
                 }
-                out.put(resource, entries);
-            }
+                return entries;
+            }));
+        }
+        return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<ConfigResource, Map<String, ConfigEntry>> out = new LinkedHashMap<>();
+            each.forEach((resource, future) -> out.put(resource, future.join()));
             return out;
         });
     }
 
     /**
      * Changes some settings of a resource and leaves the others (IncrementalAlterConfigs): each of
-     * {@code set} is set, each of {@code delete} goes back to its default.
+     * {@code set} is set, each of {@code delete} goes back to its default. A broker's own resource
+     * goes to that broker; the cluster-wide default ({@code ""}) to any.
      */
     public CompletableFuture<Void> incrementalAlterConfigs(ConfigResource resource, Map<String, String> set,
                                                            Collection<String> delete) {
-        return calls.call(ApiKey.INCREMENTAL_ALTER_CONFIGS, AdminCalls.Target.ANY, v -> {
+        return routed(resource, ApiKey.INCREMENTAL_ALTER_CONFIGS, v -> {
             Struct body = ApiKey.INCREMENTAL_ALTER_CONFIGS.newRequest().set("ValidateOnly", false);
             Struct r = body.addStruct("Resources").set("ResourceType", resource.type().id()).set("ResourceName", resource.name());
             set.forEach((name, value) -> r.addStruct("Configs").set("Name", name).set("ConfigOperation", (byte) 0).set("Value", value));
@@ -198,6 +215,23 @@ public final class SluiceAdmin implements AutoCloseable {
                 check(result.getShort("ErrorCode"), result.getString("ErrorMessage"), "alter configs of " + resource.name());
             }
             return null;
+        });
+    }
+
+    /** A config request for one resource: to the broker a BROKER resource names, else to any broker. */
+    private <T> CompletableFuture<T> routed(ConfigResource resource, ApiKey api, dev.sluice.client.network.RequestBuilder builder,
+                                            java.util.function.Function<dev.sluice.client.network.Response, T> handler) {
+        if (resource.type() != ConfigResource.Type.BROKER || resource.name().isEmpty()) {
+            return calls.call(api, AdminCalls.Target.ANY, builder, handler);
+        }
+        return describeCluster().thenCompose(cluster -> {
+            BrokerNode broker = cluster.brokers().stream().filter(b -> Integer.toString(b.id()).equals(resource.name()))
+                    .findFirst().orElse(null);
+            if (broker == null) {
+                return CompletableFuture.failedFuture(new ApiException(Errors.INVALID_REQUEST.code(),
+                        Errors.INVALID_REQUEST.name(), false, "no live broker with id " + resource.name() + " in the cluster"));
+            }
+            return calls.callNode(api, new Node(broker.id(), broker.host(), broker.port()), builder, handler);
         });
     }
 
