@@ -144,7 +144,7 @@ sluice_java() { # JVM options... -- sluice command and arguments...
   local jvm=()
   while [ "$1" != -- ]; do jvm+=("$1"); shift; done
   shift
-  java "${jvm[@]}" -p "$work/sluice-lib" -cp "$work/sluice-lib-cp/*" --add-modules ALL-MODULE-PATH \
+  exec java "${jvm[@]}" -p "$work/sluice-lib" -cp "$work/sluice-lib-cp/*" --add-modules ALL-MODULE-PATH \
       --patch-module "zookeeper=$work/sluice-lib-patch/zookeeper-jute.jar" \
       --add-opens java.base/java.nio=lmdbjava --add-exports java.base/sun.nio.ch=lmdbjava \
       -m dev.sluice.tools/dev.sluice.tools.Sluice "$@"
