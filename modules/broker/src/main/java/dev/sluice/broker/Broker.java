@@ -227,7 +227,7 @@ public final class Broker implements AutoCloseable {
                 cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), first.listenerName(), store,
                         (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), catalogue::applyConfigs, state.control(),
                         controllerSettings(config), housekeeping, time, config.zookeeperSessionTimeoutMs());
-                router.attachController(cluster.controller());
+                router.attachController(cluster.controller(), cluster.controllerLink());
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,

@@ -42,6 +42,7 @@ public enum ApiKey {
     DESCRIBE_LOG_DIRS(35, "DescribeLogDirs"),
     CREATE_PARTITIONS(37, "CreatePartitions"),
     DELETE_GROUPS(42, "DeleteGroups"),
+    ELECT_LEADERS(43, "ElectLeaders"),
     INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs"),
     OFFSET_DELETE(47, "OffsetDelete"),
     ALTER_PARTITION(56, "AlterPartition", true),

@@ -17,6 +17,7 @@ public final class ApiRouter {
     private final Map<ApiKey, short[]> interBrokerVersions = new EnumMap<>(ApiKey.class);
     private final ClusterHandlers cluster;
     private final ControllerHandlers controller = new ControllerHandlers();
+    private final ElectLeadersHandler electLeaders;
 
     public ApiRouter(BrokerState broker, boolean deleteTopicEnable) {
         this(broker, deleteTopicEnable, "PLAINTEXT");
@@ -54,6 +55,8 @@ public final class ApiRouter {
         register(ApiKey.INCREMENTAL_ALTER_CONFIGS, configs::incrementalAlterConfigs);
         register(ApiKey.DESCRIBE_CLUSTER, cluster::describeCluster);
         register(ApiKey.DESCRIBE_LOG_DIRS, new LogDirHandlers(broker)::describeLogDirs);
+        electLeaders = new ElectLeadersHandler(broker);
+        register(ApiKey.ELECT_LEADERS, electLeaders::electLeaders);
 
         ControlHandlers control = new ControlHandlers(broker, clientListener);
         registerInterBroker(ApiKey.LEADER_AND_ISR, control::leaderAndIsr);
@@ -65,12 +68,15 @@ public final class ApiRouter {
     }
 
     /**
-     * Hands the requests for the controller (ControlledShutdown, AlterPartition) to this broker's
-     * controller candidate once it has joined a cluster; before that, and on a single node, they are
-     * answered NOT_CONTROLLER.
+     * Hands the requests for the controller (ControlledShutdown, AlterPartition, ElectLeaders) to this
+     * broker's controller candidate once it has joined a cluster, and ElectLeaders reaching another
+     * broker to its link to the controller; before that, and on a single node, ControlledShutdown and
+     * AlterPartition are answered NOT_CONTROLLER and ElectLeaders from the local partitions.
      */
-    public void attachController(dev.sluice.broker.controller.ControllerService controllerService) {
+    public void attachController(dev.sluice.broker.controller.ControllerService controllerService,
+                                 dev.sluice.broker.cluster.ControllerLink link) {
         controller.attach(controllerService);
+        electLeaders.attach(controllerService, link);
     }
 
     /** Answers every version of an inter-broker API's schema without listing it in ApiVersions. */
