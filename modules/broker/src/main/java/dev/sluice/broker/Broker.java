@@ -226,8 +226,10 @@ public final class Broker implements AutoCloseable {
                         "PLAINTEXT", e.host(), e.port())).toList();
                 cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), first.listenerName(), store,
                         (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), catalogue::applyConfigs, state.control(),
-                        controllerSettings(config), housekeeping, time, config.zookeeperSessionTimeoutMs());
+                        controllerSettings(dynamicConfig.current()), housekeeping, time, config.zookeeperSessionTimeoutMs());
                 router.attachController(cluster.controller(), cluster.controllerLink());
+                ClusterNode node = cluster; // unclean.leader.election.enable may change at run time
+                dynamicConfig.onChange(changed -> node.controller().settingsChanged(controllerSettings(changed)));
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,

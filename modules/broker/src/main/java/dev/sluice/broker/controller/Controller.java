@@ -57,7 +57,7 @@ public final class Controller {
     private final int brokerId;
     private final ClusterMetadataStore store;
     private final ControlChannel channel;
-    private final ControllerSettings settings;
+    private ControllerSettings settings;
     private final Scheduler scheduler;
     private final Runnable rebalanceTrigger;
 
@@ -428,6 +428,27 @@ public final class Controller {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * New settings (a dynamic broker config changed). When unclean elections become allowed, partitions
+     * without a leader get one now (Kafka's controller does the same on that change), not at the next broker event.
+     */
+    public void settingsChanged(ControllerSettings next) {
+        boolean uncleanEnabled = !settings.uncleanLeaderElection() && next.uncleanLeaderElection();
+        settings = Objects.requireNonNull(next, "next");
+        if (lease == null || !uncleanEnabled) {
+            return;
+        }
+        guarded(() -> {
+            Set<TopicPartition> changed = new TreeSet<>();
+            for (TopicPartition tp : List.copyOf(states.keySet())) {
+                if (apply(tp, afterBrokerChange(tp))) {
+                    changed.add(tp);
+                }
+            }
+            publish(changed, Set.of(), List.of());
+        });
     }
 
     /** The periodic preferred-leader rebalance ({@code auto.leader.rebalance.enable}). */

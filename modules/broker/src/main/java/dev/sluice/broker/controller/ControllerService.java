@@ -95,6 +95,14 @@ public final class ControllerService implements AutoCloseable {
         return active;
     }
 
+    /**
+     * The broker's settings changed (dynamic broker configs): the controller takes them in on its thread;
+     * unclean elections being enabled elect leaders for partitions that have none.
+     */
+    public void settingsChanged(ControllerSettings settings) {
+        submit(c -> c.settingsChanged(settings));
+    }
+
     /** ControlledShutdown of a broker, answered on the controller thread. */
     public CompletableFuture<ShutdownResult> controlledShutdown(int brokerId, long brokerEpoch) {
         return call(() -> controller.controlledShutdown(brokerId, brokerEpoch));

@@ -169,6 +169,29 @@ class ControllerTest {
     }
 
     @Test
+    void allowingUncleanElectionsAtRunTimeGivesLeaderlessPartitionsALeaderAtOnce() {
+        startBroker(1);
+        startBroker(2);
+        startBroker(3);
+        Controller controller = activeController(1);
+        createTopic("t", Map.of(0, List.of(2, 3)));
+        controller.onTopicsChanged();
+        int version = sessions.get(1).partitionState("t", 0).orElseThrow().version();
+        assertThat(controller.alterPartition(2, -1, new TopicPartition("t", 0), 0, version, List.of(2)).error())
+                .isEqualTo(Errors.NONE);
+        sessions.remove(2).close();
+        controller.onBrokersChanged();
+        assertThat(stored("t", 0).leader()).isEqualTo(-1);
+        channel.clear();
+
+        controller.settingsChanged(new ControllerSettings(true, false, 10, 300_000));
+
+        assertThat(stored("t", 0)).extracting(PartitionState::leader, PartitionState::leaderEpoch, PartitionState::isr)
+                .containsExactly(3, 2, List.of(3));
+        assertThat(channel.to(3, ControlMessage.LeaderAndIsr.class)).hasSize(1);
+    }
+
+    @Test
     void aBouncedBrokerIsHandledAsFailedThenStarted() {
         startBroker(1);
         InProcessMetadataStore two = startBroker(2);
