@@ -309,6 +309,30 @@ class ReplicaFetcherTest {
         assertThat(follower.partition.log().epochs()).isEqualTo(leader.partition.log().epochs());
     }
 
+    /**
+     * An epoch recorded at a follower's log end without a batch (the start a partition records when
+     * it opens, with the catalogue's epoch) is not its last fetched epoch: claiming it, the follower
+     * would hide records of an older epoch that the leader does not have.
+     */
+    @Test
+    void anEpochStartWithoutBatchesIsNotTheLastFetchedEpoch() {
+        Replica leader = replica("l");
+        Replica follower = replica("f");
+        leader.append(batch(0, 3, 5), batch(5, 5, 5));   // epochs 3@0, 5@5, end 10
+        follower.append(batch(0, 3, 5), batch(5, 3, 5)); // offsets 5-9 in epoch 3: never the leader's
+        follower.partition.log().assignEpochStartOffset(5, 10); // recorded at opening, no batch behind it
+        lead(leader, 5);
+        FakeLeader fake = new FakeLeader(LEADER_ID, FOLLOWER_ID, leader);
+        ReplicaFetcher fetcher = follow(follower, fake, 5);
+
+        fetcher.doWork();
+        assertThat(fake.requests.get(0).partitions().get(0).lastFetchedEpoch()).isEqualTo(3);
+        assertThat(follower.partition.logEndOffset()).as("epoch 3 ends at 5 at the leader").isEqualTo(5);
+        catchUp(fetcher, follower, leader);
+        assertThat(follower.batches()).isEqualTo(leader.batches());
+        assertThat(follower.partition.log().epochs()).isEqualTo(leader.partition.log().epochs());
+    }
+
     @Test
     void outOfRangeAboveTheLeadersEndTruncatesToIt() {
         Replica a = replica("a");

@@ -425,10 +425,21 @@ public final class Partition implements AutoCloseable {
         }
     }
 
-    /** The newest leader epoch in this replica's log (its epoch history), or -1 if it has none. */
+    /**
+     * The leader epoch of the last batch in this replica's log, or -1 if it has none: a follower's
+     * LastFetchedEpoch. An epoch recorded at the log end with no batch yet (a start recorded when
+     * the partition opened or led) is left out: it says nothing about what the log holds, and a
+     * follower claiming it could hide a divergence from the leader.
+     */
     public int latestEpoch() {
         java.util.List<dev.sluice.api.storage.EpochEntry> epochs = log.epochs();
-        return epochs.isEmpty() ? -1 : epochs.get(epochs.size() - 1).epoch();
+        long logEnd = log.logEndOffset();
+        for (int i = epochs.size() - 1; i >= 0; i--) {
+            if (epochs.get(i).startOffset() < logEnd) {
+                return epochs.get(i).epoch();
+            }
+        }
+        return -1;
     }
 
     /**
