@@ -23,7 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -44,9 +45,8 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three brokers on one in-process cluster state (the ZooKeeper code path without ZooKeeper), with
- * storage mixed within each partition (brokers 1 and 3 on the file engine, broker 2 on LMDB: the
- * replicated unit is the batch): an rf=3 topic written by an idempotent kafka-clients producer
+ * Three brokers on one in-process cluster state (the ZooKeeper code path without ZooKeeper), all on
+ * the file engine, all on LMDB, or mixed within each partition (the replicated unit is the batch): an rf=3 topic written by an idempotent kafka-clients producer
  * with acks=all ends up identical on all three replicas, batch for batch (offsets, leader epochs,
  * bytes) with the same epoch history; when a partition's leader stops, the new leader has every
  * acknowledged record, the producer goes on there with its sequence numbers (its state was
@@ -204,11 +204,17 @@ class ReplicationClusterTest {
         }
     }
 
-    @Test
-    void replicasOnMixedStorageAreIdenticalAndANewLeaderHasEveryAcknowledgedRecord() throws Exception {
-        start(1, "file");
-        start(2, "lmdb");
-        start(3, "file");
+    @ParameterizedTest(name = "brokers on {0}, {1}, {2}")
+    @CsvSource({"file, lmdb, file", "file, file, file", "lmdb, lmdb, lmdb"})
+    void replicasAreIdenticalAndANewLeaderHasEveryAcknowledgedRecord(String one, String two, String three) throws Exception {
+        Map<Integer, String> storage = Map.of(1, one, 2, two, 3, three);
+        storage.forEach((id, engine) -> {
+            try {
+                start(id, engine);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         List<TopicPartition> tps = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers.get(1).bootstrapServers()))) {
             await("three brokers in the metadata", () -> {
@@ -240,9 +246,9 @@ class ReplicationClusterTest {
             for (TopicPartition tp : tps) {
                 await("identical replicas of " + tp, () -> identical(tp));
             }
-            // the two engines are both in every partition
-            assertThat(replica(brokers.get(2), tps.get(0)).orElseThrow().log().getClass().getName()).contains("mdb");
-            assertThat(replica(brokers.get(1), tps.get(0)).orElseThrow().log().getClass().getName()).doesNotContain("mdb");
+            // each replica is on its broker's engine
+            storage.forEach((id, engine) -> assertThat(replica(brokers.get(id), tps.get(0)).orElseThrow().log()
+                    .getClass().getName().toLowerCase(java.util.Locale.ROOT)).contains(engine.equals("lmdb") ? "lmdb" : "file"));
 
             // the leader of partition 0 stops
             TopicPartition tp0 = tps.get(0);
@@ -274,7 +280,7 @@ class ReplicationClusterTest {
             assertThat(newLeader.logEndOffset()).isEqualTo(endBefore);
 
             // the stopped broker returns as a follower and catches up
-            start(oldId, oldId == 2 ? "lmdb" : "file");
+            start(oldId, storage.get(oldId));
             for (TopicPartition tp : tps) {
                 await("identical replicas of " + tp + " after the restart", () -> identical(tp));
             }
