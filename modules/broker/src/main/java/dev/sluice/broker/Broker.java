@@ -178,6 +178,9 @@ public final class Broker implements AutoCloseable {
             partitions.startup();
             PartitionManager withDefaults = partitions;
             dynamicConfig.onChange(changed -> withDefaults.updateDefaults(topicDefaults(changed)));
+            if (store != null) {
+                awaitControllerRoles(partitions);
+            }
             replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"));
             // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
             offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
@@ -269,6 +272,22 @@ public final class Broker implements AutoCloseable {
                 engines.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * In a cluster a replica opened from disk leads nothing until the controller's LeaderAndIsr
+     * says so: another broker may lead it by now, and a write taken meanwhile (acknowledged at
+     * once, with no followers known) would be truncated away when this broker learns it follows.
+     * {@code __consumer_offsets} is still each broker's own (not in the cluster store): it keeps
+     * leading it.
+     */
+    private static void awaitControllerRoles(PartitionManager partitions) {
+        for (dev.sluice.broker.partition.Partition p : partitions.all()) {
+            if (!dev.sluice.broker.topic.TopicNames.INTERNAL.contains(p.topicPartition().topic())
+                    && p.role() instanceof dev.sluice.broker.partition.PartitionRole.Leader leader) {
+                p.becomeFollower(dev.sluice.broker.metadata.PartitionState.NO_LEADER, leader.leaderEpoch());
+            }
         }
     }
 
