@@ -101,6 +101,11 @@ public final class BrokerConfig {
             problems.problem("group.max.session.timeout.ms", Integer.toString(groupMaxSessionTimeoutMs()),
                     "at least group.min.session.timeout.ms (" + groupMinSessionTimeoutMs() + ")");
         }
+        if (values.getInt("replica.socket.timeout.ms") < values.getInt("replica.fetch.wait.max.ms")) {
+            // as Kafka: a follower's fetch parked at the leader for up to the wait must not time out first
+            problems.problem("replica.socket.timeout.ms", Integer.toString(values.getInt("replica.socket.timeout.ms")),
+                    "at least replica.fetch.wait.max.ms (" + values.getInt("replica.fetch.wait.max.ms") + ")");
+        }
         socketServer = listeners.isEmpty() ? null : socketServerConfig(values, listeners); // empty: already reported
 
         // a defined setting wins over the list of Kafka keys without effect (e.g. once one is implemented)

@@ -178,6 +178,21 @@ class BrokerConfigTest {
     }
 
     @Test
+    void replicaFetchSettingsHaveKafkasDefaultsAndTheSocketTimeoutCoversTheFetchWait() {
+        var defaults = BrokerConfig.of(Map.of()).replicaFetchSettings();
+        assertThat(defaults).isEqualTo(dev.sluice.broker.replica.ReplicaFetchSettings.DEFAULTS);
+        assertThat(BrokerConfig.of(Map.of("replica.fetch.wait.max.ms", "100", "replica.fetch.backoff.ms", "50",
+                "replica.fetch.max.bytes", "2048")).replicaFetchSettings())
+                .extracting(s -> s.maxWaitMs(), s -> s.backoffMs(), s -> s.partitionMaxBytes()).containsExactly(100, 50, 2048);
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("replica.fetch.wait.max.ms", "5000", "replica.socket.timeout.ms", "1000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replica.socket.timeout.ms")
+                .hasMessageContaining("at least replica.fetch.wait.max.ms (5000)");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("num.replica.fetchers", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("num.replica.fetchers");
+    }
+
+    @Test
     void compressionTypeProducerIsKafkasDefaultAndWorksOtherCodecsAreRefused() {
         assertThat(BrokerConfig.of(Map.of("compression.type", "producer")).values().getString("compression.type"))
                 .isEqualTo("producer");
