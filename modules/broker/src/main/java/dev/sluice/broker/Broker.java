@@ -122,6 +122,17 @@ public final class Broker implements AutoCloseable {
         return start(config, time, schedulers, settings -> ClusterMetadataStores.open(settings, time));
     }
 
+    /**
+     * What the cluster metadata store is opened with: the settings as given, plus the broker's
+     * effective session timeout, so the store and the broker (which times the controller's view of
+     * failures by it) use one value, the broker's default included.
+     */
+    static Map<String, String> storeSettings(BrokerConfig config) {
+        Map<String, String> settings = new java.util.HashMap<>(config.originals());
+        settings.put("zookeeper.session.timeout.ms", Integer.toString(config.zookeeperSessionTimeoutMs()));
+        return Map.copyOf(settings);
+    }
+
     /** Opens the cluster metadata store of a broker with {@code zookeeper.connect}. */
     @FunctionalInterface
     public interface ClusterStores {
@@ -144,7 +155,7 @@ public final class Broker implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "only the first of log.dirs is used: " + logDir);
         }
         // in a cluster the store holds the cluster id (the first broker's proposal wins)
-        ClusterMetadataStore store = config.zookeeperConnect().isPresent() ? stores.open(config.originals()) : null;
+        ClusterMetadataStore store = config.zookeeperConnect().isPresent() ? stores.open(storeSettings(config)) : null;
         ClusterIdentity identity;
         try {
             identity = ClusterIdentity.loadOrCreate(logDir, config.nodeId(), store == null ? config.clusterId()

@@ -62,7 +62,7 @@ public final class BrokerConfigDef {
         // cluster (issue #10)
         add("zookeeper.connect", STRING, null, null, "host:port[,host:port...][/chroot] of the ZooKeeper ensemble: "
                 + "set, the broker joins that cluster; unset, it is a single node");
-        add("zookeeper.session.timeout.ms", INT, 18_000, atLeast(1), "ZooKeeper session timeout: a broker silent this long "
+        add("zookeeper.session.timeout.ms", INT, 6_000, atLeast(1), "ZooKeeper session timeout: a broker silent this long "
                 + "is taken for dead and its partitions get new leaders");
         add("zookeeper.connection.timeout.ms", INT, null, atLeast(1), "how long to wait for a ZooKeeper connection "
                 + "(default: the session timeout)");

@@ -8,12 +8,12 @@ import java.util.Map;
  *
  * @param hosts               the connect string without the chroot
  * @param chroot              the chroot path ("" for none)
- * @param sessionTimeoutMs    {@code zookeeper.session.timeout.ms} (Kafka's default 18000)
+ * @param sessionTimeoutMs    {@code zookeeper.session.timeout.ms} (6000, the broker's default; Kafka's ZooKeeper mode used 18000)
  * @param connectionTimeoutMs {@code zookeeper.connection.timeout.ms} (default: the session timeout)
  */
 public record ZooKeeperSettings(String hosts, String chroot, int sessionTimeoutMs, int connectionTimeoutMs) {
 
-    public static final int DEFAULT_SESSION_TIMEOUT_MS = 18_000;
+    public static final int DEFAULT_SESSION_TIMEOUT_MS = 6_000;
 
     public ZooKeeperSettings {
         if (hosts == null || hosts.isBlank()) {

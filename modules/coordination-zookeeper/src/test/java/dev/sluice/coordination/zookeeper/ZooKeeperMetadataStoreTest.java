@@ -297,8 +297,8 @@ class ZooKeeperMetadataStoreTest extends ClusterMetadataStoreContract {
         ZooKeeperSettings s = ZooKeeperSettings.from(Map.of("zookeeper.connect", "zk1:2181,zk2:2181/kafka/prod"));
         assertThat(s.hosts()).isEqualTo("zk1:2181,zk2:2181");
         assertThat(s.chroot()).isEqualTo("/kafka/prod");
-        assertThat(s.sessionTimeoutMs()).isEqualTo(18_000);
-        assertThat(s.connectionTimeoutMs()).isEqualTo(18_000);
+        assertThat(s.sessionTimeoutMs()).isEqualTo(6_000);
+        assertThat(s.connectionTimeoutMs()).isEqualTo(6_000);
         assertThat(ZooKeeperSettings.from(Map.of("zookeeper.connect", "zk:2181", "zookeeper.session.timeout.ms", "6000",
                 "zookeeper.connection.timeout.ms", "3000"))).isEqualTo(new ZooKeeperSettings("zk:2181", "", 6000, 3000));
         assertThatThrownBy(() -> ZooKeeperSettings.from(Map.of("zookeeper.connect", "zk:2181/bad/")))
