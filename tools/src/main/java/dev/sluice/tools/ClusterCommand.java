@@ -113,6 +113,8 @@ final class ClusterCommand implements Command {
                 settings.put("listeners", "PLAINTEXT://" + HOST + ":" + (basePort == 0 ? 0 : basePort + id - 1));
                 settings.put("log.dirs", dataDir.resolve(Integer.toString(id)).toString());
                 settings.put("zookeeper.connect", connect);
+                // Kafka's default 3 would leave a 1- or 2-broker cluster without a group coordinator
+                settings.putIfAbsent("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokers)));
                 started.add(Broker.start(BrokerConfig.of(settings)));
             }
         } catch (ConfigException e) {

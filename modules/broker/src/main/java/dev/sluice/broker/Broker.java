@@ -27,7 +27,15 @@ import dev.sluice.broker.metadata.MetadataCache;
 import dev.sluice.broker.api.KafkaRequestHandler;
 import dev.sluice.broker.cluster.ClusterIdentity;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.cluster.ClusterOffsetsTopic;
+import dev.sluice.broker.group.CoordinatorPartitions;
 import dev.sluice.broker.group.GroupConfig;
+import dev.sluice.broker.group.PartitionedOffsetStore;
+import dev.sluice.broker.group.offset.LogOffsetStore;
+import dev.sluice.broker.group.offset.LogOffsetStoreProvider;
+import dev.sluice.broker.group.offset.ReplicatedCommits;
+import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.topic.TopicMetadata;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.group.GroupOffsets;
 import dev.sluice.broker.group.api.GroupApis;
@@ -70,6 +78,7 @@ public final class Broker implements AutoCloseable {
     private final ReplicaManager replicas;
     private final OffsetStore offsetStore;
     private final GroupCoordinator groups;
+    private final CoordinatorPartitions coordinatorPartitions;
     private final SocketServer server;
     private final Scheduler housekeeping;
     private final List<Endpoint> advertised;
@@ -83,10 +92,11 @@ public final class Broker implements AutoCloseable {
     public static final String LOCAL_METADATA_DIR = ".cluster-metadata";
 
     private Broker(BrokerConfig config, PartitionManager partitions, ReplicaManager replicas, OffsetStore offsetStore,
-                   GroupCoordinator groups, SocketServer server, Scheduler housekeeping,
-                   List<Endpoint> advertised, String clusterId, BrokerState state, ClusterNode cluster,
-                   InProcessMetadataStore localConfigStore) {
+                   GroupCoordinator groups, CoordinatorPartitions coordinatorPartitions, SocketServer server,
+                   Scheduler housekeeping, List<Endpoint> advertised, String clusterId, BrokerState state,
+                   ClusterNode cluster, InProcessMetadataStore localConfigStore) {
         this.localConfigStore = localConfigStore;
+        this.coordinatorPartitions = coordinatorPartitions;
         this.state = state;
         this.cluster = cluster;
         this.config = config;
@@ -171,6 +181,7 @@ public final class Broker implements AutoCloseable {
         ReplicaManager replicas = null;
         OffsetStore offsetStore = null;
         GroupCoordinator groups = null;
+        CoordinatorPartitions coordinatorPartitions = null;
         SocketServer server = null;
         Scheduler housekeeping = null;
         ClusterNode cluster = null;
@@ -193,13 +204,30 @@ public final class Broker implements AutoCloseable {
                 awaitControllerRoles(partitions);
             }
             replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"));
-            // offsets are loaded before clients can connect: a group's first OffsetFetch sees every commit
-            offsetStore = OffsetStoreProviders.byName(config.offsetsStore()).open(
-                    new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions(),
-                            config.offsetsTopicSegmentBytes()), offsetStoreSettings(config), time);
+            BrokerTopicEngine offsetsEngine = new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions(),
+                    config.offsetsTopicSegmentBytes());
+            // a single node loads every group before clients can connect (its first OffsetFetch sees every
+            // commit); a cluster broker loads the partitions of __consumer_offsets it comes to lead
+            offsetStore = store == null
+                    ? OffsetStoreProviders.byName(config.offsetsStore()).open(offsetsEngine, offsetStoreSettings(config), time)
+                    : LogOffsetStoreProvider.openUnloaded(offsetsEngine, offsetStoreSettings(config), time);
             groups = new GroupCoordinator(groupConfig(config), offsetStore, time, schedulers.create("sluice-group-timer"));
-            groups.startup();
-            GroupOffsets offsets = new GroupOffsets(groups);
+            if (offsetStore instanceof PartitionedOffsetStore partitioned) {
+                coordinatorPartitions = CoordinatorPartitions.following(partitioned, groups,
+                        schedulers.create("sluice-group-loader"));
+            } else {
+                coordinatorPartitions = CoordinatorPartitions.everything(groups);
+            }
+            PartitionManager hosted = partitions;
+            if (store == null) {
+                coordinatorPartitions.loadedAtStartup(p -> hosted.partition(LogOffsetStore.TOPIC, p)
+                        .map(Partition::leaderEpoch).orElse(0));
+            }
+            replicas.onLeadershipChange(coordinatorPartitions.leadershipListener(() -> hosted.topics()
+                    .get(LogOffsetStore.TOPIC).map(TopicMetadata::partitions).orElse(0)));
+            GroupOffsets offsets = new GroupOffsets(groups, offsetStore instanceof PartitionedOffsetStore partitioned
+                    ? new ReplicatedCommits(partitioned, partitions, replicas, config.offsetsCommitTimeoutMs())
+                    : GroupOffsets.CommitAcknowledgement.IMMEDIATE);
             // offsets of deleted topics go with them; the start-up sweep covers a crash mid-delete
             PartitionManager catalogue = partitions;
             offsets.removeOffsetsOfDeletedPartitions(tp -> !catalogue.topics().get(tp.topic())
@@ -223,7 +251,10 @@ public final class Broker implements AutoCloseable {
                     partitions, replicas, new ProducerIdAllocator(producerIds), time, dynamicConfig, metadata, new ControlFence());
             ApiRouter router = new ApiRouter(state, config.deleteTopicEnable(), first.listenerName(),
                     store == null ? null : new ClusterTopicAdmin(store, new java.util.Random()));
-            GroupApis.register(router, groups, offsets, state);
+            ClusterOffsetsTopic offsetsTopic = store == null ? null : new ClusterOffsetsTopic(store,
+                    new ClusterTopicAdmin(store, new java.util.Random()), config.offsetsTopicNumPartitions(),
+                    config.offsetsTopicReplicationFactor(), BrokerTopicEngine.internalTopicConfigs(config.offsetsTopicSegmentBytes()));
+            GroupApis.register(router, groups, offsets, state, coordinatorPartitions, offsetsTopic);
             handler.target = new KafkaRequestHandler(router);
             if (store != null) {
                 // followers copy their leaders' logs through the replication module, if installed
@@ -246,8 +277,8 @@ public final class Broker implements AutoCloseable {
                 dynamicConfig.onChange(changed -> node.controller().settingsChanged(controllerSettings(changed)));
             }
 
-            Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, server, housekeeping,
-                    advertised, identity.clusterId(), state, cluster, localConfigStore);
+            Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, coordinatorPartitions, server,
+                    housekeeping, advertised, identity.clusterId(), state, cluster, localConfigStore);
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
@@ -267,6 +298,9 @@ public final class Broker implements AutoCloseable {
             }
             if (server != null) {
                 server.close();
+            }
+            if (coordinatorPartitions != null) {
+                coordinatorPartitions.close();
             }
             if (groups != null) {
                 groups.close();
@@ -393,6 +427,11 @@ public final class Broker implements AutoCloseable {
         return groups;
     }
 
+    /** Which partitions of {@code __consumer_offsets} (so which groups) this broker coordinates now. */
+    public CoordinatorPartitions coordinatorPartitions() {
+        return coordinatorPartitions;
+    }
+
     /** Clean shutdown: stop accepting, finish in-flight requests, close logs (flushing), mark clean. */
     @Override
     public void close() {
@@ -411,6 +450,7 @@ public final class Broker implements AutoCloseable {
         }
         server.close();
         housekeeping.close();
+        coordinatorPartitions.close();
         groups.close();
         offsetStore.close();
         replicas.close(); // answers parked produces/fetches and stops their timer before the logs close

@@ -106,6 +106,13 @@ public final class BrokerConfig {
             problems.problem("replica.socket.timeout.ms", Integer.toString(values.getInt("replica.socket.timeout.ms")),
                     "at least replica.fetch.wait.max.ms (" + values.getInt("replica.fetch.wait.max.ms") + ")");
         }
+        if (zookeeperConnect().isPresent() && !"log".equals(offsetsStore())) {
+            // a group's coordinator moves with the leadership of its partition of __consumer_offsets
+            problems.problem("offsets.store=" + offsetsStore() + " keeps committed offsets on this broker only, but in a "
+                    + "cluster (zookeeper.connect is set) a group's coordinator moves between brokers with the leadership "
+                    + "of its __consumer_offsets partition, so another broker would not see the group's offsets: "
+                    + "set offsets.store=log (the default) or remove zookeeper.connect");
+        }
         socketServer = listeners.isEmpty() ? null : socketServerConfig(values, listeners); // empty: already reported
 
         // a defined setting wins over the list of Kafka keys without effect (e.g. once one is implemented)
@@ -498,6 +505,16 @@ public final class BrokerConfig {
 
     public int offsetsTopicNumPartitions() {
         return values.getInt("offsets.topic.num.partitions");
+    }
+
+    /** Replication factor of {@code __consumer_offsets} when a cluster creates it. */
+    public short offsetsTopicReplicationFactor() {
+        return (short) values.getInt("offsets.topic.replication.factor");
+    }
+
+    /** How long a commit waits for the in-sync replicas of its {@code __consumer_offsets} partition. */
+    public int offsetsCommitTimeoutMs() {
+        return values.getInt("offsets.commit.timeout.ms");
     }
 
     /** Name of the {@link dev.sluice.api.offset.OffsetStoreProvider} that keeps committed offsets. */

@@ -143,6 +143,10 @@ public final class BrokerConfigDef {
         add("offsets.retention.minutes", INT, 10_080, atLeast(1), "how long an empty group's committed offsets are kept");
         add("offsets.retention.check.interval.ms", LONG, 600_000L, atLeast(1), "how often expired offsets are removed");
         add("offsets.topic.num.partitions", INT, 5, atLeast(1), "partitions of __consumer_offsets (fixed once created)");
+        add("offsets.topic.replication.factor", INT, 3, between(1, Short.MAX_VALUE), "replication factor of "
+                + "__consumer_offsets in a cluster; it is created only once this many brokers are alive (a single node: 1)");
+        add("offsets.commit.timeout.ms", INT, 5000, atLeast(1), "how long an offset commit waits for the in-sync "
+                + "replicas of its __consumer_offsets partition before it fails (COORDINATOR_NOT_AVAILABLE)");
         // Kafka's default is 100 MiB; smaller segments let snapshots of the live offsets free space sooner
         add("offsets.topic.segment.bytes", INT, 16 * 1024 * 1024, atLeast(1024),
                 "segment size of __consumer_offsets, and the bytes written after which a partition of it is snapshotted");

@@ -32,8 +32,8 @@ final class KafkaBrokerKeys {
             "replica.socket.receive.buffer.bytes", "replica.high.watermark.checkpoint.interval.ms",
             "replica.selector.class",
             // internal topics' replication and transactions (not implemented yet)
-            "offsets.topic.replication.factor", "offsets.topic.compression.codec", "offsets.load.buffer.size",
-            "offsets.commit.timeout.ms", "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
+            "offsets.topic.compression.codec", "offsets.load.buffer.size",
+            "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
             "transaction.state.log.num.partitions", "transaction.state.log.segment.bytes",
             "transaction.max.timeout.ms", "transactional.id.expiration.ms",
             "transaction.abort.timed.out.transaction.cleanup.interval.ms",

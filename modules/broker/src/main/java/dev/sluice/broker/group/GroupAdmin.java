@@ -75,7 +75,11 @@ public final class GroupAdmin {
             if (!group.is(GroupState.EMPTY)) {
                 return Errors.NON_EMPTY_GROUP;
             }
-            coordinator.store().deleteGroup(groupId);
+            try {
+                coordinator.store().deleteGroup(groupId);
+            } catch (NotCoordinatorException e) {
+                return Errors.NOT_COORDINATOR;
+            }
             coordinator.remove(group);
             return Errors.NONE;
         }

@@ -14,10 +14,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * Kafka's classic group protocol, coordinator side: JoinGroup, SyncGroup, Heartbeat, LeaveGroup.
- * This node coordinates every group. Clients drive the rebalances (eager or cooperative); the
+ * Kafka's classic group protocol, coordinator side: JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+ * for the groups this broker coordinates (all of them on a single node; in a cluster those of the
+ * {@code __consumer_offsets} partitions it leads, restored and dropped through {@link #restoreGroups}
+ * and {@link #unloadGroups} as {@link CoordinatorPartitions} follows that leadership). Clients drive the rebalances (eager or cooperative); the
  * coordinator runs the generations: it collects joiners, picks the protocol, hands the leader
  * every member's metadata, and passes the leader's assignment on.
  *
@@ -58,24 +61,71 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Rebuilds the groups the store knows: members of a stored generation must heartbeat within their session. */
     public void startup() {
+        int loaded = restoreGroups(group -> true);
+        if (loaded > 0) {
+            LOG.log(System.Logger.Level.INFO, "loaded " + loaded + " consumer groups");
+        }
+    }
+
+    /**
+     * Rebuilds the groups {@code mine} accepts from what the store has loaded (a partition of
+     * {@code __consumer_offsets} this broker now leads). Call after the store loaded them.
+     *
+     * @return how many groups were restored
+     */
+    public int restoreGroups(Predicate<String> mine) {
         long now = time.milliseconds();
+        int restored = 0;
         for (Map.Entry<String, byte[]> stored : store.loadGroupMetadata().entrySet()) {
+            if (!mine.test(stored.getKey())) {
+                continue;
+            }
             try {
                 ClassicGroup group = GroupMetadataCodec.restore(stored.getKey(), GroupMetadataCodec.decode(stored.getValue()), now);
                 synchronized (group) {
                     group.members.values().forEach(member -> rebalancer.scheduleSession(group, member));
                 }
                 groups.put(group.groupId, group);
+                restored++;
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "ignoring unreadable metadata of group " + stored.getKey() + ": " + e);
             }
         }
         for (String groupId : store.groups()) {
-            groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, now));
+            if (mine.test(groupId) && !groups.containsKey(groupId)) {
+                groups.put(groupId, new ClassicGroup(groupId, now));
+                restored++;
+            }
         }
-        if (!groups.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "loaded " + groups.size() + " consumer groups");
+        return restored;
+    }
+
+    /**
+     * Forgets the groups {@code gone} accepts: this broker no longer coordinates them (the
+     * leadership of their {@code __consumer_offsets} partition moved). Parked JoinGroup/SyncGroup
+     * requests answer NOT_COORDINATOR so their members look the coordinator up again; timers stop;
+     * a request still holding such a group finds it Dead. Their state stays in the log for the new
+     * coordinator, and members keep their ids there.
+     *
+     * @return how many groups were unloaded
+     */
+    public int unloadGroups(Predicate<String> gone) {
+        int unloaded = 0;
+        for (ClassicGroup group : List.copyOf(groups.values())) {
+            if (!gone.test(group.groupId)) {
+                continue;
+            }
+            synchronized (group) {
+                for (GroupMember member : group.members.values()) {
+                    timers.cancelSession(member);
+                    member.failParked(Errors.NOT_COORDINATOR);
+                }
+                group.pendingMembers.clear();
+                remove(group);
+            }
+            unloaded++;
         }
+        return unloaded;
     }
 
     // ---- JoinGroup ----

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -21,12 +22,40 @@ import java.util.function.Predicate;
 public final class GroupOffsets {
     private static final System.Logger LOG = System.getLogger(GroupOffsets.class.getName());
 
+    /**
+     * What makes a stored commit safe to acknowledge: with offsets in {@code __consumer_offsets},
+     * the high watermark of the group's partition passing the records (Kafka appends commits with
+     * acks=all); with one replica that is the leader's append.
+     */
+    @FunctionalInterface
+    public interface CommitAcknowledgement {
+        /** Calls {@code done} with NONE once what was written for {@code group} is replicated, else the commit's error. */
+        void afterWrite(String group, Consumer<Errors> done);
+
+        /** Durable when the store returns (a node-local store). */
+        CommitAcknowledgement IMMEDIATE = (group, done) -> done.accept(Errors.NONE);
+    }
+
     private final GroupCoordinator coordinator;
     private final OffsetStore store;
+    private final CommitAcknowledgement acknowledgement;
 
     public GroupOffsets(GroupCoordinator coordinator) {
+        this(coordinator, CommitAcknowledgement.IMMEDIATE);
+    }
+
+    public GroupOffsets(GroupCoordinator coordinator, CommitAcknowledgement acknowledgement) {
         this.coordinator = coordinator;
         this.store = coordinator.store();
+        this.acknowledgement = acknowledgement;
+    }
+
+    /**
+     * Answers a commit {@link #commit} accepted: {@code done} gets NONE once its records are
+     * replicated as acks=all requires, else the error to answer the commit with.
+     */
+    public void acknowledge(String groupId, Consumer<Errors> done) {
+        acknowledgement.afterWrite(groupId, done);
     }
 
     /**
@@ -73,6 +102,8 @@ public final class GroupOffsets {
             }
             try {
                 store.commit(groupId, offsets);
+            } catch (NotCoordinatorException e) {
+                return Errors.NOT_COORDINATOR;
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot store offsets of group " + groupId, e);
                 return Errors.COORDINATOR_NOT_AVAILABLE;
@@ -124,7 +155,11 @@ public final class GroupOffsets {
                     deletable.add(tp);
                 }
             }
-            store.delete(groupId, deletable);
+            try {
+                store.delete(groupId, deletable);
+            } catch (NotCoordinatorException e) {
+                return Map.entry(Errors.NOT_COORDINATOR, Map.of());
+            }
             return Map.entry(Errors.NONE, results);
         }
     }
@@ -161,26 +196,35 @@ public final class GroupOffsets {
                 if (!group.is(GroupState.EMPTY)) {
                     continue;
                 }
-                Set<TopicPartition> expired = new HashSet<>();
-                Map<TopicPartition, CommittedOffset> offsets = store.fetchAll(group.groupId);
-                offsets.forEach((tp, offset) -> {
-                    long deadline = offset.expireTimestamp() >= 0 ? offset.expireTimestamp()
-                            : Math.max(offset.commitTimestamp(), group.stateTimestamp) + retention;
-                    if (deadline <= now) {
-                        expired.add(tp);
-                    }
-                });
-                if (!expired.isEmpty()) {
-                    store.delete(group.groupId, expired);
-                    removed += expired.size();
-                    LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": expired " + expired.size() + " offsets");
-                }
-                if (expired.size() == offsets.size()) {
-                    coordinator.remove(group);
-                    store.deleteGroup(group.groupId);
+                try {
+                    removed += expire(group, now, retention);
+                } catch (NotCoordinatorException e) {
+                    // moved to another coordinator meanwhile, which expires it from now on
                 }
             }
         }
         return removed;
+    }
+
+    /** Expires {@code group}'s old offsets, and the group with the last; the caller holds its lock. */
+    private int expire(ClassicGroup group, long now, long retention) {
+        Set<TopicPartition> expired = new HashSet<>();
+        Map<TopicPartition, CommittedOffset> offsets = store.fetchAll(group.groupId);
+        offsets.forEach((tp, offset) -> {
+            long deadline = offset.expireTimestamp() >= 0 ? offset.expireTimestamp()
+                    : Math.max(offset.commitTimestamp(), group.stateTimestamp) + retention;
+            if (deadline <= now) {
+                expired.add(tp);
+            }
+        });
+        if (!expired.isEmpty()) {
+            store.delete(group.groupId, expired);
+            LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": expired " + expired.size() + " offsets");
+        }
+        if (expired.size() == offsets.size()) {
+            store.deleteGroup(group.groupId);
+            coordinator.remove(group);
+        }
+        return expired.size();
     }
 }

@@ -215,6 +215,11 @@ final class Rebalancer {
     }
 
     void persist(ClassicGroup group) {
-        store.storeGroupMetadata(group.groupId, GroupMetadataCodec.encode(group));
+        try {
+            store.storeGroupMetadata(group.groupId, GroupMetadataCodec.encode(group));
+        } catch (NotCoordinatorException e) {
+            // the group moved to another coordinator meanwhile; its members will find it there
+            LOG.log(System.Logger.Level.INFO, "group " + group.groupId + ": metadata not stored: " + e.getMessage());
+        }
     }
 }

@@ -22,10 +22,18 @@ public final class GroupCoordinatorLookup {
 
     /** The live broker coordinating {@code group}, or empty if none is available now. */
     public static Optional<BrokerNode> coordinator(MetadataCache cache, String group) {
+        return coordinator(cache, group, false);
+    }
+
+    /**
+     * As {@link #coordinator(MetadataCache, String)}; a broker {@code clustered} (in a cluster) never
+     * coordinates a group before the controller published the topic's leaders.
+     */
+    public static Optional<BrokerNode> coordinator(MetadataCache cache, String group, boolean clustered) {
         MetadataSnapshot snapshot = cache.snapshot();
         Optional<TopicState> offsets = snapshot.topic(OFFSETS_TOPIC);
         if (offsets.isEmpty() || offsets.get().partitions().isEmpty()) {
-            return cache.controllerManaged() ? Optional.empty() : Optional.of(cache.self());
+            return clustered || cache.controllerManaged() ? Optional.empty() : Optional.of(cache.self());
         }
         PartitionState state = offsets.get().partition(partitionFor(group, offsets.get().partitions().size()));
         if (state == null || !state.hasLeader()) {

@@ -34,7 +34,8 @@ import java.util.UUID;
  *   replica is stopped and, if asked, deleted with its data; an older epoch is FENCED_LEADER_EPOCH.
  *   A partition not hosted is fine (its leftover data is removed if asked).</li>
  * </ul>
- * Each changed topic is reported to {@link PartitionManager#topicChanged} afterwards.
+ * Each changed topic is reported to {@link PartitionManager#topicChanged} afterwards, and each
+ * partition a request settled to the {@link LeadershipListener}s (leader, or resigned: follower or stopped).
  *
  * <p>Replica fetching ({@link ReplicaFetching}) follows the roles: a partition stops being fetched
  * before it becomes leader, is stopped or deleted (so nothing a fetcher appends lands after the
@@ -50,6 +51,7 @@ final class LeadershipChanges {
     private final int localBrokerId;
     private final PartitionManager partitions;
     private volatile ReplicaFetching fetching = ReplicaFetching.NONE;
+    private final List<LeadershipListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     LeadershipChanges(int localBrokerId, PartitionManager partitions) {
         this.localBrokerId = localBrokerId;
@@ -62,6 +64,24 @@ final class LeadershipChanges {
 
     ReplicaFetching fetching() {
         return fetching;
+    }
+
+    void addListener(LeadershipListener listener) {
+        listeners.add(listener);
+    }
+
+    private void tell(TopicPartition tp, boolean leader, int leaderEpoch) {
+        for (LeadershipListener listener : listeners) {
+            try {
+                if (leader) {
+                    listener.becameLeader(tp, leaderEpoch);
+                } else {
+                    listener.resigned(tp, leaderEpoch);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "a leadership listener failed for " + tp, e);
+            }
+        }
     }
 
     List<Errors> becomeLeaderOrFollower(List<LeaderAndIsrPartition> states) {
@@ -77,6 +97,7 @@ final class LeadershipChanges {
             }
             if (error == Errors.NONE) {
                 changed.add(state.topicPartition().topic());
+                tell(state.topicPartition(), state.leader() == localBrokerId, state.leaderEpoch());
             }
             errors.add(error);
         }
@@ -185,6 +206,9 @@ final class LeadershipChanges {
             }
             if (error == Errors.NONE && request.delete()) {
                 changed.add(request.topicPartition().topic());
+            }
+            if (error == Errors.NONE) {
+                tell(request.topicPartition(), false, request.leaderEpoch());
             }
             errors.add(error);
         }

@@ -95,6 +95,34 @@ public final class ReplicaManager implements AutoCloseable {
         return leadership.stopReplicas(requests);
     }
 
+    /**
+     * Tells {@code listener} of every partition whose leadership a control request settled: after a
+     * LeaderAndIsr applied to it (leader or follower, also when unchanged) and after a StopReplica.
+     * Kafka's {@code onLeadershipChange} callback, through which the group coordinator follows the
+     * leadership of {@code __consumer_offsets}. Register before control requests can arrive.
+     */
+    public void onLeadershipChange(LeadershipListener listener) {
+        leadership.addListener(listener);
+    }
+
+    /**
+     * Calls {@code done} once the high watermark of {@code tp} reaches {@code offset} (acks=all for
+     * records appended without a produce request, e.g. offset commits): NONE, NOT_LEADER_OR_FOLLOWER
+     * if leadership was lost meanwhile (or the partition is not led here), KAFKA_STORAGE_ERROR if it
+     * went offline, REQUEST_TIMED_OUT after {@code timeoutMs}. At once if the high watermark is there.
+     */
+    public void awaitHighWatermark(TopicPartition tp, long offset, long timeoutMs, Consumer<Errors> done) {
+        Optional<Partition> partition = partitions.partition(tp);
+        if (partition.isEmpty()) {
+            done.accept(Errors.NOT_LEADER_OR_FOLLOWER);
+            return;
+        }
+        ProducePartitionResult[] results = {new ProducePartitionResult(Errors.NONE, -1L, -1L, -1L, null, null)};
+        DelayedProduce wait = new DelayedProduce(results, new Partition[]{partition.get()}, new long[]{offset},
+                answered -> done.accept(answered.get(0).error()));
+        delayedProduces.tryCompleteElseWatch(wait, List.of(tp), Math.max(0, timeoutMs));
+    }
+
     /** A partition's log end or high watermark moved: lets the operations waiting on it try again. */
     private void onProgress(TopicPartition tp) {
         delayedFetches.checkAndComplete(tp);

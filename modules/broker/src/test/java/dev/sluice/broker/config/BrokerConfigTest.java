@@ -167,12 +167,12 @@ class BrokerConfigTest {
                 "num.replica.fetchers", "4", "log.cleaner.threads", "2", "broker.rack", "r1", "log.preallocate", "false",
                 "min.insync.replicas", "1", "unclean.leader.election.enable", "false"));
         assertThat(c.ignoredKeys()).containsExactlyInAnyOrder("process.roles", "controller.quorum.voters",
-                "offsets.topic.replication.factor",
                 "log.cleaner.threads", "log.preallocate");
         // used since #11: fetcher threads per source broker of a follower
         assertThat(c.replicaFetchSettings().numFetchers()).isEqualTo(4);
-        // used since #10: replica placement spreads over racks
+        // used since #10: replica placement spreads over racks; a cluster's __consumer_offsets gets this factor
         assertThat(c.brokerRack()).contains("r1");
+        assertThat(c.offsetsTopicReplicationFactor()).isEqualTo((short) 1);
         // used since #19.9: the file engine opens logs on that many threads
         assertThat(c.values().getInt("num.recovery.threads.per.data.dir")).isEqualTo(1);
     }
@@ -190,6 +190,20 @@ class BrokerConfigTest {
                 .hasMessageContaining("at least replica.fetch.wait.max.ms (5000)");
         assertThatThrownBy(() -> BrokerConfig.of(Map.of("num.replica.fetchers", "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("num.replica.fetchers");
+    }
+
+    @Test
+    void aNodeLocalOffsetStoreIsRefusedInAClusterSayingWhyAndWhatToSet() {
+        assertThat(BrokerConfig.of(Map.of("offsets.store", "lmdb")).offsetsStore()).isEqualTo("lmdb"); // a single node
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("offsets.store", "lmdb", "zookeeper.connect", "127.0.0.1:2181")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("offsets.store=lmdb keeps committed offsets on this broker only")
+                .hasMessageContaining("coordinator moves between brokers")
+                .hasMessageContaining("set offsets.store=log");
+        BrokerConfig cluster = BrokerConfig.of(Map.of("zookeeper.connect", "127.0.0.1:2181"));
+        assertThat(cluster.offsetsStore()).isEqualTo("log");
+        assertThat(cluster.offsetsTopicReplicationFactor()).isEqualTo((short) 3); // Kafka's default
+        assertThat(cluster.offsetsCommitTimeoutMs()).isEqualTo(5000);
     }
 
     @Test

@@ -284,6 +284,25 @@ class ControlRequestsWireTest {
         Struct delete = ApiKey.OFFSET_DELETE.newRequest().set("GroupId", "g");
         delete.addStruct("Topics").set("Name", TOPIC).addStruct("Partitions").set("PartitionIndex", 0);
         assertThat(error(client.call(ApiKey.OFFSET_DELETE, (short) 0, delete))).isEqualTo(Errors.NOT_COORDINATOR);
+
+        // batched requests: each group answered for itself
+        Struct both = ApiKey.OFFSET_FETCH.newRequest().set("RequireStable", false);
+        both.addStruct("Groups").set("GroupId", "g").set("Topics", null);
+        both.addStruct("Groups").set("GroupId", stays).set("Topics", null);
+        List<Struct> groups = client.call(ApiKey.OFFSET_FETCH, (short) 8, both).getArray("Groups");
+        assertThat(error(groups.get(0))).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(groups.get(0).getArray("Topics")).isEmpty();
+        assertThat(error(groups.get(1))).isEqualTo(Errors.NONE);
+        assertThat(groups.get(1).getArray("Topics")).hasSize(1);
+        Struct describe = ApiKey.DESCRIBE_GROUPS.newRequest().set("Groups", List.of("g", stays))
+                .set("IncludeAuthorizedOperations", false);
+        List<Struct> described = client.call(ApiKey.DESCRIBE_GROUPS, (short) 5, describe).getArray("Groups");
+        assertThat(error(described.get(0))).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(error(described.get(1))).isEqualTo(Errors.NONE);
+        assertThat(described.get(1).getString("GroupState")).isEqualTo("Empty");
+        Struct deleteGroups = ApiKey.DELETE_GROUPS.newRequest().set("GroupsNames", List.of("g"));
+        assertThat(error(client.call(ApiKey.DELETE_GROUPS, (short) 2, deleteGroups).getArray("Results").get(0)))
+                .isEqualTo(Errors.NOT_COORDINATOR);
     }
 
     private static Struct heartbeat(String group) {

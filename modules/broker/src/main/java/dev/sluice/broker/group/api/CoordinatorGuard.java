@@ -2,6 +2,7 @@ package dev.sluice.broker.group.api;
 
 import dev.sluice.broker.api.ApiHandler;
 import dev.sluice.broker.api.BrokerState;
+import dev.sluice.broker.group.CoordinatorPartitions;
 import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.broker.metadata.GroupCoordinatorLookup;
 import dev.sluice.protocol.Errors;
@@ -10,49 +11,74 @@ import dev.sluice.protocol.message.Struct;
 import java.util.Optional;
 
 /**
- * Group requests are served only by the group's coordinator, the leader of its
- * {@code __consumer_offsets} partition ({@link GroupCoordinatorLookup}); on any other broker they
- * answer NOT_COORDINATOR, so the client looks the coordinator up again (Kafka's
- * {@code validateGroupStatus}). A single node coordinates every group. An empty or missing group
- * id passes, for the handler's INVALID_GROUP_ID (Kafka checks the id first).
+ * Group requests are served only by the group's coordinator: the broker whose
+ * {@link CoordinatorPartitions} owns the group's {@code __consumer_offsets} partition (loaded from
+ * its log) and which the metadata cache names as that partition's leader
+ * ({@link GroupCoordinatorLookup}). Elsewhere they answer NOT_COORDINATOR, so the client looks the
+ * coordinator up again, and COORDINATOR_LOAD_IN_PROGRESS while the partition is being loaded here,
+ * which clients retry (Kafka's {@code validateGroupStatus}; a Heartbeat during the load is answered
+ * NONE, as Kafka does, so members do not rejoin for it). A single node coordinates every group. An
+ * empty or missing group id passes, for the handler's INVALID_GROUP_ID (Kafka checks the id first).
  *
  * <p>Covered: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetDelete (one top-level error),
- * OffsetCommit (an error per partition) and OffsetFetch (v2-7 top-level, v1 per partition, v8+
- * per group when no group of the request is coordinated here; a v8+ request mixing groups
- * coordinated here and elsewhere is answered whole here). Threads: request handler threads; stateless.
+ * OffsetCommit (an error per partition), OffsetFetch (v2-7 top-level, v1 per partition, v8+ per
+ * group when no group of the request is coordinated here; a v8+ request mixing groups coordinated
+ * here and elsewhere is answered here, each group with its own error), and, through
+ * {@link #errorFor}, DescribeGroups and DeleteGroups per group. Threads: request handler threads; stateless.
  */
 final class CoordinatorGuard {
     private final BrokerState broker;
+    private final CoordinatorPartitions partitions;
 
-    CoordinatorGuard(BrokerState broker) {
+    CoordinatorGuard(BrokerState broker, CoordinatorPartitions partitions) {
         this.broker = broker;
+        this.partitions = partitions;
     }
 
-    /** True if this broker coordinates {@code group} now. */
-    boolean coordinates(String group) {
+    /** NONE if this broker coordinates {@code group} now, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
+    Errors errorFor(String group) {
         if (group == null || group.isEmpty()) {
-            return true;
+            return Errors.NONE;
+        }
+        Errors owned = partitions.errorFor(group);
+        if (owned != Errors.NONE) {
+            return owned;
         }
         Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), group);
-        return node.isPresent() && node.get().id() == broker.nodeId();
+        return node.isPresent() && node.get().id() == broker.nodeId() ? Errors.NONE : Errors.NOT_COORDINATOR;
     }
 
     /** For an API answering one group with a top-level error code. */
     ApiHandler oneGroup(ApiHandler handler) {
         return ctx -> {
-            if (coordinates(ctx.body().getString("GroupId"))) {
+            Errors error = errorFor(ctx.body().getString("GroupId"));
+            if (error == Errors.NONE) {
                 handler.handle(ctx);
             } else {
-                ctx.respond(ctx.newResponse().set("ErrorCode", Errors.NOT_COORDINATOR.code()));
+                ctx.respond(ctx.newResponse().set("ErrorCode", error.code()));
             }
         };
     }
 
-    /** OffsetCommit: NOT_COORDINATOR for every partition of the request. */
+    /** Heartbeat: as {@link #oneGroup}, but NONE while the group's partition loads (Kafka's answer). */
+    ApiHandler heartbeat(ApiHandler handler) {
+        return ctx -> {
+            Errors error = errorFor(ctx.body().getString("GroupId"));
+            if (error == Errors.NONE) {
+                handler.handle(ctx);
+            } else {
+                Errors answer = error == Errors.COORDINATOR_LOAD_IN_PROGRESS ? Errors.NONE : error;
+                ctx.respond(ctx.newResponse().set("ErrorCode", answer.code()));
+            }
+        };
+    }
+
+    /** OffsetCommit: the error (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS) for every partition of the request. */
     ApiHandler offsetCommit(ApiHandler handler) {
         return ctx -> {
             Struct request = ctx.body();
-            if (coordinates(request.getString("GroupId"))) {
+            Errors error = errorFor(request.getString("GroupId"));
+            if (error == Errors.NONE) {
                 handler.handle(ctx);
                 return;
             }
@@ -61,14 +87,14 @@ final class CoordinatorGuard {
                 Struct topicOut = response.addStruct("Topics").set("Name", topic.getString("Name"));
                 for (Struct partition : topic.getArray("Partitions")) {
                     topicOut.addStruct("Partitions").set("PartitionIndex", partition.getInt("PartitionIndex"))
-                            .set("ErrorCode", Errors.NOT_COORDINATOR.code());
+                            .set("ErrorCode", error.code());
                 }
             }
             ctx.respond(response);
         };
     }
 
-    /** OffsetFetch: NOT_COORDINATOR in each version's shape. */
+    /** OffsetFetch: the error in each version's shape. */
     ApiHandler offsetFetch(ApiHandler handler) {
         return ctx -> {
             Struct request = ctx.body();
@@ -76,7 +102,7 @@ final class CoordinatorGuard {
             if (version >= 8) {
                 boolean anyHere = false;
                 for (Struct group : request.getArray("Groups")) {
-                    anyHere |= coordinates(group.getString("GroupId"));
+                    anyHere |= errorFor(group.getString("GroupId")) == Errors.NONE;
                 }
                 if (anyHere || request.getArray("Groups").isEmpty()) {
                     handler.handle(ctx);
@@ -85,24 +111,25 @@ final class CoordinatorGuard {
                 Struct response = ctx.newResponse();
                 for (Struct group : request.getArray("Groups")) {
                     response.addStruct("Groups").set("GroupId", group.getString("GroupId"))
-                            .set("ErrorCode", Errors.NOT_COORDINATOR.code());
+                            .set("ErrorCode", errorFor(group.getString("GroupId")).code());
                 }
                 ctx.respond(response);
                 return;
             }
-            if (coordinates(request.getString("GroupId"))) {
+            Errors error = errorFor(request.getString("GroupId"));
+            if (error == Errors.NONE) {
                 handler.handle(ctx);
                 return;
             }
             Struct response = ctx.newResponse();
             if (version >= 2) {
-                response.set("ErrorCode", Errors.NOT_COORDINATOR.code());
+                response.set("ErrorCode", error.code());
             } else if (request.getArray("Topics") != null) { // v1: the error goes with each partition
                 for (Struct topic : request.getArray("Topics")) {
                     Struct topicOut = response.addStruct("Topics").set("Name", topic.getString("Name"));
                     for (int index : topic.<Integer>getList("PartitionIndexes")) {
                         topicOut.addStruct("Partitions").set("PartitionIndex", index).set("CommittedOffset", -1L)
-                                .set("Metadata", "").set("ErrorCode", Errors.NOT_COORDINATOR.code());
+                                .set("Metadata", "").set("ErrorCode", error.code());
                     }
                 }
             }

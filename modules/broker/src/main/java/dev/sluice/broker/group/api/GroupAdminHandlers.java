@@ -3,6 +3,7 @@ package dev.sluice.broker.group.api;
 import dev.sluice.broker.api.BrokerState;
 import dev.sluice.broker.api.RequestContext;
 import dev.sluice.broker.group.GroupAdmin;
+import dev.sluice.broker.group.OffsetsTopicCreator;
 import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.broker.metadata.GroupCoordinatorLookup;
 import dev.sluice.protocol.Errors;
@@ -15,7 +16,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** FindCoordinator, ListGroups, DescribeGroups, DeleteGroups. */
+/**
+ * FindCoordinator, ListGroups, DescribeGroups, DeleteGroups. DescribeGroups and DeleteGroups answer
+ * each group not coordinated here with NOT_COORDINATOR (or COORDINATOR_LOAD_IN_PROGRESS), as Kafka
+ * does; ListGroups lists the groups coordinated here (clients ask every broker).
+ */
 final class GroupAdminHandlers {
     private static final byte KEY_TYPE_GROUP = 0;
     private static final byte KEY_TYPE_TRANSACTION = 1;
@@ -24,16 +29,21 @@ final class GroupAdminHandlers {
 
     private final GroupAdmin admin;
     private final BrokerState broker;
+    private final CoordinatorGuard guard;
+    /** Null on a single node, whose store creates the topic at start-up. */
+    private final OffsetsTopicCreator offsetsTopic;
 
-    GroupAdminHandlers(GroupAdmin admin, BrokerState broker) {
+    GroupAdminHandlers(GroupAdmin admin, BrokerState broker, CoordinatorGuard guard, OffsetsTopicCreator offsetsTopic) {
         this.admin = admin;
         this.broker = broker;
+        this.guard = guard;
+        this.offsetsTopic = offsetsTopic;
     }
 
     /**
      * A group's coordinator is the leader of its {@code __consumer_offsets} partition, from the
      * metadata cache (a single node: itself); none available is COORDINATOR_NOT_AVAILABLE, which
-     * clients retry. Transactional ids are answered with this node, so a transactional producer
+     * clients retry. In a cluster the first lookup creates the topic if it does not exist yet. Transactional ids are answered with this node, so a transactional producer
      * learns from InitProducerId that transactions are not supported rather than retrying
      * FindCoordinator until it times out.
      */
@@ -72,10 +82,14 @@ final class GroupAdminHandlers {
         } else if (keyType != KEY_TYPE_GROUP) {
             answer.accept(Errors.INVALID_REQUEST, "coordinator key type " + keyType + " is not supported", null);
         } else {
-            Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), key == null ? "" : key);
+            Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), key == null ? "" : key,
+                    offsetsTopic != null);
             if (node.isPresent()) {
                 answer.accept(Errors.NONE, null, node.get());
             } else {
+                if (offsetsTopic != null && broker.metadata().snapshot().topic(GroupCoordinatorLookup.OFFSETS_TOPIC).isEmpty()) {
+                    offsetsTopic.createIfMissing();
+                }
                 answer.accept(Errors.COORDINATOR_NOT_AVAILABLE, "the coordinator of group " + key + " is not available", null);
             }
         }
@@ -115,6 +129,11 @@ final class GroupAdminHandlers {
         Struct response = ctx.newResponse();
         for (String groupId : ctx.body().<String>getList("Groups")) {
             Struct out = response.addStruct("Groups").set("GroupId", groupId);
+            Errors notHere = guard.errorFor(groupId);
+            if (notHere != Errors.NONE) {
+                out.set("ErrorCode", notHere.code()).set("GroupState", "").set("ProtocolType", "").set("ProtocolData", "");
+                continue;
+            }
             GroupAdmin.Description group = admin.describe(groupId);
             if (group == null) {
                 // before v6 an unknown group is described as Dead; v6 says it is not there
@@ -142,7 +161,9 @@ final class GroupAdminHandlers {
     void deleteGroups(RequestContext ctx) {
         Struct response = ctx.newResponse();
         for (String groupId : ctx.body().<String>getList("GroupsNames")) {
-            response.addStruct("Results").set("GroupId", groupId).set("ErrorCode", admin.delete(groupId).code());
+            Errors notHere = guard.errorFor(groupId);
+            Errors result = notHere != Errors.NONE ? notHere : admin.delete(groupId);
+            response.addStruct("Results").set("GroupId", groupId).set("ErrorCode", result.code());
         }
         ctx.respond(response);
     }

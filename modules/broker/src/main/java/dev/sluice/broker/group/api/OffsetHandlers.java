@@ -24,15 +24,22 @@ final class OffsetHandlers {
     private final GroupOffsets offsets;
     private final BrokerState broker;
     private final int maxMetadataSize;
+    private final CoordinatorGuard guard;
 
-    OffsetHandlers(GroupOffsets offsets, BrokerState broker, int maxMetadataSize) {
+    OffsetHandlers(GroupOffsets offsets, BrokerState broker, int maxMetadataSize, CoordinatorGuard guard) {
         this.offsets = offsets;
         this.broker = broker;
         this.maxMetadataSize = maxMetadataSize;
+        this.guard = guard;
     }
 
+    /**
+     * Whether the cluster has the partition (the topic catalogue; in a cluster its partitions live on
+     * other brokers too, so not whether this broker hosts it), as Kafka checks its metadata cache.
+     */
     private boolean exists(TopicPartition tp) {
-        return broker.partitions().partition(tp).isPresent();
+        return tp.partition() >= 0 && broker.partitions().topics().get(tp.topic())
+                .map(topic -> tp.partition() < topic.partitions()).orElse(false);
     }
 
     // ---- OffsetCommit ----
@@ -62,8 +69,18 @@ final class OffsetHandlers {
                 }
             }
         }
-        Errors groupError = offsets.commit(request.getString("GroupId"), request.getInt("GenerationIdOrMemberEpoch"),
+        String groupId = request.getString("GroupId");
+        Errors stored = offsets.commit(groupId, request.getInt("GenerationIdOrMemberEpoch"),
                 request.getString("MemberId"), version >= 7 ? request.getString("GroupInstanceId") : null, valid);
+        if (stored == Errors.NONE && !valid.isEmpty()) {
+            // answered once the records are replicated (acks=all), on whichever thread that happens
+            offsets.acknowledge(groupId, acknowledged -> respondToCommit(ctx, errors, acknowledged));
+        } else {
+            respondToCommit(ctx, errors, stored);
+        }
+    }
+
+    private static void respondToCommit(RequestContext ctx, Map<TopicPartition, Errors> errors, Errors groupError) {
         Struct response = ctx.newResponse();
         Map<String, Struct> topics = new HashMap<>();
         errors.forEach((tp, error) -> {
@@ -92,7 +109,12 @@ final class OffsetHandlers {
         } else {
             for (Struct g : request.getArray("Groups")) {
                 String group = g.getString("GroupId");
-                Struct groupOut = response.addStruct("Groups").set("GroupId", group).set("ErrorCode", Errors.NONE.code());
+                // a batch may name groups coordinated elsewhere, or still loading here: each gets its own error
+                Errors notHere = guard.errorFor(group);
+                Struct groupOut = response.addStruct("Groups").set("GroupId", group).set("ErrorCode", notHere.code());
+                if (notHere != Errors.NONE) {
+                    continue;
+                }
                 for (Map.Entry<String, List<Integer>> topic : answer(group, wanted(g.getArray("Topics"))).entrySet()) {
                     Struct out = groupOut.addStruct("Topics").set("Name", topic.getKey());
                     fillPartitions(out, group, topic.getKey(), topic.getValue(), version);

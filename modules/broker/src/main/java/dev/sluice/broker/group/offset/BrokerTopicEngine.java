@@ -29,7 +29,7 @@ public final class BrokerTopicEngine implements LogStorageEngine {
     private final PartitionManager partitions;
     private final int internalTopicPartitions;
     private final Map<String, String> internalTopicConfigs;
-    private final Map<TopicPartition, LogStorage> opened = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, PartitionLog> opened = new ConcurrentHashMap<>();
 
     /**
      * @param logDir                  the broker's log directory (stores that keep their own files put them under it)
@@ -40,9 +40,16 @@ public final class BrokerTopicEngine implements LogStorageEngine {
         this.logDir = logDir;
         this.partitions = partitions;
         this.internalTopicPartitions = internalTopicPartitions;
-        // Kafka keeps __consumer_offsets compacted; here retention never deletes records, and the
-        // store's snapshots move the log start instead (whole segments below it are deleted)
-        this.internalTopicConfigs = Map.of("cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1",
+        this.internalTopicConfigs = internalTopicConfigs(segmentBytes);
+    }
+
+    /**
+     * The configs of {@code __consumer_offsets}: Kafka keeps it compacted with segments of
+     * {@code offsets.topic.segment.bytes}; here retention never deletes records, and the store's
+     * snapshots move the log start instead (whole segments below it are deleted).
+     */
+    public static Map<String, String> internalTopicConfigs(int segmentBytes) {
+        return Map.of("cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1",
                 "segment.bytes", Integer.toString(segmentBytes));
     }
 
@@ -58,6 +65,8 @@ public final class BrokerTopicEngine implements LogStorageEngine {
 
     @Override
     public LogStorage open(TopicPartition tp, LogConfig config) {
+        // a replica deleted and opened again (StopReplica, then LeaderAndIsr) is a new Partition
+        opened.computeIfPresent(tp, (key, log) -> partitions.partition(key).orElse(null) == log.partition() ? log : null);
         return opened.computeIfAbsent(tp, key -> {
             Optional<TopicMetadata> topic = partitions.topics().get(key.topic());
             if (topic.isEmpty()) {

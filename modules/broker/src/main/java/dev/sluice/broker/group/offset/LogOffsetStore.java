@@ -14,6 +14,8 @@ import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.group.NotCoordinatorException;
+import dev.sluice.broker.group.PartitionedOffsetStore;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,45 +31,56 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The default offset store ({@code offsets.store=log}): every commit and group-metadata change is
  * a record appended to a partition of the internal topic {@code __consumer_offsets} (chosen by the
- * group id's hash, as Kafka does) before {@link #commit} returns; the live state is kept in memory
- * and rebuilt at start-up by replaying the topic. A group's records always go to one partition,
- * so replaying partition by partition keeps each key's order.
+ * group id's hash, as Kafka does) before {@link #commit} returns; the live state is kept in memory,
+ * rebuilt by replaying the topic. A group's records always go to one partition, so replaying
+ * partition by partition keeps each key's order.
+ *
+ * <p>Partitions are loaded and unloaded one at a time ({@link PartitionedOffsetStore}): a single
+ * node loads all of them at start-up ({@link #open}); a cluster broker starts with none
+ * ({@link #unloaded}) and loads those whose leadership it gains. Writes for a group whose partition
+ * is not loaded throw {@link NotCoordinatorException}.
  *
  * <p>The log does not grow without bound: now and then (see {@link SnapshotPolicy}) the live state
  * of a partition is written again at its end ({@link LiveStateSnapshot}) and the log start moves to
  * the snapshot's first offset, so the segments before it are deleted. Replaying from any offset up
  * to a complete snapshot gives the same state, which is why a crash halfway through writing one is
  * harmless: the start only moves once the snapshot is complete and flushed.
+ *
+ * <p>Threads: request handler threads read and write; {@link #load}/{@link #unload} run on the
+ * coordinator's loader thread (or the start-up thread). Each loaded partition's lock orders its
+ * appends, the in-memory changes that follow them, and its unloading.
  */
-public final class LogOffsetStore implements OffsetStore {
+public final class LogOffsetStore implements PartitionedOffsetStore {
     private static final System.Logger LOG = System.getLogger(LogOffsetStore.class.getName());
     public static final String TOPIC = "__consumer_offsets";
     private static final int READ_CHUNK_BYTES = 1024 * 1024;
 
-    private final List<OffsetsPartition> partitions;
+    private final LogStorageEngine engine;
+    private final LogConfig config;
     private final SnapshotPolicy snapshots;
     private final Time time;
+    /** The topic's partition count, 0 until the first partition is loaded; fixed from then on. */
+    private volatile int partitionCount;
+    private final Map<Integer, OffsetsPartition> loaded = new ConcurrentHashMap<>();
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
     private final Map<String, byte[]> groupMetadata = new ConcurrentHashMap<>();
 
-    private LogOffsetStore(List<LogStorage> logs, SnapshotPolicy snapshots, Time time) {
-        long now = time.milliseconds();
-        List<OffsetsPartition> list = new ArrayList<>(logs.size());
-        for (LogStorage log : logs) {
-            list.add(new OffsetsPartition(list.size(), log, now));
-        }
-        this.partitions = List.copyOf(list);
+    private LogOffsetStore(LogStorageEngine engine, LogConfig config, SnapshotPolicy snapshots, Time time) {
+        this.engine = engine;
+        this.config = config;
         this.snapshots = snapshots;
         this.time = time;
     }
 
     /**
-     * One partition of the topic: its log, the lock every append to it (and every change of the
-     * state of its groups) holds, and what the snapshot policy needs to know.
+     * One loaded partition of the topic: its log, the lock every append to it (and every change of
+     * the state of its groups) holds, and what the snapshot policy needs to know.
      */
     private static final class OffsetsPartition {
         final int index;
         final LogStorage log;
+        /** Set under the lock when the partition is unloaded: later writes are refused. */
+        boolean unloaded;
         /** What is in the log before the first snapshot of this run is unknown: all of it counts as garbage. */
         long bytesSinceSnapshot;
         long lastSnapshotBytes;
@@ -82,28 +95,67 @@ public final class LogOffsetStore implements OffsetStore {
     }
 
     /**
-     * Opens (creating if needed) the topic's partitions and replays them. An existing topic keeps
-     * its partition count whatever {@code configuredPartitions} says: groups must stay where their
-     * records are.
+     * A single node's store: opens (creating if needed) every partition of the topic and replays
+     * them now. An existing topic keeps its partition count whatever {@code configuredPartitions}
+     * says: groups must stay where their records are.
      */
     public static LogOffsetStore open(LogStorageEngine engine, int configuredPartitions, LogConfig config,
                                       SnapshotPolicy snapshots, Time time) {
         int existing = engine.partitions().stream().filter(tp -> tp.topic().equals(TOPIC))
                 .mapToInt(tp -> tp.partition() + 1).max().orElse(0);
         int count = existing > 0 ? existing : configuredPartitions;
-        List<LogStorage> logs = new ArrayList<>(count);
-        for (int p = 0; p < count; p++) {
-            logs.add(engine.open(new TopicPartition(TOPIC, p), config));
-        }
-        LogOffsetStore store = new LogOffsetStore(List.copyOf(logs), snapshots, time);
+        LogOffsetStore store = new LogOffsetStore(engine, config, snapshots, time);
         long started = System.nanoTime();
         long records = 0;
-        for (LogStorage log : logs) {
-            records += store.replay(log);
+        for (int p = 0; p < count; p++) {
+            records += store.load(p, count);
         }
         LOG.log(System.Logger.Level.INFO, String.format("loaded %d groups' offsets from %d records of %s in %d ms",
                 store.groups().size(), records, TOPIC, (System.nanoTime() - started) / 1_000_000));
         return store;
+    }
+
+    /** A cluster broker's store: nothing loaded until this broker leads a partition of the topic. */
+    public static LogOffsetStore unloaded(LogStorageEngine engine, LogConfig config, SnapshotPolicy snapshots, Time time) {
+        return new LogOffsetStore(engine, config, snapshots, time);
+    }
+
+    @Override
+    public long load(int partition, int count) {
+        if (partitionCount == 0) {
+            partitionCount = count;
+        } else if (count != partitionCount) {
+            LOG.log(System.Logger.Level.WARNING, TOPIC + " has " + count + " partitions now, " + partitionCount
+                    + " before: groups stay placed over " + partitionCount);
+        }
+        if (loaded.containsKey(partition)) {
+            return 0;
+        }
+        LogStorage log = engine.open(new TopicPartition(TOPIC, partition), config);
+        OffsetsPartition state = new OffsetsPartition(partition, log, time.milliseconds());
+        synchronized (state) {
+            long records = replay(log);
+            loaded.put(partition, state);
+            return records;
+        }
+    }
+
+    @Override
+    public void unload(int partition) {
+        OffsetsPartition state = loaded.remove(partition);
+        if (state == null) {
+            return;
+        }
+        synchronized (state) { // after any write in progress: it has applied its records, which go now
+            state.unloaded = true;
+            offsets.keySet().removeIf(group -> partitionFor(group) == partition);
+            groupMetadata.keySet().removeIf(group -> partitionFor(group) == partition);
+        }
+    }
+
+    /** Whether {@code partition}'s groups are in memory and served. */
+    public boolean isLoaded(int partition) {
+        return loaded.containsKey(partition);
     }
 
     private long replay(LogStorage log) {
@@ -167,8 +219,18 @@ public final class LogOffsetStore implements OffsetStore {
     }
 
     /** Kafka's placement: abs(hashCode) modulo the partition count. */
-    private int partitionFor(String group) {
-        return (group.hashCode() & 0x7fffffff) % partitions.size();
+    @Override
+    public int partitionFor(String group) {
+        int count = partitionCount;
+        if (count == 0) {
+            throw new NotCoordinatorException("no partition of " + TOPIC + " is loaded here");
+        }
+        return (group.hashCode() & 0x7fffffff) % count;
+    }
+
+    @Override
+    public int partitionCount() {
+        return partitionCount;
     }
 
     /**
@@ -179,7 +241,11 @@ public final class LogOffsetStore implements OffsetStore {
         if (keyValues.isEmpty()) {
             return;
         }
-        OffsetsPartition partition = partitions.get(partitionFor(group));
+        OffsetsPartition partition = loaded.get(partitionFor(group));
+        if (partition == null) {
+            throw new NotCoordinatorException("group " + group + ": partition " + partitionFor(group) + " of " + TOPIC
+                    + " is not loaded here");
+        }
         RecordBatchBuilder builder = new RecordBatchBuilder(null).partitionLeaderEpoch(0);
         long now = time.milliseconds();
         for (byte[][] kv : keyValues) {
@@ -188,6 +254,10 @@ public final class LogOffsetStore implements OffsetStore {
         ByteBuffer batch = builder.build();
         int bytes = batch.remaining();
         synchronized (partition) {
+            if (partition.unloaded) {
+                throw new NotCoordinatorException("group " + group + ": partition " + partition.index + " of " + TOPIC
+                        + " was unloaded");
+            }
             partition.log.append(batch);
             for (byte[][] kv : keyValues) {
                 apply(group, OffsetRecords.readKey(ByteBuffer.wrap(kv[0])), kv[1]);
@@ -307,11 +377,6 @@ public final class LogOffsetStore implements OffsetStore {
     @Override
     public Map<String, byte[]> loadGroupMetadata() {
         return new HashMap<>(groupMetadata);
-    }
-
-    /** Number of partitions of the internal topic in use. */
-    public int partitionCount() {
-        return partitions.size();
     }
 
     /** The partitions' logs belong to the broker, which closes them. */

@@ -19,14 +19,24 @@ public final class LogOffsetStoreProvider implements OffsetStoreProvider {
         return NAME;
     }
 
+    /** A single node's store: every partition of the topic loaded now. */
     @Override
     public OffsetStore open(LogStorageEngine logs, Map<String, String> settings, Time time) {
         String configured = settings.get("offsets.topic.num.partitions");
         int partitions = configured == null ? DEFAULT_PARTITIONS : Integer.parseInt(configured.trim());
         SnapshotPolicy snapshots = SnapshotPolicy.from(settings);
+        return LogOffsetStore.open(logs, partitions, logConfig(snapshots), snapshots, time);
+    }
+
+    /** A cluster broker's store: partitions are loaded as this broker comes to lead them. */
+    public static LogOffsetStore openUnloaded(LogStorageEngine logs, Map<String, String> settings, Time time) {
+        SnapshotPolicy snapshots = SnapshotPolicy.from(settings);
+        return LogOffsetStore.unloaded(logs, logConfig(snapshots), snapshots, time);
+    }
+
+    private static LogConfig logConfig(SnapshotPolicy snapshots) {
         // offsets must never be dropped by time or size retention: only snapshots move the log start
-        LogConfig config = LogConfig.DEFAULT.withRetentionMs(-1).withRetentionBytes(-1)
+        return LogConfig.DEFAULT.withRetentionMs(-1).withRetentionBytes(-1)
                 .withSegmentBytes((int) Math.min(Integer.MAX_VALUE, snapshots.triggerBytes()));
-        return LogOffsetStore.open(logs, partitions, config, snapshots, time);
     }
 }

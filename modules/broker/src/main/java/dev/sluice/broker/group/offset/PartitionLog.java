@@ -32,6 +32,11 @@ final class PartitionLog implements LogStorage {
         this.partitions = partitions;
     }
 
+    /** The broker partition this log goes through. */
+    Partition partition() {
+        return partition;
+    }
+
     @Override
     public TopicPartition topicPartition() {
         return partition.topicPartition();
