@@ -204,6 +204,9 @@ public final class Broker implements AutoCloseable {
                 awaitControllerRoles(partitions);
             }
             replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"));
+            if (topicRegistry instanceof ClusterTopicRegistry clustered) {
+                clustered.onRecreated(replicas::topicRecreated); // deleted and re-created while this broker missed it
+            }
             BrokerTopicEngine offsetsEngine = new BrokerTopicEngine(logDir, partitions, config.offsetsTopicNumPartitions(),
                     config.offsetsTopicSegmentBytes());
             // a single node loads every group before clients can connect (its first OffsetFetch sees every

@@ -32,6 +32,7 @@ public final class ClusterTopicRegistry implements TopicRegistry {
     private final TopicRegistry local;
     private final ClusterMetadataStore store;
     private final String defaultEngine;
+    private volatile java.util.function.Consumer<TopicMetadata> recreatedListener = topic -> { };
 
     /** @param defaultEngine the storage engine of topics without a {@code storage.engine} override ({@code log.storage}) */
     public ClusterTopicRegistry(TopicRegistry local, ClusterMetadataStore store, String defaultEngine) {
@@ -69,6 +70,31 @@ public final class ClusterTopicRegistry implements TopicRegistry {
     @Override
     public synchronized void remove(String name) {
         local.remove(name);
+    }
+
+    /** Reads the store: its topic of that name if it has {@code id} and the local one another id. */
+    @Override
+    public Optional<TopicMetadata> recreated(String name, UUID id) {
+        Optional<TopicMetadata> known = local.get(name);
+        if (known.isEmpty() || known.get().id().equals(id)) {
+            return Optional.empty();
+        }
+        try {
+            return store.topic(name).map(Versioned::value).filter(t -> t.topicId().equals(id))
+                    .map(t -> metadataOf(name, t));
+        } catch (ClusterStoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read topic " + name + " from the cluster metadata store: "
+                    + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Who replaces a topic that {@link #refresh} finds re-created in the store under another id while
+     * the local catalogue still holds the deleted one (the broker: its stale replicas and data go).
+     */
+    public void onRecreated(java.util.function.Consumer<TopicMetadata> listener) {
+        this.recreatedListener = listener;
     }
 
     /**
@@ -151,7 +177,14 @@ public final class ClusterTopicRegistry implements TopicRegistry {
                 fromStore(name);
                 continue;
             }
-            store.topic(name).map(Versioned::value).ifPresent(assigned -> grow(known.get(), assigned));
+            Optional<TopicAssignment> assigned = store.topic(name).map(Versioned::value);
+            if (assigned.isPresent() && !assigned.get().topicId().equals(known.get().id())) {
+                LOG.log(System.Logger.Level.WARNING, "topic " + name + " was deleted and re-created in the cluster (id "
+                        + known.get().id() + " -> " + assigned.get().topicId() + "): replacing the stale local topic");
+                recreatedListener.accept(metadataOf(name, assigned.get()));
+                continue;
+            }
+            assigned.ifPresent(a -> grow(known.get(), a));
         }
     }
 
@@ -178,12 +211,16 @@ public final class ClusterTopicRegistry implements TopicRegistry {
         if (assigned.isEmpty()) {
             return Optional.empty();
         }
-        TopicAssignment topic = assigned.get().value();
-        short replicationFactor = (short) topic.replicas().get(0).size();
-        java.util.Map<String, String> configs = store.config(ConfigEntity.topic(name));
-        TopicMetadata metadata = new TopicMetadata(name, topic.topicId(), topic.partitionCount(), replicationFactor,
-                configs, local.initialLeaderEpoch(), configs.getOrDefault("storage.engine", defaultEngine));
+        TopicMetadata metadata = metadataOf(name, assigned.get().value());
         local.put(metadata);
         return Optional.of(metadata);
+    }
+
+    /** The local catalogue's entry for a topic as the store assigns it (its configs read from the store). */
+    private TopicMetadata metadataOf(String name, TopicAssignment topic) {
+        short replicationFactor = (short) topic.replicas().get(0).size();
+        java.util.Map<String, String> configs = store.config(ConfigEntity.topic(name));
+        return new TopicMetadata(name, topic.topicId(), topic.partitionCount(), replicationFactor,
+                configs, local.initialLeaderEpoch(), configs.getOrDefault("storage.engine", defaultEngine));
     }
 }

@@ -455,6 +455,47 @@ public final class PartitionManager implements AutoCloseable {
         progressListener.accept(tp);
     }
 
+    /**
+     * A topic was deleted in the cluster and re-created under a new id while this broker missed the
+     * deletion (down, or its StopReplica lost): this broker's replicas of the old topic are deleted with
+     * their data and the catalogue takes the new topic, whose replicas the controller opens next
+     * (LeaderAndIsr). No-op if the catalogue already has {@code recreated}'s id.
+     */
+    public void replaceRecreatedTopic(TopicMetadata recreated) {
+        List<TopicPartition> stale = new ArrayList<>();
+        synchronized (this) {
+            Optional<TopicMetadata> known = topics.get(recreated.name());
+            if (known.isPresent() && known.get().id().equals(recreated.id())) {
+                return;
+            }
+            for (TopicPartition tp : partitions.keySet()) {
+                if (tp.topic().equals(recreated.name())) {
+                    stale.add(tp);
+                }
+            }
+            known.ifPresent(k -> {
+                for (int p = 0; p < k.partitions(); p++) {
+                    TopicPartition tp = new TopicPartition(k.name(), p);
+                    if (!stale.contains(tp)) {
+                        stale.add(tp); // data left without an open partition (an offline log)
+                    }
+                }
+            });
+        }
+        for (TopicPartition tp : stale) { // each under the lock, waking its waiters outside it
+            deleteReplica(tp);
+        }
+        synchronized (this) {
+            if (topics.get(recreated.name()).map(t -> t.id().equals(recreated.id())).orElse(false)) {
+                return; // replaced meanwhile by another caller
+            }
+            topics.put(recreated);
+        }
+        LOG.log(System.Logger.Level.WARNING, "topic " + recreated.name() + " was re-created in the cluster with id "
+                + recreated.id() + ": deleted " + stale.size() + " stale local replicas of the old topic");
+        topicChanged(recreated.name());
+    }
+
     /** Grows a topic to {@code newTotal} partitions. */
     public synchronized void createPartitions(String name, int newTotal, boolean validateOnly) {
         TopicMetadata topic = topics.get(name).orElseThrow(() ->

@@ -28,8 +28,10 @@ import java.util.UUID;
  *   (and the role, if this broker's does not match yet, e.g. after a restart). An older leader
  *   epoch, or the same without a newer partition epoch, is STALE_CONTROLLER_EPOCH for that
  *   partition, as in Kafka. A replica this broker does not host yet is opened first; a broker not
- *   among the replicas answers UNKNOWN_TOPIC_OR_PARTITION, a topic id other than the catalogue's
- *   INCONSISTENT_TOPIC_ID, an offline log KAFKA_STORAGE_ERROR.</li>
+ *   among the replicas answers UNKNOWN_TOPIC_OR_PARTITION, an offline log KAFKA_STORAGE_ERROR. A topic
+ *   id other than the catalogue's is either the id of the topic re-created in the cluster while this
+ *   broker missed the deletion (the stale local topic and its data are replaced first) or a stale
+ *   request about a deleted topic: INCONSISTENT_TOPIC_ID.</li>
  *   <li>StopReplica: with a leader epoch at least the partition's (or the -1/-2 sentinels) the
  *   replica is stopped and, if asked, deleted with its data; an older epoch is FENCED_LEADER_EPOCH.
  *   A partition not hosted is fine (its leftover data is removed if asked).</li>
@@ -117,9 +119,14 @@ final class LeadershipChanges {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
         if (!ZERO_UUID.equals(state.topicId()) && !state.topicId().equals(topic.get().id())) {
-            LOG.log(System.Logger.Level.WARNING, "LeaderAndIsr for " + tp + " ignored: topic id " + state.topicId()
-                    + " is not the local topic's " + topic.get().id());
-            return Errors.INCONSISTENT_TOPIC_ID;
+            // the controller's topic is the store's: then the local one is a deleted topic's leftover
+            Optional<TopicMetadata> recreated = partitions.topics().recreated(tp.topic(), state.topicId());
+            if (recreated.isEmpty()) { // a stale request about a deleted topic (or one not known yet): refused
+                LOG.log(System.Logger.Level.WARNING, "LeaderAndIsr for " + tp + " ignored: topic id " + state.topicId()
+                        + " is not the local topic's " + topic.get().id());
+                return Errors.INCONSISTENT_TOPIC_ID;
+            }
+            replaceRecreatedTopic(recreated.get());
         }
         Partition partition = partitions.partition(tp).orElse(null);
         int currentEpoch;
@@ -160,6 +167,14 @@ final class LeadershipChanges {
         LOG.log(System.Logger.Level.INFO, () -> tp + ": leader " + state.leader() + " in epoch " + state.leaderEpoch()
                 + ", replicas " + state.replicas() + ", isr " + state.isr());
         return Errors.NONE;
+    }
+
+    /** Replaces a topic deleted and re-created while this broker missed it; its stale replicas stop being fetched first. */
+    void replaceRecreatedTopic(TopicMetadata recreated) {
+        List<TopicPartition> stale = partitions.all().stream().map(Partition::topicPartition)
+                .filter(tp -> tp.topic().equals(recreated.name())).toList();
+        fetching.unfollow(stale);
+        partitions.replaceRecreatedTopic(recreated);
     }
 
     private void changeRole(Partition partition, LeaderAndIsrPartition state) {

@@ -91,6 +91,14 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /** The controller's StopReplica: stops (and, if asked, deletes) each replica. One error per partition, in order. */
+    /**
+     * A topic the cluster deleted and re-created while this broker missed the deletion: its stale
+     * replicas stop being fetched and are deleted, the catalogue takes the new topic. Any thread.
+     */
+    public void topicRecreated(dev.sluice.broker.topic.TopicMetadata recreated) {
+        leadership.replaceRecreatedTopic(recreated);
+    }
+
     public List<Errors> stopReplicas(List<StopReplicaPartition> requests) {
         return leadership.stopReplicas(requests);
     }

@@ -37,4 +37,14 @@ public interface TopicRegistry {
 
     /** Removes the topic's entry (no-op if absent). */
     void remove(String name);
+
+    /**
+     * In a cluster: the topic named {@code name} as the cluster metadata store has it now, if that
+     * topic's id is {@code id} while this catalogue holds another topic of the same name — a topic
+     * deleted and re-created while this broker missed the deletion. Empty otherwise, and always on a
+     * single node. The caller replaces the stale topic (see {@code PartitionManager.replaceRecreatedTopic}).
+     */
+    default Optional<TopicMetadata> recreated(String name, UUID id) {
+        return Optional.empty();
+    }
 }
