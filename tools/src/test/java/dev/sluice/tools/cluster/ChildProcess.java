@@ -105,6 +105,19 @@ final class ChildProcess {
         paused = false;
     }
 
+    /** SIGTERM: the process's shutdown hook runs (a broker's clean, controlled shutdown); waits until it exited. */
+    void terminate(Duration timeout) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " did not exit within " + timeout.toMillis() + " ms of SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        paused = false;
+    }
+
     /** SIGSTOP: every thread frozen, sockets open, as in a long GC pause or a VM stall. */
     void pause() {
         signal("STOP");

@@ -180,6 +180,12 @@ public final class ProcessCluster implements AutoCloseable {
         brokers.get(id).kill();
     }
 
+    /** SIGTERM of broker {@code id}: its clean shutdown (a controlled shutdown first); returns once it exited. */
+    public void terminate(int id) {
+        LOG.log(System.Logger.Level.INFO, "SIGTERM broker {0}", id);
+        brokers.get(id).terminate(Duration.ofSeconds(90));
+    }
+
     /** SIGSTOP of broker {@code id}: it holds its sockets and session but does nothing. */
     public void pause(int id) {
         LOG.log(System.Logger.Level.INFO, "SIGSTOP broker {0}", id);
