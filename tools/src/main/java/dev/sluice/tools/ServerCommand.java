@@ -55,7 +55,8 @@ final class ServerCommand implements Command {
         for (ConfigKey k : def.keys()) {
             String dflt = k.defaultValue() == null ? "" : " [" + k.defaultString() + "]";
             sb.append("  ").append(k.name()).append(dflt).append('\n')
-                    .append("      ").append(k.documentation()).append('\n');
+                    .append("      ").append(k.documentation())
+                    .append(k.dynamic() ? " (dynamic: sluice configs --alter changes it at run time)" : "").append('\n');
         }
     }
 

@@ -36,6 +36,8 @@ class ServerSettingsCommandTest {
             assertThat(help).contains("  " + k.name() + (k.defaultValue() == null ? "" : " [" + k.defaultString() + "]"));
         }
         assertThat(help).contains("  log.retention.hours [168]", "  log.retention.ms\n")
+                .contains("(-1: forever); overrides the minutes and hours (dynamic: sluice configs --alter changes it at run time)")
+                .contains("      request handler threads\n")
                 .contains("Settings of installed plugins").contains("  lmdb.map.size [268435456]");
     }
 }
