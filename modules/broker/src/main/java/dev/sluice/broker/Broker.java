@@ -327,13 +327,12 @@ public final class Broker implements AutoCloseable {
      * In a cluster a replica opened from disk leads nothing until the controller's LeaderAndIsr
      * says so: another broker may lead it by now, and a write taken meanwhile (acknowledged at
      * once, with no followers known) would be truncated away when this broker learns it follows.
-     * {@code __consumer_offsets} is still each broker's own (not in the cluster store): it keeps
-     * leading it.
+     * {@code __consumer_offsets} too: it is a cluster topic, and its groups are loaded once the
+     * controller makes this broker a partition's leader.
      */
     private static void awaitControllerRoles(PartitionManager partitions) {
         for (dev.sluice.broker.partition.Partition p : partitions.all()) {
-            if (!dev.sluice.broker.topic.TopicNames.INTERNAL.contains(p.topicPartition().topic())
-                    && p.role() instanceof dev.sluice.broker.partition.PartitionRole.Leader leader) {
+            if (p.role() instanceof dev.sluice.broker.partition.PartitionRole.Leader leader) {
                 p.becomeFollower(dev.sluice.broker.metadata.PartitionState.NO_LEADER, leader.leaderEpoch());
             }
         }
