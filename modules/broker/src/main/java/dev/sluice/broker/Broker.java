@@ -247,6 +247,10 @@ public final class Broker implements AutoCloseable {
             MetadataCache metadata = new MetadataCache(new BrokerNode(config.nodeId(), first.host(), first.port(), rack));
             if (store == null) {
                 LocalMetadataPublisher.attach(metadata, partitions); // in a cluster only the controller fills it
+            } else {
+                // a topic deleted in the cluster takes the committed offsets of the groups coordinated here along
+                metadata.onPartitionsDeleted(deleted -> runQuietly("removing offsets of deleted partitions",
+                        () -> offsets.removeOffsetsOfDeletedPartitions(deleted::contains)));
             }
             ProducerIdBlockStore producerIds = store == null ? new FileProducerIdBlockStore(logDir)
                     : new ClusterProducerIdBlockStore(store, config.nodeId());

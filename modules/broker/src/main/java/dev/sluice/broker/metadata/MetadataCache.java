@@ -19,6 +19,8 @@ import java.util.List;
  * and are serialised by this object's lock.
  */
 public final class MetadataCache {
+    private final List<java.util.function.Consumer<List<TopicPartition>>> deletionListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final BrokerNode self;
     private volatile MetadataSnapshot snapshot;
     private volatile boolean controllerManaged;
@@ -58,10 +60,26 @@ public final class MetadataCache {
      * Applies a controller's UpdateMetadata (the caller has checked its controller and broker
      * epochs). Returns the partitions it deleted.
      */
-    public synchronized List<TopicPartition> update(MetadataUpdate update) {
+    public List<TopicPartition> update(MetadataUpdate update) {
         List<TopicPartition> deleted = new ArrayList<>();
-        snapshot = snapshot.withUpdate(update, deleted);
-        controllerManaged = true;
+        synchronized (this) {
+            snapshot = snapshot.withUpdate(update, deleted);
+            controllerManaged = true;
+        }
+        if (!deleted.isEmpty()) {
+            for (java.util.function.Consumer<List<TopicPartition>> listener : deletionListeners) {
+                listener.accept(List.copyOf(deleted));
+            }
+        }
         return deleted;
+    }
+
+    /**
+     * Tells {@code listener} of the partitions each controller UpdateMetadata deletes (their topic was
+     * deleted in the cluster), after the cache dropped them, on the thread applying the request
+     * (Kafka's {@code onPartitionsDeleted}: the group coordinator drops their committed offsets).
+     */
+    public void onPartitionsDeleted(java.util.function.Consumer<List<TopicPartition>> listener) {
+        deletionListeners.add(listener);
     }
 }

@@ -268,6 +268,34 @@ class ClusterGroupCoordinatorTest {
     }
 
     @Test
+    void aTopicDeletedInTheClusterTakesTheGroupsCommittedOffsetsAlong() throws Exception {
+        start(1, 1);
+        start(2, 1);
+        start(3, 1);
+        ClusterMetadataStore store = cluster.connect();
+        clients.add(store::close);
+        await("three brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2, 3)));
+        Admin admin = KafkaClients.admin(bootstrap());
+        clients.add(admin);
+        admin.createTopics(List.of(new NewTopic("gone", 3, (short) 1), new NewTopic("kept", 1, (short) 1)))
+                .all().get(20, TimeUnit.SECONDS);
+        awaitLed(admin, "gone", 3);
+        awaitLed(admin, "kept", 1);
+        KafkaConsumer<byte[], byte[]> consumer = GroupTestSupport.groupConsumer(bootstrap(), GROUP, Map.of());
+        clients.add(consumer);
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        IntStream.range(0, 3).forEach(p -> commits.put(new TopicPartition("gone", p), new OffsetAndMetadata(5)));
+        commits.put(new TopicPartition("kept", 0), new OffsetAndMetadata(7));
+        consumer.commitSync(commits); // a group without members: commits from outside a generation
+        assertThat(committed(admin)).hasSize(4);
+
+        admin.deleteTopics(List.of("gone")).all().get(20, TimeUnit.SECONDS);
+        // else a re-created "gone" would be read from offset 5 (Kafka's onPartitionsDeleted)
+        assertThat(await("the deleted topic's offsets gone", () -> committed(admin), c -> c != null && c.size() == 1))
+                .isEqualTo(Map.of(new TopicPartition("kept", 0), 7L));
+    }
+
+    @Test
     void theOffsetsTopicWaitsForAsManyLiveBrokersAsItsReplicationFactor() throws Exception {
         start(1, 3);
         start(2, 3);
