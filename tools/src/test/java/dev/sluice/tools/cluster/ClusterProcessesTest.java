@@ -5,15 +5,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,9 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * controller, kafka-clients produce and consume on a topic whose partitions are led by all three;
  * kill -9 of the controller elects another with a higher epoch; kill -9 of another broker takes its
  * partition offline (rf=1) once its session expires, and a restart on the same data brings it back
- * with its records.
+ * with its records. Before the kills, kcat (librdkafka) produces to and consumes from all three leaders.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterProcessesTest {
     private static final String TOPIC = "spread";
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -47,6 +57,64 @@ class ClusterProcessesTest {
     }
 
     @Test
+    @Order(1)
+    void kcatProducesAndConsumesAcrossTheCluster() throws Exception {
+        Assumptions.assumeTrue(kcatInstalled(), "kcat is not installed");
+        String topic = "kcat";
+        cluster.admin().createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        BrokerMetadata led = Await.until("every partition of " + topic + " led", WAIT, () -> cluster.metadataOf(1, topic),
+                m -> m.ledPartitions(topic) == 3);
+        assertThat(led.topics().get(topic).values()).extracting(BrokerMetadata.Partition::leader).containsExactlyInAnyOrder(1, 2, 3);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            lines.add("key" + i + ":value" + i);
+        }
+        Path input = dir.resolve("kcat-input.txt");
+        Files.write(input, lines);
+        // librdkafka's default partitioner spreads the keys over all three partitions, so over all three leaders
+        kcat(input, "-P", "-b", cluster.address(1), "-t", topic, "-K:", "-X", "acks=all");
+        List<String> consumed = kcat(null, "-C", "-b", cluster.address(2), "-t", topic, "-o", "beginning", "-e", "-q",
+                "-f", "%p %o %k:%s\\n");
+        assertThat(consumed).hasSize(60);
+        Map<Integer, List<String>> byPartition = new TreeMap<>();
+        for (String line : consumed) {
+            String[] parts = line.split(" ", 3);
+            byPartition.computeIfAbsent(Integer.parseInt(parts[0]), p -> new ArrayList<>()).add(parts[2]);
+        }
+        assertThat(byPartition.keySet()).containsExactly(0, 1, 2);
+        assertThat(byPartition.values().stream().flatMap(List::stream)).containsExactlyInAnyOrderElementsOf(lines);
+        // kafka-clients reads the same records at the same offsets from the leaders
+        List<ConsumerRecord<String, String>> records = Clients.consume(cluster.address(3), topic, List.of(0, 1, 2), 60, WAIT);
+        assertThat(records).extracting(r -> r.partition() + " " + r.offset() + " " + r.key() + ":" + r.value())
+                .containsExactlyInAnyOrderElementsOf(consumed);
+    }
+
+    private static boolean kcatInstalled() {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, "kcat")));
+    }
+
+    /** Runs kcat to its end (60 s at most), {@code input} as its standard input; returns its output lines. */
+    private static List<String> kcat(Path input, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kcat"));
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile(dir, "kcat", ".out");
+        Path errors = Files.createTempFile(dir, "kcat", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile());
+        if (input != null) {
+            builder.redirectInput(input.toFile());
+        }
+        Process kcat = builder.start();
+        if (!kcat.waitFor(60, TimeUnit.SECONDS)) {
+            kcat.destroyForcibly().waitFor();
+            throw new AssertionError("kcat " + command + " did not finish: " + Files.readString(errors));
+        }
+        assertThat(kcat.exitValue()).as("kcat %s: %s", command, Files.readString(errors)).isZero();
+        return Files.readAllLines(output);
+    }
+
+    @Test
+    @Order(2)
     void threeBrokerProcessesFormAClusterThatSurvivesKillNine() throws Exception {
         int firstController = cluster.awaitController();
         int firstEpoch = cluster.store().controllerEpoch();
