@@ -1,6 +1,10 @@
 package dev.sluice.tools.cluster;
 
 import dev.sluice.api.cluster.PartitionState;
+import dev.sluice.api.record.RecordBatchBuilder;
+import dev.sluice.protocol.ApiKey;
+import dev.sluice.protocol.Errors;
+import dev.sluice.protocol.message.Struct;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +77,15 @@ class BrokerSessionTest {
         return cluster.store().partitionState(topic, partition).orElseThrow().value();
     }
 
+    /** An acks=1 Produce of one record to {@code topic}-{@code partition} at broker {@code id}: the partition's error. */
+    private static Errors produceTo(int id, String topic, int partition) throws Exception {
+        Struct request = ApiKey.PRODUCE.newRequest().set("TransactionalId", null).set("Acks", (short) 1).set("TimeoutMs", 10_000);
+        request.addStruct("TopicData").set("Name", topic).addStruct("PartitionData").set("Index", partition)
+                .set("Records", new RecordBatchBuilder(null).append(System.currentTimeMillis(), null, new byte[] {1}).build());
+        Struct answer = Wire.call(cluster.address(id), ApiKey.PRODUCE, (short) 9, request);
+        return Errors.forCode(answer.getArray("Responses").get(0).getArray("PartitionResponses").get(0).getShort("ErrorCode"));
+    }
+
     @Test
     void aBrokerPausedPastItsSessionRegistersAgainWithANewEpoch() throws Exception {
         int victim = notTheController();
@@ -119,7 +132,14 @@ class BrokerSessionTest {
         PartitionState soloBefore = state(SOLO, solo);
 
         cluster.kill(victim);
-        cluster.start(victim);
+        cluster.launch(victim, false);
+        // while the new run waits for its old registration to expire it already listens, but it must not act on
+        // what its disk says it led: the controller may have moved leadership meanwhile (and, with replication,
+        // a write it took as the only replica it knows would be acknowledged and then truncated away)
+        Await.until("broker " + victim + " listening, waiting for its id", WAIT,
+                () -> cluster.currentLog(victim).contains("broker.id " + victim + " is registered already"));
+        assertThat(produceTo(victim, SOLO, solo)).as("a produce to the restarting broker").isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        cluster.awaitStarted(victim);
         long epochAfter = Await.until("broker " + victim + " registered with a new epoch", WAIT,
                 () -> cluster.brokerEpochs().getOrDefault(victim, -1L), e -> e > epochBefore);
         PartitionState soloBack = Await.until("solo-" + solo + " led by the new incarnation of broker " + victim, WAIT,

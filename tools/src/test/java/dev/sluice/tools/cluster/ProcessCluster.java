@@ -174,6 +174,26 @@ public final class ProcessCluster implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * Starts broker {@code id} again on its data directory and port without waiting for it to serve
+     * (a test watching what it does during its start-up); {@link #awaitStarted} waits for it.
+     */
+    public void launch(int id, boolean wait) throws IOException {
+        ChildProcess current = brokers.get(id);
+        if (current != null && current.isAlive()) {
+            throw new IllegalStateException(current + " is still running");
+        }
+        launch(id);
+        if (wait) {
+            awaitReady(id);
+        }
+    }
+
+    /** Waits until broker {@code id}, launched with {@link #launch(int, boolean)}, serves. */
+    public void awaitStarted(int id) throws IOException {
+        awaitReady(id);
+    }
+
     /** kill -9 of broker {@code id}; returns once the process is gone. */
     public void kill(int id) {
         LOG.log(System.Logger.Level.INFO, "kill -9 broker {0}", id);
