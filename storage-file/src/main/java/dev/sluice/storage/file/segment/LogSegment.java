@@ -11,12 +11,9 @@ import dev.sluice.api.storage.TimestampOffset;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -32,15 +29,8 @@ public final class LogSegment implements AutoCloseable {
     private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final long baseOffset;
-    /** Changes only when the segment is retired ({@link #renameForDeletion}). */
-    private volatile Path logFile;
-    /**
-     * Null while parked: an old segment found at load closes its channel and opens it again on
-     * first use, so a log with many segments holds a descriptor only for those read since.
-     */
-    private volatile FileChannel channel;
-    /** Guarded by this: the channel was closed for good (close, delete), never to be reopened. */
-    private boolean channelClosed;
+    /** The log file, its channel parked and reopened as needed. */
+    private final SegmentFile file;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final boolean indexFilesExisted;
@@ -56,21 +46,20 @@ public final class LogSegment implements AutoCloseable {
 
     private LogSegment(Path dir, long baseOffset, int maxIndexBytes, long nowMs) throws IOException {
         this.baseOffset = baseOffset;
-        this.logFile = SegmentFiles.logFile(dir, baseOffset);
+        this.file = new SegmentFile(SegmentFiles.logFile(dir, baseOffset));
         Path offsetIndexFile = SegmentFiles.offsetIndexFile(dir, baseOffset);
         Path timeIndexFile = SegmentFiles.timeIndexFile(dir, baseOffset);
         this.indexFilesExisted = Files.exists(offsetIndexFile) && Files.exists(timeIndexFile);
-        this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            long length = channel.size();
+            long length = file.channel().size();
             if (length > Integer.MAX_VALUE) {
-                throw new IOException(logFile + " is larger than a segment can be: " + length + " bytes");
+                throw new IOException(file.path() + " is larger than a segment can be: " + length + " bytes");
             }
             this.size = (int) length;
             this.offsetIndex = new OffsetIndex(offsetIndexFile, baseOffset, maxIndexBytes);
             this.timeIndex = new TimeIndex(timeIndexFile, baseOffset, maxIndexBytes);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            file.close();
             throw e;
         }
         this.createdMs = nowMs;
@@ -95,7 +84,7 @@ public final class LogSegment implements AutoCloseable {
     }
 
     public Path logFile() {
-        return logFile;
+        return file.path();
     }
 
     public OffsetIndex offsetIndex() {
@@ -115,7 +104,7 @@ public final class LogSegment implements AutoCloseable {
     public void append(ByteBuffer batches, BatchFacts facts, int indexIntervalBytes) {
         int start = size;
         if ((long) start + batches.remaining() > Integer.MAX_VALUE) {
-            throw new IllegalStateException("segment " + logFile + " cannot grow past 2 GiB");
+            throw new IllegalStateException("segment " + file.path() + " cannot grow past 2 GiB");
         }
         writeFully(batches.duplicate(), start);
         indexBatches(facts, start, indexIntervalBytes);
@@ -162,7 +151,7 @@ public final class LogSegment implements AutoCloseable {
                 at += channel().write(source, at);
             }
         } catch (IOException e) {
-            throw new StorageException("write to " + logFile + " failed", e);
+            throw new StorageException("write to " + file.path() + " failed", e);
         }
     }
 
@@ -195,7 +184,7 @@ public final class LogSegment implements AutoCloseable {
         try {
             return writerHeader.readAt(channel(), 0, size) ? writerHeader.batch().maxTimestamp() : UNKNOWN;
         } catch (IOException e) {
-            throw new StorageException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + file.path(), e);
         }
     }
 
@@ -233,7 +222,7 @@ public final class LogSegment implements AutoCloseable {
         try {
             channel().truncate(position);
         } catch (IOException e) {
-            throw new StorageException("cannot truncate " + logFile, e);
+            throw new StorageException("cannot truncate " + file.path(), e);
         }
         bytesSinceLastIndexEntry = 0;
         if (position == 0) {
@@ -268,7 +257,7 @@ public final class LogSegment implements AutoCloseable {
                 position += header.sizeInBytes();
             }
         } catch (IOException e) {
-            throw new StorageException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + file.path(), e);
         }
         maxTimestampSoFar = maxTimestamp == Long.MIN_VALUE ? null : new TimestampOffset(maxTimestamp, offsetOfMax);
     }
@@ -277,43 +266,15 @@ public final class LogSegment implements AutoCloseable {
 
     /** The channel, opened again if the segment was parked; ClosedChannelException once closed for good. */
     FileChannel channel() throws IOException {
-        FileChannel open = channel;
-        return open != null ? open : reopenChannel();
-    }
-
-    private synchronized FileChannel reopenChannel() throws IOException {
-        if (channelClosed) {
-            throw new ClosedChannelException();
-        }
-        if (channel == null) {
-            // no CREATE: a segment whose file is gone must not come back empty
-            channel = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        }
-        return channel;
+        return file.channel();
     }
 
     /**
      * Closes the channel of a segment that is no longer appended to; the next read opens it again.
      * Only while no reader can hold a slice of it: the log calls it for old segments when loading.
      */
-    public synchronized void park() {
-        FileChannel open = channel;
-        if (open != null && !channelClosed) {
-            channel = null;
-            try {
-                open.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
-            }
-        }
-    }
-
-    private synchronized void closeChannel() throws IOException {
-        channelClosed = true;
-        FileChannel open = channel;
-        if (open != null) {
-            open.close();
-        }
+    public void park() {
+        file.park();
     }
 
     BatchHeaderReader writerHeader() {
@@ -338,7 +299,7 @@ public final class LogSegment implements AutoCloseable {
         int start = buffer.position();
         while (buffer.hasRemaining()) {
             if (channel().read(buffer, position + buffer.position() - start) < 0) {
-                throw new IOException(logFile + " ended inside a batch at position " + position);
+                throw new IOException(file.path() + " ended inside a batch at position " + position);
             }
         }
     }
@@ -361,7 +322,7 @@ public final class LogSegment implements AutoCloseable {
             }
             return -1;
         } catch (IOException e) {
-            throw new StorageException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + file.path(), e);
         }
     }
 
@@ -390,15 +351,15 @@ public final class LogSegment implements AutoCloseable {
                 total += batchSize;
             }
         } catch (IOException e) {
-            throw new StorageException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + file.path(), e);
         }
         if (total == 0) {
             return LogSlice.EMPTY;
         }
         try {
-            return new FileSlice(channel(), logFile.getFileName().toString(), position, total);
+            return new FileSlice(channel(), file.path().getFileName().toString(), position, total);
         } catch (IOException e) {
-            throw new StorageException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + file.path(), e);
         }
     }
 
@@ -414,9 +375,9 @@ public final class LogSegment implements AutoCloseable {
             return max.timestamp();
         }
         try {
-            return Files.getLastModifiedTime(logFile).toMillis();
+            return Files.getLastModifiedTime(file.path()).toMillis();
         } catch (IOException e) {
-            throw new StorageException("cannot stat " + logFile, e);
+            throw new StorageException("cannot stat " + file.path(), e);
         }
     }
 
@@ -442,7 +403,7 @@ public final class LogSegment implements AutoCloseable {
             }
             return Optional.empty();
         } catch (IOException e) {
-            throw new StorageException("cannot read " + logFile, e);
+            throw new StorageException("cannot read " + file.path(), e);
         }
     }
 
@@ -466,12 +427,9 @@ public final class LogSegment implements AutoCloseable {
 
     public void flush() {
         try {
-            FileChannel open = channel; // a parked channel has nothing unwritten
-            if (open != null) {
-                open.force(true);
-            }
+            file.force();
         } catch (IOException e) {
-            throw new StorageException("fsync of " + logFile + " failed", e);
+            throw new StorageException("fsync of " + file.path() + " failed", e);
         }
         offsetIndex.flush();
         timeIndex.flush();
@@ -483,9 +441,9 @@ public final class LogSegment implements AutoCloseable {
             onBecomeInactive();
         } finally {
             try {
-                closeChannel();
+                file.close();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
+                LOG.log(System.Logger.Level.WARNING, "closing " + file.path() + " failed", e);
             }
         }
     }
@@ -493,9 +451,9 @@ public final class LogSegment implements AutoCloseable {
     /** Closes the channel only, touching no file: for a segment whose directory was renamed away. */
     public void release() {
         try {
-            closeChannel();
+            file.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing " + logFile + " failed", e);
+            LOG.log(System.Logger.Level.WARNING, "closing " + file.path() + " failed", e);
         }
     }
 
@@ -504,14 +462,8 @@ public final class LogSegment implements AutoCloseable {
      * without a log, which loading removes), keeping the channel open so slices already read
      * from it stay sendable until {@link #delete()}. The name is free for a new segment at once.
      */
-    public synchronized void renameForDeletion() { // as reopenChannel: a parked segment reopens by the new name
-        Path target = SegmentFiles.deletedName(logFile);
-        try {
-            Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new StorageException("cannot rename " + logFile + " for deletion", e);
-        }
-        logFile = target;
+    public void renameForDeletion() {
+        file.renameTo(SegmentFiles.deletedName(file.path()));
         offsetIndex.renameTo(SegmentFiles.deletedName(offsetIndex.file()));
         timeIndex.renameTo(SegmentFiles.deletedName(timeIndex.file()));
     }
@@ -519,10 +471,9 @@ public final class LogSegment implements AutoCloseable {
     /** Closes and removes the segment's files: the log first, so a crash leaves orphan indexes, never an unindexed log. */
     public void delete() {
         try {
-            closeChannel();
-            Files.deleteIfExists(logFile);
+            file.delete();
         } catch (IOException e) {
-            throw new StorageException("cannot delete " + logFile, e);
+            throw new StorageException("cannot delete " + file.path(), e);
         }
         offsetIndex.delete();
         timeIndex.delete();
@@ -530,6 +481,6 @@ public final class LogSegment implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LogSegment(" + logFile.getFileName() + ", size=" + size + ")";
+        return "LogSegment(" + file.path().getFileName() + ", size=" + size + ")";
     }
 }
