@@ -365,7 +365,8 @@ public final class Broker implements AutoCloseable {
         return new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
                 config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
                 config.autoCreateTopicsEnable(), String.join(",", config.values().getList("log.cleanup.policy")), config.logStorage(),
-                config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs());
+                config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs(),
+                config.values().getInt("min.insync.replicas"), config.values().getLong("replica.lag.time.max.ms"));
     }
 
     private static GroupConfig groupConfig(BrokerConfig config) {

@@ -27,6 +27,8 @@ final class FetchFields {
     static final Field PARTITION = PARTITIONS.struct().field("Partition");
     static final Field CURRENT_LEADER_EPOCH = PARTITIONS.struct().field("CurrentLeaderEpoch");
     static final Field FETCH_OFFSET = PARTITIONS.struct().field("FetchOffset");
+    static final Field LAST_FETCHED_EPOCH = PARTITIONS.struct().field("LastFetchedEpoch");
+    static final Field FOLLOWER_LOG_START_OFFSET = PARTITIONS.struct().field("LogStartOffset");
     static final Field PARTITION_MAX_BYTES = PARTITIONS.struct().field("PartitionMaxBytes");
 
     static final Field ERROR_CODE = RESPONSE.field("ErrorCode");
@@ -41,6 +43,9 @@ final class FetchFields {
     static final Field LAST_STABLE_OFFSET = RESPONSE_PARTITIONS.struct().field("LastStableOffset");
     static final Field LOG_START_OFFSET = RESPONSE_PARTITIONS.struct().field("LogStartOffset");
     static final Field RECORDS = RESPONSE_PARTITIONS.struct().field("Records");
+    static final Field DIVERGING_EPOCH = RESPONSE_PARTITIONS.struct().field("DivergingEpoch");
+    static final Field DIVERGING_EPOCH_EPOCH = DIVERGING_EPOCH.struct().field("Epoch");
+    static final Field DIVERGING_EPOCH_END_OFFSET = DIVERGING_EPOCH.struct().field("EndOffset");
 
     private FetchFields() {
     }

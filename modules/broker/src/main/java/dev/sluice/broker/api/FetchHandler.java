@@ -52,7 +52,9 @@ final class FetchHandler implements ApiHandler {
                 names.add(new Name(name, id, index, version >= 13 && meta.isEmpty()));
                 TopicPartition tp = meta.isPresent() && index >= 0 ? new TopicPartition(meta.get().name(), index) : null;
                 targets.add(new FetchTarget(tp, p.getLong(FetchFields.FETCH_OFFSET), p.getInt(FetchFields.PARTITION_MAX_BYTES),
-                        version >= 9 ? p.getInt(FetchFields.CURRENT_LEADER_EPOCH) : -1));
+                        version >= 9 ? p.getInt(FetchFields.CURRENT_LEADER_EPOCH) : -1,
+                        version >= 12 ? p.getInt(FetchFields.LAST_FETCHED_EPOCH) : -1,
+                        version >= 5 ? p.getLong(FetchFields.FOLLOWER_LOG_START_OFFSET) : -1L));
             }
         }
         broker.replicas().fetchMessages(params, targets, results -> ctx.respond(encode(ctx, names, targets, results)));
@@ -97,6 +99,11 @@ final class FetchHandler implements ApiHandler {
             if (error == Errors.NONE) {
                 out.set(FetchFields.LAST_STABLE_OFFSET, result.highWatermark())
                         .set(FetchFields.LOG_START_OFFSET, result.logStartOffset());
+                if (result.divergingEpoch() != null && version >= 12) {
+                    out.set(FetchFields.DIVERGING_EPOCH, out.newStruct("DivergingEpoch")
+                            .set(FetchFields.DIVERGING_EPOCH_EPOCH, result.divergingEpoch().epoch())
+                            .set(FetchFields.DIVERGING_EPOCH_END_OFFSET, result.divergingEpoch().endOffset()));
+                }
             } else if (error == Errors.OFFSET_OUT_OF_RANGE) {
                 out.set(FetchFields.LOG_START_OFFSET, result.logStartOffset());
             }

@@ -129,6 +129,8 @@ public final class BrokerConfigDef {
         add("compression.type", STRING, "producer", Validator.oneOf("producer"),
                 "producer: batches are stored as the producer compressed them (Sluice never recompresses)");
         add("min.insync.replicas", INT, 1, atLeast(1), "replicas that must have a record before acks=all is answered");
+        add("replica.lag.time.max.ms", LONG, PartitionSettings.DEFAULT_REPLICA_LAG_TIME_MAX_MS, atLeast(1),
+                "a follower that has not caught up with the leader's log end for this long leaves the ISR");
         add("unclean.leader.election.enable", BOOLEAN, false, null, "whether an out-of-sync replica may become leader "
                 + "(a topic's unclean.leader.election.enable overrides it)");
         add("auto.create.topics.enable", BOOLEAN, true, null, "create a topic when a client asks for its metadata");

@@ -28,7 +28,6 @@ final class KafkaBrokerKeys {
             "unclean.leader.election.interval.ms",
             // replication
             "num.replica.alter.log.dirs.threads",
-            "replica.lag.time.max.ms",
             "replica.socket.receive.buffer.bytes", "replica.high.watermark.checkpoint.interval.ms",
             "replica.selector.class",
             // internal topics' replication and transactions (not implemented yet)

@@ -11,6 +11,7 @@ import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
+import dev.sluice.api.storage.OffsetOutOfRangeException;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.producer.ProducerStateManager;
@@ -45,6 +46,8 @@ public final class Partition implements AutoCloseable {
     private final ReplicaProgress replicas = new ReplicaProgress();
     private final AppendedBytes appendedBytes = new AppendedBytes();
     private volatile Runnable progressListener = () -> { };
+    /** Where the current leader epoch started (the log end when this broker became its leader). */
+    private volatile long leaderEpochStartOffset;
     /** Set by the controller's LeaderAndIsr; null while the partition is this node's alone. */
     private volatile ReplicaAssignment assignment;
     /** For a log without segments: when it snapshots producer state instead of at rolls; else null. */
@@ -64,6 +67,7 @@ public final class Partition implements AutoCloseable {
         this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
         recordEpochStart(leaderEpoch);
+        this.leaderEpochStartOffset = log.logEndOffset();
         producers.load(log);
         this.unsegmentedSnapshots = log.activeSegmentBaseOffset() < 0 ? new SnapshotCadence(time.milliseconds()) : null;
         maybeIncrementHighWatermark();
@@ -102,15 +106,29 @@ public final class Partition implements AutoCloseable {
      * does, so OffsetsForLeaderEpoch knows it before the first append; appends carry the new epoch.
      */
     public void becomeLeader(int epoch, java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers) {
+        becomeLeader(epoch, followers, inSyncFollowers, 0);
+    }
+
+    /** As {@link #becomeLeader(int, java.util.Set, java.util.Set)}, at the controller's partition epoch. */
+    public void becomeLeader(int epoch, java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers,
+                             int partitionEpoch) {
         appendLock.lock();
         try {
-            log.assignEpochStartOffset(epoch, log.logEndOffset());
-            replicas.assign(followers, inSyncFollowers);
+            long start = log.logEndOffset();
+            log.assignEpochStartOffset(epoch, start);
+            leaderEpochStartOffset = start;
+            replicas.assign(followers, inSyncFollowers, partitionEpoch, time.milliseconds(), true);
             role = new PartitionRole.Leader(epoch);
+            maybeIncrementHighWatermark();
         } finally {
             appendLock.unlock();
         }
         progressListener.run(); // waiters re-check against the new role
+    }
+
+    /** The offset at which this broker's current leader epoch started (its log end on becoming leader). */
+    public long leaderEpochStartOffset() {
+        return leaderEpochStartOffset;
     }
 
     /**
@@ -137,7 +155,7 @@ public final class Partition implements AutoCloseable {
     public void becomeFollower(int leaderId, int epoch) {
         appendLock.lock();
         try {
-            replicas.assign(java.util.Set.of(), java.util.Set.of());
+            replicas.assign(java.util.Set.of(), java.util.Set.of(), 0, time.milliseconds(), true);
             role = new PartitionRole.Follower(leaderId, epoch);
         } finally {
             appendLock.unlock();
@@ -177,14 +195,24 @@ public final class Partition implements AutoCloseable {
 
     /**
      * Sets the followers of this partition and which of them are in sync (this broker, the leader,
-     * is always in sync). Today every partition has only its leader; replication will call this.
+     * is always in sync), as a LeaderAndIsr under the same leader epoch does.
      */
     public void assignReplicas(java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers) {
+        assignReplicas(followers, inSyncFollowers, 0);
+    }
+
+    /** As {@link #assignReplicas(java.util.Set, java.util.Set)}, at the controller's partition epoch. */
+    public void assignReplicas(java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers, int partitionEpoch) {
+        boolean moved;
         appendLock.lock();
         try {
-            replicas.assign(followers, inSyncFollowers);
+            replicas.assign(followers, inSyncFollowers, partitionEpoch, time.milliseconds(), false);
+            moved = maybeIncrementHighWatermark();
         } finally {
             appendLock.unlock();
+        }
+        if (moved) {
+            progressListener.run();
         }
     }
 
@@ -193,25 +221,181 @@ public final class Partition implements AutoCloseable {
         return replicas.isFollower(replicaId);
     }
 
+    /** The in-sync followers the controller committed (the leader not included). */
+    public java.util.Set<Integer> inSyncFollowers() {
+        return replicas.inSyncFollowers();
+    }
+
+    /** The committed in-sync followers plus a newcomer of a pending expansion (Kafka's maximal ISR, less the leader). */
+    public java.util.Set<Integer> maximalInSyncFollowers() {
+        return replicas.maximalInSyncFollowers();
+    }
+
+    /** The ISR change sent to the controller and not yet committed, or null. */
+    public IsrChange pendingIsrChange() {
+        return replicas.pending();
+    }
+
+    /** The last log end {@code replicaId} reported by fetching, or -1. */
+    public long followerLogEndOffset(int replicaId) {
+        return replicas.followerLogEnd(replicaId);
+    }
+
     /**
-     * A follower fetched from {@code followerLogEndOffset}: records its position and moves the high
-     * watermark if the in-sync replicas now all have more. Returns false if it is not a follower.
+     * A follower fetched from {@code fetchOffset} (its log end) with {@code followerLogStartOffset}
+     * while this log ended at {@code leaderLogEndOffset} (read before the fetch's read, so appends
+     * racing the fetch do not keep a follower out of sync). Records its position and caught-up time,
+     * moves the high watermark if the ISR now all have more, and returns an ISR expansion to send to
+     * the controller if the follower may join now (else null).
      */
-    public boolean updateFollowerFetchState(int replicaId, long followerLogEndOffset) {
+    public IsrChange updateFollowerFetchState(int replicaId, long fetchOffset, long followerLogStartOffset,
+                                              long leaderLogEndOffset) {
+        IsrChange expand = null;
         boolean moved;
         appendLock.lock();
         try {
-            if (!replicas.update(replicaId, followerLogEndOffset)) {
-                return false;
+            if (!(role instanceof PartitionRole.Leader leader)) {
+                return null;
             }
-            moved = maybeIncrementHighWatermark();
+            ReplicaProgress.Update update = replicas.update(replicaId, fetchOffset, followerLogStartOffset,
+                    time.milliseconds(), leaderLogEndOffset);
+            if (update == ReplicaProgress.Update.NOT_A_FOLLOWER) {
+                return null;
+            }
+            if (replicas.canJoin(replicaId, highWatermark, leaderEpochStartOffset)) {
+                java.util.Set<Integer> next = new java.util.HashSet<>(replicas.inSyncFollowers());
+                next.add(replicaId);
+                expand = new IsrChange(topicPartition, leader.leaderEpoch(), replicas.partitionEpoch(), next, true);
+                replicas.propose(expand);
+            }
+            moved = maybeIncrementHighWatermark() || update == ReplicaProgress.Update.LOG_START_MOVED;
         } finally {
             appendLock.unlock();
         }
-        if (moved) {
+        if (moved) { // the high or the low watermark may have moved: waiters re-check
             progressListener.run();
         }
-        return true;
+        return expand;
+    }
+
+    /**
+     * The periodic ISR check (Kafka's {@code maybeShrinkIsr}): the in-sync followers that have not
+     * caught up within {@code replica.lag.time.max.ms} are proposed for removal; returns the change
+     * to send to the controller, or null (nothing to remove, not the leader, a change pending).
+     */
+    public IsrChange maybeShrinkIsr() {
+        appendLock.lock();
+        try {
+            if (!(role instanceof PartitionRole.Leader leader)) {
+                return null;
+            }
+            long maxLagMs = settings.replicaLagTimeMaxMs();
+            java.util.Set<Integer> out = replicas.outOfSync(log.logEndOffset(), time.milliseconds(), maxLagMs);
+            if (out.isEmpty()) {
+                return null;
+            }
+            java.util.Set<Integer> next = new java.util.HashSet<>(replicas.inSyncFollowers());
+            next.removeAll(out);
+            IsrChange shrink = new IsrChange(topicPartition, leader.leaderEpoch(), replicas.partitionEpoch(), next, false);
+            replicas.propose(shrink);
+            LOG.log(System.Logger.Level.INFO, () -> topicPartition + ": shrinking the ISR, followers " + out
+                    + " not caught up within " + maxLagMs + " ms");
+            return shrink;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * The controller answered {@code change}. Committed under the same leader epoch, the new ISR
+     * and partition epoch take effect (and may move the high watermark); an answer to a change no
+     * longer pending (a LeaderAndIsr came first) is ignored.
+     */
+    public void isrChangeAnswered(IsrChange change, IsrChangeAnswer answer, int localBrokerId) {
+        appendLock.lock();
+        try {
+            if (!(role instanceof PartitionRole.Leader leader) || leader.leaderEpoch() != change.leaderEpoch()) {
+                return;
+            }
+            if (answer instanceof IsrChangeAnswer.Committed c) {
+                if (c.leaderEpoch() != leader.leaderEpoch()) {
+                    return;
+                }
+                java.util.Set<Integer> inSync = new java.util.HashSet<>(c.isr());
+                inSync.remove(localBrokerId);
+                if (replicas.committed(change, inSync, c.partitionEpoch())) {
+                    ReplicaAssignment current = assignment;
+                    if (current != null) {
+                        assignment = new ReplicaAssignment(current.replicas(), c.isr(), c.partitionEpoch());
+                    }
+                    LOG.log(System.Logger.Level.INFO, () -> topicPartition + ": ISR now " + c.isr()
+                            + " (partition epoch " + c.partitionEpoch() + ")");
+                    maybeIncrementHighWatermark();
+                }
+            } else if (answer instanceof IsrChangeAnswer.NotApplied n) {
+                replicas.withdrawn(change);
+                LOG.log(System.Logger.Level.INFO, () -> topicPartition + ": ISR change to followers "
+                        + change.inSyncFollowers() + " not applied: " + n.reason());
+            } else if (answer instanceof IsrChangeAnswer.Stale stale) {
+                LOG.log(System.Logger.Level.WARNING, () -> topicPartition + ": ISR change to followers "
+                        + change.inSyncFollowers() + " refused (" + stale.reason()
+                        + "); waiting for the controller's LeaderAndIsr");
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        // the ISR changed: waiting acks=all produces re-check (fewer in sync may answer NOT_ENOUGH_REPLICAS_AFTER_APPEND)
+        progressListener.run();
+    }
+
+    /**
+     * Kafka's low watermark: the smallest log start among this leader and its followers that
+     * {@code alive} says are up. DeleteRecords completes when it reaches the requested offset.
+     */
+    public long lowWatermark(java.util.function.IntPredicate alive) {
+        return replicas.lowestFollowerLogStart(log.logStartOffset(), alive);
+    }
+
+    /** The ISR size (the leader included) as the controller committed it. */
+    public int inSyncReplicaCount() {
+        return 1 + replicas.inSyncFollowers().size();
+    }
+
+    /** The maximal ISR size (the leader included): what an acks=all acknowledgement is checked against. */
+    public int maximalInSyncReplicaCount() {
+        return 1 + replicas.maximalInSyncFollowers().size();
+    }
+
+    /**
+     * {@code min.insync.replicas} as it applies here: at most the number of replicas, so a broker
+     * default above a topic's replication factor does not make it unwritable.
+     */
+    public int effectiveMinInSyncReplicas() {
+        ReplicaAssignment current = assignment;
+        int replicaCount = current != null ? current.replicas().size() : 1 + replicas.followerCount();
+        return Math.min(settings.minInSyncReplicas(), Math.max(1, replicaCount));
+    }
+
+    /**
+     * A follower's fetch names the last epoch it has ({@code lastFetchedEpoch}) and its log end
+     * ({@code fetchOffset}): if this log's history says the follower's diverged (that epoch ended
+     * here before {@code fetchOffset}, or this log has only a smaller epoch at or below it), the
+     * largest epoch and end offset they share, for the follower to truncate to; null if not
+     * (Kafka's {@code Partition.readRecords}).
+     *
+     * @throws OffsetOutOfRangeException if this log cannot say, or {@code fetchOffset} is before its start
+     */
+    public EpochEndOffset divergingEpoch(int lastFetchedEpoch, long fetchOffset) {
+        EpochEndOffset end = log.endOffsetForEpoch(lastFetchedEpoch);
+        if (end.isUndefined()) {
+            throw new OffsetOutOfRangeException("cannot determine the end offset of epoch " + lastFetchedEpoch
+                    + " in " + topicPartition);
+        }
+        if (fetchOffset < log.logStartOffset()) {
+            throw new OffsetOutOfRangeException("offset " + fetchOffset + " is before the log start "
+                    + log.logStartOffset() + " of " + topicPartition);
+        }
+        return end.epoch() < lastFetchedEpoch || end.endOffset() < fetchOffset ? end : null;
     }
 
     /**
@@ -447,7 +631,10 @@ public final class Partition implements AutoCloseable {
      * followers, this broker's own log end). Never moves it back. Caller holds the append lock.
      */
     private boolean maybeIncrementHighWatermark() {
-        long candidate = replicas.highWatermarkFor(log.logEndOffset());
+        if (!(role instanceof PartitionRole.Leader)) {
+            return false; // a follower's high watermark is the leader's, set by the replication path
+        }
+        long candidate = replicas.highWatermarkFor(log.logEndOffset(), time.milliseconds(), settings.replicaLagTimeMaxMs());
         if (candidate > highWatermark) {
             highWatermark = candidate;
             appendedBytes.highWatermarkMoved(candidate);

@@ -97,8 +97,8 @@ final class DelayedFetch implements DelayedOperation {
     }
 
     private LocalRead read() {
-        reads++;
-        return replicas.readLocal(params, targets, partitions);
+        // a follower's position is recorded at the first read only, as Kafka's readFromLog outside purgatory
+        return replicas.readLocal(params, targets, partitions, reads++ == 0);
     }
 
     private void complete(List<FetchPartitionResult> results) {

@@ -52,7 +52,8 @@ final class DelayedProduce implements DelayedOperation {
                 results[i] = ReplicaManager.notLeaderOrOffline(partition.role()); // lost leadership while waiting
                 waitingOn[i] = null;
             } else if (partition.highWatermark() >= requiredOffsets[i]) {
-                waitingOn[i] = null; // acknowledged; its result already says NONE
+                waitingOn[i] = null; // acknowledged; its result already says NONE, unless the ISR shrank meanwhile
+                checkInSyncReplicas(i, partition);
             } else {
                 allAcknowledged = false;
             }
@@ -61,6 +62,19 @@ final class DelayedProduce implements DelayedOperation {
             complete();
         }
         return allAcknowledged;
+    }
+
+    /**
+     * Kafka's {@code checkEnoughReplicasReachOffset}: the high watermark passed the batch, but if the
+     * (maximal) ISR is now below {@code min.insync.replicas}, fewer replicas than required have it.
+     */
+    private void checkInSyncReplicas(int i, Partition partition) {
+        int minIsr = partition.effectiveMinInSyncReplicas();
+        int inSync = partition.maximalInSyncReplicaCount();
+        if (inSync < minIsr) {
+            results[i] = results[i].withError(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND, "the ISR shrank to " + inSync
+                    + " replicas, below min.insync.replicas=" + minIsr + ", before the batch was replicated");
+        }
     }
 
     @Override

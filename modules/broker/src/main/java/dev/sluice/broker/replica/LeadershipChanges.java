@@ -155,7 +155,7 @@ final class LeadershipChanges {
             if (!hasRole(role, state.leader())) {
                 changeRole(partition, state);
             } else if (state.leader() == localBrokerId) {
-                partition.assignReplicas(followers(state), inSyncFollowers(state));
+                partition.assignReplicas(followers(state), inSyncFollowers(state), state.partitionEpoch());
             }
         } else {
             LOG.log(System.Logger.Level.INFO, "LeaderAndIsr for " + tp + " ignored: leader epoch " + state.leaderEpoch()
@@ -181,7 +181,7 @@ final class LeadershipChanges {
         // the fetcher of the old role goes first: nothing it appends may land after the change
         fetching.unfollow(List.of(partition.topicPartition()));
         if (state.leader() == localBrokerId) {
-            partition.becomeLeader(state.leaderEpoch(), followers(state), inSyncFollowers(state));
+            partition.becomeLeader(state.leaderEpoch(), followers(state), inSyncFollowers(state), state.partitionEpoch());
         } else {
             partition.becomeFollower(state.leader(), state.leaderEpoch());
             if (state.leader() >= 0) {

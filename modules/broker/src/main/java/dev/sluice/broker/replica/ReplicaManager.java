@@ -8,7 +8,13 @@ import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.delay.DelayedOperations;
 import dev.sluice.broker.partition.AppendError;
 import dev.sluice.broker.partition.AppendOutcome;
+import dev.sluice.api.storage.EpochEndOffset;
+import dev.sluice.api.storage.LogSlice;
 import dev.sluice.broker.partition.FetchedData;
+import dev.sluice.broker.partition.IsrChange;
+import dev.sluice.broker.partition.IsrChangeAnswer;
+import dev.sluice.broker.partition.PartitionSettings;
+import dev.sluice.broker.partition.ReplicaAssignment;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
@@ -19,7 +25,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * Between the Produce/Fetch handlers and the partitions (Kafka's ReplicaManager, lean): appends
@@ -42,6 +50,11 @@ public final class ReplicaManager implements AutoCloseable {
     private final DelayedOperations<TopicPartition> delayedProduces;
     private final DelayedOperations<TopicPartition> delayedFetches;
     private final LeadershipChanges leadership;
+    private final Scheduler.Task isrCheck;
+    private volatile AlterPartitionSender alterPartitions = AlterPartitionSender.NO_CONTROLLER;
+    private volatile IntPredicate liveBroker = id -> true;
+    /** How long to wait before sending an ISR change again whose sending failed. */
+    static final long ALTER_PARTITION_RETRY_MS = 500;
 
     /** Expires delayed operations on a timer thread of its own ({@code sluice-delayed-op-timer}). */
     public ReplicaManager(int localBrokerId, PartitionManager partitions) {
@@ -53,6 +66,14 @@ public final class ReplicaManager implements AutoCloseable {
      *              owned from here on: closed with this
      */
     public ReplicaManager(int localBrokerId, PartitionManager partitions, Scheduler timer) {
+        this(localBrokerId, partitions, timer, PartitionSettings.DEFAULT_REPLICA_LAG_TIME_MAX_MS);
+    }
+
+    /**
+     * @param replicaLagTimeMaxMs {@code replica.lag.time.max.ms}: the ISR check runs every half of it
+     *                            (as Kafka's isr-expiration task)
+     */
+    public ReplicaManager(int localBrokerId, PartitionManager partitions, Scheduler timer, long replicaLagTimeMaxMs) {
         this.localBrokerId = localBrokerId;
         this.partitions = partitions;
         this.timer = timer;
@@ -60,6 +81,68 @@ public final class ReplicaManager implements AutoCloseable {
         this.delayedFetches = new DelayedOperations<>(timer);
         this.leadership = new LeadershipChanges(localBrokerId, partitions);
         partitions.onPartitionProgress(this::onProgress);
+        long interval = Math.max(1, replicaLagTimeMaxMs / 2);
+        this.isrCheck = timer.scheduleWithFixedDelay(this::shrinkIsrs, interval, interval);
+    }
+
+    /** Where ISR changes go (the controller link in a cluster); until set, they stay pending. */
+    public void alterPartitionSender(AlterPartitionSender sender) {
+        this.alterPartitions = sender;
+    }
+
+    /** Which brokers are alive (the metadata cache), for DeleteRecords' low watermark; default: all. */
+    public void liveBrokers(IntPredicate alive) {
+        this.liveBroker = alive;
+    }
+
+    /**
+     * The periodic ISR check: each led partition proposes removing followers that have not caught up
+     * within {@code replica.lag.time.max.ms}. Runs on the timer.
+     */
+    void shrinkIsrs() {
+        for (Partition partition : partitions.all()) {
+            try {
+                submit(partition.maybeShrinkIsr());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "ISR check of " + partition.topicPartition() + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * Sends an ISR change to the controller and applies its answer to the partition; a change that
+     * could not be sent (no answer, or a retriable error) is sent again while it is still pending.
+     */
+    private void submit(IsrChange change) {
+        if (change == null) {
+            return;
+        }
+        Partition partition = partitions.partition(change.topicPartition()).orElse(null);
+        if (partition == null || partition.pendingIsrChange() != change) {
+            return; // replaced by a LeaderAndIsr meanwhile, or the partition is gone
+        }
+        List<Integer> newIsr = new ArrayList<>();
+        newIsr.add(localBrokerId);
+        ReplicaAssignment assigned = partition.assignment();
+        if (assigned != null) {
+            assigned.replicas().stream().filter(change.inSyncFollowers()::contains).forEach(newIsr::add);
+        }
+        change.inSyncFollowers().stream().filter(id -> !newIsr.contains(id)).sorted().forEach(newIsr::add);
+        CompletableFuture<IsrChangeAnswer> answer;
+        try {
+            answer = alterPartitions.send(localBrokerId, change, newIsr);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((a, failure) -> {
+            if (a != null) {
+                partition.isrChangeAnswered(change, a, localBrokerId);
+            } else {
+                LOG.log(System.Logger.Level.INFO, () -> "AlterPartition for " + change.topicPartition()
+                        + " not answered (" + failure + "); sending it again");
+                timer.schedule(() -> submit(change), ALTER_PARTITION_RETRY_MS);
+            }
+        });
     }
 
     public int localBrokerId() {
@@ -137,6 +220,11 @@ public final class ReplicaManager implements AutoCloseable {
         delayedProduces.checkAndComplete(tp);
     }
 
+    /** Operations waiting on produces (for tests). */
+    int waitingProduces() {
+        return delayedProduces.waiting();
+    }
+
     /**
      * Appends each target's records and answers through {@code respond} with one result per target,
      * in order: at once for acks 0 and 1, after the in-sync replicas have the records (or
@@ -170,6 +258,13 @@ public final class ReplicaManager implements AutoCloseable {
             PartitionRole role = partition.get().role();
             if (!(role instanceof PartitionRole.Leader)) {
                 results[i] = notLeaderOrOffline(role);
+                continue;
+            }
+            if (acks == -1 && partition.get().inSyncReplicaCount() < partition.get().effectiveMinInSyncReplicas()) {
+                Partition p = partition.get();
+                results[i] = ProducePartitionResult.failed(Errors.NOT_ENOUGH_REPLICAS, "The size of the current ISR "
+                        + p.inSyncReplicaCount() + " is insufficient to satisfy the min.isr requirement of "
+                        + p.effectiveMinInSyncReplicas() + " for partition " + target.topicPartition());
                 continue;
             }
             AppendOutcome outcome = append(target.topicPartition(), partition.get(), target.records());
@@ -241,7 +336,9 @@ public final class ReplicaManager implements AutoCloseable {
      * Reads each target from the local log and answers through {@code respond}, one result per
      * target in order: at once if {@code MinBytes} are there (or on an error, or if the request
      * will not wait), else when enough arrive or {@code MaxWaitMs} passes. A follower's fetch also
-     * records its position (its fetch offset is its log end), which may move the high watermark.
+     * records its position at the first read (its fetch offset is its log end, Kafka's rule), which
+     * may move the high watermark and expand the ISR; a follower whose last fetched epoch diverged
+     * from this log is answered DivergingEpoch without records.
      */
     public void fetchMessages(FetchParams params, List<FetchTarget> targets,
                               Consumer<List<FetchPartitionResult>> respond) {
@@ -252,9 +349,6 @@ public final class ReplicaManager implements AutoCloseable {
             resolved[i] = tp == null ? null : partitions.partition(tp).orElse(null);
             if (resolved[i] != null) {
                 keys.add(tp);
-                if (params.fromFollower()) {
-                    resolved[i].updateFollowerFetchState(params.replicaId(), targets.get(i).fetchOffset());
-                }
             }
         }
         DelayedFetch fetch = new DelayedFetch(this, params, targets, resolved, respond);
@@ -265,8 +359,11 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
-    /** One pass over the partitions: zero-copy slices within the request's and each partition's limits. */
-    LocalRead readLocal(FetchParams params, List<FetchTarget> targets, Partition[] resolved) {
+    /**
+     * One pass over the partitions: zero-copy slices within the request's and each partition's
+     * limits. On a follower's first read its fetch state is recorded ({@code updateFollowers}).
+     */
+    LocalRead readLocal(FetchParams params, List<FetchTarget> targets, Partition[] resolved, boolean updateFollowers) {
         List<FetchPartitionResult> results = new ArrayList<>(resolved.length);
         long total = 0;
         boolean errors = false;
@@ -293,11 +390,25 @@ public final class ReplicaManager implements AutoCloseable {
             // a negative PartitionMaxBytes reads nothing
             int budget = (int) Math.max(0, Math.min(target.maxBytes(), params.maxBytes() - total));
             try {
+                if (params.fromFollower() && target.lastFetchedEpoch() >= 0) {
+                    EpochEndOffset diverging = partition.divergingEpoch(target.lastFetchedEpoch(), target.fetchOffset());
+                    if (diverging != null) { // no records and no position update: the follower truncates first
+                        results.add(new FetchPartitionResult(Errors.NONE, partition.highWatermark(),
+                                partition.logStartOffset(), LogSlice.EMPTY, null, diverging));
+                        errors = true; // answered at once, as an error would be
+                        continue;
+                    }
+                }
+                long leaderLogEnd = partition.logEndOffset(); // before the read: appends racing it do not hold a follower back
                 // the first partition with data may exceed the limits so a consumer never stalls on a large batch
                 FetchedData data = partition.read(target.fetchOffset(), budget, params.fromFollower(), total == 0);
                 results.add(new FetchPartitionResult(Errors.NONE, data.highWatermark(), data.logStartOffset(),
                         data.records(), null));
                 total += data.records().sizeInBytes();
+                if (params.fromFollower() && updateFollowers) {
+                    submit(partition.updateFollowerFetchState(params.replicaId(), target.fetchOffset(),
+                            target.logStartOffset(), leaderLogEnd));
+                }
             } catch (OffsetOutOfRangeException e) {
                 results.add(new FetchPartitionResult(Errors.OFFSET_OUT_OF_RANGE, partition.highWatermark(),
                         partition.logStartOffset(), dev.sluice.api.storage.LogSlice.EMPTY, null));
@@ -382,6 +493,7 @@ public final class ReplicaManager implements AutoCloseable {
     @Override
     public void close() {
         stopReplicaFetching(); // no fetcher appends once the partitions start closing
+        isrCheck.cancel();
         delayedProduces.close();
         delayedFetches.close();
         timer.close();

@@ -13,10 +13,21 @@ import java.util.Map;
  * @param autoCreate           {@code auto.create.topics.enable}
  * @param timestampBeforeMaxMs {@code log.message.timestamp.before.max.ms}
  * @param timestampAfterMaxMs  {@code log.message.timestamp.after.max.ms}
+ * @param minInSyncReplicas    {@code min.insync.replicas} (the broker's default)
+ * @param replicaLagTimeMaxMs  {@code replica.lag.time.max.ms}
  */
 public record TopicDefaults(LogConfig log, TimestampType timestampType, int maxMessageBytes, int numPartitions,
                             short replicationFactor, boolean autoCreate, String cleanupPolicy, String storageEngine,
-                            long timestampBeforeMaxMs, long timestampAfterMaxMs) {
+                            long timestampBeforeMaxMs, long timestampAfterMaxMs, int minInSyncReplicas,
+                            long replicaLagTimeMaxMs) {
+
+    /** Default replication settings (min.insync.replicas 1, Kafka's replica lag). */
+    public TopicDefaults(LogConfig log, TimestampType timestampType, int maxMessageBytes, int numPartitions,
+                         short replicationFactor, boolean autoCreate, String cleanupPolicy, String storageEngine,
+                         long timestampBeforeMaxMs, long timestampAfterMaxMs) {
+        this(log, timestampType, maxMessageBytes, numPartitions, replicationFactor, autoCreate, cleanupPolicy, storageEngine,
+                timestampBeforeMaxMs, timestampAfterMaxMs, 1, PartitionSettings.DEFAULT_REPLICA_LAG_TIME_MAX_MS);
+    }
 
     /** Kafka's default timestamp bounds. */
     public TopicDefaults(LogConfig log, TimestampType timestampType, int maxMessageBytes, int numPartitions,
@@ -36,8 +47,10 @@ public record TopicDefaults(LogConfig log, TimestampType timestampType, int maxM
         String max = overrides.get("max.message.bytes");
         String before = overrides.get("message.timestamp.before.max.ms");
         String after = overrides.get("message.timestamp.after.max.ms");
+        String minIsr = overrides.get("min.insync.replicas");
         return new PartitionSettings(ts, max == null ? maxMessageBytes : Integer.parseInt(max.trim()),
                 before == null ? timestampBeforeMaxMs : Long.parseLong(before.trim()),
-                after == null ? timestampAfterMaxMs : Long.parseLong(after.trim()));
+                after == null ? timestampAfterMaxMs : Long.parseLong(after.trim()),
+                minIsr == null ? minInSyncReplicas : Integer.parseInt(minIsr.trim()), replicaLagTimeMaxMs);
     }
 }
