@@ -203,7 +203,8 @@ public final class Broker implements AutoCloseable {
             if (store != null) {
                 awaitControllerRoles(partitions);
             }
-            replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"));
+            replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"),
+                    config.values().getLong("replica.lag.time.max.ms"));
             if (topicRegistry instanceof ClusterTopicRegistry clustered) {
                 clustered.onRecreated(replicas::topicRecreated); // deleted and re-created while this broker missed it
             }
@@ -245,6 +246,7 @@ public final class Broker implements AutoCloseable {
             // nothing changes topics until the server starts: the publisher's first pass sees them all
             String rack = config.brokerRack().orElse(null);
             MetadataCache metadata = new MetadataCache(new BrokerNode(config.nodeId(), first.host(), first.port(), rack));
+            replicas.liveBrokers(id -> metadata.snapshot().isAlive(id)); // DeleteRecords' low watermark counts live followers
             if (store == null) {
                 LocalMetadataPublisher.attach(metadata, partitions); // in a cluster only the controller fills it
             } else {

@@ -2,6 +2,7 @@ package dev.sluice.broker.api;
 
 import dev.sluice.api.storage.TimestampOffset;
 import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
@@ -35,21 +36,42 @@ final class ListOffsetsHandler implements ApiHandler {
         ctx.respond(response);
     }
 
+    /**
+     * Kafka's {@code Partition.fetchOffsetForTimestamp}: only the leader answers (a follower:
+     * NOT_LEADER_OR_FOLLOWER). A client sees offsets below the high watermark only; while a new
+     * leader's high watermark is below the start of its epoch (its followers have not yet confirmed
+     * what the previous leader committed), LATEST, and a MAX_TIMESTAMP or timestamp lookup finding
+     * nothing below the high watermark, answer OFFSET_NOT_AVAILABLE (retriable) rather than an offset
+     * that could go backwards. A replica (ReplicaId ≥ 0) sees the log end and is never refused so.
+     */
     private static void lookup(Struct out, Partition partition, long timestamp, boolean follower) {
+        if (!(partition.role() instanceof PartitionRole.Leader)) {
+            out.set("ErrorCode", Errors.NOT_LEADER_OR_FOLLOWER.code());
+            return;
+        }
         out.set("ErrorCode", Errors.NONE.code()).set("LeaderEpoch", partition.leaderEpoch());
+        long highWatermark = partition.highWatermark();
+        boolean lagging = !follower && partition.leaderEpochStartOffset() > highWatermark;
         if (timestamp == LATEST || timestamp == LATEST_TIERED) {
-            out.set("Timestamp", -1L).set("Offset", follower ? partition.logEndOffset() : partition.highWatermark());
+            if (lagging) {
+                out.set("ErrorCode", Errors.OFFSET_NOT_AVAILABLE.code());
+                return;
+            }
+            out.set("Timestamp", -1L).set("Offset", follower ? partition.logEndOffset() : highWatermark);
         } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL || timestamp == EARLIEST_PENDING_UPLOAD) {
             out.set("Timestamp", -1L).set("Offset", partition.logStartOffset());
-        } else if (timestamp == MAX_TIMESTAMP) {
-            Optional<TimestampOffset> max = partition.log().maxTimestamp();
-            out.set("Timestamp", max.map(TimestampOffset::timestamp).orElse(-1L))
-                    .set("Offset", max.map(TimestampOffset::offset).orElse(-1L));
-        } else if (timestamp < 0) {
+        } else if (timestamp < 0 && timestamp != MAX_TIMESTAMP) {
             out.set("ErrorCode", Errors.INVALID_REQUEST.code());
         } else {
-            Optional<TimestampOffset> found = partition.log().offsetForTimestamp(timestamp)
-                    .filter(t -> follower || t.offset() < partition.highWatermark());
+            Optional<TimestampOffset> found = timestamp == MAX_TIMESTAMP ? partition.log().maxTimestamp()
+                    : partition.log().offsetForTimestamp(timestamp);
+            if (!follower && (found.isEmpty() || found.get().offset() >= highWatermark)) {
+                if (lagging) {
+                    out.set("ErrorCode", Errors.OFFSET_NOT_AVAILABLE.code());
+                    return;
+                }
+                found = Optional.empty(); // not yet committed: a client may not see it
+            }
             out.set("Timestamp", found.map(TimestampOffset::timestamp).orElse(-1L))
                     .set("Offset", found.map(TimestampOffset::offset).orElse(-1L));
         }

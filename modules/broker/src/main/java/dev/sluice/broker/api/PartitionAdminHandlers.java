@@ -2,9 +2,13 @@ package dev.sluice.broker.api;
 
 import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.broker.topic.TopicNames;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** DeleteRecords and OffsetForLeaderEpoch: per-partition log operations. */
 final class PartitionAdminHandlers {
@@ -19,8 +23,16 @@ final class PartitionAdminHandlers {
         this.broker = broker;
     }
 
+    /**
+     * DeleteRecords: the leader moves its log start now (only the leader: a follower answers
+     * NOT_LEADER_OR_FOLLOWER), and the answer waits until every live replica moved its own (the
+     * low watermark), at most the request's TimeoutMs.
+     */
     void deleteRecords(RequestContext ctx) {
         Struct response = ctx.newResponse();
+        List<Struct> waitingOut = new ArrayList<>();
+        List<Partition> waiting = new ArrayList<>();
+        List<Long> required = new ArrayList<>();
         PartitionRequests.forEach(broker, ctx.body(), response, DELETE_RECORDS, out -> out.set("LowWatermark", -1L),
                 (topic, p, out, partition) -> {
                     if (TopicNames.isInternal(topic)) {
@@ -28,14 +40,35 @@ final class PartitionAdminHandlers {
                         out.set("ErrorCode", Errors.INVALID_TOPIC_EXCEPTION.code());
                         return;
                     }
+                    if (!(partition.role() instanceof PartitionRole.Leader)) {
+                        out.set("ErrorCode", Errors.NOT_LEADER_OR_FOLLOWER.code());
+                        return;
+                    }
                     long offset = p.getLong("Offset");
-                    if (offset < -1 || offset > partition.highWatermark()) {
+                    long highWatermark = partition.highWatermark();
+                    if (offset < -1 || offset > highWatermark) {
                         out.set("ErrorCode", Errors.OFFSET_OUT_OF_RANGE.code());
                         return;
                     }
-                    out.set("ErrorCode", Errors.NONE.code()).set("LowWatermark", partition.deleteRecordsBefore(offset));
+                    long logStart = partition.deleteRecordsBefore(offset);
+                    out.set("ErrorCode", Errors.NONE.code()).set("LowWatermark", logStart);
+                    waitingOut.add(out);
+                    waiting.add(partition);
+                    required.add(offset < 0 ? highWatermark : offset); // -1: up to the high watermark
                 });
-        ctx.respond(response);
+        if (waiting.isEmpty()) {
+            ctx.respond(response);
+            return;
+        }
+        long[] requiredOffsets = required.stream().mapToLong(Long::longValue).toArray();
+        broker.replicas().awaitLowWatermarks(waiting.toArray(new Partition[0]), requiredOffsets,
+                ctx.body().getInt("TimeoutMs"), results -> {
+                    for (int i = 0; i < results.size(); i++) {
+                        waitingOut.get(i).set("ErrorCode", results.get(i).error().code())
+                                .set("LowWatermark", results.get(i).lowWatermark());
+                    }
+                    ctx.respond(response);
+                });
     }
 
     void offsetForLeaderEpoch(RequestContext ctx) {

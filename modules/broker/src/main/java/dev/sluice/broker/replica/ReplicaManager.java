@@ -49,6 +49,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final Scheduler timer;
     private final DelayedOperations<TopicPartition> delayedProduces;
     private final DelayedOperations<TopicPartition> delayedFetches;
+    private final DelayedOperations<TopicPartition> delayedDeletes;
     private final LeadershipChanges leadership;
     private final Scheduler.Task isrCheck;
     private volatile AlterPartitionSender alterPartitions = AlterPartitionSender.NO_CONTROLLER;
@@ -79,6 +80,7 @@ public final class ReplicaManager implements AutoCloseable {
         this.timer = timer;
         this.delayedProduces = new DelayedOperations<>(timer);
         this.delayedFetches = new DelayedOperations<>(timer);
+        this.delayedDeletes = new DelayedOperations<>(timer);
         this.leadership = new LeadershipChanges(localBrokerId, partitions);
         partitions.onPartitionProgress(this::onProgress);
         long interval = Math.max(1, replicaLagTimeMaxMs / 2);
@@ -218,6 +220,24 @@ public final class ReplicaManager implements AutoCloseable {
     private void onProgress(TopicPartition tp) {
         delayedFetches.checkAndComplete(tp);
         delayedProduces.checkAndComplete(tp);
+        delayedDeletes.checkAndComplete(tp);
+    }
+
+    /**
+     * DeleteRecords after the leader moved its log start: answers through {@code respond}, one
+     * result per partition in order, once every live replica's log start reached
+     * {@code requiredOffsets[i]} (the low watermark), or REQUEST_TIMED_OUT after {@code timeoutMs}.
+     */
+    public void awaitLowWatermarks(Partition[] partitions, long[] requiredOffsets, long timeoutMs,
+                                   Consumer<List<DeleteRecordsResult>> respond) {
+        DelayedDeleteRecords delete = new DelayedDeleteRecords(partitions.clone(), requiredOffsets.clone(), liveBroker, respond);
+        List<TopicPartition> keys = new ArrayList<>();
+        for (Partition p : partitions) {
+            if (p != null) {
+                keys.add(p.topicPartition());
+            }
+        }
+        delayedDeletes.tryCompleteElseWatch(delete, keys, Math.max(0, timeoutMs));
     }
 
     /** Operations waiting on produces (for tests). */
@@ -496,6 +516,7 @@ public final class ReplicaManager implements AutoCloseable {
         isrCheck.cancel();
         delayedProduces.close();
         delayedFetches.close();
+        delayedDeletes.close();
         timer.close();
     }
 }
