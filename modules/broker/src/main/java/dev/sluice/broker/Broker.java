@@ -10,6 +10,7 @@ import dev.sluice.broker.config.DynamicBrokerConfig;
 import dev.sluice.broker.cluster.ClusterNode;
 import dev.sluice.broker.cluster.ControlledShutdown;
 import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.broker.cluster.ControllerAlterPartitionSender;
 import dev.sluice.broker.cluster.ClusterTopicRegistry;
 import dev.sluice.broker.controller.ClusterTopicAdmin;
 import dev.sluice.broker.controller.ControllerSettings;
@@ -68,6 +69,8 @@ public final class Broker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
     /** Kafka's producer.id.expiration.ms default: idempotence state of idle producers is dropped after a day. */
     private static final long PRODUCER_ID_EXPIRATION_MS = TimeUnit.DAYS.toMillis(1);
+    /** How long one AlterPartition may take before it is sent again (retries on NOT_CONTROLLER included). */
+    private static final long ALTER_PARTITION_TIMEOUT_MS = 30_000;
     /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
     private static final long HIGH_WATERMARK_CHECKPOINT_MS = 5_000;
     /** How long a controlled shutdown waits for the LeaderAndIsr that follows the controller's answer. */
@@ -284,6 +287,10 @@ public final class Broker implements AutoCloseable {
                 router.attachController(cluster.controller(), cluster.controllerLink());
                 ClusterNode node = cluster; // unclean.leader.election.enable may change at run time
                 dynamicConfig.onChange(changed -> node.controller().settingsChanged(controllerSettings(changed)));
+                PartitionManager hosted = partitions;
+                replicas.alterPartitionSender(new ControllerAlterPartitionSender(cluster.controllerLink(),
+                        state.control()::brokerEpoch, name -> hosted.topics().get(name).map(t -> t.id()),
+                        ALTER_PARTITION_TIMEOUT_MS));
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, coordinatorPartitions, server,
