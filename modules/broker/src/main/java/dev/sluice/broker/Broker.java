@@ -200,6 +200,9 @@ public final class Broker implements AutoCloseable {
                 clustered.reloadAllConfigs(); // changed while this broker was away: the partitions open with them
             }
             partitions = new PartitionManager(engines, topicRegistry, defaults, time, config.maxBrokerPartitions());
+            if (store != null) {
+                partitions.rolesFromController(); // a restarted broker acknowledges nothing before the controller speaks
+            }
             partitions.startup();
             PartitionManager withDefaults = partitions;
             dynamicConfig.onChange(changed -> withDefaults.updateDefaults(topicDefaults(changed)));
@@ -423,6 +426,11 @@ public final class Broker implements AutoCloseable {
 
     public PartitionManager partitions() {
         return partitions;
+    }
+
+    /** The replica manager (tests stop a follower's fetching through it while the broker stays up). */
+    public ReplicaManager replicaManager() {
+        return replicas;
     }
 
     /** The cluster as this broker knows it (Metadata, DescribeCluster answer from it). */

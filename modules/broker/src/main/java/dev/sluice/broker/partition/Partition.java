@@ -54,19 +54,34 @@ public final class Partition implements AutoCloseable {
     private final SnapshotCadence unsegmentedSnapshots;
 
     /**
+     * Opens the partition as its leader in {@code leaderEpoch} (a single node).
+     *
      * @param checkpointedHighWatermark the last high watermark written to the checkpoint, or -1
      * @param producerSnapshots         this partition's directory of producer-state snapshots
      */
     public Partition(LogStorage log, PartitionSettings settings, int leaderEpoch, long checkpointedHighWatermark,
                      Path producerSnapshots, Time time) {
+        this(log, settings, leaderEpoch, checkpointedHighWatermark, producerSnapshots, time, true);
+    }
+
+    /**
+     * @param leading false in a cluster: until the controller's LeaderAndIsr says what this replica is,
+     *                it leads nothing (a follower of no leader: produce and fetch answer
+     *                NOT_LEADER_OR_FOLLOWER), records no epoch start and keeps the checkpointed high
+     *                watermark, so a restarted broker never acknowledges a write on its own
+     */
+    public Partition(LogStorage log, PartitionSettings settings, int leaderEpoch, long checkpointedHighWatermark,
+                     Path producerSnapshots, Time time, boolean leading) {
         this.topicPartition = log.topicPartition();
         this.log = log;
         this.settings = settings;
-        this.role = new PartitionRole.Leader(leaderEpoch);
+        this.role = leading ? new PartitionRole.Leader(leaderEpoch) : new PartitionRole.Follower(-1, leaderEpoch);
         this.time = time;
         this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
-        recordEpochStart(leaderEpoch);
+        if (leading) {
+            recordEpochStart(leaderEpoch);
+        }
         this.leaderEpochStartOffset = log.logEndOffset();
         producers.load(log);
         this.unsegmentedSnapshots = log.activeSegmentBaseOffset() < 0 ? new SnapshotCadence(time.milliseconds()) : null;
@@ -250,6 +265,24 @@ public final class Partition implements AutoCloseable {
      */
     public IsrChange updateFollowerFetchState(int replicaId, long fetchOffset, long followerLogStartOffset,
                                               long leaderLogEndOffset) {
+        return recordFollowerFetch(replicaId, fetchOffset, followerLogStartOffset, leaderLogEndOffset, true);
+    }
+
+    /**
+     * A follower's position without the rest of a fetch (tests and fakes with no controller): as
+     * {@link #updateFollowerFetchState(int, long, long, long)} with its log start unknown and the
+     * log end now, proposing no ISR change. False if {@code replicaId} is not a follower.
+     */
+    public boolean updateFollowerFetchState(int replicaId, long fetchOffset) {
+        if (!replicas.isFollower(replicaId)) {
+            return false;
+        }
+        recordFollowerFetch(replicaId, fetchOffset, ReplicaProgress.UNKNOWN, log.logEndOffset(), false);
+        return true;
+    }
+
+    private IsrChange recordFollowerFetch(int replicaId, long fetchOffset, long followerLogStartOffset,
+                                          long leaderLogEndOffset, boolean mayProposeIsrChange) {
         IsrChange expand = null;
         boolean moved;
         appendLock.lock();
@@ -262,7 +295,7 @@ public final class Partition implements AutoCloseable {
             if (update == ReplicaProgress.Update.NOT_A_FOLLOWER) {
                 return null;
             }
-            if (replicas.canJoin(replicaId, highWatermark, leaderEpochStartOffset)) {
+            if (mayProposeIsrChange && replicas.canJoin(replicaId, highWatermark, leaderEpochStartOffset)) {
                 java.util.Set<Integer> next = new java.util.HashSet<>(replicas.inSyncFollowers());
                 next.add(replicaId);
                 expand = new IsrChange(topicPartition, leader.leaderEpoch(), replicas.partitionEpoch(), next, true);

@@ -46,6 +46,11 @@ public final class PartitionManager implements AutoCloseable {
     private final java.util.Set<String> offlineEngines = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Consumer<TopicPartition> progressListener = tp -> { };
     private final HighWatermarkCheckpoint highWatermarks;
+    /**
+     * In a cluster: partitions open leading nothing until the controller's LeaderAndIsr (see
+     * {@link Partition}); internal topics, which this broker keeps for itself, still lead at once.
+     */
+    private volatile boolean rolesFromController;
     private Map<TopicPartition, Long> checkpointedHighWatermarks = Map.of();
     private final List<Consumer<TopicMetadata>> deletionListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
@@ -67,6 +72,14 @@ public final class PartitionManager implements AutoCloseable {
     }
 
     /** Opens every partition of every known topic (recovering logs as needed). */
+    /**
+     * In a cluster, before {@link #startup}: the partitions opened from now on lead nothing until the
+     * controller's LeaderAndIsr gives them a role (a single node leads its partitions at once).
+     */
+    public void rolesFromController() {
+        this.rolesFromController = true;
+    }
+
     public void startup() {
         checkpointedHighWatermarks = highWatermarks.read();
         recordLegacyEngines();
@@ -606,7 +619,7 @@ public final class PartitionManager implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "cannot delete the old producer snapshot of " + tp, e);
         }
         Partition partition = new Partition(log, defaults.partitionSettings(TopicConfigDef.applicable(topic.configs())), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
-                snapshotDir(tp), time);
+                snapshotDir(tp), time, !rolesFromController || TopicNames.isInternal(topic.name()));
         partition.onProgress(() -> progressListener.accept(tp));
         partitions.put(tp, partition);
         // after the put: a failure reported meanwhile either sees this partition or is seen here
