@@ -290,7 +290,6 @@ public final class Broker implements AutoCloseable {
                 router.attachController(cluster.controller(), cluster.controllerLink());
                 ClusterNode node = cluster; // unclean.leader.election.enable may change at run time
                 dynamicConfig.onChange(changed -> node.controller().settingsChanged(controllerSettings(changed)));
-                PartitionManager hosted = partitions;
                 replicas.alterPartitionSender(new ControllerAlterPartitionSender(cluster.controllerLink(),
                         state.control()::brokerEpoch, name -> hosted.topics().get(name).map(t -> t.id()),
                         ALTER_PARTITION_TIMEOUT_MS));
