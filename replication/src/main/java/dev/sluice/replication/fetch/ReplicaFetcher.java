@@ -284,6 +284,11 @@ public final class ReplicaFetcher {
         ByteBuffer records = wholeBatches(data.records());
         if (records.hasRemaining()) {
             long firstBase = records.getLong(records.position());
+            if (firstBase > partition.logEndOffset()) {
+                // the leader's answer starts past our log end: appending would leave a hole in the log
+                throw new IllegalStateException("records from offset " + firstBase + " do not follow the log end "
+                        + partition.logEndOffset());
+            }
             if (firstBase < partition.logEndOffset() && partition.logStartOffset() == partition.logEndOffset()) {
                 // an empty log restarted at the leader's log start, which lies inside this batch: start
                 // at the batch instead (Kafka does the same on UnexpectedAppendOffsetException)

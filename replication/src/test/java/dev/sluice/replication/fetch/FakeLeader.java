@@ -30,6 +30,8 @@ final class FakeLeader implements LeaderEndpoint {
     final Deque<Errors> scriptedErrors = new ArrayDeque<>();
     int unavailableFetches;
     Consumer<FetchRequest> duringFetch = r -> { };
+    /** Answers the next fetch with these records instead of the log's (a misbehaving leader). */
+    java.nio.ByteBuffer scriptedRecords;
     int listOffsetCalls;
 
     FakeLeader(int brokerId, int followerId, Replica replica) {
@@ -69,6 +71,11 @@ final class FakeLeader implements LeaderEndpoint {
             return FetchResponse.PartitionData.error(scriptedErrors.poll());
         }
         var leader = replicas.get(p.topicPartition()).partition;
+        if (scriptedRecords != null) {
+            java.nio.ByteBuffer records = scriptedRecords;
+            scriptedRecords = null;
+            return new FetchResponse.PartitionData(Errors.NONE, leader.highWatermark(), leader.logStartOffset(), records, null);
+        }
         PartitionRole role = leader.role();
         if (!(role instanceof PartitionRole.Leader)) {
             return FetchResponse.PartitionData.error(Errors.NOT_LEADER_OR_FOLLOWER);

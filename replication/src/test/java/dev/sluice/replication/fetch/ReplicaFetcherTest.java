@@ -473,6 +473,23 @@ class ReplicaFetcherTest {
     }
 
     @Test
+    void recordsThatDoNotFollowTheLogEndAreRefusedAndRetried() {
+        Replica a = replica("a");
+        Replica b = replica("b");
+        a.append(batch(0, 0, 3));
+        lead(a, 1);
+        FakeLeader leader = new FakeLeader(LEADER_ID, FOLLOWER_ID, a);
+        ReplicaFetcher fetcher = follow(b, leader, 1);
+        leader.scriptedRecords = batch(2, 0, 1); // a hole at 0-1
+        fetcher.doWork();
+        assertThat(b.partition.logEndOffset()).isZero();
+        assertThat(fetcher.doWork()).as("backing off").isEqualTo(SETTINGS.backoffMs());
+        clock.advance(SETTINGS.backoffMs());
+        catchUp(fetcher, b, a);
+        assertThat(b.batches()).isEqualTo(a.batches());
+    }
+
+    @Test
     void wholeBatchesDropsAPartialBatchAtTheEnd() {
         ByteBuffer one = batch(0, 0, 2);
         ByteBuffer two = batch(2, 0, 2);
