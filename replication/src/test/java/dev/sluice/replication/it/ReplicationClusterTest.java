@@ -64,10 +64,14 @@ class ReplicationClusterTest {
     void stop() {
         brokers.values().forEach(Broker::close);
         brokers.clear();
+        assertThat(fetcherThreads()).as("replica fetcher threads left running").isEmpty();
+    }
+
+    private static Set<String> fetcherThreads() {
         Set<String> fetchers = new HashSet<>();
         Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                 .map(Thread::getName).filter(n -> n.startsWith("sluice-replica-fetcher")).forEach(fetchers::add);
-        assertThat(fetchers).as("replica fetcher threads left running").isEmpty();
+        return fetchers;
     }
 
     private Broker start(int id, String storage) throws IOException {
@@ -246,6 +250,18 @@ class ReplicationClusterTest {
             for (TopicPartition tp : tps) {
                 await("identical replicas of " + tp, () -> identical(tp));
             }
+            // each follower fetches each partition on the fetcher Kafka's rule picks among num.replica.fetchers=2
+            Set<String> running = fetcherThreads();
+            for (TopicPartition tp : tps) {
+                int leader = leaderOf(tp).config().nodeId();
+                int index = ((31 * tp.topic().hashCode() + tp.partition()) & 0x7fffffff) % 2;
+                for (int follower : brokers.keySet()) {
+                    if (follower != leader) {
+                        assertThat(running).contains("sluice-replica-fetcher-" + follower + "-from-" + leader + "-" + index);
+                    }
+                }
+            }
+
             // each replica is on its broker's engine
             storage.forEach((id, engine) -> assertThat(replica(brokers.get(id), tps.get(0)).orElseThrow().log()
                     .getClass().getName().toLowerCase(java.util.Locale.ROOT)).contains(engine.equals("lmdb") ? "lmdb" : "file"));
