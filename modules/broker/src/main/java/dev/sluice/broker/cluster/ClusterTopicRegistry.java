@@ -112,7 +112,8 @@ public final class ClusterTopicRegistry implements TopicRegistry {
     /**
      * Re-reads a topic's overrides from the store into the local catalogue (a config change event,
      * or after this broker's own write). Read and update happen under this registry's lock, so of
-     * concurrent reloads the last one applies the newest value. Internal topics are local: skipped.
+     * concurrent reloads the last one applies the newest value. Internal topics are skipped: their
+     * configs are the broker's ({@code offsets.topic.*}), set at creation and re-applied at start-up.
      *
      * @return whether the local overrides changed (the caller re-applies them to the partitions)
      */
