@@ -13,6 +13,14 @@ module dev.sluice.api {
     exports dev.sluice.api.cluster;
     exports dev.sluice.api.config;
 
+    // Internal, not an API: the one small JSON reader/writer of Kafka's znodes, the bundled message
+    // schemas and the CLI's --format json. It lives here because api is the only module all three
+    // depend on; exported only to them so that no plugin builds on it.
+    exports dev.sluice.api.internal.json to
+            dev.sluice.coordination.zookeeper,
+            dev.sluice.protocol,
+            dev.sluice.tools;
+
     uses dev.sluice.api.compression.CompressionCodec;
     uses dev.sluice.api.storage.LogStorageProvider;
     uses dev.sluice.api.partition.Partitioner;

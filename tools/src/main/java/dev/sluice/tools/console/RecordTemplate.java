@@ -1,8 +1,8 @@
 package dev.sluice.tools.console;
 
+import dev.sluice.api.internal.json.JsonWriter;
 import dev.sluice.api.record.Header;
 import dev.sluice.client.consumer.ConsumerRecord;
-import dev.sluice.tools.cli.Json;
 import dev.sluice.tools.cli.UsageException;
 
 import java.io.PrintStream;
@@ -126,7 +126,7 @@ final class RecordTemplate implements RecordPrinter {
             headers.add(header);
         }
         row.put("headers", headers);
-        return Json.write(row);
+        return JsonWriter.write(row, JsonWriter.Others.AS_STRING);
     }
 
     private static String string(byte[] bytes) {

@@ -1,5 +1,6 @@
 package dev.sluice.tools.groups;
 
+import dev.sluice.api.internal.json.JsonWriter;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.admin.BrokerNode;
 import dev.sluice.client.admin.GroupDescription;
@@ -8,7 +9,6 @@ import dev.sluice.client.admin.ListedOffset;
 import dev.sluice.client.admin.OffsetSpec;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.tools.cli.CommandFailure;
-import dev.sluice.tools.cli.Json;
 import dev.sluice.tools.cli.Table;
 
 import java.io.PrintStream;
@@ -187,7 +187,7 @@ final class GroupDescriber {
             g.put("offsets", offsets);
             out.add(g);
         }
-        return Json.write(out);
+        return JsonWriter.write(out, JsonWriter.Others.AS_STRING);
     }
 
     private static Map<String, Object> partition(TopicPartition tp) {

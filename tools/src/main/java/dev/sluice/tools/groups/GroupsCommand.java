@@ -1,5 +1,6 @@
 package dev.sluice.tools.groups;
 
+import dev.sluice.api.internal.json.JsonWriter;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.admin.GroupListing;
 import dev.sluice.client.admin.SluiceAdmin;
@@ -8,7 +9,6 @@ import dev.sluice.tools.cli.ClientCommand;
 import dev.sluice.tools.cli.ClientSettings;
 import dev.sluice.tools.cli.CommandFailure;
 import dev.sluice.tools.cli.Io;
-import dev.sluice.tools.cli.Json;
 import dev.sluice.tools.cli.Options;
 import dev.sluice.tools.cli.OutputFormat;
 import dev.sluice.tools.cli.Table;
@@ -260,7 +260,7 @@ public final class GroupsCommand extends ClientCommand {
                 row.put("protocolType", g.protocolType());
                 rows.add(row);
             }
-            out.println(Json.write(rows));
+            out.println(JsonWriter.write(rows, JsonWriter.Others.AS_STRING));
             return;
         }
         if (!withState) {

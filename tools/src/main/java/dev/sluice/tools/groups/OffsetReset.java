@@ -1,5 +1,6 @@
 package dev.sluice.tools.groups;
 
+import dev.sluice.api.internal.json.JsonWriter;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.admin.GroupDescription;
 import dev.sluice.client.admin.ListedOffset;
@@ -7,7 +8,6 @@ import dev.sluice.client.admin.OffsetSpec;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.admin.TopicDescription;
 import dev.sluice.tools.cli.CommandFailure;
-import dev.sluice.tools.cli.Json;
 import dev.sluice.tools.cli.Table;
 import dev.sluice.tools.cli.TopicCheck;
 import dev.sluice.tools.cli.UsageException;
@@ -232,6 +232,6 @@ final class OffsetReset {
             row.put("offset", offset);
             rows.add(row);
         }));
-        return Json.write(rows);
+        return JsonWriter.write(rows, JsonWriter.Others.AS_STRING);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.tools.topics;
 
+import dev.sluice.api.internal.json.JsonWriter;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.admin.ConfigEntry;
 import dev.sluice.client.admin.ConfigResource;
@@ -8,7 +9,6 @@ import dev.sluice.client.admin.OffsetSpec;
 import dev.sluice.client.admin.PartitionDescription;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.admin.TopicDescription;
-import dev.sluice.tools.cli.Json;
 import dev.sluice.tools.cli.OutputFormat;
 import dev.sluice.tools.cli.TopicCheck;
 
@@ -111,7 +111,7 @@ final class TopicDescriber {
             }
         }
         if (format == OutputFormat.JSON) {
-            out.println(Json.write(json));
+            out.println(JsonWriter.write(json, JsonWriter.Others.AS_STRING));
         }
     }
 

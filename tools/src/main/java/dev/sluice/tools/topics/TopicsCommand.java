@@ -1,5 +1,6 @@
 package dev.sluice.tools.topics;
 
+import dev.sluice.api.internal.json.JsonWriter;
 import dev.sluice.client.admin.ConfigResource;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
@@ -9,7 +10,6 @@ import dev.sluice.tools.cli.ClientCommand;
 import dev.sluice.tools.cli.ClientSettings;
 import dev.sluice.tools.cli.CommandFailure;
 import dev.sluice.tools.cli.Io;
-import dev.sluice.tools.cli.Json;
 import dev.sluice.tools.cli.Options;
 import dev.sluice.tools.cli.OutputFormat;
 import dev.sluice.tools.cli.TopicCheck;
@@ -163,7 +163,7 @@ public final class TopicsCommand extends ClientCommand {
             row.put("internal", topics.get(name).internal());
             rows.add(row);
         }
-        out.println(Json.write(rows));
+        out.println(JsonWriter.write(rows, JsonWriter.Others.AS_STRING));
     }
 
     private static void alterConfigs(SluiceAdmin admin, String topic, Map<String, String> set, List<String> delete,

@@ -4,7 +4,8 @@ import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.api.cluster.BrokerInfo;
 import dev.sluice.api.cluster.PartitionState;
 import dev.sluice.api.cluster.TopicAssignment;
-import dev.sluice.coordination.zookeeper.json.Json;
+import dev.sluice.api.internal.json.JsonReader;
+import dev.sluice.api.internal.json.JsonWriter;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -89,12 +90,12 @@ final class ZNodes {
         json.put("version", 5L);
         json.put("timestamp", Long.toString(timestampMs));
         broker.rack().ifPresent(r -> json.put("rack", r));
-        return Json.write(json);
+        return writeJson(json);
     }
 
     @SuppressWarnings("unchecked")
     static BrokerInfo decodeBroker(int id, byte[] data) {
-        Map<String, Object> json = Json.parseObject(data);
+        Map<String, Object> json = readJson(data);
         Map<String, Object> protocols = (Map<String, Object>) json.getOrDefault("listener_security_protocol_map", Map.of());
         List<BrokerEndpoint> endpoints = new ArrayList<>();
         for (Object uri : (List<Object>) json.get("endpoints")) {
@@ -125,11 +126,11 @@ final class ZNodes {
         json.put("version", 1L);
         json.put("brokerid", (long) brokerId);
         json.put("timestamp", Long.toString(timestampMs));
-        return Json.write(json);
+        return writeJson(json);
     }
 
     static int decodeController(byte[] data) {
-        return toInt(Json.parseObject(data).get("brokerid"));
+        return toInt(readJson(data).get("brokerid"));
     }
 
     static byte[] encodeControllerEpoch(int epoch) {
@@ -152,12 +153,12 @@ final class ZNodes {
         json.put("adding_replicas", Map.of());
         json.put("removing_replicas", Map.of());
         json.put("version", 2L);
-        return Json.write(json);
+        return writeJson(json);
     }
 
     @SuppressWarnings("unchecked")
     static TopicAssignment decodeTopic(String name, byte[] data) {
-        Map<String, Object> json = Json.parseObject(data);
+        Map<String, Object> json = readJson(data);
         Map<Integer, List<Integer>> replicas = new TreeMap<>();
         ((Map<String, Object>) json.get("partitions")).forEach((p, r) ->
                 replicas.put(Integer.parseInt(p), ((List<Object>) r).stream().map(ZNodes::toInt).toList()));
@@ -188,12 +189,12 @@ final class ZNodes {
         json.put("version", 1L);
         json.put("leader_epoch", (long) state.leaderEpoch());
         json.put("isr", state.isr().stream().map(Integer::longValue).toList());
-        return Json.write(json);
+        return writeJson(json);
     }
 
     @SuppressWarnings("unchecked")
     static PartitionState decodeState(byte[] data) {
-        Map<String, Object> json = Json.parseObject(data);
+        Map<String, Object> json = readJson(data);
         return new PartitionState(toInt(json.get("leader")), toInt(json.get("leader_epoch")),
                 ((List<Object>) json.get("isr")).stream().map(ZNodes::toInt).toList(), toInt(json.get("controller_epoch")));
     }
@@ -204,7 +205,7 @@ final class ZNodes {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", 1L);
         json.put("config", new TreeMap<>(config));
-        return Json.write(json);
+        return writeJson(json);
     }
 
     @SuppressWarnings("unchecked")
@@ -212,7 +213,7 @@ final class ZNodes {
         if (data == null || data.length == 0) {
             return Map.of();
         }
-        Object config = Json.parseObject(data).get("config");
+        Object config = readJson(data).get("config");
         Map<String, String> out = new TreeMap<>();
         if (config instanceof Map<?, ?> map) {
             ((Map<String, Object>) map).forEach((k, v) -> out.put(k, String.valueOf(v)));
@@ -231,7 +232,7 @@ final class ZNodes {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", 2L);
         json.put("entity_path", entityPath);
-        return Json.write(json);
+        return writeJson(json);
     }
 
     // ---- /latest_producer_id_block
@@ -242,7 +243,7 @@ final class ZNodes {
         json.put("broker", (long) brokerId);
         json.put("block_start", Long.toString(first));
         json.put("block_end", Long.toString(last));
-        return Json.write(json);
+        return writeJson(json);
     }
 
     /** The first id after the last reserved block (0 if none was reserved yet). */
@@ -250,7 +251,7 @@ final class ZNodes {
         if (data == null || data.length == 0) {
             return 0;
         }
-        return Long.parseLong(Json.parseObject(data).get("block_end").toString()) + 1;
+        return Long.parseLong(readJson(data).get("block_end").toString()) + 1;
     }
 
     // ---- /cluster/id
@@ -259,14 +260,24 @@ final class ZNodes {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", "1");
         json.put("id", id);
-        return Json.write(json);
+        return writeJson(json);
     }
 
     static String decodeClusterId(byte[] data) {
-        return (String) Json.parseObject(data).get("id");
+        return (String) readJson(data).get("id");
     }
 
     private static int toInt(Object o) {
         return Math.toIntExact(((Number) o).longValue());
+    }
+
+    /** A znode's JSON, compact and in the map's key order, as Kafka writes it. */
+    static byte[] writeJson(Map<String, Object> json) {
+        return JsonWriter.write(json).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A znode's JSON object; Kafka's znodes hold only integers, so a fraction is refused. */
+    static Map<String, Object> readJson(byte[] data) {
+        return JsonReader.parseObject(new String(data, StandardCharsets.UTF_8), JsonReader.Option.INTEGERS_ONLY);
     }
 }

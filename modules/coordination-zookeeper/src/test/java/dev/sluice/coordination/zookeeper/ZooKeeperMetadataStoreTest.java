@@ -10,7 +10,6 @@ import dev.sluice.api.cluster.PartitionState;
 import dev.sluice.api.cluster.RegistrationOutcome;
 import dev.sluice.api.cluster.TopicAssignment;
 import dev.sluice.api.testing.ClusterMetadataStoreContract;
-import dev.sluice.coordination.zookeeper.json.Json;
 import dev.sluice.coordination.zookeeper.server.ZooKeeperServerRunner;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
@@ -97,7 +96,7 @@ class ZooKeeperMetadataStoreTest extends ClusterMetadataStoreContract {
     }
 
     private static Map<String, Object> json(ZooKeeper zk, String path, Stat stat) throws Exception {
-        return Json.parseObject(zk.getData(path, false, stat));
+        return ZNodes.readJson(zk.getData(path, false, stat));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.sluice.protocol.message;
 
-import dev.sluice.protocol.internal.json.JsonReader;
+import dev.sluice.api.internal.json.JsonReader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +33,7 @@ public final class Schemas {
                 throw new IllegalArgumentException("no bundled schema " + resource);
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            MessageSchema schema = SchemaParser.parse((Map<String, Object>) JsonReader.parse(text));
+            MessageSchema schema = SchemaParser.parse((Map<String, Object>) JsonReader.parse(text, JsonReader.Option.COMMENTS));
             if (!schema.name().equals(name)) {
                 throw new IllegalStateException(resource + " defines " + schema.name());
             }

@@ -1,27 +1,45 @@
-package dev.sluice.protocol.internal.json;
+package dev.sluice.api.internal.json;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A minimal JSON parser for the bundled Kafka message schemas. Those files carry {@code //}
- * comments, which standard JSON forbids, so this reader skips {@code //} and {@code /* *}{@code /}
- * comments as whitespace. Objects become insertion-ordered {@link Map}s (field order matters on the
- * wire), arrays {@link List}s, numbers {@link Long} or {@link Double}.
+ * Parses JSON text into plain Java values: objects become insertion-ordered {@code Map<String,
+ * Object>}s (key order matters: Kafka's schemas list fields in wire order), arrays {@code List}s,
+ * integers {@code Long}, other numbers {@code Double}, plus {@code String}, {@code Boolean} and
+ * {@code null}. Errors are {@link IllegalArgumentException}s naming the line and column. One
+ * instance per parse, on the calling thread; the static entry points may be called from any thread.
  */
 public final class JsonReader {
-    private final String text;
-    private int pos;
 
-    private JsonReader(String text) {
-        this.text = text;
+    /** Departures from strict JSON that a caller asks for. */
+    public enum Option {
+        /** Skip {@code //} and {@code /* *}{@code /} comments as whitespace (Kafka's schema files have them). */
+        COMMENTS,
+        /** Refuse fractions and exponents (Kafka's znodes hold only integers). */
+        INTEGERS_ONLY
     }
 
-    /** Parses one JSON value that must make up the whole text (comments allowed). */
-    public static Object parse(String text) {
-        JsonReader reader = new JsonReader(text);
+    private final String text;
+    private final boolean comments;
+    private final boolean integersOnly;
+    private int pos;
+
+    private JsonReader(String text, Set<Option> options) {
+        this.text = text;
+        this.comments = options.contains(Option.COMMENTS);
+        this.integersOnly = options.contains(Option.INTEGERS_ONLY);
+    }
+
+    /** Parses one JSON value that must make up the whole text. */
+    public static Object parse(String text, Option... options) {
+        Set<Option> set = EnumSet.noneOf(Option.class);
+        set.addAll(List.of(options));
+        JsonReader reader = new JsonReader(text, set);
         Object value = reader.value();
         reader.skipWhitespace();
         if (reader.pos != text.length()) {
@@ -30,12 +48,19 @@ public final class JsonReader {
         return value;
     }
 
+    /** Parses a JSON object that must make up the whole text. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text, Option... options) {
+        Object value = parse(text, options);
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("invalid JSON: expected an object");
+        }
+        return (Map<String, Object>) value;
+    }
+
     private Object value() {
         skipWhitespace();
-        if (pos >= text.length()) {
-            throw error("unexpected end of input");
-        }
-        char c = text.charAt(pos);
+        char c = peek();
         switch (c) {
             case '{':
                 return object();
@@ -80,6 +105,7 @@ public final class JsonReader {
                 return map;
             }
             if (c != ',') {
+                pos--;
                 throw error("expected ',' or '}'");
             }
         }
@@ -101,6 +127,7 @@ public final class JsonReader {
                 return list;
             }
             if (c != ',') {
+                pos--;
                 throw error("expected ',' or ']'");
             }
         }
@@ -126,16 +153,30 @@ public final class JsonReader {
                 case 'n' -> sb.append('\n');
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("truncated \\u escape");
-                    }
-                    sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    pos += 4;
+                case 'u' -> sb.append(unicodeEscape());
+                default -> {
+                    pos--;
+                    throw error("bad escape '\\" + e + "'");
                 }
-                default -> throw error("bad escape '\\" + e + "'");
             }
         }
+    }
+
+    /** The four hex digits after {@code \\u} (a surrogate pair is two escapes, joined by the caller's text). */
+    private char unicodeEscape() {
+        if (pos + 4 > text.length()) {
+            throw error("truncated \\u escape");
+        }
+        int code = 0;
+        for (int i = 0; i < 4; i++) {
+            int digit = Character.digit(text.charAt(pos + i), 16);
+            if (digit < 0) {
+                throw error("bad \\u escape");
+            }
+            code = code * 16 + digit;
+        }
+        pos += 4;
+        return (char) code;
     }
 
     private Object number() {
@@ -151,9 +192,14 @@ public final class JsonReader {
             pos++;
         }
         String n = text.substring(start, pos);
+        if (fraction && integersOnly) {
+            pos = start;
+            throw error("only integers are expected, not '" + n + "'");
+        }
         try {
             return fraction ? (Object) Double.parseDouble(n) : (Object) Long.parseLong(n);
         } catch (NumberFormatException e) {
+            pos = start;
             throw error("bad number '" + n + "'");
         }
     }
@@ -171,10 +217,10 @@ public final class JsonReader {
             char c = text.charAt(pos);
             if (Character.isWhitespace(c)) {
                 pos++;
-            } else if (text.startsWith("//", pos)) {
+            } else if (comments && text.startsWith("//", pos)) {
                 int end = text.indexOf('\n', pos);
                 pos = end < 0 ? text.length() : end + 1;
-            } else if (text.startsWith("/*", pos)) {
+            } else if (comments && text.startsWith("/*", pos)) {
                 int end = text.indexOf("*/", pos + 2);
                 if (end < 0) {
                     throw error("unterminated comment");
@@ -200,19 +246,24 @@ public final class JsonReader {
     }
 
     private void expect(char c) {
-        if (next() != c) {
-            pos--;
+        if (peek() != c) {
             throw error("expected '" + c + "'");
         }
+        pos++;
     }
 
+    /** Line and column are 1-based and point at the offending character (or just past the end). */
     private IllegalArgumentException error(String what) {
+        int at = Math.min(pos, text.length());
         int line = 1;
-        for (int i = 0; i < Math.min(pos, text.length()); i++) {
+        int lineStart = 0;
+        for (int i = 0; i < at; i++) {
             if (text.charAt(i) == '\n') {
                 line++;
+                lineStart = i + 1;
             }
         }
-        return new IllegalArgumentException("JSON: " + what + " at line " + line);
+        return new IllegalArgumentException(
+                "invalid JSON at line " + line + ", column " + (at - lineStart + 1) + ": " + what);
     }
 }
