@@ -42,7 +42,7 @@ public final class ApiRouter {
         register(ApiKey.PRODUCE, new ProduceHandler(broker));
         register(ApiKey.FETCH, new FetchHandler(broker));
         register(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(broker));
-        register(ApiKey.METADATA, new MetadataHandler(broker));
+        register(ApiKey.METADATA, new MetadataHandler(broker, clusterAdmin));
         register(ApiKey.API_VERSIONS, cluster::apiVersions);
         register(ApiKey.CREATE_TOPICS, topics::createTopics);
         register(ApiKey.DELETE_TOPICS, topics::deleteTopics);

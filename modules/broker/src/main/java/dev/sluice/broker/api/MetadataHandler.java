@@ -12,6 +12,7 @@ import dev.sluice.protocol.message.Struct;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -35,9 +36,16 @@ final class MetadataHandler implements ApiHandler {
     private static final UUID ZERO_UUID = new UUID(0, 0);
 
     private final BrokerState broker;
+    /** In a cluster, where auto-created topics are placed and written (then led as the controller decides); null on one node. */
+    private final dev.sluice.broker.controller.ClusterTopicAdmin clusterAdmin;
 
     MetadataHandler(BrokerState broker) {
+        this(broker, null);
+    }
+
+    MetadataHandler(BrokerState broker, dev.sluice.broker.controller.ClusterTopicAdmin clusterAdmin) {
         this.broker = broker;
+        this.clusterAdmin = clusterAdmin;
     }
 
     @Override
@@ -112,6 +120,12 @@ final class MetadataHandler implements ApiHandler {
                     out.set("ErrorCode", Errors.LEADER_NOT_AVAILABLE.code()).set("Name", name);
                     return false;
                 }
+                if (clusterAdmin != null && !TopicNames.isInternal(name)) {
+                    Errors refused = autoCreateInCluster(name, wouldCreate);
+                    out.set("ErrorCode", refused.code()).set("Name", name);
+                    creatable[0] -= refused == Errors.LEADER_NOT_AVAILABLE ? wouldCreate : 0;
+                    return true;
+                }
                 try {
                     topic = broker.partitions().getOrAutoCreate(name);
                 } catch (TopicException e) {
@@ -133,6 +147,36 @@ final class MetadataHandler implements ApiHandler {
             }
             describe(out, created.get(), now, version);
             return true;
+        }
+    }
+
+    /**
+     * Auto-creation in a cluster, as ZooKeeper-mode Kafka: the topic is placed over the live brokers with
+     * {@code num.partitions} and {@code default.replication.factor} and written to the store; the answer
+     * is LEADER_NOT_AVAILABLE (being created: the client asks again), or why it could not be
+     * (INVALID_REPLICATION_FACTOR with fewer live brokers, INVALID_TOPIC_EXCEPTION for a bad name);
+     * UNKNOWN_TOPIC_OR_PARTITION when auto-creation is off.
+     */
+    private Errors autoCreateInCluster(String name, int partitions) {
+        if (!broker.partitions().defaults().autoCreate()) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (TopicNames.problem(name) != null) {
+            return Errors.INVALID_TOPIC_EXCEPTION;
+        }
+        try {
+            dev.sluice.broker.controller.ClusterTopicAdmin.Outcome outcome = clusterAdmin.createTopic(name, partitions,
+                    broker.partitions().defaults().replicationFactor(), Map.of(), Map.of(), false);
+            if (outcome instanceof dev.sluice.broker.controller.ClusterTopicAdmin.Outcome.Refused refused
+                    && refused.error() != Errors.TOPIC_ALREADY_EXISTS) { // created meanwhile by another broker: fine
+                LOG.log(System.Logger.Level.WARNING, "auto-creating topic " + name + " failed: " + refused.message());
+                return refused.error();
+            }
+            LOG.log(System.Logger.Level.INFO, "auto-created topic " + name + " in the cluster");
+            return Errors.LEADER_NOT_AVAILABLE;
+        } catch (RuntimeException e) { // the store unreachable: the client retries
+            LOG.log(System.Logger.Level.WARNING, "auto-creating topic " + name + " failed", e);
+            return Errors.LEADER_NOT_AVAILABLE;
         }
     }
 
