@@ -185,7 +185,7 @@ class ZooKeeperMetadataStoreTest extends ClusterMetadataStoreContract {
             Time later = new Time() {
                 @Override
                 public long milliseconds() {
-                    return System.currentTimeMillis() + ZooKeeperMetadataStore.CHANGE_NOTIFICATION_EXPIRY_MS + 60_000;
+                    return System.currentTimeMillis() + ConfigZNodes.CHANGE_NOTIFICATION_EXPIRY_MS + 60_000;
                 }
 
                 @Override
