@@ -262,8 +262,12 @@ public final class Broker implements AutoCloseable {
             }
             ProducerIdBlockStore producerIds = store == null ? new FileProducerIdBlockStore(logDir)
                     : new ClusterProducerIdBlockStore(store, config.nodeId());
+            ControlFence fence = new ControlFence();
+            if (store != null) { // what the controller queued for a previous run of this broker must not apply to this one
+                fence.expectRegistration(2L * config.zookeeperSessionTimeoutMs() + 10_000);
+            }
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), rack,
-                    partitions, replicas, new ProducerIdAllocator(producerIds), time, dynamicConfig, metadata, new ControlFence());
+                    partitions, replicas, new ProducerIdAllocator(producerIds), time, dynamicConfig, metadata, fence);
             ApiRouter router = new ApiRouter(state, config.deleteTopicEnable(), first.listenerName(),
                     store == null ? null : new ClusterTopicAdmin(store, new java.util.Random()));
             ClusterOffsetsTopic offsetsTopic = store == null ? null : new ClusterOffsetsTopic(store,

@@ -44,4 +44,44 @@ class ControlFenceTest {
         Fenced<Integer> both = fence.apply("r", 0, 5, applied::incrementAndGet);
         assertThat(((Fenced.Refused<Integer>) both).error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
     }
+
+    @Test
+    void beforeTheRegistrationARequestForAPreviousRunWaitsAndIsThenRefused() throws Exception {
+        ControlFence fence = new ControlFence();
+        fence.expectRegistration(10_000);
+        AtomicInteger applied = new AtomicInteger();
+        java.util.concurrent.CompletableFuture<Fenced<Integer>> old = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> fence.apply("LeaderAndIsr", 1, 100, applied::incrementAndGet)); // queued for the previous run
+        java.util.concurrent.CompletableFuture<Fenced<Integer>> current = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> fence.apply("UpdateMetadata", 1, 120, applied::incrementAndGet)); // the controller saw us first
+        Thread.sleep(200);
+        assertThat(old).as("waits for this broker's epoch").isNotDone();
+        assertThat(current).isNotDone();
+        assertThat(applied).hasValue(0);
+
+        fence.brokerEpoch(120);
+        assertThat(((Fenced.Refused<Integer>) old.get(5, java.util.concurrent.TimeUnit.SECONDS)).error())
+                .isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(current.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(Fenced.Applied.class);
+        assertThat(applied).hasValue(1);
+        // a request without a broker epoch (old versions) was never held
+        assertThat(fence.apply("r", 1, -1, applied::incrementAndGet)).isEqualTo(new Fenced.Applied<>(2));
+    }
+
+    @Test
+    void aRequestStillWithoutRegistrationAfterTheWaitIsRefused() {
+        ControlFence fence = new ControlFence();
+        fence.expectRegistration(50);
+        AtomicInteger applied = new AtomicInteger();
+        Fenced<Integer> answer = fence.apply("LeaderAndIsr", 1, 100, applied::incrementAndGet);
+        assertThat(((Fenced.Refused<Integer>) answer).error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(applied).hasValue(0);
+    }
+
+    @Test
+    void aSingleNodeExpectsNoRegistrationAndAppliesAtOnce() {
+        ControlFence fence = new ControlFence();
+        AtomicInteger applied = new AtomicInteger();
+        assertThat(fence.apply("r", 1, 100, applied::incrementAndGet)).isEqualTo(new Fenced.Applied<>(1));
+    }
 }
