@@ -48,6 +48,8 @@ public final class Partition implements AutoCloseable {
     private volatile Runnable progressListener = () -> { };
     /** Where the current leader epoch started (the log end when this broker became its leader). */
     private volatile long leaderEpochStartOffset;
+    /** Which brokers are alive (the metadata cache): only a live follower outside the ISR holds the high watermark. */
+    private volatile java.util.function.IntPredicate liveBroker = id -> true;
     /** Set by the controller's LeaderAndIsr; null while the partition is this node's alone. */
     private volatile ReplicaAssignment assignment;
     /** For a log without segments: when it snapshots producer state instead of at rolls; else null. */
@@ -204,6 +206,10 @@ public final class Partition implements AutoCloseable {
      * Called outside the lock after the log end or the high watermark moved (an append, a follower's
      * progress): wakes delayed fetches and delayed produces.
      */
+    public void liveBrokers(java.util.function.IntPredicate alive) {
+        this.liveBroker = alive;
+    }
+
     public void onProgress(Runnable listener) {
         this.progressListener = listener;
     }
@@ -367,6 +373,8 @@ public final class Partition implements AutoCloseable {
                 }
             } else if (answer instanceof IsrChangeAnswer.NotApplied n) {
                 replicas.withdrawn(change);
+                // a withdrawn expansion's newcomer no longer holds the high watermark back
+                maybeIncrementHighWatermark();
                 LOG.log(System.Logger.Level.INFO, () -> topicPartition + ": ISR change to followers "
                         + change.inSyncFollowers() + " not applied: " + n.reason());
             } else if (answer instanceof IsrChangeAnswer.Stale stale) {
@@ -667,7 +675,8 @@ public final class Partition implements AutoCloseable {
         if (!(role instanceof PartitionRole.Leader)) {
             return false; // a follower's high watermark is the leader's, set by the replication path
         }
-        long candidate = replicas.highWatermarkFor(log.logEndOffset(), time.milliseconds(), settings.replicaLagTimeMaxMs());
+        long candidate = replicas.highWatermarkFor(log.logEndOffset(), time.milliseconds(), settings.replicaLagTimeMaxMs(),
+                liveBroker);
         if (candidate > highWatermark) {
             highWatermark = candidate;
             appendedBytes.highWatermarkMoved(candidate);

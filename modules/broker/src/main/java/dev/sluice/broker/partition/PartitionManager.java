@@ -232,6 +232,13 @@ public final class PartitionManager implements AutoCloseable {
         this.progressListener = listener;
     }
 
+    /** Which brokers are alive (the metadata cache), for the partitions' high watermarks; default: all. */
+    public void liveBrokers(java.util.function.IntPredicate alive) {
+        this.liveBroker = alive;
+    }
+
+    private volatile java.util.function.IntPredicate liveBroker = id -> true;
+
     public Optional<Partition> partition(TopicPartition tp) {
         return Optional.ofNullable(partitions.get(tp));
     }
@@ -621,6 +628,7 @@ public final class PartitionManager implements AutoCloseable {
         Partition partition = new Partition(log, defaults.partitionSettings(TopicConfigDef.applicable(topic.configs())), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
                 snapshotDir(tp), time, !rolesFromController || TopicNames.isInternal(topic.name()));
         partition.onProgress(() -> progressListener.accept(tp));
+        partition.liveBrokers(id -> liveBroker.test(id));
         partitions.put(tp, partition);
         // after the put: a failure reported meanwhile either sees this partition or is seen here
         if (offlineEngines.contains(engineOf(topic))) {

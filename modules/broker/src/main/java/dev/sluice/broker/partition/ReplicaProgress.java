@@ -131,12 +131,16 @@ final class ReplicaProgress {
      * log end among the maximal ISR and the followers about to join it (caught up, not in it), the
      * leader's own log end included.
      */
-    synchronized long highWatermarkFor(long leaderLogEnd, long nowMs, long maxLagMs) {
+    synchronized long highWatermarkFor(long leaderLogEnd, long nowMs, long maxLagMs, java.util.function.IntPredicate alive) {
         long hw = leaderLogEnd;
         Set<Integer> maximal = maximalInSyncFollowers();
         for (Map.Entry<Integer, Follower> e : followers.entrySet()) {
             Follower f = e.getValue();
-            if (f.logEndOffset < hw && (maximal.contains(e.getKey()) || f.isCaughtUp(leaderLogEnd, nowMs, maxLagMs))) {
+            // a caught-up follower outside the ISR is waited for as it is about to join, but only while
+            // its broker is alive (Kafka's ZooKeeper-mode isReplicaIsrEligible): a broker that stopped
+            // caught up would otherwise hold acks=all back for replica.lag.time.max.ms
+            boolean aboutToJoin = f.isCaughtUp(leaderLogEnd, nowMs, maxLagMs) && alive.test(e.getKey());
+            if (f.logEndOffset < hw && (maximal.contains(e.getKey()) || aboutToJoin)) {
                 hw = f.logEndOffset;
             }
         }

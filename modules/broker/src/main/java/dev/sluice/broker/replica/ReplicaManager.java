@@ -92,9 +92,10 @@ public final class ReplicaManager implements AutoCloseable {
         this.alterPartitions = sender;
     }
 
-    /** Which brokers are alive (the metadata cache), for DeleteRecords' low watermark; default: all. */
+    /** Which brokers are alive (the metadata cache), for DeleteRecords' low watermark and the high watermark; default: all. */
     public void liveBrokers(IntPredicate alive) {
         this.liveBroker = alive;
+        partitions.liveBrokers(alive); // and for the high watermark: a dead caught-up follower holds nothing back
     }
 
     /**

@@ -333,6 +333,35 @@ class LeaderReplicationTest {
         assertThat(ack.get()).singleElement().satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
     }
 
+    /**
+     * RepeatedFailoverTest's stall: a follower stopping in a controlled shutdown was caught up, so it
+     * was proposed for the ISR (refused: shutting down) and, outside the ISR but caught up, still held
+     * the high watermark back until replica.lag.time.max.ms passed: acks=all stalled 30 s. Kafka
+     * waits for such a follower only while its broker is alive.
+     */
+    @Test
+    void aCaughtUpFollowerOutsideTheIsrHoldsTheHighWatermarkOnlyWhileItsBrokerIsAlive() {
+        partition.becomeLeader(1, Set.of(F1, F2), Set.of(F1), 3);
+        produce((short) 1, 4);
+        followerFetch(F1, 4);
+        followerFetch(F2, 4); // reaches the high watermark: proposed, counts while pending
+        AtomicReference<List<ProducePartitionResult>> ack = produce((short) -1, 1);
+        followerFetch(F1, 5);
+        assertThat(partition.highWatermark()).as("the pending newcomer F2 is at 4").isEqualTo(4);
+
+        // F2 is shutting down: the controller refuses it; caught up and alive, it is still waited for
+        controller.last().answer().complete(AlterPartitionSender.refusal(Errors.INELIGIBLE_REPLICA, "shutting down"));
+        assertThat(partition.pendingIsrChange()).isNull();
+        assertThat(partition.highWatermark()).isEqualTo(4);
+        assertThat(ack.get()).isNull();
+
+        // its broker stops (the controller's UpdateMetadata no longer lists it): the next fetch moves on
+        replicas.liveBrokers(id -> id != F2);
+        followerFetch(F1, 5);
+        assertThat(partition.highWatermark()).as("F1, the only in-sync follower, has 5").isEqualTo(5);
+        assertThat(ack.get()).singleElement().satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+    }
+
     @Test
     void aFollowerJoinsOnlyOnceItHasTheStartOfTheLeadersEpoch() {
         partition.becomeLeader(1, Set.of(F1, F2), Set.of(F2));
