@@ -48,7 +48,10 @@ public final class Partition implements AutoCloseable {
     private volatile Runnable progressListener = () -> { };
     /** Where the current leader epoch started (the log end when this broker became its leader). */
     private volatile long leaderEpochStartOffset;
-    /** Which brokers are alive (the metadata cache): only a live follower outside the ISR holds the high watermark. */
+    /**
+     * Which brokers are alive (the metadata cache): only a live follower outside the ISR holds the
+     * high watermark, and only live followers count in the low watermark.
+     */
     private volatile java.util.function.IntPredicate liveBroker = id -> true;
     /** Set by the controller's LeaderAndIsr; null while the partition is this node's alone. */
     private volatile ReplicaAssignment assignment;
@@ -390,11 +393,11 @@ public final class Partition implements AutoCloseable {
     }
 
     /**
-     * Kafka's low watermark: the smallest log start among this leader and its followers that
-     * {@code alive} says are up. DeleteRecords completes when it reaches the requested offset.
+     * Kafka's low watermark: the smallest log start among this leader and its live followers.
+     * DeleteRecords completes when it reaches the requested offset.
      */
-    public long lowWatermark(java.util.function.IntPredicate alive) {
-        return replicas.lowestFollowerLogStart(log.logStartOffset(), alive);
+    public long lowWatermark() {
+        return replicas.lowestFollowerLogStart(log.logStartOffset(), liveBroker);
     }
 
     /** The ISR size (the leader included) as the controller committed it. */

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.IntPredicate;
 
 /**
  * A DeleteRecords whose leader moved its log start, waiting for the followers to move theirs
@@ -25,16 +24,13 @@ final class DelayedDeleteRecords implements DelayedOperation {
     private final Partition[] waitingOn;
     private final long[] requiredOffsets;
     private final DeleteRecordsResult[] results;
-    private final IntPredicate alive;
     private final Consumer<List<DeleteRecordsResult>> respond;
     private final AtomicBoolean completed = new AtomicBoolean();
 
-    DelayedDeleteRecords(Partition[] waitingOn, long[] requiredOffsets, IntPredicate alive,
-                         Consumer<List<DeleteRecordsResult>> respond) {
+    DelayedDeleteRecords(Partition[] waitingOn, long[] requiredOffsets, Consumer<List<DeleteRecordsResult>> respond) {
         this.waitingOn = waitingOn;
         this.requiredOffsets = requiredOffsets;
         this.results = new DeleteRecordsResult[waitingOn.length];
-        this.alive = alive;
         this.respond = respond;
     }
 
@@ -53,7 +49,7 @@ final class DelayedDeleteRecords implements DelayedOperation {
                 waitingOn[i] = null;
                 continue;
             }
-            long low = partition.lowWatermark(alive);
+            long low = partition.lowWatermark();
             if (low >= requiredOffsets[i]) {
                 results[i] = new DeleteRecordsResult(Errors.NONE, low);
                 waitingOn[i] = null;

@@ -53,7 +53,6 @@ public final class ReplicaManager implements AutoCloseable {
     private final LeadershipChanges leadership;
     private final Scheduler.Task isrCheck;
     private volatile AlterPartitionSender alterPartitions = AlterPartitionSender.NO_CONTROLLER;
-    private volatile IntPredicate liveBroker = id -> true;
     /** How long to wait before sending an ISR change again whose sending failed. */
     static final long ALTER_PARTITION_RETRY_MS = 500;
 
@@ -94,8 +93,7 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** Which brokers are alive (the metadata cache), for DeleteRecords' low watermark and the high watermark; default: all. */
     public void liveBrokers(IntPredicate alive) {
-        this.liveBroker = alive;
-        partitions.liveBrokers(alive); // and for the high watermark: a dead caught-up follower holds nothing back
+        partitions.liveBrokers(alive); // each partition's high and low watermarks count only live followers
     }
 
     /**
@@ -231,7 +229,7 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public void awaitLowWatermarks(Partition[] partitions, long[] requiredOffsets, long timeoutMs,
                                    Consumer<List<DeleteRecordsResult>> respond) {
-        DelayedDeleteRecords delete = new DelayedDeleteRecords(partitions.clone(), requiredOffsets.clone(), liveBroker, respond);
+        DelayedDeleteRecords delete = new DelayedDeleteRecords(partitions.clone(), requiredOffsets.clone(), respond);
         List<TopicPartition> keys = new ArrayList<>();
         for (Partition p : partitions) {
             if (p != null) {
