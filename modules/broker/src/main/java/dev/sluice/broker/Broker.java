@@ -206,9 +206,6 @@ public final class Broker implements AutoCloseable {
             partitions.startup();
             PartitionManager withDefaults = partitions;
             dynamicConfig.onChange(changed -> withDefaults.updateDefaults(topicDefaults(changed)));
-            if (store != null) {
-                awaitControllerRoles(partitions);
-            }
             replicas = new ReplicaManager(config.nodeId(), partitions, schedulers.create("sluice-delayed-op-timer"),
                     config.values().getLong("replica.lag.time.max.ms"));
             if (topicRegistry instanceof ClusterTopicRegistry clustered) {
@@ -349,14 +346,6 @@ public final class Broker implements AutoCloseable {
      * {@code __consumer_offsets} too: it is a cluster topic, and its groups are loaded once the
      * controller makes this broker a partition's leader.
      */
-    private static void awaitControllerRoles(PartitionManager partitions) {
-        for (dev.sluice.broker.partition.Partition p : partitions.all()) {
-            if (p.role() instanceof dev.sluice.broker.partition.PartitionRole.Leader leader) {
-                p.becomeFollower(dev.sluice.broker.metadata.PartitionState.NO_LEADER, leader.leaderEpoch());
-            }
-        }
-    }
-
     /**
      * The periodic chores, one {@link Scheduler} for all (each is short; a slow one only delays
      * the next): retention, the high-watermark checkpoint, producer-id expiry, offset expiry.

@@ -71,7 +71,6 @@ public final class PartitionManager implements AutoCloseable {
         this.highWatermarks = new HighWatermarkCheckpoint(engines.logDir());
     }
 
-    /** Opens every partition of every known topic (recovering logs as needed). */
     /**
      * In a cluster, before {@link #startup}: the partitions opened from now on lead nothing until the
      * controller's LeaderAndIsr gives them a role (a single node leads its partitions at once).
@@ -80,6 +79,7 @@ public final class PartitionManager implements AutoCloseable {
         this.rolesFromController = true;
     }
 
+    /** Opens every partition of every known topic (recovering logs as needed). */
     public void startup() {
         checkpointedHighWatermarks = highWatermarks.read();
         recordLegacyEngines();
@@ -626,7 +626,7 @@ public final class PartitionManager implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "cannot delete the old producer snapshot of " + tp, e);
         }
         Partition partition = new Partition(log, defaults.partitionSettings(TopicConfigDef.applicable(topic.configs())), topic.leaderEpoch(), checkpointedHighWatermarks.getOrDefault(tp, -1L),
-                snapshotDir(tp), time, !rolesFromController || TopicNames.isInternal(topic.name()));
+                snapshotDir(tp), time, !rolesFromController);
         partition.onProgress(() -> progressListener.accept(tp));
         partition.liveBrokers(id -> liveBroker.test(id));
         partitions.put(tp, partition);
