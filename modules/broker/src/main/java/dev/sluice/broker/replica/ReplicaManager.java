@@ -400,7 +400,7 @@ public final class ReplicaManager implements AutoCloseable {
                 results.add(refusal == Errors.NOT_LEADER_OR_FOLLOWER
                         ? FetchPartitionResult.notLeader(LeaderHint.of(role))
                         : refusal == Errors.FENCED_LEADER_EPOCH && role instanceof PartitionRole.Leader
-                        ? new FetchPartitionResult(refusal, -1L, -1L, dev.sluice.api.storage.LogSlice.EMPTY,
+                        ? new FetchPartitionResult(refusal, -1L, -1L, LogSlice.EMPTY,
                                 new LeaderHint(localBrokerId, role.leaderEpoch())) // KIP-951: the current epoch
                         : FetchPartitionResult.failed(refusal));
                 errors = true;
@@ -430,7 +430,7 @@ public final class ReplicaManager implements AutoCloseable {
                 }
             } catch (OffsetOutOfRangeException e) {
                 results.add(new FetchPartitionResult(Errors.OFFSET_OUT_OF_RANGE, partition.highWatermark(),
-                        partition.logStartOffset(), dev.sluice.api.storage.LogSlice.EMPTY, null));
+                        partition.logStartOffset(), LogSlice.EMPTY, null));
                 errors = true;
             } catch (StorageException e) {
                 if (partitions.partition(target.topicPartition()).orElse(null) == partition) {
