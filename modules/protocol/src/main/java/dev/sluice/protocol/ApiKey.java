@@ -37,6 +37,11 @@ public enum ApiKey {
     DELETE_RECORDS(21, "DeleteRecords"),
     INIT_PRODUCER_ID(22, "InitProducerId"),
     OFFSET_FOR_LEADER_EPOCH(23, "OffsetForLeaderEpoch"),
+    ADD_PARTITIONS_TO_TXN(24, "AddPartitionsToTxn"),
+    ADD_OFFSETS_TO_TXN(25, "AddOffsetsToTxn"),
+    END_TXN(26, "EndTxn"),
+    WRITE_TXN_MARKERS(27, "WriteTxnMarkers"),
+    TXN_OFFSET_COMMIT(28, "TxnOffsetCommit"),
     DESCRIBE_CONFIGS(32, "DescribeConfigs"),
     ALTER_CONFIGS(33, "AlterConfigs"),
     DESCRIBE_LOG_DIRS(35, "DescribeLogDirs"),
@@ -46,9 +51,12 @@ public enum ApiKey {
     INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs"),
     OFFSET_DELETE(47, "OffsetDelete"),
     ALTER_PARTITION(56, "AlterPartition", true),
-    DESCRIBE_CLUSTER(60, "DescribeCluster");
+    DESCRIBE_CLUSTER(60, "DescribeCluster"),
+    DESCRIBE_PRODUCERS(61, "DescribeProducers"),
+    DESCRIBE_TRANSACTIONS(65, "DescribeTransactions"),
+    LIST_TRANSACTIONS(66, "ListTransactions");
 
-    private static final ApiKey[] BY_ID = new ApiKey[64];
+    private static final ApiKey[] BY_ID = new ApiKey[128];
     private static final java.util.List<ApiKey> CLIENT_APIS;
 
     static {
