@@ -8,6 +8,7 @@ import dev.sluice.storage.testkit.EngineContract;
 import dev.sluice.storage.testkit.FailingDiskContract;
 import dev.sluice.storage.testkit.LifecycleContract;
 import dev.sluice.storage.testkit.TimeAndRetentionContract;
+import dev.sluice.storage.testkit.TransactionIndexContract;
 import dev.sluice.storage.testkit.fault.FaultyFileSystem;
 import org.junit.jupiter.api.Nested;
 
@@ -34,6 +35,14 @@ class FileStorageContractTest {
 
     @Nested
     class TimeAndRetention extends TimeAndRetentionContract {
+        @Override
+        protected LogStorageEngine openEngine(Path directory, Time time) {
+            return openFileEngine(directory, time);
+        }
+    }
+
+    @Nested
+    class TransactionIndex extends TransactionIndexContract {
         @Override
         protected LogStorageEngine openEngine(Path directory, Time time) {
             return openFileEngine(directory, time);

@@ -8,6 +8,7 @@ import dev.sluice.storage.testkit.EngineContract;
 import dev.sluice.storage.testkit.FailingDiskContract;
 import dev.sluice.storage.testkit.LifecycleContract;
 import dev.sluice.storage.testkit.TimeAndRetentionContract;
+import dev.sluice.storage.testkit.TransactionIndexContract;
 import org.junit.jupiter.api.Nested;
 
 import java.nio.file.Path;
@@ -34,6 +35,14 @@ class LmdbStorageContractTest {
 
     @Nested
     class TimeAndRetention extends TimeAndRetentionContract {
+        @Override
+        protected LogStorageEngine openEngine(Path directory, Time time) {
+            return openLmdbEngine(directory, time);
+        }
+    }
+
+    @Nested
+    class TransactionIndex extends TransactionIndexContract {
         @Override
         protected LogStorageEngine openEngine(Path directory, Time time) {
             return openLmdbEngine(directory, time);

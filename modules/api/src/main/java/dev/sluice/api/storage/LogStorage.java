@@ -158,6 +158,34 @@ public interface LogStorage extends AutoCloseable {
         return EpochEndOffset.find(epochs(), epoch, logEnd);
     }
 
+    /**
+     * Adds an entry to the aborted-transaction index, right after the abort marker at
+     * {@code entry.lastOffset()} was appended (the broker computes the entry from its producer
+     * state). Entries are kept in marker order; one whose marker is not after the last entry's is
+     * ignored, so a replay after a restart may add again what a crash kept or lost. Entries go with
+     * the records they follow: truncation removes those whose marker is cut, and retention,
+     * DeleteRecords and {@link #truncateFullyAndStartAt} may drop those whose marker is below the new
+     * log start. Durable with the log's next flush. The caller serialises it with appends.
+     *
+     * @throws UnsupportedOperationException if the storage keeps no aborted-transaction index
+     */
+    default void appendAbortedTransaction(AbortedTxn entry) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no aborted-transaction index");
+    }
+
+    /**
+     * The aborted transactions a read_committed fetch of {@code [fromOffset, upperBoundOffset)} must
+     * report: the entries whose marker is at or after {@code fromOffset} and whose first offset is
+     * before {@code upperBoundOffset}, in marker order (Kafka's search, {@link AbortedTxn#collect},
+     * may stop at an entry whose last stable offset reaches the bound). Safe concurrently with
+     * appends.
+     *
+     * @throws UnsupportedOperationException if the storage keeps no aborted-transaction index
+     */
+    default List<AbortedTxn> abortedTransactions(long fromOffset, long upperBoundOffset) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no aborted-transaction index");
+    }
+
     /** Applies new settings (retention, segment size, flush policy) from now on. */
     void updateConfig(LogConfig config);
 

@@ -2,6 +2,7 @@ package dev.sluice.storage.file.log;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.BatchFacts;
+import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.IncomingBatches;
@@ -286,6 +287,46 @@ public final class FileLog implements LogStorage {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** The entry goes to the index of the segment holding its marker (the active one, unless a replay re-adds it). */
+    @Override
+    public void appendAbortedTransaction(AbortedTxn entry) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (entry.lastOffset() >= logEndOffset) {
+                throw new IllegalArgumentException(partition + ": aborted transaction " + entry
+                        + " has its marker at or past the log end " + logEndOffset);
+            }
+            if (entry.lastOffset() <= lastAbortMarkerOffset() || entry.lastOffset() < logStartOffset) {
+                return; // already indexed (a replay after restart), or below what any fetch can read
+            }
+            segments.floor(entry.lastOffset()).txnIndex().append(entry);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The newest entry's marker offset across the segments (the newest segment with entries), or -1. */
+    private long lastAbortMarkerOffset() {
+        long last = -1;
+        for (LogSegment segment : segments.all()) {
+            last = Math.max(last, segment.txnIndex().lastMarkerOffset());
+        }
+        return last;
+    }
+
+    @Override
+    public List<AbortedTxn> abortedTransactions(long fromOffset, long upperBoundOffset) {
+        ensureOpen();
+        List<AbortedTxn> found = new ArrayList<>();
+        for (LogSegment segment : segments.from(fromOffset)) {
+            if (AbortedTxn.collect(segment.txnIndex().entries(), fromOffset, upperBoundOffset, found)) {
+                break;
+            }
+        }
+        return found;
     }
 
     // ---------------------------------------------------------------- truncation and retention

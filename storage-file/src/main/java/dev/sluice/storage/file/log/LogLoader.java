@@ -92,6 +92,8 @@ final class LogLoader {
             logEnd = checkpointedStart;
         }
         segments.active().resizeIndexes(config.maxIndexBytes());
+        // an abort whose marker recovery cut (or a torn entry's successor) must not be reported
+        segments.active().txnIndex().truncateTo(logEnd);
         long logStart = Math.min(Math.max(checkpointedStart, segments.first().baseOffset()), logEnd);
         epochs.truncateFromEnd(logEnd);
         epochs.truncateFromStart(logStart);
@@ -134,15 +136,15 @@ final class LogLoader {
                     } else if (SegmentFiles.baseOffsetOf(name, SegmentFiles.LOG_SUFFIX) >= 0) {
                         logs.add(SegmentFiles.baseOffsetOf(name, SegmentFiles.LOG_SUFFIX));
                     } else if (SegmentFiles.baseOffsetOf(name, SegmentFiles.OFFSET_INDEX_SUFFIX) >= 0
-                            || SegmentFiles.baseOffsetOf(name, SegmentFiles.TIME_INDEX_SUFFIX) >= 0) {
+                            || SegmentFiles.baseOffsetOf(name, SegmentFiles.TIME_INDEX_SUFFIX) >= 0
+                            || SegmentFiles.baseOffsetOf(name, SegmentFiles.TXN_INDEX_SUFFIX) >= 0) {
                         indexes.add(file);
                     }
                 }
             }
             for (Path index : indexes) {
                 String name = index.getFileName().toString();
-                long base = SegmentFiles.baseOffsetOf(name, name.endsWith(SegmentFiles.OFFSET_INDEX_SUFFIX)
-                        ? SegmentFiles.OFFSET_INDEX_SUFFIX : SegmentFiles.TIME_INDEX_SUFFIX);
+                long base = SegmentFiles.baseOffsetOf(name, name.substring(name.lastIndexOf('.')));
                 if (!logs.contains(base)) {
                     LOG.log(System.Logger.Level.INFO, "{0}: deleting index without a log segment", index);
                     Files.deleteIfExists(index);

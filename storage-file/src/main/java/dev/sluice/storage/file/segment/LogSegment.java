@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * One segment of a partition log: a file of whole record batches whose offsets start at
- * {@link #baseOffset()}, with its sparse {@link OffsetIndex} and {@link TimeIndex}.
+ * {@link #baseOffset()}, with its sparse {@link OffsetIndex} and {@link TimeIndex}, and the
+ * {@link TransactionIndex} of the transactions its markers aborted.
  *
  * <p>Only the log's single writer appends, truncates, recovers or closes a segment; readers may
  * call the lookup and read methods at the same time. The writer publishes a batch to readers by
@@ -33,6 +34,7 @@ public final class LogSegment implements AutoCloseable {
     private final SegmentFile file;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final boolean indexFilesExisted;
     private final BatchHeaderReader writerHeader = new BatchHeaderReader();
 
@@ -58,6 +60,7 @@ public final class LogSegment implements AutoCloseable {
             this.size = (int) length;
             this.offsetIndex = new OffsetIndex(offsetIndexFile, baseOffset, maxIndexBytes);
             this.timeIndex = new TimeIndex(timeIndexFile, baseOffset, maxIndexBytes);
+            this.txnIndex = new TransactionIndex(SegmentFiles.txnIndexFile(dir, baseOffset));
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -93,6 +96,11 @@ public final class LogSegment implements AutoCloseable {
 
     public TimeIndex timeIndex() {
         return timeIndex;
+    }
+
+    /** The transactions aborted by markers in this segment. */
+    public TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     // ---------------------------------------------------------------- writing (single writer)
@@ -218,6 +226,7 @@ public final class LogSegment implements AutoCloseable {
         long cut = writerHeader.batch().baseOffset(); // the whole batch holding offset goes
         offsetIndex.truncateTo(cut);
         timeIndex.truncateTo(cut);
+        txnIndex.truncateTo(cut);
         size = position;
         try {
             channel().truncate(position);
@@ -433,6 +442,7 @@ public final class LogSegment implements AutoCloseable {
         }
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     @Override
@@ -466,6 +476,7 @@ public final class LogSegment implements AutoCloseable {
         file.renameTo(SegmentFiles.deletedName(file.path()));
         offsetIndex.renameTo(SegmentFiles.deletedName(offsetIndex.file()));
         timeIndex.renameTo(SegmentFiles.deletedName(timeIndex.file()));
+        txnIndex.renameTo(SegmentFiles.deletedName(txnIndex.file()));
     }
 
     /** Closes and removes the segment's files: the log first, so a crash leaves orphan indexes, never an unindexed log. */
@@ -477,6 +488,7 @@ public final class LogSegment implements AutoCloseable {
         }
         offsetIndex.delete();
         timeIndex.delete();
+        txnIndex.delete();
     }
 
     @Override

@@ -9,13 +9,15 @@ import java.util.Locale;
 
 /**
  * Names of a segment's files, as Kafka lays them out: the base offset zero-padded to 20 digits
- * ({@code 00000000000000000042.log}, {@code .index}, {@code .timeindex}) so that a directory
+ * ({@code 00000000000000000042.log}, {@code .index}, {@code .timeindex}, {@code .txnindex}) so that a directory
  * listing sorts segments by offset.
  */
 public final class SegmentFiles {
     public static final String LOG_SUFFIX = ".log";
     public static final String OFFSET_INDEX_SUFFIX = ".index";
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    /** The aborted-transaction index ({@link TransactionIndex}); only segments with aborts have one. */
+    public static final String TXN_INDEX_SUFFIX = ".txnindex";
     /** Suffix of files written to a temporary name and then renamed into place. */
     public static final String TEMP_SUFFIX = ".tmp";
     /** Suffix of a retired segment's files, removed after {@code file.delete.delay.ms} or at start-up. */
@@ -43,6 +45,10 @@ public final class SegmentFiles {
 
     public static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(prefix(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    public static Path txnIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + TXN_INDEX_SUFFIX);
     }
 
     /** Where a retired segment file waits for its deletion: {@code 00000000000000000042.log.deleted}. */
@@ -75,6 +81,7 @@ public final class SegmentFiles {
             Files.deleteIfExists(logFile(dir, baseOffset));
             Files.deleteIfExists(offsetIndexFile(dir, baseOffset));
             Files.deleteIfExists(timeIndexFile(dir, baseOffset));
+            Files.deleteIfExists(txnIndexFile(dir, baseOffset));
         } catch (IOException e) {
             throw new StorageException("cannot delete segment files at " + baseOffset + " in " + dir, e);
         }

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
  * time-index  [id:4][maxTimestampSoFar:8][offset:8] -&gt; (empty)
  * epochs      [id:4][epoch:4]                    -&gt; startOffset:8
  * meta        [id:4]                             -&gt; logStart:8 logEnd:8 size:8
+ * aborted-txns [id:4][markerOffset:8]            -&gt; producerId:8 firstOffset:8 lastStableOffset:8
  * partitions  "topic-partition" (UTF-8)          -&gt; id:4
  * </pre>
  */
@@ -38,6 +39,14 @@ final class Keys {
 
     static ByteBuffer epoch(int id, int epoch) {
         return Scratch.key().putInt(id).putInt(epoch).flip();
+    }
+
+    static ByteBuffer abortedTxn(int id, long markerOffset) {
+        return Scratch.key().putInt(id).putLong(markerOffset).flip();
+    }
+
+    static long abortMarkerOffset(ByteBuffer key) {
+        return key.getLong(ID_BYTES);
     }
 
     static int id(ByteBuffer key) {

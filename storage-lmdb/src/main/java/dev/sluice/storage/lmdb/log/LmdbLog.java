@@ -2,6 +2,7 @@ package dev.sluice.storage.lmdb.log;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.BatchFacts;
+import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.IncomingBatches;
@@ -54,6 +55,8 @@ public final class LmdbLog implements LogStorage {
     private volatile long logEndOffset;
     private volatile long size;
     private volatile List<EpochEntry> epochs;
+    /** The aborted-transaction index, in marker order (its table's rows, as an immutable list). */
+    private volatile List<AbortedTxn> abortedTxns;
     private volatile boolean closed;
 
     // writer-only state
@@ -64,6 +67,7 @@ public final class LmdbLog implements LogStorage {
     private ByteBuffer pendingInput;
     private long pendingMaxTimestamp;
     private List<EpochEntry> pendingEpochs;
+    private List<AbortedTxn> pendingAbortedTxns;
     private final TxnWork<Void> appendWork = this::appendInTxn;
 
     private LmdbLog(LmdbEnvironment env, LogTables tables, int id, TopicPartition partition, LogConfig config, Time time) {
@@ -86,6 +90,7 @@ public final class LmdbLog implements LogStorage {
             log.logEndOffset = meta.logEnd();
             log.size = meta.size();
             log.epochs = tables.loadEpochs(read.txn(), id);
+            log.abortedTxns = tables.loadAbortedTxns(read.txn(), id);
             log.maxTimestampSoFar = index.maxTimestamp();
         }
         log.lastFlushMs = time.milliseconds();
@@ -253,6 +258,34 @@ public final class LmdbLog implements LogStorage {
         epochs = updated;
     }
 
+    @Override
+    public void appendAbortedTransaction(AbortedTxn entry) {
+        ensureOpen();
+        if (entry.lastOffset() >= logEndOffset) {
+            throw new IllegalArgumentException(partition + ": aborted transaction " + entry
+                    + " has its marker at or past the log end " + logEndOffset);
+        }
+        List<AbortedTxn> current = abortedTxns;
+        if (!current.isEmpty() && entry.lastOffset() <= current.get(current.size() - 1).lastOffset()) {
+            return; // already indexed (a replay after restart)
+        }
+        env.write(txn -> {
+            ensureOpen(); // as every write: ordered against a delete's drop
+            tables.putAbortedTxn(txn, id, entry);
+            return null;
+        });
+        List<AbortedTxn> updated = new java.util.ArrayList<>(current.size() + 1);
+        updated.addAll(current);
+        updated.add(entry);
+        abortedTxns = List.copyOf(updated);
+    }
+
+    @Override
+    public List<AbortedTxn> abortedTransactions(long fromOffset, long upperBoundOffset) {
+        ensureOpen();
+        return AbortedTxn.overlapping(abortedTxns, fromOffset, upperBoundOffset);
+    }
+
     // ---------------------------------------------------------------- truncation and retention
 
     @Override
@@ -275,6 +308,8 @@ public final class LmdbLog implements LogStorage {
             long newEnd = pruning.endOfRemaining < 0 ? start : pruning.endOfRemaining;
             pendingEpochs = EpochHistory.truncateFromEnd(epochs, newEnd);
             storeEpochsIfChanged(txn);
+            pendingAbortedTxns = keep(abortedTxns, e -> e.lastOffset() < newEnd);
+            storeAbortedTxnsIfChanged(txn);
             tables.putMeta(txn, id, start, newEnd, size - pruning.freedBytes);
             try (TimeIndex index = new TimeIndex(tables, txn, id)) {
                 pendingMaxTimestamp = index.maxTimestamp();
@@ -297,6 +332,10 @@ public final class LmdbLog implements LogStorage {
             pruning.all(txn);
             pendingEpochs = List.of();
             storeEpochsIfChanged(txn);
+            pendingAbortedTxns = List.of();
+            if (!abortedTxns.isEmpty()) {
+                tables.storeAbortedTxns(txn, id, pendingAbortedTxns);
+            }
             tables.putMeta(txn, id, offset, offset, 0);
             pendingMaxTimestamp = TimeIndex.NONE;
             return null;
@@ -354,10 +393,14 @@ public final class LmdbLog implements LogStorage {
             long start = startAfterPruning(newStart, oldStart, end);
             if (start == oldStart && pruning.deletedBatches == 0) {
                 pendingEpochs = epochs;
+                pendingAbortedTxns = abortedTxns;
                 return null; // nothing changed: the commit writes nothing
             }
             pendingEpochs = EpochHistory.truncateFromStart(epochs, start);
             storeEpochsIfChanged(txn);
+            // an abort whose marker is below the log start concerns no record a fetch can still read
+            pendingAbortedTxns = keep(abortedTxns, e -> e.lastOffset() >= start);
+            storeAbortedTxnsIfChanged(txn);
             tables.putMeta(txn, id, start, end, size - pruning.freedBytes);
             return null;
         });
@@ -377,10 +420,23 @@ public final class LmdbLog implements LogStorage {
         }
     }
 
+    private void storeAbortedTxnsIfChanged(Txn<ByteBuffer> txn) {
+        if (pendingAbortedTxns != abortedTxns) {
+            tables.storeAbortedTxns(txn, id, pendingAbortedTxns);
+        }
+    }
+
+    /** The entries {@code rule} keeps; the same list if it keeps them all. */
+    private static List<AbortedTxn> keep(List<AbortedTxn> entries, java.util.function.Predicate<AbortedTxn> rule) {
+        List<AbortedTxn> kept = entries.stream().filter(rule).toList();
+        return kept.size() == entries.size() ? entries : kept;
+    }
+
     /** After a committed truncation or deletion. */
     private void publish(long start, long end, long newSize) {
         maxTimestampSoFar = pendingMaxTimestamp;
         epochs = pendingEpochs;
+        abortedTxns = pendingAbortedTxns;
         size = newSize;
         logStartOffset = start;
         logEndOffset = end;

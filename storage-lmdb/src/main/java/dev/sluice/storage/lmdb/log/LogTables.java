@@ -1,5 +1,6 @@
 package dev.sluice.storage.lmdb.log;
 
+import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
@@ -18,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The five LMDB databases that hold every partition log of a directory (layouts in {@link Keys}),
+ * The six LMDB databases that hold every partition log of a directory (layouts in {@link Keys}),
  * and the small whole-record operations on them: the catalogue of partitions, their metadata,
- * their epochs, and dropping a partition. Batches and the time index have their own cursors
+ * their epochs, their aborted-transaction index, and dropping a partition. Batches and the time index have their own cursors
  * ({@link BatchCursor}, {@link TimeIndex}).
  */
 public final class LogTables {
@@ -29,9 +30,10 @@ public final class LogTables {
     public static final String EPOCHS = "epochs";
     public static final String META = "meta";
     public static final String PARTITIONS = "partitions";
+    public static final String ABORTED_TXNS = "aborted-txns";
 
-    /** Every database the log storage needs, for opening the environment. */
-    public static final String[] ALL = {BATCHES, TIME_INDEX, EPOCHS, META, PARTITIONS};
+    /** Every database the log storage needs, for opening the environment (a missing one is created). */
+    public static final String[] ALL = {BATCHES, TIME_INDEX, EPOCHS, META, PARTITIONS, ABORTED_TXNS};
 
     /** The meta key (an id no partition gets) under which the next partition id is kept. */
     static final int NEXT_ID = -1;
@@ -41,6 +43,7 @@ public final class LogTables {
     final Dbi<ByteBuffer> epochs;
     final Dbi<ByteBuffer> meta;
     final Dbi<ByteBuffer> partitions;
+    final Dbi<ByteBuffer> abortedTxns;
 
     public LogTables(LmdbEnvironment env) {
         this.batches = env.db(BATCHES);
@@ -48,6 +51,7 @@ public final class LogTables {
         this.epochs = env.db(EPOCHS);
         this.meta = env.db(META);
         this.partitions = env.db(PARTITIONS);
+        this.abortedTxns = env.db(ABORTED_TXNS);
     }
 
     // ---------------------------------------------------------------- catalogue
@@ -83,7 +87,7 @@ public final class LogTables {
         if (stored != null) {
             next = Math.max(next, stored.getInt(0));
         }
-        for (Dbi<ByteBuffer> db : new Dbi[] {batches, timeIndex, epochs, meta}) {
+        for (Dbi<ByteBuffer> db : new Dbi[] {batches, timeIndex, epochs, meta, abortedTxns}) {
             for (int id : ids(txn, db)) {
                 next = Math.max(next, id + 1);
             }
@@ -98,7 +102,7 @@ public final class LogTables {
     public List<Integer> removeOrphans(Txn<ByteBuffer> txn, Map<TopicPartition, Integer> catalogue) {
         java.util.Set<Integer> known = new java.util.HashSet<>(catalogue.values());
         java.util.Set<Integer> removed = new java.util.TreeSet<>();
-        for (Dbi<ByteBuffer> db : new Dbi[] {batches, timeIndex, epochs, meta}) {
+        for (Dbi<ByteBuffer> db : new Dbi[] {batches, timeIndex, epochs, meta, abortedTxns}) {
             for (int id : ids(txn, db)) {
                 if (!known.contains(id)) {
                     deleteRange(txn, db, id);
@@ -133,6 +137,7 @@ public final class LogTables {
         deleteRange(txn, batches, id);
         deleteRange(txn, timeIndex, id);
         deleteRange(txn, epochs, id);
+        deleteRange(txn, abortedTxns, id);
     }
 
     private static ByteBuffer nameKey(TopicPartition partition) {
@@ -192,6 +197,35 @@ public final class LogTables {
         for (EpochEntry entry : entries) {
             ByteBuffer key = Keys.epoch(id, entry.epoch());
             epochs.put(txn, key, Scratch.value().putLong(entry.startOffset()).flip());
+        }
+    }
+
+    // ---------------------------------------------------------------- aborted transactions
+
+    List<AbortedTxn> loadAbortedTxns(Txn<ByteBuffer> txn, int id) {
+        List<AbortedTxn> entries = new ArrayList<>();
+        try (Cursor<ByteBuffer> cursor = abortedTxns.openCursor(txn)) {
+            boolean more = cursor.get(Keys.prefix(id), GetOp.MDB_SET_RANGE);
+            while (more && Keys.id(cursor.key()) == id) {
+                ByteBuffer value = cursor.val();
+                entries.add(new AbortedTxn(value.getLong(0), value.getLong(8), Keys.abortMarkerOffset(cursor.key()),
+                        value.getLong(16)));
+                more = cursor.next();
+            }
+        }
+        return List.copyOf(entries);
+    }
+
+    void putAbortedTxn(Txn<ByteBuffer> txn, int id, AbortedTxn entry) {
+        abortedTxns.put(txn, Keys.abortedTxn(id, entry.lastOffset()), Scratch.value().putLong(entry.producerId())
+                .putLong(entry.firstOffset()).putLong(entry.lastStableOffset()).flip());
+    }
+
+    /** Replaces the partition's aborted-transaction entries (after a truncation or a deletion from the front: rare). */
+    void storeAbortedTxns(Txn<ByteBuffer> txn, int id, List<AbortedTxn> entries) {
+        deleteRange(txn, abortedTxns, id);
+        for (AbortedTxn entry : entries) {
+            putAbortedTxn(txn, id, entry);
         }
     }
 }
