@@ -221,7 +221,9 @@ public final class Controller {
             shuttingDown.retainAll(live.keySet());
             changed.addAll(createMissingStates());
             changed.addAll(applyToReplicasOf(started, this::afterBrokerChange));
-            publish(changed, started, List.of());
+            // a failed broker is announced even when no partition changed (a controlled shutdown moved them
+            // all already): leaders count only live brokers' caught-up followers towards the high watermark
+            publish(changed, started, List.of(), !failed.isEmpty());
         });
     }
 
@@ -673,7 +675,18 @@ public final class Controller {
      * partition, and to each started broker for every partition it replicates.
      */
     private void publish(Set<TopicPartition> changed, Set<Integer> startedBrokers, List<TopicPartition> deleted) {
-        if (changed.isEmpty() && startedBrokers.isEmpty() && deleted.isEmpty()) {
+        publish(changed, startedBrokers, deleted, false);
+    }
+
+    /**
+     * Sends UpdateMetadata (the live brokers and the changed partitions) to every live broker, and
+     * LeaderAndIsr for the changed partitions to their replicas; a started broker gets every partition.
+     * Nothing is sent when nothing changed, unless {@code liveBrokersChanged} (Kafka's controller also
+     * tells every broker of a failed one when no leader had to move).
+     */
+    private void publish(Set<TopicPartition> changed, Set<Integer> startedBrokers, List<TopicPartition> deleted,
+                         boolean liveBrokersChanged) {
+        if (changed.isEmpty() && startedBrokers.isEmpty() && deleted.isEmpty() && !liveBrokersChanged) {
             return;
         }
         List<RegisteredBroker> brokers = List.copyOf(live.values());

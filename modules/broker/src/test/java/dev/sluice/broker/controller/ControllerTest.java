@@ -266,6 +266,32 @@ class ControllerTest {
     }
 
     @Test
+    void aBrokerLeavingAfterItsControlledShutdownIsAnnouncedThoughNoPartitionChanges() {
+        // leaders wait for caught-up followers of live brokers (the high watermark): if the others never
+        // learn that a broker left, acks=all stalls for replica.lag.time.max.ms (RepeatedFailoverTest)
+        startBroker(1);
+        startBroker(2);
+        startBroker(3);
+        Controller controller = activeController(1);
+        createTopic("t", Map.of(0, List.of(2, 3, 1)));
+        controller.onTopicsChanged();
+        assertThat(controller.controlledShutdown(2, sessions.get(2).liveBrokers().get(2).epoch()).error())
+                .isEqualTo(Errors.NONE);
+        channel.clear();
+
+        sessions.remove(2).close();
+        controller.onBrokersChanged();
+
+        for (int b : List.of(1, 3)) {
+            assertThat(channel.to(b, ControlMessage.UpdateMetadata.class)).singleElement().satisfies(m -> {
+                assertThat(m.liveBrokers()).extracting(r -> r.id()).containsExactly(1, 3);
+                assertThat(m.partitions()).isEmpty();
+            });
+            assertThat(channel.to(b, ControlMessage.LeaderAndIsr.class)).isEmpty();
+        }
+    }
+
+    @Test
     void controlledShutdownKeepsLeadershipWithNoOtherInSyncReplica() {
         startBroker(1);
         startBroker(2);
