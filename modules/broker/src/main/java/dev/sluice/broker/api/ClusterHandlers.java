@@ -32,6 +32,9 @@ final class ClusterHandlers {
             response.set("ErrorCode", Errors.INVALID_REQUEST.code());
         } else {
             fillApiVersions(response, Errors.NONE);
+            if (ctx.version() >= 3) {
+                fillFeatures(response);
+            }
         }
         ctx.respond(response);
     }
@@ -54,6 +57,17 @@ final class ClusterHandlers {
         response.set("ErrorCode", error.code());
         supported.forEach((api, range) -> response.addStruct("ApiKeys").set("ApiKey", api.id())
                 .set("MinVersion", api == ApiKey.PRODUCE ? (short) 0 : range[0]).set("MaxVersion", range[1]));
+    }
+
+    /** The feature levels of {@link BrokerFeatures}, each supported and finalized at exactly its level (v3+). */
+    private static void fillFeatures(Struct response) {
+        for (BrokerFeatures.Feature feature : BrokerFeatures.ALL) {
+            response.addStruct("SupportedFeatures").set("Name", feature.name())
+                    .set("MinVersion", feature.level()).set("MaxVersion", feature.level());
+            response.addStruct("FinalizedFeatures").set("Name", feature.name())
+                    .set("MinVersionLevel", feature.level()).set("MaxVersionLevel", feature.level());
+        }
+        response.set("FinalizedFeaturesEpoch", BrokerFeatures.EPOCH);
     }
 
     void describeCluster(RequestContext ctx) {
