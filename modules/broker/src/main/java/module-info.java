@@ -16,6 +16,7 @@ module dev.sluice.broker {
     exports dev.sluice.broker.group;
     exports dev.sluice.broker.metadata;
     exports dev.sluice.broker.control;
+    exports dev.sluice.broker.txn;
 
     uses dev.sluice.api.storage.LogStorageProvider;
     uses dev.sluice.api.offset.OffsetStoreProvider;

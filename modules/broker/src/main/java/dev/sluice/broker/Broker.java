@@ -89,6 +89,8 @@ public final class Broker implements AutoCloseable {
     private final BrokerState state;
     /** This broker's part in a cluster; null on a single node. */
     private final ClusterNode cluster;
+    /** The transaction coordinator (issue #12). */
+    private final dev.sluice.broker.txn.Transactions transactions;
     /** A single node's store of its dynamic broker configs ({@value #LOCAL_METADATA_DIR}); null in a cluster. */
     private final InProcessMetadataStore localConfigStore;
     /** Where a single node keeps what a cluster keeps in ZooKeeper (its dynamic broker configs), under the log directory. */
@@ -97,7 +99,9 @@ public final class Broker implements AutoCloseable {
     private Broker(BrokerConfig config, PartitionManager partitions, ReplicaManager replicas, OffsetStore offsetStore,
                    GroupCoordinator groups, CoordinatorPartitions coordinatorPartitions, SocketServer server,
                    Scheduler housekeeping, List<Endpoint> advertised, String clusterId, BrokerState state,
-                   ClusterNode cluster, InProcessMetadataStore localConfigStore) {
+                   ClusterNode cluster, InProcessMetadataStore localConfigStore,
+                   dev.sluice.broker.txn.Transactions transactions) {
+        this.transactions = transactions;
         this.localConfigStore = localConfigStore;
         this.coordinatorPartitions = coordinatorPartitions;
         this.state = state;
@@ -189,6 +193,7 @@ public final class Broker implements AutoCloseable {
         Scheduler housekeeping = null;
         ClusterNode cluster = null;
         InProcessMetadataStore localConfigStore = null;
+        dev.sluice.broker.txn.Transactions transactions = null;
         try {
             // dynamic broker configs live in the cluster store; a single node keeps a store of its own for them
             localConfigStore = store == null ? InProcessMetadataStore.standalone(logDir.resolve(LOCAL_METADATA_DIR)) : null;
@@ -271,6 +276,8 @@ public final class Broker implements AutoCloseable {
                     new ClusterTopicAdmin(store, new java.util.Random()), config.offsetsTopicNumPartitions(),
                     config.offsetsTopicReplicationFactor(), BrokerTopicEngine.internalTopicConfigs(config.offsetsTopicSegmentBytes()));
             GroupApis.register(router, groups, offsets, state, coordinatorPartitions, offsetsTopic);
+            transactions = dev.sluice.broker.txn.Transactions.start(config, logDir, partitions, replicas, state, router,
+                    store, time, schedulers::create);
             handler.target = new KafkaRequestHandler(router);
             if (store != null) {
                 // followers copy their leaders' logs through the replication module, if installed
@@ -297,7 +304,7 @@ public final class Broker implements AutoCloseable {
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, coordinatorPartitions, server,
-                    housekeeping, advertised, identity.clusterId(), state, cluster, localConfigStore);
+                    housekeeping, advertised, identity.clusterId(), state, cluster, localConfigStore, transactions);
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
@@ -317,6 +324,9 @@ public final class Broker implements AutoCloseable {
             }
             if (server != null) {
                 server.close();
+            }
+            if (transactions != null) {
+                transactions.close();
             }
             if (coordinatorPartitions != null) {
                 coordinatorPartitions.close();
@@ -443,6 +453,11 @@ public final class Broker implements AutoCloseable {
         return groups;
     }
 
+    /** The transaction coordinator of the {@code __transaction_state} partitions this broker leads. */
+    public dev.sluice.broker.txn.TransactionCoordinator transactionCoordinator() {
+        return transactions.coordinator();
+    }
+
     /** Which partitions of {@code __consumer_offsets} (so which groups) this broker coordinates now. */
     public CoordinatorPartitions coordinatorPartitions() {
         return coordinatorPartitions;
@@ -466,6 +481,7 @@ public final class Broker implements AutoCloseable {
         }
         server.close();
         housekeeping.close();
+        transactions.close();
         coordinatorPartitions.close();
         groups.close();
         offsetStore.close();

@@ -100,6 +100,12 @@ public final class ApiRouter {
         versions.put(api, new short[]{api.oldestVersion(), api.latestStableVersion()});
     }
 
+    /** Claims the stable versions of the API's bundled schema up to {@code maxVersion}. */
+    public void register(ApiKey api, ApiHandler handler, short maxVersion) {
+        handlers.put(api, handler);
+        versions.put(api, new short[]{api.oldestVersion(), (short) Math.min(maxVersion, api.latestStableVersion())});
+    }
+
     /** The handler for {@code api} at {@code version}, or null if this broker does not answer it. */
     public ApiHandler handler(ApiKey api, short version) {
         short[] range = api.isInterBroker() ? interBrokerVersions.get(api) : versions.get(api);

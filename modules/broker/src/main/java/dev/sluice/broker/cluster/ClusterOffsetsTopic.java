@@ -25,6 +25,7 @@ public final class ClusterOffsetsTopic implements OffsetsTopicCreator {
     private static final System.Logger LOG = System.getLogger(ClusterOffsetsTopic.class.getName());
 
     private final ClusterMetadataStore store;
+    private final String topic;
     private final ClusterTopicAdmin admin;
     private final int partitions;
     private final short replicationFactor;
@@ -34,7 +35,14 @@ public final class ClusterOffsetsTopic implements OffsetsTopicCreator {
 
     public ClusterOffsetsTopic(ClusterMetadataStore store, ClusterTopicAdmin admin, int partitions,
                                short replicationFactor, Map<String, String> configs) {
+        this(store, LogOffsetStore.TOPIC, admin, partitions, replicationFactor, configs);
+    }
+
+    /** The same for another internal topic ({@code __transaction_state}, by {@code transaction.state.log.*}). */
+    public ClusterOffsetsTopic(ClusterMetadataStore store, String topic, ClusterTopicAdmin admin, int partitions,
+                               short replicationFactor, Map<String, String> configs) {
         this.store = store;
+        this.topic = topic;
         this.admin = admin;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
@@ -43,7 +51,6 @@ public final class ClusterOffsetsTopic implements OffsetsTopicCreator {
 
     @Override
     public synchronized void createIfMissing() {
-        String topic = LogOffsetStore.TOPIC;
         try {
             if (store.topic(topic).isPresent()) {
                 return; // created: the controller is electing its leaders
@@ -52,8 +59,8 @@ public final class ClusterOffsetsTopic implements OffsetsTopicCreator {
             if (live < replicationFactor) {
                 if (warnedAt != live) {
                     warnedAt = live;
-                    LOG.log(System.Logger.Level.WARNING, "not creating " + topic + " yet: offsets.topic.replication.factor is "
-                            + replicationFactor + " but only " + live + " broker(s) are alive; group coordinators are "
+                    LOG.log(System.Logger.Level.WARNING, "not creating " + topic + " yet: its replication factor is "
+                            + replicationFactor + " but only " + live + " broker(s) are alive; its coordinators are "
                             + "not available until enough brokers are");
                 }
                 return;

@@ -156,6 +156,22 @@ public final class BrokerConfigDef {
                 "Sluice's own: a written partition of __consumer_offsets is snapshotted at least this often");
         add("offsets.store", STRING, "log", Validator.nonEmpty(), "where committed offsets live: log (__consumer_offsets), lmdb, or a plugin's");
         add("offset.metadata.max.bytes", INT, 4096, atLeast(0), "largest metadata string of a committed offset");
+        // transactions (Kafka's names and defaults)
+        add("transaction.state.log.num.partitions", INT, 50, atLeast(1),
+                "partitions of __transaction_state (fixed once created)");
+        add("transaction.state.log.replication.factor", INT, 3, between(1, Short.MAX_VALUE), "replication factor of "
+                + "__transaction_state in a cluster; it is created only once this many brokers are alive (a single node: 1)");
+        add("transaction.state.log.min.isr", INT, 2, atLeast(1), "min.insync.replicas of __transaction_state");
+        add("transaction.state.log.segment.bytes", INT, 100 * 1024 * 1024, atLeast(1024),
+                "segment size of __transaction_state, and the bytes written after which a partition of it is snapshotted");
+        add("transaction.max.timeout.ms", INT, 900_000, atLeast(1),
+                "largest transaction.timeout.ms a producer may ask for (INVALID_TRANSACTION_TIMEOUT above)");
+        add("transactional.id.expiration.ms", INT, 604_800_000, atLeast(1),
+                "a transactional id with no transaction for this long is forgotten");
+        add("transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, 10_000, atLeast(1),
+                "how often transactions past their timeout are aborted");
+        add("transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3_600_000, atLeast(1),
+                "how often expired transactional ids are removed");
         // network
         add("num.network.threads", INT, SocketServerConfig.DEFAULT_NETWORK_THREADS, atLeast(1), "selector threads");
         add("num.io.threads", INT, SocketServerConfig.DEFAULT_IO_THREADS, atLeast(1), "request handler threads");

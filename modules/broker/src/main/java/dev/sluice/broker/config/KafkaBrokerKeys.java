@@ -30,13 +30,8 @@ final class KafkaBrokerKeys {
             "num.replica.alter.log.dirs.threads",
             "replica.socket.receive.buffer.bytes", "replica.high.watermark.checkpoint.interval.ms",
             "replica.selector.class",
-            // internal topics' replication and transactions (not implemented yet)
+            // internal topics
             "offsets.topic.compression.codec", "offsets.load.buffer.size",
-            "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
-            "transaction.state.log.num.partitions", "transaction.state.log.segment.bytes",
-            "transaction.max.timeout.ms", "transactional.id.expiration.ms",
-            "transaction.abort.timed.out.transaction.cleanup.interval.ms",
-            "transaction.remove.expired.transaction.cleanup.interval.ms",
             "producer.id.expiration.ms", "producer.id.expiration.check.interval.ms",
             "share.coordinator.state.topic.replication.factor", "share.coordinator.state.topic.min.isr",
             "group.coordinator.rebalance.protocols", "group.max.size", "group.consumer.session.timeout.ms",

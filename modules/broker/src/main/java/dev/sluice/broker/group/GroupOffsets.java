@@ -112,6 +112,70 @@ public final class GroupOffsets {
         }
     }
 
+    /**
+     * TxnOffsetCommit (Kafka's {@code doTxnCommitOffsets}): stored as pending for the producer's
+     * transaction, visible once its COMMIT marker lands ({@link TransactionalOffsets}). A member id
+     * must be a current member, a generation the current one; a commit naming neither is accepted
+     * (producers without group metadata, an unknown group is created empty).
+     *
+     * @return the error for the whole commit; on NONE the offsets are stored
+     */
+    public Errors txnCommit(String groupId, long producerId, int generationId, String memberId,
+                            Map<TopicPartition, CommittedOffset> offsets) {
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        if (!(store instanceof TransactionalOffsets transactional)) {
+            return Errors.UNSUPPORTED_VERSION; // offsets.store other than log: no markers reach it
+        }
+        String member = memberId == null ? "" : memberId;
+        ClassicGroup group = coordinator.group(groupId);
+        if (group == null) {
+            if (generationId >= 0 || !member.isEmpty()) {
+                return member.isEmpty() ? Errors.ILLEGAL_GENERATION : Errors.UNKNOWN_MEMBER_ID;
+            }
+            group = coordinator.getOrCreate(groupId);
+        }
+        synchronized (group) {
+            if (group.is(GroupState.DEAD)) {
+                return Errors.COORDINATOR_NOT_AVAILABLE;
+            }
+            if (!member.isEmpty() && group.member(member) == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            if (generationId >= 0 && generationId != group.generationId) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+            if (offsets.isEmpty()) {
+                return Errors.NONE;
+            }
+            try {
+                transactional.commitPending(groupId, producerId, offsets);
+            } catch (NotCoordinatorException e) {
+                return Errors.NOT_COORDINATOR;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot store transactional offsets of group " + groupId, e);
+                return Errors.COORDINATOR_NOT_AVAILABLE;
+            }
+            return Errors.NONE;
+        }
+    }
+
+    /**
+     * The hook of the marker path: a COMMIT or ABORT marker for {@code producerId} was appended to
+     * partition {@code offsetsPartition} of {@code __consumer_offsets}.
+     */
+    public void transactionCompleted(int offsetsPartition, long producerId, boolean committed) {
+        if (store instanceof TransactionalOffsets transactional) {
+            transactional.transactionCompleted(offsetsPartition, producerId, committed);
+        }
+    }
+
+    /** Whether an offset of {@code partition} is pending in a transaction of {@code groupId} (RequireStable). */
+    public boolean hasPendingTransactionalOffset(String groupId, TopicPartition partition) {
+        return store instanceof TransactionalOffsets transactional && transactional.hasPending(groupId, partition);
+    }
+
     public Optional<CommittedOffset> fetch(String groupId, TopicPartition partition) {
         return store.fetch(groupId, partition);
     }

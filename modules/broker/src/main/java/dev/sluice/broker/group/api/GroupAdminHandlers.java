@@ -23,7 +23,6 @@ import java.util.stream.Collectors;
  */
 final class GroupAdminHandlers {
     private static final byte KEY_TYPE_GROUP = 0;
-    private static final byte KEY_TYPE_TRANSACTION = 1;
     /** Every group here speaks the classic protocol (KIP-848 "consumer" groups are not implemented). */
     private static final String GROUP_TYPE = "classic";
 
@@ -43,9 +42,9 @@ final class GroupAdminHandlers {
     /**
      * A group's coordinator is the leader of its {@code __consumer_offsets} partition, from the
      * metadata cache (a single node: itself); none available is COORDINATOR_NOT_AVAILABLE, which
-     * clients retry. In a cluster the first lookup creates the topic if it does not exist yet. Transactional ids are answered with this node, so a transactional producer
-     * learns from InitProducerId that transactions are not supported rather than retrying
-     * FindCoordinator until it times out.
+     * clients retry. In a cluster the first lookup creates the topic if it does not exist yet. Transactional ids
+     * (key type 1) are the transaction coordinator's ({@code txn.api.TxnAdminHandlers}), which
+     * hands other key types here.
      */
     void findCoordinator(RequestContext ctx) {
         Struct request = ctx.body();
@@ -77,9 +76,7 @@ final class GroupAdminHandlers {
     }
 
     private void coordinatorOf(byte keyType, String key, CoordinatorAnswer answer) {
-        if (keyType == KEY_TYPE_TRANSACTION) {
-            answer.accept(Errors.NONE, null, broker.metadata().self());
-        } else if (keyType != KEY_TYPE_GROUP) {
+        if (keyType != KEY_TYPE_GROUP) {
             answer.accept(Errors.INVALID_REQUEST, "coordinator key type " + keyType + " is not supported", null);
         } else {
             Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), key == null ? "" : key,

@@ -34,6 +34,9 @@ public final class GroupApis {
         router.register(ApiKey.OFFSET_COMMIT, guard.offsetCommit(offsetHandlers::offsetCommit));
         router.register(ApiKey.OFFSET_FETCH, guard.offsetFetch(offsetHandlers::offsetFetch));
         router.register(ApiKey.OFFSET_DELETE, guard.oneGroup(offsetHandlers::offsetDelete));
+        // same per-partition error shape as OffsetCommit
+        TxnOffsetCommitHandler txnOffsets = new TxnOffsetCommitHandler(offsets, broker, coordinator.config().maxMetadataSize());
+        router.register(ApiKey.TXN_OFFSET_COMMIT, guard.offsetCommit(txnOffsets::txnOffsetCommit));
         router.register(ApiKey.LIST_GROUPS, admin::listGroups);
         router.register(ApiKey.DESCRIBE_GROUPS, admin::describeGroups);
         router.register(ApiKey.DELETE_GROUPS, admin::deleteGroups);

@@ -97,11 +97,12 @@ final class OffsetHandlers {
         Struct request = ctx.body();
         short version = ctx.version();
         Struct response = ctx.newResponse();
+        boolean requireStable = version >= 7 && request.getBool("RequireStable");
         if (version < 8) {
             String group = request.getString("GroupId");
             for (Map.Entry<String, List<Integer>> topic : answer(group, wanted(request.getArray("Topics"))).entrySet()) {
                 Struct out = response.addStruct("Topics").set("Name", topic.getKey());
-                fillPartitions(out, group, topic.getKey(), topic.getValue(), version);
+                fillPartitions(out, group, topic.getKey(), topic.getValue(), version, requireStable);
             }
             if (version >= 2) {
                 response.set("ErrorCode", Errors.NONE.code());
@@ -117,11 +118,10 @@ final class OffsetHandlers {
                 }
                 for (Map.Entry<String, List<Integer>> topic : answer(group, wanted(g.getArray("Topics"))).entrySet()) {
                     Struct out = groupOut.addStruct("Topics").set("Name", topic.getKey());
-                    fillPartitions(out, group, topic.getKey(), topic.getValue(), version);
+                    fillPartitions(out, group, topic.getKey(), topic.getValue(), version, requireStable);
                 }
             }
         }
-        // RequireStable: with no transactional offsets pending, every committed offset is stable
         ctx.respond(response);
     }
 
@@ -151,13 +151,17 @@ final class OffsetHandlers {
         return all;
     }
 
-    private void fillPartitions(Struct topicOut, String group, String topic, List<Integer> partitions, short version) {
+    private void fillPartitions(Struct topicOut, String group, String topic, List<Integer> partitions, short version,
+                                boolean requireStable) {
         for (int p : partitions) {
-            Optional<CommittedOffset> committed = offsets.fetch(group, new TopicPartition(topic, p));
+            TopicPartition tp = new TopicPartition(topic, p);
+            // Kafka: with RequireStable an offset pending in a transaction is UNSTABLE_OFFSET_COMMIT (the client retries)
+            boolean unstable = requireStable && offsets.hasPendingTransactionalOffset(group, tp);
+            Optional<CommittedOffset> committed = unstable ? Optional.empty() : offsets.fetch(group, tp);
             Struct out = topicOut.addStruct("Partitions").set("PartitionIndex", p)
                     .set("CommittedOffset", committed.map(CommittedOffset::offset).orElse(-1L))
                     .set("Metadata", committed.map(CommittedOffset::metadata).orElse(""))
-                    .set("ErrorCode", Errors.NONE.code());
+                    .set("ErrorCode", (unstable ? Errors.UNSTABLE_OFFSET_COMMIT : Errors.NONE).code());
             if (version >= 5) {
                 out.set("CommittedLeaderEpoch", committed.map(CommittedOffset::leaderEpoch).orElse(-1));
             }

@@ -37,10 +37,16 @@ public final class BrokerTopicEngine implements LogStorageEngine {
      * @param segmentBytes            segment size of the topics it creates
      */
     public BrokerTopicEngine(Path logDir, PartitionManager partitions, int internalTopicPartitions, int segmentBytes) {
+        this(logDir, partitions, internalTopicPartitions, internalTopicConfigs(segmentBytes));
+    }
+
+    /** @param internalTopicConfigs the configs of the topics it creates (and re-applies to existing ones) */
+    public BrokerTopicEngine(Path logDir, PartitionManager partitions, int internalTopicPartitions,
+                             Map<String, String> internalTopicConfigs) {
         this.logDir = logDir;
         this.partitions = partitions;
         this.internalTopicPartitions = internalTopicPartitions;
-        this.internalTopicConfigs = internalTopicConfigs(segmentBytes);
+        this.internalTopicConfigs = Map.copyOf(internalTopicConfigs);
     }
 
     /**

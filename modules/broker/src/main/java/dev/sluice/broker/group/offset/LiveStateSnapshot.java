@@ -9,17 +9,17 @@ import java.util.List;
  * Writes a partition's live records (latest value of every key, no tombstones) at the log end and
  * only then moves the log start to where they begin. Until that last step the older records stay
  * authoritative: a crash part-way leaves a partial copy of values that are already in the log,
- * which replaying simply applies again.
+ * which replaying simply applies again. Used for {@code __consumer_offsets} and {@code __transaction_state}.
  */
-final class LiveStateSnapshot {
+public final class LiveStateSnapshot {
     /** A finished snapshot: the new log start and how many bytes it took. */
-    record Written(long startOffset, long bytes) {
+    public record Written(long startOffset, long bytes) {
     }
 
     private LiveStateSnapshot() {
     }
 
-    static Written write(LogStorage log, List<byte[][]> records, int maxBatchBytes, long timestamp) {
+    public static Written write(LogStorage log, List<byte[][]> records, int maxBatchBytes, long timestamp) {
         long start = log.logEndOffset();
         long bytes = 0;
         RecordBatchBuilder batch = null;

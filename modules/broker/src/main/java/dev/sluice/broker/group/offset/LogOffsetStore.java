@@ -16,6 +16,7 @@ import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.group.NotCoordinatorException;
 import dev.sluice.broker.group.PartitionedOffsetStore;
+import dev.sluice.broker.group.TransactionalOffsets;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,11 +47,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * to a complete snapshot gives the same state, which is why a crash halfway through writing one is
  * harmless: the start only moves once the snapshot is complete and flushed.
  *
+ * <p>Offsets committed in a transaction ({@link TransactionalOffsets}) are pending records keyed by
+ * the producer id; the transaction's marker (a control batch another path appends to the
+ * partition) commits or drops them, in memory through {@link #transactionCompleted} and on replay
+ * where it lies in the log. A partition with offsets pending is not snapshotted: the snapshot could
+ * land after a marker it did not see, and moving the log start past that marker would lose it.
+ *
  * <p>Threads: request handler threads read and write; {@link #load}/{@link #unload} run on the
  * coordinator's loader thread (or the start-up thread). Each loaded partition's lock orders its
  * appends, the in-memory changes that follow them, and its unloading.
  */
-public final class LogOffsetStore implements PartitionedOffsetStore {
+public final class LogOffsetStore implements PartitionedOffsetStore, TransactionalOffsets {
     private static final System.Logger LOG = System.getLogger(LogOffsetStore.class.getName());
     public static final String TOPIC = "__consumer_offsets";
     private static final int READ_CHUNK_BYTES = 1024 * 1024;
@@ -64,6 +71,8 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
     private final Map<Integer, OffsetsPartition> loaded = new ConcurrentHashMap<>();
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
     private final Map<String, byte[]> groupMetadata = new ConcurrentHashMap<>();
+    /** Offsets of open transactions: producer id → group → partition → offset. */
+    private final Map<Long, Map<String, Map<TopicPartition, CommittedOffset>>> pending = new ConcurrentHashMap<>();
 
     private LogOffsetStore(LogStorageEngine engine, LogConfig config, SnapshotPolicy snapshots, Time time) {
         this.engine = engine;
@@ -134,7 +143,7 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
         LogStorage log = engine.open(new TopicPartition(TOPIC, partition), config);
         OffsetsPartition state = new OffsetsPartition(partition, log, time.milliseconds());
         synchronized (state) {
-            long records = replay(log);
+            long records = replay(log, partition);
             loaded.put(partition, state);
             return records;
         }
@@ -150,6 +159,8 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
             state.unloaded = true;
             offsets.keySet().removeIf(group -> partitionFor(group) == partition);
             groupMetadata.keySet().removeIf(group -> partitionFor(group) == partition);
+            pending.values().forEach(groups -> groups.keySet().removeIf(group -> partitionFor(group) == partition));
+            pending.values().removeIf(Map::isEmpty);
         }
     }
 
@@ -158,7 +169,7 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
         return loaded.containsKey(partition);
     }
 
-    private long replay(LogStorage log) {
+    private long replay(LogStorage log, int partition) {
         RecordBatch batch = new RecordBatch();
         CompressionCodecs codecs = CompressionCodecs.installed();
         long next = log.logStartOffset();
@@ -178,6 +189,14 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
             int position = 0;
             while (position < buffer.limit()) {
                 batch.wrap(buffer, position);
+                if (batch.isControl()) {
+                    if (batch.nextOffset() > next) {
+                        replayMarker(batch, codecs, partition);
+                    }
+                    next = batch.nextOffset();
+                    position += batch.sizeInBytes();
+                    continue;
+                }
                 for (Record record : RecordBatches.records(batch, codecs)) {
                     if (record.offset() >= next) {
                         apply(record);
@@ -209,6 +228,20 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
             value.duplicate().get(bytes);
         }
         apply(key.group(), key, bytes);
+    }
+
+    /** A control batch: its record's key is int16 version | int16 type (0 ABORT, 1 COMMIT), Kafka's layout. */
+    private void replayMarker(RecordBatch batch, CompressionCodecs codecs, int partition) {
+        for (Record record : RecordBatches.records(batch, codecs)) {
+            ByteBuffer key = record.key();
+            if (key == null || key.remaining() < 4) {
+                continue;
+            }
+            short type = key.duplicate().position(key.position() + 2).getShort();
+            if (type == 0 || type == 1) {
+                completeInMemory(partition, batch.producerId(), type == 1);
+            }
+        }
     }
 
     private void removeOffset(String group, TopicPartition partition) {
@@ -270,7 +303,18 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
     }
 
     private void apply(String group, OffsetRecords.Key key, byte[] value) {
-        if (key.isOffset()) {
+        if (key.isPending()) {
+            if (value == null) {
+                Map<String, Map<TopicPartition, CommittedOffset>> groups = pending.get(key.producerId());
+                if (groups != null && groups.containsKey(group)) {
+                    groups.get(group).remove(key.partition());
+                }
+            } else {
+                pending.computeIfAbsent(key.producerId(), p -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(group, g -> new ConcurrentHashMap<>())
+                        .put(key.partition(), OffsetRecords.readOffsetValue(ByteBuffer.wrap(value)));
+            }
+        } else if (key.isOffset()) {
             if (value == null) {
                 removeOffset(group, key.partition());
             } else {
@@ -291,6 +335,9 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
      */
     private void snapshot(OffsetsPartition partition, long now) {
         int index = partition.index;
+        if (hasPendingIn(index)) {
+            return; // once no transaction has offsets here (bytesSinceSnapshot keeps counting)
+        }
         List<byte[][]> live = new ArrayList<>();
         for (Map.Entry<String, Map<TopicPartition, CommittedOffset>> group : offsets.entrySet()) {
             if (partitionFor(group.getKey()) == index) {
@@ -322,6 +369,69 @@ public final class LogOffsetStore implements PartitionedOffsetStore {
         committed.forEach((tp, offset) ->
                 records.add(new byte[][]{OffsetRecords.offsetKey(group, tp), OffsetRecords.offsetValue(offset)}));
         write(group, records);
+    }
+
+    // ---- transactional offsets
+
+    @Override
+    public void commitPending(String group, long producerId, Map<TopicPartition, CommittedOffset> committed) {
+        List<byte[][]> records = new ArrayList<>(committed.size());
+        committed.forEach((tp, offset) -> records.add(new byte[][]{OffsetRecords.pendingKey(group, producerId, tp),
+                OffsetRecords.offsetValue(offset)}));
+        write(group, records);
+    }
+
+    @Override
+    public void transactionCompleted(int offsetsPartition, long producerId, boolean committed) {
+        OffsetsPartition partition = loaded.get(offsetsPartition);
+        if (partition == null) {
+            return; // replayed from the log when loaded
+        }
+        synchronized (partition) {
+            if (!partition.unloaded) {
+                completeInMemory(offsetsPartition, producerId, committed);
+            }
+        }
+    }
+
+    /** Commits or drops {@code producerId}'s pending offsets of the groups in {@code partition}. */
+    private void completeInMemory(int partition, long producerId, boolean committed) {
+        Map<String, Map<TopicPartition, CommittedOffset>> groups = pending.get(producerId);
+        if (groups == null) {
+            return;
+        }
+        for (String group : List.copyOf(groups.keySet())) {
+            if (partitionFor(group) != partition) {
+                continue;
+            }
+            Map<TopicPartition, CommittedOffset> offsetsOfGroup = groups.remove(group);
+            if (committed && offsetsOfGroup != null && !offsetsOfGroup.isEmpty()) {
+                offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(offsetsOfGroup);
+            }
+        }
+        pending.computeIfPresent(producerId, (id, g) -> g.isEmpty() ? null : g);
+    }
+
+    private boolean hasPendingIn(int partition) {
+        for (Map<String, Map<TopicPartition, CommittedOffset>> groups : pending.values()) {
+            for (Map.Entry<String, Map<TopicPartition, CommittedOffset>> group : groups.entrySet()) {
+                if (!group.getValue().isEmpty() && partitionFor(group.getKey()) == partition) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean hasPending(String group, TopicPartition partition) {
+        for (Map<String, Map<TopicPartition, CommittedOffset>> groups : pending.values()) {
+            Map<TopicPartition, CommittedOffset> ofGroup = groups.get(group);
+            if (ofGroup != null && ofGroup.containsKey(partition)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

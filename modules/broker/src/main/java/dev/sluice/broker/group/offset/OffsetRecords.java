@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * offset key:   int16 1 | group | topic | int32 partition
  * group key:    int16 2 | group
+ * pending key:  int16 3 | group | int64 producerId | topic | int32 partition   (an offset of an open transaction;
+ *               its value is an offset value; it counts once that producer's COMMIT marker follows in the log)
  * offset value: int8 0 (version) | int64 offset | int32 leaderEpoch | metadata | int64 commitTimestamp | int64 expireTimestamp
  * group value:  the coordinator's opaque bytes
  * </pre>
@@ -20,16 +22,37 @@ import java.nio.charset.StandardCharsets;
 final class OffsetRecords {
     static final short OFFSET_KEY = 1;
     static final short GROUP_KEY = 2;
+    static final short PENDING_KEY = 3;
     private static final byte OFFSET_VALUE_VERSION = 0;
 
     private OffsetRecords() {
     }
 
-    /** A decoded key: an offset key has a partition, a group key does not. */
-    record Key(String group, TopicPartition partition) {
-        boolean isOffset() {
-            return partition != null;
+    /** A decoded key: an offset key has a partition, a group key does not; a pending key has a producer id too. */
+    record Key(String group, TopicPartition partition, long producerId) {
+        Key(String group, TopicPartition partition) {
+            this(group, partition, -1L);
         }
+
+        boolean isOffset() {
+            return partition != null && producerId < 0;
+        }
+
+        boolean isPending() {
+            return producerId >= 0;
+        }
+    }
+
+    static byte[] pendingKey(String group, long producerId, TopicPartition partition) {
+        byte[] g = utf8(group);
+        byte[] t = utf8(partition.topic());
+        ByteBuffer out = ByteBuffer.allocate(2 + 2 + g.length + 8 + 2 + t.length + 4);
+        out.putShort(PENDING_KEY);
+        putString(out, g);
+        out.putLong(producerId);
+        putString(out, t);
+        out.putInt(partition.partition());
+        return out.array();
     }
 
     static byte[] offsetKey(String group, TopicPartition partition) {
@@ -66,6 +89,10 @@ final class OffsetRecords {
         return switch (type) {
             case OFFSET_KEY -> new Key(group, new TopicPartition(getString(key), key.getInt()));
             case GROUP_KEY -> new Key(group, null);
+            case PENDING_KEY -> {
+                long producerId = key.getLong();
+                yield new Key(group, new TopicPartition(getString(key), key.getInt()), producerId);
+            }
             default -> throw new IllegalArgumentException("unknown offsets record key type " + type);
         };
     }

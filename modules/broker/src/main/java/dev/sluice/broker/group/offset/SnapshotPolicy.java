@@ -10,13 +10,13 @@ import java.util.Map;
  * last one. Snapshots are written in batches of at most {@code batchBytes} so each stays under the
  * broker's {@code message.max.bytes}.
  */
-record SnapshotPolicy(long triggerBytes, long intervalMs, int batchBytes) {
+public record SnapshotPolicy(long triggerBytes, long intervalMs, int batchBytes) {
     /** Segment size of {@code __consumer_offsets}: small, so whole segments fall below a snapshot and go. */
     static final int DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
     static final long DEFAULT_INTERVAL_MS = 60 * 60 * 1000L;
     static final int DEFAULT_BATCH_BYTES = 256 * 1024;
 
-    SnapshotPolicy {
+    public SnapshotPolicy {
         if (triggerBytes <= 0 || intervalMs <= 0 || batchBytes <= 0) {
             throw new IllegalArgumentException("snapshot settings must be positive: " + triggerBytes + ", "
                     + intervalMs + ", " + batchBytes);
@@ -30,7 +30,7 @@ record SnapshotPolicy(long triggerBytes, long intervalMs, int batchBytes) {
         return new SnapshotPolicy(trigger, interval, DEFAULT_BATCH_BYTES);
     }
 
-    boolean due(long bytesSinceSnapshot, long lastSnapshotBytes, long msSinceSnapshot) {
+    public boolean due(long bytesSinceSnapshot, long lastSnapshotBytes, long msSinceSnapshot) {
         return bytesSinceSnapshot >= Math.max(triggerBytes, lastSnapshotBytes)
                 || (bytesSinceSnapshot > 0 && msSinceSnapshot >= intervalMs);
     }
