@@ -7,8 +7,8 @@ public final class TopicNames {
     private TopicNames() {
     }
 
-    /** Topics the broker writes itself (committed offsets); clients may read but not produce to them. */
-    public static final java.util.Set<String> INTERNAL = java.util.Set.of("__consumer_offsets");
+    /** Topics the broker writes itself (committed offsets, transaction states); clients may read but not produce to them. */
+    public static final java.util.Set<String> INTERNAL = java.util.Set.of("__consumer_offsets", "__transaction_state");
 
     public static boolean isInternal(String name) {
         return INTERNAL.contains(name);

@@ -59,9 +59,12 @@ public final class Transactions implements AutoCloseable {
                                      Function<String, Scheduler> schedulers) {
         int count = config.values().getInt("transaction.state.log.num.partitions");
         int segmentBytes = config.values().getInt("transaction.state.log.segment.bytes");
+        // a single node's topic has one replica; a cluster's min.isr never exceeds its replication factor
+        short replicationFactor = store == null ? 1 : (short) config.values().getInt("transaction.state.log.replication.factor");
+        int minIsr = Math.min(config.values().getInt("transaction.state.log.min.isr"), replicationFactor);
         Map<String, String> topicConfigs = Map.of("cleanup.policy", "compact", "retention.ms", "-1",
                 "retention.bytes", "-1", "segment.bytes", Integer.toString(segmentBytes),
-                "min.insync.replicas", Integer.toString(config.values().getInt("transaction.state.log.min.isr")));
+                "min.insync.replicas", Integer.toString(minIsr));
         BrokerTopicEngine engine = new BrokerTopicEngine(logDir, partitions, count, topicConfigs);
         SnapshotPolicy snapshots = new SnapshotPolicy(segmentBytes, config.offsetsSnapshotIntervalMs(), 256 * 1024);
         LogConfig logConfig = LogConfig.DEFAULT.withRetentionMs(-1).withRetentionBytes(-1).withSegmentBytes(segmentBytes);
@@ -107,7 +110,7 @@ public final class Transactions implements AutoCloseable {
             };
         } else {
             creator = new ClusterOffsetsTopic(store, TxnStateLog.TOPIC, new ClusterTopicAdmin(store, new java.util.Random()),
-                    count, (short) config.values().getInt("transaction.state.log.replication.factor"), topicConfigs)::createIfMissing;
+                    count, replicationFactor, topicConfigs)::createIfMissing;
         }
         TxnApis.register(router, coordinator, state, new TxnTopic(state.metadata(), creator),
                 () -> partitions.topics().get(GroupCoordinatorLookup.OFFSETS_TOPIC).map(TopicMetadata::partitions)
