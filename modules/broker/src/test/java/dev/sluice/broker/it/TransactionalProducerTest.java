@@ -83,6 +83,26 @@ class TransactionalProducerTest {
     }
 
     @Test
+    void theCoordinatorsStateIsReloadedAfterARestartSoTheNextInstanceGetsTheNextEpoch() throws Exception {
+        long producerId;
+        try (KafkaProducer<byte[], byte[]> producer = transactional(broker.bootstrap(), "durable-app")) {
+            producer.initTransactions();
+            producerId = broker.broker().transactionCoordinator().state("durable-app").producerId();
+        }
+        admin.close();
+        broker = broker.restart();
+        admin = KafkaClients.admin(broker.bootstrap());
+
+        try (KafkaProducer<byte[], byte[]> producer = transactional(broker.bootstrap(), "durable-app")) {
+            producer.initTransactions();
+        }
+        TransactionDescription described = admin.describeTransactions(List.of("durable-app")).all().get()
+                .get("durable-app");
+        assertThat(described.producerId()).isEqualTo(producerId);
+        assertThat(described.producerEpoch()).isEqualTo((short) 1);
+    }
+
+    @Test
     void listAndDescribeShowTheTransactionalIdsTheCoordinatorHolds() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = transactional(broker.bootstrap(), "listed-app")) {
             producer.initTransactions();
