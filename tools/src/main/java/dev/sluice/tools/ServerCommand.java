@@ -6,6 +6,7 @@ import dev.sluice.api.config.ConfigKey;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.config.BrokerConfigDef;
 import dev.sluice.broker.config.ConfigException;
+import dev.sluice.broker.config.PluginSettings;
 import dev.sluice.tools.cli.FailureText;
 
 import java.io.IOException;
@@ -41,7 +42,7 @@ final class ServerCommand implements Command {
                 Broker settings [default]:
                 """);
         appendSettings(sb, BrokerConfigDef.DEF);
-        ConfigDef plugins = BrokerConfig.installedPluginSettings();
+        ConfigDef plugins = PluginSettings.installed();
         if (!plugins.keys().isEmpty()) {
             sb.append("\nSettings of installed plugins [default]:\n");
             appendSettings(sb, plugins);

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.broker.config.BrokerConfigDescription;
 import dev.sluice.broker.config.DescribedConfig;
 import dev.sluice.broker.config.DynamicBrokerConfig;
 import dev.sluice.broker.topic.TopicConfigDef;
@@ -64,7 +65,8 @@ final class ConfigHandlers {
                     continue;
                 }
                 // as Kafka: the default resource ("") lists the cluster-wide dynamic overrides only
-                configs = name.isEmpty() ? broker.config().describeDynamicDefault() : broker.config().describe();
+                BrokerConfigDescription described = BrokerConfigDescription.of(broker.config());
+                configs = name.isEmpty() ? described.describeDynamicDefault() : described.describe();
             } else {
                 out.set("ErrorCode", Errors.INVALID_REQUEST.code())
                         .set("ErrorMessage", "resource type " + type + " is not supported (2 = topic, 4 = broker)");

@@ -1,13 +1,10 @@
 package dev.sluice.broker.config;
 
 import dev.sluice.api.config.ConfigDef;
-import dev.sluice.api.config.ConfigKey;
 import dev.sluice.api.config.ConfigNames;
 import dev.sluice.api.config.ConfigValues;
-import dev.sluice.api.offset.OffsetStoreProvider;
 import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.storage.LogConfig;
-import dev.sluice.api.storage.LogStorageProviders;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServerConfig;
 
@@ -17,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -25,17 +21,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * The broker's settings, typed: parsed from raw text against the definitions in
  * {@link BrokerConfigDef} (Kafka's names and defaults where the meaning is Kafka's) and the
- * settings installed plugins declare ({@code LogStorageProvider.settings()},
- * {@code OffsetStoreProvider.settings()}), from a properties file plus command-line overrides.
- * Every problem (unknown key, with the closest known names; bad value) is reported at once in a
- * {@link ConfigException}. Immutable; any thread.
+ * settings installed plugins declare ({@link PluginSettings}), from a properties file plus
+ * command-line overrides ({@link ConfigSources}) and the dynamic overrides in effect
+ * ({@link DynamicBrokerConfig}). Every problem (unknown key, with the closest known names; bad value)
+ * is reported at once in a {@link ConfigException}. How DescribeConfigs reports the settings is
+ * {@link BrokerConfigDescription}'s. Immutable; any thread.
  *
  * <p>Choices of our own: a listener bound to a wildcard host (empty, {@code 0.0.0.0}, {@code ::})
  * is advertised as {@code localhost} unless {@code advertised.listeners} says otherwise; an
  * advertised port 0 means "the port the listener bound" ({@link #advertisedListeners(List)}).
- * A plugin's settings are accepted only if an installed plugin declares them (a topic may pick a
- * storage engine other than the default, so every installed plugin's count), so a misspelled
- * Kafka key is never mistaken for one. Well-known Kafka keys that mean nothing here
+ * A plugin's settings are accepted only if an installed plugin declares them. Well-known Kafka keys that mean nothing here
  * ({@link KafkaBrokerKeys}) are accepted and listed in {@link #ignoredKeys()} so the broker can
  * warn; security settings are refused.
  */
@@ -78,7 +73,7 @@ public final class BrokerConfig {
         raw.putAll(dynamicDefault);
         raw.putAll(dynamicBroker);
         values = BrokerConfigDef.DEF.parse(raw, list);
-        ConfigDef plugins = pluginSettings(list);
+        ConfigDef plugins = PluginSettings.installed(list);
         pluginValues = plugins.parse(raw, list);
 
         List<String> listenerItems = values.getList("listeners");
@@ -153,30 +148,6 @@ public final class BrokerConfig {
                 v.getLong("connections.max.idle.ms"), v.getInt("max.connections"), v.getInt("socket.send.buffer.bytes"),
                 v.getInt("socket.receive.buffer.bytes"), v.getLong("network.shutdown.timeout.ms"),
                 v.getLong("socket.request.receive.timeout.ms"));
-    }
-
-    /**
-     * The settings declared by every installed log storage and offset store (one definition per
-     * name: LMDB's log and offset backends share theirs). A plugin key that is also a broker key
-     * is a problem: it would be read with two meanings (and is left out here).
-     */
-    public static ConfigDef installedPluginSettings() {
-        return pluginSettings(new ArrayList<>());
-    }
-
-    private static ConfigDef pluginSettings(List<String> problems) {
-        Map<String, ConfigKey> keys = new LinkedHashMap<>();
-        List<ConfigKey> declared = new ArrayList<>();
-        LogStorageProviders.installed().forEach(p -> declared.addAll(p.settings()));
-        ServiceLoader.load(OffsetStoreProvider.class).forEach(p -> declared.addAll(p.settings()));
-        for (ConfigKey k : declared) {
-            if (BrokerConfigDef.DEF.contains(k.name())) {
-                problems.add(k.name() + ": declared by a plugin but it is a broker setting; the plugin must rename it");
-            } else {
-                keys.putIfAbsent(k.name(), k);
-            }
-        }
-        return ConfigDef.of(keys.values());
     }
 
     // ---- construction ----
@@ -254,74 +225,6 @@ public final class BrokerConfig {
         return advertisedListeners.stream().map(a -> a.port() != 0 ? a : bound.stream()
                 .filter(b -> b.listenerName().equals(a.listenerName())).findFirst()
                 .map(b -> a.withPort(b.port())).orElse(a)).toList();
-    }
-
-    // ---- as DescribeConfigs reports it ----
-
-    /**
-     * Every broker setting and every installed plugin's, by name: the value in effect, else the
-     * default (null for a setting without one, as Kafka: {@code log.retention.ms} unless set); the
-     * source is the first synonym's. Synonyms as Kafka lists them ({@link #synonyms}). Dynamic
-     * settings are not read-only.
-     */
-    public List<DescribedConfig> describe() {
-        List<DescribedConfig> out = new ArrayList<>();
-        for (ConfigValues v : List.of(values, pluginValues)) {
-            for (ConfigKey k : v.def().keys()) {
-                List<DescribedConfig.Synonym> synonyms = synonyms(BrokerConfigDef.synonyms(k.name()), true);
-                String value = v.isSet(k.name()) ? v.explicitlySet().get(k.name()) : k.defaultString();
-                byte source = synonyms.isEmpty() ? DescribedConfig.Source.DEFAULT_CONFIG : synonyms.get(0).source();
-                out.add(new DescribedConfig(k.name(), value, source, !k.dynamic(), k.type(), k.documentation(), synonyms));
-            }
-        }
-        out.sort(java.util.Comparator.comparing(DescribedConfig::name));
-        return out;
-    }
-
-    /**
-     * The cluster-wide dynamic overrides as DescribeConfigs reports the default broker resource
-     * ({@code ""}): only those, each with its synonyms except broker-level ones (Kafka's
-     * {@code perBrokerConfig = false}).
-     */
-    public List<DescribedConfig> describeDynamicDefault() {
-        List<DescribedConfig> out = new ArrayList<>();
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(dynamicDefault).entrySet()) {
-            BrokerConfigDef.DEF.key(e.getKey()).ifPresent(k -> out.add(new DescribedConfig(k.name(), e.getValue(),
-                    DescribedConfig.Source.DYNAMIC_DEFAULT_BROKER_CONFIG, !k.dynamic(), k.type(), k.documentation(),
-                    synonyms(BrokerConfigDef.synonyms(k.name()), false))));
-        }
-        return out;
-    }
-
-    /**
-     * The settings among {@code names} (a synonym group, highest priority first) that could supply
-     * a value, in Kafka's order ({@code ConfigHelper.configSynonyms}): this broker's dynamic ones,
-     * the cluster default's, the static ones, then the defaults; each group in {@code names} order.
-     *
-     * @param perBroker false to leave this broker's dynamic overrides out (describing the cluster default)
-     */
-    public List<DescribedConfig.Synonym> synonyms(List<String> names, boolean perBroker) {
-        List<DescribedConfig.Synonym> synonyms = new ArrayList<>();
-        if (perBroker) {
-            addSet(synonyms, names, dynamicBroker, DescribedConfig.Source.DYNAMIC_BROKER_CONFIG);
-        }
-        addSet(synonyms, names, dynamicDefault, DescribedConfig.Source.DYNAMIC_DEFAULT_BROKER_CONFIG);
-        addSet(synonyms, names, originals, DescribedConfig.Source.STATIC_BROKER_CONFIG);
-        for (String n : names) {
-            BrokerConfigDef.DEF.key(n).or(() -> pluginValues.def().key(n)).filter(d -> d.defaultValue() != null)
-                    .ifPresent(d -> synonyms.add(new DescribedConfig.Synonym(n, d.defaultString(),
-                            DescribedConfig.Source.DEFAULT_CONFIG)));
-        }
-        return synonyms;
-    }
-
-    private void addSet(List<DescribedConfig.Synonym> synonyms, List<String> names, Map<String, String> layer, byte source) {
-        for (String n : names) {
-            String text = layer.get(n);
-            if (text != null && (BrokerConfigDef.DEF.contains(n) || pluginValues.def().contains(n))) {
-                synonyms.add(new DescribedConfig.Synonym(n, text.trim(), source));
-            }
-        }
     }
 
     // ---- the typed view ----
@@ -478,7 +381,6 @@ public final class BrokerConfig {
         return values.getBoolean("auto.create.topics.enable");
     }
 
-    /** {@code max.broker.partitions}: creating topics or partitions past it is refused (POLICY_VIOLATION). */
     /** The follower's replica fetcher settings (issue #11). */
     public dev.sluice.broker.replica.ReplicaFetchSettings replicaFetchSettings() {
         return new dev.sluice.broker.replica.ReplicaFetchSettings(values.getInt("num.replica.fetchers"),
@@ -487,6 +389,7 @@ public final class BrokerConfig {
                 values.getInt("replica.fetch.backoff.ms"), values.getInt("replica.socket.timeout.ms"));
     }
 
+    /** {@code max.broker.partitions}: creating topics or partitions past it is refused (POLICY_VIOLATION). */
     public int maxBrokerPartitions() {
         return values.getInt("max.broker.partitions");
     }

@@ -159,7 +159,7 @@ public final class DynamicBrokerConfig implements ClusterListener {
     private static String unknownKeys(Map<String, String> after, Map<String, String> before) {
         Set<String> known = new TreeSet<>();
         BrokerConfigDef.DEF.keys().forEach(k -> known.add(k.name()));
-        BrokerConfig.installedPluginSettings().keys().forEach(k -> known.add(k.name()));
+        PluginSettings.installed().keys().forEach(k -> known.add(k.name()));
         List<String> problems = new ArrayList<>();
         for (String key : after.keySet()) {
             if (changed(key, after, before) && !known.contains(key)) {

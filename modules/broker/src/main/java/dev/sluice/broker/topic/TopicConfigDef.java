@@ -5,6 +5,7 @@ import dev.sluice.api.config.ConfigType;
 import dev.sluice.api.config.ConfigValues;
 import dev.sluice.api.config.Validator;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.config.BrokerConfigDescription;
 import dev.sluice.broker.config.DescribedConfig;
 import dev.sluice.broker.config.DescribedConfig.Source;
 import dev.sluice.broker.config.DescribedConfig.Synonym;
@@ -198,7 +199,7 @@ public final class TopicConfigDef {
      * Every topic setting as DescribeConfigs reports it: the override (DYNAMIC_TOPIC_CONFIG), else
      * the broker's default ({@link Entry#brokerDefault}, over the broker's settings in effect), whose
      * source is its first synonym's. Synonyms, as Kafka lists them: the override, then the broker
-     * synonyms ({@link BrokerConfig#synonyms}: this broker's dynamic ones, the cluster default's, the
+     * synonyms ({@link BrokerConfigDescription#synonyms}: this broker's dynamic ones, the cluster default's, the
      * static ones, the defaults).
      *
      * @param overrides the topic's overrides
@@ -206,13 +207,14 @@ public final class TopicConfigDef {
      */
     public static List<DescribedConfig> describe(Map<String, String> overrides, BrokerConfig broker) {
         List<DescribedConfig> out = new ArrayList<>();
+        BrokerConfigDescription brokerSynonyms = BrokerConfigDescription.of(broker);
         for (Entry e : ENTRIES.values()) {
             List<Synonym> synonyms = new ArrayList<>();
             String override = overrides.get(e.name());
             if (override != null) {
                 synonyms.add(new Synonym(e.name(), override, Source.DYNAMIC_TOPIC_CONFIG));
             }
-            synonyms.addAll(broker.synonyms(e.brokerSynonymNames(), true));
+            synonyms.addAll(brokerSynonyms.synonyms(e.brokerSynonymNames(), true));
             byte source = synonyms.isEmpty() ? Source.DEFAULT_CONFIG : synonyms.get(0).source();
             String value = override != null ? override : e.brokerDefault(broker.values());
             out.add(new DescribedConfig(e.name(), value, source, false, e.key().type(), e.documentation(), synonyms));
