@@ -13,7 +13,6 @@ import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.broker.cluster.ControllerAlterPartitionSender;
 import dev.sluice.broker.cluster.ClusterTopicRegistry;
 import dev.sluice.broker.controller.ClusterTopicAdmin;
-import dev.sluice.broker.controller.ControllerSettings;
 import dev.sluice.broker.producer.ClusterProducerIdBlockStore;
 import dev.sluice.broker.producer.ProducerIdBlockStore;
 import dev.sluice.broker.topic.TopicRegistry;
@@ -30,7 +29,6 @@ import dev.sluice.broker.cluster.ClusterIdentity;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.cluster.ClusterOffsetsTopic;
 import dev.sluice.broker.group.CoordinatorPartitions;
-import dev.sluice.broker.group.GroupConfig;
 import dev.sluice.broker.group.PartitionedOffsetStore;
 import dev.sluice.broker.group.offset.LogOffsetStore;
 import dev.sluice.broker.group.offset.LogOffsetStoreProvider;
@@ -55,24 +53,31 @@ import dev.sluice.broker.topic.FileTopicRegistry;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sluice.broker.ComponentSettings.controllerSettings;
+import static dev.sluice.broker.ComponentSettings.groupConfig;
+import static dev.sluice.broker.ComponentSettings.offsetStoreSettings;
+import static dev.sluice.broker.ComponentSettings.storeSettings;
+import static dev.sluice.broker.ComponentSettings.topicDefaults;
+import static dev.sluice.broker.Housekeeping.runQuietly;
+
 /**
- * A single-node broker: storage engine, topic catalogue, partitions, Kafka API handlers and the
- * network server, started in that order and closed in reverse. {@link #close()} is the clean
- * shutdown: stop accepting, finish in-flight requests, flush, mark the log directory clean.
+ * A broker, on its own or (with {@code zookeeper.connect}) in a cluster: storage engine, topic catalogue,
+ * partitions, Kafka API handlers and the network server, started in that order and closed in reverse.
+ * {@link #close()} is the clean shutdown: stop accepting, finish in-flight requests, flush, mark the log
+ * directory clean. What each part is told comes from {@link ComponentSettings}; the periodic chores are
+ * {@link Housekeeping}'s.
+ *
+ * <p>{@code start} and {@link #close()} run on the caller's thread (close once); the getters may be
+ * called from any thread once started.
  */
 public final class Broker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
-    /** Kafka's producer.id.expiration.ms default: idempotence state of idle producers is dropped after a day. */
-    private static final long PRODUCER_ID_EXPIRATION_MS = TimeUnit.DAYS.toMillis(1);
     /** How long one AlterPartition may take before it is sent again (retries on NOT_CONTROLLER included). */
     private static final long ALTER_PARTITION_TIMEOUT_MS = 30_000;
-    /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
-    private static final long HIGH_WATERMARK_CHECKPOINT_MS = 5_000;
     /** How long a controlled shutdown waits for the LeaderAndIsr that follows the controller's answer. */
     private static final long CONTROLLED_SHUTDOWN_LEADER_AND_ISR_WAIT_MS = 5_000;
 
@@ -137,17 +142,6 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config, Time time, Schedulers schedulers) throws IOException {
         return start(config, time, schedulers, settings -> ClusterMetadataStores.open(settings, time));
-    }
-
-    /**
-     * What the cluster metadata store is opened with: the settings as given, plus the broker's
-     * effective session timeout, so the store and the broker (which times the controller's view of
-     * failures by it) use one value, the broker's default included.
-     */
-    static Map<String, String> storeSettings(BrokerConfig config) {
-        Map<String, String> settings = new java.util.HashMap<>(config.originals());
-        settings.put("zookeeper.session.timeout.ms", Integer.toString(config.zookeeperSessionTimeoutMs()));
-        return Map.copyOf(settings);
     }
 
     /** Opens the cluster metadata store of a broker with {@code zookeeper.connect}. */
@@ -288,7 +282,7 @@ public final class Broker implements AutoCloseable {
             server.start();
 
             housekeeping = schedulers.create("sluice-housekeeping");
-            scheduleHousekeeping(housekeeping, config, partitions, offsets);
+            Housekeeping.schedule(housekeeping, config, partitions, offsets);
             if (store != null) {
                 List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
                         "PLAINTEXT", e.host(), e.port())).toList();
@@ -346,64 +340,6 @@ public final class Broker implements AutoCloseable {
                 engines.close();
             }
             throw e;
-        }
-    }
-
-    /**
-     * In a cluster a replica opened from disk leads nothing until the controller's LeaderAndIsr
-     * says so: another broker may lead it by now, and a write taken meanwhile (acknowledged at
-     * once, with no followers known) would be truncated away when this broker learns it follows.
-     * {@code __consumer_offsets} too: it is a cluster topic, and its groups are loaded once the
-     * controller makes this broker a partition's leader.
-     */
-    /**
-     * The periodic chores, one {@link Scheduler} for all (each is short; a slow one only delays
-     * the next): retention, the high-watermark checkpoint, producer-id expiry, offset expiry.
-     */
-    private static void scheduleHousekeeping(Scheduler housekeeping, BrokerConfig config, PartitionManager p, GroupOffsets offsets) {
-        long retentionCheck = config.logRetentionCheckIntervalMs();
-        housekeeping.scheduleWithFixedDelay(() -> runQuietly("retention", p::enforceRetention),
-                retentionCheck, retentionCheck);
-        housekeeping.scheduleWithFixedDelay(() -> runQuietly("high watermark checkpoint", p::checkpointHighWatermarks),
-                HIGH_WATERMARK_CHECKPOINT_MS, HIGH_WATERMARK_CHECKPOINT_MS);
-        long producerCheck = TimeUnit.MINUTES.toMillis(10);
-        housekeeping.scheduleWithFixedDelay(() -> runQuietly("producer expiration", () -> p.all()
-                .forEach(partition -> partition.expireProducers(PRODUCER_ID_EXPIRATION_MS))), producerCheck, producerCheck);
-        long offsetsCheck = config.offsetsRetentionCheckIntervalMs();
-        housekeeping.scheduleWithFixedDelay(() -> runQuietly("offset expiration", offsets::expireOffsets),
-                offsetsCheck, offsetsCheck);
-    }
-
-    /** Topic defaults from the broker's settings in effect (static and dynamic). */
-    private static TopicDefaults topicDefaults(BrokerConfig config) {
-        return new TopicDefaults(config.defaultLogConfig(), config.logMessageTimestampType(),
-                config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
-                config.autoCreateTopicsEnable(), String.join(",", config.values().getList("log.cleanup.policy")), config.logStorage(),
-                config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs(),
-                config.values().getInt("min.insync.replicas"), config.values().getLong("replica.lag.time.max.ms"));
-    }
-
-    private static GroupConfig groupConfig(BrokerConfig config) {
-        return new GroupConfig(config.groupMinSessionTimeoutMs(), config.groupMaxSessionTimeoutMs(),
-                config.groupInitialRebalanceDelayMs(), TimeUnit.MINUTES.toMillis(config.offsetsRetentionMinutes()),
-                config.offsetsRetentionCheckIntervalMs(), config.offsetMetadataMaxBytes());
-    }
-
-    /** What an offset store is told: every setting given, plus the effective values it may need. */
-    private static Map<String, String> offsetStoreSettings(BrokerConfig config) {
-        Map<String, String> settings = new LinkedHashMap<>(config.originals());
-        settings.put("offsets.topic.num.partitions", Integer.toString(config.offsetsTopicNumPartitions()));
-        settings.put("offsets.retention.minutes", Integer.toString(config.offsetsRetentionMinutes()));
-        settings.put("offsets.topic.segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes()));
-        settings.put("offsets.snapshot.interval.ms", Long.toString(config.offsetsSnapshotIntervalMs()));
-        return settings;
-    }
-
-    private static void runQuietly(String what, Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, what + " failed", e);
         }
     }
 
@@ -518,12 +454,6 @@ public final class Broker implements AutoCloseable {
 
     private static java.util.function.Predicate<String> hostsTopic(PartitionManager partitions) {
         return topic -> partitions.all().stream().anyMatch(p -> p.topicPartition().topic().equals(topic));
-    }
-
-    /** The controller's settings from the broker's (Kafka's names). */
-    private static ControllerSettings controllerSettings(BrokerConfig config) {
-        return new ControllerSettings(config.uncleanLeaderElectionEnable(), config.autoLeaderRebalanceEnable(),
-                config.leaderImbalancePerBrokerPercentage(), config.leaderImbalanceCheckIntervalMs());
     }
 
     /** This broker's part in a cluster, if it has {@code zookeeper.connect}. */

@@ -17,7 +17,7 @@ class StoreSettingsTest {
     @Test
     void theStoreIsOpenedWithTheBrokersDefaultSessionTimeout() {
         BrokerConfig config = BrokerConfig.of(Map.of("zookeeper.connect", "localhost:2181/sluice"));
-        assertThat(Broker.storeSettings(config))
+        assertThat(ComponentSettings.storeSettings(config))
                 .containsEntry("zookeeper.session.timeout.ms", "6000")
                 .containsEntry("zookeeper.connect", "localhost:2181/sluice");
     }
@@ -25,6 +25,6 @@ class StoreSettingsTest {
     @Test
     void anExplicitSessionTimeoutIsPassedOnAsGiven() {
         BrokerConfig config = BrokerConfig.of(Map.of("zookeeper.connect", "zk:2181", "zookeeper.session.timeout.ms", "9000"));
-        assertThat(Broker.storeSettings(config)).containsEntry("zookeeper.session.timeout.ms", "9000");
+        assertThat(ComponentSettings.storeSettings(config)).containsEntry("zookeeper.session.timeout.ms", "9000");
     }
 }
