@@ -112,6 +112,14 @@ public interface ClusterMetadataStore extends AutoCloseable {
     /** Replaces the entity's overrides (an empty map removes them) and notifies every broker. */
     void setConfig(ConfigEntity entity, Map<String, String> overrides);
 
+    /**
+     * Every entity of {@code type} that has overrides, with them (the client quotas of every user and
+     * client id). For {@link ConfigEntity.Type#USER} this includes the user-and-client entities.
+     */
+    default Map<ConfigEntity, Map<String, String>> configs(ConfigEntity.Type type) {
+        throw new UnsupportedOperationException("listing configs is not supported by " + getClass().getName());
+    }
+
     // ---- producer ids
 
     /**

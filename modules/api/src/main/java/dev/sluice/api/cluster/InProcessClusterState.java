@@ -317,6 +317,16 @@ public final class InProcessClusterState {
         return configs.getOrDefault(entity, Map.of());
     }
 
+    Map<ConfigEntity, Map<String, String>> configs(ConfigEntity.Type type) {
+        Map<ConfigEntity, Map<String, String>> ofType = new HashMap<>();
+        configs.forEach((entity, overrides) -> {
+            if (entity.type() == type) {
+                ofType.put(entity, overrides);
+            }
+        });
+        return ofType;
+    }
+
     void setConfig(ConfigEntity entity, Map<String, String> overrides) {
         if (persistence != null) {
             persistence.writeConfig(entity, overrides);

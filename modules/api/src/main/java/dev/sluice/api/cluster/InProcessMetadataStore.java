@@ -252,6 +252,14 @@ public final class InProcessMetadataStore implements ClusterMetadataStore {
     }
 
     @Override
+    public Map<ConfigEntity, Map<String, String>> configs(ConfigEntity.Type type) {
+        synchronized (state.lock()) {
+            checkOpen();
+            return state.configs(type);
+        }
+    }
+
+    @Override
     public long reserveProducerIdBlock(int brokerId, int size) {
         synchronized (state.lock()) {
             checkOpen();

@@ -25,7 +25,7 @@ import java.util.UUID;
  * Keeps the persistent part of an {@link InProcessClusterState} in a directory, so a single node's
  * cluster metadata survives restarts as ZooKeeper's would: {@code cluster} (cluster id, controller
  * epoch and its version, next producer id), {@code topics/<name>} (id, assignment version, replicas
- * and partition states with their versions), {@code configs/<TOPIC|BROKER>-<name>} and
+ * and partition states with their versions), {@code configs/<TOPIC|BROKER|USER|CLIENT>-<name>} (a {@code /} in the name as {@code +}) and
  * {@code delete/<name>} (deletion requests). Ephemeral records (registrations, the controller) are
  * not kept, as in ZooKeeper. Every write goes to a temporary file, is fsynced, renamed into place
  * and the directory fsynced: a crash leaves the old or the new file, never a torn one.
@@ -83,7 +83,7 @@ final class InProcessPersistence {
                 String fileName = file.getFileName().toString();
                 int dash = fileName.indexOf('-');
                 ConfigEntity entity = new ConfigEntity(ConfigEntity.Type.valueOf(fileName.substring(0, dash)),
-                        fileName.substring(dash + 1));
+                        fileName.substring(dash + 1).replace('+', '/'));
                 Properties p = read(file);
                 Map<String, String> overrides = new TreeMap<>();
                 p.stringPropertyNames().forEach(k -> overrides.put(k, p.getProperty(k)));
@@ -128,7 +128,9 @@ final class InProcessPersistence {
     }
 
     void writeConfig(ConfigEntity entity, Map<String, String> overrides) {
-        Path file = dir.resolve("configs").resolve(entity.type() + "-" + entity.name());
+        // a user-and-client quota entity's name holds '/'; no entity name holds '+' (topic names cannot,
+        // quota names are URL-encoded with '+' as %20), so it stands for '/' in the file name
+        Path file = dir.resolve("configs").resolve(entity.type() + "-" + entity.name().replace('/', '+'));
         if (overrides == null || overrides.isEmpty()) {
             delete(file);
             return;

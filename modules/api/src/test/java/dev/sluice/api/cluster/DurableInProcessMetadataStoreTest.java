@@ -53,6 +53,7 @@ class DurableInProcessMetadataStoreTest extends ClusterMetadataStoreContract {
             store.deleteTopic(lease, "gone");
             store.setConfig(ConfigEntity.topic("orders"), Map.of("retention.ms", "5"));
             store.setConfig(ConfigEntity.brokerDefault(), Map.of("log.retention.hours", "2"));
+            store.setConfig(new ConfigEntity(ConfigEntity.Type.USER, "bob/clients/<default>"), Map.of("producer_byte_rate", "10.0"));
             store.requestTopicDeletion("orders");
             firstPid = store.reserveProducerIdBlock(1, 1000);
         }
@@ -78,6 +79,8 @@ class DurableInProcessMetadataStoreTest extends ClusterMetadataStoreContract {
                     new Versioned<>(new PartitionState(1, 1, List.of(1), lease.epoch()), 1));
             assertThat(store.config(ConfigEntity.topic("orders"))).isEqualTo(Map.of("retention.ms", "5"));
             assertThat(store.config(ConfigEntity.brokerDefault())).isEqualTo(Map.of("log.retention.hours", "2"));
+            assertThat(store.configs(ConfigEntity.Type.USER)).isEqualTo(Map.of(
+                    new ConfigEntity(ConfigEntity.Type.USER, "bob/clients/<default>"), Map.of("producer_byte_rate", "10.0")));
             assertThat(store.config(ConfigEntity.topic("gone"))).isEmpty();
             assertThat(store.topicDeletionRequests()).containsExactly("orders");
             assertThat(store.reserveProducerIdBlock(1, 1000)).isEqualTo(firstPid + 1000);

@@ -337,6 +337,29 @@ public abstract class ClusterMetadataStoreContract {
     }
 
     @Test
+    public void clientQuotasOfUsersClientsAndBothAreListedByTypeAndAnnounced() throws Exception {
+        ClusterMetadataStore a = session();
+        ClusterMetadataStore b = session();
+        Events events = new Events();
+        b.addListener(events);
+        ConfigEntity userAndClient = new ConfigEntity(ConfigEntity.Type.USER, "alice" + ConfigEntity.USER_CLIENT_SEPARATOR + "app%2F1");
+        a.setConfig(new ConfigEntity(ConfigEntity.Type.CLIENT, "<default>"), Map.of("producer_byte_rate", "1024.0"));
+        a.setConfig(new ConfigEntity(ConfigEntity.Type.USER, "alice"), Map.of("consumer_byte_rate", "2048.0"));
+        a.setConfig(userAndClient, Map.of("request_percentage", "50.0"));
+        assertThat(b.configs(ConfigEntity.Type.CLIENT)).isEqualTo(Map.of(
+                new ConfigEntity(ConfigEntity.Type.CLIENT, "<default>"), Map.of("producer_byte_rate", "1024.0")));
+        assertThat(b.configs(ConfigEntity.Type.USER)).isEqualTo(Map.of(
+                new ConfigEntity(ConfigEntity.Type.USER, "alice"), Map.of("consumer_byte_rate", "2048.0"),
+                userAndClient, Map.of("request_percentage", "50.0")));
+        await("b hears of the user-and-client quota", () -> events.saw("config USER alice/clients/app%2F1"));
+        await("b hears of the client default", () -> events.saw("config CLIENT <default>"));
+
+        a.setConfig(userAndClient, Map.of());
+        assertThat(b.configs(ConfigEntity.Type.USER)).containsOnlyKeys(new ConfigEntity(ConfigEntity.Type.USER, "alice"));
+        assertThat(b.configs(ConfigEntity.Type.TOPIC)).isEmpty();
+    }
+
+    @Test
     public void aTopicIsCreatedWithItsConfigsInOneWriteAndATakenNameChangesNothing() throws Exception {
         ClusterMetadataStore a = session();
         ClusterMetadataStore b = session();

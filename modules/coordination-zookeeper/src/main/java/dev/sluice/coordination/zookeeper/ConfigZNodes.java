@@ -18,7 +18,8 @@ import static dev.sluice.coordination.zookeeper.ZkCalls.failedOp;
 
 /**
  * Config overrides of topics and brokers ({@code /config/topics/T}, {@code /config/brokers/N} and
- * {@code /config/brokers/<default>}) and Kafka's change notifications under
+ * {@code /config/brokers/<default>}), client quotas ({@code /config/users/U}, {@code /config/clients/C},
+ * {@code /config/users/U/clients/C}) and Kafka's change notifications under
  * {@code /config/changes}, written with them and purged after {@link #CHANGE_NOTIFICATION_EXPIRY_MS}.
  *
  * <p>Threads: any caller thread (request handlers altering configs, brokers reading them); no
@@ -38,16 +39,47 @@ final class ConfigZNodes {
     }
 
     static String path(ConfigEntity entity) {
-        return (entity.type() == ConfigEntity.Type.TOPIC ? ZNodes.CONFIG_TOPICS : ZNodes.CONFIG_BROKERS) + "/" + entity.name();
+        return "/config/" + entityPath(entity);
     }
 
-    /** Kafka's entity path of a change notification: {@code topics/T}, {@code brokers/1}, {@code brokers/<default>}. */
+    /**
+     * Kafka's entity path of a change notification: {@code topics/T}, {@code brokers/1},
+     * {@code brokers/<default>}, {@code users/U}, {@code clients/C}, {@code users/U/clients/C}.
+     */
     private static String entityPath(ConfigEntity entity) {
-        return (entity.type() == ConfigEntity.Type.TOPIC ? "topics/" : "brokers/") + entity.name();
+        String kind = switch (entity.type()) {
+            case TOPIC -> "topics/";
+            case BROKER -> "brokers/";
+            case USER -> "users/";
+            case CLIENT -> "clients/";
+        };
+        return kind + entity.name();
     }
 
     Map<String, String> config(ConfigEntity entity) {
         return ZNodes.decodeConfig(zk.dataOrNull(path(entity), null));
+    }
+
+    /** Every entity of the type with non-empty overrides; USER includes {@code U/clients/C}. */
+    Map<ConfigEntity, Map<String, String>> configs(ConfigEntity.Type type) {
+        Map<ConfigEntity, Map<String, String>> found = new java.util.HashMap<>();
+        String root = path(new ConfigEntity(type, "")).replaceAll("/$", "");
+        for (String child : zk.childrenOrEmpty(root)) {
+            addIfSet(found, new ConfigEntity(type, child));
+            if (type == ConfigEntity.Type.USER) {
+                for (String client : zk.childrenOrEmpty(root + "/" + child + "/clients")) {
+                    addIfSet(found, new ConfigEntity(type, child + ConfigEntity.USER_CLIENT_SEPARATOR + client));
+                }
+            }
+        }
+        return found;
+    }
+
+    private void addIfSet(Map<ConfigEntity, Map<String, String>> found, ConfigEntity entity) {
+        Map<String, String> overrides = config(entity);
+        if (!overrides.isEmpty()) {
+            found.put(entity, overrides);
+        }
     }
 
     /**
@@ -63,11 +95,16 @@ final class ConfigZNodes {
                 ZNodes.encodeConfigChange(entityPath(entity)), OPEN, CreateMode.PERSISTENT_SEQUENTIAL);
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             boolean exists = zk.exists(path);
-            List<Op> ops = List.of(exists ? Op.setData(path, data, -1) : Op.create(path, data, OPEN, CreateMode.PERSISTENT),
-                    notification);
+            List<Op> ops = new java.util.ArrayList<>();
+            if (!exists) {
+                missingParents(path).forEach(parent -> ops.add(Op.create(parent, ZNodes.encodeConfig(Map.of()), OPEN,
+                        CreateMode.PERSISTENT)));
+            }
+            ops.add(exists ? Op.setData(path, data, -1) : Op.create(path, data, OPEN, CreateMode.PERSISTENT));
+            ops.add(notification);
             try {
                 List<OpResult> results = zk.call("set config", h -> h.multi(ops));
-                String written = ((OpResult.CreateResult) results.get(1)).getPath();
+                String written = ((OpResult.CreateResult) results.get(results.size() - 1)).getPath();
                 try {
                     purgeOldChangeNotifications(written.substring(written.lastIndexOf('/') + 1));
                 } catch (ClusterStoreException e) {
@@ -82,6 +119,20 @@ final class ConfigZNodes {
             }
         }
         throw new ClusterStoreException("setting " + path + " did not settle");
+    }
+
+    /**
+     * The parents of a user-and-client quota znode ({@code /config/users/U}, {@code .../U/clients}) that do
+     * not exist yet, outermost first; other config znodes sit in persistent paths made at start-up.
+     */
+    private List<String> missingParents(String path) {
+        List<String> missing = new java.util.ArrayList<>();
+        String parent = path.substring(0, path.lastIndexOf('/'));
+        while (parent.startsWith(ZNodes.CONFIG_USERS + "/") && !zk.exists(parent)) {
+            missing.add(0, parent);
+            parent = parent.substring(0, parent.lastIndexOf('/'));
+        }
+        return missing;
     }
 
     /** Removes notifications older than the expiry, never {@code justWritten}. */

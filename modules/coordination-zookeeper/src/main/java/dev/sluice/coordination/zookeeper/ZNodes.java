@@ -30,6 +30,8 @@ final class ZNodes {
     static final String CONTROLLER_EPOCH = "/controller_epoch";
     static final String CONFIG_TOPICS = "/config/topics";
     static final String CONFIG_BROKERS = "/config/brokers";
+    static final String CONFIG_USERS = "/config/users";
+    static final String CONFIG_CLIENTS = "/config/clients";
     static final String CONFIG_CHANGES = "/config/changes";
     /** Prefix of Kafka's sequential change notifications under {@link #CONFIG_CHANGES}. */
     static final String CONFIG_CHANGE_PREFIX = "config_change_";
@@ -39,7 +41,7 @@ final class ZNodes {
 
     /** Created at start-up if missing (Kafka's persistent paths). */
     static final List<String> PERSISTENT_PATHS = List.of(BROKER_IDS, TOPICS, "/brokers/seqid", CONFIG_CHANGES,
-            CONFIG_TOPICS, CONFIG_BROKERS, DELETE_TOPICS, PRODUCER_ID_BLOCK);
+            CONFIG_TOPICS, CONFIG_BROKERS, CONFIG_USERS, CONFIG_CLIENTS, DELETE_TOPICS, PRODUCER_ID_BLOCK);
 
     private ZNodes() {
     }

@@ -48,6 +48,15 @@ final class ZkEventRouter implements Watcher {
         } else if (parts.length == 3 && path.startsWith(ZNodes.CONFIG_BROKERS + "/")) {
             ConfigEntity entity = new ConfigEntity(ConfigEntity.Type.BROKER, parts[2]);
             publish.accept(l -> l.configChanged(entity));
+        } else if (parts.length == 3 && path.startsWith(ZNodes.CONFIG_CLIENTS + "/")) {
+            ConfigEntity entity = new ConfigEntity(ConfigEntity.Type.CLIENT, parts[2]);
+            publish.accept(l -> l.configChanged(entity));
+        } else if (parts.length == 3 && path.startsWith(ZNodes.CONFIG_USERS + "/")) {
+            ConfigEntity entity = new ConfigEntity(ConfigEntity.Type.USER, parts[2]);
+            publish.accept(l -> l.configChanged(entity));
+        } else if (parts.length == 5 && path.startsWith(ZNodes.CONFIG_USERS + "/") && parts[3].equals("clients")) {
+            ConfigEntity entity = new ConfigEntity(ConfigEntity.Type.USER, parts[2] + ConfigEntity.USER_CLIENT_SEPARATOR + parts[4]);
+            publish.accept(l -> l.configChanged(entity));
         }
     }
 }

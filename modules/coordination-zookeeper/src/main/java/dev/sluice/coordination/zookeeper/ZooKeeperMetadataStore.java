@@ -195,6 +195,11 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
         configs.set(entity, overrides);
     }
 
+    @Override
+    public Map<ConfigEntity, Map<String, String>> configs(ConfigEntity.Type type) {
+        return configs.configs(type);
+    }
+
     // ---- producer ids
 
     @Override
