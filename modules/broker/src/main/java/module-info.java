@@ -17,6 +17,7 @@ module dev.sluice.broker {
     exports dev.sluice.broker.metadata;
     exports dev.sluice.broker.control;
     exports dev.sluice.broker.txn;
+    exports dev.sluice.broker.quota;
 
     uses dev.sluice.api.storage.LogStorageProvider;
     uses dev.sluice.api.offset.OffsetStoreProvider;

@@ -25,6 +25,9 @@ import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.broker.metadata.LocalMetadataPublisher;
 import dev.sluice.broker.metadata.MetadataCache;
 import dev.sluice.broker.api.KafkaRequestHandler;
+import dev.sluice.broker.api.QuotaHandlers;
+import dev.sluice.broker.quota.ClientQuotaManager;
+import dev.sluice.broker.quota.ClientQuotas;
 import dev.sluice.broker.cluster.ClusterIdentity;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.cluster.ClusterOffsetsTopic;
@@ -272,7 +275,11 @@ public final class Broker implements AutoCloseable {
             GroupApis.register(router, groups, offsets, state, coordinatorPartitions, offsetsTopic);
             transactions = dev.sluice.broker.txn.Transactions.start(config, logDir, partitions, replicas, state, router,
                     store, time, schedulers::create);
-            handler.target = new KafkaRequestHandler(router);
+            // client quotas live with the dynamic configs: the cluster store, or this node's own
+            ClientQuotas clientQuotas = ClientQuotas.load(store != null ? store : localConfigStore);
+            QuotaHandlers.register(router, clientQuotas);
+            handler.target = new KafkaRequestHandler(router, new ClientQuotaManager(clientQuotas, new ClientQuotaManager.Settings(
+                    config.values().getInt("quota.window.num"), 1000L * config.values().getInt("quota.window.size.seconds"))), time);
             if (store != null) {
                 // followers copy their leaders' logs through the replication module, if installed
                 replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(

@@ -1,7 +1,10 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.Time;
 import dev.sluice.broker.network.NetworkRequest;
 import dev.sluice.broker.network.RequestHandler;
+import dev.sluice.broker.quota.ClientQuotaManager;
+import dev.sluice.broker.quota.QuotaType;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.ProtocolException;
@@ -9,6 +12,7 @@ import dev.sluice.protocol.Request;
 import dev.sluice.protocol.RequestHeader;
 import dev.sluice.protocol.RequestParser;
 import dev.sluice.protocol.ResponseWriter;
+import dev.sluice.protocol.Send;
 import dev.sluice.protocol.UnsupportedVersionException;
 import dev.sluice.protocol.message.Struct;
 
@@ -17,18 +21,33 @@ import dev.sluice.protocol.message.Struct;
  * closes the connection with a logged reason, as Kafka does — except ApiVersions, which is
  * answered at version 0 with UNSUPPORTED_VERSION and the supported ranges, so the client can
  * retry with a version both sides know.
+ *
+ * <p>With client quotas set, each answer is accounted to its client ({@link ClientQuotaManager}):
+ * a client over its quota gets the throttle time in the response's {@code ThrottleTimeMs} and its
+ * connection is not read that long. Runs on request-handler threads; a context completes on
+ * whichever thread answers.
  */
 public final class KafkaRequestHandler implements RequestHandler {
     private static final System.Logger LOG = System.getLogger(KafkaRequestHandler.class.getName());
 
     private final ApiRouter router;
+    private final ClientQuotaManager quotas;
+    private final Time time;
 
     public KafkaRequestHandler(ApiRouter router) {
+        this(router, null, Time.SYSTEM);
+    }
+
+    /** @param quotas the client quotas to enforce, or null for none */
+    public KafkaRequestHandler(ApiRouter router, ClientQuotaManager quotas, Time time) {
         this.router = router;
+        this.quotas = quotas;
+        this.time = time;
     }
 
     @Override
     public void handle(NetworkRequest network) {
+        int frameSize = network.payload().limit();
         Request request;
         try {
             request = RequestParser.parse(network.payload());
@@ -46,7 +65,13 @@ public final class KafkaRequestHandler implements RequestHandler {
             refuse(network, request.header(), request.api().apiName() + " v" + request.version() + " is not supported");
             return;
         }
-        handler.handle(new Context(network, request));
+        if (quotas == null || !quotas.active()) {
+            handler.handle(new Context(network, request));
+            return;
+        }
+        ThrottledContext context = new ThrottledContext(network, request, frameSize, time.nanoseconds());
+        handler.handle(context);
+        context.returnedNanos = time.nanoseconds();
     }
 
     private void refuse(NetworkRequest network, RequestHeader header, String reason) {
@@ -70,8 +95,7 @@ public final class KafkaRequestHandler implements RequestHandler {
 
         @Override
         public String clientHost() {
-            java.net.InetSocketAddress remote = network.remoteAddress();
-            return remote == null || remote.getAddress() == null ? "" : "/" + remote.getAddress().getHostAddress();
+            return hostOf(network);
         }
 
         @Override
@@ -83,6 +107,89 @@ public final class KafkaRequestHandler implements RequestHandler {
         public void closeConnection(String reason) {
             LOG.log(System.Logger.Level.DEBUG, () -> "closing connection from " + network.remoteAddress() + ": " + reason);
             network.closeConnection();
+        }
+    }
+
+    private static String hostOf(NetworkRequest network) {
+        java.net.InetSocketAddress remote = network.remoteAddress();
+        return remote == null || remote.getAddress() == null ? "" : "/" + remote.getAddress().getHostAddress();
+    }
+
+    /**
+     * A request of a client measured against quotas: produce bytes (the request's size), fetch bytes
+     * (the response's size) and handler time (until the answer, or until the handler returned if it
+     * answers later). Exempt, as in Kafka: ApiVersions, the inter-broker APIs and followers' fetches.
+     */
+    private final class ThrottledContext implements RequestContext {
+        private final NetworkRequest network;
+        private final Request request;
+        private final int frameSize;
+        private final long startNanos;
+        volatile long returnedNanos;
+
+        ThrottledContext(NetworkRequest network, Request request, int frameSize, long startNanos) {
+            this.network = network;
+            this.request = request;
+            this.frameSize = frameSize;
+            this.startNanos = startNanos;
+        }
+
+        @Override
+        public Request request() {
+            return request;
+        }
+
+        @Override
+        public String clientHost() {
+            return hostOf(network);
+        }
+
+        @Override
+        public void respond(Struct response) {
+            Send send = ResponseWriter.write(request.header(), response);
+            long throttleMs = throttleMs(request.api() == ApiKey.FETCH ? send.size() : 0);
+            if (throttleMs > 0 && response.schema().hasField("ThrottleTimeMs")) {
+                response.set("ThrottleTimeMs", (int) Math.min(throttleMs, Integer.MAX_VALUE));
+                send = ResponseWriter.write(request.header(), response); // only when throttled: a second encoding
+            }
+            network.respond(send, throttleMs);
+        }
+
+        @Override
+        public void respondNothing() {
+            network.respondNothing(throttleMs(0));
+        }
+
+        @Override
+        public void closeConnection(String reason) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing connection from " + network.remoteAddress() + ": " + reason);
+            network.closeConnection();
+        }
+
+        private long throttleMs(long responseBytes) {
+            ApiKey api = request.api();
+            if (api == ApiKey.API_VERSIONS || api.isInterBroker() || (api == ApiKey.FETCH && followerFetch())) {
+                return 0;
+            }
+            long nowNanos = time.nanoseconds();
+            long nowMs = time.milliseconds();
+            String clientId = clientId();
+            long returned = returnedNanos;
+            double handlerMs = ((returned != 0 ? returned : nowNanos) - startNanos) / 1e6;
+            long throttle = quotas.recordAndThrottleMs(QuotaType.REQUEST, clientId, handlerMs, nowMs);
+            if (api == ApiKey.PRODUCE) {
+                throttle = Math.max(throttle, quotas.recordAndThrottleMs(QuotaType.PRODUCE, clientId, frameSize, nowMs));
+            } else if (api == ApiKey.FETCH) {
+                throttle = Math.max(throttle, quotas.recordAndThrottleMs(QuotaType.FETCH, clientId, responseBytes, nowMs));
+            }
+            return throttle;
+        }
+
+        private boolean followerFetch() {
+            Struct body = request.body();
+            int replicaId = request.version() >= 15 ? body.getStruct(FetchFields.REPLICA_STATE).getInt(FetchFields.STATE_REPLICA_ID)
+                    : body.getInt(FetchFields.REPLICA_ID);
+            return replicaId >= 0;
         }
     }
 }

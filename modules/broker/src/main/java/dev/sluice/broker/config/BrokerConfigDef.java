@@ -133,6 +133,8 @@ public final class BrokerConfigDef {
                 "a follower that has not caught up with the leader's log end for this long leaves the ISR");
         add("unclean.leader.election.enable", BOOLEAN, false, null, "whether an out-of-sync replica may become leader "
                 + "(a topic's unclean.leader.election.enable overrides it)");
+        add("quota.window.num", INT, 11, atLeast(1), "samples a client quota's rate is measured over");
+        add("quota.window.size.seconds", INT, 1, atLeast(1), "time span of each client quota sample");
         add("auto.create.topics.enable", BOOLEAN, true, null, "create a topic when a client asks for its metadata");
         add("delete.topic.enable", BOOLEAN, true, null, "whether DeleteTopics is allowed");
         // KIP-578's name (proposed, not in Kafka 3.x/4.x, which have no such limit)

@@ -36,6 +36,8 @@ final class Connection {
     boolean stalled;   // on the processor's retry list (handler queue full or memory budget exhausted)
     boolean closed;
     boolean peerClosed; // the client closed its side: no more reading, its complete requests still run
+    long mutedUntilNanos; // a client over its quota: not read until then (valid while muted)
+    boolean muted;        // on the processor's throttled list
 
     Connection(long id, String listenerName, InetSocketAddress remoteAddress, SocketChannel channel,
                Processor processor, FrameReader reader) {

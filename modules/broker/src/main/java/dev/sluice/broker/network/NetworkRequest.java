@@ -49,6 +49,7 @@ public final class NetworkRequest {
     // Written by the completing thread before the request is queued to the processor; the queue publishes them.
     private Outcome outcome;
     private Send response;
+    private long throttleMs;
 
     // Owned by the processor thread.
     boolean outcomeSeen;
@@ -92,11 +93,26 @@ public final class NetworkRequest {
      * the complete frame as it goes on the wire, including its int32 size prefix.
      */
     public void respond(Send response) {
+        respond(response, 0);
+    }
+
+    /**
+     * As {@link #respond(Send)}, then stops reading from the connection for {@code throttleMs} after the
+     * response is queued: a client over its quota (KIP-219; the response carries the same time).
+     */
+    public void respond(Send response, long throttleMs) {
+        this.throttleMs = throttleMs;
         complete(Outcome.RESPONSE, Objects.requireNonNull(response, "response"));
     }
 
     /** Completes without a response ({@code acks=0} produce); keeps the connection's order. */
     public void respondNothing() {
+        respondNothing(0);
+    }
+
+    /** As {@link #respondNothing()}, muting the connection for {@code throttleMs}. */
+    public void respondNothing(long throttleMs) {
+        this.throttleMs = throttleMs;
         complete(Outcome.NO_RESPONSE, null);
     }
 
@@ -160,6 +176,11 @@ public final class NetworkRequest {
 
     Send response() {
         return response;
+    }
+
+    /** How long the connection stops reading once this request is answered (0: not throttled). */
+    long throttleMs() {
+        return throttleMs;
     }
 
     /** The payload's buffer, for the processor to give back to the pool once the request is complete. */

@@ -48,6 +48,8 @@ final class Processor implements Runnable {
     private final MpscUnboundedXaddArrayQueue<NetworkRequest> events = new MpscUnboundedXaddArrayQueue<>(256, 4);
     private final ArrayList<Connection> connections = new ArrayList<>();
     private final ArrayDeque<Connection> stalled = new ArrayDeque<>();
+    /** Connections muted for a quota throttle (KIP-219), in no particular order; few at a time. */
+    private final ArrayList<Connection> throttled = new ArrayList<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final long idleNanos;
     private final long frameTimeoutNanos;
@@ -136,6 +138,9 @@ final class Processor implements Runnable {
             }
         }
         long timeout = stalled.isEmpty() ? Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(idleCheckNanos)) : STALL_RETRY_MS;
+        if (!throttled.isEmpty()) {
+            timeout = Math.min(timeout, unmuteThrottled());
+        }
         selector.select(onReady, Math.max(1, timeout));
         closeIdleConnections();
         pool.trimIdle(time.nanoseconds());
@@ -231,10 +236,14 @@ final class Processor implements Runnable {
         }
     }
 
-    /** Reading stops at the in-flight cap, when the handler queue or memory budget is full, when draining, and at the peer's close. */
+    /**
+     * Reading stops at the in-flight cap, when the handler queue or memory budget is full, when
+     * draining, while throttled, and at the peer's close.
+     */
     private boolean canRead(Connection c) {
         return !draining
                 && !c.peerClosed
+                && !c.muted
                 && c.inFlight() < config.maxInFlightPerConnection()
                 && !c.reader.awaitingMemory()
                 && !(c.inHandler == null && !c.undispatched.isEmpty());
@@ -252,6 +261,41 @@ final class Processor implements Runnable {
             c.inHandler = next;
         } else {
             stall(c);
+        }
+    }
+
+    /**
+     * Reads again from connections whose throttle has passed; answers the milliseconds until the next
+     * one ends.
+     */
+    private long unmuteThrottled() {
+        long now = time.nanoseconds();
+        long next = Long.MAX_VALUE;
+        for (int i = throttled.size() - 1; i >= 0; i--) {
+            Connection c = throttled.get(i);
+            long left = c.mutedUntilNanos - now;
+            if (c.closed || left <= 0) {
+                c.muted = false;
+                throttled.set(i, throttled.get(throttled.size() - 1));
+                throttled.remove(throttled.size() - 1);
+                if (!c.closed) {
+                    updateInterest(c);
+                }
+            } else {
+                next = Math.min(next, left);
+            }
+        }
+        return next == Long.MAX_VALUE ? POLL_MS : TimeUnit.NANOSECONDS.toMillis(next) + 1;
+    }
+
+    private void mute(Connection c, long throttleMs) {
+        long until = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(throttleMs);
+        if (!c.muted) {
+            c.muted = true;
+            c.mutedUntilNanos = until;
+            throttled.add(c);
+        } else if (until - c.mutedUntilNanos > 0) {
+            c.mutedUntilNanos = until;
         }
     }
 
@@ -308,6 +352,9 @@ final class Processor implements Runnable {
         NetworkRequest head;
         while ((head = c.awaiting.peek()) != null && head.outcomeSeen) {
             c.awaiting.poll();
+            if (head.throttleMs() > 0) {
+                mute(c, head.throttleMs());
+            }
             switch (head.outcome()) {
                 case RESPONSE -> {
                     if (!c.peerClosed) {

@@ -80,6 +80,28 @@ class SocketServerTest {
     }
 
     @Test
+    void aThrottledResponseMutesOnlyItsConnectionForTheThrottleTime() throws Exception {
+        SocketServer server = start(config());
+        TestClient throttled = connect(server);
+        TestClient other = connect(server);
+        throttled.send(command('T', 600, 1));
+        assertThat(seqOf(throttled.receive())).isEqualTo(1);
+        long answered = System.nanoTime();
+        throttled.send(command('E', 0, 2));
+        // another client is served meanwhile
+        other.send(command('E', 0, 3));
+        assertThat(seqOf(other.receive())).isEqualTo(3);
+        assertThat(seqOf(throttled.receive())).isEqualTo(2);
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
+        assertThat(waitedMs).as("the next request is read only after the throttle").isGreaterThanOrEqualTo(550);
+        // and afterwards it is read at once again
+        long before = System.nanoTime();
+        throttled.send(command('E', 0, 4));
+        assertThat(seqOf(throttled.receive())).isEqualTo(4);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)).isLessThan(500);
+    }
+
+    @Test
     void bindsPortZeroAndReportsTheBoundPort() throws IOException {
         SocketServer server = start(config());
         assertThat(server.boundPort("PLAINTEXT")).isPositive();

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code N}: respond nothing; {@code C}: close the connection; {@code X}: throw</li>
  *   <li>{@code H}: hold: park the request in {@link #held} for the test to complete</li>
  *   <li>{@code B}: block in the handler until {@link #release} opens</li>
+ *   <li>{@code T}: echo now, throttling the connection for {@code arg} ms (a quota)</li>
  * </ul>
  */
 final class TestHandler implements RequestHandler, AutoCloseable {
@@ -77,6 +78,11 @@ final class TestHandler implements RequestHandler, AutoCloseable {
                     leave(request);
                     completionOrder.add(seq);
                     request.respondNothing();
+                }
+                case 'T' -> {
+                    leave(request);
+                    completionOrder.add(seq);
+                    request.respond(echo(request.payload()), arg);
                 }
                 case 'C' -> {
                     leave(request);

@@ -1,0 +1,112 @@
+package dev.sluice.broker.quota;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Enforces the client quotas as Kafka's {@code ClientQuotaManager} does: each request's bytes (or
+ * handler time) are recorded in the rate of the quota that applies to its user and client id, and a
+ * rate above the limit answers the time the client must wait so that the rate over the window falls
+ * back to it: {@code (rate - limit) / limit × window}, at most the whole window. The caller puts it in
+ * the response's {@code ThrottleTimeMs} and mutes the connection that long (KIP-219).
+ *
+ * <p>Which quota applies (Kafka's order, first match per quota type): user and client id, user and
+ * default client, user, default user and client id, default user and default client, default user,
+ * client id, default client. Clients matched by the same entity share one rate (a user's quota is
+ * shared by all its client ids; a default client quota is per client id). Without authentication
+ * every client is the user {@code ANONYMOUS}, as in Kafka.
+ *
+ * <p>Cost when no quota is set: one volatile read per request. Threads: request-handler threads (any
+ * number) and the threads completing delayed requests; state is in concurrent maps and
+ * {@link QuotaRate}s. A rate is never removed (a broker sees few client ids); Kafka expires idle ones
+ * after an hour.
+ */
+public final class ClientQuotaManager {
+    /** Kafka's principal name of an unauthenticated client. */
+    public static final String ANONYMOUS = "ANONYMOUS";
+
+    /** {@code quota.window.num} samples of {@code quota.window.size.seconds} each (Kafka: 11 of 1 s). */
+    public record Settings(int samples, long sampleMs) {
+        public static final Settings KAFKA_DEFAULTS = new Settings(11, 1000);
+    }
+
+    /** The quota and shared rate one client is measured against for one quota type. */
+    private record Applied(double limit, QuotaRate rate) {
+    }
+
+    /** What applies to one client id, for the snapshot generation it was resolved at. */
+    private record Resolved(long generation, Applied[] byType) {
+    }
+
+    private record RateKey(QuotaType type, String user, String clientId) {
+    }
+
+    private final ClientQuotas quotas;
+    private final Settings settings;
+    private final ConcurrentHashMap<String, Resolved> clients = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RateKey, QuotaRate> rates = new ConcurrentHashMap<>();
+
+    public ClientQuotaManager(ClientQuotas quotas, Settings settings) {
+        this.quotas = quotas;
+        this.settings = settings;
+    }
+
+    /** True if any quota is set; false means every call here can be skipped. */
+    public boolean active() {
+        return !quotas.current().quotas().isEmpty();
+    }
+
+    /**
+     * Records {@code amount} (bytes, or handler milliseconds for {@link QuotaType#REQUEST}) for the
+     * client and answers how long it must be throttled (0: within its quota or none set).
+     */
+    public long recordAndThrottleMs(QuotaType type, String clientId, double amount, long nowMs) {
+        ClientQuotas.Snapshot snapshot = quotas.current();
+        if (snapshot.quotas().isEmpty()) {
+            return 0;
+        }
+        Resolved resolved = clients.get(clientId);
+        if (resolved == null || resolved.generation() != snapshot.generation()) {
+            resolved = resolve(snapshot, clientId, nowMs);
+            clients.put(clientId, resolved);
+        }
+        Applied applied = resolved.byType()[type.ordinal()];
+        if (applied == null) {
+            return 0;
+        }
+        // request_percentage is a share of one thread: N percent = N × 10 ms of handler time per second
+        double limit = type == QuotaType.REQUEST ? applied.limit() * 10 : applied.limit();
+        double rate = applied.rate().record(amount, nowMs);
+        if (rate <= limit) {
+            return 0;
+        }
+        long windowMs = applied.rate().windowMs(nowMs);
+        long throttle = Math.round((rate - limit) / limit * windowMs);
+        return Math.min(throttle, settings.samples() * settings.sampleMs());
+    }
+
+    private Resolved resolve(ClientQuotas.Snapshot snapshot, String clientId, long nowMs) {
+        Applied[] byType = new Applied[QuotaType.values().length];
+        for (QuotaType type : QuotaType.values()) {
+            for (QuotaEntity candidate : precedence(ANONYMOUS, clientId)) {
+                Double limit = snapshot.quotas().getOrDefault(candidate, java.util.Map.of()).get(type);
+                if (limit != null) {
+                    RateKey key = new RateKey(type, candidate.user() == null ? "" : ANONYMOUS,
+                            candidate.clientId() == null ? "" : clientId);
+                    byType[type.ordinal()] = new Applied(limit,
+                            rates.computeIfAbsent(key, k -> new QuotaRate(settings.samples(), settings.sampleMs(), nowMs)));
+                    break;
+                }
+            }
+        }
+        return new Resolved(snapshot.generation(), byType);
+    }
+
+    /** Kafka's order of the entities whose quota applies to {@code user} with {@code clientId}. */
+    static QuotaEntity[] precedence(String user, String clientId) {
+        String d = QuotaEntity.DEFAULT;
+        return new QuotaEntity[]{
+                new QuotaEntity(user, clientId), new QuotaEntity(user, d), new QuotaEntity(user, null),
+                new QuotaEntity(d, clientId), new QuotaEntity(d, d), new QuotaEntity(d, null),
+                new QuotaEntity(null, clientId), new QuotaEntity(null, d)};
+    }
+}

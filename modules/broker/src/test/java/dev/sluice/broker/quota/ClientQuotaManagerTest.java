@@ -1,0 +1,101 @@
+package dev.sluice.broker.quota;
+
+import dev.sluice.api.cluster.ClusterMetadataStore;
+import dev.sluice.api.cluster.ConfigEntity;
+import dev.sluice.api.cluster.InProcessClusterState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which quota applies to a client, and the throttle time Kafka's formula gives, on a hand-moved clock. */
+class ClientQuotaManagerTest {
+    private final ClusterMetadataStore store = new InProcessClusterState().connect();
+    private final ClientQuotas quotas = ClientQuotas.load(store);
+    private final ClientQuotaManager manager = new ClientQuotaManager(quotas, new ClientQuotaManager.Settings(11, 1000));
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private void set(QuotaEntity entity, QuotaType type, Double value) {
+        Map<QuotaType, Double> change = new HashMap<>();
+        change.put(type, value);
+        quotas.alter(entity, change);
+    }
+
+    @Test
+    void withoutQuotasNothingIsRecordedOrThrottled() {
+        assertThat(manager.active()).isFalse();
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "c", 1e9, 0)).isZero();
+    }
+
+    @Test
+    void aRateAboveTheLimitIsThrottledUntilTheWindowAverageFallsBackToIt() {
+        set(new QuotaEntity(null, "c"), QuotaType.PRODUCE, 1000.0);
+        assertThat(manager.active()).isTrue();
+        // a new client's first burst is measured over the minimum window: 10 whole samples of 1 s
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "c", 10_000, 0)).isZero();
+        // 20,000 bytes over 10 s = 2,000 B/s: (2000 - 1000) / 1000 × 10 s = 10 s
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "c", 10_000, 0)).isEqualTo(10_000);
+        // another client id is not limited, nor is the same client's fetch
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "other", 1e6, 0)).isZero();
+        assertThat(manager.recordAndThrottleMs(QuotaType.FETCH, "c", 1e6, 0)).isZero();
+        // after the whole window the old samples are gone
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "c", 5_000, 12_000)).isZero();
+    }
+
+    @Test
+    void theThrottleIsAtMostTheWholeWindow() {
+        set(new QuotaEntity(null, "c"), QuotaType.FETCH, 1.0);
+        assertThat(manager.recordAndThrottleMs(QuotaType.FETCH, "c", 1e9, 0)).isEqualTo(11_000);
+    }
+
+    @Test
+    void theMostSpecificEntityWinsInKafkasOrderAndUsersAreAnonymousWithoutAuthentication() {
+        set(new QuotaEntity(null, QuotaEntity.DEFAULT), QuotaType.PRODUCE, 100.0);
+        set(new QuotaEntity(null, "special"), QuotaType.PRODUCE, 1e6);
+        // the default client quota: 2,000 bytes over 10 s = 200 B/s against 100
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "anyone", 2_000, 0)).isEqualTo(10_000);
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "special", 2_000, 0)).isZero();
+        // a user quota of ANONYMOUS comes before any client quota
+        set(new QuotaEntity(ClientQuotaManager.ANONYMOUS, null), QuotaType.PRODUCE, 1e6);
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "anyone", 2_000, 1)).isZero();
+        // and the user-and-client quota before that
+        set(new QuotaEntity(ClientQuotaManager.ANONYMOUS, "anyone"), QuotaType.PRODUCE, 10.0);
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "anyone", 1_000, 2)).isEqualTo(11_000);
+    }
+
+    @Test
+    void aUserQuotaIsSharedByAllItsClientIdsADefaultClientQuotaIsPerClient() {
+        set(new QuotaEntity(QuotaEntity.DEFAULT, null), QuotaType.PRODUCE, 1000.0);
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "a", 10_000, 0)).isZero();
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "b", 10_000, 0)).isEqualTo(10_000); // one user, one rate
+        set(new QuotaEntity(QuotaEntity.DEFAULT, null), QuotaType.PRODUCE, null);
+        set(new QuotaEntity(null, QuotaEntity.DEFAULT), QuotaType.PRODUCE, 1000.0);
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "a", 10_000, 0)).isZero();
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "b", 10_000, 0)).isZero(); // each client its own
+    }
+
+    @Test
+    void requestPercentageIsAShareOfOneHandlerThread() {
+        set(new QuotaEntity(null, "busy"), QuotaType.REQUEST, 10.0); // 100 ms per second
+        assertThat(manager.recordAndThrottleMs(QuotaType.REQUEST, "busy", 1_000, 0)).isZero();
+        // 2,000 ms over 10 s = 200 ms/s against 100: 10 s
+        assertThat(manager.recordAndThrottleMs(QuotaType.REQUEST, "busy", 1_000, 0)).isEqualTo(10_000);
+    }
+
+    @Test
+    void namesAreStoredSanitizedInKafkasLayoutAndReadBack() {
+        set(new QuotaEntity("CN=alice,O=x", "app/1 *"), QuotaType.FETCH, 5.0);
+        assertThat(store.configs(ConfigEntity.Type.USER)).containsOnlyKeys(
+                new ConfigEntity(ConfigEntity.Type.USER, "CN%3Dalice%2CO%3Dx/clients/app%2F1%20%2A"));
+        ClientQuotas reread = ClientQuotas.load(store);
+        assertThat(reread.current().quotas()).isEqualTo(Map.of(new QuotaEntity("CN=alice,O=x", "app/1 *"),
+                Map.of(QuotaType.FETCH, 5.0)));
+    }
+}
