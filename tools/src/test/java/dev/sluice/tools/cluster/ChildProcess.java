@@ -34,8 +34,10 @@ final class ChildProcess {
 
     /** Starts {@code sluice <args>} with a small heap and a JIT that starts fast (four JVMs share two cores). */
     static ChildProcess start(String name, Path log, String heap, List<String> args) throws IOException {
+        // lmdbjava (log.storage=lmdb), on the class path here, reaches into java.nio as the launcher allows it to
         List<String> command = new ArrayList<>(List.of(ChildJvm.javaCommand(), "-Xmx" + heap, "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", ChildJvm.classPath(), Sluice.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", ChildJvm.classPath(), Sluice.class.getName()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -48,14 +48,21 @@ public final class ProcessCluster implements AutoCloseable {
 
     /**
      * What the cluster is: how many brokers, the session timeout every broker asks for, ZooKeeper's
-     * tick (sessions are granted between 2 and 20 ticks) and settings given to every broker.
+     * tick (sessions are granted between 2 and 20 ticks), settings given to every broker, and
+     * settings of single brokers (by id) on top of those, e.g. a {@code log.storage} per broker.
      */
-    public record Settings(String label, int brokers, int sessionTimeoutMs, int zookeeperTickMs, Map<String, String> brokerSettings) {
+    public record Settings(String label, int brokers, int sessionTimeoutMs, int zookeeperTickMs, Map<String, String> brokerSettings,
+                           Map<Integer, Map<String, String>> settingsByBroker) {
         public Settings {
             brokerSettings = Map.copyOf(brokerSettings);
+            settingsByBroker = Map.copyOf(settingsByBroker);
             if (sessionTimeoutMs < 2 * zookeeperTickMs || sessionTimeoutMs > 20 * zookeeperTickMs) {
                 throw new IllegalArgumentException("ZooKeeper grants sessions of 2 to 20 ticks only");
             }
+        }
+
+        public Settings(String label, int brokers, int sessionTimeoutMs, int zookeeperTickMs, Map<String, String> brokerSettings) {
+            this(label, brokers, sessionTimeoutMs, zookeeperTickMs, brokerSettings, Map.of());
         }
 
         /** Three brokers, a 6 s session (tick 500 ms), no extra settings. */
@@ -66,11 +73,27 @@ public final class ProcessCluster implements AutoCloseable {
         public Settings withBrokerSettings(Map<String, String> settings) {
             Map<String, String> merged = new LinkedHashMap<>(brokerSettings);
             merged.putAll(settings);
-            return new Settings(label, brokers, sessionTimeoutMs, zookeeperTickMs, merged);
+            return new Settings(label, brokers, sessionTimeoutMs, zookeeperTickMs, merged, settingsByBroker);
+        }
+
+        /** {@code settings} for broker {@code id} only, over those of every broker. */
+        public Settings withBrokerSettings(int id, Map<String, String> settings) {
+            Map<Integer, Map<String, String>> byBroker = new TreeMap<>(settingsByBroker);
+            Map<String, String> merged = new LinkedHashMap<>(byBroker.getOrDefault(id, Map.of()));
+            merged.putAll(settings);
+            byBroker.put(id, Map.copyOf(merged));
+            return new Settings(label, brokers, sessionTimeoutMs, zookeeperTickMs, brokerSettings, byBroker);
         }
 
         public Settings withSessionTimeoutMs(int ms) {
-            return new Settings(label, brokers, ms, zookeeperTickMs, brokerSettings);
+            return new Settings(label, brokers, ms, zookeeperTickMs, brokerSettings, settingsByBroker);
+        }
+
+        /** What broker {@code id} is started with: the settings of every broker, then its own. */
+        public Map<String, String> settingsOf(int id) {
+            Map<String, String> merged = new LinkedHashMap<>(brokerSettings);
+            merged.putAll(settingsByBroker.getOrDefault(id, Map.of()));
+            return merged;
         }
     }
 
@@ -140,7 +163,7 @@ public final class ProcessCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("server", "broker.id=" + id,
                 "listeners=PLAINTEXT://127.0.0.1:" + ports.get(id), "log.dirs=" + dataDir(id), "zookeeper.connect=" + connect,
                 "zookeeper.session.timeout.ms=" + settings.sessionTimeoutMs(), "num.io.threads=2", "num.network.threads=1"));
-        settings.brokerSettings().forEach((k, v) -> args.add(k + "=" + v));
+        settings.settingsOf(id).forEach((k, v) -> args.add(k + "=" + v));
         ChildProcess broker = ChildProcess.start("broker-" + id + "#" + incarnation,
                 dir.resolve("broker-" + id + "-" + incarnation + ".log"), "256m", args);
         all.add(broker);
@@ -250,6 +273,11 @@ public final class ProcessCluster implements AutoCloseable {
 
     public Path dataDir(int id) {
         return dir.resolve("data-" + id);
+    }
+
+    /** The log storage engine broker {@code id} keeps its topics in ({@code log.storage}, {@code file} unless set). */
+    public String storageEngine(int id) {
+        return settings.settingsOf(id).getOrDefault("log.storage", "file");
     }
 
     public long pid(int id) {

@@ -28,6 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ISR. Then {@link HistoryChecker}: every acknowledged record present exactly once, at its offset,
  * in order; no offset seen with two values; nothing read later gone. Finally every replica of
  * every partition is identical on disk, batch for batch, with the same epoch history.
+ *
+ * <p>Storage engines: by default a mixed cluster, broker 1 on {@code file} and brokers 2 and 3 on
+ * {@code lmdb}, so every partition has replicas on both engines (file and LMDB leaders, LMDB→LMDB
+ * and file↔LMDB replication through the failovers) and the on-disk comparison holds across engines;
+ * one run, not one per engine, keeps {@code mvn verify} short. {@code -Dsluice.chaos.engines=file}
+ * (or {@code lmdb}, or one name per broker such as {@code lmdb,file,file}) runs it on others.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ReplicationChaosTest {
@@ -35,6 +41,8 @@ class ReplicationChaosTest {
     private static final String TOPIC = "chaos";
     private static final int PARTITIONS = 3;
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** The log.storage of brokers 1, 2, 3 (one name: all three). */
+    private static final List<String> ENGINES = engines(System.getProperty("sluice.chaos.engines", "file,lmdb,lmdb"));
 
     @TempDir
     static Path dir;
@@ -42,9 +50,18 @@ class ReplicationChaosTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = ProcessCluster.start(ProcessCluster.Settings.of("ReplicationChaosTest").withBrokerSettings(Map.of(
+        ProcessCluster.Settings settings = ProcessCluster.Settings.of("ReplicationChaosTest").withBrokerSettings(Map.of(
                 "default.replication.factor", "3", "min.insync.replicas", "2", "replica.lag.time.max.ms", "10000",
-                "unclean.leader.election.enable", "false")), dir);
+                "unclean.leader.election.enable", "false"));
+        for (int id = 1; id <= 3; id++) {
+            settings = settings.withBrokerSettings(id, Map.of("log.storage", ENGINES.get(id - 1)));
+        }
+        cluster = ProcessCluster.start(settings, dir);
+    }
+
+    private static List<String> engines(String names) {
+        List<String> list = List.of(names.split(","));
+        return list.size() == 1 ? List.of(list.get(0), list.get(0), list.get(0)) : list;
     }
 
     @AfterAll
@@ -126,17 +143,17 @@ class ReplicationChaosTest {
                 PARTITIONS, checker).finalLogs(WAIT) : Map.of();
         result = checker.check(finalLogs);
         LOG.log(System.Logger.Level.INFO, "chaos: " + result);
-        System.out.println("ReplicationChaosTest: " + result.counts());
+        System.out.println("ReplicationChaosTest (log.storage of brokers 1-3: " + ENGINES + "): " + result.counts());
         assertThat(result.ok()).as(result.toString()).isTrue();
         assertThat(result.acknowledged()).isGreaterThan(2_000);
 
-        // every replica identical on disk, batch for batch, with the same epoch history
+        // every replica identical on disk, batch for batch, with the same epoch history, whatever engine holds it
         for (int p = 0; p < PARTITIONS; p++) {
             int partition = p;
             Map<Integer, ReplicaLog> replicas = Await.until("the three replicas of " + TOPIC + "-" + p + " identical", WAIT, () -> {
                 Map<Integer, ReplicaLog> logs = new TreeMap<>();
                 for (int id : cluster.ids()) {
-                    logs.put(id, ReplicaLog.read(cluster.dataDir(id), TOPIC, partition));
+                    logs.put(id, ReplicaLog.read(cluster.dataDir(id), cluster.storageEngine(id), TOPIC, partition));
                 }
                 return logs;
             }, logs -> logs.values().stream().distinct().count() == 1);
