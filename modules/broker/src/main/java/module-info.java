@@ -11,6 +11,7 @@ module dev.sluice.broker {
     exports dev.sluice.broker.config;
     exports dev.sluice.broker.api;
     exports dev.sluice.broker.partition;
+    exports dev.sluice.broker.producer; // ProducerSummary: what Partition.producers() answers
     exports dev.sluice.broker.replica;
     exports dev.sluice.broker.topic;
     exports dev.sluice.broker.group;

@@ -273,6 +273,9 @@ public final class Broker implements AutoCloseable {
                     new ClusterTopicAdmin(store, new java.util.Random()), config.offsetsTopicNumPartitions(),
                     config.offsetsTopicReplicationFactor(), BrokerTopicEngine.internalTopicConfigs(config.offsetsTopicSegmentBytes()));
             GroupApis.register(router, groups, offsets, state, coordinatorPartitions, offsetsTopic);
+            // markers replicated on __consumer_offsets make a transaction's pending offsets committed or drop them
+            replicas.txnMarkers().listener((producerId, committed, offsetsPartitions) -> offsetsPartitions.forEach(
+                    tp -> offsets.transactionCompleted(tp.partition(), producerId, committed)));
             transactions = dev.sluice.broker.txn.Transactions.start(config, logDir, partitions, replicas, state, router,
                     store, time, schedulers::create);
             // client quotas live with the dynamic configs: the cluster store, or this node's own

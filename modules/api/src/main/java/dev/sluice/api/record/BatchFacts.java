@@ -29,6 +29,10 @@ public final class BatchFacts {
     private long[] producerId = new long[INITIAL_CAPACITY];
     private short[] producerEpoch = new short[INITIAL_CAPACITY];
     private int[] baseSequence = new int[INITIAL_CAPACITY];
+    private short[] attributes = new short[INITIAL_CAPACITY];
+    /** For a control batch: {@link EndTxnMarker#typeOf} and the marker's coordinator epoch; else unused. */
+    private int[] markerType = new int[INITIAL_CAPACITY];
+    private int[] coordinatorEpoch = new int[INITIAL_CAPACITY];
 
     /** Forgets the previous append's batches (keeps the arrays). */
     public BatchFacts clear() {
@@ -57,6 +61,11 @@ public final class BatchFacts {
         producerId[i] = batch.producerId();
         producerEpoch[i] = batch.producerEpoch();
         baseSequence[i] = batch.baseSequence();
+        attributes[i] = batch.attributes();
+        if (batch.isControl()) { // rare: only control batches have their one record read
+            markerType[i] = EndTxnMarker.typeOf(batch);
+            coordinatorEpoch[i] = EndTxnMarker.coordinatorEpochOf(batch);
+        }
         totalBytes += size[i];
         totalRecords += lastOffsetDelta[i] + 1L;
     }
@@ -72,6 +81,9 @@ public final class BatchFacts {
         producerId = Arrays.copyOf(producerId, capacity);
         producerEpoch = Arrays.copyOf(producerEpoch, capacity);
         baseSequence = Arrays.copyOf(baseSequence, capacity);
+        attributes = Arrays.copyOf(attributes, capacity);
+        markerType = Arrays.copyOf(markerType, capacity);
+        coordinatorEpoch = Arrays.copyOf(coordinatorEpoch, capacity);
     }
 
     /**
@@ -168,6 +180,24 @@ public final class BatchFacts {
 
     public int baseSequence(int i) {
         return baseSequence[i];
+    }
+
+    public boolean isTransactional(int i) {
+        return (attributes[i] & RecordBatch.TRANSACTIONAL_MASK) != 0;
+    }
+
+    public boolean isControl(int i) {
+        return (attributes[i] & RecordBatch.CONTROL_MASK) != 0;
+    }
+
+    /** For a control batch: {@link EndTxnMarker#COMMIT}, {@link EndTxnMarker#ABORT} or {@link EndTxnMarker#NOT_A_MARKER}. */
+    public int markerType(int i) {
+        return isControl(i) ? markerType[i] : EndTxnMarker.NOT_A_MARKER;
+    }
+
+    /** For a transaction marker: the coordinator epoch it carries. */
+    public int coordinatorEpoch(int i) {
+        return coordinatorEpoch[i];
     }
 
     /** Sequence of batch {@code i}'s last record, wrapping at Integer.MAX_VALUE as Kafka does. */

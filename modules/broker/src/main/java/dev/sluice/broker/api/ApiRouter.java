@@ -62,6 +62,10 @@ public final class ApiRouter {
         register(ApiKey.UPDATE_FEATURES, new FeatureHandlers()::updateFeatures);
         electLeaders = new ElectLeadersHandler(broker);
         register(ApiKey.ELECT_LEADERS, electLeaders::electLeaders);
+        TransactionMarkerHandlers transactions = new TransactionMarkerHandlers(broker);
+        // a normal API, not an inter-broker one: kafka-transactions.sh abort sends it too
+        register(ApiKey.WRITE_TXN_MARKERS, transactions::writeTxnMarkers);
+        register(ApiKey.DESCRIBE_PRODUCERS, transactions::describeProducers);
 
         ControlHandlers control = new ControlHandlers(broker, clientListener);
         registerInterBroker(ApiKey.LEADER_AND_ISR, control::leaderAndIsr);

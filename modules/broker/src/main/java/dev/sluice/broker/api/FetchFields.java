@@ -20,6 +20,7 @@ final class FetchFields {
     static final Field MAX_WAIT_MS = REQUEST.field("MaxWaitMs");
     static final Field MIN_BYTES = REQUEST.field("MinBytes");
     static final Field MAX_BYTES = REQUEST.field("MaxBytes");
+    static final Field ISOLATION_LEVEL = REQUEST.field("IsolationLevel");
     static final Field TOPICS = REQUEST.field("Topics");
     static final Field TOPIC = TOPICS.struct().field("Topic");
     static final Field TOPIC_ID = TOPICS.struct().field("TopicId");
@@ -43,6 +44,9 @@ final class FetchFields {
     static final Field LAST_STABLE_OFFSET = RESPONSE_PARTITIONS.struct().field("LastStableOffset");
     static final Field LOG_START_OFFSET = RESPONSE_PARTITIONS.struct().field("LogStartOffset");
     static final Field RECORDS = RESPONSE_PARTITIONS.struct().field("Records");
+    static final Field ABORTED_TRANSACTIONS = RESPONSE_PARTITIONS.struct().field("AbortedTransactions");
+    static final Field ABORTED_PRODUCER_ID = ABORTED_TRANSACTIONS.struct().field("ProducerId");
+    static final Field ABORTED_FIRST_OFFSET = ABORTED_TRANSACTIONS.struct().field("FirstOffset");
     static final Field DIVERGING_EPOCH = RESPONSE_PARTITIONS.struct().field("DivergingEpoch");
     static final Field DIVERGING_EPOCH_EPOCH = DIVERGING_EPOCH.struct().field("Epoch");
     static final Field DIVERGING_EPOCH_END_OFFSET = DIVERGING_EPOCH.struct().field("EndOffset");

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.replica.FetchParams;
 import dev.sluice.broker.replica.FetchPartitionResult;
@@ -17,10 +18,14 @@ import java.util.UUID;
 
 /**
  * Fetch: decodes the request, lets the replica manager read (or wait for {@code MinBytes} up to
- * {@code MaxWaitMs}), encodes its answer. Records go out as zero-copy log slices. Fetch sessions
+ * {@code MaxWaitMs}), encodes its answer. Records go out as zero-copy log slices. A read_committed
+ * consumer (IsolationLevel 1) reads up to the last stable offset and gets the aborted transactions. Fetch sessions
  * are not kept: every response says session 0, so clients send full fetch requests.
  */
 final class FetchHandler implements ApiHandler {
+
+    /** Fetch's IsolationLevel for read_committed (0 is read_uncommitted). */
+    private static final byte READ_COMMITTED = 1;
 
     private final BrokerState broker;
 
@@ -38,8 +43,10 @@ final class FetchHandler implements ApiHandler {
         short version = ctx.version();
         int replicaId = version >= 15 ? request.getStruct(FetchFields.REPLICA_STATE).getInt(FetchFields.STATE_REPLICA_ID)
                 : request.getInt(FetchFields.REPLICA_ID);
+        boolean readCommitted = version >= 4 && ((Number) request.get(FetchFields.ISOLATION_LEVEL)).byteValue() == READ_COMMITTED;
         FetchParams params = new FetchParams(replicaId, Math.max(0, request.getInt(FetchFields.MAX_WAIT_MS)),
-                Math.max(0, request.getInt(FetchFields.MIN_BYTES)), version >= 3 ? request.getInt(FetchFields.MAX_BYTES) : Integer.MAX_VALUE);
+                Math.max(0, request.getInt(FetchFields.MIN_BYTES)), version >= 3 ? request.getInt(FetchFields.MAX_BYTES) : Integer.MAX_VALUE,
+                readCommitted && replicaId < 0);
         List<Name> names = new ArrayList<>();
         List<FetchTarget> targets = new ArrayList<>();
         for (Struct topic : request.getArray(FetchFields.TOPICS)) {
@@ -97,8 +104,16 @@ final class FetchHandler implements ApiHandler {
             out.set(FetchFields.PARTITION_ERROR_CODE, error.code()).set(FetchFields.HIGH_WATERMARK, result.highWatermark())
                     .set(FetchFields.RECORDS, result.records());
             if (error == Errors.NONE) {
-                out.set(FetchFields.LAST_STABLE_OFFSET, result.highWatermark())
+                out.set(FetchFields.LAST_STABLE_OFFSET, result.lastStableOffset())
                         .set(FetchFields.LOG_START_OFFSET, result.logStartOffset());
+                if (result.abortedTransactions() != null) { // read_committed: a list, maybe empty; else null
+                    out.set(FetchFields.ABORTED_TRANSACTIONS, new ArrayList<Struct>(result.abortedTransactions().size()));
+                    for (AbortedTxn aborted : result.abortedTransactions()) {
+                        out.addStruct(FetchFields.ABORTED_TRANSACTIONS)
+                                .set(FetchFields.ABORTED_PRODUCER_ID, aborted.producerId())
+                                .set(FetchFields.ABORTED_FIRST_OFFSET, aborted.firstOffset());
+                    }
+                }
                 if (result.divergingEpoch() != null && version >= 12) {
                     out.set(FetchFields.DIVERGING_EPOCH, out.newStruct("DivergingEpoch")
                             .set(FetchFields.DIVERGING_EPOCH_EPOCH, result.divergingEpoch().epoch())

@@ -8,7 +8,7 @@ import dev.sluice.protocol.message.Struct;
 
 import java.util.Optional;
 
-/** ListOffsets: earliest, latest, max-timestamp and by-timestamp lookups. */
+/** ListOffsets: earliest, latest, max-timestamp and by-timestamp lookups; read_committed stops at the last stable offset. */
 final class ListOffsetsHandler implements ApiHandler {
     static final long LATEST = -1L;
     static final long EARLIEST = -2L;
@@ -30,9 +30,11 @@ final class ListOffsetsHandler implements ApiHandler {
     public void handle(RequestContext ctx) {
         Struct request = ctx.body();
         boolean follower = request.getInt("ReplicaId") >= 0;
+        // v2+: IsolationLevel 1 (read_committed) sees offsets below the last stable offset only
+        boolean readCommitted = !follower && ctx.version() >= 2 && request.getByte("IsolationLevel") == 1;
         Struct response = ctx.newResponse();
         PartitionRequests.forEach(broker, request, response, LAYOUT, out -> { },
-                (topic, p, out, partition) -> lookup(out, partition, p.getLong("Timestamp"), follower));
+                (topic, p, out, partition) -> lookup(out, partition, p.getLong("Timestamp"), follower, readCommitted));
         ctx.respond(response);
     }
 
@@ -43,8 +45,9 @@ final class ListOffsetsHandler implements ApiHandler {
      * what the previous leader committed), LATEST, and a MAX_TIMESTAMP or timestamp lookup finding
      * nothing below the high watermark, answer OFFSET_NOT_AVAILABLE (retriable) rather than an offset
      * that could go backwards. A replica (ReplicaId ≥ 0) sees the log end and is never refused so.
+     * A read_committed client sees the last stable offset in place of the high watermark.
      */
-    private static void lookup(Struct out, Partition partition, long timestamp, boolean follower) {
+    private static void lookup(Struct out, Partition partition, long timestamp, boolean follower, boolean readCommitted) {
         if (!(partition.role() instanceof PartitionRole.Leader)) {
             out.set("ErrorCode", Errors.NOT_LEADER_OR_FOLLOWER.code());
             return;
@@ -52,12 +55,13 @@ final class ListOffsetsHandler implements ApiHandler {
         out.set("ErrorCode", Errors.NONE.code()).set("LeaderEpoch", partition.leaderEpoch());
         long highWatermark = partition.highWatermark();
         boolean lagging = !follower && partition.leaderEpochStartOffset() > highWatermark;
+        long visibleEnd = readCommitted ? Math.min(partition.lastStableOffset(), highWatermark) : highWatermark;
         if (timestamp == LATEST || timestamp == LATEST_TIERED) {
             if (lagging) {
                 out.set("ErrorCode", Errors.OFFSET_NOT_AVAILABLE.code());
                 return;
             }
-            out.set("Timestamp", -1L).set("Offset", follower ? partition.logEndOffset() : highWatermark);
+            out.set("Timestamp", -1L).set("Offset", follower ? partition.logEndOffset() : visibleEnd);
         } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL || timestamp == EARLIEST_PENDING_UPLOAD) {
             out.set("Timestamp", -1L).set("Offset", partition.logStartOffset());
         } else if (timestamp < 0 && timestamp != MAX_TIMESTAMP) {
@@ -65,7 +69,7 @@ final class ListOffsetsHandler implements ApiHandler {
         } else {
             Optional<TimestampOffset> found = timestamp == MAX_TIMESTAMP ? partition.log().maxTimestamp()
                     : partition.log().offsetForTimestamp(timestamp);
-            if (!follower && (found.isEmpty() || found.get().offset() >= highWatermark)) {
+            if (!follower && (found.isEmpty() || found.get().offset() >= visibleEnd)) {
                 if (lagging) {
                     out.set("ErrorCode", Errors.OFFSET_NOT_AVAILABLE.code());
                     return;

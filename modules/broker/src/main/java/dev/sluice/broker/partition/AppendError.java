@@ -10,7 +10,10 @@ public enum AppendError {
     UNSUPPORTED_FOR_MESSAGE_FORMAT,
     OUT_OF_ORDER_SEQUENCE_NUMBER,
     INVALID_PRODUCER_EPOCH,
-    TRANSACTIONS_NOT_SUPPORTED,
+    /** a plain batch from a producer whose transaction is open */
+    INVALID_TXN_STATE,
+    /** a marker from a coordinator older than the producer's last marker's */
+    TRANSACTION_COORDINATOR_FENCED,
     UNSUPPORTED_COMPRESSION_TYPE,
     STORAGE_ERROR,
     /** the partition's role changed: this broker no longer leads it */

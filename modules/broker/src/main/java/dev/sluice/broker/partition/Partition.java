@@ -4,6 +4,7 @@ import dev.sluice.api.Time;
 import dev.sluice.api.compression.CompressionCodecs;
 import dev.sluice.api.compression.CompressionType;
 import dev.sluice.api.record.BatchFacts;
+import dev.sluice.api.record.EndTxnMarker;
 import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.TimestampType;
@@ -43,6 +44,8 @@ public final class Partition implements AutoCloseable {
     private volatile PartitionSettings settings;
     private volatile PartitionRole role;
     private volatile long highWatermark;
+    /** min(high watermark, first offset of a transaction open or not yet committed by replication); set under the append lock. */
+    private volatile long lastStableOffset;
     private final ReplicaProgress replicas = new ReplicaProgress();
     private final AppendedBytes appendedBytes = new AppendedBytes();
     private volatile Runnable progressListener = () -> { };
@@ -91,6 +94,7 @@ public final class Partition implements AutoCloseable {
         producers.load(log);
         this.unsegmentedSnapshots = log.activeSegmentBaseOffset() < 0 ? new SnapshotCadence(time.milliseconds()) : null;
         maybeIncrementHighWatermark();
+        refreshLastStableOffset();
     }
 
     public TopicPartition topicPartition() {
@@ -191,6 +195,19 @@ public final class Partition implements AutoCloseable {
 
     public long highWatermark() {
         return highWatermark;
+    }
+
+    /**
+     * The last stable offset: below it every transaction is decided and its marker replicated
+     * (Kafka's LSO); read_committed fetches and ListOffsets stop there. At most the high watermark.
+     */
+    public long lastStableOffset() {
+        return lastStableOffset;
+    }
+
+    /** After the high watermark or the producer state changed; under the append lock. */
+    private void refreshLastStableOffset() {
+        lastStableOffset = producers.lastStableOffset(highWatermark);
     }
 
     public long logStartOffset() {
@@ -488,8 +505,63 @@ public final class Partition implements AutoCloseable {
         if (check instanceof SequenceCheck.OutOfOrder outOfOrder) {
             return new AppendOutcome.Rejected(AppendError.OUT_OF_ORDER_SEQUENCE_NUMBER, outOfOrder.message());
         }
+        if (check instanceof SequenceCheck.InvalidTxnState invalid) {
+            return new AppendOutcome.Rejected(AppendError.INVALID_TXN_STATE, invalid.message());
+        }
+        return writeLocked(records, logAppendTime, facts, batch, leader.leaderEpoch());
+    }
+
+    /**
+     * A transaction coordinator's commit or abort marker for {@code producerId} (WriteTxnMarkers),
+     * appended as a control batch under the leader's rules: a producer epoch older than the
+     * partition's → INVALID_PRODUCER_EPOCH, a coordinator epoch older than the last marker's →
+     * TRANSACTION_COORDINATOR_FENCED. The marker ends the producer's open transaction (if any); an
+     * abort adds it to the aborted-transaction index.
+     */
+    public AppendOutcome appendTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit) {
+        ByteBuffer marker = EndTxnMarker.batch(producerId, producerEpoch, coordinatorEpoch, commit, time.milliseconds());
+        BatchFacts facts = FACTS.get();
+        RecordBatch batch = FLYWEIGHT.get();
+        facts.clear().add(batch.wrap(marker, 0));
+        facts.crcVerified(true); // built here with its CRC; stamping the leader epoch leaves it valid
+        AppendOutcome outcome;
+        appendLock.lock();
+        try {
+            if (!(role instanceof PartitionRole.Leader leader)) {
+                return new AppendOutcome.Rejected(AppendError.NOT_LEADER_OR_FOLLOWER, topicPartition + ": not the leader");
+            }
+            SequenceCheck check = producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
+            if (check instanceof SequenceCheck.Fenced fenced) {
+                return new AppendOutcome.Rejected(AppendError.INVALID_PRODUCER_EPOCH, fenced.message());
+            }
+            if (check instanceof SequenceCheck.CoordinatorFenced fenced) {
+                return new AppendOutcome.Rejected(AppendError.TRANSACTION_COORDINATOR_FENCED, fenced.message());
+            }
+            outcome = writeLocked(marker, settings.timestampType() == TimestampType.LOG_APPEND_TIME, facts, batch,
+                    leader.leaderEpoch());
+        } finally {
+            appendLock.unlock();
+        }
+        if (outcome instanceof AppendOutcome.Appended) {
+            progressListener.run();
+        }
+        return outcome;
+    }
+
+    /** Every producer of this partition as DescribeProducers shows it. */
+    public java.util.List<dev.sluice.broker.producer.ProducerSummary> producers() {
+        appendLock.lock();
+        try {
+            return producers.summaries();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Stamps and appends batches the leader accepted, then commits them to the producer state. Under the append lock. */
+    private AppendOutcome writeLocked(ByteBuffer records, boolean logAppendTime, BatchFacts facts, RecordBatch batch,
+                                      int epoch) {
         long now = time.milliseconds();
-        int epoch = leader.leaderEpoch();
         for (int i = 0; i < facts.count(); i++) {
             records.putInt(facts.position(i) + RecordBatch.PARTITION_LEADER_EPOCH_OFFSET, epoch);
             facts.leaderEpoch(i, epoch);
@@ -513,9 +585,10 @@ public final class Partition implements AutoCloseable {
             // the committed state is the state at the new segment's base offset (this append is not in it yet)
             producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
         }
-        producers.commit(facts, now);
+        producers.commit(facts, now, log);
         snapshotIfDueWithoutSegments(appendSize, now);
         maybeIncrementHighWatermark();
+        refreshLastStableOffset();
         appendedBytes.appended(result.lastOffset() + 1, appendSize, highWatermark);
         return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,
                 log.logStartOffset(), false);
@@ -539,8 +612,9 @@ public final class Partition implements AutoCloseable {
                 producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
             }
             long now = time.milliseconds();
-            producers.commit(facts, now);
+            producers.commit(facts, now, log);
             snapshotIfDueWithoutSegments(result.bytes(), now);
+            refreshLastStableOffset();
             return result;
         } finally {
             appendLock.unlock();
@@ -560,6 +634,7 @@ public final class Partition implements AutoCloseable {
                 appendedBytes.highWatermarkMoved(hw);
             }
             highWatermark = hw;
+            refreshLastStableOffset();
         } finally {
             appendLock.unlock();
         }
@@ -595,6 +670,7 @@ public final class Partition implements AutoCloseable {
         if (candidate > highWatermark) {
             highWatermark = candidate;
             appendedBytes.highWatermarkMoved(candidate);
+            refreshLastStableOffset();
             return true;
         }
         return false;
@@ -606,12 +682,30 @@ public final class Partition implements AutoCloseable {
      * @throws dev.sluice.api.storage.OffsetOutOfRangeException if the offset is outside the log
      */
     public FetchedData read(long fetchOffset, int maxBytes, boolean upToLogEnd, boolean minOneBatch) {
+        return read(fetchOffset, maxBytes, upToLogEnd ? FetchIsolation.LOG_END : FetchIsolation.HIGH_WATERMARK, minOneBatch);
+    }
+
+    /**
+     * Reads up to the log end (a follower), the high watermark (read_uncommitted) or the last stable
+     * offset (read_committed, which also gets the aborted transactions overlapping what it reads).
+     * The records are a zero-copy slice of the log either way.
+     *
+     * @throws dev.sluice.api.storage.OffsetOutOfRangeException if the offset is outside the log
+     */
+    public FetchedData read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
+        long lso = lastStableOffset; // first: it never passes the high watermark read after it
         long hw = highWatermark;
-        long limit = upToLogEnd ? log.logEndOffset() : hw;
+        long limit = switch (isolation) {
+            case LOG_END -> log.logEndOffset();
+            case HIGH_WATERMARK -> hw;
+            case TXN_COMMITTED -> lso;
+        };
         LogSlice slice = fetchOffset >= limit && fetchOffset <= log.logEndOffset()
                 ? LogSlice.EMPTY
                 : log.read(fetchOffset, limit, maxBytes, minOneBatch);
-        return new FetchedData(slice, hw, log.logStartOffset(), log.logEndOffset());
+        java.util.List<dev.sluice.api.storage.AbortedTxn> aborted = isolation != FetchIsolation.TXN_COMMITTED ? null
+                : slice.sizeInBytes() == 0 ? java.util.List.of() : log.abortedTransactions(fetchOffset, limit);
+        return new FetchedData(slice, hw, lso, log.logStartOffset(), log.logEndOffset(), aborted);
     }
 
     /**
@@ -701,6 +795,7 @@ public final class Partition implements AutoCloseable {
             log.truncateTo(offset);
             producers.truncated(log);
             highWatermark = Math.min(highWatermark, log.logEndOffset());
+            refreshLastStableOffset();
         } finally {
             appendLock.unlock();
         }
@@ -717,6 +812,7 @@ public final class Partition implements AutoCloseable {
             log.truncateFullyAndStartAt(offset);
             producers.truncatedFully();
             highWatermark = log.logEndOffset();
+            refreshLastStableOffset();
         } finally {
             appendLock.unlock();
         }

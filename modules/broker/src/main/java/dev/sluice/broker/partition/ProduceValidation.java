@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
 /**
  * The checks of a produce request's records before the leader appends them (Kafka's
  * LogValidator, lean): batch magic and structure, sizes against max.message.bytes and
- * segment.bytes, installed codecs, no control or transactional batches from clients, CreateTime
+ * segment.bytes, installed codecs, no control batches from clients (markers come from the
+ * coordinator through WriteTxnMarkers), a producer id on transactional batches, CreateTime
  * timestamps within message.timestamp.before/after.max.ms. It is the one walk over the batch
  * headers: each batch's facts are recorded in a {@link BatchFacts} that every later step reads.
  * Stateless; called on request handler threads with their thread-local flyweights.
@@ -69,9 +70,8 @@ final class ProduceValidation {
             if (batch.isControl()) {
                 return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "clients may not write control batches");
             }
-            if (batch.isTransactional()) {
-                return new AppendOutcome.Rejected(AppendError.TRANSACTIONS_NOT_SUPPORTED,
-                        "transactional produce is not supported yet");
+            if (batch.isTransactional() && batch.producerId() == RecordBatch.NO_PRODUCER_ID) {
+                return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "a transactional batch needs a producer id");
             }
             if (batch.recordCount() == 0) {
                 return new AppendOutcome.Rejected(AppendError.INVALID_RECORD, "record batch has no records");

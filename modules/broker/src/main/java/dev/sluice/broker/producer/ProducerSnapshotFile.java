@@ -23,9 +23,11 @@ import java.util.zip.CRC32C;
  *   0  version        int16   = 1
  *   2  crc            uint32  CRC-32C of every byte from offset 6 to the end of the file
  *   6  offset         int64   the log end the state is complete up to (replay starts here)
- *  14  table version  int32   = 1 (ProducerStateTable's own layout, from here on)
+ *  14  table version  int32   = 2 (ProducerStateTable's own layout, from here on; 1 is still read)
  *  18  producers      int32   count, then per producer:
- *        producerId int64 | epoch int16 | lastUpdateMs int64 | batches int32 (0-5), then per batch:
+ *        producerId int64 | epoch int16 | lastUpdateMs int64
+ *        | currentTxnFirstOffset int64 (-1: none) | coordinatorEpoch int32   (both only in version 2)
+ *        | batches int32 (0-5), then per batch:
  *          firstSequence int32 | lastSequence int32 | firstOffset int64 | lastOffset int64 | timestamp int64
  * </pre>
  * All numbers big-endian. A file whose CRC, version or length does not match is corrupt and is

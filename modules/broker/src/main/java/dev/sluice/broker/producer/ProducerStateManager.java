@@ -2,6 +2,7 @@ package dev.sluice.broker.producer;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.BatchFacts;
+import dev.sluice.api.record.EndTxnMarker;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.StorageException;
@@ -15,9 +16,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The idempotent-producer state one partition's log keeps (Kafka's ProducerStateManager, without
- * transactions): the committed {@link ProducerStateTable}, how a request's batches are checked
- * against it, and its snapshots.
+ * The producer state one partition's log keeps (Kafka's ProducerStateManager): the committed
+ * {@link ProducerStateTable} (idempotence, open transactions, the last stable offset), how a
+ * request's batches and a coordinator's markers are checked against it, and its snapshots. A
+ * marker that aborts a transaction adds its entry to the log's aborted-transaction index as it is
+ * committed, on leaders, on followers and in the replay after a restart (which re-adds what a
+ * crash lost: the storage ignores entries it has).
  *
  * <p>An append goes in two steps. {@link #checkAsLeader} checks every batch of a request against
  * the committed state <em>staged</em> with the request's earlier batches (several batches of one
@@ -73,7 +77,8 @@ public final class ProducerStateManager {
             }
             int staged = lastStagedBatchOf(facts, i, producerId);
             SequenceCheck check = staged < 0
-                    ? table.check(producerId, facts.producerEpoch(i), facts.baseSequence(i), facts.lastSequence(i))
+                    ? table.check(producerId, facts.producerEpoch(i), facts.baseSequence(i), facts.lastSequence(i),
+                    facts.isTransactional(i))
                     : checkAgainstStaged(facts, staged, i);
             if (check instanceof SequenceCheck.Duplicate && i > 0) {
                 return new SequenceCheck.OutOfOrder("batch " + i + " of the request from producer " + producerId
@@ -116,15 +121,45 @@ public final class ProducerStateManager {
                 + " sent sequence " + firstSeq + " but the next expected (after an earlier batch of the request) is " + expected);
     }
 
+    /** Decides a coordinator's marker for {@code producerId} (see {@link ProducerStateTable#checkMarker}). */
+    public SequenceCheck checkMarker(long producerId, short epoch, int coordinatorEpoch) {
+        return table.checkMarker(producerId, epoch, coordinatorEpoch);
+    }
+
     /**
      * Records the batches of an append that succeeded (their base offsets assigned in {@code facts}).
-     * Leader and follower alike.
+     * Leader and follower alike: a transactional batch may open its producer's transaction, a marker
+     * ends it, and an abort's entry goes into {@code log}'s aborted-transaction index.
      */
-    public void commit(BatchFacts facts, long nowMs) {
+    public void commit(BatchFacts facts, long nowMs, LogStorage log) {
         for (int i = 0; i < facts.count(); i++) {
+            if (facts.isControl(i)) {
+                int type = facts.markerType(i);
+                if (type != EndTxnMarker.NOT_A_MARKER) {
+                    CompletedTxn done = table.recordMarker(facts.producerId(i), facts.producerEpoch(i),
+                            facts.coordinatorEpoch(i), type == EndTxnMarker.COMMIT, facts.baseOffset(i), nowMs);
+                    if (done != null && done.aborted()) {
+                        log.appendAbortedTransaction(done.toAbortedTxn());
+                    }
+                }
+                continue;
+            }
             table.record(facts.producerId(i), facts.producerEpoch(i), facts.baseSequence(i), facts.lastSequence(i),
-                    facts.baseOffset(i), facts.lastOffset(i), facts.maxTimestamp(i), nowMs);
+                    facts.baseOffset(i), facts.lastOffset(i), facts.maxTimestamp(i), nowMs, facts.isTransactional(i));
         }
+    }
+
+    /**
+     * The last stable offset for {@code highWatermark}: the first offset of the earliest transaction
+     * still open or whose marker is not yet below the high watermark, else the high watermark.
+     */
+    public long lastStableOffset(long highWatermark) {
+        return table.lastStableOffset(highWatermark);
+    }
+
+    /** Every producer as DescribeProducers shows it. */
+    public List<ProducerSummary> summaries() {
+        return table.summaries();
     }
 
     public int expire(long nowMs, long expirationMs) {
@@ -226,6 +261,7 @@ public final class ProducerStateManager {
         long offset = from;
         long now = time.milliseconds();
         RecordBatch batch = new RecordBatch();
+        BatchFacts facts = new BatchFacts();
         while (offset < end) {
             ByteBuffer chunk;
             try {
@@ -239,7 +275,8 @@ public final class ProducerStateManager {
             for (int position = chunk.position(); position < chunk.limit(); position += batch.sizeInBytes()) {
                 batch.wrap(chunk, position);
                 if (batch.lastOffset() >= offset) {
-                    table.record(batch, batch.maxTimestamp(), now);
+                    facts.clear().add(batch);
+                    commit(facts, now, log);
                 }
                 offset = batch.nextOffset();
             }

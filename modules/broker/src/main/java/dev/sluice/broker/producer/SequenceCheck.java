@@ -1,6 +1,6 @@
 package dev.sluice.broker.producer;
 
-/** The verdict on an idempotent batch before it is appended. */
+/** The verdict on a producer's batch (or a transaction marker) before it is appended. */
 public sealed interface SequenceCheck {
 
     /** New and in sequence: append it. */
@@ -17,6 +17,14 @@ public sealed interface SequenceCheck {
 
     /** A gap or reordering in sequences (OUT_OF_ORDER_SEQUENCE_NUMBER). */
     record OutOfOrder(String message) implements SequenceCheck {
+    }
+
+    /** A plain batch from a producer whose transaction is open (INVALID_TXN_STATE). */
+    record InvalidTxnState(String message) implements SequenceCheck {
+    }
+
+    /** A marker from a coordinator older than the one that wrote the producer's last marker (TRANSACTION_COORDINATOR_FENCED). */
+    record CoordinatorFenced(String message) implements SequenceCheck {
     }
 
     SequenceCheck ACCEPT = new Accept();

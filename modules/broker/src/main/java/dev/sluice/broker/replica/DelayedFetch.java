@@ -27,6 +27,8 @@ final class DelayedFetch implements DelayedOperation {
     private final Partition[] partitions;
     private final long[] positionAtFirstRead;
     private final long[] bytesAtFirstRead;
+    /** A read_committed fetch's last stable offset per partition at the first read: bytes count only once it moved. */
+    private final long[] lastStableAtFirstRead;
     private final Consumer<List<FetchPartitionResult>> respond;
     private final AtomicBoolean completed = new AtomicBoolean();
     private boolean firstReadDone;
@@ -40,6 +42,7 @@ final class DelayedFetch implements DelayedOperation {
         this.partitions = partitions;
         this.positionAtFirstRead = new long[partitions.length];
         this.bytesAtFirstRead = new long[partitions.length];
+        this.lastStableAtFirstRead = new long[partitions.length];
         this.respond = respond;
     }
 
@@ -58,6 +61,9 @@ final class DelayedFetch implements DelayedOperation {
                 return readAndComplete(); // answers NOT_LEADER_OR_FOLLOWER or KAFKA_STORAGE_ERROR for it
             }
             long arrived = partition.appendedBytes(params.fromFollower()) - positionAtFirstRead[i];
+            if (params.readCommitted() && partition.lastStableOffset() == lastStableAtFirstRead[i]) {
+                arrived = 0; // committed bytes arrive only with the last stable offset (positions count up to the high watermark)
+            }
             available += Math.min(bytesAtFirstRead[i] + Math.max(0, arrived), Math.max(0, targets.get(i).maxBytes()));
         }
         return available >= params.minBytes() && readAndComplete();
@@ -79,6 +85,7 @@ final class DelayedFetch implements DelayedOperation {
             // the position is taken before the read: an append in between is counted twice (an early
             // answer) rather than missed (a late one)
             positionAtFirstRead[i] = partitions[i] == null ? 0 : partitions[i].appendedBytes(params.fromFollower());
+            lastStableAtFirstRead[i] = partitions[i] == null ? 0 : partitions[i].lastStableOffset();
         }
         LocalRead read = read();
         if (read.bytes() >= params.minBytes() || read.errors()) {

@@ -51,6 +51,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final DelayedOperations<TopicPartition> delayedFetches;
     private final DelayedOperations<TopicPartition> delayedDeletes;
     private final LeadershipChanges leadership;
+    private final TxnMarkerWriter txnMarkers;
     private final Scheduler.Task isrCheck;
     private volatile AlterPartitionSender alterPartitions = AlterPartitionSender.NO_CONTROLLER;
     /** How long to wait before sending an ISR change again whose sending failed. */
@@ -81,6 +82,7 @@ public final class ReplicaManager implements AutoCloseable {
         this.delayedFetches = new DelayedOperations<>(timer);
         this.delayedDeletes = new DelayedOperations<>(timer);
         this.leadership = new LeadershipChanges(localBrokerId, partitions);
+        this.txnMarkers = new TxnMarkerWriter(partitions, this);
         partitions.onPartitionProgress(this::onProgress);
         long interval = Math.max(1, replicaLagTimeMaxMs / 2);
         this.isrCheck = timer.scheduleWithFixedDelay(this::shrinkIsrs, interval, interval);
@@ -144,6 +146,11 @@ public final class ReplicaManager implements AutoCloseable {
                 timer.schedule(() -> submit(change), ALTER_PARTITION_RETRY_MS);
             }
         });
+    }
+
+    /** Writes transaction markers (WriteTxnMarkers); its listener tells the group coordinator of markers on {@code __consumer_offsets}. */
+    public TxnMarkerWriter txnMarkers() {
+        return txnMarkers;
     }
 
     public int localBrokerId() {
@@ -420,9 +427,9 @@ public final class ReplicaManager implements AutoCloseable {
                 }
                 long leaderLogEnd = partition.logEndOffset(); // before the read: appends racing it do not hold a follower back
                 // the first partition with data may exceed the limits so a consumer never stalls on a large batch
-                FetchedData data = partition.read(target.fetchOffset(), budget, params.fromFollower(), total == 0);
+                FetchedData data = partition.read(target.fetchOffset(), budget, params.isolation(), total == 0);
                 results.add(new FetchPartitionResult(Errors.NONE, data.highWatermark(), data.logStartOffset(),
-                        data.records(), null));
+                        data.records(), null, null, data.lastStableOffset(), data.abortedTransactions()));
                 total += data.records().sizeInBytes();
                 if (params.fromFollower() && updateFollowers) {
                     submit(partition.updateFollowerFetchState(params.replicaId(), target.fetchOffset(),
@@ -500,7 +507,8 @@ public final class ReplicaManager implements AutoCloseable {
             case UNSUPPORTED_FOR_MESSAGE_FORMAT -> Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT;
             case OUT_OF_ORDER_SEQUENCE_NUMBER -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
             case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
-            case TRANSACTIONS_NOT_SUPPORTED -> Errors.UNSUPPORTED_VERSION;
+            case INVALID_TXN_STATE -> Errors.INVALID_TXN_STATE;
+            case TRANSACTION_COORDINATOR_FENCED -> Errors.TRANSACTION_COORDINATOR_FENCED;
             case UNSUPPORTED_COMPRESSION_TYPE -> Errors.UNSUPPORTED_COMPRESSION_TYPE;
             case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
             case NOT_LEADER_OR_FOLLOWER -> Errors.NOT_LEADER_OR_FOLLOWER;
