@@ -372,7 +372,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
     }
 
-    /** Whether every partition of {@code __transaction_state} this broker leads is loaded (and it leads any). */
+    /** The partition count of {@code __transaction_state} once this broker led one of them, else 0. */
     public int partitionCount() {
         return partitionCount;
     }
