@@ -55,6 +55,7 @@ public enum ApiKey {
     OFFSET_DELETE(47, "OffsetDelete"),
     DESCRIBE_CLIENT_QUOTAS(48, "DescribeClientQuotas"),
     ALTER_CLIENT_QUOTAS(49, "AlterClientQuotas"),
+    DESCRIBE_USER_SCRAM_CREDENTIALS(50, "DescribeUserScramCredentials"),
     ALTER_PARTITION(56, "AlterPartition", true),
     UPDATE_FEATURES(57, "UpdateFeatures"),
     DESCRIBE_CLUSTER(60, "DescribeCluster"),

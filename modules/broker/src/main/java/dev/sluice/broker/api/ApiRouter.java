@@ -55,10 +55,11 @@ public final class ApiRouter {
         register(ApiKey.INCREMENTAL_ALTER_CONFIGS, configs::incrementalAlterConfigs);
         register(ApiKey.DESCRIBE_CLUSTER, cluster::describeCluster);
         register(ApiKey.DESCRIBE_LOG_DIRS, new LogDirHandlers(broker)::describeLogDirs);
-        AclHandlers acls = new AclHandlers();
-        register(ApiKey.DESCRIBE_ACLS, acls::describeAcls);
-        register(ApiKey.CREATE_ACLS, acls::createAcls);
-        register(ApiKey.DELETE_ACLS, acls::deleteAcls);
+        SecurityHandlers security = new SecurityHandlers();
+        register(ApiKey.DESCRIBE_ACLS, security::describeAcls);
+        register(ApiKey.CREATE_ACLS, security::createAcls);
+        register(ApiKey.DELETE_ACLS, security::deleteAcls);
+        register(ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS, security::describeUserScramCredentials);
         register(ApiKey.UPDATE_FEATURES, new FeatureHandlers()::updateFeatures);
         electLeaders = new ElectLeadersHandler(broker);
         register(ApiKey.ELECT_LEADERS, electLeaders::electLeaders);
