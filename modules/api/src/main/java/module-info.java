@@ -7,6 +7,7 @@ module dev.sluice.api {
     exports dev.sluice.api;
     exports dev.sluice.api.record;
     exports dev.sluice.api.storage;
+    exports dev.sluice.api.storage.compaction;
     exports dev.sluice.api.compression;
     exports dev.sluice.api.partition;
     exports dev.sluice.api.offset;

@@ -5,6 +5,7 @@
 module dev.sluice.storage.testkit {
     requires transitive dev.sluice.api;
     requires transitive org.junit.jupiter.api;
+    requires transitive org.junit.jupiter.params;
     requires transitive org.assertj.core;
 
     exports dev.sluice.storage.testkit;

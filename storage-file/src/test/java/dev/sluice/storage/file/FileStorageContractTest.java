@@ -4,6 +4,8 @@ import dev.sluice.api.Time;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.LogStorageProviders;
 import dev.sluice.storage.testkit.AppendReadContract;
+import dev.sluice.storage.testkit.CompactionContract;
+import dev.sluice.storage.testkit.CompactionPropertyContract;
 import dev.sluice.storage.testkit.EngineContract;
 import dev.sluice.storage.testkit.FailingDiskContract;
 import dev.sluice.storage.testkit.LifecycleContract;
@@ -51,6 +53,22 @@ class FileStorageContractTest {
 
     @Nested
     class Lifecycle extends LifecycleContract {
+        @Override
+        protected LogStorageEngine openEngine(Path directory, Time time) {
+            return openFileEngine(directory, time);
+        }
+    }
+
+    @Nested
+    class Compaction extends CompactionContract {
+        @Override
+        protected LogStorageEngine openEngine(Path directory, Time time) {
+            return openFileEngine(directory, time);
+        }
+    }
+
+    @Nested
+    class CompactionProperties extends CompactionPropertyContract {
         @Override
         protected LogStorageEngine openEngine(Path directory, Time time) {
             return openFileEngine(directory, time);

@@ -186,6 +186,14 @@ public interface LogStorage extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getName() + " keeps no aborted-transaction index");
     }
 
+    /**
+     * Log compaction, if this storage can compact itself (see {@link LogCompaction}); empty by
+     * default, so a storage plugin without it keeps working and its compacted topics keep every record.
+     */
+    default java.util.Optional<LogCompaction> compaction() {
+        return java.util.Optional.empty();
+    }
+
     /** Applies new settings (retention, segment size, flush policy) from now on. */
     void updateConfig(LogConfig config);
 

@@ -70,16 +70,17 @@ public abstract class LogStorageContractSupport {
         long next = fromOffset;
         while (next < log.logEndOffset()) {
             LogSlice slice = log.read(next, log.logEndOffset(), 1 << 20, true);
-            List<Record> batch = TestBatches.recordsOf(slice);
-            if (batch.isEmpty()) {
+            List<dev.sluice.api.record.RecordBatch> batches = TestBatches.batchesOf(slice);
+            if (batches.isEmpty()) {
                 throw new AssertionError("read at " + next + " returned nothing before the log end " + log.logEndOffset());
             }
-            for (Record record : batch) {
+            for (Record record : TestBatches.recordsOf(slice)) {
                 if (record.offset() >= next) {
                     records.add(record);
                 }
             }
-            next = batch.get(batch.size() - 1).offset() + 1;
+            // as a consumer: on after the last batch (a compacted batch may end past its last record)
+            next = batches.get(batches.size() - 1).nextOffset();
         }
         return records;
     }

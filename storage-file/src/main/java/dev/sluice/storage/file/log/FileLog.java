@@ -61,6 +61,10 @@ public final class FileLog implements LogStorage {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile boolean closed;
+    /** Bumped by every truncation: a cleaning that started before one is abandoned. */
+    private volatile long truncations;
+    /** Created on first use; the cleaner's half of the log. */
+    private volatile FileLogCompaction compaction;
     /** Writer-only: the recovery point and the fsync policy. */
     private final LogFlushing flushing;
     private final LogReads reads;
@@ -352,6 +356,7 @@ public final class FileLog implements LogStorage {
                 retire(doomed.get(i));
             }
             flushing.changed();
+            truncations++;
             keep.truncateTo(offset, time.milliseconds());
             keep.resizeIndexes(config.maxIndexBytes()); // it may have been rolled away from and trimmed
             long newEnd = keep.size() == 0 ? keep.baseOffset() : SegmentRecovery.readNextOffset(keep);
@@ -374,6 +379,7 @@ public final class FileLog implements LogStorage {
                 throw new IllegalArgumentException("cannot restart the log at negative offset " + offset);
             }
             List<LogSegment> all = new ArrayList<>(segments.all());
+            truncations++;
             logStartOffset = offset;
             for (int i = all.size() - 1; i >= 0; i--) {
                 retire(all.get(i));
@@ -488,6 +494,58 @@ public final class FileLog implements LogStorage {
         segments.remove(segment);
         segment.renameForDeletion();
         deletes.later(config.fileDeleteDelayMs(), segment::delete);
+    }
+
+    // ---------------------------------------------------------------- compaction
+
+    @Override
+    public Optional<dev.sluice.api.storage.LogCompaction> compaction() {
+        FileLogCompaction c = compaction;
+        if (c == null) {
+            synchronized (this) {
+                if (compaction == null) {
+                    compaction = new FileLogCompaction(this, segments, dir, partition);
+                }
+                c = compaction;
+            }
+        }
+        return Optional.of(c);
+    }
+
+    long truncations() {
+        return truncations;
+    }
+
+    ReentrantLock writeLock() {
+        return writeLock;
+    }
+
+    Time time() {
+        return time;
+    }
+
+    /** Under the write lock: throws if the log was closed. */
+    void checkOpen() {
+        ensureOpen();
+    }
+
+    /**
+     * Under the write lock: replaces {@code old} (consecutive segments, none active) by
+     * {@code cleaned}, whose files carry the {@code .swap} suffix and start at the first one's
+     * base offset. Crash-safe as Kafka's swap: the {@code .swap} files exist before the old
+     * segments are retired, and start-up finishes a swap it finds (LogLoader).
+     */
+    void swapSegments(List<LogSegment> old, LogSegment cleaned) {
+        segments.add(cleaned); // replaces the first old segment for readers at once: same base offset
+        for (LogSegment segment : old) {
+            segments.remove(segment);
+            segment.renameForDeletion();
+            deletes.later(config.fileDeleteDelayMs(), segment::delete);
+        }
+        cleaned.renameWithSuffix("");
+        SegmentDirectory.fsync(dir);
+        cleaned.park(); // an old segment: its descriptor comes back on first read
+        flushing.changed();
     }
 
     // ---------------------------------------------------------------- configuration, flushing, lifecycle

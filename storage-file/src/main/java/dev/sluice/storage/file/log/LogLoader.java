@@ -127,6 +127,7 @@ final class LogLoader {
         List<Path> indexes = new ArrayList<>();
         try {
             Files.createDirectories(dir);
+            SwapRecovery.run(dir); // before listing: a finished swap changes which segments exist
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path file : files) {
                     String name = file.getFileName().toString();

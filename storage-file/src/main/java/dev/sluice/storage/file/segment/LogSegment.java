@@ -46,11 +46,11 @@ public final class LogSegment implements AutoCloseable {
     /** Max timestamp of the first batch: what segment.ms measures a segment's age from. */
     private long rollingBasedTimestamp = UNKNOWN;
 
-    private LogSegment(Path dir, long baseOffset, int maxIndexBytes, long nowMs) throws IOException {
+    private LogSegment(Path dir, long baseOffset, int maxIndexBytes, long nowMs, String suffix) throws IOException {
         this.baseOffset = baseOffset;
-        this.file = new SegmentFile(SegmentFiles.logFile(dir, baseOffset));
-        Path offsetIndexFile = SegmentFiles.offsetIndexFile(dir, baseOffset);
-        Path timeIndexFile = SegmentFiles.timeIndexFile(dir, baseOffset);
+        this.file = new SegmentFile(dir.resolve(SegmentFiles.logFile(dir, baseOffset).getFileName() + suffix));
+        Path offsetIndexFile = dir.resolve(SegmentFiles.offsetIndexFile(dir, baseOffset).getFileName() + suffix);
+        Path timeIndexFile = dir.resolve(SegmentFiles.timeIndexFile(dir, baseOffset).getFileName() + suffix);
         this.indexFilesExisted = Files.exists(offsetIndexFile) && Files.exists(timeIndexFile);
         try {
             long length = file.channel().size();
@@ -70,8 +70,16 @@ public final class LogSegment implements AutoCloseable {
 
     /** Opens the segment starting at {@code baseOffset} in {@code dir}, creating empty files if there are none. */
     public static LogSegment open(Path dir, long baseOffset, int maxIndexBytes, long nowMs) {
+        return open(dir, baseOffset, maxIndexBytes, nowMs, "");
+    }
+
+    /**
+     * Opens (creating) a segment whose file names carry {@code suffix} after the usual ones: a
+     * cleaned segment being written ({@link SegmentFiles#CLEANED_SUFFIX}) or swapped in.
+     */
+    public static LogSegment open(Path dir, long baseOffset, int maxIndexBytes, long nowMs, String suffix) {
         try {
-            return new LogSegment(dir, baseOffset, maxIndexBytes, nowMs);
+            return new LogSegment(dir, baseOffset, maxIndexBytes, nowMs, suffix);
         } catch (IOException e) {
             throw new StorageException("cannot open segment " + baseOffset + " in " + dir, e);
         }
@@ -477,6 +485,26 @@ public final class LogSegment implements AutoCloseable {
         offsetIndex.renameTo(SegmentFiles.deletedName(offsetIndex.file()));
         timeIndex.renameTo(SegmentFiles.deletedName(timeIndex.file()));
         txnIndex.renameTo(SegmentFiles.deletedName(txnIndex.file()));
+    }
+
+    /**
+     * Renames the files so their names end in {@code suffix} after the usual names ("" for the
+     * usual names): the log file last when adding a suffix, first when removing one, so a crash
+     * in between leaves stray indexes, which start-up removes and rebuilds.
+     */
+    public void renameWithSuffix(String suffix) {
+        Path dir = file.path().getParent();
+        Path log = dir.resolve(SegmentFiles.logFile(dir, baseOffset).getFileName() + suffix);
+        Path offsets = dir.resolve(SegmentFiles.offsetIndexFile(dir, baseOffset).getFileName() + suffix);
+        Path times = dir.resolve(SegmentFiles.timeIndexFile(dir, baseOffset).getFileName() + suffix);
+        if (suffix.isEmpty()) {
+            file.renameTo(log);
+        }
+        offsetIndex.renameTo(offsets);
+        timeIndex.renameTo(times);
+        if (!suffix.isEmpty()) {
+            file.renameTo(log);
+        }
     }
 
     /** Closes and removes the segment's files: the log first, so a crash leaves orphan indexes, never an unindexed log. */

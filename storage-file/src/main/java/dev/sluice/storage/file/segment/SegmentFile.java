@@ -95,7 +95,7 @@ final class SegmentFile {
         try {
             Files.move(path, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new StorageException("cannot rename " + path + " for deletion", e);
+            throw new StorageException("cannot rename " + path + " to " + target.getFileName(), e);
         }
         path = target;
     }

@@ -23,6 +23,18 @@ public final class SegmentFiles {
     /** Suffix of a retired segment's files, removed after {@code file.delete.delay.ms} or at start-up. */
     public static final String DELETED_SUFFIX = ".deleted";
 
+    /** Suffix of a cleaned segment's files while the cleaner writes them; removed at start-up. */
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    /** Suffix of a cleaned segment's files ready to replace the originals; start-up completes the swap. */
+    public static final String SWAP_SUFFIX = ".swap";
+
+    /**
+     * {@code <base>.swapend}: the end offset (exclusive, decimal) of the old segments a {@code .swap}
+     * segment replaces, written before the swap so start-up also replaces old segments whose records
+     * were all cleaned away (the swap's own batches end before them).
+     */
+    public static final String SWAP_END_SUFFIX = ".swapend";
+
     private static final int DIGITS = 20;
 
     private SegmentFiles() {

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
  * epochs      [id:4][epoch:4]                    -&gt; startOffset:8
  * meta        [id:4]                             -&gt; logStart:8 logEnd:8 size:8
  * aborted-txns [id:4][markerOffset:8]            -&gt; producerId:8 firstOffset:8 lastStableOffset:8
+ * meta        [id:4][1:1]                        -&gt; first dirty offset:8 (the cleaner's checkpoint)
  * partitions  "topic-partition" (UTF-8)          -&gt; id:4
  * </pre>
  */
@@ -27,6 +28,11 @@ final class Keys {
     /** Just the id: the first key of the partition's range (and, for {@code id + 1}, just past its end). */
     static ByteBuffer prefix(int id) {
         return Scratch.key().putInt(id).flip();
+    }
+
+    /** The cleaner's checkpoint of partition {@code id}, next to its metadata. */
+    static ByteBuffer cleanerCheckpoint(int id) {
+        return Scratch.key().putInt(id).put((byte) 1).flip();
     }
 
     static ByteBuffer batch(int id, long baseOffset) {

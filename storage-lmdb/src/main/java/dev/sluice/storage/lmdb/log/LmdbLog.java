@@ -58,6 +58,18 @@ public final class LmdbLog implements LogStorage {
     /** The aborted-transaction index, in marker order (its table's rows, as an immutable list). */
     private volatile List<AbortedTxn> abortedTxns;
     private volatile boolean closed;
+    /** Bumped inside every transaction that removes batches (truncation, retention): a cleaning in progress stops. */
+    private volatile long removals;
+    private volatile LmdbLogCompaction compaction;
+    private static final java.lang.invoke.VarHandle SIZE;
+
+    static {
+        try {
+            SIZE = java.lang.invoke.MethodHandles.lookup().findVarHandle(LmdbLog.class, "size", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // writer-only state
     private long maxTimestampSoFar;
@@ -147,7 +159,7 @@ public final class LmdbLog implements LogStorage {
         }
         maxTimestampSoFar = pendingMaxTimestamp;
         epochs = pendingEpochs;
-        size += incoming.bytes();
+        SIZE.getAndAdd(this, (long) incoming.bytes()); // atomic: the cleaner may shrink it meanwhile
         logEndOffset = incoming.lastOffset() + 1; // last: readers never look past it
         unflushedRecords += incoming.records();
         if (flushDue(cfg)) {
@@ -304,6 +316,7 @@ public final class LmdbLog implements LogStorage {
         long start = logStartOffset;
         env.write(txn -> {
             ensureOpen();
+            removals++;
             pruning.fromBack(txn, offset);
             long newEnd = pruning.endOfRemaining < 0 ? start : pruning.endOfRemaining;
             pendingEpochs = EpochHistory.truncateFromEnd(epochs, newEnd);
@@ -329,6 +342,7 @@ public final class LmdbLog implements LogStorage {
         }
         env.write(txn -> {
             ensureOpen();
+            removals++;
             pruning.all(txn);
             pendingEpochs = List.of();
             storeEpochsIfChanged(txn);
@@ -396,6 +410,7 @@ public final class LmdbLog implements LogStorage {
                 pendingAbortedTxns = abortedTxns;
                 return null; // nothing changed: the commit writes nothing
             }
+            removals++;
             pendingEpochs = EpochHistory.truncateFromStart(epochs, start);
             storeEpochsIfChanged(txn);
             // an abort whose marker is below the log start concerns no record a fetch can still read
@@ -440,6 +455,36 @@ public final class LmdbLog implements LogStorage {
         size = newSize;
         logStartOffset = start;
         logEndOffset = end;
+    }
+
+    // ---------------------------------------------------------------- compaction
+
+    @Override
+    public Optional<dev.sluice.api.storage.LogCompaction> compaction() {
+        LmdbLogCompaction c = compaction;
+        if (c == null) {
+            synchronized (this) {
+                if (compaction == null) {
+                    compaction = new LmdbLogCompaction(this, env, tables, id, partition);
+                }
+                c = compaction;
+            }
+        }
+        return Optional.of(c);
+    }
+
+    long removals() {
+        return removals;
+    }
+
+    /** The cleaner freed {@code bytes} (negative to undo); atomic against the writer's additions. */
+    void addToSize(long bytes) {
+        SIZE.getAndAdd(this, bytes);
+    }
+
+    /** Inside a transaction: throws if the log was closed. */
+    void checkOpen() {
+        ensureOpen();
     }
 
     // ---------------------------------------------------------------- configuration, flushing, lifecycle

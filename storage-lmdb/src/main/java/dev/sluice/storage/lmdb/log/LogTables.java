@@ -133,7 +133,7 @@ public final class LogTables {
     /** Removes a partition and all its data in one transaction. */
     public void drop(Txn<ByteBuffer> txn, TopicPartition partition, int id) {
         partitions.delete(txn, nameKey(partition));
-        meta.delete(txn, Keys.prefix(id));
+        deleteRange(txn, meta, id); // the metadata and the cleaner's checkpoint
         deleteRange(txn, batches, id);
         deleteRange(txn, timeIndex, id);
         deleteRange(txn, epochs, id);
@@ -175,6 +175,16 @@ public final class LogTables {
     void putMeta(Txn<ByteBuffer> txn, int id, long logStart, long logEnd, long size) {
         ByteBuffer key = Keys.prefix(id);
         meta.put(txn, key, PartitionMeta.encode(logStart, logEnd, size));
+    }
+
+    /** The cleaner's first dirty offset, or 0 if the partition was never cleaned. */
+    long firstDirty(Txn<ByteBuffer> txn, int id) {
+        ByteBuffer value = meta.get(txn, Keys.cleanerCheckpoint(id));
+        return value == null ? 0 : value.getLong(0);
+    }
+
+    void putFirstDirty(Txn<ByteBuffer> txn, int id, long offset) {
+        meta.put(txn, Keys.cleanerCheckpoint(id), Scratch.value().putLong(offset).flip());
     }
 
     // ---------------------------------------------------------------- epochs
