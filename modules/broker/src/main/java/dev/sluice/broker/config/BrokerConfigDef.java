@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 import static dev.sluice.api.config.ConfigType.BOOLEAN;
+import static dev.sluice.api.config.ConfigType.DOUBLE;
 import static dev.sluice.api.config.ConfigType.INT;
 import static dev.sluice.api.config.ConfigType.LIST;
 import static dev.sluice.api.config.ConfigType.LONG;
@@ -48,7 +49,8 @@ public final class BrokerConfigDef {
             "log.retention.bytes", "log.segment.bytes", "log.roll.ms", "log.roll.hours", "log.flush.interval.messages",
             "log.flush.interval.ms", "log.index.interval.bytes", "log.index.size.max.bytes", "log.message.timestamp.type",
             "log.message.timestamp.before.max.ms", "log.message.timestamp.after.max.ms", "log.cleanup.policy",
-            "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms", "log.segment.delete.delay.ms",
+            "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms",
+            "log.cleaner.min.cleanable.ratio", "log.segment.delete.delay.ms",
             "message.max.bytes", "compression.type", "min.insync.replicas", "unclean.leader.election.enable");
 
     private static final List<ConfigKey> KEYS = new ArrayList<>();
@@ -121,9 +123,22 @@ public final class BrokerConfigDef {
         add("log.cleanup.policy", LIST, List.of("delete"), Validator.of(
                         v -> v instanceof List<?> l && !l.isEmpty() && List.of("delete", "compact").containsAll(l),
                         "delete, compact, or compact,delete"),
-                "cleanup policy of new topics (compaction is not implemented: compacted topics keep their segments)");
-        add("log.cleaner.delete.retention.ms", LONG, 86_400_000L, atLeast(0), "tombstone retention (compaction)");
-        add("log.cleaner.min.compaction.lag.ms", LONG, 0L, atLeast(0), "compaction lag");
+                "cleanup policy of new topics: delete (retention), compact (the log cleaner keeps the latest record "
+                        + "of each key) or both");
+        add("log.cleaner.delete.retention.ms", LONG, 86_400_000L, atLeast(0),
+                "how long a tombstone stays after the first cleaning that saw it");
+        add("log.cleaner.min.compaction.lag.ms", LONG, 0L, atLeast(0), "a record is cleaned only once it is this old");
+        add("log.cleaner.max.compaction.lag.ms", LONG, Long.MAX_VALUE, atLeast(1),
+                "a record waits at most this long to be cleaned, whatever the dirty ratio (the active segment rolls by then)");
+        add("log.cleaner.min.cleanable.ratio", DOUBLE, 0.5, Validator.of(v -> v instanceof Double d && d >= 0 && d <= 1,
+                "a number between 0 and 1"), "a log is cleaned once its dirty part is this share of its cleanable bytes");
+        add("log.cleaner.enable", BOOLEAN, true, null, "run the log cleaner (needed by cleanup.policy=compact topics)");
+        add("log.cleaner.threads", INT, 1, atLeast(1), "threads cleaning logs, each its own log at a time");
+        add("log.cleaner.dedupe.buffer.size", LONG, 134_217_728L, atLeast(1024),
+                "memory for the cleaners' key maps (24 bytes per key), shared by the cleaner threads");
+        add("log.cleaner.io.max.bytes.per.second", DOUBLE, Double.MAX_VALUE, Validator.of(v -> v instanceof Double d && d > 0,
+                "a number > 0"), "read plus write rate the cleaners keep to, together");
+        add("log.cleaner.backoff.ms", LONG, 15_000L, atLeast(0), "how long a cleaner sleeps when no log needs cleaning");
         add("log.segment.delete.delay.ms", LONG, 60_000L, atLeast(0), "delay before a deleted segment's files are removed");
         add("message.max.bytes", INT, 1_048_588, atLeast(0), "largest record batch accepted");
         add("compression.type", STRING, "producer", Validator.oneOf("producer"),

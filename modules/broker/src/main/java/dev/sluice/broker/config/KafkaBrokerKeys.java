@@ -37,10 +37,7 @@ final class KafkaBrokerKeys {
             "group.coordinator.rebalance.protocols", "group.max.size", "group.consumer.session.timeout.ms",
             "group.consumer.heartbeat.interval.ms",
             // log housekeeping Sluice does its own way
-            "background.threads", "log.cleaner.enable", "log.cleaner.threads",
-            "log.cleaner.dedupe.buffer.size", "log.cleaner.io.buffer.size", "log.cleaner.io.buffer.load.factor",
-            "log.cleaner.io.max.bytes.per.second", "log.cleaner.backoff.ms", "log.cleaner.min.cleanable.ratio",
-            "log.cleaner.max.compaction.lag.ms", "log.preallocate", "log.flush.scheduler.interval.ms",
+            "background.threads", "log.cleaner.io.buffer.size", "log.cleaner.io.buffer.load.factor", "log.preallocate", "log.flush.scheduler.interval.ms",
             "log.flush.offset.checkpoint.interval.ms", "log.flush.start.offset.checkpoint.interval.ms",
             "log.roll.jitter.ms", "log.roll.jitter.hours", "log.message.downconversion.enable",
             "log.message.format.version", "log.message.timestamp.difference.max.ms", "log.dir.failure.timeout.ms",

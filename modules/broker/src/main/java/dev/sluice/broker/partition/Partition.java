@@ -469,6 +469,9 @@ public final class Partition implements AutoCloseable {
         RecordBatch batch = FLYWEIGHT.get();
         AppendOutcome invalid = ProduceValidation.validate(records, rules, facts, batch, log.config().segmentBytes(),
                 time.milliseconds());
+        if (invalid == null && rules.compacted()) {
+            invalid = CompactedTopicKeys.check(records, topicPartition);
+        }
         if (invalid != null) {
             return invalid;
         }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.sluice.api.config.ConfigType.BOOLEAN;
+import static dev.sluice.api.config.ConfigType.DOUBLE;
 import static dev.sluice.api.config.ConfigType.INT;
 import static dev.sluice.api.config.ConfigType.LIST;
 import static dev.sluice.api.config.ConfigType.LONG;
@@ -91,7 +92,7 @@ public final class TopicConfigDef {
         add("cleanup.policy", LIST, Validator.of(
                         v -> v instanceof List<?> l && !l.isEmpty() && List.of("delete", "compact").containsAll(l),
                         "delete, compact, or compact,delete"),
-                "delete or compact (compaction is not implemented yet: segments are kept)", "log.cleanup.policy");
+                "delete (retention), compact (the log cleaner keeps the latest record of each key) or both", "log.cleanup.policy");
         add("retention.ms", LONG, atLeast(-1), "how long records are kept (-1: forever)",
                 BrokerSynonym.same("log.retention.ms"), BrokerSynonym.minutes("log.retention.minutes"), BrokerSynonym.hours("log.retention.hours"));
         add("retention.bytes", LONG, atLeast(-1), "size kept per partition (-1: no limit)", "log.retention.bytes");
@@ -115,8 +116,13 @@ public final class TopicConfigDef {
                 "min.insync.replicas");
         add("unclean.leader.election.enable", BOOLEAN, Validator.of(Boolean.class::isInstance, "true or false"),
                 "elect out-of-sync replicas", "unclean.leader.election.enable");
-        add("delete.retention.ms", LONG, atLeast(0), "tombstone retention (compaction)", "log.cleaner.delete.retention.ms");
-        add("min.compaction.lag.ms", LONG, atLeast(0), "compaction lag", "log.cleaner.min.compaction.lag.ms");
+        add("delete.retention.ms", LONG, atLeast(0), "how long a tombstone stays after the first cleaning that saw it",
+                "log.cleaner.delete.retention.ms");
+        add("min.compaction.lag.ms", LONG, atLeast(0), "a record is cleaned only once it is this old", "log.cleaner.min.compaction.lag.ms");
+        add("max.compaction.lag.ms", LONG, atLeast(1), "a record waits at most this long to be cleaned",
+                "log.cleaner.max.compaction.lag.ms");
+        add("min.cleanable.dirty.ratio", DOUBLE, Validator.of(v -> v instanceof Double d && d >= 0 && d <= 1,
+                "a number between 0 and 1"), "the dirty share of the log at which it is cleaned", "log.cleaner.min.cleanable.ratio");
         add("file.delete.delay.ms", LONG, atLeast(0), "delay before deleting files", "log.segment.delete.delay.ms");
         add("storage.engine", STRING, Validator.nonEmpty(), "log storage backend of this topic (Sluice's own; fixed at creation)",
                 "log.storage");

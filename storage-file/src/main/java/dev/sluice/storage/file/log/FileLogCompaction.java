@@ -140,6 +140,8 @@ final class FileLogCompaction implements LogCompaction {
                         log.time().milliseconds(), SegmentFiles.CLEANED_SUFFIX);
                 for (LogSegment segment : group) {
                     before += segment.size();
+                    // transactional batches and markers are kept as they are: so are their aborted transactions
+                    segment.txnIndex().entries().forEach(cleaned.txnIndex()::append);
                     read[0] += cleanInto(segment, cleaned, compactor, indexedEnd, request);
                 }
                 cleaned.onBecomeInactive();

@@ -20,7 +20,9 @@ import java.util.List;
  * {@code <base>.log.swap} (a cleaned segment that was complete and fsynced) replaces every segment
  * whose base offset lies in {@code [base, its next offset)}: those are removed, the swap's index
  * files too (loading rebuilds them), and the {@code .swap} suffix is dropped. Index {@code .swap}
- * files without their log are leftovers of a finished swap and are removed. The old segments
+ * files without their log are leftovers of a finished swap and are removed (loading rebuilds
+ * them), except the aborted-transaction index, which cannot be rebuilt: it takes its place next to
+ * its log. The old segments
  * replaced reach up to the end the cleaner recorded in {@code <base>.swapend} (written before the
  * swap) if that lies beyond the swap's last batch: a trailing old segment whose records were all
  * cleaned away goes too. Stateless.
@@ -58,6 +60,7 @@ final class SwapRecovery {
         List<Path> swaps = new ArrayList<>();
         List<Path> strays = new ArrayList<>();
         List<Path> ends = new ArrayList<>();
+        List<Path> txnSwaps = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -65,6 +68,8 @@ final class SwapRecovery {
                     strays.add(file);
                 } else if (name.endsWith(SegmentFiles.LOG_SUFFIX + SegmentFiles.SWAP_SUFFIX)) {
                     swaps.add(file);
+                } else if (name.endsWith(SegmentFiles.TXN_INDEX_SUFFIX + SegmentFiles.SWAP_SUFFIX)) {
+                    txnSwaps.add(file); // not rebuildable: kept if its swap went through
                 } else if (name.endsWith(SegmentFiles.SWAP_END_SUFFIX)) {
                     ends.add(file); // removed once its swap is done (or if it has none)
                 } else if (name.endsWith(SegmentFiles.SWAP_SUFFIX)) {
@@ -81,6 +86,16 @@ final class SwapRecovery {
         }
         for (Path end : ends) {
             Files.deleteIfExists(end);
+        }
+        for (Path txns : txnSwaps) {
+            String name = txns.getFileName().toString();
+            long base = SegmentFiles.baseOffsetOf(name.substring(0, name.length() - SegmentFiles.SWAP_SUFFIX.length()),
+                    SegmentFiles.TXN_INDEX_SUFFIX);
+            if (base >= 0 && Files.exists(SegmentFiles.logFile(dir, base))) {
+                Files.move(txns, SegmentFiles.txnIndexFile(dir, base), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(txns);
+            }
         }
     }
 

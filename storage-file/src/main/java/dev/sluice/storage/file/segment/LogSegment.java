@@ -60,7 +60,7 @@ public final class LogSegment implements AutoCloseable {
             this.size = (int) length;
             this.offsetIndex = new OffsetIndex(offsetIndexFile, baseOffset, maxIndexBytes);
             this.timeIndex = new TimeIndex(timeIndexFile, baseOffset, maxIndexBytes);
-            this.txnIndex = new TransactionIndex(SegmentFiles.txnIndexFile(dir, baseOffset));
+            this.txnIndex = new TransactionIndex(dir.resolve(SegmentFiles.txnIndexFile(dir, baseOffset).getFileName() + suffix));
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -497,11 +497,13 @@ public final class LogSegment implements AutoCloseable {
         Path log = dir.resolve(SegmentFiles.logFile(dir, baseOffset).getFileName() + suffix);
         Path offsets = dir.resolve(SegmentFiles.offsetIndexFile(dir, baseOffset).getFileName() + suffix);
         Path times = dir.resolve(SegmentFiles.timeIndexFile(dir, baseOffset).getFileName() + suffix);
+        Path txns = dir.resolve(SegmentFiles.txnIndexFile(dir, baseOffset).getFileName() + suffix);
         if (suffix.isEmpty()) {
             file.renameTo(log);
         }
         offsetIndex.renameTo(offsets);
         timeIndex.renameTo(times);
+        txnIndex.renameTo(txns);
         if (!suffix.isEmpty()) {
             file.renameTo(log);
         }
