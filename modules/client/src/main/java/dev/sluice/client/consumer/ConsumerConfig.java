@@ -28,10 +28,14 @@ import java.util.Properties;
  * @param fetchMaxBytes         {@code fetch.max.bytes}: per fetch response (50 MiB)
  * @param defaultApiTimeoutMs   {@code default.api.timeout.ms}: bound on blocking calls (60 s)
  * @param allowAutoCreateTopics {@code allow.auto.create.topics}
+ * @param readCommitted         {@code isolation.level=read_committed}: only committed transactions' records
+ *                              (and those of no transaction), up to the last stable offset; default
+ *                              read_uncommitted: everything up to the high watermark
  */
 public record ConsumerConfig(ClientConfig client, GroupSettings group, OffsetResetStrategy autoOffsetReset,
                              int maxPollRecords, int fetchMinBytes, int fetchMaxWaitMs, int maxPartitionFetchBytes,
-                             int fetchMaxBytes, long defaultApiTimeoutMs, boolean allowAutoCreateTopics) {
+                             int fetchMaxBytes, long defaultApiTimeoutMs, boolean allowAutoCreateTopics,
+                             boolean readCommitted) {
 
     /** Kafka consumer keys accepted without effect. */
     private static final List<String> IGNORED = List.of("key.deserializer", "value.deserializer",
@@ -59,7 +63,8 @@ public record ConsumerConfig(ClientConfig client, GroupSettings group, OffsetRes
                 ConfigKey.of("auto.offset.reset", ConfigType.STRING, "latest", Validator.oneOf("earliest", "latest", "none"),
                         "where to start without a committed offset"),
                 ConfigKey.of("isolation.level", ConfigType.STRING, "read_uncommitted",
-                        Validator.oneOf("read_uncommitted", "read_committed"), "read_committed is not supported yet"),
+                        Validator.oneOf("read_uncommitted", "read_committed"),
+                        "read_committed: records of committed transactions only, never of aborted ones"),
                 ConfigKey.of("max.poll.records", ConfigType.INT, 500, Validator.atLeast(1), "records per poll"),
                 ConfigKey.of("fetch.min.bytes", ConfigType.INT, 1, Validator.atLeast(0), "the broker waits for this much data"),
                 ConfigKey.of("fetch.max.wait.ms", ConfigType.INT, 500, Validator.atLeast(0), "...or this long"),
@@ -75,15 +80,13 @@ public record ConsumerConfig(ClientConfig client, GroupSettings group, OffsetRes
     private static ConsumerConfig read(ConfigReader r) {
         ConfigValues v = r.parse(DEF);
         ClientConfig client = ClientConfig.from(v, r);
-        if (v.getString("isolation.level").equalsIgnoreCase("read_committed")) {
-            r.problem("isolation.level=read_committed is not supported yet (transactions are not)");
-        }
         r.ignore(IGNORED);
         ConsumerConfig config = new ConsumerConfig(client, GroupSettings.read(v, r),
                 OffsetResetStrategy.valueOf(v.getString("auto.offset.reset").toUpperCase(Locale.ROOT)),
                 v.getInt("max.poll.records"), v.getInt("fetch.min.bytes"), v.getInt("fetch.max.wait.ms"),
                 v.getInt("max.partition.fetch.bytes"), v.getInt("fetch.max.bytes"), v.getLong("default.api.timeout.ms"),
-                v.getBoolean("allow.auto.create.topics"));
+                v.getBoolean("allow.auto.create.topics"),
+                v.getString("isolation.level").equalsIgnoreCase("read_committed"));
         r.finish("consumer");
         return config;
     }
@@ -115,6 +118,11 @@ public record ConsumerConfig(ClientConfig client, GroupSettings group, OffsetRes
 
         public Builder maxPartitionFetchBytes(int bytes) {
             return set("max.partition.fetch.bytes", bytes);
+        }
+
+        /** {@code read_committed} or {@code read_uncommitted}. */
+        public Builder isolationLevel(String level) {
+            return set("isolation.level", level);
         }
 
         public Builder groupId(String groupId) {

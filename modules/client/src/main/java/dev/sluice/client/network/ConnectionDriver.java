@@ -167,7 +167,7 @@ final class ConnectionDriver {
             while (!c.requests.isWriting() && c.requests.hasQueued()
                     && c.requests.awaitingResponse() < config.maxInFlightPerConnection()) {
                 ClientRequest request = c.requests.nextQueued();
-                short version = c.versions.versionFor(request.api);
+                short version = c.versions.versionFor(request.api, request.builder.maxVersion());
                 if (version < 0) {
                     request.future.completeExceptionally(new SluiceClientException("broker " + c.node
                             + " supports no version of " + request.api.apiName() + " that this client speaks"));

@@ -36,18 +36,23 @@ import java.util.Properties;
  * @param idempotence        {@code enable.idempotence} (default true): no duplicates, order kept on retry
  * @param maxRequestSize     {@code max.request.size}: largest record / request (1 MiB)
  * @param partitioner        {@code partitioner} or {@code partitioner.class}: provider name or class
+ * @param transactionalId    {@code transactional.id}: null for a producer without transactions; set, it
+ *                           makes the producer transactional (needs idempotence)
+ * @param transactionTimeoutMs {@code transaction.timeout.ms}: the coordinator aborts a transaction open
+ *                           longer than this (60 s)
  * @param settings           the raw settings, handed to the partitioner
  */
 public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int batchSize, long bufferMemory,
                              long maxBlockMs, String compression, int retries, long deliveryTimeoutMs,
                              boolean idempotence, int maxRequestSize, String partitioner,
+                             String transactionalId, int transactionTimeoutMs,
                              Map<String, String> settings) {
 
     /** Kafka producer keys accepted without effect. */
     private static final List<String> IGNORED = List.of("key.serializer", "value.serializer",
             "partitioner.adaptive.partitioning.enable", "partitioner.availability.timeout.ms",
             "partitioner.ignore.keys", "compression.gzip.level", "compression.lz4.level",
-            "compression.zstd.level", "metadata.max.idle.ms", "transaction.timeout.ms");
+            "compression.zstd.level", "metadata.max.idle.ms");
 
     /** {@code compression.type=none}: batches are sent as they are, no codec is looked up. */
     public static final String NO_COMPRESSION = "none";
@@ -110,7 +115,10 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
                         "none or an installed codec's name (gzip, snappy, lz4, zstd, a plugin's)"),
                 ConfigKey.of("partitioner", ConfigType.STRING, null, null, "partitioner name (default: Kafka's)"),
                 ConfigKey.of("partitioner.class", ConfigType.CLASS, null, null, "Kafka's name for partitioner"),
-                ConfigKey.of("transactional.id", ConfigType.STRING, null, null, "transactions are not supported yet"),
+                ConfigKey.of("transactional.id", ConfigType.STRING, null, null,
+                        "makes the producer transactional: initTransactions, beginTransaction, commitTransaction"),
+                ConfigKey.of("transaction.timeout.ms", ConfigType.INT, 60_000, Validator.atLeast(1),
+                        "the coordinator aborts a transaction open longer than this"),
                 ConfigKey.of("enable.idempotence", ConfigType.BOOLEAN, true, null,
                         "exactly-once per partition (needs acks=all, retries > 0, at most 5 in flight)"),
                 ConfigKey.of("retries", ConfigType.INT, Integer.MAX_VALUE, Validator.atLeast(0), "resend attempts"),
@@ -143,8 +151,9 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
         if (partitioner != null && partitionerClass != null && !partitioner.equals(partitionerClass)) {
             r.problem("partitioner=" + partitioner + " and partitioner.class=" + partitionerClass + " disagree");
         }
-        if (v.isSet("transactional.id")) {
-            r.problem("transactional.id is set but transactions are not supported by this client yet");
+        String transactionalId = v.getString("transactional.id");
+        if (transactionalId != null && transactionalId.isEmpty()) {
+            transactionalId = null; // Kafka's clients treat an empty transactional.id as none
         }
         boolean idempotenceSet = v.isSet("enable.idempotence");
         boolean idempotence = v.getBoolean("enable.idempotence");
@@ -161,7 +170,11 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
                 : retries == 0 ? "retries=0"
                 : client.maxInFlightPerConnection() > 5
                 ? "max.in.flight.requests.per.connection=" + client.maxInFlightPerConnection() : null;
-        if (idempotence && conflict != null) {
+        if (transactionalId != null && (!idempotence || conflict != null)) {
+            r.problem("transactional.id=" + transactionalId + " needs idempotence: "
+                    + (!idempotence ? "remove enable.idempotence=false" : "remove " + conflict)
+                    + " (transactions need acks=all, retries > 0, max.in.flight.requests.per.connection <= 5)");
+        } else if (idempotence && conflict != null) {
             if (idempotenceSet) {
                 r.problem("enable.idempotence=true conflicts with " + conflict
                         + " (needs acks=all, retries > 0, max.in.flight.requests.per.connection <= 5)");
@@ -174,7 +187,7 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
                 v.getInt("batch.size"), v.getLong("buffer.memory"), v.getLong("max.block.ms"),
                 compression, retries, deliveryTimeout, idempotence, v.getInt("max.request.size"),
                 partitioner != null ? partitioner : partitionerClass != null ? partitionerClass : DefaultPartitioner.NAME,
-                raw);
+                transactionalId, v.getInt("transaction.timeout.ms"), raw);
         r.finish("producer");
         return config;
     }
@@ -234,6 +247,15 @@ public record ProducerConfig(ClientConfig client, Acks acks, long lingerMs, int 
 
         public Builder idempotence(boolean enabled) {
             return set("enable.idempotence", enabled);
+        }
+
+        /** Makes the producer transactional under this id. */
+        public Builder transactionalId(String id) {
+            return set("transactional.id", id);
+        }
+
+        public Builder transactionTimeoutMs(int ms) {
+            return set("transaction.timeout.ms", ms);
         }
 
         public Builder partitioner(String nameOrClass) {

@@ -3,8 +3,13 @@ package dev.sluice.client.producer;
 import dev.sluice.client.producer.internals.ProducerEngine;
 import dev.sluice.client.serialization.Serializer;
 
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.client.consumer.ConsumerGroupMetadata;
+import dev.sluice.client.consumer.OffsetAndMetadata;
+
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,6 +29,14 @@ import java.util.concurrent.CompletableFuture;
  * only for metadata of a new topic or when {@code buffer.memory} is used up, each at most
  * {@code max.block.ms}. Idempotence (the default) means retries write no duplicates and keep
  * the order of records within a partition.
+ *
+ * <p>With {@code transactional.id} the producer is transactional: {@link #initTransactions()} once,
+ * then {@link #beginTransaction()}, sends (and {@link #sendOffsetsToTransaction}), and
+ * {@link #commitTransaction()} or {@link #abortTransaction()}; read_committed consumers see a
+ * transaction's records only once it committed, and never those of an aborted one. Errors follow
+ * Kafka's split: after an abortable error (a failed batch, a refused offset commit) abort and go on;
+ * after a fatal one ({@link ProducerFencedException}, a fatal {@link TransactionStateException})
+ * close the producer.
  */
 public final class SluiceProducer implements AutoCloseable {
     private final ProducerEngine engine;
@@ -53,6 +66,56 @@ public final class SluiceProducer implements AutoCloseable {
                                                          Serializer<? super V> valueSerializer) {
         return send(new ProducerRecord(topic, null, null, keySerializer.serialize(topic, key),
                 valueSerializer.serialize(topic, value), List.of()));
+    }
+
+    // ---- transactions (transactional.id set)
+
+    /**
+     * Registers {@code transactional.id} with its transaction coordinator: completes or aborts what
+     * an earlier producer with the same id left open, and fences that producer (its later calls
+     * fail with {@link ProducerFencedException}). Call once, before the first transaction.
+     *
+     * @throws dev.sluice.client.TimeoutException not done within {@code max.block.ms}: call again to keep waiting
+     * @throws ProducerFencedException            a newer producer with the same id exists
+     */
+    public void initTransactions() {
+        engine.initTransactions();
+    }
+
+    /** Opens a transaction: every send until commit or abort belongs to it. */
+    public void beginTransaction() {
+        engine.beginTransaction();
+    }
+
+    /**
+     * Commits the consumer's offsets (each the next offset to read) as part of the transaction, so
+     * they become visible exactly when the records sent in it do: consume-transform-produce
+     * exactly once. {@code groupMetadata} is the consumer's {@code groupMetadata()}, so the group
+     * refuses a commit from a member it has replaced.
+     */
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                         ConsumerGroupMetadata groupMetadata) {
+        engine.sendOffsetsToTransaction(offsets, groupMetadata);
+    }
+
+    /**
+     * Sends what the transaction holds, waits until the partitions have it, then commits it.
+     *
+     * @throws TransactionStateException     the transaction failed earlier: abort it ({@code isFatal()}: close)
+     * @throws ProducerFencedException        fenced by a newer producer with the same id: close
+     * @throws InvalidProducerEpochException the coordinator aborted the transaction (its timeout): abort
+     * @throws dev.sluice.client.TimeoutException not done within {@code max.block.ms}: call again
+     */
+    public void commitTransaction() {
+        engine.commitTransaction();
+    }
+
+    /**
+     * Aborts the transaction: records not yet sent fail with {@link TransactionAbortedException}, the
+     * rest is marked aborted so read_committed consumers never see it. Clears an abortable error.
+     */
+    public void abortTransaction() {
+        engine.abortTransaction();
     }
 
     /** Sends everything sent so far right away and waits until each has completed. */

@@ -21,6 +21,8 @@ final class CompletedFetch {
     final TopicPartition partition;
     private final ByteBuffer records;
     private final CompressionCodecs codecs;
+    /** read_committed only: drops aborted transactions; null for read_uncommitted. */
+    private final AbortedTransactions aborted;
     private int nextBatch;
     private Iterator<Record> current;
     private RecordBatch currentBatch;
@@ -28,6 +30,12 @@ final class CompletedFetch {
     long position;
 
     CompletedFetch(TopicPartition partition, long fetchOffset, ByteBuffer records, CompressionCodecs codecs) {
+        this(partition, fetchOffset, records, codecs, null);
+    }
+
+    CompletedFetch(TopicPartition partition, long fetchOffset, ByteBuffer records, CompressionCodecs codecs,
+                   AbortedTransactions aborted) {
+        this.aborted = aborted;
         this.partition = partition;
         this.position = fetchOffset;
         this.records = records;
@@ -38,7 +46,8 @@ final class CompletedFetch {
 
     /**
      * Up to {@code max} records from the current position on; advances {@link #position} past them
-     * (and past batches holding nothing to return, e.g. control batches).
+     * (and past batches holding nothing to return: control batches, and for read_committed the
+     * batches of aborted transactions).
      */
     List<ConsumerRecord> take(int max) {
         List<ConsumerRecord> out = new ArrayList<>(Math.min(max, 64));
@@ -54,7 +63,14 @@ final class CompletedFetch {
                 RecordBatch b = new RecordBatch(records, nextBatch);
                 nextBatch += b.sizeInBytes();
                 currentBatch = b;
-                if (b.isControl() || b.lastOffset() < position) {
+                if (b.isControl()) {
+                    if (aborted != null) {
+                        aborted.control(b, codecs);
+                    }
+                    current = null;
+                    continue;
+                }
+                if (b.lastOffset() < position || (aborted != null && aborted.skip(b))) {
                     current = null;
                     continue;
                 }

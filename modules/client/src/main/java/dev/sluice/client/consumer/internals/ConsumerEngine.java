@@ -38,7 +38,7 @@ public final class ConsumerEngine implements AutoCloseable {
         this.network = new NetworkClient(config.client(), "sluice-consumer-io-" + config.client().clientId());
         this.metadata = new Metadata(network, config.allowAutoCreateTopics());
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
-        this.lookup = new OffsetLookup(network, metadata);
+        this.lookup = new OffsetLookup(network, metadata, config.readCommitted());
         this.fetcher = new Fetcher(config, network, metadata, subscriptions, lookup);
         this.coordinator = config.groupId() == null ? null : new ConsumerCoordinator(config, network, metadata,
                 subscriptions, () -> {

@@ -148,6 +148,9 @@ final class Fetcher implements NetworkClient.Ticker {
                 .set("MaxWaitMs", config.fetchMaxWaitMs())
                 .set("MinBytes", config.fetchMinBytes())
                 .set("MaxBytes", config.fetchMaxBytes());
+        if (config.readCommitted()) {
+            body.set("IsolationLevel", (byte) 1); // Fetch v4+ (the oldest this client speaks)
+        }
         Map<String, Struct> topics = new LinkedHashMap<>();
         wanted.forEach((tp, offset) -> {
             Struct topic = topics.computeIfAbsent(tp.topic(), t -> {
@@ -193,7 +196,8 @@ final class Fetcher implements NetworkClient.Ticker {
                 subscriptions.highWatermark(tp, p.getLong("HighWatermark"));
                 ByteBuffer records = p.getRecordsBuffer("Records");
                 if (records != null && records.hasRemaining()) {
-                    completed.add(new CompletedFetch(tp, fetchOffset, records, codecs));
+                    completed.add(new CompletedFetch(tp, fetchOffset, records, codecs,
+                            config.readCommitted() ? abortedTransactions(p) : null));
                 }
             }
             case OFFSET_OUT_OF_RANGE -> {
@@ -208,6 +212,17 @@ final class Fetcher implements NetworkClient.Ticker {
                 metadata.requestUpdate();
             }
         }
+    }
+
+    private static AbortedTransactions abortedTransactions(Struct partition) {
+        List<Struct> entries = partition.getArray("AbortedTransactions");
+        List<AbortedTransactions.Aborted> aborted = new ArrayList<>();
+        if (entries != null) {
+            for (Struct e : entries) {
+                aborted.add(new AbortedTransactions.Aborted(e.getLong("ProducerId"), e.getLong("FirstOffset")));
+            }
+        }
+        return new AbortedTransactions(aborted);
     }
 
     /**

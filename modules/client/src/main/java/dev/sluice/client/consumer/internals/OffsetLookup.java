@@ -37,10 +37,13 @@ final class OffsetLookup {
 
     private final NetworkClient network;
     private final Metadata metadata;
+    /** read_committed: LATEST is the last stable offset, as Kafka's consumer asks for it. */
+    private final boolean readCommitted;
 
-    OffsetLookup(NetworkClient network, Metadata metadata) {
+    OffsetLookup(NetworkClient network, Metadata metadata, boolean readCommitted) {
         this.network = network;
         this.metadata = metadata;
+        this.readCommitted = readCommitted;
     }
 
     CompletableFuture<Map<TopicPartition, Found>> attempt(Map<TopicPartition, Long> timestamps) {
@@ -83,10 +86,10 @@ final class OffsetLookup {
         return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).thenApply(v -> found);
     }
 
-    private static Struct request(short version, Map<TopicPartition, Long> wanted) {
+    private Struct request(short version, Map<TopicPartition, Long> wanted) {
         Struct body = ApiKey.LIST_OFFSETS.newRequest().set("ReplicaId", -1);
         if (version >= 2) {
-            body.set("IsolationLevel", (byte) 0);
+            body.set("IsolationLevel", (byte) (readCommitted ? 1 : 0));
         }
         if (version >= 10) {
             body.set("TimeoutMs", 30_000);

@@ -21,6 +21,8 @@ import java.util.List;
  */
 final class BatchWriter {
     private static final int COMPRESSION_MASK = 0x07;
+    /** Attribute bit 4: the batch belongs to a transaction (Kafka's v2 batch attributes). */
+    static final int TRANSACTIONAL_FLAG = 0x10;
 
     private final ByteBuffer buffer;
     private int count;
@@ -75,7 +77,8 @@ final class BatchWriter {
      * Finishes the batch: header, producer fields and CRC. Returns the batch bytes, positioned at 0:
      * a view of the writer's buffer, or a new buffer when compressed.
      */
-    ByteBuffer close(CompressionCodec codec, long producerId, short producerEpoch, int baseSequence) {
+    ByteBuffer close(CompressionCodec codec, long producerId, short producerEpoch, int baseSequence,
+                     boolean transactional) {
         int end = buffer.position();
         ByteBuffer out;
         if (codec == null) {
@@ -93,7 +96,8 @@ final class BatchWriter {
         out.putInt(RecordBatch.LENGTH_OFFSET, out.limit() - RecordBatch.LOG_OVERHEAD);
         out.putInt(RecordBatch.PARTITION_LEADER_EPOCH_OFFSET, RecordBatch.NO_PARTITION_LEADER_EPOCH);
         out.put(RecordBatch.MAGIC_OFFSET, RecordBatch.MAGIC_V2);
-        out.putShort(RecordBatch.ATTRIBUTES_OFFSET, (short) (codec == null ? 0 : codec.id() & COMPRESSION_MASK));
+        int attributes = (codec == null ? 0 : codec.id() & COMPRESSION_MASK) | (transactional ? TRANSACTIONAL_FLAG : 0);
+        out.putShort(RecordBatch.ATTRIBUTES_OFFSET, (short) attributes);
         out.putInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET, count - 1);
         out.putLong(RecordBatch.BASE_TIMESTAMP_OFFSET, baseTimestamp);
         out.putLong(RecordBatch.MAX_TIMESTAMP_OFFSET, maxTimestamp);

@@ -57,6 +57,17 @@ final class IdempotenceState {
         epoch = producerEpoch;
     }
 
+    /**
+     * A transactional producer's new id or epoch (from its transaction manager): sequences start
+     * again at 0, as the broker expects for a new epoch.
+     */
+    void restart(long id, short producerEpoch) {
+        producerId = id;
+        epoch = producerEpoch;
+        partitions.clear();
+        resetRequested = false;
+    }
+
     long producerId() {
         return enabled ? producerId : RecordBatch.NO_PRODUCER_ID;
     }

@@ -20,7 +20,7 @@ final class ProduceRequests {
     /** Topics are named up to v12 and identified by topic id from v13. */
     static Struct build(short version, ProducerConfig config, List<ProducerBatch> batches, Map<String, UUID> topicIds) {
         Struct body = ApiKey.PRODUCE.newRequest()
-                .set("TransactionalId", null)
+                .set("TransactionalId", config.transactionalId())
                 .set("Acks", config.acks().wireValue())
                 .set("TimeoutMs", config.client().requestTimeoutMs());
         Map<String, Struct> byTopic = new LinkedHashMap<>();

@@ -76,10 +76,10 @@ final class ProducerBatch {
     }
 
     /** Closes for appends and lays down the header; later calls return the same bytes. */
-    ByteBuffer close(CompressionCodec codec, long producerId, short epoch, int sequence) {
+    ByteBuffer close(CompressionCodec codec, long producerId, short epoch, int sequence, boolean transactional) {
         if (wire == null) {
             baseSequence = sequence;
-            wire = writer.close(codec, producerId, epoch, sequence);
+            wire = writer.close(codec, producerId, epoch, sequence, transactional);
         }
         return wire.duplicate();
     }

@@ -51,6 +51,16 @@ public final class ProducerEngine implements AutoCloseable {
     }
 
     public CompletableFuture<RecordMetadata> send(ProducerRecord record, Callback callback) {
+        TransactionManager transactions = sender.transactions();
+        if (transactions != null && !closed) {
+            try {
+                transactions.failIfNotReadyForSend();
+            } catch (IllegalStateException e) {
+                throw e; // a misuse (no transaction open), thrown as kafka-clients does
+            } catch (RuntimeException e) {
+                return failed(e, callback);
+            }
+        }
         try {
             if (closed) {
                 throw new ClientClosedException("producer is closed");
@@ -94,6 +104,7 @@ public final class ProducerEngine implements AutoCloseable {
             }
         }
         long blockLeft = Math.max(0, deadline - network.clockMs());
+        joinTransaction(topic, partition);
         RecordAccumulator.AppendResult result = accumulator.append(new TopicPartition(topic, partition), timestamp,
                 record.key(), record.value(), record.headers(), callback, blockLeft, stickyChoice);
         if (result.abortedForNewBatch()) {
@@ -102,6 +113,7 @@ public final class ProducerEngine implements AutoCloseable {
             partitioner.onNewBatch(topic, previous);
             partition = sticky.next(topic, cluster, previous);
             blockLeft = Math.max(0, deadline - network.clockMs());
+            joinTransaction(topic, partition);
             result = accumulator.append(new TopicPartition(topic, partition), timestamp, record.key(), record.value(),
                     record.headers(), callback, blockLeft, false);
         }
@@ -109,6 +121,83 @@ public final class ProducerEngine implements AutoCloseable {
             network.wakeup();
         }
         return result.future();
+    }
+
+    /** A transactional producer adds the partition to its transaction before the record joins a batch. */
+    private void joinTransaction(String topic, int partition) {
+        TransactionManager transactions = sender.transactions();
+        if (transactions != null) {
+            transactions.maybeAddPartition(new TopicPartition(topic, partition));
+        }
+    }
+
+    // ---- transactions (application thread)
+
+    public void initTransactions() {
+        await(transactions("initTransactions").initTransactions(), "initTransactions");
+    }
+
+    public void beginTransaction() {
+        transactions("beginTransaction").beginTransaction();
+    }
+
+    public void sendOffsetsToTransaction(java.util.Map<TopicPartition, dev.sluice.client.consumer.OffsetAndMetadata> offsets,
+                                         dev.sluice.client.consumer.ConsumerGroupMetadata group) {
+        if (group == null || group.groupId() == null || group.groupId().isEmpty()) {
+            throw new IllegalArgumentException("sendOffsetsToTransaction needs the consumer's groupMetadata() with a group.id");
+        }
+        TransactionManager transactions = transactions("sendOffsetsToTransaction");
+        if (offsets.isEmpty()) {
+            return;
+        }
+        await(transactions.sendOffsets(offsets, group), "sendOffsetsToTransaction");
+    }
+
+    /** Sends what the transaction holds, waits for it, then commits it with EndTxn. */
+    public void commitTransaction() {
+        TransactionManager transactions = transactions("commitTransaction");
+        try {
+            flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SluiceClientException("interrupted during commitTransaction", e);
+        }
+        await(transactions.beginCommit(), "commitTransaction");
+    }
+
+    /** Drops what was not sent, waits for what was, then aborts with EndTxn (and bumps the epoch after a failure). */
+    public void abortTransaction() {
+        await(transactions("abortTransaction").beginAbort(), "abortTransaction");
+    }
+
+    private TransactionManager transactions(String call) {
+        if (closed) {
+            throw new ClientClosedException("producer is closed");
+        }
+        TransactionManager transactions = sender.transactions();
+        if (transactions == null) {
+            throw new IllegalStateException(call + " needs transactional.id in the producer's configuration");
+        }
+        return transactions;
+    }
+
+    /** Waits up to max.block.ms; a timed-out call may be repeated and waits for the same request. */
+    private void await(CompletableFuture<Void> result, String call) {
+        network.wakeup();
+        try {
+            result.get(config.maxBlockMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SluiceClientException(call + " failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException(call + " did not complete within max.block.ms=" + config.maxBlockMs()
+                    + "; call it again to keep waiting");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SluiceClientException("interrupted during " + call, e);
+        }
     }
 
     private static CompletableFuture<RecordMetadata> failed(RuntimeException e, Callback callback) {
@@ -138,6 +227,19 @@ public final class ProducerEngine implements AutoCloseable {
         if (closed) {
             return;
         }
+        TransactionManager transactions = sender.transactions();
+        long started = network.clockMs();
+        if (transactions != null && transactions.hasOpenTransaction() && timeoutMs > 0) {
+            // an open transaction is aborted on close, as kafka-clients does, rather than left to time out
+            try {
+                transactions.beginAbort().get(Math.min(timeoutMs, config.maxBlockMs()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "abort on close failed: " + e);
+            }
+            timeoutMs = Math.max(0, timeoutMs - (network.clockMs() - started));
+        }
         closed = true;
         accumulator.closing();
         network.wakeup();
@@ -150,6 +252,9 @@ public final class ProducerEngine implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "producer closed with records still unsent");
         }
         sender.forceClose();
+        if (transactions != null) {
+            transactions.close();
+        }
         network.wakeup();
         network.close();
         accumulator.abortAll(new ClientClosedException("producer closed before the record was sent"));

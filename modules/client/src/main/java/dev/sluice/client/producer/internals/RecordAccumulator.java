@@ -158,6 +158,29 @@ final class RecordAccumulator {
         }
     }
 
+    /**
+     * Fails every queued batch that was never sent (no sequence yet): its transaction is being
+     * aborted, or the producer failed fatally. Batches waiting for a retry stay: their sequences are
+     * taken, and they complete (or fail) before the transaction ends. I/O thread.
+     */
+    void abortUnsent(RuntimeException error) {
+        List<ProducerBatch> aborted = new ArrayList<>();
+        for (Deque<ProducerBatch> deque : batches.values()) {
+            synchronized (deque) {
+                deque.removeIf(batch -> {
+                    if (batch.isClosed()) {
+                        return false;
+                    }
+                    aborted.add(batch);
+                    return true;
+                });
+            }
+        }
+        for (ProducerBatch batch : aborted) {
+            batch.fail(error);
+        }
+    }
+
     /** Fails every batch not yet completed (forced close). I/O thread. */
     void abortAll(RuntimeException error) {
         for (Deque<ProducerBatch> deque : batches.values()) {

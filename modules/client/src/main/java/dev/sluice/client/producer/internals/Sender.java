@@ -12,7 +12,9 @@ import dev.sluice.client.metadata.TopicInfo;
 import dev.sluice.client.network.ErrorMapper;
 import dev.sluice.client.network.NetworkClient;
 import dev.sluice.client.network.Node;
+import dev.sluice.client.network.RequestBuilder;
 import dev.sluice.client.network.Response;
+import dev.sluice.client.producer.TransactionAbortedException;
 import dev.sluice.client.producer.ProducerConfig;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
@@ -42,6 +44,8 @@ final class Sender implements NetworkClient.Ticker {
     private final RecordAccumulator accumulator;
     private final CompressionCodec codec;
     private final IdempotenceState idempotence;
+    /** Null unless {@code transactional.id} is set. */
+    private final TransactionManager transactions;
     private volatile boolean forceClosed;
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong retried = new java.util.concurrent.atomic.AtomicLong();
@@ -55,6 +59,14 @@ final class Sender implements NetworkClient.Ticker {
         this.accumulator = accumulator;
         this.codec = codec;
         this.idempotence = new IdempotenceState(config.idempotence());
+        this.transactions = config.transactionalId() == null ? null
+                : new TransactionManager(config.transactionalId(), config.transactionTimeoutMs(),
+                config.client().retryBackoffMs(), config.client().requestTimeoutMs(), network, metadata, idempotence);
+    }
+
+    /** The transaction manager, or null for a producer without {@code transactional.id}. */
+    TransactionManager transactions() {
+        return transactions;
     }
 
     dev.sluice.client.producer.ProducerMetrics metrics() {
@@ -73,7 +85,12 @@ final class Sender implements NetworkClient.Ticker {
             return Long.MAX_VALUE;
         }
         long next = expire(now);
-        if (!idempotence.ready()) {
+        if (transactions != null) {
+            next = Math.min(next, tickTransactions(now));
+            if (!transactions.hasProducerId()) {
+                return next;
+            }
+        } else if (!idempotence.ready()) {
             return Math.min(next, initProducerId(now));
         }
         Cluster cluster = metadata.cluster();
@@ -105,6 +122,9 @@ final class Sender implements NetworkClient.Ticker {
                     next = Math.min(next, head.createdMs + config.lingerMs() - now);
                     continue;
                 }
+                if (transactions != null && !transactions.isSendToPartitionAllowed(tp)) {
+                    continue; // woken when AddPartitionsToTxn has added it
+                }
                 if (!idempotence.canSend(tp, head)) {
                     continue; // woken again when its in-flight batches return
                 }
@@ -120,7 +140,7 @@ final class Sender implements NetworkClient.Ticker {
                 deque.pollFirst();
                 if (!head.isClosed()) {
                     head.close(codec, idempotence.producerId(), idempotence.epoch(),
-                            idempotence.assignSequence(tp, head.recordCount()));
+                            idempotence.assignSequence(tp, head.recordCount()), transactions != null);
                 }
                 drained.computeIfAbsent(leader, n -> new ArrayList<>()).add(head);
                 sizes.put(leader, size + head.sizeInBytes());
@@ -133,6 +153,21 @@ final class Sender implements NetworkClient.Ticker {
         }
         drained.forEach((node, batches) -> send(node, batches, cluster));
         return more ? 0 : next;
+    }
+
+    /**
+     * The transactional side of a tick: while aborting (or after a fatal error) batches never sent
+     * fail at once; then the next transactional request, EndTxn only once no batch is incomplete.
+     */
+    private long tickTransactions(long now) {
+        RuntimeException fatal = transactions.fatalError();
+        if (fatal != null) {
+            accumulator.abortUnsent(fatal);
+        } else if (transactions.isAborting()) {
+            accumulator.abortUnsent(new TransactionAbortedException("the transaction of transactional.id "
+                    + transactions.transactionalId() + " was aborted before this record was sent"));
+        }
+        return transactions.tick(now, accumulator.hasIncomplete());
     }
 
     /** Fails queued batches older than delivery.timeout.ms; returns ms until the next may expire. */
@@ -153,7 +188,9 @@ final class Sender implements NetworkClient.Ticker {
                 }
             }
             for (ProducerBatch batch : expired) {
-                if (batch.baseSequence >= 0) {
+                if (transactions != null) {
+                    transactions.batchFailed(new TimeoutException("delivery.timeout.ms passed"));
+                } else if (batch.baseSequence >= 0) {
                     idempotence.requestReset();
                 }
                 batch.fail(new TimeoutException("expired " + batch.recordCount() + " record(s) for "
@@ -201,8 +238,11 @@ final class Sender implements NetworkClient.Ticker {
             idempotence.sent(batch.partition);
         }
         boolean acked = config.acks().wireValue() != 0;
-        network.send(node, ApiKey.PRODUCE, v -> ProduceRequests.build(v, config, batches, topicIds),
-                        config.client().requestTimeoutMs(), acked)
+        RequestBuilder build = v -> ProduceRequests.build(v, config, batches, topicIds);
+        if (transactions != null) { // v12+ would announce transactions v2 (KIP-890), which this producer does not speak
+            build = RequestBuilder.capped(TxnRequests.TRANSACTIONAL_PRODUCE_MAX_VERSION, build);
+        }
+        network.send(node, ApiKey.PRODUCE, build, config.client().requestTimeoutMs(), acked)
                 .whenComplete((response, error) -> completed(batches, topicIds, response, error));
     }
 
@@ -268,7 +308,9 @@ final class Sender implements NetworkClient.Ticker {
             accumulator.reenqueue(batch);
             return;
         }
-        if (batch.baseSequence >= 0) {
+        if (transactions != null) {
+            transactions.batchFailed(cause);
+        } else if (batch.baseSequence >= 0) {
             idempotence.requestReset();
         }
         failed.incrementAndGet();
