@@ -1,6 +1,6 @@
 /**
  * The {@code sluice} command: {@code server} runs a broker; {@code topics}, {@code produce},
- * {@code consume}, {@code perf-produce}, {@code perf-consume}, {@code groups} and {@code configs} talk to one
+ * {@code consume}, {@code perf-produce}, {@code perf-consume}, {@code groups}, {@code configs} and {@code transactions} talk to one
  * through Sluice's own client.
  */
 module dev.sluice.tools {

@@ -7,6 +7,7 @@ import dev.sluice.tools.groups.GroupsCommand;
 import dev.sluice.tools.perf.PerfConsumeCommand;
 import dev.sluice.tools.perf.PerfProduceCommand;
 import dev.sluice.tools.topics.TopicsCommand;
+import dev.sluice.tools.transactions.TransactionsCommand;
 
 import dev.sluice.tools.cli.DidYouMean;
 
@@ -31,6 +32,7 @@ public final class Sluice {
         register(new ConsumeCommand());
         register(new GroupsCommand());
         register(new ConfigsCommand());
+        register(new TransactionsCommand());
         register(new PerfProduceCommand());
         register(new PerfConsumeCommand());
     }

@@ -23,6 +23,13 @@ public final class Args {
         Args args = new Args();
         for (int i = 0; i < argv.length; i++) {
             String word = options.canonical(argv[i]);
+            if (!word.startsWith("-")) {
+                String slot = options.positionalNames().stream().filter(n -> !args.values.containsKey(n)).findFirst().orElse(null);
+                if (slot != null) {
+                    args.values.put(slot, new ArrayList<>(List.of(word)));
+                    continue;
+                }
+            }
             if (!word.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + word + "'" + DidYouMean.hint("--" + word, options.names()));
             }

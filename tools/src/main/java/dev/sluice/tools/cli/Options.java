@@ -16,6 +16,7 @@ public final class Options {
     public enum Kind { FLAG, VALUE, OPTIONAL, LIST }
 
     private final Map<String, Kind> kinds = new LinkedHashMap<>();
+    private final java.util.List<String> positional = new java.util.ArrayList<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
 
     public Options flag(String... names) {
@@ -32,6 +33,20 @@ public final class Options {
 
     public Options optional(String... names) {
         return add(Kind.OPTIONAL, names);
+    }
+
+    /**
+     * Value options that may also be given as bare words, in this order: kafka-transactions.sh's
+     * {@code list} / {@code describe <id>} style. A bare word fills the next slot not given yet.
+     */
+    public Options positional(String... names) {
+        value(names);
+        positional.addAll(java.util.List.of(names));
+        return this;
+    }
+
+    java.util.List<String> positionalNames() {
+        return positional;
     }
 
     /** {@code --format json} / {@code -o json} for scripts, as rpk and kcat users type it. */

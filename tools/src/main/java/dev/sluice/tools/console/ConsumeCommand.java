@@ -39,7 +39,7 @@ public final class ConsumeCommand extends ClientCommand {
     protected String usage() {
         return "usage: sluice consume --topic T [--from-beginning | --offset N|earliest|latest --partition P] [--max-messages N]\n"
                 + "                      [--timeout-ms N] [--property print.key=true ... | --format '%k %v\\n' | --format json]\n"
-                + "                      [--group G [--no-commit]]";
+                + "                      [--group G [--no-commit]] [--isolation-level read_committed|read_uncommitted]";
     }
 
     @Override
@@ -72,6 +72,10 @@ public final class ConsumeCommand extends ClientCommand {
                                            --from-beginning says), commit after each printed record
                   --no-commit              with --group: read-only; start at the group's committed
                                            offsets without joining the group and never commit
+                  --isolation-level L      read_uncommitted (default): every record up to the high
+                                           watermark, aborted transactions' records included;
+                                           read_committed: only records of committed transactions
+                                           (and of none), up to the last stable offset
                   --consumer-property k=v  any consumer setting, e.g. max.poll.records=100 (repeatable)
                   --bootstrap-server H:P   broker to connect to (default localhost:9092)
                   --command-config FILE    consumer properties (Kafka names)
@@ -83,7 +87,7 @@ public final class ConsumeCommand extends ClientCommand {
     @Override
     protected Options options() {
         return new Options().flag("--from-beginning", "--no-commit")
-                .value("--topic", "--partition", "--offset", "--max-messages", "--timeout-ms", "--group")
+                .value("--topic", "--partition", "--offset", "--max-messages", "--timeout-ms", "--group", "--isolation-level")
                 .list("--property", "--consumer-property").format().alias("-f", "--format");
     }
 
@@ -120,6 +124,10 @@ public final class ConsumeCommand extends ClientCommand {
         if (maxMessages <= 0) {
             throw new UsageException("--max-messages must be at least 1");
         }
+        String isolation = args.value("--isolation-level");
+        if (isolation != null && !isolation.equals("read_committed") && !isolation.equals("read_uncommitted")) {
+            throw new UsageException("--isolation-level takes read_committed or read_uncommitted, not '" + isolation + "'");
+        }
 
         settings.requireReachable();
         Map<String, String> consumerSettings = new LinkedHashMap<>();
@@ -128,6 +136,9 @@ public final class ConsumeCommand extends ClientCommand {
         if (group != null && !readOnly) {
             consumerSettings.put("group.id", group);
             consumerSettings.put("enable.auto.commit", "false"); // GroupProgress commits what was printed
+        }
+        if (isolation != null) {
+            consumerSettings.put("isolation.level", isolation);
         }
         consumerSettings.putAll(args.keyValues("--consumer-property"));
         // the stop signal closes last: on Ctrl-C the JVM waits until the totals are printed and the clients closed

@@ -40,6 +40,7 @@ public final class SluiceAdmin implements AutoCloseable {
     private final Metadata metadata;
     private final AdminCalls calls;
     private final GroupOperations groups;
+    private final TransactionOperations transactions;
     private final OffsetLookups offsets;
 
     public SluiceAdmin(AdminConfig config) {
@@ -47,6 +48,7 @@ public final class SluiceAdmin implements AutoCloseable {
         this.metadata = new Metadata(network, false);
         this.calls = new AdminCalls(network, metadata, config.defaultApiTimeoutMs());
         this.groups = new GroupOperations(calls);
+        this.transactions = new TransactionOperations(calls);
         this.offsets = new OffsetLookups(calls);
         network.addTicker(metadata);
         network.start();
@@ -323,6 +325,21 @@ public final class SluiceAdmin implements AutoCloseable {
     /** Deletes empty groups with their offsets: NON_EMPTY_GROUP if one has members, GROUP_ID_NOT_FOUND if unknown. */
     public CompletableFuture<Void> deleteGroups(Collection<String> groupIds) {
         return groups.deleteGroups(groupIds);
+    }
+
+    // ---- transactions: ListTransactions to every broker, DescribeTransactions to the id's coordinator
+
+    /** Every transactional id the cluster's coordinators know, sorted by id (kafka-transactions.sh list). */
+    public CompletableFuture<List<TransactionListing>> listTransactions() {
+        return transactions.listTransactions();
+    }
+
+    /**
+     * Each transactional id's state at its coordinator; fails with TRANSACTIONAL_ID_NOT_FOUND for an
+     * id the cluster does not know.
+     */
+    public CompletableFuture<Map<String, TransactionDescription>> describeTransactions(Collection<String> transactionalIds) {
+        return transactions.describeTransactions(transactionalIds);
     }
 
     private static void check(short error, String message, String what) {
