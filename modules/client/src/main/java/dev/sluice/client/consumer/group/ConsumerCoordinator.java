@@ -80,7 +80,8 @@ public final class ConsumerCoordinator {
         this.heartbeater = new Heartbeater(groupId, settings, network, finder, state);
         this.leader = new LeaderAssignment(metadata, assignors);
         this.rebalancer = new Rebalancer(groupId, settings, network, finder, state, leader);
-        this.committer = new OffsetCommitter(groupId, settings.groupInstanceId(), network, finder, state);
+        this.committer = new OffsetCommitter(groupId, settings.groupInstanceId(), network, finder, state,
+                config.readCommitted());
         network.addTicker(heartbeater);
     }
 

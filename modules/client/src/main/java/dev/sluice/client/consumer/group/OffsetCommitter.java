@@ -35,8 +35,15 @@ final class OffsetCommitter {
     private final CoordinatorFinder finder;
     private final MemberState state;
     private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
+    /**
+     * read_committed: OffsetFetch asks for stable offsets (v7+), so an offset a transaction committed
+     * but whose marker is not written yet answers UNSTABLE_OFFSET_COMMIT (retried) instead of the older one.
+     */
+    private final boolean requireStable;
 
-    OffsetCommitter(String groupId, String instanceId, NetworkClient network, CoordinatorFinder finder, MemberState state) {
+    OffsetCommitter(String groupId, String instanceId, NetworkClient network, CoordinatorFinder finder, MemberState state,
+                    boolean requireStable) {
+        this.requireStable = requireStable;
         this.groupId = groupId;
         this.instanceId = instanceId;
         this.network = network;
@@ -150,7 +157,7 @@ final class OffsetCommitter {
             body.set("GroupId", groupId);
         }
         if (version >= 7) {
-            body.set("RequireStable", false);
+            body.set("RequireStable", requireStable);
         }
         Map<String, java.util.List<Integer>> byTopic = new LinkedHashMap<>();
         partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new java.util.ArrayList<>()).add(tp.partition()));
