@@ -1,11 +1,8 @@
 package dev.sluice.replication.it;
 
-import dev.sluice.api.Scheduler;
-import dev.sluice.api.Time;
 import dev.sluice.api.cluster.ClusterMetadataStore;
-import dev.sluice.api.cluster.InProcessClusterState;
-import dev.sluice.broker.Broker;
-import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.testing.Await;
+import dev.sluice.broker.testing.InProcessCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,20 +25,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static dev.sluice.broker.testing.Await.orNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -61,60 +57,31 @@ class CoordinatorFailoverTest {
 
     @TempDir
     Path dir;
-    private final InProcessClusterState cluster = new InProcessClusterState();
-    private final Map<Integer, Broker> brokers = new TreeMap<>();
+    private InProcessCluster cluster;
     private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @BeforeEach
+    void cluster() {
+        cluster = new InProcessCluster(dir, Map.of("replica.fetch.wait.max.ms", "100", "replica.fetch.backoff.ms", "200",
+                "group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "1000",
+                "offsets.topic.num.partitions", "3"));
+    }
 
     @AfterEach
     void stop() throws Exception {
         for (AutoCloseable client : clients) {
             client.close();
         }
-        brokers.values().forEach(Broker::close);
-    }
-
-    private void start(int id) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
-        settings.put("log.dirs", dir.resolve("b" + id).toString());
-        settings.put("num.io.threads", "2");
-        settings.put("num.network.threads", "1");
-        settings.put("broker.id", Integer.toString(id));
-        settings.put("zookeeper.connect", "in-process");
-        settings.put("replica.fetch.wait.max.ms", "100");
-        settings.put("replica.fetch.backoff.ms", "200");
-        settings.put("group.initial.rebalance.delay.ms", "0");
-        settings.put("group.min.session.timeout.ms", "1000");
-        settings.put("offsets.topic.num.partitions", "3");
-        brokers.put(id, Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect()));
-    }
-
-    private String bootstrap() {
-        return brokers.values().stream().map(Broker::bootstrapServers).collect(Collectors.joining(","));
+        cluster.close();
     }
 
     private static <T> T await(String what, Supplier<T> value, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        T current = value.get();
-        while (!done.test(current) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            current = value.get();
-        }
-        assertThat(done.test(current)).as(what + ": " + current).isTrue();
-        return current;
-    }
-
-    private static <T> T quietly(Callable<T> call) {
-        try {
-            return call.call();
-        } catch (Exception e) {
-            return null;
-        }
+        return Await.await(what, Duration.ofSeconds(60), value, done);
     }
 
     private Admin admin() {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
         Admin admin = Admin.create(props);
@@ -124,7 +91,7 @@ class CoordinatorFailoverTest {
 
     private KafkaConsumer<byte[], byte[]> member() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -142,7 +109,7 @@ class CoordinatorFailoverTest {
 
     private void produce(int from, int to) throws Exception {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
@@ -178,7 +145,7 @@ class CoordinatorFailoverTest {
             if (member.assignment().isEmpty()) {
                 return false;
             }
-            Map<TopicPartition, Long> ends = quietly(() -> member.endOffsets(member.assignment()));
+            Map<TopicPartition, Long> ends = orNull(() -> member.endOffsets(member.assignment()));
             if (ends == null) {
                 return false;
             }
@@ -197,14 +164,14 @@ class CoordinatorFailoverTest {
     }
 
     private static Map<TopicPartition, Long> committed(Admin admin) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = quietly(() -> admin.listConsumerGroupOffsets(GROUP)
+        Map<TopicPartition, OffsetAndMetadata> offsets = orNull(() -> admin.listConsumerGroupOffsets(GROUP)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS));
         return offsets == null ? null : offsets.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     private static int coordinator(Admin admin) {
-        Integer id = quietly(() -> admin.describeConsumerGroups(List.of(GROUP)).all().get(10, TimeUnit.SECONDS)
+        Integer id = orNull(() -> admin.describeConsumerGroups(List.of(GROUP)).all().get(10, TimeUnit.SECONDS)
                 .get(GROUP).coordinator().id());
         return id == null ? -1 : id;
     }
@@ -216,11 +183,10 @@ class CoordinatorFailoverTest {
 
     @Test
     void theGroupFollowsItsCoordinatorToAnotherReplicaAndBackWithEveryCommit() throws Exception {
-        start(1);
-        start(2);
-        start(3);
-        ClusterMetadataStore store = cluster.connect();
-        clients.add(store::close);
+        cluster.start(1);
+        cluster.start(2);
+        cluster.start(3);
+        ClusterMetadataStore store = cluster.store();
         await("three brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2, 3)));
         Admin admin = admin();
         admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3))).all().get(20, TimeUnit.SECONDS);
@@ -239,7 +205,7 @@ class CoordinatorFailoverTest {
         assertThat(original).isEqualTo(leaderOfGroupPartition(store));
 
         // the coordinator stops: its leadership moves to another in-sync replica, which loads the group
-        brokers.remove(original).close();
+        cluster.stop(original);
         int moved = await("another broker leads the group's partition", () -> leaderOfGroupPartition(store),
                 leader -> leader > 0 && leader != original);
         Admin survivors = admin();
@@ -254,8 +220,8 @@ class CoordinatorFailoverTest {
 
         // the first coordinator returns (a follower now), and the second one stops: the group moves again,
         // to the last in-sync replica, still with every commit
-        start(original);
-        brokers.remove(moved).close();
+        cluster.start(original);
+        cluster.stop(moved);
         int third = await("the last in-sync replica leads the group's partition", () -> leaderOfGroupPartition(store),
                 leader -> leader > 0 && leader != moved);
         Admin all = admin();

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.sluice.replication.it.InProcessReplicaCluster.await;
+import static dev.sluice.broker.testing.Await.await;
 import static dev.sluice.replication.it.InProcessReplicaCluster.batches;
 import static dev.sluice.replication.it.InProcessReplicaCluster.replica;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,11 +68,11 @@ class DivergedLogClusterTest {
         }
         TopicPartition tp = new TopicPartition(TOPIC, 0);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                nodes.brokers.get(1).bootstrapServers()))) {
+                nodes.broker(1).bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
         }
         await("every replica hosted and a leader", () -> nodes.leaderOf(tp) != null
-                && nodes.brokers.values().stream().allMatch(b -> replica(b, tp).isPresent()));
+                && nodes.brokers().stream().allMatch(b -> replica(b, tp).isPresent()));
         Broker old = nodes.leaderOf(tp);
         int oldId = old.config().nodeId();
         List<String> committed = values("c", 10);
@@ -80,7 +80,7 @@ class DivergedLogClusterTest {
         await("identical replicas", () -> nodes.identical(tp));
 
         // both followers stop: the old leader is alone in the ISR and takes writes no one copies
-        List<Integer> followers = nodes.brokers.keySet().stream().filter(id -> id != oldId).toList();
+        List<Integer> followers = nodes.ids().stream().filter(id -> id != oldId).toList();
         followers.forEach(nodes::stop);
         await("the ISR shrunk to the leader", () -> replica(old, tp).map(p -> p.assignment() != null
                 && p.assignment().isr().equals(List.of(oldId))).orElse(false));
@@ -103,7 +103,7 @@ class DivergedLogClusterTest {
         // the old leader returns as a follower: its records 10-14 diverged and are replaced
         nodes.start(oldId, "file", UNCLEAN);
         await("identical replicas after the old leader returned", () -> nodes.identical(tp));
-        Partition returned = replica(nodes.brokers.get(oldId), tp).orElseThrow();
+        Partition returned = replica(nodes.broker(oldId), tp).orElseThrow();
         assertThat(batches(returned)).isEqualTo(batches(newLeader));
         assertThat(returned.logEndOffset()).isEqualTo(13);
 

@@ -1,15 +1,12 @@
 package dev.sluice.replication.it;
 
-import dev.sluice.api.Scheduler;
-import dev.sluice.api.Time;
-import dev.sluice.api.cluster.InProcessClusterState;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.Broker;
-import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.broker.testing.InProcessCluster;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,38 +27,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Brokers on one in-process cluster state for the replication tests, and what the tests read from
- * them: each replica's batches (base offset, leader epoch, a digest of the bytes) and epoch history.
+ * Brokers of an {@link InProcessCluster} with the replication tests' settings (each on a log storage
+ * of its own choosing), and what the tests read from them: each replica's batches (base offset, leader epoch, a digest of the bytes) and epoch history.
  * Closing stops every broker and checks that no replica fetcher thread outlived them.
  *
  * <p>Threads: the test's.
  */
 final class InProcessReplicaCluster implements AutoCloseable {
-    final InProcessClusterState cluster = new InProcessClusterState();
-    final Map<Integer, Broker> brokers = new HashMap<>();
-    private final Path dir;
+    /** What every broker of the replication tests runs with: quick follower fetches, two fetcher threads. */
+    private static final Map<String, String> REPLICATION = Map.of("replica.fetch.wait.max.ms", "100",
+            "replica.fetch.backoff.ms", "200", "num.replica.fetchers", "2");
+    private final InProcessCluster cluster;
 
     InProcessReplicaCluster(Path dir) {
-        this.dir = dir;
+        this.cluster = new InProcessCluster(dir, REPLICATION);
     }
 
     @Override
     public void close() {
-        brokers.values().forEach(Broker::close);
-        brokers.clear();
+        cluster.close();
         assertThat(fetcherThreads()).as("replica fetcher threads left running").isEmpty();
+    }
+
+    /** Starts broker {@code id} on the given log storage ({@code file}, {@code lmdb}) with {@code extra} settings. */
+    Broker start(int id, String storage, Map<String, String> extra) throws IOException {
+        Map<String, String> settings = new HashMap<>(extra);
+        settings.putIfAbsent("log.storage", storage);
+        return cluster.start(id, settings);
     }
 
     /** Stops broker {@code id} cleanly (its session ends: the controller sees it fail). */
     void stop(int id) {
-        brokers.remove(id).close();
+        cluster.stop(id);
     }
 
+    Broker broker(int id) {
+        return cluster.broker(id);
+    }
+
+    /** The running brokers, in the order they started. */
+    List<Broker> brokers() {
+        return cluster.brokers();
+    }
+
+    /** The ids of the running brokers, in the order they started. */
+    List<Integer> ids() {
+        return cluster.ids();
+    }
+
+    String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
 
     static Set<String> fetcherThreads() {
         Set<String> fetchers = new HashSet<>();
@@ -71,43 +91,13 @@ final class InProcessReplicaCluster implements AutoCloseable {
     }
 
 
-    Broker start(int id, String storage, Map<String, String> extra) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
-        settings.put("log.dirs", dir.resolve("b" + id).toString());
-        settings.put("log.storage", storage);
-        settings.put("num.io.threads", "2");
-        settings.put("num.network.threads", "1");
-        settings.put("broker.id", Integer.toString(id));
-        settings.put("zookeeper.connect", "in-process");
-        settings.put("replica.fetch.wait.max.ms", "100");
-        settings.put("replica.fetch.backoff.ms", "200");
-        settings.put("num.replica.fetchers", "2");
-        settings.putAll(extra);
-        Broker broker = Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect());
-        brokers.put(id, broker);
-        return broker;
-    }
-
-
-    static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-
     static Optional<Partition> replica(Broker broker, TopicPartition tp) {
         return broker.partitions().partition(tp);
     }
 
 
     Broker leaderOf(TopicPartition tp) {
-        return brokers.values().stream().filter(b -> replica(b, tp).map(p -> p.role() instanceof PartitionRole.Leader)
+        return cluster.brokers().stream().filter(b -> replica(b, tp).map(p -> p.role() instanceof PartitionRole.Leader)
                 .orElse(false)).findFirst().orElse(null);
     }
 
@@ -163,7 +153,7 @@ final class InProcessReplicaCluster implements AutoCloseable {
     boolean identical(TopicPartition tp) {
         List<List<String>> logs = new ArrayList<>();
         List<List<EpochEntry>> epochs = new ArrayList<>();
-        for (Broker b : brokers.values()) {
+        for (Broker b : cluster.brokers()) {
             Optional<Partition> p = replica(b, tp);
             if (p.isEmpty()) {
                 return false;

@@ -1,14 +1,11 @@
 package dev.sluice.replication.it;
 
-import dev.sluice.api.Scheduler;
-import dev.sluice.api.Time;
 import dev.sluice.api.cluster.ClusterMetadataStore;
-import dev.sluice.api.cluster.InProcessClusterState;
 import dev.sluice.api.cluster.PartitionState;
 import dev.sluice.api.storage.TopicPartition;
-import dev.sluice.broker.Broker;
-import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.broker.testing.InProcessCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,18 +17,17 @@ import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,42 +47,18 @@ class IsrClusterTest {
 
     @TempDir
     Path dir;
-    private final InProcessClusterState cluster = new InProcessClusterState();
-    private final Map<Integer, Broker> brokers = new HashMap<>();
+    private InProcessCluster cluster;
     private ClusterMetadataStore store;
+
+    @BeforeEach
+    void cluster() {
+        cluster = new InProcessCluster(dir, Map.of("replica.fetch.wait.max.ms", "100", "replica.fetch.backoff.ms", "200",
+                "replica.lag.time.max.ms", "1000", "min.insync.replicas", "2"));
+    }
 
     @AfterEach
     void stop() {
-        brokers.values().forEach(Broker::close);
-        brokers.clear();
-        if (store != null) {
-            store.close();
-        }
-    }
-
-    private void start(int id) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
-        settings.put("log.dirs", dir.resolve("b" + id).toString());
-        settings.put("num.io.threads", "2");
-        settings.put("num.network.threads", "1");
-        settings.put("broker.id", Integer.toString(id));
-        settings.put("zookeeper.connect", "in-process");
-        settings.put("replica.fetch.wait.max.ms", "100");
-        settings.put("replica.fetch.backoff.ms", "200");
-        settings.put("replica.lag.time.max.ms", "1000");
-        settings.put("min.insync.replicas", "2");
-        brokers.put(id, Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect()));
-    }
-
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        cluster.close();
     }
 
     private PartitionState state() {
@@ -94,11 +66,11 @@ class IsrClusterTest {
     }
 
     private Partition leaderReplica() {
-        return brokers.get(state().leader()).partitions().partition(TP).orElseThrow();
+        return cluster.broker(state().leader()).partitions().partition(TP).orElseThrow();
     }
 
     private KafkaProducer<byte[], byte[]> producer(String acks) {
-        String bootstrap = String.join(",", brokers.values().stream().map(Broker::bootstrapServers).toList());
+        String bootstrap = cluster.bootstrapServers();
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, acks, ProducerConfig.RETRIES_CONFIG, 0,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000,
@@ -114,36 +86,40 @@ class IsrClusterTest {
     @Test
     void followersLeaveAndRejoinTheIsrThroughTheControllerAndAcksAllFollowsMinInsyncReplicas() throws Exception {
         for (int id = 1; id <= 3; id++) {
-            start(id);
+            cluster.start(id);
         }
-        store = cluster.connect();
+        store = cluster.store();
         await("three brokers registered", () -> store.liveBrokers().size() == 3);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                brokers.get(1).bootstrapServers()))) {
+                cluster.broker(1).bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get(20, TimeUnit.SECONDS);
         }
         await("a leader with all three in sync", () -> store.partitionState(TOPIC, 0)
                 .map(s -> s.value().leader() >= 0 && s.value().isr().size() == 3).orElse(false));
         int leader = state().leader();
         int leaderEpoch = state().leaderEpoch();
-        List<Integer> followers = brokers.keySet().stream().filter(id -> id != leader).sorted().toList();
+        // the store names the leader before the leader has applied the controller's LeaderAndIsr: a
+        // producer without retries that reached it earlier would be refused NOT_LEADER_OR_FOLLOWER
+        await("the leader applied its LeaderAndIsr", () -> cluster.broker(leader).partitions().partition(TP)
+                .map(p -> p.role() instanceof PartitionRole.Leader).orElse(false));
+        List<Integer> followers = cluster.ids().stream().filter(id -> id != leader).sorted().toList();
 
         try (KafkaProducer<byte[], byte[]> all = producer("all")) {
             RecordMetadata first = send(all, 1);
             for (int f : followers) {
-                assertThat(brokers.get(f).partitions().partition(TP).orElseThrow().logEndOffset())
+                assertThat(cluster.broker(f).partitions().partition(TP).orElseThrow().logEndOffset())
                         .as("acknowledged only once follower " + f + " has it").isGreaterThan(first.offset());
             }
 
             // a follower that stays registered but stops fetching: only the leader can notice, once
             // there is something it lacks (at the log end a follower counts as caught up, as in Kafka)
-            brokers.get(followers.get(0)).replicaManager().stopReplicaFetching();
+            cluster.broker(followers.get(0)).replicaManager().stopReplicaFetching();
             RecordMetadata withTwo = send(all, 2); // answered once the ISR without the silent follower has it
             assertThat(withTwo.offset()).isEqualTo(first.offset() + 1);
             assertThat(state().isr()).hasSize(2).doesNotContain(followers.get(0));
             assertThat(state().leaderEpoch()).as("the leader's ISR shrink keeps the leader epoch").isEqualTo(leaderEpoch);
 
-            brokers.get(followers.get(1)).replicaManager().stopReplicaFetching();
+            cluster.broker(followers.get(1)).replicaManager().stopReplicaFetching();
             // waits for the last follower, which leaves the ISR: the batch is in, on too few replicas
             assertThatThrownBy(() -> send(all, 3)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(NotEnoughReplicasAfterAppendException.class);
@@ -156,13 +132,13 @@ class IsrClusterTest {
                     .hasCauseInstanceOf(NotEnoughReplicasException.class);
             assertThat(leaderReplica().logEndOffset()).as("a refused acks=all write is not appended").isEqualTo(end);
 
-            brokers.remove(followers.get(1)).close(); // restarted, it fetches again
-            start(followers.get(1));
+            cluster.stop(followers.get(1)); // restarted, it fetches again
+            cluster.start(followers.get(1));
             await("the returning follower back in the ISR", () -> state().isr().contains(followers.get(1)));
             await("the leader applied it", () -> leaderReplica().inSyncReplicaCount() == 2);
             RecordMetadata again = send(all, 5);
             assertThat(again.offset()).isEqualTo(end);
-            assertThat(brokers.get(followers.get(1)).partitions().partition(TP).orElseThrow().logEndOffset())
+            assertThat(cluster.broker(followers.get(1)).partitions().partition(TP).orElseThrow().logEndOffset())
                     .as("the returned follower has the acknowledged write").isGreaterThan(again.offset());
         }
     }

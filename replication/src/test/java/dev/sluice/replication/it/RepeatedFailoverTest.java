@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static dev.sluice.replication.it.InProcessReplicaCluster.await;
+import static dev.sluice.broker.testing.Await.await;
 import static dev.sluice.replication.it.InProcessReplicaCluster.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,19 +53,18 @@ class RepeatedFailoverTest {
         }
         TopicPartition tp = new TopicPartition(TOPIC, 0);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                nodes.brokers.get(1).bootstrapServers()))) {
+                nodes.broker(1).bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
         }
         await("every replica hosted and a leader", () -> nodes.leaderOf(tp) != null
-                && nodes.brokers.values().stream().allMatch(b -> replica(b, tp).isPresent()));
+                && nodes.brokers().stream().allMatch(b -> replica(b, tp).isPresent()));
 
         List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean running = new AtomicBoolean(true);
-        StringBuilder bootstrap = new StringBuilder();
-        nodes.brokers.values().forEach(b -> bootstrap.append(bootstrap.length() == 0 ? "" : ",").append(b.bootstrapServers()));
+        String bootstrap = nodes.bootstrapServers();
         Thread writer = new Thread(() -> {
-            try (KafkaProducer<byte[], byte[]> producer = InProcessReplicaCluster.producer(bootstrap.toString(), "all")) {
+            try (KafkaProducer<byte[], byte[]> producer = InProcessReplicaCluster.producer(bootstrap, "all")) {
                 for (int i = 0; running.get(); i++) {
                     String value = "r" + i;
                     try {
@@ -102,7 +101,7 @@ class RepeatedFailoverTest {
         assertThat(writer.isAlive()).isFalse();
         await("identical replicas", () -> nodes.identical(tp));
 
-        Broker any = nodes.brokers.values().iterator().next();
+        Broker any = nodes.brokers().get(0);
         List<String> consumed = InProcessReplicaCluster.consumeAll(any.bootstrapServers(), TOPIC, 1, acknowledged.size());
         Set<String> distinct = new HashSet<>(consumed);
         assertThat(distinct).as("no record twice").hasSize(consumed.size());

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -81,8 +82,8 @@ class ReplicatedTransactionsTest {
         nodes.start(1, "file", Map.of());
         nodes.start(2, "lmdb", Map.of());
         nodes.start(3, "file", Map.of());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nodes.brokers.get(1).bootstrapServers()))) {
-            InProcessReplicaCluster.await("three brokers in the metadata", () -> {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nodes.broker(1).bootstrapServers()))) {
+            await("three brokers in the metadata", () -> {
                 try {
                     return admin.describeCluster().nodes().get().size() == 3;
                 } catch (Exception e) {
@@ -91,9 +92,9 @@ class ReplicatedTransactionsTest {
             });
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
         }
-        InProcessReplicaCluster.await("every replica hosted, one leader", () -> nodes.leaderOf(TP) != null
-                && nodes.brokers.values().stream().allMatch(b -> InProcessReplicaCluster.replica(b, TP).isPresent()));
-        InProcessReplicaCluster.await("a full ISR", () ->
+        await("every replica hosted, one leader", () -> nodes.leaderOf(TP) != null
+                && nodes.brokers().stream().allMatch(b -> InProcessReplicaCluster.replica(b, TP).isPresent()));
+        await("a full ISR", () ->
                 InProcessReplicaCluster.replica(nodes.leaderOf(TP), TP).orElseThrow().inSyncReplicaCount() == 3);
 
         Broker leader = nodes.leaderOf(TP);
@@ -104,21 +105,20 @@ class ReplicatedTransactionsTest {
         assertThat(marker(leader, 100, true)).containsExactly(Errors.NONE);  // 5
         assertThat(marker(leader, 200, false)).containsExactly(Errors.NONE); // 6
 
-        InProcessReplicaCluster.await("identical replicas", () -> nodes.identical(TP));
+        await("identical replicas", () -> nodes.identical(TP));
         String leaderState = state(led);
         assertThat(leaderState).contains("200, firstOffset=2, lastOffset=6");
-        for (Broker b : nodes.brokers.values()) {
+        for (Broker b : nodes.brokers()) {
             Partition replica = InProcessReplicaCluster.replica(b, TP).orElseThrow();
             assertThat(state(replica)).as("replica on broker " + b.config().nodeId()).isEqualTo(leaderState);
         }
 
         int oldId = leader.config().nodeId();
-        leader.close();
-        nodes.brokers.remove(oldId);
-        InProcessReplicaCluster.await("a new leader", () -> nodes.leaderOf(TP) != null);
+        nodes.stop(oldId);
+        await("a new leader", () -> nodes.leaderOf(TP) != null);
         Broker next = nodes.leaderOf(TP);
         Partition newLeader = InProcessReplicaCluster.replica(next, TP).orElseThrow();
-        InProcessReplicaCluster.await("the new leader's high watermark at its log end",
+        await("the new leader's high watermark at its log end",
                 () -> newLeader.highWatermark() == newLeader.logEndOffset());
 
         assertThat(newLeader.lastStableOffset()).isEqualTo(4); // producer 300's transaction is still open

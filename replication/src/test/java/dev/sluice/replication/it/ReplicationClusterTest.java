@@ -10,9 +10,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -63,8 +64,8 @@ class ReplicationClusterTest {
             }
         });
         List<TopicPartition> tps = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nodes.brokers.get(1).bootstrapServers()))) {
-            InProcessReplicaCluster.await("three brokers in the metadata", () -> {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nodes.broker(1).bootstrapServers()))) {
+            await("three brokers in the metadata", () -> {
                 try {
                     return admin.describeCluster().nodes().get().size() == 3;
                 } catch (Exception e) {
@@ -73,11 +74,11 @@ class ReplicationClusterTest {
             });
             admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 3))).all().get();
         }
-        InProcessReplicaCluster.await("every replica hosted, one leader each", () -> tps.stream().allMatch(tp -> nodes.leaderOf(tp) != null
-                && nodes.brokers.values().stream().allMatch(b -> InProcessReplicaCluster.replica(b, tp).isPresent())));
+        await("every replica hosted, one leader each", () -> tps.stream().allMatch(tp -> nodes.leaderOf(tp) != null
+                && nodes.brokers().stream().allMatch(b -> InProcessReplicaCluster.replica(b, tp).isPresent())));
 
         List<String> acknowledged = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = InProcessReplicaCluster.producer(nodes.brokers.get(1).bootstrapServers(), "all")) {
+        try (KafkaProducer<byte[], byte[]> producer = InProcessReplicaCluster.producer(nodes.broker(1).bootstrapServers(), "all")) {
             List<Future<?>> sends = new ArrayList<>();
             List<String> values = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
@@ -91,14 +92,14 @@ class ReplicationClusterTest {
             }
 
             for (TopicPartition tp : tps) {
-                InProcessReplicaCluster.await("identical replicas of " + tp, () -> nodes.identical(tp));
+                await("identical replicas of " + tp, () -> nodes.identical(tp));
             }
             // each follower fetches each partition on the fetcher Kafka's rule picks among num.replica.fetchers=2
             Set<String> running = InProcessReplicaCluster.fetcherThreads();
             for (TopicPartition tp : tps) {
                 int leader = nodes.leaderOf(tp).config().nodeId();
                 int index = ((31 * tp.topic().hashCode() + tp.partition()) & 0x7fffffff) % 2;
-                for (int follower : nodes.brokers.keySet()) {
+                for (int follower : nodes.ids()) {
                     if (follower != leader) {
                         assertThat(running).contains("sluice-replica-fetcher-" + follower + "-from-" + leader + "-" + index);
                     }
@@ -106,7 +107,7 @@ class ReplicationClusterTest {
             }
 
             // each replica is on its broker's engine
-            storage.forEach((id, engine) -> assertThat(InProcessReplicaCluster.replica(nodes.brokers.get(id), tps.get(0)).orElseThrow().log()
+            storage.forEach((id, engine) -> assertThat(InProcessReplicaCluster.replica(nodes.broker(id), tps.get(0)).orElseThrow().log()
                     .getClass().getName().toLowerCase(java.util.Locale.ROOT)).contains(engine.equals("lmdb") ? "lmdb" : "file"));
 
             // the leader of partition 0 stops
@@ -114,9 +115,8 @@ class ReplicationClusterTest {
             Broker old = nodes.leaderOf(tp0);
             int oldId = old.config().nodeId();
             List<String> before = InProcessReplicaCluster.batches(InProcessReplicaCluster.replica(old, tp0).orElseThrow());
-            old.close();
-            nodes.brokers.remove(oldId);
-            InProcessReplicaCluster.await("a new leader of " + tp0, () -> nodes.leaderOf(tp0) != null);
+            nodes.stop(oldId);
+            await("a new leader of " + tp0, () -> nodes.leaderOf(tp0) != null);
             Broker next = nodes.leaderOf(tp0);
             assertThat(InProcessReplicaCluster.batches(InProcessReplicaCluster.replica(next, tp0).orElseThrow())).as("the new leader's log").isEqualTo(before);
 
@@ -141,11 +141,11 @@ class ReplicationClusterTest {
             // the stopped broker returns as a follower and catches up
             start(oldId, storage.get(oldId));
             for (TopicPartition tp : tps) {
-                InProcessReplicaCluster.await("identical replicas of " + tp + " after the restart", () -> nodes.identical(tp));
+                await("identical replicas of " + tp + " after the restart", () -> nodes.identical(tp));
             }
         }
 
-        List<String> consumed = InProcessReplicaCluster.consumeAll(nodes.brokers.values().iterator().next().bootstrapServers(), TOPIC, 2, acknowledged.size());
+        List<String> consumed = InProcessReplicaCluster.consumeAll(nodes.brokers().get(0).bootstrapServers(), TOPIC, 2, acknowledged.size());
         assertThat(consumed).as("every acknowledged record exactly once").containsExactlyInAnyOrderElementsOf(acknowledged);
     }
 }

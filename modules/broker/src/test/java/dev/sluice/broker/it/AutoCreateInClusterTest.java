@@ -2,6 +2,7 @@ package dev.sluice.broker.it;
 
 import dev.sluice.api.cluster.TopicAssignment;
 import dev.sluice.broker.Broker;
+import dev.sluice.broker.testing.InProcessCluster;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sluice.broker.it.InProcessCluster.await;
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,11 +1,8 @@
 package dev.sluice.broker.it;
 
-import dev.sluice.api.Scheduler;
-import dev.sluice.api.Time;
 import dev.sluice.api.cluster.ConfigEntity;
-import dev.sluice.api.cluster.InProcessClusterState;
 import dev.sluice.broker.Broker;
-import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.testing.InProcessCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -19,18 +16,17 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,36 +41,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClusterConfigsTest {
     @TempDir
     Path dir;
-    private final InProcessClusterState cluster = new InProcessClusterState();
-    private final Map<Integer, Broker> brokers = new HashMap<>();
+    private InProcessCluster cluster;
+
+    @BeforeEach
+    void cluster() {
+        cluster = new InProcessCluster(dir);
+    }
 
     @AfterEach
     void stop() {
-        brokers.values().forEach(Broker::close);
-    }
-
-    private Broker start(int id) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
-        settings.put("log.dirs", dir.resolve("b" + id).toString());
-        settings.put("num.io.threads", "2");
-        settings.put("num.network.threads", "1");
-        settings.put("broker.id", Integer.toString(id));
-        settings.put("zookeeper.connect", "in-process");
-        Broker broker = Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect());
-        brokers.put(id, broker);
-        return broker;
-    }
-
-    private static <T> T await(String what, Supplier<T> value, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        T current = value.get();
-        while (!done.test(current) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            current = value.get();
-        }
-        assertThat(done.test(current)).as(what + ": " + current).isTrue();
-        return current;
+        cluster.close();
     }
 
     private static Config describe(Admin admin, String topic) {
@@ -103,9 +79,9 @@ class ClusterConfigsTest {
 
     @Test
     void topicConfigsAreWrittenToTheStoreAndAppliedByEveryBrokerHostingTheTopic() throws Exception {
-        Broker one = start(1);
-        Broker two = start(2);
-        Broker three = start(3);
+        Broker one = cluster.start(1);
+        Broker two = cluster.start(2);
+        Broker three = cluster.start(3);
         try (Admin admin1 = KafkaClients.admin(one.bootstrapServers());
              Admin admin2 = KafkaClients.admin(two.bootstrapServers());
              Admin admin3 = KafkaClients.admin(three.bootstrapServers())) {
@@ -120,13 +96,8 @@ class ClusterConfigsTest {
                     .configs(Map.of("retention.ms", "3600000", "segment.bytes", "1048576"))));
             created.all().get();
             assertThat(created.config("cfg").get().get("retention.ms").value()).isEqualTo("3600000");
-            var store = cluster.connect();
-            try {
-                assertThat(store.config(ConfigEntity.topic("cfg")))
-                        .isEqualTo(Map.of("retention.ms", "3600000", "segment.bytes", "1048576"));
-            } finally {
-                store.close();
-            }
+            assertThat(cluster.store().config(ConfigEntity.topic("cfg")))
+                    .isEqualTo(Map.of("retention.ms", "3600000", "segment.bytes", "1048576"));
             TopicDescription topic = ledEverywhere(admin1, "cfg", 6);
 
             // every broker describes the creation's configs
@@ -137,7 +108,7 @@ class ClusterConfigsTest {
             }
             // every hosted partition opened with them (the leader may hear of its partition after others do)
             for (TopicPartitionInfo p : topic.partitions()) {
-                Broker leader = brokers.get(p.leader().id());
+                Broker leader = cluster.broker(p.leader().id());
                 var log = await("cfg-" + p.partition() + " opened on broker " + p.leader().id(),
                         () -> leader.partitions().partition("cfg", p.partition()), java.util.Optional::isPresent).orElseThrow().log();
                 assertThat(log.config().retentionMs()).isEqualTo(3_600_000L);
@@ -153,7 +124,7 @@ class ClusterConfigsTest {
                     c -> "2000".equals(value(c, "max.message.bytes")) && "7200000".equals(value(c, "retention.ms")));
             assertThat(onThree.get("segment.bytes").value()).as("left alone").isEqualTo("1048576");
             for (TopicPartitionInfo p : topic.partitions()) {
-                Broker leader = brokers.get(p.leader().id());
+                Broker leader = cluster.broker(p.leader().id());
                 var log = leader.partitions().partition("cfg", p.partition()).orElseThrow().log();
                 await("retention of cfg-" + p.partition() + " on broker " + p.leader().id(),
                         () -> log.config().retentionMs(), ms -> ms == 7_200_000L);
@@ -201,8 +172,8 @@ class ClusterConfigsTest {
 
     @Test
     void aBrokerThatWasDownTakesInTheConfigsChangedMeanwhile() throws Exception {
-        Broker one = start(1);
-        start(2);
+        Broker one = cluster.start(1);
+        cluster.start(2);
         try (Admin admin1 = KafkaClients.admin(one.bootstrapServers())) {
             admin1.createTopics(List.of(new NewTopic("later", 4, (short) 1))).all().get();
             TopicDescription topic = ledEverywhere(admin1, "later", 4);
@@ -210,12 +181,12 @@ class ClusterConfigsTest {
             topic.partitions().stream().filter(p -> p.leader().id() == 2).forEach(p -> onTwo.add(p.partition()));
             assertThat(onTwo).isNotEmpty();
 
-            brokers.remove(2).close();
+            cluster.stop(2);
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "later");
             admin1.incrementalAlterConfigs(Map.of(resource, List.of(
                     new AlterConfigOp(new ConfigEntry("retention.ms", "123456"), AlterConfigOp.OpType.SET)))).all().get();
 
-            Broker two = start(2);
+            Broker two = cluster.start(2);
             for (int p : onTwo) {
                 var partition = await("later-" + p + " opened on broker 2", () -> two.partitions().partition("later", p),
                         java.util.Optional::isPresent).orElseThrow();
@@ -230,8 +201,8 @@ class ClusterConfigsTest {
 
     @Test
     void dynamicBrokerConfigsAreStoredInTheClusterAndAppliedByTheBrokersTheyConcern() throws Exception {
-        Broker one = start(1);
-        Broker two = start(2);
+        Broker one = cluster.start(1);
+        Broker two = cluster.start(2);
         try (Admin admin1 = KafkaClients.admin(one.bootstrapServers());
              Admin admin2 = KafkaClients.admin(two.bootstrapServers())) {
             admin1.createTopics(List.of(new NewTopic("dyn", 4, (short) 1))).all().get();
@@ -246,17 +217,12 @@ class ClusterConfigsTest {
                     new AlterConfigOp(new ConfigEntry("message.max.bytes", "2000"), AlterConfigOp.OpType.SET),
                     new AlterConfigOp(new ConfigEntry("log.segment.bytes", "2097152"), AlterConfigOp.OpType.SET))))
                     .all().get();
-            var store = cluster.connect();
-            try {
-                assertThat(store.config(ConfigEntity.broker(2))).isEqualTo(Map.of("log.retention.ms", "3600000"));
-                assertThat(store.config(ConfigEntity.brokerDefault()))
-                        .isEqualTo(Map.of("message.max.bytes", "2000", "log.segment.bytes", "2097152"));
-            } finally {
-                store.close();
-            }
+            assertThat(cluster.store().config(ConfigEntity.broker(2))).isEqualTo(Map.of("log.retention.ms", "3600000"));
+            assertThat(cluster.store().config(ConfigEntity.brokerDefault()))
+                    .isEqualTo(Map.of("message.max.bytes", "2000", "log.segment.bytes", "2097152"));
 
             for (TopicPartitionInfo p : topic.partitions()) {
-                Broker leader = brokers.get(p.leader().id());
+                Broker leader = cluster.broker(p.leader().id());
                 var log = await("dyn-" + p.partition() + " opened on broker " + p.leader().id(),
                         () -> leader.partitions().partition("dyn", p.partition()), java.util.Optional::isPresent)
                         .orElseThrow().log();

@@ -1,14 +1,12 @@
 package dev.sluice.broker.it;
 
-import dev.sluice.api.Scheduler;
-import dev.sluice.api.Time;
 import dev.sluice.api.cluster.ClusterMetadataStore;
 import dev.sluice.api.cluster.ConfigEntity;
-import dev.sluice.api.cluster.InProcessClusterState;
 import dev.sluice.api.cluster.TopicAssignment;
 import dev.sluice.api.cluster.Versioned;
 import dev.sluice.broker.Broker;
-import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.testing.Await;
+import dev.sluice.broker.testing.InProcessCluster;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
@@ -20,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -41,6 +39,7 @@ import java.util.stream.IntStream;
 
 import static dev.sluice.broker.it.GroupTestSupport.value;
 import static dev.sluice.broker.it.WireClient.error;
+import static dev.sluice.broker.testing.Await.orNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -57,58 +56,34 @@ class ClusterGroupCoordinatorTest {
 
     @TempDir
     Path dir;
-    private final InProcessClusterState cluster = new InProcessClusterState();
-    private final Map<Integer, Broker> brokers = new TreeMap<>();
+    private InProcessCluster cluster;
     private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @BeforeEach
+    void cluster() {
+        Map<String, String> settings = new HashMap<>(GroupTestSupport.FAST_GROUPS);
+        settings.put("offsets.topic.num.partitions", "3");
+        cluster = new InProcessCluster(dir, settings);
+    }
 
     @AfterEach
     void stop() throws Exception {
         for (AutoCloseable client : clients) {
             client.close();
         }
-        brokers.values().forEach(Broker::close);
+        cluster.close();
     }
 
     private Broker start(int id, int offsetsReplicationFactor) throws Exception {
-        Map<String, String> settings = new HashMap<>(GroupTestSupport.FAST_GROUPS);
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
-        settings.put("log.dirs", dir.resolve("b" + id).toString());
-        settings.put("num.io.threads", "2");
-        settings.put("num.network.threads", "1");
-        settings.put("broker.id", Integer.toString(id));
-        settings.put("zookeeper.connect", "in-process");
-        settings.put("offsets.topic.num.partitions", "3");
-        settings.put("offsets.topic.replication.factor", Integer.toString(offsetsReplicationFactor));
-        Broker broker = Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect());
-        brokers.put(id, broker);
-        return broker;
-    }
-
-    private String bootstrap() {
-        return brokers.values().stream().map(Broker::bootstrapServers).collect(Collectors.joining(","));
+        return cluster.start(id, Map.of("offsets.topic.replication.factor", Integer.toString(offsetsReplicationFactor)));
     }
 
     private static <T> T await(String what, Supplier<T> value, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        T current = value.get();
-        while (!done.test(current) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            current = value.get();
-        }
-        assertThat(done.test(current)).as(what + ": " + current).isTrue();
-        return current;
-    }
-
-    private static <T> T quietly(java.util.concurrent.Callable<T> call) {
-        try {
-            return call.call();
-        } catch (Exception e) {
-            return null;
-        }
+        return Await.await(what, Duration.ofSeconds(40), value, done);
     }
 
     private void awaitLed(Admin admin, String topic, int partitions) throws InterruptedException {
-        await(topic + " led on every partition", () -> quietly(() -> admin.describeTopics(List.of(topic))
+        await(topic + " led on every partition", () -> orNull(() -> admin.describeTopics(List.of(topic))
                 .allTopicNames().get().get(topic)), (TopicDescription d) -> d != null && d.partitions().size() == partitions
                 && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
     }
@@ -175,7 +150,7 @@ class ClusterGroupCoordinatorTest {
     }
 
     private static Map<TopicPartition, Long> committed(Admin admin) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = quietly(() -> admin.listConsumerGroupOffsets(GROUP)
+        Map<TopicPartition, OffsetAndMetadata> offsets = orNull(() -> admin.listConsumerGroupOffsets(GROUP)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS));
         return offsets == null ? null : offsets.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
@@ -186,24 +161,23 @@ class ClusterGroupCoordinatorTest {
         start(1, 1);
         start(2, 1);
         start(3, 1);
-        ClusterMetadataStore store = cluster.connect();
-        clients.add(store::close);
+        ClusterMetadataStore store = cluster.store();
         await("three brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2, 3)));
-        Admin admin = KafkaClients.admin(bootstrap());
+        Admin admin = KafkaClients.admin(cluster.bootstrapServers());
         clients.add(admin);
         admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get(20, TimeUnit.SECONDS);
         awaitLed(admin, TOPIC, 6);
         assertThat(store.topic(OFFSETS)).as("created lazily, on the first FindCoordinator").isEmpty();
         List<KafkaConsumer<byte[], byte[]>> members = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            KafkaConsumer<byte[], byte[]> member = GroupTestSupport.groupConsumer(bootstrap(), GROUP, Map.of());
+            KafkaConsumer<byte[], byte[]> member = GroupTestSupport.groupConsumer(cluster.bootstrapServers(), GROUP, Map.of());
             clients.add(member);
             member.subscribe(List.of(TOPIC));
             members.add(member);
         }
         Set<String> seen = new HashSet<>();
         consumeUntil(members, seen, Set.of()); // the group settles first: no rebalance moves partitions later
-        produce(bootstrap(), 0, 120);
+        produce(cluster.bootstrapServers(), 0, 120);
         consumeUntil(members, seen, numbers(0, 120));
         members.forEach(KafkaConsumer::commitSync);
 
@@ -219,31 +193,32 @@ class ClusterGroupCoordinatorTest {
         int coordinator = admin.describeConsumerGroups(List.of(GROUP)).all().get(10, TimeUnit.SECONDS).get(GROUP)
                 .coordinator().id();
         assertThat(coordinator).isEqualTo(offsetsTopic.value().replicas().get(partition).get(0));
-        brokers.forEach((id, broker) -> assertThat(broker.coordinatorPartitions().isLoaded(partition))
-                .as("partition " + partition + " loaded on broker " + id).isEqualTo(id == coordinator));
+        cluster.brokers().forEach(broker -> assertThat(broker.coordinatorPartitions().isLoaded(partition))
+                .as("partition " + partition + " loaded on broker " + broker.config().nodeId())
+                .isEqualTo(broker.config().nodeId() == coordinator));
         Map<TopicPartition, Long> before = committed(admin);
         assertThat(before).hasSize(6);
         assertThat(before.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(120);
 
         // the coordinator stops: with one replica its partitions are offline until it is back
-        brokers.remove(coordinator).close();
+        cluster.stop(coordinator);
         await("the coordinator's partition without a leader", () -> store.partitionState(OFFSETS, partition)
                 .map(s -> s.value().leader()).orElse(-2), leader -> leader == -1);
-        try (WireClient client = new WireClient(brokers.values().iterator().next().bootstrapServers())) {
+        try (WireClient client = new WireClient(cluster.brokers().get(0).bootstrapServers())) {
             assertThat(error(findCoordinator(client, GROUP))).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
         }
         for (KafkaConsumer<byte[], byte[]> member : members) {
             member.poll(Duration.ofMillis(200)); // the members notice: their coordinator is gone
         }
         start(coordinator, 1);
-        Admin again = KafkaClients.admin(bootstrap());
+        Admin again = KafkaClients.admin(cluster.bootstrapServers());
         clients.add(again);
         awaitLed(again, TOPIC, 6);
 
         // every commit made before the restart is there, read back from the restarted coordinator's log
         assertThat(await("the committed offsets from the restarted coordinator", () -> committed(again),
                 after -> after != null && !after.isEmpty())).isEqualTo(before);
-        produce(bootstrap(), 120, 240);
+        produce(cluster.bootstrapServers(), 120, 240);
         consumeUntil(members, seen, numbers(120, 240));
         members.forEach(KafkaConsumer::commitSync); // through the restarted coordinator
         assertThat(committed(again).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(240);
@@ -253,8 +228,8 @@ class ClusterGroupCoordinatorTest {
         }
 
         // a new member starts where the group left off: nothing before the commits again (earliest would show it)
-        produce(bootstrap(), 240, 270);
-        KafkaConsumer<byte[], byte[]> late = GroupTestSupport.groupConsumer(bootstrap(), GROUP, Map.of());
+        produce(cluster.bootstrapServers(), 240, 270);
+        KafkaConsumer<byte[], byte[]> late = GroupTestSupport.groupConsumer(cluster.bootstrapServers(), GROUP, Map.of());
         clients.add(late);
         late.subscribe(List.of(TOPIC));
         List<String> resumed = new ArrayList<>();
@@ -272,16 +247,15 @@ class ClusterGroupCoordinatorTest {
         start(1, 1);
         start(2, 1);
         start(3, 1);
-        ClusterMetadataStore store = cluster.connect();
-        clients.add(store::close);
+        ClusterMetadataStore store = cluster.store();
         await("three brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2, 3)));
-        Admin admin = KafkaClients.admin(bootstrap());
+        Admin admin = KafkaClients.admin(cluster.bootstrapServers());
         clients.add(admin);
         admin.createTopics(List.of(new NewTopic("gone", 3, (short) 1), new NewTopic("kept", 1, (short) 1)))
                 .all().get(20, TimeUnit.SECONDS);
         awaitLed(admin, "gone", 3);
         awaitLed(admin, "kept", 1);
-        KafkaConsumer<byte[], byte[]> consumer = GroupTestSupport.groupConsumer(bootstrap(), GROUP, Map.of());
+        KafkaConsumer<byte[], byte[]> consumer = GroupTestSupport.groupConsumer(cluster.bootstrapServers(), GROUP, Map.of());
         clients.add(consumer);
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
         IntStream.range(0, 3).forEach(p -> commits.put(new TopicPartition("gone", p), new OffsetAndMetadata(5)));
@@ -299,11 +273,10 @@ class ClusterGroupCoordinatorTest {
     void theOffsetsTopicWaitsForAsManyLiveBrokersAsItsReplicationFactor() throws Exception {
         start(1, 3);
         start(2, 3);
-        ClusterMetadataStore store = cluster.connect();
-        clients.add(store::close);
+        ClusterMetadataStore store = cluster.store();
         await("two brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2)));
         await("a controller", store::controllerId, c -> c.isPresent());
-        try (WireClient client = new WireClient(brokers.get(1).bootstrapServers())) {
+        try (WireClient client = new WireClient(cluster.broker(1).bootstrapServers())) {
             Struct answer = findCoordinator(client, GROUP);
             assertThat(error(answer)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
             assertThat(answer.getInt("NodeId")).isEqualTo(-1);
@@ -311,7 +284,7 @@ class ClusterGroupCoordinatorTest {
 
             start(3, 3);
             await("three brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2, 3)));
-            Struct found = await("a coordinator once three brokers are alive", () -> quietly(() -> findCoordinator(client, GROUP)),
+            Struct found = await("a coordinator once three brokers are alive", () -> orNull(() -> findCoordinator(client, GROUP)),
                     a -> a != null && error(a) == Errors.NONE);
             Optional<Versioned<TopicAssignment>> created = store.topic(OFFSETS);
             assertThat(created).isPresent();

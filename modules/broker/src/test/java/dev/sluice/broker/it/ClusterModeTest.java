@@ -1,10 +1,7 @@
 package dev.sluice.broker.it;
 
-import dev.sluice.api.Scheduler;
-import dev.sluice.api.Time;
-import dev.sluice.api.cluster.InProcessClusterState;
 import dev.sluice.broker.Broker;
-import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.testing.InProcessCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -16,20 +13,19 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,36 +39,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterModeTest {
     @TempDir
     Path dir;
-    private final InProcessClusterState cluster = new InProcessClusterState();
-    private final List<Broker> brokers = new ArrayList<>();
+    private InProcessCluster cluster;
+
+    @BeforeEach
+    void cluster() {
+        cluster = new InProcessCluster(dir);
+    }
 
     @AfterEach
     void stop() {
-        brokers.forEach(Broker::close);
-    }
-
-    private Broker start(int id) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
-        settings.put("log.dirs", dir.resolve("b" + id).toString());
-        settings.put("num.io.threads", "2");
-        settings.put("num.network.threads", "1");
-        settings.put("broker.id", Integer.toString(id));
-        settings.put("zookeeper.connect", "in-process");
-        Broker broker = Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect());
-        brokers.add(broker);
-        return broker;
-    }
-
-    private static <T> T await(String what, Supplier<T> value, java.util.function.Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        T current = value.get();
-        while (!done.test(current) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            current = value.get();
-        }
-        assertThat(done.test(current)).as(what + ": " + current).isTrue();
-        return current;
+        cluster.close();
     }
 
     private static TopicDescription describe(Admin admin, String topic) {
@@ -85,78 +61,72 @@ class ClusterModeTest {
 
     @Test
     void threeBrokersFormAClusterThatClientsUseAndTheControllerFailsOver() throws Exception {
-        Broker one = start(1);
-        start(2);
-        start(3);
-        var store = cluster.connect();
-        try {
-            await("three brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2, 3)));
-            int controller = await("a controller", () -> store.controllerId(), c -> c.isPresent()).getAsInt();
-            int epoch = store.controllerEpoch();
+        Broker one = cluster.start(1);
+        cluster.start(2);
+        cluster.start(3);
+        var store = cluster.store();
+        await("three brokers registered", () -> store.liveBrokers().keySet(), ids -> ids.equals(Set.of(1, 2, 3)));
+        int controller = await("a controller", () -> store.controllerId(), c -> c.isPresent()).getAsInt();
+        int epoch = store.controllerEpoch();
 
-            try (Admin admin = KafkaClients.admin(one.bootstrapServers())) {
-                admin.createTopics(List.of(new NewTopic("spread", 6, (short) 1))).all().get();
-                for (Broker b : brokers) {
-                    try (Admin each = KafkaClients.admin(b.bootstrapServers())) {
-                        TopicDescription described = await("metadata of 'spread' on broker " + b.config().nodeId(), () -> {
-                            try {
-                                return each.describeTopics(List.of("spread")).allTopicNames().get().get("spread");
-                            } catch (Exception e) {
-                                return null;
-                            }
-                        }, d -> d != null && d.partitions().size() == 6
-                                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                        Set<Integer> leaders = new HashSet<>();
-                        for (TopicPartitionInfo p : described.partitions()) {
-                            leaders.add(p.leader().id());
+        try (Admin admin = KafkaClients.admin(one.bootstrapServers())) {
+            admin.createTopics(List.of(new NewTopic("spread", 6, (short) 1))).all().get();
+            for (Broker b : cluster.brokers()) {
+                try (Admin each = KafkaClients.admin(b.bootstrapServers())) {
+                    TopicDescription described = await("metadata of 'spread' on broker " + b.config().nodeId(), () -> {
+                        try {
+                            return each.describeTopics(List.of("spread")).allTopicNames().get().get("spread");
+                        } catch (Exception e) {
+                            return null;
                         }
-                        assertThat(leaders).as("leaders of the 6 partitions").isEqualTo(Set.of(1, 2, 3));
-                        assertThat(each.describeCluster().nodes().get()).extracting(Node::id)
-                                .containsExactlyInAnyOrder(1, 2, 3);
-                        assertThat(each.describeCluster().controller().get().id()).isEqualTo(controller);
+                    }, d -> d != null && d.partitions().size() == 6
+                            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                    Set<Integer> leaders = new HashSet<>();
+                    for (TopicPartitionInfo p : described.partitions()) {
+                        leaders.add(p.leader().id());
                     }
+                    assertThat(leaders).as("leaders of the 6 partitions").isEqualTo(Set.of(1, 2, 3));
+                    assertThat(each.describeCluster().nodes().get()).extracting(Node::id)
+                            .containsExactlyInAnyOrder(1, 2, 3);
+                    assertThat(each.describeCluster().controller().get().id()).isEqualTo(controller);
                 }
             }
-
-            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(one.bootstrapServers(), Map.of())) {
-                for (int i = 0; i < 60; i++) {
-                    producer.send(new ProducerRecord<>("spread", i % 6, null, ("r" + i).getBytes(StandardCharsets.UTF_8)))
-                            .get();
-                }
-            }
-            try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(one.bootstrapServers(), Map.of())) {
-                consumer.assign(IntStream.range(0, 6).mapToObj(p -> new TopicPartition("spread", p)).toList());
-                consumer.seekToBeginning(consumer.assignment());
-                List<ConsumerRecord<byte[], byte[]>> records = KafkaClients.pollUntil(consumer, 60);
-                assertThat(records).hasSize(60);
-            }
-
-            try (Admin admin = KafkaClients.admin(one.bootstrapServers())) {
-                admin.createPartitions(Map.of("spread", org.apache.kafka.clients.admin.NewPartitions.increaseTo(9)))
-                        .all().get();
-                await("9 partitions, each led", () -> describe(admin, "spread"), d -> d != null
-                        && d.partitions().size() == 9 && d.partitions().stream().allMatch(p -> p.leader() != null
-                        && !p.leader().isEmpty()));
-                admin.deleteTopics(List.of("spread")).all().get();
-                await("the topic gone from every broker", () -> brokers.stream().allMatch(b ->
-                        b.partitions().all().stream().noneMatch(p -> p.topicPartition().topic().equals("spread"))
-                                && b.metadataCache().snapshot().topic("spread").isEmpty()), gone -> gone);
-                admin.createTopics(List.of(new NewTopic("spread", 3, (short) 1))).all().get();
-                TopicDescription again = await("the re-created topic led", () -> describe(admin, "spread"), d -> d != null
-                        && d.partitions().size() == 3 && d.partitions().stream().allMatch(p -> p.leader() != null
-                        && !p.leader().isEmpty()));
-                assertThat(again.topicId()).isNotNull();
-            }
-
-            Broker old = brokers.stream().filter(b -> b.config().nodeId() == controller).findFirst().orElseThrow();
-            old.close();
-            brokers.remove(old);
-            int next = await("a new controller", () -> store.controllerId(),
-                    c -> c.isPresent() && c.getAsInt() != controller).getAsInt();
-            assertThat(next).isNotEqualTo(controller);
-            assertThat(store.controllerEpoch()).isGreaterThan(epoch);
-        } finally {
-            store.close();
         }
+
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(one.bootstrapServers(), Map.of())) {
+            for (int i = 0; i < 60; i++) {
+                producer.send(new ProducerRecord<>("spread", i % 6, null, ("r" + i).getBytes(StandardCharsets.UTF_8)))
+                        .get();
+            }
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(one.bootstrapServers(), Map.of())) {
+            consumer.assign(IntStream.range(0, 6).mapToObj(p -> new TopicPartition("spread", p)).toList());
+            consumer.seekToBeginning(consumer.assignment());
+            List<ConsumerRecord<byte[], byte[]>> records = KafkaClients.pollUntil(consumer, 60);
+            assertThat(records).hasSize(60);
+        }
+
+        try (Admin admin = KafkaClients.admin(one.bootstrapServers())) {
+            admin.createPartitions(Map.of("spread", org.apache.kafka.clients.admin.NewPartitions.increaseTo(9)))
+                    .all().get();
+            await("9 partitions, each led", () -> describe(admin, "spread"), d -> d != null
+                    && d.partitions().size() == 9 && d.partitions().stream().allMatch(p -> p.leader() != null
+                    && !p.leader().isEmpty()));
+            admin.deleteTopics(List.of("spread")).all().get();
+            await("the topic gone from every broker", () -> cluster.brokers().stream().allMatch(b ->
+                    b.partitions().all().stream().noneMatch(p -> p.topicPartition().topic().equals("spread"))
+                            && b.metadataCache().snapshot().topic("spread").isEmpty()), gone -> gone);
+            admin.createTopics(List.of(new NewTopic("spread", 3, (short) 1))).all().get();
+            TopicDescription again = await("the re-created topic led", () -> describe(admin, "spread"), d -> d != null
+                    && d.partitions().size() == 3 && d.partitions().stream().allMatch(p -> p.leader() != null
+                    && !p.leader().isEmpty()));
+            assertThat(again.topicId()).isNotNull();
+        }
+
+        cluster.stop(controller);
+        int next = await("a new controller", () -> store.controllerId(),
+                c -> c.isPresent() && c.getAsInt() != controller).getAsInt();
+        assertThat(next).isNotEqualTo(controller);
+        assertThat(store.controllerEpoch()).isGreaterThan(epoch);
     }
 }

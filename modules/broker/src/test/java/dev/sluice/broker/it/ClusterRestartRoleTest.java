@@ -1,32 +1,29 @@
 package dev.sluice.broker.it;
 
-import dev.sluice.api.Scheduler;
-import dev.sluice.api.Time;
 import dev.sluice.api.cluster.ClusterMetadataStore;
 import dev.sluice.api.cluster.ElectionOutcome;
-import dev.sluice.api.cluster.InProcessClusterState;
 import dev.sluice.api.record.RecordBatchBuilder;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.Broker;
-import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.partition.AppendError;
 import dev.sluice.broker.partition.AppendOutcome;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.broker.testing.InProcessCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,39 +36,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterRestartRoleTest {
     @TempDir
     Path dir;
-    private final InProcessClusterState cluster = new InProcessClusterState();
+    private InProcessCluster cluster;
     private Broker broker;
+
+    @BeforeEach
+    void cluster() {
+        cluster = new InProcessCluster(dir);
+    }
 
     @AfterEach
     void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private Broker start() throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:0");
-        settings.put("log.dirs", dir.resolve("b1").toString());
-        settings.put("num.io.threads", "2");
-        settings.put("num.network.threads", "1");
-        settings.put("broker.id", "1");
-        settings.put("zookeeper.connect", "in-process");
-        return Broker.start(BrokerConfig.of(settings), Time.SYSTEM, Scheduler::newThread, s -> cluster.connect());
-    }
-
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        cluster.close();
     }
 
     @Test
     void aRestartedReplicaTakesNoWriteBeforeTheControllerNamesItLeader() throws Exception {
         TopicPartition tp = new TopicPartition("t", 0);
-        broker = start();
+        broker = cluster.start(1);
         try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
         }
@@ -82,13 +63,12 @@ class ClusterRestartRoleTest {
                 producer.send(new ProducerRecord<>("t", 0, null, new byte[]{(byte) i})).get();
             }
         }
-        broker.close();
-        broker = null;
+        cluster.stop(1);
 
-        ClusterMetadataStore holder = cluster.connect(); // a controller that never speaks
+        ClusterMetadataStore holder = cluster.state().connect(); // a controller that never speaks
         try {
             assertThat(holder.elect(99)).isInstanceOf(ElectionOutcome.Elected.class);
-            broker = start();
+            broker = cluster.start(1);
             Partition replica = broker.partitions().partition(tp).orElseThrow();
             assertThat(replica.role()).as("no LeaderAndIsr yet").isNotInstanceOf(PartitionRole.Leader.class);
             assertThat(replica.logEndOffset()).isEqualTo(3);

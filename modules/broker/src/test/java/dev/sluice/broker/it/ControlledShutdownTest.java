@@ -5,6 +5,7 @@ import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.broker.testing.InProcessCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sluice.broker.it.InProcessCluster.await;
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -4,6 +4,7 @@ import dev.sluice.api.cluster.PartitionState;
 import dev.sluice.api.cluster.Versioned;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.Broker;
+import dev.sluice.broker.testing.InProcessCluster;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
@@ -21,7 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sluice.broker.it.InProcessCluster.await;
+import static dev.sluice.broker.testing.Await.await;
 import static dev.sluice.broker.it.WireClient.error;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,6 +2,7 @@ package dev.sluice.broker.it;
 
 import dev.sluice.api.cluster.PartitionState;
 import dev.sluice.broker.Broker;
+import dev.sluice.broker.testing.InProcessCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sluice.broker.it.InProcessCluster.await;
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

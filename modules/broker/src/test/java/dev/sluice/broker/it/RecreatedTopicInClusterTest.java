@@ -5,6 +5,7 @@ import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.broker.testing.InProcessCluster;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
@@ -22,7 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sluice.broker.it.InProcessCluster.await;
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
