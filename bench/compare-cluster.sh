@@ -16,6 +16,8 @@
 #  1. produce acks=all, 100 B and 1 KiB records (Kafka's ProducerPerformance): records/s, MB/s, and
 #     CPU seconds per GB summed over every process of the cluster;
 #  2. latency acks=all at LAT_RATE rec/s (BenchClient latency, warm-up not recorded): p50/p99;
+#     then false failovers: partitions whose leader moved during cases 1-2, where nothing failed
+#     (a broker's session lost to load alone; should be 0);
 #  3. controller failover: kill -9 of the controller (Kafka: the KRaft quorum leader) until
 #     another is named; the node is restarted afterwards;
 #  4. leader failover: an idempotent acks=all producer at FAIL_RATE rec/s on partition 0 while its
@@ -211,6 +213,14 @@ latency_case() { # name topic
   record "$name" lat-acksall.p50 "$p50"; record "$name" lat-acksall.p99 "$p99"
 }
 
+false_failovers() { # name dir: leaders that moved under load alone
+  local name=$1 dir=$2 moved
+  bench leaders "$(bootstrap_all)" p100 p1k lat > "$dir/leaders-after"
+  moved=$(diff "$dir/leaders-before" "$dir/leaders-after" | grep -c '^>' || true)
+  log "$name: $moved of $(wc -l < "$dir/leaders-before") partitions changed leader during the produce and latency cases"
+  record "$name" false_failovers "$moved"
+}
+
 controller_failover() { # name dir
   local name=$1 dir=$2 c ms
   c=$(bench controller "$(bootstrap_all)")
@@ -260,9 +270,11 @@ run_suite() { # name
   java "${CLIENT_JVM[@]}" -cp "$kcp" org.apache.kafka.tools.ProducerPerformance --topic warmup \
       --num-records "$WARM" --record-size 100 --throughput -1 \
       --producer-props "bootstrap.servers=$(bootstrap_all)" acks=all > "$dir/warmup.out" 2>&1
+  bench leaders "$(bootstrap_all)" p100 p1k lat > "$dir/leaders-before"
   produce_case "$name" p100-acksall p100 100 "$N100"
   produce_case "$name" p1k-acksall p1k 1024 "$N1K"
   latency_case "$name" lat
+  false_failovers "$name" "$dir"
   record "$name" rss_mib "$(for p in "${pid[@]}"; do probe hwm "$p"; done | paste -sd+ | bc)"
   controller_failover "$name" "$dir"
   leader_failover "$name" failover

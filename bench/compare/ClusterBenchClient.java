@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   ClusterBenchClient create-topics BOOTSTRAP PARTITIONS RF MIN_ISR TOPIC...
  *   ClusterBenchClient wait-brokers BOOTSTRAP N TIMEOUT_S       until N brokers are listed
  *   ClusterBenchClient leader BOOTSTRAP TOPIC PARTITION        prints the leader's node id
+ *   ClusterBenchClient leaders BOOTSTRAP TOPIC...              prints "topic-partition leader" per partition
  *   ClusterBenchClient controller BOOTSTRAP                    prints the controller (KRaft: quorum leader)
  *   ClusterBenchClient controller-change BOOTSTRAP OLD KILLFILE TIMEOUT_S
  *   ClusterBenchClient failover BOOTSTRAP TOPIC RATE SECONDS KILLFILE
@@ -59,6 +60,7 @@ public final class ClusterBenchClient {
                     List.of(args).subList(5, args.length));
             case "wait-brokers" -> waitBrokers(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "leader" -> System.out.println(leader(args[1], args[2], Integer.parseInt(args[3])));
+            case "leaders" -> leaders(args[1], List.of(args).subList(2, args.length));
             case "controller" -> {
                 try (Admin admin = admin(args[1])) {
                     System.out.println(controller(admin));
@@ -131,6 +133,16 @@ public final class ClusterBenchClient {
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /** Every partition of {@code topics} and its leader (-1: none), sorted: the script compares two of these. */
+    private static void leaders(String bootstrap, List<String> topics) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            List<String> lines = new ArrayList<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) -> d.partitions().forEach(p ->
+                    lines.add(topic + "-" + p.partition() + " " + (p.leader() == null ? -1 : p.leader().id()))));
+            lines.stream().sorted().forEach(System.out::println);
         }
     }
 
