@@ -6,6 +6,8 @@ import dev.sluice.api.cluster.BrokerEndpoint;
 import dev.sluice.api.cluster.ClusterMetadataStore;
 import dev.sluice.api.cluster.ClusterMetadataStores;
 import dev.sluice.api.cluster.InProcessMetadataStore;
+import dev.sluice.broker.cleaner.CleanerSettings;
+import dev.sluice.broker.cleaner.LogCleaner;
 import dev.sluice.broker.config.DynamicBrokerConfig;
 import dev.sluice.broker.cluster.ClusterNode;
 import dev.sluice.broker.cluster.ControlledShutdown;
@@ -99,6 +101,8 @@ public final class Broker implements AutoCloseable {
     private final ClusterNode cluster;
     /** The transaction coordinator (issue #12). */
     private final dev.sluice.broker.txn.Transactions transactions;
+    /** The log cleaner (issue #13). */
+    private final LogCleaner cleaner;
     /** A single node's store of its dynamic broker configs ({@value #LOCAL_METADATA_DIR}); null in a cluster. */
     private final InProcessMetadataStore localConfigStore;
     /** Where a single node keeps what a cluster keeps in ZooKeeper (its dynamic broker configs), under the log directory. */
@@ -108,8 +112,9 @@ public final class Broker implements AutoCloseable {
                    GroupCoordinator groups, CoordinatorPartitions coordinatorPartitions, SocketServer server,
                    Scheduler housekeeping, List<Endpoint> advertised, String clusterId, BrokerState state,
                    ClusterNode cluster, InProcessMetadataStore localConfigStore,
-                   dev.sluice.broker.txn.Transactions transactions) {
+                   dev.sluice.broker.txn.Transactions transactions, LogCleaner cleaner) {
         this.transactions = transactions;
+        this.cleaner = cleaner;
         this.localConfigStore = localConfigStore;
         this.coordinatorPartitions = coordinatorPartitions;
         this.state = state;
@@ -191,6 +196,7 @@ public final class Broker implements AutoCloseable {
         ClusterNode cluster = null;
         InProcessMetadataStore localConfigStore = null;
         dev.sluice.broker.txn.Transactions transactions = null;
+        LogCleaner cleaner = null;
         try {
             // dynamic broker configs live in the cluster store; a single node keeps a store of its own for them
             localConfigStore = store == null ? InProcessMetadataStore.standalone(logDir.resolve(LOCAL_METADATA_DIR)) : null;
@@ -293,6 +299,8 @@ public final class Broker implements AutoCloseable {
 
             housekeeping = schedulers.create("sluice-housekeeping");
             Housekeeping.schedule(housekeeping, config, partitions, offsets);
+            cleaner = new LogCleaner(partitions, () -> dynamicConfig.current().values(), time, CleanerSettings.from(config.values()));
+            cleaner.start();
             if (store != null) {
                 List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
                         "PLAINTEXT", e.host(), e.port())).toList();
@@ -308,7 +316,7 @@ public final class Broker implements AutoCloseable {
             }
 
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, coordinatorPartitions, server,
-                    housekeeping, advertised, identity.clusterId(), state, cluster, localConfigStore, transactions);
+                    housekeeping, advertised, identity.clusterId(), state, cluster, localConfigStore, transactions, cleaner);
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
@@ -325,6 +333,9 @@ public final class Broker implements AutoCloseable {
             }
             if (housekeeping != null) {
                 housekeeping.close();
+            }
+            if (cleaner != null) {
+                cleaner.close();
             }
             if (server != null) {
                 server.close();
@@ -427,6 +438,7 @@ public final class Broker implements AutoCloseable {
         }
         server.close();
         housekeeping.close();
+        cleaner.close(); // before the logs close: a cleaning in progress stops, changing nothing
         transactions.close();
         coordinatorPartitions.close();
         groups.close();

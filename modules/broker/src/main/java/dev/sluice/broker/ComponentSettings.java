@@ -37,7 +37,8 @@ final class ComponentSettings {
                 config.messageMaxBytes(), config.numPartitions(), config.defaultReplicationFactor(),
                 config.autoCreateTopicsEnable(), String.join(",", config.values().getList("log.cleanup.policy")), config.logStorage(),
                 config.logMessageTimestampBeforeMaxMs(), config.logMessageTimestampAfterMaxMs(),
-                config.values().getInt("min.insync.replicas"), config.values().getLong("replica.lag.time.max.ms"));
+                config.values().getInt("min.insync.replicas"), config.values().getLong("replica.lag.time.max.ms"),
+                config.values().getLong("log.cleaner.max.compaction.lag.ms"));
     }
 
     static GroupConfig groupConfig(BrokerConfig config) {

@@ -167,7 +167,9 @@ class BrokerConfigTest {
                 "num.replica.fetchers", "4", "log.cleaner.threads", "2", "broker.rack", "r1", "log.preallocate", "false",
                 "min.insync.replicas", "1", "unclean.leader.election.enable", "false"));
         assertThat(c.ignoredKeys()).containsExactlyInAnyOrder("process.roles", "controller.quorum.voters",
-                "log.cleaner.threads", "log.preallocate");
+                "log.preallocate");
+        // used since #13: the log cleaner's threads
+        assertThat(c.values().getInt("log.cleaner.threads")).isEqualTo(2);
         // used since #11: fetcher threads per source broker of a follower
         assertThat(c.replicaFetchSettings().numFetchers()).isEqualTo(4);
         // used since #10: replica placement spreads over racks; a cluster's __consumer_offsets gets this factor

@@ -29,6 +29,7 @@ class TopicConfigDefTest {
                 Map.entry("log.message.timestamp.before.max.ms", "11"), Map.entry("log.message.timestamp.after.max.ms", "12"),
                 Map.entry("min.insync.replicas", "2"), Map.entry("unclean.leader.election.enable", "true"),
                 Map.entry("log.cleaner.delete.retention.ms", "13"), Map.entry("log.cleaner.min.compaction.lag.ms", "14"),
+                Map.entry("log.cleaner.max.compaction.lag.ms", "16"), Map.entry("log.cleaner.min.cleanable.ratio", "0.25"),
                 Map.entry("log.segment.delete.delay.ms", "15"), Map.entry("log.cleanup.policy", "compact,delete"),
                 Map.entry("log.storage", "lmdb")));
         Map<String, String> described = described(config);
@@ -48,6 +49,7 @@ class TopicConfigDefTest {
                 Map.entry("compression.type", "producer"), Map.entry("min.insync.replicas", "2"),
                 Map.entry("unclean.leader.election.enable", "true"), Map.entry("delete.retention.ms", "13"),
                 Map.entry("min.compaction.lag.ms", "14"), Map.entry("file.delete.delay.ms", "15"),
+                Map.entry("max.compaction.lag.ms", "16"), Map.entry("min.cleanable.dirty.ratio", "0.25"),
                 Map.entry("storage.engine", "lmdb")));
         assertThat(described.get("retention.ms")).isEqualTo("180000");
         assertThat(described.get("segment.ms")).isEqualTo("7200000");

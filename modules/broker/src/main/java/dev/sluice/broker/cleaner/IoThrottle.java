@@ -1,0 +1,66 @@
+package dev.sluice.broker.cleaner;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.storage.CompactionRequest;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code log.cleaner.io.max.bytes.per.second} for all cleaner threads together (Kafka's Throttler):
+ * bytes are counted over periods of {@value #PERIOD_MS} ms, and a period that went faster than
+ * the rate sleeps the difference. Also where a cleaning notices the cleaner is closing: it stops
+ * with a {@link CancellationException} (the storage then changes nothing), so closing never has
+ * to interrupt a thread inside file I/O (which would close the segment's channel for every reader).
+ *
+ * <p>Threads: the cleaner threads; counting is synchronized, sleeping is not.
+ */
+final class IoThrottle implements CompactionRequest.IoThrottle {
+    static final long PERIOD_MS = 300;
+
+    private final double bytesPerSecond;
+    private final Time time;
+    private final CountDownLatch closing;
+    private long periodStartMs;
+    private long bytesInPeriod;
+
+    IoThrottle(double bytesPerSecond, Time time, CountDownLatch closing) {
+        this.bytesPerSecond = bytesPerSecond;
+        this.time = time;
+        this.closing = closing;
+        this.periodStartMs = time.milliseconds();
+    }
+
+    @Override
+    public void bytesProcessed(long bytes) {
+        checkNotClosing();
+        long sleepMs = 0;
+        synchronized (this) {
+            bytesInPeriod += bytes;
+            long now = time.milliseconds();
+            long elapsed = now - periodStartMs;
+            if (elapsed >= PERIOD_MS) {
+                double allowedMs = bytesInPeriod * 1000 / bytesPerSecond;
+                sleepMs = (long) Math.max(0, allowedMs - elapsed);
+                periodStartMs = now + sleepMs;
+                bytesInPeriod = 0;
+            }
+        }
+        if (sleepMs > 0) {
+            try {
+                closing.await(sleepMs, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while throttled");
+            }
+            checkNotClosing();
+        }
+    }
+
+    private void checkNotClosing() {
+        if (closing.getCount() == 0) {
+            throw new CancellationException("the log cleaner is closing");
+        }
+    }
+}

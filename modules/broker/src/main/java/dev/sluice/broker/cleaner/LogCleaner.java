@@ -1,0 +1,223 @@
+package dev.sluice.broker.cleaner;
+
+import dev.sluice.api.Time;
+import dev.sluice.api.config.ConfigValues;
+import dev.sluice.api.storage.CleanableSection;
+import dev.sluice.api.storage.CompactionOutcome;
+import dev.sluice.api.storage.CompactionRequest;
+import dev.sluice.api.storage.LogCompaction;
+import dev.sluice.api.storage.StorageException;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.group.offset.LogOffsetStore;
+import dev.sluice.broker.partition.Partition;
+import dev.sluice.broker.partition.PartitionManager;
+import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.broker.topic.TopicConfigDef;
+import dev.sluice.broker.topic.TopicMetadata;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The log cleaner (Kafka's LogCleaner, broker half): {@code log.cleaner.threads} threads
+ * ({@code sluice-log-cleaner-<n>}) each take the dirtiest compacted log no other thread is
+ * cleaning ({@link CleaningCandidate#dirtiest}), have its storage compact it
+ * ({@link LogCompaction}) up to its high watermark, log what it did, and sleep
+ * {@code log.cleaner.backoff.ms} when no log needs cleaning. Every partition whose topic's
+ * {@code cleanup.policy} includes compact and whose storage offers compaction takes part, except
+ * {@code __consumer_offsets}, which its offset store keeps bounded with snapshots (see
+ * docs/architecture.md). Settings are read per round, so dynamic broker configs and topic
+ * overrides apply at once; time comes from the injected clock.
+ *
+ * <p>Threads: its own threads, and any thread calling {@link #cleanOnce()} (tests) or
+ * {@link #close()}. Closing never interrupts a thread in file I/O: a cleaning in progress stops at
+ * its next read or write ({@link IoThrottle}) and leaves the log as it was.
+ */
+public final class LogCleaner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LogCleaner.class.getName());
+
+    /** What one cleaning did. */
+    public record Report(TopicPartition partition, CompactionOutcome outcome, double dirtyRatioBefore, long durationMs) {
+    }
+
+    private final PartitionManager partitions;
+    private final Supplier<ConfigValues> broker;
+    private final Time time;
+    private final CleanerSettings settings;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final IoThrottle throttle;
+    private final Set<TopicPartition> inProgress = ConcurrentHashMap.newKeySet();
+    private final List<Thread> threads = new ArrayList<>();
+
+    /**
+     * @param broker the broker's settings in effect (static and dynamic), read per round
+     */
+    public LogCleaner(PartitionManager partitions, Supplier<ConfigValues> broker, Time time, CleanerSettings settings) {
+        this.partitions = partitions;
+        this.broker = broker;
+        this.time = time;
+        this.settings = settings;
+        this.throttle = new IoThrottle(settings.ioMaxBytesPerSecond(), time, closing);
+    }
+
+    /** Starts the cleaner threads, unless {@code log.cleaner.enable} is false. */
+    public synchronized void start() {
+        if (!settings.enable()) {
+            LOG.log(System.Logger.Level.INFO, "log cleaner disabled (log.cleaner.enable=false): compacted topics keep every record");
+            return;
+        }
+        for (int i = 0; i < settings.threads(); i++) {
+            Thread thread = new Thread(this::run, "sluice-log-cleaner-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    private void run() {
+        while (closing.getCount() > 0) {
+            boolean cleaned = false;
+            try {
+                cleaned = cleanOnce().isPresent();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "log cleaner round failed", e);
+            }
+            if (!cleaned) {
+                try {
+                    closing.await(settings.backoffMs(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Cleans the dirtiest log that needs it, if any; what it did, or empty if no log needed cleaning. */
+    public Optional<Report> cleanOnce() {
+        long now = time.milliseconds();
+        CleaningCandidate chosen;
+        synchronized (inProgress) {
+            chosen = CleaningCandidate.dirtiest(candidates(now), now).orElse(null);
+            if (chosen == null) {
+                return Optional.empty();
+            }
+            inProgress.add(chosen.partition());
+        }
+        try {
+            return Optional.of(clean(chosen, now));
+        } finally {
+            inProgress.remove(chosen.partition());
+        }
+    }
+
+    private Report clean(CleaningCandidate candidate, long now) {
+        TopicCleaning cleaning = candidate.cleaning();
+        CompactionRequest request = new CompactionRequest(now, candidate.upperBoundOffset(), cleaning.minCompactionLagMs(),
+                cleaning.deleteRetentionMs(), settings.maxKeysPerCleaning(), throttle);
+        long started = time.nanoseconds();
+        CompactionOutcome outcome;
+        try {
+            outcome = candidate.compaction().compact(request);
+        } catch (CancellationException e) {
+            outcome = new CompactionOutcome.Aborted(e.getMessage());
+        } catch (dev.sluice.api.storage.LogClosedException e) {
+            outcome = new CompactionOutcome.Aborted("the log was closed (topic deleted or broker stopping)");
+        } catch (StorageException e) {
+            partitions.storageFailed(candidate.partition(), e);
+            outcome = new CompactionOutcome.Aborted("storage failed: " + e.getMessage());
+        }
+        long durationMs = (time.nanoseconds() - started) / 1_000_000;
+        Report report = new Report(candidate.partition(), outcome, candidate.section().dirtyRatio(), durationMs);
+        log(report);
+        return report;
+    }
+
+    private static void log(Report report) {
+        if (report.outcome() instanceof CompactionOutcome.Cleaned c) {
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "Cleaned %s up to offset %d in %d ms "
+                            + "(dirty ratio %.3f): read %d bytes, wrote %d bytes, %d keys, removed %d records (%d tombstones), "
+                            + "cleaned part %d -> %d bytes", report.partition(), c.firstDirtyOffset(), report.durationMs(),
+                    report.dirtyRatioBefore(), c.bytesRead(), c.bytesWritten(), c.keys(), c.recordsRemoved(),
+                    c.tombstonesRemoved(), c.sizeBefore(), c.sizeAfter()));
+        } else if (report.outcome() instanceof CompactionOutcome.Aborted a) {
+            LOG.log(System.Logger.Level.INFO, "Cleaning of {0} stopped: {1}", report.partition(), a.reason());
+        }
+    }
+
+    /** Every compacted log this broker holds, with what a cleaning could do to it now. */
+    private List<CleaningCandidate> candidates(long now) {
+        ConfigValues brokerValues = broker.get();
+        List<CleaningCandidate> out = new ArrayList<>();
+        for (Partition partition : partitions.all()) {
+            TopicPartition tp = partition.topicPartition();
+            if (inProgress.contains(tp)) {
+                continue;
+            }
+            candidate(partition, brokerValues, now).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private Optional<CleaningCandidate> candidate(Partition partition, ConfigValues brokerValues, long now) {
+        TopicPartition tp = partition.topicPartition();
+        if (tp.topic().equals(LogOffsetStore.TOPIC) || partition.role() instanceof PartitionRole.Offline) {
+            return Optional.empty();
+        }
+        Optional<TopicMetadata> topic = partitions.topics().get(tp.topic());
+        Optional<LogCompaction> compaction = partition.log().compaction();
+        if (topic.isEmpty() || compaction.isEmpty()) {
+            return Optional.empty();
+        }
+        TopicCleaning cleaning = TopicCleaning.of(TopicConfigDef.applicable(topic.get().configs()), brokerValues);
+        if (!cleaning.compact()) {
+            return Optional.empty();
+        }
+        long upperBound = Math.max(0, partition.highWatermark());
+        try {
+            CleanableSection section = compaction.get().cleanableSection(now, cleaning.minCompactionLagMs(), upperBound);
+            return Optional.of(new CleaningCandidate(tp, compaction.get(), cleaning, section, upperBound));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // closed or deleted meanwhile: not this round's business
+        }
+    }
+
+    /**
+     * The dirty ratio of a compacted partition's log as the cleaner sees it now (for
+     * {@code sluice topics --describe}), or empty if the topic is not compacted or its storage
+     * cannot compact.
+     */
+    public static Optional<Double> dirtyRatio(Partition partition, TopicMetadata topic, ConfigValues brokerValues, long nowMs) {
+        TopicCleaning cleaning = TopicCleaning.of(TopicConfigDef.applicable(topic.configs()), brokerValues);
+        Optional<LogCompaction> compaction = partition.log().compaction();
+        if (!cleaning.compact() || compaction.isEmpty()) {
+            return Optional.empty();
+        }
+        long upperBound = Math.max(0, partition.highWatermark());
+        return Optional.of(compaction.get().cleanableSection(nowMs, cleaning.minCompactionLagMs(), upperBound).dirtyRatio());
+    }
+
+    /** Stops the threads; a cleaning in progress stops at its next read or write, changing nothing. */
+    @Override
+    public void close() {
+        closing.countDown();
+        List<Thread> running;
+        synchronized (this) {
+            running = List.copyOf(threads);
+        }
+        for (Thread thread : running) {
+            try {
+                thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
