@@ -3,9 +3,6 @@ package dev.sluice.replication.it;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.partition.Partition;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -67,12 +64,7 @@ class DivergedLogClusterTest {
             nodes.start(id, "file", UNCLEAN);
         }
         TopicPartition tp = new TopicPartition(TOPIC, 0);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                nodes.broker(1).bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
-        }
-        await("every replica hosted and a leader", () -> nodes.leaderOf(tp) != null
-                && nodes.brokers().stream().allMatch(b -> replica(b, tp).isPresent()));
+        nodes.createTopic(TOPIC, 1);
         Broker old = nodes.leaderOf(tp);
         int oldId = old.config().nodeId();
         List<String> committed = values("c", 10);

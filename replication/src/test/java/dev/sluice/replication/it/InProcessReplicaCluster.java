@@ -7,6 +7,9 @@ import dev.sluice.broker.Broker;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.broker.testing.InProcessCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.sluice.broker.testing.Await.await;
+import static dev.sluice.broker.testing.Await.orNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -81,6 +86,26 @@ final class InProcessReplicaCluster implements AutoCloseable {
 
     String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    /**
+     * Creates {@code topic} with {@code partitions} partitions replicated on every running broker, once all
+     * of them are in the metadata, and waits until each partition has a leader and a replica on every broker.
+     */
+    List<TopicPartition> createTopic(String topic, int partitions) throws Exception {
+        int replicas = cluster.brokers().size();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            await(replicas + " brokers in the metadata", () -> orNull(() -> admin.describeCluster().nodes().get().size()),
+                    n -> n != null && n == replicas);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicas))).all().get();
+        }
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            tps.add(new TopicPartition(topic, p));
+        }
+        await("every replica of " + topic + " hosted, one leader each", () -> tps.stream().allMatch(tp -> leaderOf(tp) != null
+                && cluster.brokers().stream().allMatch(b -> replica(b, tp).isPresent())));
+        return tps;
     }
 
     static Set<String> fetcherThreads() {

@@ -2,9 +2,6 @@ package dev.sluice.replication.it;
 
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.Broker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -52,12 +49,7 @@ class RepeatedFailoverTest {
             nodes.start(id, "file", settings);
         }
         TopicPartition tp = new TopicPartition(TOPIC, 0);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                nodes.broker(1).bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
-        }
-        await("every replica hosted and a leader", () -> nodes.leaderOf(tp) != null
-                && nodes.brokers().stream().allMatch(b -> replica(b, tp).isPresent()));
+        nodes.createTopic(TOPIC, 1);
 
         List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());

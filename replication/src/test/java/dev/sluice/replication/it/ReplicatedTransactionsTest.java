@@ -9,9 +9,6 @@ import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.producer.ProducerSummary;
 import dev.sluice.broker.replica.TxnMarkerWriter;
 import dev.sluice.protocol.Errors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,18 +79,7 @@ class ReplicatedTransactionsTest {
         nodes.start(1, "file", Map.of());
         nodes.start(2, "lmdb", Map.of());
         nodes.start(3, "file", Map.of());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nodes.broker(1).bootstrapServers()))) {
-            await("three brokers in the metadata", () -> {
-                try {
-                    return admin.describeCluster().nodes().get().size() == 3;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
-        }
-        await("every replica hosted, one leader", () -> nodes.leaderOf(TP) != null
-                && nodes.brokers().stream().allMatch(b -> InProcessReplicaCluster.replica(b, TP).isPresent()));
+        nodes.createTopic(TOPIC, 1);
         await("a full ISR", () ->
                 InProcessReplicaCluster.replica(nodes.leaderOf(TP), TP).orElseThrow().inSyncReplicaCount() == 3);
 

@@ -4,9 +4,6 @@ import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.partition.AppendOutcome;
 import dev.sluice.broker.partition.Partition;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -63,19 +60,7 @@ class ReplicationClusterTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        List<TopicPartition> tps = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nodes.broker(1).bootstrapServers()))) {
-            await("three brokers in the metadata", () -> {
-                try {
-                    return admin.describeCluster().nodes().get().size() == 3;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 3))).all().get();
-        }
-        await("every replica hosted, one leader each", () -> tps.stream().allMatch(tp -> nodes.leaderOf(tp) != null
-                && nodes.brokers().stream().allMatch(b -> InProcessReplicaCluster.replica(b, tp).isPresent())));
+        List<TopicPartition> tps = nodes.createTopic(TOPIC, 2);
 
         List<String> acknowledged = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = InProcessReplicaCluster.producer(nodes.broker(1).bootstrapServers(), "all")) {

@@ -46,6 +46,21 @@ class ControllerTest {
         return store;
     }
 
+    private void startThreeBrokers() {
+        for (int id = 1; id <= 3; id++) {
+            startBroker(id);
+        }
+    }
+
+    /** Brokers 1, 2 and 3 registered, broker 1 the controller, and {@code topic} created with its first states. */
+    private Controller controllerWithTopic(String topic, Map<Integer, List<Integer>> replicas) {
+        startThreeBrokers();
+        Controller controller = activeController(1);
+        createTopic(topic, replicas);
+        controller.onTopicsChanged();
+        return controller;
+    }
+
     private Controller controllerOn(int id, ControllerSettings settings) {
         Controller controller = new Controller(id, sessions.get(id), channel, settings, clock, () -> {
         });
@@ -70,9 +85,7 @@ class ControllerTest {
 
     @Test
     void aNewTopicGetsItsFirstLiveReplicaAsLeaderAndEveryReplicaHearsOfIt() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
+        startThreeBrokers();
         Controller controller = activeController(1);
         channel.clear();
 
@@ -95,12 +108,7 @@ class ControllerTest {
 
     @Test
     void aFailedLeaderIsReplacedFromTheIsrWithTheNextEpochAndMetadataGoesOutBeforeLeaderAndIsr() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
-        Controller controller = activeController(1);
-        createTopic("t", Map.of(0, List.of(2, 3, 1)));
-        controller.onTopicsChanged();
+        Controller controller = controllerWithTopic("t", Map.of(0, List.of(2, 3, 1)));
         channel.clear();
 
         sessions.remove(2).close();
@@ -144,9 +152,7 @@ class ControllerTest {
 
     @Test
     void aTopicsUncleanLeaderElectionOverrideWinsOverTheBrokerSetting() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
+        startThreeBrokers();
         Controller controller = activeController(1); // broker setting: no unclean elections
         createTopic("lossy", Map.of(0, List.of(2, 3)));
         createTopic("safe", Map.of(0, List.of(2, 3)));
@@ -170,12 +176,7 @@ class ControllerTest {
 
     @Test
     void allowingUncleanElectionsAtRunTimeGivesLeaderlessPartitionsALeaderAtOnce() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
-        Controller controller = activeController(1);
-        createTopic("t", Map.of(0, List.of(2, 3)));
-        controller.onTopicsChanged();
+        Controller controller = controllerWithTopic("t", Map.of(0, List.of(2, 3)));
         int version = sessions.get(1).partitionState("t", 0).orElseThrow().version();
         assertThat(controller.alterPartition(2, -1, new TopicPartition("t", 0), 0, version, List.of(2)).error())
                 .isEqualTo(Errors.NONE);
@@ -216,9 +217,7 @@ class ControllerTest {
 
     @Test
     void aDeposedControllersWritesAreRefusedAndItResignsWithoutSendingAnything() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
+        startThreeBrokers();
         Controller old = activeController(1);
         createTopic("t", Map.of(0, List.of(1, 2, 3)));
         old.onTopicsChanged();
@@ -242,12 +241,7 @@ class ControllerTest {
 
     @Test
     void controlledShutdownMovesLeadershipAwayAndReportsWhatCannotMove() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
-        Controller controller = activeController(1);
-        createTopic("t", Map.of(0, List.of(2, 3), 1, List.of(3, 2), 2, List.of(2)));
-        controller.onTopicsChanged();
+        Controller controller = controllerWithTopic("t", Map.of(0, List.of(2, 3), 1, List.of(3, 2), 2, List.of(2)));
         channel.clear();
 
         long epoch2 = sessions.get(2).liveBrokers().get(2).epoch();
@@ -269,12 +263,7 @@ class ControllerTest {
     void aBrokerLeavingAfterItsControlledShutdownIsAnnouncedThoughNoPartitionChanges() {
         // leaders wait for caught-up followers of live brokers (the high watermark): if the others never
         // learn that a broker left, acks=all stalls for replica.lag.time.max.ms (RepeatedFailoverTest)
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
-        Controller controller = activeController(1);
-        createTopic("t", Map.of(0, List.of(2, 3, 1)));
-        controller.onTopicsChanged();
+        Controller controller = controllerWithTopic("t", Map.of(0, List.of(2, 3, 1)));
         assertThat(controller.controlledShutdown(2, sessions.get(2).liveBrokers().get(2).epoch()).error())
                 .isEqualTo(Errors.NONE);
         channel.clear();
@@ -293,12 +282,7 @@ class ControllerTest {
 
     @Test
     void controlledShutdownKeepsLeadershipWithNoOtherInSyncReplica() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
-        Controller controller = activeController(1);
-        createTopic("t", Map.of(0, List.of(2, 3)));
-        controller.onTopicsChanged();
+        Controller controller = controllerWithTopic("t", Map.of(0, List.of(2, 3)));
         sessions.remove(3).close();
         controller.onBrokersChanged();
 
@@ -334,12 +318,7 @@ class ControllerTest {
 
     @Test
     void anUncleanElectionBringsBackAPartitionWhoseIsrIsGone() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
-        Controller controller = activeController(1);
-        createTopic("t", Map.of(0, List.of(2, 3)));
-        controller.onTopicsChanged();
+        Controller controller = controllerWithTopic("t", Map.of(0, List.of(2, 3)));
         sessions.remove(3).close();
         controller.onBrokersChanged();
         sessions.remove(2).close();
@@ -412,9 +391,7 @@ class ControllerTest {
 
     @Test
     void aNewControllerReadsTheClusterAndElectsLeadersForPartitionsThatLostThemMeanwhile() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
+        startThreeBrokers();
         Controller first = activeController(1);
         createTopic("t", Map.of(0, List.of(1, 2), 1, List.of(3, 2)));
         first.onTopicsChanged();
@@ -435,12 +412,7 @@ class ControllerTest {
 
     @Test
     void aWriteOnAStaleVersionReadsThePartitionAgainAndDecidesOnWhatIsThere() {
-        startBroker(1);
-        startBroker(2);
-        startBroker(3);
-        Controller controller = activeController(1);
-        createTopic("t", Map.of(0, List.of(1, 2, 3)));
-        controller.onTopicsChanged();
+        Controller controller = controllerWithTopic("t", Map.of(0, List.of(1, 2, 3)));
         // someone else shrinks the ISR to [1, 2] behind the controller's back (no event delivered)
         var current = sessions.get(1).partitionState("t", 0).orElseThrow();
         assertThat(sessions.get(1).updatePartitionState(controller.lease().orElseThrow(), "t", 0,
