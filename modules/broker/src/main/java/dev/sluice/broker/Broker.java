@@ -169,10 +169,8 @@ public final class Broker implements AutoCloseable {
         for (String ignored : config.ignoredKeys()) {
             LOG.log(System.Logger.Level.WARNING, "ignoring setting '" + ignored + "': it has no effect in Sluice");
         }
-        Path logDir = config.logDirs().get(0).toAbsolutePath().normalize();
-        if (config.logDirs().size() > 1) {
-            LOG.log(System.Logger.Level.WARNING, "only the first of log.dirs is used: " + logDir);
-        }
+        List<Path> logDirs = config.logDirs().stream().map(d -> d.toAbsolutePath().normalize()).distinct().toList();
+        Path logDir = logDirs.get(0); // the broker's own state lives in the first; partitions spread over all
         // in a cluster the store holds the cluster id (the first broker's proposal wins)
         ClusterMetadataStore store = config.zookeeperConnect().isPresent() ? stores.open(storeSettings(config)) : null;
         ClusterIdentity identity;
@@ -185,7 +183,7 @@ public final class Broker implements AutoCloseable {
             }
             throw e;
         }
-        StorageEngines engines = new StorageEngines(logDir, config.logStorage(), config.originals(), time).openDefault();
+        StorageEngines engines = new StorageEngines(logDirs, config.logStorage(), config.originals(), time).openDefault();
         PartitionManager partitions = null;
         ReplicaManager replicas = null;
         OffsetStore offsetStore = null;

@@ -11,17 +11,17 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * DescribeLogDirs: the broker's log directory with the size in bytes of each partition stored
- * there (all topics, or the ones asked for) and the volume's total and usable bytes. One
- * directory per broker; offline partitions are left out (their storage cannot say), as Kafka
- * leaves out the partitions of an offline directory. Runs on request-handler threads; reads
- * only thread-safe partition state.
+ * DescribeLogDirs: every log directory of {@code log.dirs} with the size in bytes of each partition
+ * stored there (all topics, or the ones asked for) and the volume's total and usable bytes. A
+ * directory whose storage failed answers KAFKA_STORAGE_ERROR with no partitions, as Kafka answers
+ * for an offline directory. Runs on request-handler threads; reads only thread-safe partition state.
  */
 final class LogDirHandlers {
     private final BrokerState broker;
@@ -31,54 +31,70 @@ final class LogDirHandlers {
     }
 
     void describeLogDirs(RequestContext ctx) {
-        List<Struct> wanted = ctx.body().getArray("Topics");
-        Map<String, Set<Integer>> only = null;
-        if (wanted != null) {
-            only = new HashMap<>();
-            for (Struct t : wanted) {
-                only.computeIfAbsent(t.getString("Topic"), k -> new java.util.HashSet<>()).addAll(t.<Integer>getList("Partitions"));
-            }
+        Map<String, Set<Integer>> only = wanted(ctx.body().getArray("Topics"));
+        Set<Path> offline = broker.partitions().offlineLogDirs();
+        Map<Path, Map<String, Map<Integer, Long>>> sizes = new LinkedHashMap<>();
+        for (Path dir : broker.partitions().logDirs()) {
+            sizes.put(dir, new TreeMap<>());
         }
-        Map<String, Map<Integer, Long>> sizes = new TreeMap<>();
         for (Partition partition : broker.partitions().all()) {
             TopicPartition tp = partition.topicPartition();
-            if (only != null && !only.getOrDefault(tp.topic(), Set.of()).contains(tp.partition())) {
-                continue;
-            }
-            if (partition.role() instanceof PartitionRole.Offline) {
+            if ((only != null && !only.getOrDefault(tp.topic(), Set.of()).contains(tp.partition()))
+                    || partition.role() instanceof PartitionRole.Offline) {
                 continue;
             }
             long size;
+            Path dir;
             try {
                 size = partition.log().sizeInBytes();
+                dir = broker.partitions().logDirOf(tp);
             } catch (RuntimeException closedOrFailed) { // deleted or failed meanwhile: not there to describe
                 continue;
             }
-            sizes.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), size);
+            Map<String, Map<Integer, Long>> inDir = sizes.get(dir);
+            if (inDir != null && !offline.contains(dir)) {
+                inDir.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), size);
+            }
         }
-        Path dir = broker.partitions().logDir().toAbsolutePath().normalize();
         Struct response = ctx.newResponse();
         if (ctx.version() >= 3) {
             response.set("ErrorCode", Errors.NONE.code());
         }
-        Struct result = response.addStruct("Results").set("ErrorCode", Errors.NONE.code()).set("LogDir", dir.toString());
-        sizes.forEach((topic, partitions) -> {
-            Struct t = result.addStruct("Topics").set("Name", topic);
-            partitions.forEach((index, size) -> t.addStruct("Partitions").set("PartitionIndex", index)
-                    .set("PartitionSize", size).set("OffsetLag", 0L).set("IsFutureKey", false));
-        });
-        if (ctx.version() >= 4) {
-            long total = -1;
-            long usable = -1;
-            try {
-                FileStore store = Files.getFileStore(dir);
-                total = store.getTotalSpace();
-                usable = store.getUsableSpace();
-            } catch (IOException unknown) {
-                // -1 is the schema's "unknown"
+        sizes.forEach((dir, topics) -> {
+            Struct result = response.addStruct("Results").set("LogDir", dir.toString())
+                    .set("ErrorCode", (offline.contains(dir) ? Errors.KAFKA_STORAGE_ERROR : Errors.NONE).code());
+            topics.forEach((topic, partitions) -> {
+                Struct t = result.addStruct("Topics").set("Name", topic);
+                partitions.forEach((index, size) -> t.addStruct("Partitions").set("PartitionIndex", index)
+                        .set("PartitionSize", size).set("OffsetLag", 0L).set("IsFutureKey", false));
+            });
+            if (ctx.version() >= 4) {
+                long[] space = offline.contains(dir) ? new long[]{-1, -1} : space(dir);
+                result.set("TotalBytes", space[0]).set("UsableBytes", space[1]);
             }
-            result.set("TotalBytes", total).set("UsableBytes", usable);
-        }
+        });
         ctx.respond(response);
+    }
+
+    /** The partitions asked for by topic, or null for all. */
+    private static Map<String, Set<Integer>> wanted(List<Struct> topics) {
+        if (topics == null) {
+            return null;
+        }
+        Map<String, Set<Integer>> only = new HashMap<>();
+        for (Struct t : topics) {
+            only.computeIfAbsent(t.getString("Topic"), k -> new java.util.HashSet<>()).addAll(t.<Integer>getList("Partitions"));
+        }
+        return only;
+    }
+
+    /** The volume's total and usable bytes; -1 (the schema's "unknown") if it cannot say. */
+    private static long[] space(Path dir) {
+        try {
+            FileStore store = Files.getFileStore(dir);
+            return new long[]{store.getTotalSpace(), store.getUsableSpace()};
+        } catch (IOException unknown) {
+            return new long[]{-1, -1};
+        }
     }
 }

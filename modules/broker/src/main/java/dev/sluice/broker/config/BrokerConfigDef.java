@@ -97,7 +97,7 @@ public final class BrokerConfigDef {
                 "what clients are told per listener (default: listeners, a wildcard host as localhost)");
         // storage
         add("log.dir", STRING, "./data", Validator.nonEmpty(), "log directory when log.dirs is not set");
-        add("log.dirs", LIST, null, null, "log directories (only the first is used); overrides log.dir");
+        add("log.dirs", LIST, null, null, "log directories: new partitions go to the one holding the fewest; the first also holds the broker's own state; overrides log.dir");
         add("log.storage", STRING, "file", Validator.nonEmpty(), "log storage engine of new topics (file, lmdb, or a plugin's)");
         add("num.partitions", INT, 1, atLeast(1), "partitions of auto-created topics and of topics created without a count");
         add("default.replication.factor", INT, 1, between(1, Short.MAX_VALUE), "replication factor of auto-created topics");

@@ -43,7 +43,10 @@ public final class PartitionManager implements AutoCloseable {
     private final int brokerCount;
     private final int maxPartitions;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    /** Failed storage, as "engine@log dir" ({@link #storageKey}). */
     private final java.util.Set<String> offlineEngines = ConcurrentHashMap.newKeySet();
+    /** The log directories where some storage failed. */
+    private final java.util.Set<java.nio.file.Path> offlineLogDirs = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Consumer<TopicPartition> progressListener = tp -> { };
     private final HighWatermarkCheckpoint highWatermarks;
     /**
@@ -174,21 +177,47 @@ public final class PartitionManager implements AutoCloseable {
             return; // deleted meanwhile: not a disk failure
         }
         String engine = engineOf(topic.get());
-        if (!offlineEngines.add(engine)) {
+        String key = storageKey(engine, failed);
+        if (!offlineEngines.add(key)) {
             return;
         }
-        LOG.log(System.Logger.Level.ERROR, "STORAGE FAILURE: the '" + engine + "' storage in " + engines.logDir()
+        java.nio.file.Path dir = engines.logDirOf(engine, failed);
+        offlineLogDirs.add(dir);
+        engines.directoryFailed(engine, failed);
+        LOG.log(System.Logger.Level.ERROR, "STORAGE FAILURE: the '" + engine + "' storage in " + dir
                 + " failed on " + failed + "; its partitions are offline (KAFKA_STORAGE_ERROR) until the broker"
                 + " is restarted with the disk repaired", cause);
         java.util.Set<String> affected = new java.util.TreeSet<>();
         for (Partition partition : partitions.values()) {
-            topics.get(partition.topicPartition().topic()).filter(t -> engineOf(t).equals(engine))
+            topics.get(partition.topicPartition().topic())
+                    .filter(t -> storageKey(engineOf(t), partition.topicPartition()).equals(key))
                     .ifPresent(t -> {
                         partition.markOffline();
                         affected.add(t.name());
                     });
         }
         affected.forEach(this::topicChanged);
+    }
+
+    /** One engine's storage in one log directory: what fails and goes offline together. */
+    private String storageKey(String engine, TopicPartition tp) {
+        return engine + "@" + engines.logDirOf(engine, tp);
+    }
+
+    /** Every log directory ({@code log.dirs}), the broker's own first. */
+    public List<java.nio.file.Path> logDirs() {
+        return engines.logDirs();
+    }
+
+    /** The log directory holding a hosted partition's data. */
+    public java.nio.file.Path logDirOf(TopicPartition tp) {
+        String engine = topics.get(tp.topic()).map(this::engineOf).orElse(engines.defaultName());
+        return engines.logDirOf(engine, tp);
+    }
+
+    /** The log directories where some storage failed (their partitions answer KAFKA_STORAGE_ERROR). */
+    public java.util.Set<java.nio.file.Path> offlineLogDirs() {
+        return java.util.Set.copyOf(offlineLogDirs);
     }
 
     /** The storage engine a topic lives in, recorded at its creation. */
@@ -631,7 +660,7 @@ public final class PartitionManager implements AutoCloseable {
         partition.liveBrokers(id -> liveBroker.test(id));
         partitions.put(tp, partition);
         // after the put: a failure reported meanwhile either sees this partition or is seen here
-        if (offlineEngines.contains(engineOf(topic))) {
+        if (offlineEngines.contains(storageKey(engineOf(topic), tp))) {
             partition.markOffline();
             LOG.log(System.Logger.Level.WARNING, tp + " is offline: its '" + engineOf(topic) + "' storage failed earlier");
         }

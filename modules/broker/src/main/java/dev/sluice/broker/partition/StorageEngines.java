@@ -14,22 +14,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The log storage engines of one log directory, opened on first use by name: the broker default
+ * The log storage engines of the log directories, opened on first use by name: the broker default
  * ({@code log.storage}) and any a topic picks with {@code storage.engine}. The {@code file} engine
  * keeps Kafka's layout directly in the log directory; every other engine gets a subdirectory
- * named after it ({@code <log dir>/lmdb}), so engines never share files or locks.
+ * named after it ({@code <log dir>/lmdb}), so engines never share files or locks. With several
+ * directories in {@code log.dirs} each engine is a {@link SpreadEngine}: one per directory, new
+ * partitions spread over them. The first directory also holds the broker's own state (catalogue,
+ * producer state, checkpoints of high watermarks, {@code meta.properties}).
  */
 public final class StorageEngines implements AutoCloseable {
     static final String KAFKA_LAYOUT_ENGINE = "file";
 
     private final Path logDir;
+    private final List<Path> logDirs;
     private final Map<String, String> settings;
     private final Time time;
     private final String defaultName;
     private final Map<String, LogStorageEngine> open = new LinkedHashMap<>();
 
     public StorageEngines(Path logDir, String defaultName, Map<String, String> settings, Time time) {
-        this.logDir = logDir;
+        this(List.of(logDir), defaultName, settings, time);
+    }
+
+    /** @param logDirs the directories of {@code log.dirs}, the first one the broker's own */
+    public StorageEngines(List<Path> logDirs, String defaultName, Map<String, String> settings, Time time) {
+        this.logDirs = List.copyOf(logDirs);
+        this.logDir = logDirs.get(0);
         this.defaultName = defaultName;
         this.settings = settings;
         this.time = time;
@@ -49,18 +59,32 @@ public final class StorageEngines implements AutoCloseable {
         return logDir;
     }
 
+    /** Every log directory ({@code log.dirs}), the broker's own first. */
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
+    /** The log directory (an entry of {@code log.dirs}) holding {@code partition} of engine {@code name}. */
+    public Path logDirOf(String name, dev.sluice.api.storage.TopicPartition partition) {
+        return engine(name) instanceof SpreadEngine spread ? logDirs.get(spread.indexOf(partition)) : logDir;
+    }
     /** The engine called {@code name}, opened if needed; fails listing the installed ones if unknown. */
     public synchronized LogStorageEngine engine(String name) {
         LogStorageEngine engine = open.get(name);
         if (engine == null) {
             LogStorageProvider provider = LogStorageProviders.byName(name);
-            Path dir = directoryOf(name);
-            try {
-                engine = provider.open(dir, settings, time);
-            } catch (RuntimeException | LinkageError e) {
-                // a plugin that cannot start (missing native library, JVM flags) must not take the broker down
-                throw new StorageException("cannot open the '" + name + "' log storage in " + dir + ": " + e, e);
+            List<LogStorageEngine> perDirectory = new ArrayList<>();
+            for (Path root : logDirs) {
+                Path dir = directoryOf(name, root);
+                try {
+                    perDirectory.add(provider.open(dir, settings, time));
+                } catch (RuntimeException | LinkageError e) {
+                    perDirectory.forEach(LogStorageEngine::close);
+                    // a plugin that cannot start (missing native library, JVM flags) must not take the broker down
+                    throw new StorageException("cannot open the '" + name + "' log storage in " + dir + ": " + e, e);
+                }
             }
+            engine = perDirectory.size() == 1 ? perDirectory.get(0) : new SpreadEngine(perDirectory);
             open.put(name, engine);
         }
         return engine;
@@ -75,9 +99,20 @@ public final class StorageEngines implements AutoCloseable {
         return this;
     }
 
-    /** Where the engine called {@code name} keeps its data. */
+    /** Where the engine called {@code name} keeps its data (in the first log directory). */
     public Path directoryOf(String name) {
-        return name.equals(KAFKA_LAYOUT_ENGINE) ? logDir : logDir.resolve(name);
+        return directoryOf(name, logDir);
+    }
+
+    private static Path directoryOf(String name, Path root) {
+        return name.equals(KAFKA_LAYOUT_ENGINE) ? root : root.resolve(name);
+    }
+
+    /** Tells a spread engine that the directory of {@code partition} failed: no new partition goes there. */
+    void directoryFailed(String name, dev.sluice.api.storage.TopicPartition partition) {
+        if (engine(name) instanceof SpreadEngine spread) {
+            spread.failed(partition);
+        }
     }
 
     /** The names of the installed log storage providers. */

@@ -34,7 +34,7 @@ class KafkaToolsTest {
     @BeforeAll
     static void start() throws Exception {
         broker = Broker.start(BrokerConfig.of(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
-                "log.dirs", dir.resolve("data").toString(), "num.io.threads", "2", "num.network.threads", "1")));
+                "log.dirs", dir.resolve("data-a") + "," + dir.resolve("data-b"), "num.io.threads", "2", "num.network.threads", "1")));
         bootstrap = broker.bootstrapServers();
     }
 
@@ -46,7 +46,7 @@ class KafkaToolsTest {
     }
 
     @Test
-    void kafkaLogDirsDescribesEachPartitionsSizeInTheLogDirectory() throws Exception {
+    void kafkaLogDirsDescribesEachLogDirectoryWithItsPartitionsSizes() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic("tools-logdirs", 2, (short) 1))).all().get(20, TimeUnit.SECONDS);
         }
@@ -60,7 +60,8 @@ class KafkaToolsTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("Querying brokers for log directories information")
                 .contains("\"broker\":" + broker.config().nodeId())
-                .contains("\"logDir\":\"" + dir.resolve("data").toAbsolutePath())
+                .contains("\"logDir\":\"" + dir.resolve("data-a").toAbsolutePath() + "\"")
+                .contains("\"logDir\":\"" + dir.resolve("data-b").toAbsolutePath() + "\"")
                 .contains("\"partition\":\"tools-logdirs-1\",\"size\":0")
                 .containsPattern("\"partition\":\"tools-logdirs-0\",\"size\":[5-9][0-9][0-9],")
                 .contains("\"error\":null");
