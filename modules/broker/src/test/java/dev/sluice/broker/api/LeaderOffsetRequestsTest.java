@@ -1,19 +1,15 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.api.record.RecordBatchBuilder;
-import dev.sluice.api.record.TimestampType;
-import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.api.testing.ManualClock;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
-import dev.sluice.broker.partition.StorageEngines;
 import dev.sluice.broker.replica.FetchParams;
 import dev.sluice.broker.replica.FetchTarget;
 import dev.sluice.broker.replica.ReplicaManager;
-import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.testing.PartitionManagers;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.Request;
@@ -55,11 +51,7 @@ class LeaderOffsetRequestsTest {
 
     @BeforeEach
     void setUp() {
-        StorageEngines engines = new StorageEngines(dir, "file", Map.of(), clock).openDefault();
-        partitions = new PartitionManager(engines, new FileTopicRegistry(dir), new TopicDefaults(LogConfig.DEFAULT,
-                TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file", Long.MAX_VALUE,
-                Long.MAX_VALUE), clock, 1000);
-        partitions.startup();
+        partitions = PartitionManagers.open(dir, "file", clock);
         replicas = new ReplicaManager(0, partitions, clock);
         broker = new BrokerState(0, "cluster", "localhost", 0, null, partitions, replicas, null, clock,
                 BrokerConfig.of(Map.of()));

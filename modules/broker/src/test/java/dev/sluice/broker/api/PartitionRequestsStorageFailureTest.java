@@ -2,16 +2,12 @@ package dev.sluice.broker.api;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatchBuilder;
-import dev.sluice.api.record.TimestampType;
-import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
-import dev.sluice.broker.partition.StorageEngines;
 import dev.sluice.broker.replica.ReplicaManager;
-import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.testing.PartitionManagers;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.Request;
@@ -50,11 +46,7 @@ class PartitionRequestsStorageFailureTest {
     @BeforeEach
     void setUp() {
         Path logDir = FaultyFileSystem.wrap(dir, fault);
-        StorageEngines engines = new StorageEngines(logDir, "file", Map.of(), Time.SYSTEM).openDefault();
-        partitions = new PartitionManager(engines, new FileTopicRegistry(logDir), new TopicDefaults(LogConfig.DEFAULT,
-                TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file", Long.MAX_VALUE,
-                Long.MAX_VALUE), Time.SYSTEM, 1000);
-        partitions.startup();
+        partitions = PartitionManagers.open(logDir, "file", Time.SYSTEM);
         replicas = new ReplicaManager(0, partitions);
         broker = new BrokerState(0, "cluster", "localhost", 0, null, partitions, replicas, null, Time.SYSTEM, dev.sluice.broker.config.BrokerConfig.of(Map.of()));
         partitions.createTopic("a", 1, (short) 1, Map.of(), false);

@@ -1,8 +1,6 @@
 package dev.sluice.broker.group;
 
 import dev.sluice.api.offset.CommittedOffset;
-import dev.sluice.api.record.TimestampType;
-import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.api.testing.ManualClock;
 import dev.sluice.broker.group.offset.BrokerTopicEngine;
@@ -11,11 +9,9 @@ import dev.sluice.broker.group.offset.LogOffsetStoreProvider;
 import dev.sluice.broker.group.offset.ReplicatedCommits;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
-import dev.sluice.broker.partition.StorageEngines;
 import dev.sluice.broker.replica.LeaderAndIsrPartition;
 import dev.sluice.broker.replica.ReplicaManager;
-import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.testing.PartitionManagers;
 import dev.sluice.broker.topic.TopicMetadata;
 import dev.sluice.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
@@ -58,11 +54,7 @@ class CoordinatorPartitionsTest {
 
     @BeforeEach
     void open() {
-        StorageEngines engines = new StorageEngines(dir, "file", Map.of(), clock).openDefault();
-        partitions = new PartitionManager(engines, new FileTopicRegistry(dir), new TopicDefaults(
-                LogConfig.DEFAULT, TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file",
-                Long.MAX_VALUE, Long.MAX_VALUE), clock, 1000);
-        partitions.startup();
+        partitions = PartitionManagers.open(dir, "file", clock);
         replicas = new ReplicaManager(SELF, partitions, clock);
         offsetsTopic = partitions.createTopic(LogOffsetStore.TOPIC, PARTITIONS, (short) 1,
                 BrokerTopicEngine.internalTopicConfigs(1 << 20), false);

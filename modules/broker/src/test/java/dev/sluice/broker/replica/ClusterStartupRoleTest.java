@@ -2,15 +2,11 @@ package dev.sluice.broker.replica;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatchBuilder;
-import dev.sluice.api.record.TimestampType;
-import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
-import dev.sluice.broker.partition.StorageEngines;
-import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.testing.PartitionManagers;
 import dev.sluice.broker.topic.TopicMetadata;
 import dev.sluice.protocol.Errors;
 import org.junit.jupiter.api.Test;
@@ -38,10 +34,7 @@ class ClusterStartupRoleTest {
     Path dir;
 
     private PartitionManager open(boolean cluster) {
-        StorageEngines engines = new StorageEngines(dir, "file", Map.of(), Time.SYSTEM).openDefault();
-        PartitionManager partitions = new PartitionManager(engines, new FileTopicRegistry(dir), new TopicDefaults(
-                LogConfig.DEFAULT, TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file",
-                Long.MAX_VALUE, Long.MAX_VALUE), Time.SYSTEM, 1000);
+        PartitionManager partitions = PartitionManagers.create(dir, "file", Time.SYSTEM);
         if (cluster) {
             partitions.rolesFromController();
         }

@@ -2,14 +2,10 @@ package dev.sluice.broker.replica;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatchBuilder;
-import dev.sluice.api.record.TimestampType;
-import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
-import dev.sluice.broker.partition.StorageEngines;
-import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.testing.PartitionManagers;
 import dev.sluice.protocol.Errors;
 import dev.sluice.storage.testkit.fault.DiskFault;
 import dev.sluice.storage.testkit.fault.FaultyFileSystem;
@@ -41,11 +37,7 @@ class FailingDiskTest {
     @BeforeEach
     void setUp() {
         Path logDir = FaultyFileSystem.wrap(dir, fault);
-        StorageEngines engines = new StorageEngines(logDir, "file", Map.of(), Time.SYSTEM).openDefault();
-        partitions = new PartitionManager(engines, new FileTopicRegistry(logDir), new TopicDefaults(LogConfig.DEFAULT,
-                TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file", Long.MAX_VALUE,
-                Long.MAX_VALUE), Time.SYSTEM, 1000);
-        partitions.startup();
+        partitions = PartitionManagers.open(logDir, "file", Time.SYSTEM);
         replicas = new ReplicaManager(0, partitions);
         partitions.createTopic("a", 1, (short) 1, Map.of(), false);
         partitions.createTopic("b", 1, (short) 1, Map.of(), false);

@@ -2,16 +2,12 @@ package dev.sluice.broker.replica;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatchBuilder;
-import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.EpochEntry;
-import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
-import dev.sluice.broker.partition.StorageEngines;
-import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.testing.PartitionManagers;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,12 +29,7 @@ class LeaderEpochStartTest {
     Path dir;
 
     private PartitionManager open(String engine) {
-        StorageEngines engines = new StorageEngines(dir, engine, Map.of(), Time.SYSTEM).openDefault();
-        PartitionManager partitions = new PartitionManager(engines, new FileTopicRegistry(dir), new TopicDefaults(
-                LogConfig.DEFAULT, TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", engine,
-                Long.MAX_VALUE, Long.MAX_VALUE), Time.SYSTEM, 1000);
-        partitions.startup();
-        return partitions;
+        return PartitionManagers.open(dir, engine, Time.SYSTEM);
     }
 
     @ParameterizedTest

@@ -2,17 +2,13 @@ package dev.sluice.broker.replica;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatchBuilder;
-import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.storage.EpochEntry;
-import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.broker.partition.ReplicaAssignment;
-import dev.sluice.broker.partition.StorageEngines;
-import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.testing.PartitionManagers;
 import dev.sluice.broker.topic.TopicMetadata;
 import dev.sluice.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
@@ -47,11 +43,7 @@ class LeadershipChangesTest {
 
     @BeforeEach
     void open() {
-        StorageEngines engines = new StorageEngines(dir, "file", Map.of(), Time.SYSTEM).openDefault();
-        partitions = new PartitionManager(engines, new FileTopicRegistry(dir), new TopicDefaults(
-                LogConfig.DEFAULT, TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file",
-                Long.MAX_VALUE, Long.MAX_VALUE), Time.SYSTEM, 1000);
-        partitions.startup();
+        partitions = PartitionManagers.open(dir, "file", Time.SYSTEM);
         replicas = new ReplicaManager(SELF, partitions);
         topic = partitions.createTopic("t", 2, (short) 1, Map.of(), false);
         partitions.onTopicChanged(changed::add);

@@ -2,8 +2,6 @@ package dev.sluice.broker.replica;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.record.RecordBatchBuilder;
-import dev.sluice.api.record.TimestampType;
-import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.StorageException;
@@ -11,8 +9,8 @@ import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.broker.partition.StorageEngines;
+import dev.sluice.broker.testing.PartitionManagers;
 import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
 import dev.sluice.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,9 +48,8 @@ class StorageFailureTest {
     void setUp() {
         StorageEngines engines = new StorageEngines(dir, "file", Map.of(), Time.SYSTEM).openDefault();
         engines.install("file", failingEngine(engines.engine("file")));
-        partitions = new PartitionManager(engines, new FileTopicRegistry(dir), new TopicDefaults(LogConfig.DEFAULT,
-                TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file", Long.MAX_VALUE,
-                Long.MAX_VALUE), Time.SYSTEM, 1000);
+        partitions = new PartitionManager(engines, new FileTopicRegistry(dir), PartitionManagers.topicDefaults("file"),
+                Time.SYSTEM, PartitionManagers.MAX_PARTITIONS);
         partitions.startup();
         replicas = new ReplicaManager(0, partitions);
         partitions.createTopic("a", 1, (short) 1, Map.of(), false);

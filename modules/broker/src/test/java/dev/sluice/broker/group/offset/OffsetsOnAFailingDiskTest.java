@@ -2,15 +2,12 @@ package dev.sluice.broker.group.offset;
 
 import dev.sluice.api.Time;
 import dev.sluice.api.offset.CommittedOffset;
-import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
-import dev.sluice.broker.partition.StorageEngines;
-import dev.sluice.broker.topic.FileTopicRegistry;
-import dev.sluice.broker.topic.TopicDefaults;
+import dev.sluice.broker.testing.PartitionManagers;
 import dev.sluice.storage.testkit.fault.DiskFault;
 import dev.sluice.storage.testkit.fault.FaultyFileSystem;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +35,7 @@ class OffsetsOnAFailingDiskTest {
     @BeforeEach
     void setUp() {
         Path logDir = FaultyFileSystem.wrap(dir, fault);
-        StorageEngines engines = new StorageEngines(logDir, "file", Map.of(), Time.SYSTEM).openDefault();
-        partitions = new PartitionManager(engines, new FileTopicRegistry(logDir), new TopicDefaults(LogConfig.DEFAULT,
-                TimestampType.CREATE_TIME, 1_000_000, 1, (short) 1, false, "delete", "file", Long.MAX_VALUE,
-                Long.MAX_VALUE), Time.SYSTEM, 1000);
-        partitions.startup();
+        partitions = PartitionManagers.open(logDir, "file", Time.SYSTEM);
         partitions.createTopic("orders", 1, (short) 1, Map.of(), false);
     }
 
