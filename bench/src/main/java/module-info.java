@@ -6,6 +6,8 @@
 module dev.sluice.bench {
     requires dev.sluice.api;
     requires jmh.core;
+    requires dev.sluice.broker; // the metrics benchmark
+    requires dev.sluice.client;
 
     uses dev.sluice.api.storage.LogStorageProvider;
 }

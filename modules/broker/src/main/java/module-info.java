@@ -3,7 +3,8 @@ module dev.sluice.broker {
     requires transitive dev.sluice.api;
     requires transitive dev.sluice.protocol;
     requires org.jctools.core;
-    requires java.management; // the JVM's direct-memory limit sizes queued.max.request.bytes
+    requires java.management; // the JVM's direct-memory limit sizes queued.max.request.bytes; metrics as MBeans
+    requires jdk.httpserver; // the Prometheus endpoint
     requires jdk.unsupported; // sun.misc.Unsafe: jctools reads it (declared only static); DirectMemory frees dropped frames
 
     exports dev.sluice.broker;
@@ -17,6 +18,7 @@ module dev.sluice.broker {
     exports dev.sluice.broker.group;
     exports dev.sluice.broker.metadata;
     exports dev.sluice.broker.control;
+    exports dev.sluice.broker.metrics;
     exports dev.sluice.broker.txn;
     exports dev.sluice.broker.quota;
 

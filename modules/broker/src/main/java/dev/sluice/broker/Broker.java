@@ -45,6 +45,7 @@ import dev.sluice.broker.group.GroupOffsets;
 import dev.sluice.broker.group.api.GroupApis;
 import dev.sluice.broker.group.offset.BrokerTopicEngine;
 import dev.sluice.broker.group.offset.OffsetStoreProviders;
+import dev.sluice.broker.metrics.BrokerMetrics;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServer;
 import dev.sluice.broker.partition.PartitionManager;
@@ -105,6 +106,7 @@ public final class Broker implements AutoCloseable {
     private final LogCleaner cleaner;
     /** A single node's store of its dynamic broker configs ({@value #LOCAL_METADATA_DIR}); null in a cluster. */
     private final InProcessMetadataStore localConfigStore;
+    private final BrokerMetrics metrics;
     /** Where a single node keeps what a cluster keeps in ZooKeeper (its dynamic broker configs), under the log directory. */
     public static final String LOCAL_METADATA_DIR = ".cluster-metadata";
 
@@ -112,9 +114,10 @@ public final class Broker implements AutoCloseable {
                    GroupCoordinator groups, CoordinatorPartitions coordinatorPartitions, SocketServer server,
                    Scheduler housekeeping, List<Endpoint> advertised, String clusterId, BrokerState state,
                    ClusterNode cluster, InProcessMetadataStore localConfigStore,
-                   dev.sluice.broker.txn.Transactions transactions, LogCleaner cleaner) {
+                   dev.sluice.broker.txn.Transactions transactions, LogCleaner cleaner, BrokerMetrics metrics) {
         this.transactions = transactions;
         this.cleaner = cleaner;
+        this.metrics = metrics;
         this.localConfigStore = localConfigStore;
         this.coordinatorPartitions = coordinatorPartitions;
         this.state = state;
@@ -195,6 +198,7 @@ public final class Broker implements AutoCloseable {
         InProcessMetadataStore localConfigStore = null;
         dev.sluice.broker.txn.Transactions transactions = null;
         LogCleaner cleaner = null;
+        BrokerMetrics metrics = null;
         try {
             // dynamic broker configs live in the cluster store; a single node keeps a store of its own for them
             localConfigStore = store == null ? InProcessMetadataStore.standalone(logDir.resolve(LOCAL_METADATA_DIR)) : null;
@@ -248,8 +252,12 @@ public final class Broker implements AutoCloseable {
             partitions.onTopicDeleted(topic -> offsets.removeOffsetsOfDeletedPartitions(
                     tp -> tp.topic().equals(topic.name())));
 
+            metrics = BrokerMetrics.create(config.values(), time);
+            replicas.events(metrics.replicaEvents());
+            BrokerMetrics withTopics = metrics;
+            partitions.onTopicDeleted(topic -> withTopics.topics().topicDeleted(topic.name()));
             DelegatingHandler handler = new DelegatingHandler();
-            server = new SocketServer(config.socketServerConfig(), handler, time);
+            server = new SocketServer(config.socketServerConfig(), handler, time, metrics.requestObserver());
             List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
             Endpoint first = advertised.get(0);
             // nothing changes topics until the server starts: the publisher's first pass sees them all
@@ -286,7 +294,8 @@ public final class Broker implements AutoCloseable {
             ClientQuotas clientQuotas = ClientQuotas.load(store != null ? store : localConfigStore);
             QuotaHandlers.register(router, clientQuotas);
             handler.target = new KafkaRequestHandler(router, new ClientQuotaManager(clientQuotas, new ClientQuotaManager.Settings(
-                    config.values().getInt("quota.window.num"), 1000L * config.values().getInt("quota.window.size.seconds"))), time);
+                    config.values().getInt("quota.window.num"), 1000L * config.values().getInt("quota.window.size.seconds"))), time,
+                    metrics.requestMetrics());
             if (store != null) {
                 // followers copy their leaders' logs through the replication module, if installed
                 replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(
@@ -313,8 +322,13 @@ public final class Broker implements AutoCloseable {
                         ALTER_PARTITION_TIMEOUT_MS));
             }
 
+            ClusterNode clusterNode = cluster;
+            metrics.start(new BrokerMetrics.Sources(partitions, metadata, offsetStore, server.metrics(),
+                    config.socketServerConfig().networkThreads(), config.socketServerConfig().ioThreads(), server::queuedRequests,
+                    clusterNode == null ? null : () -> clusterNode.controller().isActive()), housekeeping);
             Broker broker = new Broker(config, partitions, replicas, offsetStore, groups, coordinatorPartitions, server,
-                    housekeeping, advertised, identity.clusterId(), state, cluster, localConfigStore, transactions, cleaner);
+                    housekeeping, advertised, identity.clusterId(), state, cluster, localConfigStore, transactions, cleaner,
+                    metrics);
             LOG.log(System.Logger.Level.INFO, String.format("Sluice broker %d started in %d ms: listening on %s, "
                             + "advertised as %s, data in %s (%s storage, %d topics), cluster id %s",
                     config.nodeId(), (System.nanoTime() - started) / 1_000_000, server.boundEndpoints(), advertised,
@@ -337,6 +351,9 @@ public final class Broker implements AutoCloseable {
             }
             if (server != null) {
                 server.close();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             if (transactions != null) {
                 transactions.close();
@@ -404,6 +421,11 @@ public final class Broker implements AutoCloseable {
         return server;
     }
 
+    /** The broker's metrics (registry, Prometheus endpoint port). */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
     public GroupCoordinator groupCoordinator() {
         return groups;
     }
@@ -435,6 +457,7 @@ public final class Broker implements AutoCloseable {
             cluster.close(); // resigns as controller, deregisters (the session ends with the store)
         }
         server.close();
+        metrics.close();
         housekeeping.close();
         cleaner.close(); // before the logs close: a cleaning in progress stops, changing nothing
         transactions.close();

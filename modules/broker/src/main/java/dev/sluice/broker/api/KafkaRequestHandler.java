@@ -1,6 +1,7 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.api.Time;
+import dev.sluice.broker.metrics.RequestMetrics;
 import dev.sluice.broker.network.NetworkRequest;
 import dev.sluice.broker.network.RequestHandler;
 import dev.sluice.broker.quota.ClientQuotaManager;
@@ -33,16 +34,26 @@ public final class KafkaRequestHandler implements RequestHandler {
     private final ApiRouter router;
     private final ClientQuotaManager quotas;
     private final Time time;
+    private final RequestMetrics metrics;
 
     public KafkaRequestHandler(ApiRouter router) {
-        this(router, null, Time.SYSTEM);
+        this(router, null, Time.SYSTEM, null);
     }
 
     /** @param quotas the client quotas to enforce, or null for none */
     public KafkaRequestHandler(ApiRouter router, ClientQuotaManager quotas, Time time) {
+        this(router, quotas, time, null);
+    }
+
+    /**
+     * @param quotas  the client quotas to enforce, or null for none
+     * @param metrics told what each request is and which errors its response carries; null for none
+     */
+    public KafkaRequestHandler(ApiRouter router, ClientQuotaManager quotas, Time time, RequestMetrics metrics) {
         this.router = router;
         this.quotas = quotas;
         this.time = time;
+        this.metrics = metrics;
     }
 
     @Override
@@ -65,8 +76,11 @@ public final class KafkaRequestHandler implements RequestHandler {
             refuse(network, request.header(), request.api().apiName() + " v" + request.version() + " is not supported");
             return;
         }
+        if (metrics != null) {
+            network.tag(RequestMetrics.kindOf(request.api(), request.body(), request.version()), request.version());
+        }
         if (quotas == null || !quotas.active()) {
-            handler.handle(new Context(network, request));
+            handler.handle(new Context(network, request, metrics));
             return;
         }
         ThrottledContext context = new ThrottledContext(network, request, frameSize, time.nanoseconds());
@@ -87,9 +101,12 @@ public final class KafkaRequestHandler implements RequestHandler {
     }
 
     /** Binds a parsed request to its network completion. */
-    private record Context(NetworkRequest network, Request request) implements RequestContext {
+    private record Context(NetworkRequest network, Request request, RequestMetrics metrics) implements RequestContext {
         @Override
         public void respond(Struct response) {
+            if (metrics != null) {
+                metrics.countErrors(network.kind(), response);
+            }
             network.respond(ResponseWriter.write(request.header(), response));
         }
 
@@ -146,6 +163,9 @@ public final class KafkaRequestHandler implements RequestHandler {
 
         @Override
         public void respond(Struct response) {
+            if (metrics != null) {
+                metrics.countErrors(network.kind(), response);
+            }
             Send send = ResponseWriter.write(request.header(), response);
             long throttleMs = throttleMs(request.api() == ApiKey.FETCH ? send.size() : 0);
             if (throttleMs > 0 && response.schema().hasField("ThrottleTimeMs")) {

@@ -210,6 +210,14 @@ public final class BrokerConfigDef {
                 "how long shutdown waits for in-flight requests (Sluice's own)");
         add("socket.request.receive.timeout.ms", LONG, SocketServerConfig.DEFAULT_REQUEST_RECEIVE_TIMEOUT_MS, atLeast(1),
                 "a request not fully received this long after its size closes the connection (Sluice's own)");
+        // metrics (issue #16; Sluice's own names: Kafka has no Prometheus endpoint)
+        add("metrics.enable", BOOLEAN, true, null, "record metrics (false: nothing is counted, no endpoint, no MBeans: "
+                + "for measuring what the metrics themselves cost)");
+        add("metrics.port", INT, -1, minusOneOrBetween(0, 65_535), "port of the Prometheus endpoint GET /metrics "
+                + "(-1: off; 0: any free port)");
+        add("metrics.host", STRING, null, null, "address the Prometheus endpoint binds to (default: every interface)");
+        add("metrics.jmx.enable", BOOLEAN, true, null, "register the metrics as MBeans under Kafka's JMX names "
+                + "(several brokers in one JVM: the first one's)");
     }
 
     /** The broker's settings. */

@@ -26,6 +26,8 @@ final class Connection {
     final ArrayDeque<NetworkRequest> undispatched = new ArrayDeque<>();
     final ArrayDeque<NetworkRequest> awaiting = new ArrayDeque<>();
     final ArrayDeque<Send> outbound = new ArrayDeque<>();
+    /** The request of each response in {@code outbound}, same order: told to the observer once written. */
+    final ArrayDeque<NetworkRequest> sending = new ArrayDeque<>();
     /** The request whose handler may still be running; the next is dispatched only after it. */
     NetworkRequest inHandler;
 

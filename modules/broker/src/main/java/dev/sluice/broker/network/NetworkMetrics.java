@@ -16,6 +16,10 @@ public final class NetworkMetrics {
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final AtomicInteger activeConnections = new AtomicInteger();
+    /** Nanoseconds the processors spent waiting in select, summed over them. */
+    final LongAdder processorIdleNanos = new LongAdder();
+    /** Nanoseconds the request handlers spent waiting for a request, summed over them. */
+    final LongAdder handlerIdleNanos = new LongAdder();
 
     NetworkMetrics() {
     }
@@ -58,6 +62,16 @@ public final class NetworkMetrics {
     /** Accepts that failed (e.g. too many open files); each pauses accepting briefly. */
     public long acceptFailures() {
         return acceptFailures.sum();
+    }
+
+    /** Nanoseconds all network processors together spent idle (waiting for I/O), since start. */
+    public long processorIdleNanos() {
+        return processorIdleNanos.sum();
+    }
+
+    /** Nanoseconds all request handler threads together spent idle (waiting for a request), since start. */
+    public long handlerIdleNanos() {
+        return handlerIdleNanos.sum();
     }
 
     public long bytesIn() {

@@ -54,6 +54,18 @@ public final class NetworkRequest {
     // Owned by the processor thread.
     boolean outcomeSeen;
 
+    // Timings for the request metrics (Kafka's split), from the server's clock. dequeuedNanos is written by
+    // the handler thread before the handler runs, completedNanos before the COMPLETED state is published, so
+    // the processor sees both. handlerReturnedNanos may be written after completion: it only shortens the
+    // local time when it comes first, which the state CAS in handlerReturned then publishes.
+    long dequeuedNanos;
+    private long handlerReturnedNanos;
+    private long completedNanos;
+    long responseDequeuedNanos;
+    // What the handler says the request is, for the request metrics (set on the handler thread, before completion)
+    private int metricsKind = -1;
+    private short metricsVersion;
+
     NetworkRequest(Connection connection, ByteBuffer payload, long receivedNanos) {
         this.connection = connection;
         this.payload = payload;
@@ -86,6 +98,59 @@ public final class NetworkRequest {
     /** When the last byte of the frame arrived, from the server's monotonic clock ({@code Time.nanoseconds()}). */
     public long receivedNanos() {
         return receivedNanos;
+    }
+
+    /** The frame's size without the size prefix. */
+    public int frameSize() {
+        return frameSize;
+    }
+
+    /**
+     * Says what the request is for the request metrics (a kind index of the handler's choosing,
+     * e.g. an API key, and the version); call on the handler thread before completing it.
+     */
+    public void tag(int kind, short version) {
+        this.metricsKind = kind;
+        this.metricsVersion = version;
+    }
+
+    /** The kind given to {@link #tag}, -1 if none (unreadable requests). */
+    public int kind() {
+        return metricsKind;
+    }
+
+    public short version() {
+        return metricsVersion;
+    }
+
+    /** When a handler thread took the request off the queue. */
+    public long dequeuedNanos() {
+        return dequeuedNanos;
+    }
+
+    /**
+     * When the handler's local work ended: its return, or the completion if that came first
+     * (Kafka's apiLocalCompleteTimeNanos); the time after it, to the completion, is remote
+     * (waiting in purgatory: acks=all, a long-poll fetch, a join).
+     */
+    public long localDoneNanos() {
+        long returned = handlerReturnedNanos;
+        return returned != 0 && returned - completedNanos < 0 ? returned : completedNanos;
+    }
+
+    /** When the handler returned, 0 until then (tests wait for it). */
+    long handlerReturnedNanos() {
+        return handlerReturnedNanos;
+    }
+
+    /** When the request was completed (its response handed to the network thread). */
+    public long completedNanos() {
+        return completedNanos;
+    }
+
+    /** When the network thread took the completed response up. */
+    public long responseDequeuedNanos() {
+        return responseDequeuedNanos;
     }
 
     /**
@@ -146,6 +211,7 @@ public final class NetworkRequest {
         } while (!STATE.compareAndSet(this, s, COMPLETING));
         outcome = how;
         response = send;
+        completedNanos = connection.processor().nanoTime();
         state = COMPLETED; // volatile write: whoever sees COMPLETED sees the outcome
         connection.processor().onRequestEvent(this);
         return true;
@@ -156,6 +222,7 @@ public final class NetworkRequest {
      * tells the processor it may hand the connection's next request to a handler.
      */
     void handlerReturned() {
+        handlerReturnedNanos = connection.processor().nanoTime();
         if (STATE.compareAndSet(this, IN_HANDLER, RETURNED)) {
             connection.processor().onRequestEvent(this);
         }

@@ -41,6 +41,7 @@ final class Processor implements Runnable {
     private final FramePool pool;
     private final NetworkMetrics metrics;
     private final Time time;
+    private final RequestObserver observer;
     private final Selector selector;
     private final MpscArrayQueue<NewConnection> newConnections = new MpscArrayQueue<>(NEW_CONNECTION_QUEUE);
     // Unbounded in type only: it never holds more than two events per in-flight request, and
@@ -62,8 +63,9 @@ final class Processor implements Runnable {
     private boolean readsMuted;
 
     Processor(int index, SocketServerConfig config, RequestChannel requestChannel, FramePool pool,
-              NetworkMetrics metrics, Time time) throws IOException {
+              NetworkMetrics metrics, Time time, RequestObserver observer) throws IOException {
         this.index = index;
+        this.observer = observer;
         this.config = config;
         this.requestChannel = requestChannel;
         this.pool = pool;
@@ -85,6 +87,11 @@ final class Processor implements Runnable {
         }
         selector.wakeup();
         return true;
+    }
+
+    /** The server's clock, for request timings taken on other threads. */
+    long nanoTime() {
+        return time.nanoseconds();
     }
 
     /** From any thread: a handler returned or a request was completed. */
@@ -141,7 +148,10 @@ final class Processor implements Runnable {
         if (!throttled.isEmpty()) {
             timeout = Math.min(timeout, unmuteThrottled());
         }
+        long selectStart = time.nanoseconds();
         selector.select(onReady, Math.max(1, timeout));
+        // idle = waiting in select; the ready keys' handling inside it is counted too, but is short next to the wait
+        metrics.processorIdleNanos.add(time.nanoseconds() - selectStart);
         closeIdleConnections();
         pool.trimIdle(time.nanoseconds());
         if (draining) {
@@ -228,6 +238,7 @@ final class Processor implements Runnable {
     private void onPeerClosed(Connection c) {
         c.peerClosed = true;
         c.outbound.clear();
+        c.sending.clear();
         if (c.undispatched.isEmpty() && c.awaiting.isEmpty()) {
             LOG.log(Level.DEBUG, () -> "closing " + c + ": closed by peer");
             close(c);
@@ -332,6 +343,7 @@ final class Processor implements Runnable {
                 }
                 if (r.outcomeReady() && !r.outcomeSeen) {
                     r.outcomeSeen = true;
+                    r.responseDequeuedNanos = time.nanoseconds();
                     pool.release(r.frameBuffer()); // completion is the handler's promise to be done with the frame
                     sendReadyResponses(c);
                 }
@@ -359,10 +371,14 @@ final class Processor implements Runnable {
                 case RESPONSE -> {
                     if (!c.peerClosed) {
                         c.outbound.add(head.response());
+                        c.sending.add(head);
+                    } else {
+                        done(head, head.responseDequeuedNanos);
                     }
                 }
-                case NO_RESPONSE -> { }
+                case NO_RESPONSE -> done(head, head.responseDequeuedNanos);
                 case CLOSE -> {
+                    done(head, head.responseDequeuedNanos);
                     LOG.log(Level.DEBUG, () -> "closing " + c + " as its request handler asked");
                     close(c);
                     return;
@@ -392,6 +408,7 @@ final class Processor implements Runnable {
                 }
                 c.outbound.poll();
                 metrics.responsesSent.increment();
+                done(c.sending.poll(), time.nanoseconds());
                 send = c.outbound.peek();
             }
         } finally {
@@ -399,6 +416,14 @@ final class Processor implements Runnable {
                 metrics.bytesOut.add(written);
                 c.lastActiveNanos = time.nanoseconds();
             }
+        }
+    }
+
+    private void done(NetworkRequest request, long endNanos) {
+        try {
+            observer.requestDone(request, endNanos);
+        } catch (RuntimeException e) { // metrics must never take a connection down
+            LOG.log(Level.WARNING, "request observer failed", e);
         }
     }
 
@@ -460,6 +485,7 @@ final class Processor implements Runnable {
         c.undispatched.clear();
         c.awaiting.clear(); // their completions still arrive, release their frames, and are dropped
         c.outbound.clear();
+        c.sending.clear();
         Connection last = connections.remove(connections.size() - 1); // swap-remove: O(1)
         if (last != c) {
             connections.set(c.slot, last);

@@ -58,12 +58,23 @@ public final class SocketServer implements AutoCloseable {
     }
 
     public SocketServer(SocketServerConfig config, RequestHandler handler, Time time) throws IOException {
-        this(config, handler, time, ServerSocketChannel::accept);
+        this(config, handler, time, ServerSocketChannel::accept, RequestObserver.NONE);
+    }
+
+    /** With {@code observer} told of every finished request (the request metrics). */
+    public SocketServer(SocketServerConfig config, RequestHandler handler, Time time, RequestObserver observer)
+            throws IOException {
+        this(config, handler, time, ServerSocketChannel::accept, observer);
+    }
+
+    SocketServer(SocketServerConfig config, RequestHandler handler, Time time, Acceptor.AcceptCall acceptCall)
+            throws IOException {
+        this(config, handler, time, acceptCall, RequestObserver.NONE);
     }
 
     /** With the acceptor's accept call replaced (tests inject "too many open files"). */
-    SocketServer(SocketServerConfig config, RequestHandler handler, Time time, Acceptor.AcceptCall acceptCall)
-            throws IOException {
+    private SocketServer(SocketServerConfig config, RequestHandler handler, Time time, Acceptor.AcceptCall acceptCall,
+                         RequestObserver observer) throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
         this.requestChannel = new RequestChannel(config.queuedMaxRequests());
@@ -79,14 +90,15 @@ public final class SocketServer implements AutoCloseable {
             }
             processors = new Processor[config.networkThreads()];
             for (int i = 0; i < processors.length; i++) {
-                processors[i] = new Processor(i, config, requestChannel, framePool, metrics, time);
+                processors[i] = new Processor(i, config, requestChannel, framePool, metrics, time, Objects.requireNonNull(observer));
             }
             acceptor = new Acceptor(listeners, processors, config, metrics, acceptCall);
         } catch (IOException | RuntimeException e) {
             closeBound();
             throw e;
         }
-        handlers = new RequestHandlerPool(requestChannel, handler, config.ioThreads(), "sluice-request-handler-");
+        handlers = new RequestHandlerPool(requestChannel, handler, config.ioThreads(), "sluice-request-handler-",
+                time, metrics);
     }
 
     private static ServerSocketChannel bind(Endpoint e) throws IOException {

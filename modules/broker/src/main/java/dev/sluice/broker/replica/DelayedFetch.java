@@ -110,6 +110,7 @@ final class DelayedFetch implements DelayedOperation {
 
     private void complete(List<FetchPartitionResult> results) {
         if (completed.compareAndSet(false, true)) {
+            replicas.events().fetchAnswered(params, targets, results);
             respond.accept(results);
         }
     }

@@ -54,6 +54,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final TxnMarkerWriter txnMarkers;
     private final Scheduler.Task isrCheck;
     private volatile AlterPartitionSender alterPartitions = AlterPartitionSender.NO_CONTROLLER;
+    private volatile ReplicaEvents events = ReplicaEvents.NONE;
     /** How long to wait before sending an ISR change again whose sending failed. */
     static final long ALTER_PARTITION_RETRY_MS = 500;
 
@@ -91,6 +92,11 @@ public final class ReplicaManager implements AutoCloseable {
     /** Where ISR changes go (the controller link in a cluster); until set, they stay pending. */
     public void alterPartitionSender(AlterPartitionSender sender) {
         this.alterPartitions = sender;
+    }
+
+    /** Who is told of produced and fetched traffic and ISR changes (the broker's metrics). */
+    public void events(ReplicaEvents events) {
+        this.events = events;
     }
 
     /** Which brokers are alive (the metadata cache), for DeleteRecords' low watermark and the high watermark; default: all. */
@@ -140,6 +146,9 @@ public final class ReplicaManager implements AutoCloseable {
         answer.whenComplete((a, failure) -> {
             if (a != null) {
                 partition.isrChangeAnswered(change, a, localBrokerId);
+                if (a instanceof IsrChangeAnswer.Committed) {
+                    events.isrChanged(change.expand());
+                }
             } else {
                 LOG.log(System.Logger.Level.INFO, () -> "AlterPartition for " + change.topicPartition()
                         + " not answered (" + failure + "); sending it again");
@@ -293,8 +302,10 @@ public final class ReplicaManager implements AutoCloseable {
                         + p.effectiveMinInSyncReplicas() + " for partition " + target.topicPartition());
                 continue;
             }
+            int bytes = target.records().remaining(); // before the append reads them
             AppendOutcome outcome = append(target.topicPartition(), partition.get(), target.records());
             if (outcome instanceof AppendOutcome.Appended ok) {
+                events.appended(target.topicPartition().topic(), ok.lastOffset() - ok.firstOffset() + 1, bytes);
                 results[i] = new ProducePartitionResult(Errors.NONE, ok.firstOffset(), ok.logAppendTime(),
                         ok.logStartOffset(), null, null);
                 if (acks == -1) {
@@ -304,6 +315,7 @@ public final class ReplicaManager implements AutoCloseable {
                 }
             } else {
                 AppendOutcome.Rejected rejected = (AppendOutcome.Rejected) outcome;
+                events.produceFailed(target.topicPartition().topic());
                 LOG.log(System.Logger.Level.DEBUG, () -> "produce to " + target.topicPartition() + " rejected: "
                         + rejected.message());
                 results[i] = switch (rejected.error()) {
@@ -462,6 +474,11 @@ public final class ReplicaManager implements AutoCloseable {
             }
         }
         return new LocalRead(results, total, errors);
+    }
+
+    /** Who hears of traffic (a delayed fetch tells it its answer). */
+    ReplicaEvents events() {
+        return events;
     }
 
     /**
