@@ -1,5 +1,9 @@
 package dev.sluice.tools;
 
+import dev.sluice.tools.admin.DeleteRecordsCommand;
+import dev.sluice.tools.admin.GetOffsetsCommand;
+import dev.sluice.tools.admin.LogDirsCommand;
+import dev.sluice.tools.admin.QuotasCommand;
 import dev.sluice.tools.console.ConsumeCommand;
 import dev.sluice.tools.console.ProduceCommand;
 import dev.sluice.tools.configs.ConfigsCommand;
@@ -32,6 +36,10 @@ public final class Sluice {
         register(new ConsumeCommand());
         register(new GroupsCommand());
         register(new ConfigsCommand());
+        register(new QuotasCommand());
+        register(new LogDirsCommand());
+        register(new GetOffsetsCommand());
+        register(new DeleteRecordsCommand());
         register(new TransactionsCommand());
         register(new PerfProduceCommand());
         register(new PerfConsumeCommand());

@@ -34,7 +34,7 @@ final class OffsetLookups {
         }
         List<String> topics = new ArrayList<>(new TreeSet<>(specs.keySet().stream().map(TopicPartition::topic).toList()));
         return calls.call(ApiKey.METADATA, AdminCalls.Target.ANY, v -> SluiceAdmin.metadataRequest(v, topics),
-                response -> leaders(Cluster.fromResponse(response.body()), specs)).thenCompose(byLeader -> {
+                response -> leaders(Cluster.fromResponse(response.body()), specs.keySet(), "list offsets")).thenCompose(byLeader -> {
             List<CompletableFuture<Map<TopicPartition, ListedOffset>>> requests = new ArrayList<>();
             byLeader.forEach((leader, partitions) -> requests.add(ask(leader, partitions, specs)));
             return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -45,12 +45,13 @@ final class OffsetLookups {
         });
     }
 
-    private static Map<Node, List<TopicPartition>> leaders(Cluster cluster, Map<TopicPartition, OffsetSpec> specs) {
+    /** Each partition's leader, by leader; fails for a missing topic or partition ({@code what} names the operation). */
+    static Map<Node, List<TopicPartition>> leaders(Cluster cluster, java.util.Collection<TopicPartition> partitions, String what) {
         Map<Node, List<TopicPartition>> byLeader = new HashMap<>();
-        for (TopicPartition tp : specs.keySet()) {
+        for (TopicPartition tp : partitions) {
             Short topicError = cluster.topicErrors().get(tp.topic());
             if (topicError != null) { // final: the topic does not exist
-                throw new ApiException(topicError, Errors.forCode(topicError).name(), false, "list offsets of topic " + tp.topic());
+                throw new ApiException(topicError, Errors.forCode(topicError).name(), false, what + " of topic " + tp.topic());
             }
             int count = cluster.partitionCount(tp.topic());
             if (tp.partition() >= count) {

@@ -42,6 +42,8 @@ public final class SluiceAdmin implements AutoCloseable {
     private final GroupOperations groups;
     private final TransactionOperations transactions;
     private final OffsetLookups offsets;
+    private final LogDirOperations logDirs;
+    private final QuotaOperations quotas;
 
     public SluiceAdmin(AdminConfig config) {
         this.network = new NetworkClient(config.client(), "sluice-admin-io-" + config.client().clientId());
@@ -50,6 +52,8 @@ public final class SluiceAdmin implements AutoCloseable {
         this.groups = new GroupOperations(calls);
         this.transactions = new TransactionOperations(calls);
         this.offsets = new OffsetLookups(calls);
+        this.logDirs = new LogDirOperations(calls);
+        this.quotas = new QuotaOperations(calls);
         network.addTicker(metadata);
         network.start();
     }
@@ -295,6 +299,33 @@ public final class SluiceAdmin implements AutoCloseable {
      */
     public CompletableFuture<Map<TopicPartition, ListedOffset>> listOffsets(Map<TopicPartition, OffsetSpec> specs) {
         return offsets.listOffsets(specs);
+    }
+
+    /** The log directories of a broker (DescribeLogDirs), each with its partitions' sizes or its error. */
+    public CompletableFuture<List<LogDirDescription>> describeLogDirs(BrokerNode broker) {
+        return logDirs.describeLogDirs(new Node(broker.id(), broker.host(), broker.port()));
+    }
+
+    /**
+     * Deletes the records before the given offset of each partition (-1: up to the high watermark), at
+     * the partitions' leaders; answers each partition's new low watermark.
+     */
+    public CompletableFuture<Map<TopicPartition, Long>> deleteRecords(Map<TopicPartition, Long> beforeOffsets) {
+        return logDirs.deleteRecords(beforeOffsets);
+    }
+
+    /**
+     * The client quotas of the entities matching {@code filter} (entity type {@code user} or
+     * {@code client-id} to a name; a null name is the default); all of them if empty. {@code strict}:
+     * only entities of exactly the filter's types.
+     */
+    public CompletableFuture<List<ClientQuota>> describeClientQuotas(Map<String, String> filter, boolean strict) {
+        return quotas.describe(filter, strict);
+    }
+
+    /** Sets (non-null value) and removes (null) quotas of one entity (entity type to name, null: default). */
+    public CompletableFuture<Void> alterClientQuotas(Map<String, String> entity, Map<String, Double> changes) {
+        return quotas.alter(entity, changes);
     }
 
     // ---- consumer groups: each request goes to the group's coordinator (FindCoordinator)
