@@ -31,6 +31,9 @@ class TopicsCommandTest extends BrokerTestBase {
         assertThat(describe.get(0)).matches("Topic: orders\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 3\tReplicationFactor: 1\t"
                 + "Configs: (cleanup.policy=compact,retention.ms=3600000|retention.ms=3600000,cleanup.policy=compact)");
         assertThat(describe.get(1)).startsWith("\tTopic: orders\tPartition: 0\tLeader: 0\tReplicas: 0\tIsr: 0\t");
+        // a compacted topic's partitions show the log cleaner's dirty ratio (nothing written yet: 0); others do not
+        assertThat(describe.get(1)).endsWith("\tDirtyRatio: 0.00");
+        assertThat(sluice("topics", "--describe", "--topic", "audit").lines().get(1)).doesNotContain("DirtyRatio");
         assertThat(sluice("topics", "--describe", "--exclude-internal").lines()).hasSize(2 + 4); // both topics
 
         Result altered = sluice("topics", "--alter", "--topic", "orders", "--partitions", "5");

@@ -68,7 +68,15 @@ final class KafkaMessages {
     }
 
     private static boolean onWire(StructSchema schema, Field f, short version) {
-        return f.presentIn(version) && (!f.isTagged() || schema.flexibleIn(version));
+        return f.presentIn(version) && (!f.isTagged() || schema.flexibleIn(version)) && !sluiceOnly(f);
+    }
+
+    /**
+     * A tagged field Sluice adds to a Kafka schema ({@code Sluice...}): Kafka's classes have no such
+     * field, and leave it out as an unknown tag; at its default Sluice writes nothing for it either.
+     */
+    static boolean sluiceOnly(Field f) {
+        return f.isTagged() && f.name().startsWith("Sluice");
     }
 
     private Object value(Field f, Method setter, short version, int depth) throws Exception {

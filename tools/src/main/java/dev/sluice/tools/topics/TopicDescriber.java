@@ -7,6 +7,7 @@ import dev.sluice.client.admin.ConfigResource;
 import dev.sluice.client.admin.ListedOffset;
 import dev.sluice.client.admin.OffsetSpec;
 import dev.sluice.client.admin.PartitionDescription;
+import dev.sluice.client.admin.PartitionLog;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.admin.TopicDescription;
 import dev.sluice.tools.cli.OutputFormat;
@@ -51,8 +52,10 @@ final class TopicDescriber {
         Map<String, TopicDescription> topics = admin.describeTopics(names).join();
         Map<ConfigResource, Map<String, ConfigEntry>> configs = admin.describeConfigs(
                 names.stream().map(ConfigResource::topic).toList()).join();
-        Map<Integer, Map<TopicPartition, Long>> byBroker = admin.partitionSizes().join();
-        Map<TopicPartition, Long> sizes = sizes(topics, byBroker);
+        Map<Integer, Map<TopicPartition, PartitionLog>> byBroker = admin.partitionLogs().join();
+        Map<TopicPartition, PartitionLog> logs = leaderLogs(topics, byBroker);
+        Map<TopicPartition, Long> sizes = new HashMap<>();
+        logs.forEach((tp, log) -> sizes.put(tp, log.sizeBytes()));
         // a partition its leader's DescribeLogDirs leaves out is offline: asking its offsets would
         // only be retried (KAFKA_STORAGE_ERROR is retriable) until the admin's timeout
         List<TopicPartition> online = new ArrayList<>();
@@ -85,7 +88,7 @@ final class TopicDescriber {
                     out.println("\tTopic: " + name + "\tPartition: " + p.partition() + "\tLeader: "
                             + (p.leader() < 0 ? "none" : p.leader()) + "\tReplicas: " + ids(p.replicas()) + "\tIsr: " + ids(p.isr())
                             + "\tLogStartOffset: " + orDash(starts.get(tp)) + "\tHighWatermark: " + orDash(highWatermarks.get(tp))
-                            + "\tSize: " + orDash(sizes.get(tp)));
+                            + "\tSize: " + orDash(sizes.get(tp)) + dirtyRatio(logs.get(tp)));
                     continue;
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -96,6 +99,9 @@ final class TopicDescriber {
                 row.put("logStartOffset", starts.get(tp));
                 row.put("highWatermark", highWatermarks.get(tp));
                 row.put("sizeBytes", sizes.get(tp));
+                if (logs.containsKey(tp) && logs.get(tp).dirtyRatio() >= 0) {
+                    row.put("dirtyRatio", logs.get(tp).dirtyRatio());
+                }
                 partitionRows.add(row);
             }
             if (format == OutputFormat.JSON) {
@@ -136,17 +142,24 @@ final class TopicDescriber {
     }
 
     /** Bytes on disk per partition, as its leader stores it; absent where the leader cannot say. */
-    private static Map<TopicPartition, Long> sizes(Map<String, TopicDescription> topics,
-                                                   Map<Integer, Map<TopicPartition, Long>> byBroker) {
-        Map<TopicPartition, Long> out = new HashMap<>();
+    /** Each partition's log as its leader stores it; absent where the leader cannot say. */
+    private static Map<TopicPartition, PartitionLog> leaderLogs(Map<String, TopicDescription> topics,
+                                                             Map<Integer, Map<TopicPartition, PartitionLog>> byBroker) {
+        Map<TopicPartition, PartitionLog> out = new HashMap<>();
         topics.values().forEach(t -> t.partitions().forEach(p -> {
             TopicPartition tp = new TopicPartition(t.name(), p.partition());
-            Long size = byBroker.getOrDefault(p.leader(), Map.of()).get(tp);
-            if (size != null) {
-                out.put(tp, size);
+            PartitionLog log = byBroker.getOrDefault(p.leader(), Map.of()).get(tp);
+            if (log != null) {
+                out.put(tp, log);
             }
         }));
         return out;
+    }
+
+    /** A compacted partition's dirty ratio as the log cleaner sees it ("" for other topics). */
+    private static String dirtyRatio(PartitionLog log) {
+        return log == null || log.dirtyRatio() < 0 ? ""
+                : String.format(java.util.Locale.ROOT, "\tDirtyRatio: %.2f", log.dirtyRatio());
     }
 
     private static String orDash(Long value) {

@@ -247,29 +247,49 @@ public final class SluiceAdmin implements AutoCloseable {
      * partitions are missing from its map.
      */
     public CompletableFuture<Map<Integer, Map<TopicPartition, Long>>> partitionSizes() {
+        return partitionLogs().thenApply(byBroker -> {
+            Map<Integer, Map<TopicPartition, Long>> out = new LinkedHashMap<>();
+            byBroker.forEach((id, logs) -> {
+                Map<TopicPartition, Long> sizes = new LinkedHashMap<>();
+                logs.forEach((tp, log) -> sizes.put(tp, log.sizeBytes()));
+                out.put(id, sizes);
+            });
+            return out;
+        });
+    }
+
+    /**
+     * Size and, for compacted topics on a Sluice broker, the cleaner's dirty ratio of every
+     * partition's log, by broker id (DescribeLogDirs to each broker), as {@link #partitionSizes}.
+     */
+    public CompletableFuture<Map<Integer, Map<TopicPartition, PartitionLog>>> partitionLogs() {
         return describeCluster().thenCompose(cluster -> {
-            Map<Integer, CompletableFuture<Map<TopicPartition, Long>>> each = new LinkedHashMap<>();
+            Map<Integer, CompletableFuture<Map<TopicPartition, PartitionLog>>> each = new LinkedHashMap<>();
             for (BrokerNode b : cluster.brokers()) {
                 Node node = new Node(b.id(), b.host(), b.port());
                 each.put(b.id(), calls.callNode(ApiKey.DESCRIBE_LOG_DIRS, node,
                         v -> ApiKey.DESCRIBE_LOG_DIRS.newRequest().set("Topics", null), response -> {
-                            Map<TopicPartition, Long> sizes = new LinkedHashMap<>();
+                            Map<TopicPartition, PartitionLog> logs = new LinkedHashMap<>();
                             for (Struct dir : response.body().getArray("Results")) {
                                 if (dir.getShort("ErrorCode") != 0) {
                                     continue; // an offline directory has nothing to report
                                 }
                                 for (Struct t : dir.getArray("Topics")) {
                                     for (Struct p : t.getArray("Partitions")) {
-                                        sizes.merge(new TopicPartition(t.getString("Name"), p.getInt("PartitionIndex")),
-                                                p.getLong("PartitionSize"), Long::sum);
+                                        Object ratio = response.version() >= 2 ? p.get("SluiceDirtyRatio") : null;
+                                        logs.merge(new TopicPartition(t.getString("Name"), p.getInt("PartitionIndex")),
+                                                new PartitionLog(p.getLong("PartitionSize"),
+                                                        ratio instanceof Number n ? n.doubleValue() : -1),
+                                                (a, c) -> new PartitionLog(a.sizeBytes() + c.sizeBytes(),
+                                                        Math.max(a.dirtyRatio(), c.dirtyRatio())));
                                     }
                                 }
                             }
-                            return sizes;
+                            return logs;
                         }).exceptionally(unsupported -> null));
             }
             return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
-                Map<Integer, Map<TopicPartition, Long>> out = new LinkedHashMap<>();
+                Map<Integer, Map<TopicPartition, PartitionLog>> out = new LinkedHashMap<>();
                 each.forEach((id, f) -> {
                     if (f.join() != null) {
                         out.put(id, f.join());
