@@ -15,12 +15,10 @@ import dev.sluice.client.producer.ProducerFencedException;
 import dev.sluice.client.producer.TransactionStateException;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
-import dev.sluice.protocol.message.Struct;
 
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -44,8 +42,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class TransactionManager {
     private static final System.Logger LOG = System.getLogger(TransactionManager.class.getName());
-
-    private enum Priority { INIT_PRODUCER_ID, ADD_PARTITIONS_OR_OFFSETS, END_TXN, EPOCH_BUMP }
 
     private final String transactionalId;
     private final int transactionTimeoutMs;
@@ -89,6 +85,18 @@ final class TransactionManager {
         return transactionalId;
     }
 
+    int transactionTimeoutMs() {
+        return transactionTimeoutMs;
+    }
+
+    synchronized long producerId() {
+        return producerId;
+    }
+
+    synchronized short epoch() {
+        return epoch;
+    }
+
     // ---- application thread
 
     synchronized CompletableFuture<Void> initTransactions() {
@@ -96,7 +104,7 @@ final class TransactionManager {
             return pendingResult; // the earlier call timed out: wait for the same request
         }
         transitionTo(TxnState.INITIALIZING, null);
-        pendingResult = enqueue(new InitProducerId(false)).result;
+        pendingResult = enqueue(new TxnCalls.InitProducerId(this, false)).result;
         return pendingResult;
     }
 
@@ -135,7 +143,7 @@ final class TransactionManager {
             throw new IllegalStateException("sendOffsetsToTransaction outside a transaction (" + state
                     + "): call beginTransaction() first");
         }
-        return enqueue(new AddOffsets(Map.copyOf(offsets), group)).result;
+        return enqueue(new TxnCalls.AddOffsets(this, Map.copyOf(offsets), group)).result;
     }
 
     /** Ends the transaction with a commit, once its batches have completed. */
@@ -148,7 +156,7 @@ final class TransactionManager {
             throw new IllegalStateException("no transaction to commit (" + state + "): call beginTransaction() first");
         }
         transitionTo(TxnState.COMMITTING, null);
-        pendingResult = enqueue(new EndTxn(true)).result;
+        pendingResult = enqueue(new TxnCalls.EndTxn(this, true)).result;
         return pendingResult;
     }
 
@@ -171,9 +179,9 @@ final class TransactionManager {
                 && api.errorCode() == Errors.INVALID_PRODUCER_ID_MAPPING.code();
         transitionTo(TxnState.ABORTING, null);
         newPartitions.clear();
-        CompletableFuture<Void> result = unknownMapping ? null : enqueue(new EndTxn(false)).result;
+        CompletableFuture<Void> result = unknownMapping ? null : enqueue(new TxnCalls.EndTxn(this, false)).result;
         if (epochBumpRequired || unknownMapping) {
-            result = enqueue(new InitProducerId(true)).result;
+            result = enqueue(new TxnCalls.InitProducerId(this, true)).result;
         }
         pendingResult = result;
         return result;
@@ -228,7 +236,7 @@ final class TransactionManager {
             return nextAttemptMs - now;
         }
         if (!newPartitions.isEmpty()) {
-            enqueue(new AddPartitions(Set.copyOf(newPartitions)));
+            enqueue(new TxnCalls.AddPartitions(this, Set.copyOf(newPartitions)));
             pendingPartitions.addAll(newPartitions);
             newPartitions.clear();
         }
@@ -237,7 +245,7 @@ final class TransactionManager {
             if (call == null) {
                 return Long.MAX_VALUE;
             }
-            if (call instanceof EndTxn && batchesIncomplete) {
+            if (call instanceof TxnCalls.EndTxn && batchesIncomplete) {
                 return Long.MAX_VALUE; // the sender ticks again as batches complete
             }
             if (state.isError()) {
@@ -245,7 +253,7 @@ final class TransactionManager {
                 call.result.completeExceptionally(lastError);
                 continue;
             }
-            if (call instanceof EndTxn && !transactionStarted) {
+            if (call instanceof TxnCalls.EndTxn && !transactionStarted) {
                 queue.remove(call); // nothing reached the coordinator: nothing to end there
                 completeTransaction();
                 call.result.complete(null);
@@ -275,7 +283,7 @@ final class TransactionManager {
 
     // ---- requests
 
-    private TxnCall enqueue(TxnCall call) {
+    synchronized TxnCall enqueue(TxnCall call) {
         call.order = nextOrder++;
         queue.add(call);
         network.wakeup();
@@ -438,244 +446,46 @@ final class TransactionManager {
                 fatal, lastError);
     }
 
+    // ---- what the calls' answers change (I/O thread, under this lock)
+
+    /** InitProducerId answered: sequences start again under the new id or epoch. */
+    synchronized void producerIdAssigned(long id, short newEpoch) {
+        producerId = id;
+        epoch = newEpoch;
+        idempotence.restart(id, newEpoch);
+        epochBumpRequired = false;
+        transitionTo(TxnState.READY, null);
+        LOG.log(System.Logger.Level.DEBUG, () -> "transactional.id " + transactionalId + ": producer id " + id
+                + " epoch " + newEpoch);
+    }
+
+    /** No partition was added to this transaction yet. */
+    synchronized boolean noPartitionAdded() {
+        return partitionsInTransaction.isEmpty();
+    }
+
+    synchronized void partitionsAdded(Set<TopicPartition> partitions) {
+        pendingPartitions.removeAll(partitions);
+        partitionsInTransaction.addAll(partitions);
+        transactionStarted = true;
+    }
+
+    /** Their batches wait for the abort, which drops them. */
+    synchronized void partitionsNotAdded(Set<TopicPartition> partitions) {
+        pendingPartitions.removeAll(partitions);
+    }
+
+    /** Something reached the coordinator: EndTxn must be sent. */
+    synchronized void transactionStarted() {
+        transactionStarted = true;
+    }
+
     /** EndTxn done: a new transaction may begin (after the epoch bump if one is due). */
-    private void completeTransaction() {
+    synchronized void completeTransaction() {
         transitionTo(epochBumpRequired ? TxnState.INITIALIZING : TxnState.READY, null);
         transactionStarted = false;
         newPartitions.clear();
         pendingPartitions.clear();
         partitionsInTransaction.clear();
-    }
-
-    /** One transactional request: what it says, where it goes, and what its success changes. */
-    private abstract class TxnCall {
-        final Priority priority;
-        final CompletableFuture<Void> result;
-        long order;
-
-        TxnCall(Priority priority, CompletableFuture<Void> result) {
-            this.priority = priority;
-            this.result = result;
-        }
-
-        abstract ApiKey api();
-
-        abstract Struct build(short version);
-
-        abstract TxnOutcome handle(Struct body, short version);
-
-        short maxVersion() {
-            return Short.MAX_VALUE;
-        }
-
-        byte coordinatorType() {
-            return TxnRequests.TRANSACTION;
-        }
-
-        String coordinatorKey() {
-            return transactionalId;
-        }
-
-        /** On Done; completes {@link #result} unless more requests follow. */
-        void succeeded() {
-            result.complete(null);
-        }
-
-        /** On an abortable or fatal answer, before the state changes. */
-        void failed() {
-        }
-    }
-
-    private final class InitProducerId extends TxnCall {
-        private final boolean bump;
-
-        InitProducerId(boolean bump) {
-            super(bump ? Priority.EPOCH_BUMP : Priority.INIT_PRODUCER_ID, new CompletableFuture<>());
-            this.bump = bump;
-        }
-
-        @Override
-        ApiKey api() {
-            return ApiKey.INIT_PRODUCER_ID;
-        }
-
-        @Override
-        Struct build(short version) {
-            return bump ? TxnRequests.initProducerId(version, transactionalId, transactionTimeoutMs, producerId, epoch)
-                    : TxnRequests.initProducerId(version, transactionalId, transactionTimeoutMs,
-                    RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
-        }
-
-        private long newId;
-        private short newEpoch;
-
-        @Override
-        TxnOutcome handle(Struct body, short version) {
-            newId = body.getLong("ProducerId");
-            newEpoch = body.getShort("ProducerEpoch");
-            return TxnResponses.initProducerId(body);
-        }
-
-        @Override
-        void succeeded() {
-            producerId = newId;
-            epoch = newEpoch;
-            idempotence.restart(newId, newEpoch); // sequences start again at 0 under the new epoch
-            epochBumpRequired = false;
-            transitionTo(TxnState.READY, null);
-            LOG.log(System.Logger.Level.DEBUG, () -> "transactional.id " + transactionalId + ": producer id "
-                    + newId + " epoch " + newEpoch);
-            result.complete(null);
-        }
-    }
-
-    private final class AddPartitions extends TxnCall {
-        private final Set<TopicPartition> partitions;
-
-        AddPartitions(Set<TopicPartition> partitions) {
-            super(Priority.ADD_PARTITIONS_OR_OFFSETS, new CompletableFuture<>());
-            this.partitions = partitions;
-        }
-
-        @Override
-        ApiKey api() {
-            return ApiKey.ADD_PARTITIONS_TO_TXN;
-        }
-
-        @Override
-        short maxVersion() {
-            return TxnRequests.ADD_PARTITIONS_MAX_VERSION;
-        }
-
-        @Override
-        Struct build(short version) {
-            return TxnRequests.addPartitions(transactionalId, producerId, epoch, partitions);
-        }
-
-        @Override
-        TxnOutcome handle(Struct body, short version) {
-            return TxnResponses.addPartitions(body, partitionsInTransaction.isEmpty());
-        }
-
-        @Override
-        void succeeded() {
-            pendingPartitions.removeAll(partitions);
-            partitionsInTransaction.addAll(partitions);
-            transactionStarted = true;
-            result.complete(null);
-        }
-
-        @Override
-        void failed() {
-            // their batches wait for the abort, which drops them
-            pendingPartitions.removeAll(partitions);
-        }
-    }
-
-    private final class AddOffsets extends TxnCall {
-        private final Map<TopicPartition, OffsetAndMetadata> offsets;
-        private final ConsumerGroupMetadata group;
-
-        AddOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
-            super(Priority.ADD_PARTITIONS_OR_OFFSETS, new CompletableFuture<>());
-            this.offsets = offsets;
-            this.group = group;
-        }
-
-        @Override
-        ApiKey api() {
-            return ApiKey.ADD_OFFSETS_TO_TXN;
-        }
-
-        @Override
-        Struct build(short version) {
-            return TxnRequests.addOffsets(transactionalId, producerId, epoch, group.groupId());
-        }
-
-        @Override
-        TxnOutcome handle(Struct body, short version) {
-            return TxnResponses.addOffsets(body, group.groupId());
-        }
-
-        @Override
-        void succeeded() {
-            transactionStarted = true;
-            enqueue(new TxnOffsetCommit(offsets, group, result)); // the caller's result completes with the commit
-        }
-    }
-
-    private final class TxnOffsetCommit extends TxnCall {
-        private final Map<TopicPartition, OffsetAndMetadata> remaining;
-        private final ConsumerGroupMetadata group;
-
-        TxnOffsetCommit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group,
-                        CompletableFuture<Void> result) {
-            super(Priority.ADD_PARTITIONS_OR_OFFSETS, result);
-            this.remaining = new LinkedHashMap<>(offsets);
-            this.group = group;
-        }
-
-        @Override
-        ApiKey api() {
-            return ApiKey.TXN_OFFSET_COMMIT;
-        }
-
-        @Override
-        byte coordinatorType() {
-            return TxnRequests.GROUP;
-        }
-
-        @Override
-        String coordinatorKey() {
-            return group.groupId();
-        }
-
-        @Override
-        Struct build(short version) {
-            return TxnRequests.txnOffsetCommit(version, transactionalId, producerId, epoch, group, remaining);
-        }
-
-        @Override
-        TxnOutcome handle(Struct body, short version) {
-            TxnResponses.OffsetCommitResult answer = TxnResponses.txnOffsetCommit(body);
-            remaining.keySet().removeAll(answer.committed());
-            return remaining.isEmpty() && answer.outcome() instanceof TxnOutcome.Done ? TxnOutcome.DONE
-                    : answer.outcome() instanceof TxnOutcome.Done ? TxnOutcome.Retry.later() : answer.outcome();
-        }
-    }
-
-    private final class EndTxn extends TxnCall {
-        private final boolean commit;
-
-        EndTxn(boolean commit) {
-            super(Priority.END_TXN, new CompletableFuture<>());
-            this.commit = commit;
-        }
-
-        @Override
-        ApiKey api() {
-            return ApiKey.END_TXN;
-        }
-
-        @Override
-        short maxVersion() {
-            return TxnRequests.END_TXN_MAX_VERSION;
-        }
-
-        @Override
-        Struct build(short version) {
-            return TxnRequests.endTxn(transactionalId, producerId, epoch, commit);
-        }
-
-        @Override
-        TxnOutcome handle(Struct body, short version) {
-            return TxnResponses.endTxn(body);
-        }
-
-        @Override
-        void succeeded() {
-            completeTransaction();
-            result.complete(null);
-        }
     }
 }

@@ -1,0 +1,144 @@
+package dev.sluice.client;
+
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.client.admin.AdminConfig;
+import dev.sluice.client.admin.NewTopic;
+import dev.sluice.client.admin.SluiceAdmin;
+import dev.sluice.client.admin.TransactionDescription;
+import dev.sluice.client.consumer.ConsumerConfig;
+import dev.sluice.client.consumer.ConsumerGroupMetadata;
+import dev.sluice.client.consumer.OffsetAndMetadata;
+import dev.sluice.client.consumer.SluiceConsumer;
+import dev.sluice.client.producer.ProducerConfig;
+import dev.sluice.client.producer.ProducerFencedException;
+import dev.sluice.client.producer.SluiceProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Sluice's transactional producer against a Sluice broker's transaction coordinator: fencing, offsets
+ * committed inside a transaction, and the admin's view of transactional ids.
+ */
+class TransactionsTest {
+    @TempDir
+    static Path dir;
+    static TestBroker broker;
+    static SluiceAdmin admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start(dir, Map.of("transaction.state.log.num.partitions", "3",
+                "group.initial.rebalance.delay.ms", "0"));
+        admin = new SluiceAdmin(AdminConfig.of(broker.bootstrap()));
+        admin.createTopics(List.of(new NewTopic("in", 2))).join();
+    }
+
+    @AfterAll
+    static void stop() {
+        admin.close();
+        broker.close();
+    }
+
+    private static SluiceProducer producer(String transactionalId) {
+        return new SluiceProducer(ProducerConfig.builder().bootstrapServers(broker.bootstrap())
+                .transactionalId(transactionalId).maxBlockMs(30_000).build());
+    }
+
+    /** read_committed: its committed() asks for stable offsets, so it waits for a committing transaction's marker. */
+    private static SluiceConsumer consumer(String group) {
+        return new SluiceConsumer(ConsumerConfig.builder().bootstrapServers(broker.bootstrap()).groupId(group)
+                .isolationLevel("read_committed").build());
+    }
+
+    @Test
+    void aSecondProducerWithTheSameIdFencesTheFirst() {
+        try (SluiceProducer zombie = producer("fenced-id"); SluiceProducer successor = producer("fenced-id")) {
+            zombie.initTransactions();
+            successor.initTransactions();
+            zombie.beginTransaction();
+            ConsumerGroupMetadata group = new ConsumerGroupMetadata("fence-group", -1, "", null);
+            Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(new TopicPartition("in", 0), new OffsetAndMetadata(1));
+            assertThatThrownBy(() -> zombie.sendOffsetsToTransaction(offsets, group)).isInstanceOf(ProducerFencedException.class);
+            // fatal: every later call says so
+            assertThatThrownBy(zombie::commitTransaction).isInstanceOf(ProducerFencedException.class);
+            assertThatThrownBy(zombie::abortTransaction).isInstanceOf(ProducerFencedException.class);
+
+            successor.beginTransaction();
+            successor.sendOffsetsToTransaction(offsets, group);
+            successor.commitTransaction();
+        }
+        TransactionDescription d = awaitState("fenced-id", "CompleteCommit");
+        assertThat(d.producerEpoch()).isEqualTo((short) 1); // the second init bumped the epoch
+    }
+
+    @Test
+    void offsetsSentToATransactionCountOnlyOnceItCommits() {
+        TopicPartition tp = new TopicPartition("in", 1);
+        ConsumerGroupMetadata group = new ConsumerGroupMetadata("offsets-group", -1, "", null);
+        try (SluiceProducer producer = producer("offsets-id"); SluiceConsumer reader = consumer("offsets-group")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(5)), group);
+            producer.abortTransaction();
+            assertThat(reader.committed(Set.of(tp)).get(tp)).isNull();
+
+            producer.beginTransaction();
+            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(7, "seven")), group);
+            assertThat(admin.describeTransactions(List.of("offsets-id")).join().get("offsets-id").state()).isEqualTo("Ongoing");
+            producer.commitTransaction();
+            assertThat(reader.committed(Set.of(tp)).get(tp)).isEqualTo(new OffsetAndMetadata(7, "seven"));
+        }
+        awaitState("offsets-id", "CompleteCommit");
+        assertThat(admin.listTransactions().join()).anySatisfy(t -> {
+            assertThat(t.transactionalId()).isEqualTo("offsets-id");
+            assertThat(t.state()).isEqualTo("CompleteCommit");
+        });
+    }
+
+    /** The coordinator answers EndTxn once PrepareCommit is written; the markers (and CompleteCommit) follow. */
+    static TransactionDescription awaitState(String id, String state) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            TransactionDescription d = admin.describeTransactions(List.of(id)).join().get(id);
+            if (d.state().equals(state) || System.nanoTime() > deadline) {
+                assertThat(d.state()).isEqualTo(state);
+                return d;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void misuseIsRefusedWithTheFix() {
+        try (SluiceProducer producer = producer("misuse-id")) {
+            assertThatThrownBy(producer::beginTransaction).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("call initTransactions() before beginTransaction()");
+            producer.initTransactions();
+            assertThatThrownBy(() -> producer.send(dev.sluice.client.producer.ProducerRecord.of("in", new byte[1])))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("call beginTransaction() first");
+            assertThatThrownBy(producer::commitTransaction).isInstanceOf(IllegalStateException.class);
+            producer.beginTransaction();
+            assertThatThrownBy(producer::beginTransaction).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("a transaction is already open");
+            producer.commitTransaction(); // nothing in it: completes without the coordinator
+        }
+        try (SluiceProducer plain = new SluiceProducer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
+            assertThatThrownBy(plain::initTransactions).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("needs transactional.id");
+        }
+    }
+}
