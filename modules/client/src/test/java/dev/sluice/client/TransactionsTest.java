@@ -11,6 +11,8 @@ import dev.sluice.client.consumer.OffsetAndMetadata;
 import dev.sluice.client.consumer.SluiceConsumer;
 import dev.sluice.client.producer.ProducerConfig;
 import dev.sluice.client.producer.ProducerFencedException;
+import dev.sluice.client.producer.ProducerRecord;
+import dev.sluice.client.producer.TransactionStateException;
 import dev.sluice.client.producer.SluiceProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +26,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Sluice's transactional producer against a Sluice broker's transaction coordinator: fencing, offsets
@@ -119,6 +122,44 @@ class TransactionsTest {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    @Test
+    void aBatchTheBrokerRefusesMakesTheTransactionAbortableAndTheAbortBumpsTheEpoch() throws Exception {
+        admin.createTopics(List.of(new NewTopic("small", 1, (short) 1, Map.of("max.message.bytes", "2000")))).join();
+        try (SluiceProducer producer = producer("abortable-id"); SluiceConsumer reader = consumer("abortable-reader")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(ProducerRecord.of("small", "first".getBytes())).join();
+            java.util.concurrent.CompletableFuture<?> big = producer.send(ProducerRecord.of("small", new byte[10_000]));
+            producer.flush();
+            assertThat(big).isCompletedExceptionally();
+            // abortable: the commit is refused, naming the way out, and the failure is the cause
+            TransactionStateException refused = catchThrowableOfType(producer::commitTransaction, TransactionStateException.class);
+            assertThat(refused.isFatal()).isFalse();
+            assertThat(refused).hasMessageContaining("call abortTransaction()");
+            assertThat(refused.getCause()).isInstanceOf(ApiException.class).hasMessageContaining("MESSAGE_TOO_LARGE");
+            assertThatThrownBy(() -> producer.send(ProducerRecord.of("small", "x".getBytes())).join())
+                    .hasCauseInstanceOf(TransactionStateException.class);
+
+            producer.abortTransaction(); // and InitProducerId with the current epoch: sequences restart
+            assertThat(admin.describeTransactions(List.of("abortable-id")).join().get("abortable-id").producerEpoch())
+                    .isEqualTo((short) 1);
+            producer.beginTransaction();
+            producer.send(ProducerRecord.of("small", "second".getBytes()));
+            producer.commitTransaction();
+
+            TopicPartition tp = new TopicPartition("small", 0);
+            reader.assign(List.of(tp));
+            reader.seekToBeginning(List.of(tp));
+            List<String> values = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (values.isEmpty() && System.nanoTime() < deadline) {
+                reader.poll(java.time.Duration.ofMillis(100)).forEach(r -> values.add(new String(r.value())));
+            }
+            reader.poll(java.time.Duration.ofMillis(500)).forEach(r -> values.add(new String(r.value())));
+            assertThat(values).containsExactly("second"); // "first" went down with the aborted transaction
         }
     }
 

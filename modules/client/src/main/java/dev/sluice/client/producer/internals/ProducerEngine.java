@@ -153,16 +153,19 @@ public final class ProducerEngine implements AutoCloseable {
         await(transactions.sendOffsets(offsets, group), "sendOffsetsToTransaction");
     }
 
-    /** Sends what the transaction holds, waits for it, then commits it with EndTxn. */
+    /**
+     * Commits with EndTxn once every batch of the transaction has completed; meanwhile batches go out
+     * without lingering. A batch failing meanwhile fails the commit (abortable), without waiting for
+     * batches that can no longer be sent.
+     */
     public void commitTransaction() {
-        TransactionManager transactions = transactions("commitTransaction");
+        CompletableFuture<Void> result = transactions("commitTransaction").beginCommit();
+        accumulator.beginFlush();
         try {
-            flush();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SluiceClientException("interrupted during commitTransaction", e);
+            await(result, "commitTransaction");
+        } finally {
+            accumulator.endFlush();
         }
-        await(transactions.beginCommit(), "commitTransaction");
     }
 
     /** Drops what was not sent, waits for what was, then aborts with EndTxn (and bumps the epoch after a failure). */

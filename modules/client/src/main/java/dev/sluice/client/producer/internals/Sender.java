@@ -14,7 +14,6 @@ import dev.sluice.client.network.NetworkClient;
 import dev.sluice.client.network.Node;
 import dev.sluice.client.network.RequestBuilder;
 import dev.sluice.client.network.Response;
-import dev.sluice.client.producer.TransactionAbortedException;
 import dev.sluice.client.producer.ProducerConfig;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
@@ -156,16 +155,13 @@ final class Sender implements NetworkClient.Ticker {
     }
 
     /**
-     * The transactional side of a tick: while aborting (or after a fatal error) batches never sent
+     * The transactional side of a tick: while aborting (or in an error state) batches never sent
      * fail at once; then the next transactional request, EndTxn only once no batch is incomplete.
      */
     private long tickTransactions(long now) {
-        RuntimeException fatal = transactions.fatalError();
-        if (fatal != null) {
-            accumulator.abortUnsent(fatal);
-        } else if (transactions.isAborting()) {
-            accumulator.abortUnsent(new TransactionAbortedException("the transaction of transactional.id "
-                    + transactions.transactionalId() + " was aborted before this record was sent"));
+        RuntimeException unsent = transactions.errorForUnsent();
+        if (unsent != null) {
+            accumulator.abortUnsent(unsent);
         }
         return transactions.tick(now, accumulator.hasIncomplete());
     }

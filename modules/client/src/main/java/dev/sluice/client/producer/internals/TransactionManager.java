@@ -12,6 +12,7 @@ import dev.sluice.client.network.RequestBuilder;
 import dev.sluice.client.network.Response;
 import dev.sluice.client.producer.InvalidProducerEpochException;
 import dev.sluice.client.producer.ProducerFencedException;
+import dev.sluice.client.producer.TransactionAbortedException;
 import dev.sluice.client.producer.TransactionStateException;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
@@ -206,9 +207,17 @@ final class TransactionManager {
         return state == TxnState.ABORTING;
     }
 
-    /** The fatal error, or null: the sender fails whatever is left with it. */
-    synchronized RuntimeException fatalError() {
-        return state == TxnState.FATAL_ERROR ? lastError : null;
+    /**
+     * What batches never sent fail with now, or null: the error of an error state (they could only
+     * wait for the abort, and a flush would wait for them), or a {@link TransactionAbortedException}
+     * while aborting (Kafka's sender does the same).
+     */
+    synchronized RuntimeException errorForUnsent() {
+        if (state == TxnState.FATAL_ERROR || state == TxnState.ABORTABLE_ERROR) {
+            return lastError;
+        }
+        return state == TxnState.ABORTING ? new TransactionAbortedException("the transaction of transactional.id "
+                + transactionalId + " was aborted before this record was sent") : null;
     }
 
     /** A batch of the transaction failed for good (not by an abort). */
@@ -248,9 +257,9 @@ final class TransactionManager {
             if (call instanceof TxnCalls.EndTxn && batchesIncomplete) {
                 return Long.MAX_VALUE; // the sender ticks again as batches complete
             }
-            if (state.isError()) {
+            if (state.isError()) { // e.g. a commit waiting for its batches when one failed
                 queue.remove(call);
-                call.result.completeExceptionally(lastError);
+                call.result.completeExceptionally(stateError());
                 continue;
             }
             if (call instanceof TxnCalls.EndTxn && !transactionStarted) {
@@ -428,19 +437,23 @@ final class TransactionManager {
     }
 
     private void failIfError() {
-        if (!state.isError()) {
-            return;
+        if (state.isError()) {
+            throw stateError();
         }
+    }
+
+    /** The exception a call gets in an error state: Kafka's types for fencing and epochs, else one naming the fix. */
+    private RuntimeException stateError() {
         boolean fatal = state == TxnState.FATAL_ERROR;
         if (lastError instanceof ProducerFencedException) {
-            throw new ProducerFencedException("the producer with transactional.id " + transactionalId
+            return new ProducerFencedException("the producer with transactional.id " + transactionalId
                     + " was fenced by a newer one with the same id: close it");
         }
         if (lastError instanceof InvalidProducerEpochException && !fatal) {
-            throw new InvalidProducerEpochException("the transaction of transactional.id " + transactionalId
+            return new InvalidProducerEpochException("the transaction of transactional.id " + transactionalId
                     + " was refused for its old producer epoch " + epoch + ": call abortTransaction()");
         }
-        throw new TransactionStateException(fatal
+        return new TransactionStateException(fatal
                 ? "the producer with transactional.id " + transactionalId + " failed and cannot go on: close it"
                 : "the transaction of transactional.id " + transactionalId + " failed: call abortTransaction(), then begin a new one",
                 fatal, lastError);
