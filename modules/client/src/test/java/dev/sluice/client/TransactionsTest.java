@@ -41,7 +41,8 @@ class TransactionsTest {
     @BeforeAll
     static void start() throws Exception {
         broker = TestBroker.start(dir, Map.of("transaction.state.log.num.partitions", "3",
-                "group.initial.rebalance.delay.ms", "0"));
+                "group.initial.rebalance.delay.ms", "0",
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200"));
         admin = new SluiceAdmin(AdminConfig.of(broker.bootstrap()));
         admin.createTopics(List.of(new NewTopic("in", 2))).join();
     }
@@ -160,6 +161,39 @@ class TransactionsTest {
             }
             reader.poll(java.time.Duration.ofMillis(500)).forEach(r -> values.add(new String(r.value())));
             assertThat(values).containsExactly("second"); // "first" went down with the aborted transaction
+        }
+    }
+
+    @Test
+    void aTransactionOpenLongerThanTransactionTimeoutMsIsAbortedAndItsProducerFenced() throws Exception {
+        admin.createTopics(List.of(new NewTopic("slow", 1))).join();
+        TopicPartition tp = new TopicPartition("slow", 0);
+        try (SluiceProducer producer = new SluiceProducer(ProducerConfig.builder().bootstrapServers(broker.bootstrap())
+                .transactionalId("timeout-id").transactionTimeoutMs(1_000).maxBlockMs(30_000).build())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(ProducerRecord.of("slow", "late".getBytes())).join(); // in the log, undecided
+            TransactionDescription aborted = awaitState("timeout-id", "CompleteAbort");
+            assertThat(aborted.producerEpoch()).isEqualTo((short) 1); // the abort bumped the epoch
+            // as Kafka's transactions v1: the coordinator's new epoch fences the producer that overran
+            assertThatThrownBy(producer::commitTransaction).isInstanceOf(ProducerFencedException.class);
+        }
+        try (SluiceConsumer committed = consumer("timeout-reader");
+             SluiceConsumer all = new SluiceConsumer(ConsumerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
+            for (SluiceConsumer c : List.of(committed, all)) {
+                c.assign(List.of(tp));
+                c.seekToBeginning(List.of(tp));
+            }
+            List<String> seen = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                all.poll(java.time.Duration.ofMillis(100)).forEach(r -> seen.add(new String(r.value())));
+            }
+            assertThat(seen).containsExactly("late");
+            // read_committed gets past the aborted record (the last stable offset moved) without returning it
+            assertThat(committed.poll(java.time.Duration.ofSeconds(1)).count()).isZero();
+            assertThat(committed.position(tp)).isEqualTo(committed.endOffsets(List.of(tp)).get(tp));
+            assertThat(committed.endOffsets(List.of(tp)).get(tp)).isEqualTo(2L); // the record and the ABORT marker
         }
     }
 
