@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  * ({@link LogCompaction}) up to its high watermark, log what it did, and sleep
  * {@code log.cleaner.backoff.ms} when no log needs cleaning. Every partition whose topic's
  * {@code cleanup.policy} includes compact and whose storage offers compaction takes part, except
- * {@code __consumer_offsets}, which its offset store keeps bounded with snapshots (see
- * docs/architecture.md). Settings are read per round, so dynamic broker configs and topic
+ * {@code __consumer_offsets} and {@code __transaction_state}, which their stores keep bounded with
+ * live-state snapshots (see docs/architecture.md). Settings are read per round, so dynamic broker configs and topic
  * overrides apply at once; time comes from the injected clock.
  *
  * <p>Threads: its own threads, and any thread calling {@link #cleanOnce()} (tests) or
@@ -46,6 +46,9 @@ public final class LogCleaner implements AutoCloseable {
     /** What one cleaning did. */
     public record Report(TopicPartition partition, CompactionOutcome outcome, double dirtyRatioBefore, long durationMs) {
     }
+
+    /** Internal topics their stores keep bounded with live-state snapshots instead (docs/architecture.md). */
+    static final Set<String> SNAPSHOTTED_TOPICS = Set.of(LogOffsetStore.TOPIC, dev.sluice.broker.txn.TxnStateLog.TOPIC);
 
     private final PartitionManager partitions;
     private final Supplier<ConfigValues> broker;
@@ -167,7 +170,7 @@ public final class LogCleaner implements AutoCloseable {
 
     private Optional<CleaningCandidate> candidate(Partition partition, ConfigValues brokerValues, long now) {
         TopicPartition tp = partition.topicPartition();
-        if (tp.topic().equals(LogOffsetStore.TOPIC) || partition.role() instanceof PartitionRole.Offline) {
+        if (SNAPSHOTTED_TOPICS.contains(tp.topic()) || partition.role() instanceof PartitionRole.Offline) {
             return Optional.empty();
         }
         Optional<TopicMetadata> topic = partitions.topics().get(tp.topic());

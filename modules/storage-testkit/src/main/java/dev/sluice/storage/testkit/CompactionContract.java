@@ -362,4 +362,44 @@ public abstract class CompactionContract extends LogStorageContractSupport {
         expected.keySet().removeIf(offset -> offset >= log.logEndOffset());
         assertThat(contents(log)).isEqualTo(expected);
     }
+
+    @Test
+    void readersDuringACleaningAlwaysSeeTheLatestValueOfEveryKey() throws Exception {
+        LogStorage log = open();
+        appendUpdates(log, 30, 9);
+        Map<String, String> latest = latestByKey(contents(log));
+        java.util.concurrent.atomic.AtomicBoolean cleaning = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reader = new Thread(() -> {
+            try {
+                do {
+                    Map<Long, String> seen = contents(log);
+                    List<Long> offsets = new ArrayList<>(seen.keySet());
+                    assertThat(offsets).isSorted().doesNotHaveDuplicates();
+                    assertThat(latestByKey(seen)).isEqualTo(latest);
+                    scans.incrementAndGet();
+                } while (cleaning.get() || scans.get() < 2);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "compaction-contract-reader");
+        reader.start();
+        try {
+            assertThat(compactAll(log)).isInstanceOf(CompactionOutcome.Cleaned.class);
+        } finally {
+            cleaning.set(false);
+            reader.join(30_000);
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a reader during the cleaning saw a wrong log", failure.get());
+        }
+        assertThat(latestByKey(contents(log))).isEqualTo(latest);
+    }
+
+    private static Map<String, String> latestByKey(Map<Long, String> contents) {
+        Map<String, String> out = new HashMap<>();
+        contents.values().forEach(kv -> out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1)));
+        return out;
+    }
 }

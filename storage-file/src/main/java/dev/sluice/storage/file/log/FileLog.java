@@ -536,6 +536,9 @@ public final class FileLog implements LogStorage {
      * segments are retired, and start-up finishes a swap it finds (LogLoader).
      */
     void swapSegments(List<LogSegment> old, LogSegment cleaned) {
+        // an old segment: its descriptor comes back on first read. Parked before readers can see it,
+        // never after (parking closes the channel under any slice already handed out)
+        cleaned.park();
         segments.add(cleaned); // replaces the first old segment for readers at once: same base offset
         for (LogSegment segment : old) {
             segments.remove(segment);
@@ -544,7 +547,6 @@ public final class FileLog implements LogStorage {
         }
         cleaned.renameWithSuffix("");
         SegmentDirectory.fsync(dir);
-        cleaned.park(); // an old segment: its descriptor comes back on first read
         flushing.changed();
     }
 
