@@ -40,11 +40,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * #11 test 7: clients fail over with retries only. Three brokers, replication factor 3,
  * min.insync.replicas=2; a producer (acks=all, idempotent) and a consumer run while the
- * partition's leader is killed -9. Neither has any failover handling of its own — only the
- * client's retries are configured — and afterwards every record sent was acknowledged, once, in
- * send order at consecutive offsets, and the consumer that ran across the failover read each of
- * them exactly once, in order. For Sluice's own client ({@code modules/client}) and for kcat
- * (librdkafka; skipped if not installed). kafka-clients is {@link ReplicationChaosTest}'s load.
+ * partition's leader is killed -9 (for Sluice's client then also another leader frozen with
+ * SIGSTOP past its session, so its requests time out). Neither has any failover handling of its
+ * own — only the client's retries are configured — and afterwards every record sent was
+ * acknowledged, once, in send order at consecutive offsets, and the consumer that ran across the
+ * failover read each of them exactly once, in order. For Sluice's own client ({@code modules/client})
+ * and for kcat (librdkafka; skipped if not installed). kafka-clients is {@link ReplicationChaosTest}'s load.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClientFailoverTest {
@@ -86,12 +87,12 @@ class ClientFailoverTest {
                         && s.get().value().isr().size() == 3));
     }
 
-    /** Kills -9 the leader of {@code topic}-0 and waits until another broker leads it; returns the killed broker. */
-    private static int killLeader(String topic) {
-        int leader = state(topic, 0).leader();
+    /** Kills -9 the leader of {@code topic}-{@code partition} and waits until another broker leads it; returns the killed broker. */
+    private static int killLeader(String topic, int partition) {
+        int leader = state(topic, partition).leader();
         cluster.kill(leader);
-        Await.until(topic + "-0 led by another broker than the killed " + leader, WAIT, () -> state(topic, 0).leader(),
-                l -> l > 0 && l != leader);
+        Await.until(topic + "-" + partition + " led by another broker than the killed " + leader, WAIT,
+                () -> state(topic, partition).leader(), l -> l > 0 && l != leader);
         return leader;
     }
 
@@ -162,12 +163,25 @@ class ClientFailoverTest {
         writer.start();
         reader.start();
         int killed;
+        int paused;
         try {
             Await.until("300 acknowledged writes", WAIT, acknowledged::get, n -> n >= 300);
-            killed = killLeader(topic);
-            long before = acknowledged.get();
+            killed = killLeader(topic, 0);
+            long afterKill = acknowledged.get();
             Await.until("300 more acknowledged writes after the kill -9 of broker " + killed, WAIT, acknowledged::get,
-                    n -> n >= before + 300);
+                    n -> n >= afterKill + 300);
+            cluster.start(killed);
+            awaitFullIsr(topic, partitions, "after broker " + killed + " restarted");
+            // a leader frozen past its session: its requests time out, the clients find the new leader
+            paused = state(topic, 1).leader();
+            cluster.pause(paused);
+            Await.until(topic + "-1 led by another broker than the frozen " + paused, WAIT, () -> state(topic, 1).leader(),
+                    l -> l > 0 && l != paused);
+            long afterPause = acknowledged.get();
+            Await.until("300 more acknowledged writes with broker " + paused + " frozen", WAIT, acknowledged::get,
+                    n -> n >= afterPause + 300);
+            cluster.resume(paused);
+            awaitFullIsr(topic, partitions, "after broker " + paused + " resumed");
         } finally {
             stopWriting.set(true);
             writer.join(TimeUnit.MINUTES.toMillis(3));
@@ -195,10 +209,8 @@ class ClientFailoverTest {
                     .isEqualTo(expected);
             assertThat(read.get(p)).as("what the consumer read of " + topic + "-" + p + " across the failover").isEqualTo(expected);
         }
-        LOG.log(System.Logger.Level.INFO, "Sluice client across the kill -9 of broker {0}: {1} acknowledged, {2} read",
-                killed, acknowledged.get(), consumed.get());
-        cluster.start(killed);
-        awaitFullIsr(topic, partitions, "after broker " + killed + " restarted");
+        LOG.log(System.Logger.Level.INFO, "Sluice client across the kill -9 of broker {0} and SIGSTOP of broker {1}: {2} acknowledged, "
+                + "{3} read", killed, paused, acknowledged.get(), consumed.get());
     }
 
     @Test
@@ -240,7 +252,7 @@ class ClientFailoverTest {
         try {
             feeder.start();
             Await.until("300 records acknowledged to kcat", WAIT, () -> deliveredOffsets(producerErrors).size(), n -> n >= 300);
-            killed = killLeader(topic);
+            killed = killLeader(topic, 0);
             long writtenAtKill = written.get();
             Await.until("every record written before the kill -9 of broker " + killed + " and 300 more acknowledged to kcat", WAIT,
                     () -> deliveredOffsets(producerErrors).size(), n -> n >= writtenAtKill + 300);
