@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * WriteTxnMarkers v1 over the broker's inter-broker connections ({@link BlockingConnection}, as the
  * controller's senders and the link to the controller use): one connection and one thread
- * ({@code sluice-txn-markers-to-<broker>}) per leader, requests to a leader in order. A single node
+ * ({@code sluice-txn-markers-to-<broker>}) per leader, requests to a leader in order, the markers
+ * queued meanwhile batched into the next request. A single node
  * sends to itself, through the same handler as any other leader. The client's network layer (which
  * the replica fetchers use) is not reachable from the broker module: the client's tests depend on
  * the broker, so the broker cannot depend on the client.
@@ -43,17 +45,48 @@ public final class NetworkMarkerChannel implements MarkerChannel {
         this.socketTimeoutMs = socketTimeoutMs;
     }
 
+    /** A marker waiting for its leader's thread, and who waits for its answer. */
+    private record Queued(TxnMarker marker, CompletableFuture<Map<TopicPartition, Errors>> result) {
+    }
+
+    /**
+     * One leader's connection and thread. Markers queued while a request is in flight go together
+     * in the next one (Kafka's channel manager drains its per-broker queue the same way), so many
+     * transactions ending at once cost one round trip per leader, not one each.
+     */
     private final class Sender {
+        final BrokerNode leader;
         final ExecutorService thread;
         final BlockingConnection connection;
+        final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
 
-        Sender(int brokerId) {
+        Sender(BrokerNode leader) {
+            this.leader = leader;
             this.connection = new BlockingConnection("sluice-txn-coordinator-" + localBrokerId, socketTimeoutMs);
             this.thread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "sluice-txn-markers-to-" + brokerId);
+                Thread t = new Thread(r, "sluice-txn-markers-to-" + leader.id());
                 t.setDaemon(true);
                 return t;
             });
+        }
+
+        /** On the sender's thread: everything queued so far in one request. */
+        void drain() {
+            List<Queued> batch = new ArrayList<>();
+            for (Queued q; (q = queue.poll()) != null; ) {
+                batch.add(q);
+            }
+            if (batch.isEmpty()) {
+                return; // an earlier drain took them
+            }
+            try {
+                List<Map<TopicPartition, Errors>> answers = exchange(connection, leader, batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).result().complete(answers.get(i));
+                }
+            } catch (IOException | RuntimeException e) {
+                batch.forEach(q -> q.result().completeExceptionally(e));
+            }
         }
     }
 
@@ -64,47 +97,60 @@ public final class NetworkMarkerChannel implements MarkerChannel {
             result.completeExceptionally(new IOException("marker channel closed"));
             return result;
         }
-        Sender sender = senders.computeIfAbsent(leader.id(), Sender::new);
+        // a leader that moved to another address gets a new sender (the old one finishes what it has)
+        Sender sender = senders.compute(leader.id(), (id, existing) -> {
+            if (existing != null && existing.leader.equals(leader)) {
+                return existing;
+            }
+            if (existing != null) { // it sends what it has, then closes its connection and thread
+                existing.thread.execute(existing.connection::close);
+                existing.thread.shutdown();
+            }
+            return new Sender(leader);
+        });
+        sender.queue.add(new Queued(marker, result));
         try {
-            sender.thread.execute(() -> {
-                try {
-                    result.complete(exchange(sender.connection, leader, marker));
-                } catch (IOException | RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            });
+            sender.thread.execute(sender::drain);
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new IOException("marker channel closed"));
         }
         return result;
     }
 
-    private static Map<TopicPartition, Errors> exchange(BlockingConnection connection, BrokerNode leader, TxnMarker marker)
-            throws IOException {
+    /** One WriteTxnMarkers with every marker of {@code batch}; the answers in the same order. */
+    private static List<Map<TopicPartition, Errors>> exchange(BlockingConnection connection, BrokerNode leader,
+                                                              List<Queued> batch) throws IOException {
         if (!connection.isConnectedTo(leader.host(), leader.port())) {
             connection.connect(leader.host(), leader.port());
         }
         Struct body = ApiKey.WRITE_TXN_MARKERS.newRequest();
-        Struct m = body.addStruct("Markers").set("ProducerId", marker.producerId())
-                .set("ProducerEpoch", marker.producerEpoch()).set("TransactionResult", marker.commit())
-                .set("CoordinatorEpoch", marker.coordinatorEpoch());
-        Map<String, List<Integer>> byTopic = new TreeMap<>();
-        marker.partitions().forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
-        byTopic.forEach((topic, partitions) -> m.addStruct("Topics").set("Name", topic).set("PartitionIndexes", partitions));
-        Struct response = connection.exchange(ApiKey.WRITE_TXN_MARKERS, VERSION, body).body();
-        Map<TopicPartition, Errors> errors = new HashMap<>();
-        for (Struct result : response.getArray("Markers")) {
-            for (Struct topic : result.getArray("Topics")) {
-                for (Struct p : topic.getArray("Partitions")) {
-                    errors.put(new TopicPartition(topic.getString("Name"), p.getInt("PartitionIndex")),
-                            Errors.forCode(p.getShort("ErrorCode")));
+        for (Queued queued : batch) {
+            TxnMarker marker = queued.marker();
+            Struct m = body.addStruct("Markers").set("ProducerId", marker.producerId())
+                    .set("ProducerEpoch", marker.producerEpoch()).set("TransactionResult", marker.commit())
+                    .set("CoordinatorEpoch", marker.coordinatorEpoch());
+            Map<String, List<Integer>> byTopic = new TreeMap<>();
+            marker.partitions().forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+            byTopic.forEach((topic, partitions) -> m.addStruct("Topics").set("Name", topic).set("PartitionIndexes", partitions));
+        }
+        List<Struct> results = connection.exchange(ApiKey.WRITE_TXN_MARKERS, VERSION, body).body().getArray("Markers");
+        List<Map<TopicPartition, Errors>> answers = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Map<TopicPartition, Errors> errors = new HashMap<>();
+            if (i < results.size()) { // answered in request order (Kafka's handler keeps it)
+                for (Struct topic : results.get(i).getArray("Topics")) {
+                    for (Struct p : topic.getArray("Partitions")) {
+                        errors.put(new TopicPartition(topic.getString("Name"), p.getInt("PartitionIndex")),
+                                Errors.forCode(p.getShort("ErrorCode")));
+                    }
                 }
             }
+            for (TopicPartition tp : batch.get(i).marker().partitions()) {
+                errors.putIfAbsent(tp, Errors.UNKNOWN_SERVER_ERROR); // not answered: retried
+            }
+            answers.add(errors);
         }
-        for (TopicPartition tp : marker.partitions()) {
-            errors.putIfAbsent(tp, Errors.UNKNOWN_SERVER_ERROR); // not answered: retried
-        }
-        return errors;
+        return answers;
     }
 
     @Override
