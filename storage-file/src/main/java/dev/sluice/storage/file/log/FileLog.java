@@ -326,7 +326,7 @@ public final class FileLog implements LogStorage {
         ensureOpen();
         List<AbortedTxn> found = new ArrayList<>();
         for (LogSegment segment : segments.from(fromOffset)) {
-            if (AbortedTxn.collect(segment.txnIndex().entries(), fromOffset, upperBoundOffset, found)) {
+            if (segment.txnIndex().collect(fromOffset, upperBoundOffset, found)) {
                 break;
             }
         }

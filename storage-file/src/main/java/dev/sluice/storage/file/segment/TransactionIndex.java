@@ -1,6 +1,7 @@
 package dev.sluice.storage.file.segment;
 
 import dev.sluice.api.storage.AbortedTxn;
+import dev.sluice.api.storage.AbortedTxnList;
 import dev.sluice.api.storage.StorageException;
 
 import java.io.IOException;
@@ -29,8 +30,8 @@ import java.util.List;
  * segments never see an abort). Loading keeps the whole entries before the first bad one (torn
  * write, unknown version) and cuts the file there.
  *
- * <p>Entries are held in memory as an immutable list (aborts are rare), so readers take them
- * without locking and without I/O; only the log's single writer appends, truncates, renames,
+ * <p>Entries are held in memory ({@link AbortedTxnList}: appends without copying, a binary search
+ * to the first entry a fetch needs), so readers take them without locking and without I/O; only the log's single writer appends, truncates, renames,
  * flushes or deletes.
  */
 public final class TransactionIndex {
@@ -38,13 +39,13 @@ public final class TransactionIndex {
     private static final short VERSION = 0;
 
     private Path file;
-    private volatile List<AbortedTxn> entries;
+    private final AbortedTxnList entries;
     /** Written since the last flush. */
     private boolean dirty;
 
     TransactionIndex(Path file) throws IOException {
         this.file = file;
-        this.entries = load(file);
+        this.entries = new AbortedTxnList(load(file));
     }
 
     private static List<AbortedTxn> load(Path file) throws IOException {
@@ -87,50 +88,44 @@ public final class TransactionIndex {
         return new AbortedTxn(producerId, first, last, lso);
     }
 
-    /** Every entry, in marker order (any thread). */
+    /** Every entry, in marker order (any thread; a copy). */
     public List<AbortedTxn> entries() {
-        return entries;
+        return entries.toList();
+    }
+
+    /** Adds the entries a fetch of {@code [fromOffset, upperBoundOffset)} needs; true once the search may stop ({@link AbortedTxn#collect}). */
+    public boolean collect(long fromOffset, long upperBoundOffset, List<AbortedTxn> into) {
+        return entries.collect(fromOffset, upperBoundOffset, into);
     }
 
     /** The last entry's marker offset, or -1. */
     public long lastMarkerOffset() {
-        List<AbortedTxn> current = entries;
-        return current.isEmpty() ? -1 : current.get(current.size() - 1).lastOffset();
+        return entries.lastMarkerOffset();
     }
 
     /** Appends {@code entry} to the file, then publishes it to readers. */
     public void append(AbortedTxn entry) {
-        List<AbortedTxn> current = entries;
         ByteBuffer bytes = ByteBuffer.allocate(ENTRY_SIZE).putShort(VERSION).putLong(entry.producerId())
                 .putLong(entry.firstOffset()).putLong(entry.lastOffset()).putLong(entry.lastStableOffset()).flip();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            long position = (long) current.size() * ENTRY_SIZE;
+            long position = (long) entries.size() * ENTRY_SIZE;
             while (bytes.hasRemaining()) {
                 position += channel.write(bytes, position);
             }
         } catch (IOException e) {
             throw new StorageException("cannot write " + file, e);
         }
-        List<AbortedTxn> updated = new ArrayList<>(current.size() + 1);
-        updated.addAll(current);
-        updated.add(entry);
-        entries = List.copyOf(updated);
+        entries.append(entry);
         dirty = true;
     }
 
     /** Removes the entries whose marker is at or after {@code offset} (Kafka's {@code truncateTo}). */
     public void truncateTo(long offset) {
-        List<AbortedTxn> current = entries;
-        int keep = 0;
-        while (keep < current.size() && current.get(keep).lastOffset() < offset) {
-            keep++;
-        }
-        if (keep == current.size()) {
+        if (!entries.truncateFrom(offset)) { // readers first: they never see a cut entry
             return;
         }
-        entries = List.copyOf(current.subList(0, keep)); // readers first: they never see a cut entry
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.truncate((long) keep * ENTRY_SIZE);
+            channel.truncate((long) entries.size() * ENTRY_SIZE);
         } catch (IOException e) {
             throw new StorageException("cannot truncate " + file, e);
         }

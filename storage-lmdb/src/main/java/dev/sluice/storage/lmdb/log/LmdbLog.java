@@ -3,6 +3,7 @@ package dev.sluice.storage.lmdb.log;
 import dev.sluice.api.Time;
 import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.storage.AbortedTxn;
+import dev.sluice.api.storage.AbortedTxnList;
 import dev.sluice.api.storage.AppendResult;
 import dev.sluice.api.storage.EpochEntry;
 import dev.sluice.api.storage.IncomingBatches;
@@ -55,8 +56,8 @@ public final class LmdbLog implements LogStorage {
     private volatile long logEndOffset;
     private volatile long size;
     private volatile List<EpochEntry> epochs;
-    /** The aborted-transaction index, in marker order (its table's rows, as an immutable list). */
-    private volatile List<AbortedTxn> abortedTxns;
+    /** The aborted-transaction index, in marker order (its table's rows, in memory); changed after each commit. */
+    private volatile AbortedTxnList abortedTxns;
     private volatile boolean closed;
     /** Bumped inside every transaction that removes batches (truncation, retention): a cleaning in progress stops. */
     private volatile long removals;
@@ -79,7 +80,6 @@ public final class LmdbLog implements LogStorage {
     private ByteBuffer pendingInput;
     private long pendingMaxTimestamp;
     private List<EpochEntry> pendingEpochs;
-    private List<AbortedTxn> pendingAbortedTxns;
     private final TxnWork<Void> appendWork = this::appendInTxn;
 
     private LmdbLog(LmdbEnvironment env, LogTables tables, int id, TopicPartition partition, LogConfig config, Time time) {
@@ -102,7 +102,7 @@ public final class LmdbLog implements LogStorage {
             log.logEndOffset = meta.logEnd();
             log.size = meta.size();
             log.epochs = tables.loadEpochs(read.txn(), id);
-            log.abortedTxns = tables.loadAbortedTxns(read.txn(), id);
+            log.abortedTxns = new AbortedTxnList(tables.loadAbortedTxns(read.txn(), id));
             log.maxTimestampSoFar = index.maxTimestamp();
         }
         log.lastFlushMs = time.milliseconds();
@@ -277,8 +277,7 @@ public final class LmdbLog implements LogStorage {
             throw new IllegalArgumentException(partition + ": aborted transaction " + entry
                     + " has its marker at or past the log end " + logEndOffset);
         }
-        List<AbortedTxn> current = abortedTxns;
-        if (!current.isEmpty() && entry.lastOffset() <= current.get(current.size() - 1).lastOffset()) {
+        if (entry.lastOffset() <= abortedTxns.lastMarkerOffset()) {
             return; // already indexed (a replay after restart)
         }
         env.write(txn -> {
@@ -286,16 +285,13 @@ public final class LmdbLog implements LogStorage {
             tables.putAbortedTxn(txn, id, entry);
             return null;
         });
-        List<AbortedTxn> updated = new java.util.ArrayList<>(current.size() + 1);
-        updated.addAll(current);
-        updated.add(entry);
-        abortedTxns = List.copyOf(updated);
+        abortedTxns.append(entry);
     }
 
     @Override
     public List<AbortedTxn> abortedTransactions(long fromOffset, long upperBoundOffset) {
         ensureOpen();
-        return AbortedTxn.overlapping(abortedTxns, fromOffset, upperBoundOffset);
+        return abortedTxns.overlapping(fromOffset, upperBoundOffset);
     }
 
     // ---------------------------------------------------------------- truncation and retention
@@ -321,8 +317,9 @@ public final class LmdbLog implements LogStorage {
             long newEnd = pruning.endOfRemaining < 0 ? start : pruning.endOfRemaining;
             pendingEpochs = EpochHistory.truncateFromEnd(epochs, newEnd);
             storeEpochsIfChanged(txn);
-            pendingAbortedTxns = keep(abortedTxns, e -> e.lastOffset() < newEnd);
-            storeAbortedTxnsIfChanged(txn);
+            if (abortedTxns.lastMarkerOffset() >= newEnd) {
+                tables.storeAbortedTxns(txn, id, keep(e -> e.lastOffset() < newEnd));
+            }
             tables.putMeta(txn, id, start, newEnd, size - pruning.freedBytes);
             try (TimeIndex index = new TimeIndex(tables, txn, id)) {
                 pendingMaxTimestamp = index.maxTimestamp();
@@ -346,9 +343,8 @@ public final class LmdbLog implements LogStorage {
             pruning.all(txn);
             pendingEpochs = List.of();
             storeEpochsIfChanged(txn);
-            pendingAbortedTxns = List.of();
-            if (!abortedTxns.isEmpty()) {
-                tables.storeAbortedTxns(txn, id, pendingAbortedTxns);
+            if (abortedTxns.size() > 0) {
+                tables.storeAbortedTxns(txn, id, List.of());
             }
             tables.putMeta(txn, id, offset, offset, 0);
             pendingMaxTimestamp = TimeIndex.NONE;
@@ -407,15 +403,15 @@ public final class LmdbLog implements LogStorage {
             long start = startAfterPruning(newStart, oldStart, end);
             if (start == oldStart && pruning.deletedBatches == 0) {
                 pendingEpochs = epochs;
-                pendingAbortedTxns = abortedTxns;
                 return null; // nothing changed: the commit writes nothing
             }
             removals++;
             pendingEpochs = EpochHistory.truncateFromStart(epochs, start);
             storeEpochsIfChanged(txn);
             // an abort whose marker is below the log start concerns no record a fetch can still read
-            pendingAbortedTxns = keep(abortedTxns, e -> e.lastOffset() >= start);
-            storeAbortedTxnsIfChanged(txn);
+            if (abortedTxns.size() > 0 && abortedTxns.toList().get(0).lastOffset() < start) {
+                tables.storeAbortedTxns(txn, id, keep(e -> e.lastOffset() >= start));
+            }
             tables.putMeta(txn, id, start, end, size - pruning.freedBytes);
             return null;
         });
@@ -435,23 +431,17 @@ public final class LmdbLog implements LogStorage {
         }
     }
 
-    private void storeAbortedTxnsIfChanged(Txn<ByteBuffer> txn) {
-        if (pendingAbortedTxns != abortedTxns) {
-            tables.storeAbortedTxns(txn, id, pendingAbortedTxns);
-        }
-    }
-
-    /** The entries {@code rule} keeps; the same list if it keeps them all. */
-    private static List<AbortedTxn> keep(List<AbortedTxn> entries, java.util.function.Predicate<AbortedTxn> rule) {
-        List<AbortedTxn> kept = entries.stream().filter(rule).toList();
-        return kept.size() == entries.size() ? entries : kept;
+    /** The aborted-transaction entries {@code rule} keeps (the table is rewritten with them: rare). */
+    private List<AbortedTxn> keep(java.util.function.Predicate<AbortedTxn> rule) {
+        return abortedTxns.toList().stream().filter(rule).toList();
     }
 
     /** After a committed truncation or deletion. */
     private void publish(long start, long end, long newSize) {
         maxTimestampSoFar = pendingMaxTimestamp;
         epochs = pendingEpochs;
-        abortedTxns = pendingAbortedTxns;
+        abortedTxns.dropBefore(start); // in step with what the committed transaction removed
+        abortedTxns.truncateFrom(end);
         size = newSize;
         logStartOffset = start;
         logEndOffset = end;
