@@ -8,7 +8,6 @@ import dev.sluice.broker.group.GroupOffsets;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,24 +22,16 @@ import java.util.TreeMap;
 final class OffsetHandlers {
     private final GroupOffsets offsets;
     private final BrokerState broker;
-    private final int maxMetadataSize;
+    private final OffsetCommitChecks checks;
     private final CoordinatorGuard guard;
 
     OffsetHandlers(GroupOffsets offsets, BrokerState broker, int maxMetadataSize, CoordinatorGuard guard) {
         this.offsets = offsets;
         this.broker = broker;
-        this.maxMetadataSize = maxMetadataSize;
+        this.checks = new OffsetCommitChecks(broker, maxMetadataSize);
         this.guard = guard;
     }
 
-    /**
-     * Whether the cluster has the partition (the topic catalogue; in a cluster its partitions live on
-     * other brokers too, so not whether this broker hosts it), as Kafka checks its metadata cache.
-     */
-    private boolean exists(TopicPartition tp) {
-        return tp.partition() >= 0 && broker.partitions().topics().get(tp.topic())
-                .map(topic -> tp.partition() < topic.partitions()).orElse(false);
-    }
 
     // ---- OffsetCommit ----
 
@@ -58,12 +49,9 @@ final class OffsetHandlers {
             for (Struct p : topic.getArray("Partitions")) {
                 TopicPartition tp = new TopicPartition(name, p.getInt("PartitionIndex"));
                 String metadata = p.getString("CommittedMetadata");
-                if (!exists(tp)) {
-                    errors.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-                } else if (metadata != null && metadata.getBytes(StandardCharsets.UTF_8).length > maxMetadataSize) {
-                    errors.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
-                } else {
-                    errors.put(tp, Errors.NONE);
+                Errors error = checks.check(tp, metadata);
+                errors.put(tp, error);
+                if (error == Errors.NONE) {
                     valid.put(tp, new CommittedOffset(p.getLong("CommittedOffset"),
                             version >= 6 ? p.getInt("CommittedLeaderEpoch") : -1, metadata, now, expire));
                 }
@@ -180,7 +168,7 @@ final class OffsetHandlers {
             for (Struct p : topic.getArray("Partitions")) {
                 TopicPartition tp = new TopicPartition(name, p.getInt("PartitionIndex"));
                 order.computeIfAbsent(name, n -> new ArrayList<>()).add(tp.partition());
-                if (exists(tp)) {
+                if (checks.exists(tp)) {
                     requested.add(tp);
                 } else {
                     unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);

@@ -8,7 +8,6 @@ import dev.sluice.broker.group.GroupOffsets;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,12 +21,12 @@ import java.util.Map;
 final class TxnOffsetCommitHandler {
     private final GroupOffsets offsets;
     private final BrokerState broker;
-    private final int maxMetadataSize;
+    private final OffsetCommitChecks checks;
 
     TxnOffsetCommitHandler(GroupOffsets offsets, BrokerState broker, int maxMetadataSize) {
         this.offsets = offsets;
         this.broker = broker;
-        this.maxMetadataSize = maxMetadataSize;
+        this.checks = new OffsetCommitChecks(broker, maxMetadataSize);
     }
 
     void txnOffsetCommit(RequestContext ctx) {
@@ -41,12 +40,9 @@ final class TxnOffsetCommitHandler {
             for (Struct p : topic.getArray("Partitions")) {
                 TopicPartition tp = new TopicPartition(name, p.getInt("PartitionIndex"));
                 String metadata = p.getString("CommittedMetadata");
-                if (!exists(tp)) {
-                    errors.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-                } else if (metadata != null && metadata.getBytes(StandardCharsets.UTF_8).length > maxMetadataSize) {
-                    errors.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
-                } else {
-                    errors.put(tp, Errors.NONE);
+                Errors error = checks.check(tp, metadata);
+                errors.put(tp, error);
+                if (error == Errors.NONE) {
                     valid.put(tp, new CommittedOffset(p.getLong("CommittedOffset"),
                             version >= 2 ? p.getInt("CommittedLeaderEpoch") : -1, metadata == null ? "" : metadata, now, -1));
                 }
@@ -63,10 +59,6 @@ final class TxnOffsetCommitHandler {
         }
     }
 
-    private boolean exists(TopicPartition tp) {
-        return tp.partition() >= 0 && broker.partitions().topics().get(tp.topic())
-                .map(topic -> tp.partition() < topic.partitions()).orElse(false);
-    }
 
     private static void respond(RequestContext ctx, Map<TopicPartition, Errors> errors, Errors groupError) {
         Struct response = ctx.newResponse();
