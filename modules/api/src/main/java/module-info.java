@@ -13,6 +13,7 @@ module dev.sluice.api {
     exports dev.sluice.api.offset;
     exports dev.sluice.api.cluster;
     exports dev.sluice.api.config;
+    exports dev.sluice.api.security;
 
     // Internal, not an API: the one small JSON reader/writer of Kafka's znodes, the bundled message
     // schemas and the CLI's --format json. It lives here because api is the only module all three

@@ -111,6 +111,16 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
 
         @Override
+        public dev.sluice.api.security.KafkaPrincipal principal() {
+            return network.principal();
+        }
+
+        @Override
+        public String listenerName() {
+            return network.listenerName();
+        }
+
+        @Override
         public String clientHost() {
             return hostOf(network);
         }
@@ -154,6 +164,16 @@ public final class KafkaRequestHandler implements RequestHandler {
         @Override
         public Request request() {
             return request;
+        }
+
+        @Override
+        public dev.sluice.api.security.KafkaPrincipal principal() {
+            return network.principal();
+        }
+
+        @Override
+        public String listenerName() {
+            return network.listenerName();
         }
 
         @Override

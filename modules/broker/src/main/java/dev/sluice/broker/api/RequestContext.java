@@ -1,5 +1,6 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.KafkaPrincipal;
 import dev.sluice.protocol.Request;
 import dev.sluice.protocol.message.Struct;
 
@@ -27,6 +28,16 @@ public interface RequestContext {
 
     /** The client's address as Kafka shows it (DescribeGroups): {@code /127.0.0.1}. */
     default String clientHost() {
+        return "";
+    }
+
+    /** Who sent the request: the connection's authenticated principal, ANONYMOUS without authentication. */
+    default KafkaPrincipal principal() {
+        return KafkaPrincipal.ANONYMOUS;
+    }
+
+    /** The listener the request arrived on ("" when not over the network, e.g. in unit tests). */
+    default String listenerName() {
         return "";
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.broker.network;
 
+import dev.sluice.api.security.KafkaPrincipal;
 import dev.sluice.protocol.Send;
 
 import java.net.InetSocketAddress;
@@ -40,6 +41,12 @@ final class Connection {
     boolean peerClosed; // the client closed its side: no more reading, its complete requests still run
     long mutedUntilNanos; // a client over its quota: not read until then (valid while muted)
     boolean muted;        // on the processor's throttled list
+    /**
+     * Who the client is: ANONYMOUS until TLS (client certificate, on the processor thread) or SASL
+     * (on a handler thread) authenticates it. Volatile because those are different threads; requests
+     * of one connection are handled one after another, so a later request sees the login.
+     */
+    volatile KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
 
     Connection(long id, String listenerName, InetSocketAddress remoteAddress, SocketChannel channel,
                Processor processor, FrameReader reader) {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.network;
 
+import dev.sluice.api.security.KafkaPrincipal;
 import dev.sluice.protocol.Send;
 
 import java.lang.invoke.MethodHandles;
@@ -80,6 +81,16 @@ public final class NetworkRequest {
 
     public InetSocketAddress remoteAddress() {
         return connection.remoteAddress();
+    }
+
+    /** Who the connection authenticated as ({@link KafkaPrincipal#ANONYMOUS} until TLS or SASL says otherwise). */
+    public KafkaPrincipal principal() {
+        return connection.principal;
+    }
+
+    /** Records the principal a login (SASL) established; later requests of the connection carry it. */
+    public void authenticatedAs(KafkaPrincipal principal) {
+        connection.principal = Objects.requireNonNull(principal, "principal");
     }
 
     /** Name of the listener the connection was accepted on, e.g. {@code PLAINTEXT}. */

@@ -34,7 +34,9 @@ final class OngoingTransactions {
 
     /** Forgets completed transactions whose marker is now below {@code highWatermark}; returns the last stable offset. */
     long lastStableOffset(long highWatermark) {
-        unreplicated.values().removeIf(marker -> marker < highWatermark);
+        if (!unreplicated.isEmpty()) { // the usual case is empty: no iterator per append then
+            unreplicated.values().removeIf(marker -> marker < highWatermark);
+        }
         long first = highWatermark;
         if (!open.isEmpty()) {
             first = Math.min(first, open.firstKey());
