@@ -98,7 +98,8 @@ final class ReplicaFetcherManager implements ReplicaFetching {
 
     /** Where a broker is reached now, from the metadata cache (the controller's UpdateMetadata). */
     private Optional<Node> endpoint(int brokerId) {
-        Optional<BrokerNode> node = context.metadata().snapshot().liveBroker(brokerId);
+        Optional<BrokerNode> node = context.metadata().snapshot().liveBroker(brokerId)
+                .map(n -> n.on(context.interBrokerListener()));
         return node.map(n -> new Node(n.id(), n.host(), n.port()));
     }
 

@@ -260,9 +260,13 @@ public final class Broker implements AutoCloseable {
             server = new SocketServer(config.socketServerConfig(), handler, time, metrics.requestObserver());
             List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
             Endpoint first = advertised.get(0);
+            String interBroker = config.interBrokerListener();
             // nothing changes topics until the server starts: the publisher's first pass sees them all
             String rack = config.brokerRack().orElse(null);
-            MetadataCache metadata = new MetadataCache(new BrokerNode(config.nodeId(), first.host(), first.port(), rack));
+            Map<String, BrokerNode.Address> addresses = new java.util.HashMap<>();
+            advertised.forEach(e -> addresses.put(e.listenerName(), new BrokerNode.Address(e.host(), e.port())));
+            MetadataCache metadata = new MetadataCache(new BrokerNode(config.nodeId(), first.host(), first.port(), rack,
+                    addresses));
             replicas.liveBrokers(id -> metadata.snapshot().isAlive(id)); // DeleteRecords' low watermark counts live followers
             if (store == null) {
                 LocalMetadataPublisher.attach(metadata, partitions); // in a cluster only the controller fills it
@@ -300,7 +304,7 @@ public final class Broker implements AutoCloseable {
                 // followers copy their leaders' logs through the replication module, if installed
                 replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(
                         config.nodeId(), state.control()::brokerEpoch, metadata, partitions,
-                        config.replicaFetchSettings(), time)));
+                        config.replicaFetchSettings(), time, interBroker)));
             }
             server.start();
 
@@ -310,8 +314,8 @@ public final class Broker implements AutoCloseable {
             cleaner.start();
             if (store != null) {
                 List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
-                        "PLAINTEXT", e.host(), e.port())).toList();
-                cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), first.listenerName(), store,
+                        e.securityProtocol().name(), e.host(), e.port())).toList();
+                cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), interBroker, store,
                         (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), catalogue::applyConfigs, state.control(),
                         controllerSettings(dynamicConfig.current()), housekeeping, time, config.zookeeperSessionTimeoutMs());
                 router.attachController(cluster.controller(), cluster.controllerLink());

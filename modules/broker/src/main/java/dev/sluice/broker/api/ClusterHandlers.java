@@ -84,7 +84,8 @@ final class ClusterHandlers {
         MetadataSnapshot snapshot = broker.metadata().snapshot();
         response.set("ErrorCode", Errors.NONE.code()).set("ClusterId", broker.clusterId())
                 .set("ControllerId", snapshot.controllerId());
-        for (BrokerNode live : snapshot.liveBrokers()) {
+        for (BrokerNode node : snapshot.liveBrokers()) {
+            BrokerNode live = node.on(ctx.listenerName());
             response.addStruct("Brokers").set("BrokerId", live.id()).set("Host", live.host()).set("Port", live.port())
                     .set("Rack", live.rack());
         }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.control.Fenced;
 import dev.sluice.broker.metadata.BrokerNode;
@@ -12,6 +13,7 @@ import dev.sluice.protocol.message.Struct;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +125,10 @@ final class ControlHandlers {
         ctx.respond(ctx.newResponse().set("ErrorCode", error.code()));
     }
 
-    /** A live broker at the endpoint of our client listener (else its PLAINTEXT one); null if it has none. */
+    /**
+     * A live broker with the address of each of its listeners; its default address is the one of our default
+     * listener (else its PLAINTEXT one); null if it has neither.
+     */
     private BrokerNode liveBroker(Struct node, short version) {
         int id = node.getInt("Id");
         String rack = version >= 2 ? node.getString("Rack") : null;
@@ -131,18 +136,21 @@ final class ControlHandlers {
             return new BrokerNode(id, node.getString("V0Host"), node.getInt("V0Port"), null);
         }
         Struct chosen = null;
+        Map<String, BrokerNode.Address> listeners = new HashMap<>();
         for (Struct endpoint : node.getArray("Endpoints")) {
-            boolean ours = version >= 3 ? listenerName.equals(endpoint.getString("Listener"))
-                    : endpoint.getShort("SecurityProtocol") == PLAINTEXT;
-            if (ours) {
+            short protocol = endpoint.getShort("SecurityProtocol");
+            // before v3 a listener is named after its protocol
+            String name = version >= 3 ? endpoint.getString("Listener")
+                    : SecurityProtocol.byId(protocol).map(Enum::name).orElse("");
+            listeners.putIfAbsent(name, new BrokerNode.Address(endpoint.getString("Host"), endpoint.getInt("Port")));
+            if (name.equals(listenerName)) {
                 chosen = endpoint;
-                break;
-            }
-            if (chosen == null && endpoint.getShort("SecurityProtocol") == PLAINTEXT) {
+            } else if (chosen == null && protocol == PLAINTEXT) {
                 chosen = endpoint;
             }
         }
-        return chosen == null ? null : new BrokerNode(id, chosen.getString("Host"), chosen.getInt("Port"), rack);
+        return chosen == null ? null
+                : new BrokerNode(id, chosen.getString("Host"), chosen.getInt("Port"), rack, listeners);
     }
 
     private static MetadataUpdate.PartitionUpdate partitionUpdate(String topic, UUID id, Struct state) {

@@ -93,7 +93,8 @@ final class FetchHandler implements ApiHandler {
             if (error == Errors.UNKNOWN_TOPIC_OR_PARTITION || error == Errors.NOT_LEADER_OR_FOLLOWER
                     || error == Errors.FENCED_LEADER_EPOCH) {
                 TopicPartition tp = targets.get(i).topicPartition();
-                leaders = leaders != null ? leaders : new LeaderEndpoints(broker.metadata().snapshot(), broker.nodeId());
+                leaders = leaders != null ? leaders : new LeaderEndpoints(broker.metadata().snapshot(), broker.nodeId(),
+                        ctx.listenerName());
                 if (error == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
                     hint = leaders.ledElsewhere(tp);
                     error = hint != null ? Errors.NOT_LEADER_OR_FOLLOWER : error;

@@ -121,6 +121,11 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
 
         @Override
+        public dev.sluice.api.security.SecurityProtocol securityProtocol() {
+            return network.securityProtocol();
+        }
+
+        @Override
         public String clientHost() {
             return hostOf(network);
         }
@@ -174,6 +179,11 @@ public final class KafkaRequestHandler implements RequestHandler {
         @Override
         public String listenerName() {
             return network.listenerName();
+        }
+
+        @Override
+        public dev.sluice.api.security.SecurityProtocol securityProtocol() {
+            return network.securityProtocol();
         }
 
         @Override

@@ -23,11 +23,14 @@ import java.util.TreeMap;
 final class LeaderEndpoints {
     private final MetadataSnapshot snapshot;
     private final int self;
+    private final String listenerName;
     private final Map<Integer, BrokerNode> named = new TreeMap<>();
 
-    LeaderEndpoints(MetadataSnapshot snapshot, int self) {
+    /** @param listenerName the listener the request came in on: clients are given addresses on it */
+    LeaderEndpoints(MetadataSnapshot snapshot, int self, String listenerName) {
         this.snapshot = snapshot;
         this.self = self;
+        this.listenerName = listenerName;
     }
 
     /** The hint for {@code tp}: the partition's own if it names a leader, else the cache's, else null. */
@@ -61,7 +64,7 @@ final class LeaderEndpoints {
         partitionOut.set("CurrentLeader", partitionOut.newStruct("CurrentLeader").set("LeaderId", hint.leaderId())
                 .set("LeaderEpoch", hint.leaderEpoch()));
         if (hint.leaderId() >= 0) {
-            snapshot.liveBroker(hint.leaderId()).ifPresent(node -> named.put(node.id(), node));
+            snapshot.liveBroker(hint.leaderId()).ifPresent(node -> named.put(node.id(), node.on(listenerName)));
         }
     }
 

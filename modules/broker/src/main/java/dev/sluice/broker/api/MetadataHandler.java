@@ -54,7 +54,8 @@ final class MetadataHandler implements ApiHandler {
         short version = ctx.version();
         Struct response = ctx.newResponse();
         MetadataSnapshot snapshot = broker.metadata().snapshot();
-        for (BrokerNode live : snapshot.liveBrokers()) {
+        for (BrokerNode node : snapshot.liveBrokers()) {
+            BrokerNode live = node.on(ctx.listenerName()); // Kafka answers each listener with its own addresses
             response.addStruct("Brokers").set("NodeId", live.id()).set("Host", live.host()).set("Port", live.port())
                     .set("Rack", live.rack());
         }

@@ -96,7 +96,8 @@ final class ProduceHandler implements ApiHandler {
                     LeaderHint hint = result.currentLeader();
                     String message = result.message();
                     if (result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION || error == Errors.NOT_LEADER_OR_FOLLOWER) {
-                        leaders = leaders != null ? leaders : new LeaderEndpoints(broker.metadata().snapshot(), broker.nodeId());
+                        leaders = leaders != null ? leaders : new LeaderEndpoints(broker.metadata().snapshot(), broker.nodeId(),
+                                ctx.listenerName());
                         LeaderHint elsewhere = error == Errors.NOT_LEADER_OR_FOLLOWER ? null : leaders.ledElsewhere(tp);
                         if (elsewhere != null) {
                             error = Errors.NOT_LEADER_OR_FOLLOWER;

@@ -1,6 +1,7 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.api.security.KafkaPrincipal;
+import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.protocol.Request;
 import dev.sluice.protocol.message.Struct;
 
@@ -39,6 +40,14 @@ public interface RequestContext {
     /** The listener the request arrived on ("" when not over the network, e.g. in unit tests). */
     default String listenerName() {
         return "";
+    }
+
+    /**
+     * How the connection is secured: whether it came through TLS and whether its listener requires a SASL
+     * login (PLAINTEXT when not over the network).
+     */
+    default SecurityProtocol securityProtocol() {
+        return SecurityProtocol.PLAINTEXT;
     }
 
     /** A new, empty response body of this request's API. */

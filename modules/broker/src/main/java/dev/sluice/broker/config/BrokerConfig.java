@@ -4,6 +4,7 @@ import dev.sluice.api.config.ConfigDef;
 import dev.sluice.api.config.ConfigNames;
 import dev.sluice.api.config.ConfigValues;
 import dev.sluice.api.record.TimestampType;
+import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServerConfig;
@@ -48,6 +49,7 @@ public final class BrokerConfig {
     private final Set<String> ignoredKeys;
     private final List<Endpoint> listeners;
     private final List<Endpoint> advertisedListeners;
+    private final String interBrokerListener;
     private final List<Path> logDirs;
     private final long logRetentionMs;
     private final long logRollMs;
@@ -76,13 +78,17 @@ public final class BrokerConfig {
         ConfigDef plugins = PluginSettings.installed(list);
         pluginValues = plugins.parse(raw, list);
 
+        List<String> mapItems = values.getList("listener.security.protocol.map");
+        Map<String, SecurityProtocol> protocols = Listeners.protocolMap(problems, mapItems == null ? List.of() : mapItems);
         List<String> listenerItems = values.getList("listeners");
-        listeners = Listeners.parse(problems, "listeners", listenerItems == null ? List.of() : listenerItems);
+        listeners = Listeners.parse(problems, "listeners", listenerItems == null ? List.of() : listenerItems, protocols);
         List<Endpoint> advertised = values.isSet("advertised.listeners")
-                ? Listeners.parse(problems, "advertised.listeners", values.getList("advertised.listeners"))
+                ? Listeners.parse(problems, "advertised.listeners", values.getList("advertised.listeners"), protocols)
                 : Listeners.defaultAdvertised(listeners);
         Listeners.checkAdvertised(problems, advertised, listeners);
         advertisedListeners = advertised;
+        interBrokerListener = Listeners.interBroker(problems, values.getString("inter.broker.listener.name"),
+                values.getString("security.inter.broker.protocol"), values.isSet("security.inter.broker.protocol"), advertised);
 
         // Kafka: log.dirs wins over log.dir
         List<String> dirs = values.isSet("log.dirs") ? values.getList("log.dirs") : List.of(values.getString("log.dir"));
@@ -281,6 +287,20 @@ public final class BrokerConfig {
 
     public List<Endpoint> advertisedListeners() {
         return advertisedListeners;
+    }
+
+    /**
+     * The listener other brokers reach this one on ({@code inter.broker.listener.name}, else the one named
+     * after {@code security.inter.broker.protocol}, else the first advertised listener).
+     */
+    public String interBrokerListener() {
+        return interBrokerListener;
+    }
+
+    /** The advertised endpoint of the inter-broker listener, with port 0 resolved against {@code bound}. */
+    public Endpoint interBrokerEndpoint(List<Endpoint> bound) {
+        return advertisedListeners(bound).stream().filter(e -> e.listenerName().equals(interBrokerListener))
+                .findFirst().orElseThrow();
     }
 
     public List<Path> logDirs() {

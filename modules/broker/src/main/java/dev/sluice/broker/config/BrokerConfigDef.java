@@ -95,6 +95,14 @@ public final class BrokerConfigDef {
                 "NAME://host:port to listen on, comma-separated; port 0 picks a free port");
         add("advertised.listeners", LIST, null, null,
                 "what clients are told per listener (default: listeners, a wildcard host as localhost)");
+        add("listener.security.protocol.map", LIST, List.of("PLAINTEXT:PLAINTEXT", "SSL:SSL", "SASL_PLAINTEXT:SASL_PLAINTEXT",
+                "SASL_SSL:SASL_SSL"), null, "NAME:PROTOCOL pairs giving each listener name its security protocol "
+                + "(PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL); a listener named after a protocol needs no entry");
+        add("inter.broker.listener.name", STRING, null, null, "the listener brokers use to reach each other (replica "
+                + "fetchers, controller requests, transaction markers); only one of it and security.inter.broker.protocol");
+        add("security.inter.broker.protocol", STRING, "PLAINTEXT", Validator.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT",
+                "SASL_SSL"), "brokers reach each other on the listener named after this protocol, unless "
+                + "inter.broker.listener.name is set (left unset and no such listener: the first listener)");
         // storage
         add("log.dir", STRING, "./data", Validator.nonEmpty(), "log directory when log.dirs is not set");
         add("log.dirs", LIST, null, null, "log directories: new partitions go to the one holding the fewest; the first also holds the broker's own state; overrides log.dir");

@@ -19,7 +19,7 @@ final class KafkaBrokerKeys {
             // KRaft / ZooKeeper / cluster plumbing
             "process.roles", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
             "controller.quorum.election.timeout.ms", "controller.quorum.fetch.timeout.ms",
-            "controller.listener.names", "inter.broker.listener.name", "listener.security.protocol.map",
+            "controller.listener.names",
             "inter.broker.protocol.version", "zookeeper.set.acl", "zookeeper.max.in.flight.requests",
             "metadata.log.dir", "metadata.log.segment.bytes", "metadata.log.max.record.bytes.between.snapshots",
             "metadata.max.retention.bytes", "metadata.max.retention.ms", "metadata.max.idle.interval.ms",

@@ -116,7 +116,7 @@ final class Acceptor implements Runnable {
         try {
             SocketChannel channel;
             while (!stopping && !paused && (channel = acceptCall.accept(listener.channel())) != null) {
-                admit(channel, listener.endpoint().listenerName());
+                admit(channel, listener.endpoint());
             }
         } catch (IOException e) {
             acceptFailed(listener, e);
@@ -148,7 +148,7 @@ final class Acceptor implements Runnable {
         }
     }
 
-    private void admit(SocketChannel channel, String listenerName) {
+    private void admit(SocketChannel channel, Endpoint listener) {
         if (!reserveConnectionSlot()) {
             metrics.connectionsRefused.increment();
             LOG.log(Level.INFO, () -> "refusing connection from " + remote(channel) + ": max.connections ("
@@ -173,7 +173,7 @@ final class Acceptor implements Runnable {
             for (int i = 0; i < processors.length; i++) {
                 Processor p = processors[nextProcessor];
                 nextProcessor = (nextProcessor + 1) % processors.length;
-                if (p.adopt(channel, listenerName, id)) {
+                if (p.adopt(channel, listener, id)) {
                     return;
                 }
             }

@@ -1,6 +1,7 @@
 package dev.sluice.broker.network;
 
 import dev.sluice.api.security.KafkaPrincipal;
+import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.protocol.Send;
 
 import java.net.InetSocketAddress;
@@ -18,7 +19,7 @@ import java.util.ArrayDeque;
  */
 final class Connection {
     private final long id;
-    private final String listenerName;
+    private final Endpoint listener;
     private final InetSocketAddress remoteAddress;
     private final SocketChannel channel;
     private final Processor processor;
@@ -48,10 +49,10 @@ final class Connection {
      */
     volatile KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
 
-    Connection(long id, String listenerName, InetSocketAddress remoteAddress, SocketChannel channel,
+    Connection(long id, Endpoint listener, InetSocketAddress remoteAddress, SocketChannel channel,
                Processor processor, FrameReader reader) {
         this.id = id;
-        this.listenerName = listenerName;
+        this.listener = listener;
         this.remoteAddress = remoteAddress;
         this.channel = channel;
         this.processor = processor;
@@ -63,7 +64,11 @@ final class Connection {
     }
 
     String listenerName() {
-        return listenerName;
+        return listener.listenerName();
+    }
+
+    SecurityProtocol securityProtocol() {
+        return listener.securityProtocol();
     }
 
     InetSocketAddress remoteAddress() {
@@ -103,6 +108,6 @@ final class Connection {
 
     @Override
     public String toString() {
-        return "connection " + id + " from " + remoteAddress + " on " + listenerName;
+        return "connection " + id + " from " + remoteAddress + " on " + listener.listenerName();
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.broker.network;
 
 import dev.sluice.api.security.KafkaPrincipal;
+import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.protocol.Send;
 
 import java.lang.invoke.MethodHandles;
@@ -96,6 +97,11 @@ public final class NetworkRequest {
     /** Name of the listener the connection was accepted on, e.g. {@code PLAINTEXT}. */
     public String listenerName() {
         return connection.listenerName();
+    }
+
+    /** The security protocol of that listener: whether the bytes came through TLS and whether SASL is required. */
+    public SecurityProtocol securityProtocol() {
+        return connection.securityProtocol();
     }
 
     /**

@@ -32,7 +32,7 @@ final class Processor implements Runnable {
     private static final int NEW_CONNECTION_QUEUE = 32;
 
     /** A socket the acceptor handed over, not yet registered with the selector. */
-    private record NewConnection(SocketChannel channel, String listenerName, long id) {
+    private record NewConnection(SocketChannel channel, Endpoint listener, long id) {
     }
 
     private final int index;
@@ -81,8 +81,8 @@ final class Processor implements Runnable {
     // ---- called from other threads ----
 
     /** From the acceptor: adopt a connected socket. False if this processor's hand-over queue is full. */
-    boolean adopt(SocketChannel channel, String listenerName, long id) {
-        if (!newConnections.offer(new NewConnection(channel, listenerName, id))) {
+    boolean adopt(SocketChannel channel, Endpoint listener, long id) {
+        if (!newConnections.offer(new NewConnection(channel, listener, id))) {
             return false;
         }
         selector.wakeup();
@@ -168,7 +168,7 @@ final class Processor implements Runnable {
             }
             try {
                 InetSocketAddress remote = (InetSocketAddress) n.channel.getRemoteAddress();
-                Connection c = new Connection(n.id, n.listenerName, remote, n.channel, this,
+                Connection c = new Connection(n.id, n.listener, remote, n.channel, this,
                         new FrameReader(config.maxRequestBytes(), pool, time));
                 c.key = n.channel.register(selector, SelectionKey.OP_READ, c);
                 c.interestOps = SelectionKey.OP_READ;

@@ -22,9 +22,10 @@ public interface ReplicaFetchingProvider {
      * @param metadata    where the leaders' endpoints come from
      * @param partitions  the local partitions, and where a storage failure is reported
      * @param settings    {@code num.replica.fetchers}, {@code replica.fetch.*}
+     * @param interBrokerListener the listener leaders are fetched from (their address on it)
      */
     record Context(int brokerId, LongSupplier brokerEpoch, MetadataCache metadata, PartitionManager partitions,
-                   ReplicaFetchSettings settings, Time time) {
+                   ReplicaFetchSettings settings, Time time, String interBrokerListener) {
     }
 
     /** Starts the fetcher manager; it starts threads only once partitions are followed. */

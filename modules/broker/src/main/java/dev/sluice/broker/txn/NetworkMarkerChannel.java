@@ -37,12 +37,15 @@ public final class NetworkMarkerChannel implements MarkerChannel {
 
     private final int localBrokerId;
     private final int socketTimeoutMs;
+    private final String interBrokerListener;
     private final Map<Integer, Sender> senders = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public NetworkMarkerChannel(int localBrokerId, int socketTimeoutMs) {
+    /** @param interBrokerListener the listener leaders are reached on (their address on it, else their default one) */
+    public NetworkMarkerChannel(int localBrokerId, int socketTimeoutMs, String interBrokerListener) {
         this.localBrokerId = localBrokerId;
         this.socketTimeoutMs = socketTimeoutMs;
+        this.interBrokerListener = interBrokerListener;
     }
 
     /** A marker waiting for its leader's thread, and who waits for its answer. */
@@ -91,7 +94,8 @@ public final class NetworkMarkerChannel implements MarkerChannel {
     }
 
     @Override
-    public CompletableFuture<Map<TopicPartition, Errors>> send(BrokerNode leader, TxnMarker marker) {
+    public CompletableFuture<Map<TopicPartition, Errors>> send(BrokerNode leaderNode, TxnMarker marker) {
+        BrokerNode leader = leaderNode.on(interBrokerListener);
         CompletableFuture<Map<TopicPartition, Errors>> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new IOException("marker channel closed"));

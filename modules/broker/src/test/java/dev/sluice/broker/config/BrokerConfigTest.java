@@ -1,6 +1,7 @@
 package dev.sluice.broker.config;
 
 import dev.sluice.api.record.TimestampType;
+import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.broker.network.Endpoint;
 import org.junit.jupiter.api.Test;
@@ -108,12 +109,14 @@ class BrokerConfigTest {
 
     @Test
     void wildcardListenersAreAdvertisedAsLocalhostAndPortZeroAsTheBoundPort() {
-        BrokerConfig c = BrokerConfig.of(Map.of("listeners", "PLAINTEXT://0.0.0.0:0, INTERNAL://127.0.0.1:9093"));
+        BrokerConfig c = BrokerConfig.of(Map.of("listeners", "PLAINTEXT://0.0.0.0:0, INTERNAL://127.0.0.1:9093",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT"));
+        Map<String, SecurityProtocol> map = Map.of("INTERNAL", SecurityProtocol.PLAINTEXT);
         assertThat(c.advertisedListeners()).containsExactly(
-                Endpoint.parse("PLAINTEXT://localhost:0"), Endpoint.parse("INTERNAL://127.0.0.1:9093"));
-        List<Endpoint> bound = List.of(Endpoint.parse("PLAINTEXT://0.0.0.0:41234"), Endpoint.parse("INTERNAL://127.0.0.1:9093"));
+                Endpoint.parse("PLAINTEXT://localhost:0"), Endpoint.parse("INTERNAL://127.0.0.1:9093", map));
+        List<Endpoint> bound = List.of(Endpoint.parse("PLAINTEXT://0.0.0.0:41234"), Endpoint.parse("INTERNAL://127.0.0.1:9093", map));
         assertThat(c.advertisedListeners(bound)).containsExactly(
-                Endpoint.parse("PLAINTEXT://localhost:41234"), Endpoint.parse("INTERNAL://127.0.0.1:9093"));
+                Endpoint.parse("PLAINTEXT://localhost:41234"), Endpoint.parse("INTERNAL://127.0.0.1:9093", map));
         assertThat(c.socketServerConfig().listeners()).isEqualTo(c.listeners());
     }
 
@@ -123,7 +126,8 @@ class BrokerConfigTest {
                 "advertised.listeners", "PLAINTEXT://broker1.example:19092")).advertisedListeners())
                 .containsExactly(Endpoint.parse("PLAINTEXT://broker1.example:19092"));
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> BrokerConfig.of(Map.of(
-                "listeners", "PLAINTEXT://:9092", "advertised.listeners", "OTHER://h:1,PLAINTEXT://0.0.0.0:9092")));
+                "listeners", "PLAINTEXT://:9092", "advertised.listeners", "OTHER://h:1,PLAINTEXT://0.0.0.0:9092",
+                "listener.security.protocol.map", "OTHER:PLAINTEXT,PLAINTEXT:PLAINTEXT")));
         assertThat(e.problems()).hasSize(2);
         assertThat(e.problems().get(0)).contains("OTHER://h:1", "listener names");
         assertThat(e.problems().get(1)).contains("0.0.0.0", "wildcard");

@@ -41,7 +41,7 @@ class MarkerChannelWireTest {
             assertThat(error(client.call(ApiKey.CREATE_TOPICS, WireClient.CREATE_TOPICS_V,
                     WireClient.createTopics(TOPIC, 2)).getArray("Topics").get(0))).isEqualTo(Errors.NONE);
         }
-        channel = new NetworkMarkerChannel(99, 10_000);
+        channel = new NetworkMarkerChannel(99, 10_000, "PLAINTEXT");
     }
 
     @AfterEach

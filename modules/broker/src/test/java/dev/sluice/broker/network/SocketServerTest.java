@@ -102,6 +102,22 @@ class SocketServerTest {
     }
 
     @Test
+    void aRequestCarriesItsListenersNameAndSecurityProtocol() throws Exception {
+        Endpoint internal = Endpoint.parse("INTERNAL://127.0.0.1:0",
+                java.util.Map.of("INTERNAL", dev.sluice.api.security.SecurityProtocol.PLAINTEXT));
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        SocketServer server = start(SocketServerConfig.defaults(LOCAL, internal), request -> {
+            seen.complete(request.listenerName() + "/" + request.securityProtocol());
+            request.respond(Send.of(ByteBuffer.wrap(new byte[] {0, 0, 0, 1, 7})));
+        });
+        try (TestClient client = new TestClient(server.boundPort("INTERNAL"))) {
+            client.send(command('E', 0, 1));
+            client.receive();
+        }
+        assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("INTERNAL/PLAINTEXT");
+    }
+
+    @Test
     void bindsPortZeroAndReportsTheBoundPort() throws IOException {
         SocketServer server = start(config());
         assertThat(server.boundPort("PLAINTEXT")).isPositive();

@@ -53,7 +53,7 @@ final class GroupAdminHandlers {
         Struct response = ctx.newResponse();
         if (version <= 3) {
             Struct out = response;
-            coordinatorOf(keyType, request.getString("Key"), (error, message, node) -> {
+            coordinatorOf(keyType, request.getString("Key"), ctx.listenerName(), (error, message, node) -> {
                 out.set("ErrorCode", error.code()).set("NodeId", node == null ? -1 : node.id())
                         .set("Host", node == null ? "" : node.host()).set("Port", node == null ? -1 : node.port());
                 if (version >= 1) {
@@ -63,7 +63,7 @@ final class GroupAdminHandlers {
         } else {
             for (String key : request.<String>getList("CoordinatorKeys")) {
                 Struct out = response.addStruct("Coordinators").set("Key", key);
-                coordinatorOf(keyType, key, (error, message, node) -> out.set("NodeId", node == null ? -1 : node.id())
+                coordinatorOf(keyType, key, ctx.listenerName(), (error, message, node) -> out.set("NodeId", node == null ? -1 : node.id())
                         .set("Host", node == null ? "" : node.host()).set("Port", node == null ? -1 : node.port())
                         .set("ErrorCode", error.code()).set("ErrorMessage", message));
             }
@@ -75,14 +75,14 @@ final class GroupAdminHandlers {
         void accept(Errors error, String message, BrokerNode node);
     }
 
-    private void coordinatorOf(byte keyType, String key, CoordinatorAnswer answer) {
+    private void coordinatorOf(byte keyType, String key, String listenerName, CoordinatorAnswer answer) {
         if (keyType != KEY_TYPE_GROUP) {
             answer.accept(Errors.INVALID_REQUEST, "coordinator key type " + keyType + " is not supported", null);
         } else {
             Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), key == null ? "" : key,
                     offsetsTopic != null);
             if (node.isPresent()) {
-                answer.accept(Errors.NONE, null, node.get());
+                answer.accept(Errors.NONE, null, node.get().on(listenerName));
             } else {
                 if (offsetsTopic != null && broker.metadata().snapshot().topic(GroupCoordinatorLookup.OFFSETS_TOPIC).isEmpty()) {
                     offsetsTopic.createIfMissing();

@@ -53,7 +53,7 @@ final class TxnAdminHandlers {
         Struct response = ctx.newResponse();
         if (version <= 3) {
             String key = request.getString("Key");
-            Optional<BrokerNode> node = key == null || key.isEmpty() ? Optional.empty() : topic.coordinator(key);
+            Optional<BrokerNode> node = key == null || key.isEmpty() ? Optional.empty() : topic.coordinator(key).map(n -> n.on(ctx.listenerName()));
             Errors error = key == null || key.isEmpty() ? Errors.INVALID_REQUEST
                     : node.isPresent() ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
             response.set("ErrorCode", error.code()).set("ErrorMessage", message(error, key))
@@ -61,7 +61,7 @@ final class TxnAdminHandlers {
                     .set("Port", node.map(BrokerNode::port).orElse(-1));
         } else {
             for (String key : request.<String>getList("CoordinatorKeys")) {
-                Optional<BrokerNode> node = key == null || key.isEmpty() ? Optional.empty() : topic.coordinator(key);
+                Optional<BrokerNode> node = key == null || key.isEmpty() ? Optional.empty() : topic.coordinator(key).map(n -> n.on(ctx.listenerName()));
                 Errors error = key == null || key.isEmpty() ? Errors.INVALID_REQUEST
                         : node.isPresent() ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
                 response.addStruct("Coordinators").set("Key", key).set("NodeId", node.map(BrokerNode::id).orElse(-1))
