@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
 /**
  * The load of a chaos test, recorded into a {@link HistoryChecker}: an idempotent acks=all
  * kafka-clients producer writing unique values round-robin over a topic's partitions, with a
- * bounded number in flight, and a consumer reading everything from the start while it runs. Both
+ * bounded number in flight and at most a given rate (2,000 records a second unless told), and a consumer reading everything from the start while it runs. Both
  * run on their own threads until {@link #close()}; {@link #finalLogs} then reads every partition
  * from its start to its end.
  *
@@ -34,6 +34,7 @@ public final class Workload implements AutoCloseable {
     private final String topic;
     private final int partitions;
     private final HistoryChecker checker;
+    private final int recordsPerSecond;
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong read = new AtomicLong();
@@ -44,7 +45,13 @@ public final class Workload implements AutoCloseable {
     private volatile Throwable readerFailure;
 
     public Workload(String bootstrap, String topic, int partitions, HistoryChecker checker) {
+        this(bootstrap, topic, partitions, checker, 2_000);
+    }
+
+    /** Writing at most about {@code recordsPerSecond} (load, not a benchmark, on two shared cores). */
+    public Workload(String bootstrap, String topic, int partitions, HistoryChecker checker, int recordsPerSecond) {
         this.bootstrap = bootstrap;
+        this.recordsPerSecond = recordsPerSecond;
         this.topic = topic;
         this.partitions = partitions;
         this.checker = checker;
@@ -94,7 +101,7 @@ public final class Workload implements AutoCloseable {
                 });
                 seq++;
                 if (seq % 10 == 0) {
-                    sleep(5); // about 2,000 records a second at most: load, not a benchmark, on two shared cores
+                    sleep(10_000 / recordsPerSecond);
                 }
             }
             producer.flush();
