@@ -1,0 +1,121 @@
+package dev.sluice.streams;
+
+import dev.sluice.api.Time;
+import dev.sluice.streams.processor.TaskId;
+import dev.sluice.streams.runtime.StreamThread;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One instance of a stream-processing application: runs a {@link Topology} against the brokers of
+ * {@code bootstrap.servers}. Instances with the same {@code application.id} form a consumer group and
+ * share the tasks; starting or stopping one rebalances them, and a task that moves restores its stores
+ * from their changelog topics. Internal topics are created at start.
+ *
+ * <pre>{@code
+ * Properties props = new Properties();
+ * props.put("application.id", "word-count");
+ * props.put("bootstrap.servers", "localhost:9092");
+ * props.put("processing.guarantee", "exactly_once_v2");
+ * try (SluiceStreams streams = new SluiceStreams(topology, props)) {
+ *     streams.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Processing runs on one thread of its own ({@code num.stream.threads} is 1).
+ */
+public final class SluiceStreams implements AutoCloseable {
+    /** Lifecycle: CREATED → RUNNING (once tasks are assigned) → NOT_RUNNING after close; ERROR if processing failed. */
+    public enum State { CREATED, STARTING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, ERROR }
+
+    private final StreamsConfig config;
+    private final StreamThread streamThread;
+    private final Thread thread;
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final String processId = UUID.randomUUID().toString();
+
+    public SluiceStreams(Topology topology, Properties properties) {
+        this(topology, StreamsConfig.from(properties), Time.SYSTEM);
+    }
+
+    public SluiceStreams(Topology topology, StreamsConfig config, Time time) {
+        if (config.applicationId() == null || config.applicationId().isBlank()) {
+            throw new IllegalArgumentException("application.id is required");
+        }
+        if (config.bootstrapServers() == null) {
+            throw new IllegalArgumentException("bootstrap.servers is required");
+        }
+        this.config = config;
+        this.streamThread = new StreamThread(topology.model(), config, processId, time,
+                () -> state.compareAndSet(State.STARTING, State.RUNNING), t -> {
+                    failure.set(t);
+                    state.set(State.ERROR);
+                });
+        this.thread = new Thread(streamThread, config.applicationId() + "-stream-thread");
+    }
+
+    /** Creates the internal topics, joins the group and starts processing (in the background). */
+    public void start() {
+        if (!state.compareAndSet(State.CREATED, State.STARTING)) {
+            throw new IllegalStateException("already started");
+        }
+        thread.start();
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** Why processing stopped, if it failed. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** This instance's id (part of its clients' ids and its transactional id). */
+    public String processId() {
+        return processId;
+    }
+
+    /** The tasks this instance runs now. */
+    public Set<TaskId> activeTasks() {
+        return streamThread.activeTaskIds();
+    }
+
+    StreamThread streamThread() {
+        return streamThread;
+    }
+
+    StreamsConfig config() {
+        return config;
+    }
+
+    /** Commits, leaves the group and waits up to {@code timeout} for the processing thread to end. */
+    public boolean close(Duration timeout) {
+        State before = state.getAndUpdate(s -> s == State.ERROR ? s : State.PENDING_SHUTDOWN);
+        streamThread.shutdown();
+        if (before != State.CREATED) {
+            try {
+                thread.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean done = !thread.isAlive();
+        if (done) {
+            state.updateAndGet(s -> s == State.ERROR ? s : State.NOT_RUNNING);
+        }
+        return done;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofMinutes(1));
+    }
+}
