@@ -21,6 +21,7 @@ module dev.sluice.api {
     exports dev.sluice.api.internal.json to
             dev.sluice.coordination.zookeeper,
             dev.sluice.protocol,
+            dev.sluice.connect,
             dev.sluice.tools;
 
     uses dev.sluice.api.compression.CompressionCodec;

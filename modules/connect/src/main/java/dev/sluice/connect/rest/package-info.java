@@ -1,0 +1,2 @@
+/** Kafka Connect's REST interface over the JDK's HTTP server. */
+package dev.sluice.connect.rest;

@@ -1,0 +1,199 @@
+package dev.sluice.connect.runtime;
+
+import dev.sluice.api.Time;
+import dev.sluice.client.admin.NewTopic;
+import dev.sluice.client.admin.SluiceAdmin;
+import dev.sluice.client.producer.ProducerRecord;
+import dev.sluice.client.producer.SluiceProducer;
+import dev.sluice.connect.api.ConnectException;
+import dev.sluice.connect.api.Converter;
+import dev.sluice.connect.api.RetriableException;
+import dev.sluice.connect.api.SourceRecord;
+import dev.sluice.connect.api.SourceTask;
+import dev.sluice.connect.api.SourceTaskContext;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a {@link SourceTask}: poll, transform, convert, send; every {@code offset.flush.interval.ms}
+ * (and when stopping) it flushes the producer and only then stores the offsets of what was sent, so
+ * a stored offset never runs ahead of acknowledged records (at least once; a clean stop loses and
+ * repeats nothing). Task thread, except {@link #wakeUp}.
+ */
+final class WorkerSourceTask extends WorkerTask {
+    private static final System.Logger LOG = System.getLogger(WorkerSourceTask.class.getName());
+
+    private final ConnectorConfig config;
+    private final Map<String, String> taskConfig;
+    private final WorkerConfig worker;
+    private final Plugins plugins;
+    private final OffsetStore offsets;
+    private final Time time;
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final Map<Map<String, ?>, Map<String, ?>> pending = new HashMap<>();
+    private final Set<String> knownTopics = new HashSet<>();
+    private SourceTask task;
+    private SluiceProducer producer;
+    private Converter keyConverter;
+    private Converter valueConverter;
+    private TransformChain transforms;
+    private ErrorPolicy errors;
+
+    WorkerSourceTask(ConnectorTaskId id, String workerId, ConnectorConfig config, Map<String, String> taskConfig,
+                     WorkerConfig worker, Plugins plugins, OffsetStore offsets, TaskStatusListener listener,
+                     boolean startPaused, Time time) {
+        super(id, workerId, listener, startPaused);
+        this.config = config;
+        this.taskConfig = taskConfig;
+        this.worker = worker;
+        this.plugins = plugins;
+        this.offsets = offsets;
+        this.time = time;
+    }
+
+    @Override
+    protected void initializeAndStart() {
+        keyConverter = Converters.create(plugins, config, worker, true);
+        valueConverter = Converters.create(plugins, config, worker, false);
+        transforms = TransformChain.of(config, plugins);
+        errors = new ErrorPolicy(id, config, null, time, this::isStopping);
+        Properties p = worker.clientProperties("producer.");
+        p.putIfAbsent("client.id", "connector-producer-" + id);
+        p.putIfAbsent("acks", "all");
+        producer = new SluiceProducer(p);
+        task = (SourceTask) Worker.newTask(plugins, config);
+        task.initialize(new SourceTaskContext() {
+            @Override
+            public Map<String, String> configs() {
+                return taskConfig;
+            }
+
+            @Override
+            public Map<String, Object> offset(Map<String, ?> sourcePartition) {
+                return offsets.get(id.connector(), sourcePartition);
+            }
+        });
+        task.start(taskConfig);
+    }
+
+    @Override
+    protected void execute() throws Exception {
+        long flushInterval = worker.offsetFlushIntervalMs();
+        long nextCommit = time.milliseconds() + flushInterval;
+        long backoff = 100;
+        while (!isStopping()) {
+            if (checkPaused(true)) {
+                continue;
+            }
+            List<SourceRecord> records;
+            try {
+                records = task.poll();
+                backoff = 100;
+            } catch (RetriableException e) {
+                LOG.log(System.Logger.Level.WARNING, id + ": poll failed, retrying in " + backoff + " ms: " + e.getMessage());
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, config.values().getLong("errors.retry.delay.max.ms"));
+                continue;
+            }
+            if (records != null) {
+                for (SourceRecord r : records) {
+                    send(r);
+                }
+            }
+            Exception failure = sendFailure.get();
+            if (failure != null) {
+                throw new ConnectException("a record could not be sent: " + failure.getMessage(), failure);
+            }
+            if (time.milliseconds() >= nextCommit) {
+                commitOffsets();
+                nextCommit = time.milliseconds() + flushInterval;
+            }
+        }
+        commitOffsets();
+    }
+
+    private void send(SourceRecord original) {
+        pending.put(original.sourcePartition(), original.sourceOffset());
+        if (errors.execute(Stage.TRANSFORMATION, () -> transforms.apply(original), null)
+                instanceof Attempt.Done<SourceRecord> t && t.value() != null) {
+            SourceRecord r = t.value();
+            if (errors.execute(Stage.KEY_CONVERTER, () -> keyConverter.fromConnectData(r.topic(), r.keySchema(), r.key()), null)
+                    instanceof Attempt.Done<byte[]> key
+                    && errors.execute(Stage.VALUE_CONVERTER, () -> valueConverter.fromConnectData(r.topic(), r.valueSchema(),
+                    r.value()), null) instanceof Attempt.Done<byte[]> value) {
+                ensureTopic(r.topic());
+                producer.send(new ProducerRecord(r.topic(), r.kafkaPartition(), r.timestamp(), key.value(), value.value(),
+                        r.headers()), (metadata, e) -> {
+                    if (e != null) {
+                        sendFailure.compareAndSet(null, e);
+                    }
+                });
+            }
+        }
+    }
+
+    /** KIP-158: with topic.creation.default.replication.factor set, a missing topic is created before the first send. */
+    private void ensureTopic(String topic) {
+        Object rf = config.values().get("topic.creation.default.replication.factor");
+        if (rf == null || knownTopics.contains(topic)) {
+            return;
+        }
+        Object partitions = config.values().get("topic.creation.default.partitions");
+        try (SluiceAdmin admin = new SluiceAdmin(worker.clientProperties("admin."))) {
+            if (!admin.listTopics().get(30, TimeUnit.SECONDS).contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, partitions == null ? 1 : (Integer) partitions, (Short) rf,
+                        Map.of()))).get(30, TimeUnit.SECONDS);
+                LOG.log(System.Logger.Level.INFO, id + ": created topic " + topic);
+            }
+        } catch (Exception e) {
+            if (!String.valueOf(e.getCause()).contains("already exists")) {
+                throw new ConnectException("cannot create topic " + topic + ": " + e.getMessage(), e);
+            }
+        }
+        knownTopics.add(topic);
+    }
+
+    /** Flushes the producer, then stores the offsets of everything sent before the flush. */
+    private void commitOffsets() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<Map<String, ?>, Map<String, ?>> snapshot = new HashMap<>(pending);
+        producer.flush();
+        Exception failure = sendFailure.get();
+        if (failure != null) {
+            throw new ConnectException("a record could not be sent; offsets not committed: " + failure.getMessage(), failure);
+        }
+        offsets.put(id.connector(), snapshot);
+        snapshot.forEach(pending::remove);
+        task.commit();
+    }
+
+    @Override
+    protected void wakeUp() {
+        SourceTask t = task;
+        if (t != null) {
+            t.stop();
+        }
+    }
+
+    @Override
+    protected void release() {
+        if (task != null) {
+            task.stop();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (transforms != null) {
+            transforms.close();
+        }
+    }
+}
