@@ -6,6 +6,7 @@
 module dev.sluice.tools {
     requires dev.sluice.broker;
     requires dev.sluice.client;
+    requires dev.sluice.connect; // sluice connect
     requires dev.sluice.coordination.zookeeper; // sluice zookeeper; the cluster metadata store on ZooKeeper (found by ServiceLoader)
     requires java.logging;
 }

@@ -7,6 +7,7 @@ import dev.sluice.tools.admin.QuotasCommand;
 import dev.sluice.tools.console.ConsumeCommand;
 import dev.sluice.tools.console.ProduceCommand;
 import dev.sluice.tools.configs.ConfigsCommand;
+import dev.sluice.tools.connect.ConnectCommand;
 import dev.sluice.tools.groups.GroupsCommand;
 import dev.sluice.tools.perf.PerfConsumeCommand;
 import dev.sluice.tools.perf.PerfProduceCommand;
@@ -43,6 +44,7 @@ public final class Sluice {
         register(new TransactionsCommand());
         register(new PerfProduceCommand());
         register(new PerfConsumeCommand());
+        register(new ConnectCommand());
     }
 
     private Sluice() {

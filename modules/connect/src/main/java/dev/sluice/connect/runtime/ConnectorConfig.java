@@ -128,7 +128,7 @@ public record ConnectorConfig(Map<String, String> raw, ConfigValues values) {
             lines.addAll(problems);
             throw new ConfigException(lines);
         }
-        return new ConnectorConfig(Map.copyOf(raw), values);
+        return new ConnectorConfig(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(raw)), values);
     }
 
     /** The settings under {@code prefix}, with the prefix removed. */
