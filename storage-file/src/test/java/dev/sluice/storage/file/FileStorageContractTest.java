@@ -11,6 +11,7 @@ import dev.sluice.storage.testkit.FailingDiskContract;
 import dev.sluice.storage.testkit.LifecycleContract;
 import dev.sluice.storage.testkit.TimeAndRetentionContract;
 import dev.sluice.storage.testkit.TransactionIndexContract;
+import dev.sluice.storage.testkit.TransactionalCompactionContract;
 import dev.sluice.storage.testkit.fault.FaultyFileSystem;
 import org.junit.jupiter.api.Nested;
 
@@ -69,6 +70,13 @@ class FileStorageContractTest {
 
     @Nested
     class CompactionProperties extends CompactionPropertyContract {
+        @Override
+        protected LogStorageEngine openEngine(Path directory, Time time) {
+            return openFileEngine(directory, time);
+        }
+    }
+    @Nested
+    class TransactionalCompaction extends TransactionalCompactionContract {
         @Override
         protected LogStorageEngine openEngine(Path directory, Time time) {
             return openFileEngine(directory, time);

@@ -10,8 +10,9 @@ import java.util.List;
  * current view without locking and find the first entry a fetch needs by binary search, so a
  * read_committed fetch does not scan every abort since the log start.
  *
- * <p>Threads: one writer (the log's, serialised by the caller); readers on any thread. A view's
- * slots are never written again once visible: removals copy into a new array.
+ * <p>Threads: changes are synchronized (the log's writer appends, truncates and drops, the log
+ * cleaner removes entries whose records are gone); readers on any thread, without locking. A
+ * view's slots are never written again once visible: removals copy into a new array.
  */
 public final class AbortedTxnList {
     private record View(AbortedTxn[] entries, int count) {
@@ -39,7 +40,7 @@ public final class AbortedTxnList {
     }
 
     /** Adds {@code entry}, whose marker must come after the last entry's. */
-    public void append(AbortedTxn entry) {
+    public synchronized void append(AbortedTxn entry) {
         View v = view;
         if (v.count() > 0 && entry.lastOffset() <= v.entries()[v.count() - 1].lastOffset()) {
             throw new IllegalArgumentException("aborted transaction " + entry + " is not after the last entry");
@@ -53,7 +54,7 @@ public final class AbortedTxnList {
     }
 
     /** Keeps the entries whose marker is before {@code offset} (truncation); true if any went. */
-    public boolean truncateFrom(long offset) {
+    public synchronized boolean truncateFrom(long offset) {
         View v = view;
         int keep = firstWithMarkerAtOrAfter(v, offset);
         if (keep == v.count()) {
@@ -64,13 +65,30 @@ public final class AbortedTxnList {
     }
 
     /** Drops the entries whose marker is before {@code offset} (a new log start); true if any went. */
-    public boolean dropBefore(long offset) {
+    public synchronized boolean dropBefore(long offset) {
         View v = view;
         int from = firstWithMarkerAtOrAfter(v, offset);
         if (from == 0) {
             return false;
         }
         view = new View(Arrays.copyOfRange(v.entries(), from, v.count()), v.count() - from);
+        return true;
+    }
+
+    /** Removes the entries whose marker offset is in {@code markers} (the cleaner: their records are gone); true if any went. */
+    public synchronized boolean removeMarkers(java.util.Set<Long> markers) {
+        View v = view;
+        AbortedTxn[] kept = new AbortedTxn[v.count()];
+        int count = 0;
+        for (int i = 0; i < v.count(); i++) {
+            if (!markers.contains(v.entries()[i].lastOffset())) {
+                kept[count++] = v.entries()[i];
+            }
+        }
+        if (count == v.count()) {
+            return false;
+        }
+        view = new View(kept, count);
         return true;
     }
 

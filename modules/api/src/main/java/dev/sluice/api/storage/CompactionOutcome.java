@@ -17,12 +17,13 @@ public sealed interface CompactionOutcome {
      * @param bytesRead         bytes read from the log (both passes)
      * @param bytesWritten      bytes written for the cleaned part
      * @param keys              distinct keys of the dirty part that were indexed
-     * @param recordsRemoved    records dropped (older values, expired tombstones)
+     * @param recordsRemoved    records dropped (older values, expired tombstones, aborted records)
      * @param tombstonesRemoved tombstones among them
+     * @param markersRemoved    transaction markers removed (their transactions had no record left)
      * @param sizeBefore        bytes of the cleaned range before
      * @param sizeAfter         bytes of the cleaned range after
      */
     record Cleaned(long firstDirtyOffset, long bytesRead, long bytesWritten, long keys, long recordsRemoved,
-                   long tombstonesRemoved, long sizeBefore, long sizeAfter) implements CompactionOutcome {
+                   long tombstonesRemoved, long markersRemoved, long sizeBefore, long sizeAfter) implements CompactionOutcome {
     }
 }

@@ -6,8 +6,8 @@ import java.util.Objects;
  * One cleaning of one log.
  *
  * @param nowMs              the cleaner's clock: the delete horizon of new tombstones starts here
- * @param upperBoundOffset   nothing at or after this offset is touched (the high watermark, or the
- *                           last stable offset once transactions exist)
+ * @param upperBoundOffset   nothing at or after this offset is touched (the last stable offset: every
+ *                           transaction below it is decided, so aborted records can be told apart)
  * @param minCompactionLagMs a record is cleaned only once its batch's largest timestamp is this old
  * @param deleteRetentionMs  how long tombstones stay after the first cleaning that saw them
  * @param maxKeys            how many distinct keys the dedupe map may hold

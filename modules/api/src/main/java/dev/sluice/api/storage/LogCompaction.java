@@ -12,8 +12,11 @@ package dev.sluice.api.storage;
  * is kept until {@code delete.retention.ms} after the first cleaning that saw it (Kafka's
  * KIP-534 delete horizon, stored in the batch). Records at or after the active segment (for a
  * backend with segments), the caller's upper bound or the first record younger than
- * {@code min.compaction.lag.ms} are never touched. Transactional and control batches are kept
- * as they are (their records do not shadow older ones) until transactions are understood here.
+ * {@code min.compaction.lag.ms} are never touched. Transactions: the caller's upper bound is the
+ * last stable offset, so every transaction below it is decided; records of aborted transactions
+ * (the log's aborted-transaction index) go, committed ones are cleaned like any other, a marker
+ * goes once its transaction has no batch left and a delete horizon passed, and an index entry
+ * once its records are gone (see {@link dev.sluice.api.storage.compaction.Compactor}).
  *
  * <p>Threads: one cleaner thread at a time per log ({@link #compact}); it runs alongside the
  * log's writer and readers. A change that invalidates the cleaning (truncation, a log restarted

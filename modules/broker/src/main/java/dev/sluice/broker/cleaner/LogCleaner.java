@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * The log cleaner (Kafka's LogCleaner, broker half): {@code log.cleaner.threads} threads
  * ({@code sluice-log-cleaner-<n>}) each take the dirtiest compacted log no other thread is
  * cleaning ({@link CleaningCandidate#dirtiest}), have its storage compact it
- * ({@link LogCompaction}) up to its high watermark, log what it did, and sleep
+ * ({@link LogCompaction}) up to its last stable offset (so aborted records can be told from committed
+ * ones), log what it did, and sleep
  * {@code log.cleaner.backoff.ms} when no log needs cleaning. Every partition whose topic's
  * {@code cleanup.policy} includes compact and whose storage offers compaction takes part, except
  * {@code __consumer_offsets} and {@code __transaction_state}, which their stores keep bounded with
@@ -145,10 +146,10 @@ public final class LogCleaner implements AutoCloseable {
     private static void log(Report report) {
         if (report.outcome() instanceof CompactionOutcome.Cleaned c) {
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "Cleaned %s up to offset %d in %d ms "
-                            + "(dirty ratio %.3f): read %d bytes, wrote %d bytes, %d keys, removed %d records (%d tombstones), "
-                            + "cleaned part %d -> %d bytes", report.partition(), c.firstDirtyOffset(), report.durationMs(),
-                    report.dirtyRatioBefore(), c.bytesRead(), c.bytesWritten(), c.keys(), c.recordsRemoved(),
-                    c.tombstonesRemoved(), c.sizeBefore(), c.sizeAfter()));
+                            + "(dirty ratio %.3f): read %d bytes, wrote %d bytes, %d keys, removed %d records (%d tombstones) "
+                            + "and %d transaction markers, cleaned part %d -> %d bytes", report.partition(), c.firstDirtyOffset(),
+                    report.durationMs(), report.dirtyRatioBefore(), c.bytesRead(), c.bytesWritten(), c.keys(),
+                    c.recordsRemoved(), c.tombstonesRemoved(), c.markersRemoved(), c.sizeBefore(), c.sizeAfter()));
         } else if (report.outcome() instanceof CompactionOutcome.Aborted a) {
             LOG.log(System.Logger.Level.INFO, "Cleaning of {0} stopped: {1}", report.partition(), a.reason());
         }
@@ -182,7 +183,7 @@ public final class LogCleaner implements AutoCloseable {
         if (!cleaning.compact()) {
             return Optional.empty();
         }
-        long upperBound = Math.max(0, partition.highWatermark());
+        long upperBound = Math.max(0, partition.lastStableOffset()); // every transaction below it is decided
         try {
             CleanableSection section = compaction.get().cleanableSection(now, cleaning.minCompactionLagMs(), upperBound);
             return Optional.of(new CleaningCandidate(tp, compaction.get(), cleaning, section, upperBound));
@@ -202,7 +203,7 @@ public final class LogCleaner implements AutoCloseable {
         if (!cleaning.compact() || compaction.isEmpty()) {
             return Optional.empty();
         }
-        long upperBound = Math.max(0, partition.highWatermark());
+        long upperBound = Math.max(0, partition.lastStableOffset()); // every transaction below it is decided
         return Optional.of(compaction.get().cleanableSection(nowMs, cleaning.minCompactionLagMs(), upperBound).dirtyRatio());
     }
 

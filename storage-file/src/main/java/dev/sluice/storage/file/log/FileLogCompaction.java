@@ -2,6 +2,7 @@ package dev.sluice.storage.file.log;
 
 import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.api.storage.CleanableSection;
 import dev.sluice.api.storage.CompactionOutcome;
 import dev.sluice.api.storage.CompactionRequest;
@@ -117,7 +118,12 @@ final class FileLogCompaction implements LogCompaction {
         if (section.cleanableEndOffset() <= section.firstDirtyOffset()) {
             return new CompactionOutcome.NothingToClean(section.firstDirtyOffset());
         }
-        Compactor compactor = new Compactor(request, section.cleanableBytes() / 8 + 1);
+        // after the section: every segment it may clean is no longer active, so its entries are all in
+        List<AbortedTxn> abortedTxns = new ArrayList<>();
+        for (LogSegment segment : segments.all()) {
+            abortedTxns.addAll(segment.txnIndex().entries());
+        }
+        Compactor compactor = new Compactor(request, section.cleanableBytes() / 8 + 1, abortedTxns);
         long[] read = {0};
         try {
             buildMap(compactor, section, request, read);
@@ -140,9 +146,15 @@ final class FileLogCompaction implements LogCompaction {
                         log.time().milliseconds(), SegmentFiles.CLEANED_SUFFIX);
                 for (LogSegment segment : group) {
                     before += segment.size();
-                    // transactional batches and markers are kept as they are: so are their aborted transactions
-                    segment.txnIndex().entries().forEach(cleaned.txnIndex()::append);
                     read[0] += cleanInto(segment, cleaned, compactor, indexedEnd, request);
+                }
+                // the entries of the markers in the group, less those whose records are all gone
+                for (LogSegment segment : group) {
+                    for (AbortedTxn entry : segment.txnIndex().entries()) {
+                        if (entry.lastOffset() >= indexedEnd || compactor.keepsAbortedTxn(entry)) {
+                            cleaned.txnIndex().append(entry);
+                        }
+                    }
                 }
                 cleaned.onBecomeInactive();
                 cleaned.flush();

@@ -472,6 +472,23 @@ public final class LmdbLog implements LogStorage {
         SIZE.getAndAdd(this, bytes);
     }
 
+    /** The aborted-transaction index, every entry in marker order (the cleaner's view of transactions). */
+    List<AbortedTxn> abortedTxnEntries() {
+        return abortedTxns.toList();
+    }
+
+    /** Inside the cleaner's write transaction: removes the entries of these markers (their records are gone). */
+    void removeAbortedTxns(Txn<ByteBuffer> txn, java.util.Set<Long> markers) {
+        for (long marker : markers) {
+            tables.abortedTxns.delete(txn, Keys.abortedTxn(id, marker));
+        }
+    }
+
+    /** After that transaction committed: the same in memory. */
+    void abortedTxnsRemoved(java.util.Set<Long> markers) {
+        abortedTxns.removeMarkers(markers);
+    }
+
     /** Inside a transaction: throws if the log was closed. */
     void checkOpen() {
         ensureOpen();

@@ -1,6 +1,7 @@
 package dev.sluice.storage.lmdb.log;
 
 import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.api.storage.CleanableSection;
 import dev.sluice.api.storage.CompactionOutcome;
 import dev.sluice.api.storage.CompactionRequest;
@@ -13,6 +14,8 @@ import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -39,11 +42,20 @@ final class LmdbLogCompaction implements LogCompaction {
     private final LogTables tables;
     private final int id;
     private final TopicPartition partition;
-    /** What the transaction being run did; reset at its start (it may run twice). */
-    private long chunkFreed;
-    private long chunkWritten;
-    private long chunkNext;
-    private long chunkLooked;
+    /**
+     * What one write transaction does: drops and replacements (applied after the cursor is
+     * closed, since the flyweights pointed into pages these change), the aborted-transaction
+     * entries it removes, and where the next one starts.
+     */
+    private record Chunk(long from, long next, List<Long> drops, List<Long> replacedAt, List<ByteBuffer> replacements,
+                         Set<Long> entriesRemoved, long looked, long freed, long written) {
+    }
+
+    /** The chunk being applied (kept across a rerun of its transaction); cleaner thread only. */
+    private Chunk planned;
+    /** Whether the last run of the chunk's transaction applied it (false: the log changed). */
+    private boolean applied;
+    /** Bytes the transaction being run took off the log's size (undone if it reruns or fails). */
     private long appliedFreed;
 
     LmdbLogCompaction(LmdbLog log, LmdbEnvironment env, LogTables tables, int id, TopicPartition partition) {
@@ -102,7 +114,7 @@ final class LmdbLogCompaction implements LogCompaction {
         if (section.cleanableEndOffset() <= section.firstDirtyOffset() || section.cleanableBytes() == 0) {
             return new CompactionOutcome.NothingToClean(section.firstDirtyOffset());
         }
-        Compactor compactor = new Compactor(request, section.cleanableBytes() / 8 + 1);
+        Compactor compactor = new Compactor(request, section.cleanableBytes() / 8 + 1, log.abortedTxnEntries());
         long read = buildMap(compactor, section, request);
         long indexedEnd = compactor.indexedEnd();
         if (indexedEnd <= section.firstDirtyOffset()) {
@@ -112,6 +124,7 @@ final class LmdbLogCompaction implements LogCompaction {
         long freed = 0;
         long written = 0;
         long before = 0;
+        planned = null;
         while (next < indexedEnd) {
             long from = next;
             appliedFreed = 0;
@@ -122,15 +135,19 @@ final class LmdbLogCompaction implements LogCompaction {
                 appliedFreed = 0;
                 throw e;
             }
-            if (chunkNext < 0) {
+            Chunk chunk = planned;
+            if (!applied) {
                 return new CompactionOutcome.Aborted("the log was truncated or shortened during the cleaning");
             }
-            read += chunkLooked;
-            request.throttle().bytesProcessed(chunkLooked + chunkWritten);
-            before += chunkLooked;
-            freed += chunkFreed;
-            written += chunkWritten;
-            next = chunkNext;
+            if (!chunk.entriesRemoved().isEmpty()) {
+                log.abortedTxnsRemoved(chunk.entriesRemoved());
+            }
+            read += chunk.looked();
+            request.throttle().bytesProcessed(chunk.looked() + chunk.written());
+            before += chunk.looked();
+            freed += chunk.freed();
+            written += chunk.written();
+            next = chunk.next();
         }
         return compactor.outcome(read, written, before, before - freed);
     }
@@ -156,23 +173,53 @@ final class LmdbLogCompaction implements LogCompaction {
     /**
      * One write transaction: cleans batches from {@code from} until about {@link #CHUNK_BYTES} were
      * looked at or {@code end} is reached; the last one stores the checkpoint. Sets
-     * {@link #chunkNext} to where the next one starts, or -1 if the log changed under the cleaning.
-     * Run again if the map had to grow: it first undoes the size change of the earlier run.
+     * {@link #applied} false if the log changed under the cleaning. Run again if the map had to
+     * grow: it first undoes the size change of the earlier run and applies the same decisions
+     * ({@link #planned}: the compactor sees each batch once).
      */
     private Void cleanChunk(Txn<ByteBuffer> txn, Compactor compactor, long from, long end, long removalsAtStart) {
         log.addToSize(appliedFreed);
         appliedFreed = 0;
-        chunkFreed = 0;
-        chunkWritten = 0;
-        chunkLooked = 0;
-        chunkNext = -1;
+        applied = false;
         log.checkOpen(); // inside the transaction: ordered against a delete's drop
         if (log.removals() != removalsAtStart) {
             return null;
         }
+        if (planned == null || planned.from() != from) {
+            planned = decide(txn, compactor, from, end);
+        }
+        Chunk chunk = planned;
+        for (long baseOffset : chunk.drops()) {
+            tables.batches.delete(txn, Keys.batch(id, baseOffset));
+        }
+        for (int i = 0; i < chunk.replacedAt().size(); i++) {
+            ByteBuffer batch = chunk.replacements().get(i);
+            ByteBuffer target = tables.batches.reserve(txn, Keys.batch(id, chunk.replacedAt().get(i)), batch.remaining());
+            target.put(0, batch, batch.position(), batch.remaining());
+        }
+        log.removeAbortedTxns(txn, chunk.entriesRemoved());
+        if (chunk.freed() != 0) {
+            PartitionMeta meta = tables.meta(txn, id);
+            tables.putMeta(txn, id, meta.logStart(), meta.logEnd(), meta.size() - chunk.freed());
+        }
+        if (chunk.next() >= end) {
+            tables.putFirstDirty(txn, id, end);
+        }
+        log.addToSize(-chunk.freed()); // atomic against the writer, whose transactions wait for this one
+        appliedFreed = chunk.freed();
+        applied = true;
+        return null;
+    }
+
+    /** The compactor's decisions for the batches of one chunk, read in {@code txn}. */
+    private Chunk decide(Txn<ByteBuffer> txn, Compactor compactor, long from, long end) {
         List<Long> drops = new ArrayList<>();
         List<Long> replacedAt = new ArrayList<>();
         List<ByteBuffer> replacements = new ArrayList<>();
+        Set<Long> markers = new HashSet<>();
+        long looked = 0;
+        long freed = 0;
+        long written = 0;
         long next = end;
         try (BatchCursor cursor = new BatchCursor(tables, txn, id)) {
             for (boolean more = cursor.seekContaining(from); more; more = cursor.next()) {
@@ -180,43 +227,34 @@ final class LmdbLogCompaction implements LogCompaction {
                 if (batch.baseOffset() >= end) {
                     break;
                 }
-                if (chunkLooked >= CHUNK_BYTES) {
+                if (looked >= CHUNK_BYTES) {
                     next = batch.baseOffset();
                     break;
                 }
                 int size = batch.sizeInBytes();
-                chunkLooked += size;
+                looked += size;
+                if (batch.isControl()) {
+                    markers.add(batch.baseOffset());
+                }
                 Compactor.Decision decision = compactor.clean(batch);
                 if (decision instanceof Compactor.Decision.Drop) {
                     drops.add(batch.baseOffset());
-                    chunkFreed += size;
+                    freed += size;
                 } else if (decision instanceof Compactor.Decision.Replace replace) {
                     replacedAt.add(batch.baseOffset());
                     replacements.add(replace.batch());
-                    chunkFreed += size - replace.batch().remaining();
-                    chunkWritten += replace.batch().remaining();
+                    freed += size - replace.batch().remaining();
+                    written += replace.batch().remaining();
                 }
             }
         }
-        // applied after the cursor is closed: the flyweights above pointed into pages these change
-        for (long baseOffset : drops) {
-            tables.batches.delete(txn, Keys.batch(id, baseOffset));
+        // the entries of this chunk's abort markers whose records are all gone
+        Set<Long> entriesRemoved = new HashSet<>();
+        for (AbortedTxn entry : log.abortedTxnEntries()) {
+            if (markers.contains(entry.lastOffset()) && !compactor.keepsAbortedTxn(entry)) {
+                entriesRemoved.add(entry.lastOffset());
+            }
         }
-        for (int i = 0; i < replacedAt.size(); i++) {
-            ByteBuffer batch = replacements.get(i);
-            ByteBuffer target = tables.batches.reserve(txn, Keys.batch(id, replacedAt.get(i)), batch.remaining());
-            target.put(0, batch, batch.position(), batch.remaining());
-        }
-        if (chunkFreed != 0) {
-            PartitionMeta meta = tables.meta(txn, id);
-            tables.putMeta(txn, id, meta.logStart(), meta.logEnd(), meta.size() - chunkFreed);
-        }
-        if (next >= end) {
-            tables.putFirstDirty(txn, id, end);
-        }
-        log.addToSize(-chunkFreed); // atomic against the writer, whose transactions wait for this one
-        appliedFreed = chunkFreed;
-        chunkNext = next;
-        return null;
+        return new Chunk(from, next, drops, replacedAt, replacements, entriesRemoved, looked, freed, written);
     }
 }
