@@ -484,7 +484,7 @@ public final class Broker implements AutoCloseable {
     private void awaitFollowing(long timeoutMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (partitions.all().stream().anyMatch(p -> p.role() instanceof PartitionRole.Leader
-                && p.assignment() != null && p.assignment().replicas().size() > 1)) {
+                && p.isr().assignment() != null && p.isr().assignment().replicas().size() > 1)) {
             if (System.nanoTime() > deadline) {
                 LOG.log(System.Logger.Level.WARNING, "broker {0}: the controller's LeaderAndIsr after the controlled "
                         + "shutdown did not arrive within {1} ms", config.nodeId(), timeoutMs);

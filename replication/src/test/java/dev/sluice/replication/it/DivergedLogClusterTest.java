@@ -74,8 +74,8 @@ class DivergedLogClusterTest {
         // both followers stop: the old leader is alone in the ISR and takes writes no one copies
         List<Integer> followers = nodes.ids().stream().filter(id -> id != oldId).toList();
         followers.forEach(nodes::stop);
-        await("the ISR shrunk to the leader", () -> replica(old, tp).map(p -> p.assignment() != null
-                && p.assignment().isr().equals(List.of(oldId))).orElse(false));
+        await("the ISR shrunk to the leader", () -> replica(old, tp).map(p -> p.isr().assignment() != null
+                && p.isr().assignment().isr().equals(List.of(oldId))).orElse(false));
         send(old, "1", values("lost", 5));
         long oldEnd = replica(old, tp).orElseThrow().logEndOffset();
         assertThat(oldEnd).isEqualTo(15);

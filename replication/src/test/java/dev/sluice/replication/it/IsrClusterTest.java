@@ -125,7 +125,7 @@ class IsrClusterTest {
                     .hasCauseInstanceOf(NotEnoughReplicasAfterAppendException.class);
             assertThat(state().isr()).containsExactly(leader);
             assertThat(state().leaderEpoch()).isEqualTo(leaderEpoch);
-            await("the leader applied it", () -> leaderReplica().inSyncReplicaCount() == 1);
+            await("the leader applied it", () -> leaderReplica().isr().inSyncReplicaCount() == 1);
             long end = leaderReplica().logEndOffset();
             assertThat(end).isEqualTo(withTwo.offset() + 2);
             assertThatThrownBy(() -> send(all, 4)).isInstanceOf(ExecutionException.class)
@@ -135,7 +135,7 @@ class IsrClusterTest {
             cluster.stop(followers.get(1)); // restarted, it fetches again
             cluster.start(followers.get(1));
             await("the returning follower back in the ISR", () -> state().isr().contains(followers.get(1)));
-            await("the leader applied it", () -> leaderReplica().inSyncReplicaCount() == 2);
+            await("the leader applied it", () -> leaderReplica().isr().inSyncReplicaCount() == 2);
             RecordMetadata again = send(all, 5);
             assertThat(again.offset()).isEqualTo(end);
             assertThat(cluster.broker(followers.get(1)).partitions().partition(TP).orElseThrow().logEndOffset())

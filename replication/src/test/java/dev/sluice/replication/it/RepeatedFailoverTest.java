@@ -82,8 +82,8 @@ class RepeatedFailoverTest {
                 nodes.start(id, "file", settings);
                 await("broker " + id + " back in the ISR", () -> {
                     Broker current = nodes.leaderOf(tp);
-                    return current != null && replica(current, tp).map(p -> p.assignment() != null
-                            && p.assignment().isr().size() == 3).orElse(false);
+                    return current != null && replica(current, tp).map(p -> p.isr().assignment() != null
+                            && p.isr().assignment().isr().size() == 3).orElse(false);
                 });
             }
         } finally {

@@ -81,7 +81,7 @@ class ReplicatedTransactionsTest {
         nodes.start(3, "file", Map.of());
         nodes.createTopic(TOPIC, 1);
         await("a full ISR", () ->
-                InProcessReplicaCluster.replica(nodes.leaderOf(TP), TP).orElseThrow().inSyncReplicaCount() == 3);
+                InProcessReplicaCluster.replica(nodes.leaderOf(TP), TP).orElseThrow().isr().inSyncReplicaCount() == 3);
 
         Broker leader = nodes.leaderOf(TP);
         Partition led = InProcessReplicaCluster.replica(leader, TP).orElseThrow();

@@ -64,7 +64,7 @@ public final class LocalMetadataPublisher {
             return new PartitionState(index, PartitionState.NO_LEADER, -1, List.of(self), List.of(), List.of());
         }
         Partition partition = hosted.get();
-        ReplicaAssignment assigned = partition.assignment();
+        ReplicaAssignment assigned = partition.isr().assignment();
         List<Integer> replicas = assigned == null ? List.of(self) : assigned.replicas();
         List<Integer> isr = assigned == null ? List.of(self) : assigned.isr();
         PartitionRole role = partition.role();

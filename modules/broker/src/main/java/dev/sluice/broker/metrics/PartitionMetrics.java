@@ -37,7 +37,7 @@ final class PartitionMetrics implements Collector {
                 "partitions led here whose ISR is smaller than their replica set", () -> m.count(PartitionMetrics::underReplicated));
         registry.gauge(MetricName.of("kafka.server", type, "UnderMinIsrPartitionCount"),
                 "partitions led here whose ISR is below min.insync.replicas",
-                () -> m.count(p -> p.role() instanceof PartitionRole.Leader && p.inSyncReplicaCount() < p.effectiveMinInSyncReplicas()));
+                () -> m.count(p -> p.role() instanceof PartitionRole.Leader && p.isr().inSyncReplicaCount() < p.effectiveMinInSyncReplicas()));
         registry.gauge(MetricName.of("kafka.server", type, "OfflineReplicaCount"), "partitions hosted here whose storage is offline",
                 () -> m.count(p -> p.role() instanceof PartitionRole.Offline));
         registry.addCollector(m);
@@ -47,9 +47,9 @@ final class PartitionMetrics implements Collector {
         if (!(p.role() instanceof PartitionRole.Leader)) {
             return false;
         }
-        ReplicaAssignment assigned = p.assignment();
+        ReplicaAssignment assigned = p.isr().assignment();
         int replicas = assigned == null ? 1 : assigned.replicas().size();
-        return p.inSyncReplicaCount() < replicas;
+        return p.isr().inSyncReplicaCount() < replicas;
     }
 
     int count(java.util.function.Predicate<Partition> which) {

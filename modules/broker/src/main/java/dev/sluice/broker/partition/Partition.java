@@ -46,18 +46,11 @@ public final class Partition implements AutoCloseable {
     private volatile long highWatermark;
     /** min(high watermark, first offset of a transaction open or not yet committed by replication); set under the append lock. */
     private volatile long lastStableOffset;
-    private final ReplicaProgress replicas = new ReplicaProgress();
+    private final InSyncReplicas isr;
     private final AppendedBytes appendedBytes = new AppendedBytes();
     private volatile Runnable progressListener = () -> { };
     /** Where the current leader epoch started (the log end when this broker became its leader). */
     private volatile long leaderEpochStartOffset;
-    /**
-     * Which brokers are alive (the metadata cache): only a live follower outside the ISR holds the
-     * high watermark, and only live followers count in the low watermark.
-     */
-    private volatile java.util.function.IntPredicate liveBroker = id -> true;
-    /** Set by the controller's LeaderAndIsr; null while the partition is this node's alone. */
-    private volatile ReplicaAssignment assignment;
     /** For a log without segments: when it snapshots producer state instead of at rolls; else null. */
     private final SnapshotCadence unsegmentedSnapshots;
 
@@ -85,6 +78,7 @@ public final class Partition implements AutoCloseable {
         this.settings = settings;
         this.role = leading ? new PartitionRole.Leader(leaderEpoch) : new PartitionRole.Follower(-1, leaderEpoch);
         this.time = time;
+        this.isr = new InSyncReplicas(topicPartition);
         this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
         if (leading) {
@@ -109,14 +103,14 @@ public final class Partition implements AutoCloseable {
         return role.leaderEpoch();
     }
 
-    /** The replicas and ISR the controller assigned, or null if none did (a single node). */
-    public ReplicaAssignment assignment() {
-        return assignment;
+    /** The replicas, the ISR and the changes to it this broker proposes as leader. */
+    public InSyncReplicas isr() {
+        return isr;
     }
 
     /** Records the controller's assignment (LeaderAndIsr), after the role change it came with. */
     public void assignment(ReplicaAssignment assignment) {
-        this.assignment = assignment;
+        isr.assignment(assignment);
     }
 
     /** This broker's role for the partition: leader, follower or offline. */
@@ -141,7 +135,7 @@ public final class Partition implements AutoCloseable {
             long start = log.logEndOffset();
             log.assignEpochStartOffset(epoch, start);
             leaderEpochStartOffset = start;
-            replicas.assign(followers, inSyncFollowers, partitionEpoch, time.milliseconds(), true);
+            isr.assign(followers, inSyncFollowers, partitionEpoch, time.milliseconds(), true);
             role = new PartitionRole.Leader(epoch);
             maybeIncrementHighWatermark();
         } finally {
@@ -179,7 +173,7 @@ public final class Partition implements AutoCloseable {
     public void becomeFollower(int leaderId, int epoch) {
         appendLock.lock();
         try {
-            replicas.assign(java.util.Set.of(), java.util.Set.of(), 0, time.milliseconds(), true);
+            isr.assign(java.util.Set.of(), java.util.Set.of(), 0, time.milliseconds(), true);
             role = new PartitionRole.Follower(leaderId, epoch);
         } finally {
             appendLock.unlock();
@@ -222,14 +216,15 @@ public final class Partition implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** Which brokers are alive (the metadata cache), for the high and low watermarks. */
+    public void liveBrokers(java.util.function.IntPredicate alive) {
+        isr.liveBrokers(alive);
+    }
+
     /**
      * Called outside the lock after the log end or the high watermark moved (an append, a follower's
      * progress): wakes delayed fetches and delayed produces.
      */
-    public void liveBrokers(java.util.function.IntPredicate alive) {
-        this.liveBroker = alive;
-    }
-
     public void onProgress(Runnable listener) {
         this.progressListener = listener;
     }
@@ -247,7 +242,7 @@ public final class Partition implements AutoCloseable {
         boolean moved;
         appendLock.lock();
         try {
-            replicas.assign(followers, inSyncFollowers, partitionEpoch, time.milliseconds(), false);
+            isr.assign(followers, inSyncFollowers, partitionEpoch, time.milliseconds(), false);
             moved = maybeIncrementHighWatermark();
         } finally {
             appendLock.unlock();
@@ -255,31 +250,6 @@ public final class Partition implements AutoCloseable {
         if (moved) {
             progressListener.run();
         }
-    }
-
-    /** True if {@code replicaId} is a follower of this partition (may fetch as a replica). */
-    public boolean isFollower(int replicaId) {
-        return replicas.isFollower(replicaId);
-    }
-
-    /** The in-sync followers the controller committed (the leader not included). */
-    public java.util.Set<Integer> inSyncFollowers() {
-        return replicas.inSyncFollowers();
-    }
-
-    /** The committed in-sync followers plus a newcomer of a pending expansion (Kafka's maximal ISR, less the leader). */
-    public java.util.Set<Integer> maximalInSyncFollowers() {
-        return replicas.maximalInSyncFollowers();
-    }
-
-    /** The ISR change sent to the controller and not yet committed, or null. */
-    public IsrChange pendingIsrChange() {
-        return replicas.pending();
-    }
-
-    /** The last log end {@code replicaId} reported by fetching, or -1. */
-    public long followerLogEndOffset(int replicaId) {
-        return replicas.followerLogEnd(replicaId);
     }
 
     /**
@@ -300,7 +270,7 @@ public final class Partition implements AutoCloseable {
      * log end now, proposing no ISR change. False if {@code replicaId} is not a follower.
      */
     public boolean updateFollowerFetchState(int replicaId, long fetchOffset) {
-        if (!replicas.isFollower(replicaId)) {
+        if (!isr.isFollower(replicaId)) {
             return false;
         }
         recordFollowerFetch(replicaId, fetchOffset, ReplicaProgress.UNKNOWN, log.logEndOffset(), false);
@@ -316,16 +286,13 @@ public final class Partition implements AutoCloseable {
             if (!(role instanceof PartitionRole.Leader leader)) {
                 return null;
             }
-            ReplicaProgress.Update update = replicas.update(replicaId, fetchOffset, followerLogStartOffset,
+            ReplicaProgress.Update update = isr.followerFetched(replicaId, fetchOffset, followerLogStartOffset,
                     time.milliseconds(), leaderLogEndOffset);
             if (update == ReplicaProgress.Update.NOT_A_FOLLOWER) {
                 return null;
             }
-            if (mayProposeIsrChange && replicas.canJoin(replicaId, highWatermark, leaderEpochStartOffset)) {
-                java.util.Set<Integer> next = new java.util.HashSet<>(replicas.inSyncFollowers());
-                next.add(replicaId);
-                expand = new IsrChange(topicPartition, leader.leaderEpoch(), replicas.partitionEpoch(), next, true);
-                replicas.propose(expand);
+            if (mayProposeIsrChange) {
+                expand = isr.proposeExpansion(replicaId, leader.leaderEpoch(), highWatermark, leaderEpochStartOffset);
             }
             moved = maybeIncrementHighWatermark() || update == ReplicaProgress.Update.LOG_START_MOVED;
         } finally {
@@ -348,18 +315,8 @@ public final class Partition implements AutoCloseable {
             if (!(role instanceof PartitionRole.Leader leader)) {
                 return null;
             }
-            long maxLagMs = settings.replicaLagTimeMaxMs();
-            java.util.Set<Integer> out = replicas.outOfSync(log.logEndOffset(), time.milliseconds(), maxLagMs);
-            if (out.isEmpty()) {
-                return null;
-            }
-            java.util.Set<Integer> next = new java.util.HashSet<>(replicas.inSyncFollowers());
-            next.removeAll(out);
-            IsrChange shrink = new IsrChange(topicPartition, leader.leaderEpoch(), replicas.partitionEpoch(), next, false);
-            replicas.propose(shrink);
-            LOG.log(System.Logger.Level.INFO, () -> topicPartition + ": shrinking the ISR, followers " + out
-                    + " not caught up within " + maxLagMs + " ms");
-            return shrink;
+            return isr.proposeShrink(leader.leaderEpoch(), log.logEndOffset(), time.milliseconds(),
+                    settings.replicaLagTimeMaxMs());
         } finally {
             appendLock.unlock();
         }
@@ -376,31 +333,8 @@ public final class Partition implements AutoCloseable {
             if (!(role instanceof PartitionRole.Leader leader) || leader.leaderEpoch() != change.leaderEpoch()) {
                 return;
             }
-            if (answer instanceof IsrChangeAnswer.Committed c) {
-                if (c.leaderEpoch() != leader.leaderEpoch()) {
-                    return;
-                }
-                java.util.Set<Integer> inSync = new java.util.HashSet<>(c.isr());
-                inSync.remove(localBrokerId);
-                if (replicas.committed(change, inSync, c.partitionEpoch())) {
-                    ReplicaAssignment current = assignment;
-                    if (current != null) {
-                        assignment = new ReplicaAssignment(current.replicas(), c.isr(), c.partitionEpoch());
-                    }
-                    LOG.log(System.Logger.Level.INFO, () -> topicPartition + ": ISR now " + c.isr()
-                            + " (partition epoch " + c.partitionEpoch() + ")");
-                    maybeIncrementHighWatermark();
-                }
-            } else if (answer instanceof IsrChangeAnswer.NotApplied n) {
-                replicas.withdrawn(change);
-                // a withdrawn expansion's newcomer no longer holds the high watermark back
+            if (isr.answered(change, answer, localBrokerId, leader.leaderEpoch())) {
                 maybeIncrementHighWatermark();
-                LOG.log(System.Logger.Level.INFO, () -> topicPartition + ": ISR change to followers "
-                        + change.inSyncFollowers() + " not applied: " + n.reason());
-            } else if (answer instanceof IsrChangeAnswer.Stale stale) {
-                LOG.log(System.Logger.Level.WARNING, () -> topicPartition + ": ISR change to followers "
-                        + change.inSyncFollowers() + " refused (" + stale.reason()
-                        + "); waiting for the controller's LeaderAndIsr");
             }
         } finally {
             appendLock.unlock();
@@ -414,17 +348,7 @@ public final class Partition implements AutoCloseable {
      * DeleteRecords completes when it reaches the requested offset.
      */
     public long lowWatermark() {
-        return replicas.lowestFollowerLogStart(log.logStartOffset(), liveBroker);
-    }
-
-    /** The ISR size (the leader included) as the controller committed it. */
-    public int inSyncReplicaCount() {
-        return 1 + replicas.inSyncFollowers().size();
-    }
-
-    /** The maximal ISR size (the leader included): what an acks=all acknowledgement is checked against. */
-    public int maximalInSyncReplicaCount() {
-        return 1 + replicas.maximalInSyncFollowers().size();
+        return isr.lowWatermark(log.logStartOffset());
     }
 
     /**
@@ -432,9 +356,7 @@ public final class Partition implements AutoCloseable {
      * default above a topic's replication factor does not make it unwritable.
      */
     public int effectiveMinInSyncReplicas() {
-        ReplicaAssignment current = assignment;
-        int replicaCount = current != null ? current.replicas().size() : 1 + replicas.followerCount();
-        return Math.min(settings.minInSyncReplicas(), Math.max(1, replicaCount));
+        return isr.effectiveMinInSyncReplicas(settings.minInSyncReplicas());
     }
 
     /**
@@ -668,8 +590,7 @@ public final class Partition implements AutoCloseable {
         if (!(role instanceof PartitionRole.Leader)) {
             return false; // a follower's high watermark is the leader's, set by the replication path
         }
-        long candidate = replicas.highWatermarkFor(log.logEndOffset(), time.milliseconds(), settings.replicaLagTimeMaxMs(),
-                liveBroker);
+        long candidate = isr.highWatermarkFor(log.logEndOffset(), time.milliseconds(), settings.replicaLagTimeMaxMs());
         if (candidate > highWatermark) {
             highWatermark = candidate;
             appendedBytes.highWatermarkMoved(candidate);

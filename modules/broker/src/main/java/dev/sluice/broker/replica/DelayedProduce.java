@@ -70,7 +70,7 @@ final class DelayedProduce implements DelayedOperation {
      */
     private void checkInSyncReplicas(int i, Partition partition) {
         int minIsr = partition.effectiveMinInSyncReplicas();
-        int inSync = partition.maximalInSyncReplicaCount();
+        int inSync = partition.isr().maximalInSyncReplicaCount();
         if (inSync < minIsr) {
             results[i] = results[i].withError(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND, "the ISR shrank to " + inSync
                     + " replicas, below min.insync.replicas=" + minIsr + ", before the batch was replicated");

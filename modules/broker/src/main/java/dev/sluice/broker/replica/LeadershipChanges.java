@@ -146,7 +146,7 @@ final class LeadershipChanges {
         if (role instanceof PartitionRole.Offline) {
             return Errors.KAFKA_STORAGE_ERROR;
         }
-        ReplicaAssignment previous = partition.assignment();
+        ReplicaAssignment previous = partition.isr().assignment();
         ReplicaAssignment next = new ReplicaAssignment(state.replicas(), state.isr(), state.partitionEpoch());
         if (state.leaderEpoch() > currentEpoch) {
             changeRole(partition, state);

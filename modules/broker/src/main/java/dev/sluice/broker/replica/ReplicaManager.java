@@ -127,12 +127,12 @@ public final class ReplicaManager implements AutoCloseable {
             return;
         }
         Partition partition = partitions.partition(change.topicPartition()).orElse(null);
-        if (partition == null || partition.pendingIsrChange() != change) {
+        if (partition == null || partition.isr().pendingChange() != change) {
             return; // replaced by a LeaderAndIsr meanwhile, or the partition is gone
         }
         List<Integer> newIsr = new ArrayList<>();
         newIsr.add(localBrokerId);
-        ReplicaAssignment assigned = partition.assignment();
+        ReplicaAssignment assigned = partition.isr().assignment();
         if (assigned != null) {
             assigned.replicas().stream().filter(change.inSyncFollowers()::contains).forEach(newIsr::add);
         }
@@ -295,10 +295,10 @@ public final class ReplicaManager implements AutoCloseable {
                 results[i] = notLeaderOrOffline(role);
                 continue;
             }
-            if (acks == -1 && partition.get().inSyncReplicaCount() < partition.get().effectiveMinInSyncReplicas()) {
+            if (acks == -1 && partition.get().isr().inSyncReplicaCount() < partition.get().effectiveMinInSyncReplicas()) {
                 Partition p = partition.get();
                 results[i] = ProducePartitionResult.failed(Errors.NOT_ENOUGH_REPLICAS, "The size of the current ISR "
-                        + p.inSyncReplicaCount() + " is insufficient to satisfy the min.isr requirement of "
+                        + p.isr().inSyncReplicaCount() + " is insufficient to satisfy the min.isr requirement of "
                         + p.effectiveMinInSyncReplicas() + " for partition " + target.topicPartition());
                 continue;
             }
@@ -499,7 +499,7 @@ public final class ReplicaManager implements AutoCloseable {
         if (epochError != Errors.NONE) {
             return epochError;
         }
-        if (params.fromFollower() && !partition.isFollower(params.replicaId())) {
+        if (params.fromFollower() && !partition.isr().isFollower(params.replicaId())) {
             return target.currentLeaderEpoch() >= 0 ? Errors.UNKNOWN_LEADER_EPOCH : Errors.NOT_LEADER_OR_FOLLOWER;
         }
         return Errors.NONE;

@@ -95,7 +95,7 @@ public final class TxnMarkerWriter {
         if (!(role instanceof PartitionRole.Leader)) {
             return role instanceof PartitionRole.Offline ? Errors.KAFKA_STORAGE_ERROR : Errors.NOT_LEADER_OR_FOLLOWER;
         }
-        if (partition.inSyncReplicaCount() < partition.effectiveMinInSyncReplicas()) {
+        if (partition.isr().inSyncReplicaCount() < partition.effectiveMinInSyncReplicas()) {
             return Errors.NOT_ENOUGH_REPLICAS;
         }
         AppendOutcome outcome;

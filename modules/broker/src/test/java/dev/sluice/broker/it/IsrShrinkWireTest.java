@@ -66,7 +66,7 @@ class IsrShrinkWireTest {
 
         Broker leader = cluster.broker(created.leader());
         await("the leader applied the committed ISR", () -> leader.partitions().partition(TOPIC, 0)
-                .orElseThrow().inSyncReplicaCount(), n -> n == 1);
+                .orElseThrow().isr().inSyncReplicaCount(), n -> n == 1);
         try (KafkaProducer<byte[], byte[]> all = KafkaClients.producer(leader.bootstrapServers(), Map.of(
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.RETRIES_CONFIG, 0,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false));

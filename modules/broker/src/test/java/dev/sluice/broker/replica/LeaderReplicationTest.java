@@ -151,7 +151,7 @@ class LeaderReplicationTest {
 
         FetchPartitionResult second = followerFetch(F1, 3);
         assertThat(second.records().sizeInBytes()).isZero();
-        assertThat(partition.followerLogEndOffset(F1)).isEqualTo(3);
+        assertThat(partition.isr().followerLogEndOffset(F1)).isEqualTo(3);
         assertThat(partition.highWatermark()).isEqualTo(3);
     }
 
@@ -167,7 +167,7 @@ class LeaderReplicationTest {
         assertThat(unknownEpoch.error()).isEqualTo(Errors.NONE);
         assertThat(unknownEpoch.divergingEpoch()).isEqualTo(new EpochEndOffset(1, 3));
         assertThat(unknownEpoch.records().sizeInBytes()).isZero();
-        assertThat(partition.followerLogEndOffset(F1)).as("a diverging fetch records no position").isEqualTo(-1);
+        assertThat(partition.isr().followerLogEndOffset(F1)).as("a diverging fetch records no position").isEqualTo(-1);
 
         // the follower has epoch 1 beyond where it ended here
         assertThat(followerFetch(F1, 4, 1, 0).divergingEpoch()).isEqualTo(new EpochEndOffset(1, 3));
@@ -176,7 +176,7 @@ class LeaderReplicationTest {
         FetchPartitionResult inLine = followerFetch(F1, 3, 1, 0);
         assertThat(inLine.divergingEpoch()).isNull();
         assertThat(inLine.records().sizeInBytes()).isPositive();
-        assertThat(partition.followerLogEndOffset(F1)).isEqualTo(3);
+        assertThat(partition.isr().followerLogEndOffset(F1)).isEqualTo(3);
     }
 
     @Test
@@ -220,7 +220,7 @@ class LeaderReplicationTest {
             assertThat(s.change().partitionEpoch()).isEqualTo(7);
             assertThat(s.change().expand()).isFalse();
         });
-        assertThat(partition.inSyncFollowers()).as("nothing counts before the controller's write").containsOnly(F1, F2);
+        assertThat(partition.isr().inSyncFollowers()).as("nothing counts before the controller's write").containsOnly(F1, F2);
     }
 
     @Test
@@ -249,13 +249,13 @@ class LeaderReplicationTest {
         AtomicReference<List<ProducePartitionResult>> ack = produce((short) -1, 2);
         clock.advance(LAG_MS + LAG_MS / 2);
         assertThat(controller.sent).hasSize(1);
-        assertThat(partition.pendingIsrChange()).isNotNull();
+        assertThat(partition.isr().pendingChange()).isNotNull();
         assertThat(partition.highWatermark()).as("maximal ISR: the follower still holds it").isZero();
         assertThat(ack.get()).isNull();
 
         controller.commitLast();
-        assertThat(partition.inSyncFollowers()).isEmpty();
-        assertThat(partition.assignment()).isNull(); // no controller assignment in this test
+        assertThat(partition.isr().inSyncFollowers()).isEmpty();
+        assertThat(partition.isr().assignment()).isNull(); // no controller assignment in this test
         assertThat(partition.highWatermark()).isEqualTo(2);
         assertThat(ack.get()).singleElement().satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
     }
@@ -265,7 +265,7 @@ class LeaderReplicationTest {
         partition.becomeLeader(1, Set.of(F1), Set.of(F1));
         clock.advance(LAG_MS + LAG_MS / 2);
         controller.last().answer().complete(AlterPartitionSender.refusal(Errors.FENCED_LEADER_EPOCH, "deposed"));
-        assertThat(partition.pendingIsrChange()).isNotNull();
+        assertThat(partition.isr().pendingChange()).isNotNull();
 
         AtomicReference<List<ProducePartitionResult>> ack = produce((short) -1, 2);
         clock.advance(LAG_MS * 4);
@@ -275,7 +275,7 @@ class LeaderReplicationTest {
 
         // the controller's LeaderAndIsr replaces the state: the follower is out, the write completes
         partition.assignReplicas(Set.of(F1), Set.of(), 2);
-        assertThat(partition.pendingIsrChange()).isNull();
+        assertThat(partition.isr().pendingChange()).isNull();
         assertThat(ack.get()).singleElement().satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
     }
 
@@ -284,8 +284,8 @@ class LeaderReplicationTest {
         partition.becomeLeader(1, Set.of(F1), Set.of(F1));
         clock.advance(LAG_MS + LAG_MS / 2);
         controller.last().answer().complete(AlterPartitionSender.refusal(Errors.INELIGIBLE_REPLICA, ""));
-        assertThat(partition.pendingIsrChange()).isNull();
-        assertThat(partition.inSyncFollowers()).containsOnly(F1);
+        assertThat(partition.isr().pendingChange()).isNull();
+        assertThat(partition.isr().inSyncFollowers()).containsOnly(F1);
         clock.advance(LAG_MS / 2);
         assertThat(controller.sent).hasSize(2);
     }
@@ -300,7 +300,7 @@ class LeaderReplicationTest {
         assertThat(controller.sent).hasSize(2);
         assertThat(controller.last().change()).isSameAs(change);
         controller.commitLast();
-        assertThat(partition.inSyncFollowers()).isEmpty();
+        assertThat(partition.isr().inSyncFollowers()).isEmpty();
     }
 
     // --- ISR expansion ---
@@ -322,12 +322,12 @@ class LeaderReplicationTest {
             assertThat(s.change().expand()).isTrue();
             assertThat(s.change().partitionEpoch()).isEqualTo(3);
         });
-        assertThat(partition.maximalInSyncFollowers()).containsOnly(F1, F2);
+        assertThat(partition.isr().maximalInSyncFollowers()).containsOnly(F1, F2);
         assertThat(partition.highWatermark()).as("the newcomer counts while pending").isEqualTo(4);
         assertThat(ack.get()).isNull();
 
         controller.commitLast();
-        assertThat(partition.inSyncFollowers()).containsOnly(F1, F2);
+        assertThat(partition.isr().inSyncFollowers()).containsOnly(F1, F2);
         followerFetch(F2, 5);
         assertThat(partition.highWatermark()).isEqualTo(5);
         assertThat(ack.get()).singleElement().satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
@@ -351,7 +351,7 @@ class LeaderReplicationTest {
 
         // F2 is shutting down: the controller refuses it; caught up and alive, it is still waited for
         controller.last().answer().complete(AlterPartitionSender.refusal(Errors.INELIGIBLE_REPLICA, "shutting down"));
-        assertThat(partition.pendingIsrChange()).isNull();
+        assertThat(partition.isr().pendingChange()).isNull();
         assertThat(partition.highWatermark()).isEqualTo(4);
         assertThat(ack.get()).isNull();
 
@@ -382,7 +382,7 @@ class LeaderReplicationTest {
         clock.advance(LAG_MS + LAG_MS / 2);
         partition.becomeLeader(2, Set.of(F1), Set.of(F1)); // a new epoch replaces the pending change
         controller.commitLast();
-        assertThat(partition.inSyncFollowers()).containsOnly(F1);
+        assertThat(partition.isr().inSyncFollowers()).containsOnly(F1);
     }
 
     // --- acks=all and min.insync.replicas ---

@@ -74,14 +74,14 @@ class LeadershipChangesTest {
 
         assertThat(apply(state(2, epoch + 1, 1, List.of(1, 2), List.of(1, 2)))).isEqualTo(Errors.NONE);
         assertThat(partition().role()).isEqualTo(new PartitionRole.Follower(2, epoch + 1));
-        assertThat(partition().assignment()).isEqualTo(new ReplicaAssignment(List.of(1, 2), List.of(1, 2), 1));
+        assertThat(partition().isr().assignment()).isEqualTo(new ReplicaAssignment(List.of(1, 2), List.of(1, 2), 1));
         assertThat(changed).containsExactly("t");
 
         assertThat(apply(state(SELF, epoch + 2, 2, List.of(1, 2), List.of(1, 2)))).isEqualTo(Errors.NONE);
         assertThat(partition().role()).isEqualTo(new PartitionRole.Leader(epoch + 2));
         assertThat(partition().log().epochs()).last().isEqualTo(new EpochEntry(epoch + 2, 2));
-        assertThat(partition().isFollower(2)).isTrue();
-        assertThat(partition().isFollower(3)).isFalse();
+        assertThat(partition().isr().isFollower(2)).isTrue();
+        assertThat(partition().isr().isFollower(3)).isFalse();
     }
 
     @Test
@@ -93,7 +93,7 @@ class LeadershipChangesTest {
         assertThat(apply(state(SELF, epoch - 1, 9, List.of(1, 2), List.of(1, 2)))).isEqualTo(Errors.STALE_CONTROLLER_EPOCH);
         assertThat(apply(state(SELF, epoch, 3, List.of(1, 2), List.of(1, 2)))).isEqualTo(Errors.STALE_CONTROLLER_EPOCH);
         assertThat(partition().role()).isEqualTo(new PartitionRole.Follower(2, epoch));
-        assertThat(partition().assignment().partitionEpoch()).isEqualTo(3);
+        assertThat(partition().isr().assignment().partitionEpoch()).isEqualTo(3);
         assertThat(changed).isEmpty();
     }
 
@@ -104,7 +104,7 @@ class LeadershipChangesTest {
         List<EpochEntry> epochs = partition().log().epochs();
         assertThat(apply(state(SELF, epoch, 2, List.of(1, 2, 3), List.of(1, 3)))).isEqualTo(Errors.NONE);
         assertThat(partition().role()).isEqualTo(new PartitionRole.Leader(epoch));
-        assertThat(partition().assignment().isr()).containsExactly(1, 3);
+        assertThat(partition().isr().assignment().isr()).containsExactly(1, 3);
         assertThat(partition().log().epochs()).isEqualTo(epochs); // no new epoch start
     }
 
