@@ -1,8 +1,6 @@
 package dev.sluice.broker.partition;
 
 import dev.sluice.api.Time;
-import dev.sluice.api.compression.CompressionCodecs;
-import dev.sluice.api.compression.CompressionType;
 import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.EndTxnMarker;
 import dev.sluice.api.record.InvalidRecordException;
@@ -13,28 +11,26 @@ import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
 import dev.sluice.api.storage.OffsetOutOfRangeException;
-import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
-import dev.sluice.broker.producer.ProducerStateManager;
-import dev.sluice.broker.producer.SequenceCheck;
+import dev.sluice.broker.producer.ProducerSummary;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One partition this broker leads: the log, its idempotent-producer state ({@link ProducerStateManager}), the leader epoch and
- * the high watermark. Appends are serialised by one lock; fetches read the log concurrently.
- * With one replica the high watermark is the log end; replication will move it by follower progress.
+ * One partition on this broker: its role (leader, follower, offline) and leader epoch, the high
+ * watermark and last stable offset, composed of the local copy ({@link ReplicaLog}: the log and its
+ * producer state) and, as leader, the ISR upkeep ({@link InSyncReplicas}). Appends, role changes and
+ * ISR changes are serialised by one lock, the append lock; fetches read the log concurrently, seeing
+ * the volatile watermarks. With no followers the high watermark is the log end.
  */
 public final class Partition implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Partition.class.getName());
-
     private final TopicPartition topicPartition;
     private final LogStorage log;
+    private final ReplicaLog replicaLog;
     private final Time time;
     private final ReentrantLock appendLock = new ReentrantLock();
-    private final ProducerStateManager producers;
     /**
      * Per handler thread: the facts of the append being validated and a flyweight to walk it. A
      * request's facts are collected outside the append lock and then used under it by the same thread.
@@ -51,8 +47,6 @@ public final class Partition implements AutoCloseable {
     private volatile Runnable progressListener = () -> { };
     /** Where the current leader epoch started (the log end when this broker became its leader). */
     private volatile long leaderEpochStartOffset;
-    /** For a log without segments: when it snapshots producer state instead of at rolls; else null. */
-    private final SnapshotCadence unsegmentedSnapshots;
 
     /**
      * Opens the partition as its leader in {@code leaderEpoch} (a single node).
@@ -79,14 +73,12 @@ public final class Partition implements AutoCloseable {
         this.role = leading ? new PartitionRole.Leader(leaderEpoch) : new PartitionRole.Follower(-1, leaderEpoch);
         this.time = time;
         this.isr = new InSyncReplicas(topicPartition);
-        this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
+        this.replicaLog = new ReplicaLog(log, producerSnapshots, time);
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
         if (leading) {
-            recordEpochStart(leaderEpoch);
+            replicaLog.recordEpochStart(leaderEpoch);
         }
         this.leaderEpochStartOffset = log.logEndOffset();
-        producers.load(log);
-        this.unsegmentedSnapshots = log.activeSegmentBaseOffset() < 0 ? new SnapshotCadence(time.milliseconds()) : null;
         maybeIncrementHighWatermark();
         refreshLastStableOffset();
     }
@@ -150,18 +142,6 @@ public final class Partition implements AutoCloseable {
     }
 
     /**
-     * Opening as leader in {@code epoch} records its start like {@link #becomeLeader}: loading a log
-     * drops an epoch that wrote nothing, and OffsetsForLeaderEpoch must know the current one.
-     */
-    private void recordEpochStart(int epoch) {
-        try {
-            log.assignEpochStartOffset(epoch, log.logEndOffset());
-        } catch (UnsupportedOperationException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> topicPartition + ": the storage does not record epoch starts");
-        }
-    }
-
-    /**
      * OffsetsForLeaderEpoch: the largest epoch at or below {@code epoch} this log knows and where it
      * ended, as Kafka answers (the storage's {@link LogStorage#endOffsetForEpoch}).
      */
@@ -201,7 +181,7 @@ public final class Partition implements AutoCloseable {
 
     /** After the high watermark or the producer state changed; under the append lock. */
     private void refreshLastStableOffset() {
-        lastStableOffset = producers.lastStableOffset(highWatermark);
+        lastStableOffset = replicaLog.lastStableOffset(highWatermark);
     }
 
     public long logStartOffset() {
@@ -369,16 +349,7 @@ public final class Partition implements AutoCloseable {
      * @throws OffsetOutOfRangeException if this log cannot say, or {@code fetchOffset} is before its start
      */
     public EpochEndOffset divergingEpoch(int lastFetchedEpoch, long fetchOffset) {
-        EpochEndOffset end = log.endOffsetForEpoch(lastFetchedEpoch);
-        if (end.isUndefined()) {
-            throw new OffsetOutOfRangeException("cannot determine the end offset of epoch " + lastFetchedEpoch
-                    + " in " + topicPartition);
-        }
-        if (fetchOffset < log.logStartOffset()) {
-            throw new OffsetOutOfRangeException("offset " + fetchOffset + " is before the log start "
-                    + log.logStartOffset() + " of " + topicPartition);
-        }
-        return end.epoch() < lastFetchedEpoch || end.endOffset() < fetchOffset ? end : null;
+        return replicaLog.divergingEpoch(lastFetchedEpoch, fetchOffset);
     }
 
     /**
@@ -397,10 +368,16 @@ public final class Partition implements AutoCloseable {
         if (invalid != null) {
             return invalid;
         }
+        boolean logAppendTime = rules.timestampType() == TimestampType.LOG_APPEND_TIME;
+        int appendSize = records.remaining(); // the append may consume the buffer
         AppendOutcome outcome;
         appendLock.lock();
         try {
-            outcome = appendLocked(records, rules, facts, batch);
+            if (!(role instanceof PartitionRole.Leader leader)) { // the role changes under this lock
+                return new AppendOutcome.Rejected(AppendError.NOT_LEADER_OR_FOLLOWER, topicPartition + ": not the leader");
+            }
+            outcome = replicaLog.appendAsLeader(records, logAppendTime, facts, batch, leader.leaderEpoch());
+            appended(outcome, appendSize);
         } finally {
             appendLock.unlock();
         }
@@ -410,30 +387,13 @@ public final class Partition implements AutoCloseable {
         return outcome;
     }
 
-    private AppendOutcome appendLocked(ByteBuffer records, PartitionSettings rules, BatchFacts facts, RecordBatch batch) {
-        if (!(role instanceof PartitionRole.Leader leader)) { // the role changes under this lock
-            return new AppendOutcome.Rejected(AppendError.NOT_LEADER_OR_FOLLOWER, topicPartition + ": not the leader");
+    /** After an append as leader: the high watermark may move (no followers), and fetches' byte positions do. */
+    private void appended(AppendOutcome outcome, int appendSize) {
+        if (outcome instanceof AppendOutcome.Appended appended && !appended.duplicate()) {
+            maybeIncrementHighWatermark();
+            refreshLastStableOffset();
+            appendedBytes.appended(appended.lastOffset() + 1, appendSize, highWatermark);
         }
-        boolean logAppendTime = rules.timestampType() == TimestampType.LOG_APPEND_TIME;
-        // Idempotence: each batch against the committed state staged with the request's earlier batches;
-        // only the first batch can be answered as a retry (clients send one batch per partition)
-        SequenceCheck check = producers.checkAsLeader(facts);
-        if (check instanceof SequenceCheck.Duplicate dup) {
-            LOG.log(System.Logger.Level.DEBUG, () -> topicPartition + ": duplicate batch from producer "
-                    + facts.producerId(0) + " answered with offset " + dup.firstOffset());
-            return new AppendOutcome.Appended(dup.firstOffset(), dup.lastOffset(),
-                    logAppendTime ? dup.timestamp() : -1, log.logStartOffset(), true);
-        }
-        if (check instanceof SequenceCheck.Fenced fenced) {
-            return new AppendOutcome.Rejected(AppendError.INVALID_PRODUCER_EPOCH, fenced.message());
-        }
-        if (check instanceof SequenceCheck.OutOfOrder outOfOrder) {
-            return new AppendOutcome.Rejected(AppendError.OUT_OF_ORDER_SEQUENCE_NUMBER, outOfOrder.message());
-        }
-        if (check instanceof SequenceCheck.InvalidTxnState invalid) {
-            return new AppendOutcome.Rejected(AppendError.INVALID_TXN_STATE, invalid.message());
-        }
-        return writeLocked(records, logAppendTime, facts, batch, leader.leaderEpoch());
     }
 
     /**
@@ -455,15 +415,10 @@ public final class Partition implements AutoCloseable {
             if (!(role instanceof PartitionRole.Leader leader)) {
                 return new AppendOutcome.Rejected(AppendError.NOT_LEADER_OR_FOLLOWER, topicPartition + ": not the leader");
             }
-            SequenceCheck check = producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
-            if (check instanceof SequenceCheck.Fenced fenced) {
-                return new AppendOutcome.Rejected(AppendError.INVALID_PRODUCER_EPOCH, fenced.message());
-            }
-            if (check instanceof SequenceCheck.CoordinatorFenced fenced) {
-                return new AppendOutcome.Rejected(AppendError.TRANSACTION_COORDINATOR_FENCED, fenced.message());
-            }
-            outcome = writeLocked(marker, settings.timestampType() == TimestampType.LOG_APPEND_TIME, facts, batch,
-                    leader.leaderEpoch());
+            int appendSize = marker.remaining();
+            outcome = replicaLog.appendTxnMarker(marker, producerId, producerEpoch, coordinatorEpoch,
+                    settings.timestampType() == TimestampType.LOG_APPEND_TIME, facts, batch, leader.leaderEpoch());
+            appended(outcome, appendSize);
         } finally {
             appendLock.unlock();
         }
@@ -474,49 +429,13 @@ public final class Partition implements AutoCloseable {
     }
 
     /** Every producer of this partition as DescribeProducers shows it. */
-    public java.util.List<dev.sluice.broker.producer.ProducerSummary> producers() {
+    public java.util.List<ProducerSummary> producers() {
         appendLock.lock();
         try {
-            return producers.summaries();
+            return replicaLog.producers();
         } finally {
             appendLock.unlock();
         }
-    }
-
-    /** Stamps and appends batches the leader accepted, then commits them to the producer state. Under the append lock. */
-    private AppendOutcome writeLocked(ByteBuffer records, boolean logAppendTime, BatchFacts facts, RecordBatch batch,
-                                      int epoch) {
-        long now = time.milliseconds();
-        for (int i = 0; i < facts.count(); i++) {
-            records.putInt(facts.position(i) + RecordBatch.PARTITION_LEADER_EPOCH_OFFSET, epoch);
-            facts.leaderEpoch(i, epoch);
-            if (logAppendTime) {
-                batch.wrap(records, facts.position(i)).setLogAppendTime(now);
-                facts.maxTimestamp(i, now);
-            }
-        }
-        int appendSize = records.remaining(); // the append may consume the buffer
-        AppendResult result;
-        try {
-            result = log.append(records, facts);
-        } catch (InvalidRecordException e) {
-            return new AppendOutcome.Rejected(e.reason() == InvalidRecordException.Reason.TOO_LARGE
-                    ? AppendError.RECORD_LIST_TOO_LARGE : AppendError.CORRUPT_MESSAGE, e.getMessage());
-        } catch (StorageException e) {
-            // not logged here: the replica manager tells a deleted topic from a failed disk and logs the latter
-            return new AppendOutcome.Rejected(AppendError.STORAGE_ERROR, e.getMessage());
-        }
-        if (result.rolledSegment()) {
-            // the committed state is the state at the new segment's base offset (this append is not in it yet)
-            producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
-        }
-        producers.commit(facts, now, log);
-        snapshotIfDueWithoutSegments(appendSize, now);
-        maybeIncrementHighWatermark();
-        refreshLastStableOffset();
-        appendedBytes.appended(result.lastOffset() + 1, appendSize, highWatermark);
-        return new AppendOutcome.Appended(result.firstOffset(), result.lastOffset(), logAppendTime ? now : -1,
-                log.logStartOffset(), false);
     }
 
     /**
@@ -532,13 +451,7 @@ public final class Partition implements AutoCloseable {
         facts.collectValidated(records, FLYWEIGHT.get());
         appendLock.lock();
         try {
-            AppendResult result = log.appendWithOffsets(records, facts);
-            if (result.rolledSegment()) {
-                producers.takeSnapshot(result.firstOffset(), log.logStartOffset());
-            }
-            long now = time.milliseconds();
-            producers.commit(facts, now, log);
-            snapshotIfDueWithoutSegments(result.bytes(), now);
+            AppendResult result = replicaLog.appendAsFollower(records, facts);
             refreshLastStableOffset();
             return result;
         } finally {
@@ -572,14 +485,7 @@ public final class Partition implements AutoCloseable {
      * follower claiming it could hide a divergence from the leader.
      */
     public int latestEpoch() {
-        java.util.List<dev.sluice.api.storage.EpochEntry> epochs = log.epochs();
-        long logEnd = log.logEndOffset();
-        for (int i = epochs.size() - 1; i >= 0; i--) {
-            if (epochs.get(i).startOffset() < logEnd) {
-                return epochs.get(i).epoch();
-            }
-        }
-        return -1;
+        return replicaLog.latestEpoch();
     }
 
     /**
@@ -663,28 +569,9 @@ public final class Partition implements AutoCloseable {
     public int enforceRetention() {
         appendLock.lock();
         try {
-            long activeBefore = log.activeSegmentBaseOffset();
-            int deleted = log.enforceRetention();
-            long activeAfter = log.activeSegmentBaseOffset();
-            if (activeAfter != activeBefore && activeAfter == log.logEndOffset()) {
-                producers.takeSnapshot(activeAfter, log.logStartOffset());
-            }
-            long now = time.milliseconds();
-            if (unsegmentedSnapshots != null && unsegmentedSnapshots.dueByTime(now, log.config())) {
-                producers.takeSnapshot(log.logEndOffset(), log.logStartOffset());
-                unsegmentedSnapshots.snapshotted(now);
-            }
-            return deleted;
+            return replicaLog.enforceRetention();
         } finally {
             appendLock.unlock();
-        }
-    }
-
-    /** A log without segments: the committed state at the log end, snapshotted when a roll would be due. */
-    private void snapshotIfDueWithoutSegments(int appendedBytes, long now) {
-        if (unsegmentedSnapshots != null && unsegmentedSnapshots.appended(appendedBytes, now, log.config())) {
-            producers.takeSnapshot(log.logEndOffset(), log.logStartOffset());
-            unsegmentedSnapshots.snapshotted(now);
         }
     }
 
@@ -692,7 +579,7 @@ public final class Partition implements AutoCloseable {
     public void expireProducers(long expirationMs) {
         appendLock.lock();
         try {
-            producers.expire(time.milliseconds(), expirationMs);
+            replicaLog.expireProducers(expirationMs);
         } finally {
             appendLock.unlock();
         }
@@ -702,7 +589,7 @@ public final class Partition implements AutoCloseable {
     public void snapshotProducerState() {
         appendLock.lock();
         try {
-            producers.takeSnapshot(log.logEndOffset(), log.logStartOffset());
+            replicaLog.snapshotProducerState();
         } finally {
             appendLock.unlock();
         }
@@ -716,8 +603,7 @@ public final class Partition implements AutoCloseable {
     public void truncateTo(long offset) {
         appendLock.lock();
         try {
-            log.truncateTo(offset);
-            producers.truncated(log);
+            replicaLog.truncateTo(offset);
             highWatermark = Math.min(highWatermark, log.logEndOffset());
             refreshLastStableOffset();
         } finally {
@@ -733,8 +619,7 @@ public final class Partition implements AutoCloseable {
     public void truncateFullyAndStartAt(long offset) {
         appendLock.lock();
         try {
-            log.truncateFullyAndStartAt(offset);
-            producers.truncatedFully();
+            replicaLog.truncateFullyAndStartAt(offset);
             highWatermark = log.logEndOffset();
             refreshLastStableOffset();
         } finally {
