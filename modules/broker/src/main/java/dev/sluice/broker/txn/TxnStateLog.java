@@ -3,12 +3,11 @@ package dev.sluice.broker.txn;
 import dev.sluice.api.Time;
 import dev.sluice.api.compression.CompressionCodecs;
 import dev.sluice.api.record.Record;
-import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.RecordBatchBuilder;
 import dev.sluice.api.record.RecordBatches;
 import dev.sluice.api.storage.LogConfig;
-import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
+import dev.sluice.broker.partition.LogReplay;
 import dev.sluice.api.storage.LogStorageEngine;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
@@ -16,7 +15,6 @@ import dev.sluice.broker.group.offset.LiveStateSnapshot;
 import dev.sluice.broker.group.offset.SnapshotPolicy;
 import dev.sluice.protocol.Errors;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +37,6 @@ import java.util.function.Consumer;
 public final class TxnStateLog implements TxnLog {
     private static final System.Logger LOG = System.getLogger(TxnStateLog.class.getName());
     public static final String TOPIC = "__transaction_state";
-    private static final int READ_CHUNK_BYTES = 1024 * 1024;
 
     /** Waits until what was appended to a partition up to {@code logEnd} is replicated (acks=all). */
     @FunctionalInterface
@@ -115,35 +112,17 @@ public final class TxnStateLog implements TxnLog {
     }
 
     private static void replay(LogStorage log, Map<String, byte[]> live) {
-        RecordBatch batch = new RecordBatch();
         CompressionCodecs codecs = CompressionCodecs.installed();
-        long next = log.logStartOffset();
-        long end = log.logEndOffset();
-        while (next < end) {
-            ByteBuffer buffer;
-            try {
-                LogSlice slice = log.read(next, end, READ_CHUNK_BYTES, true);
-                buffer = slice.toBuffer();
-            } catch (IOException e) {
-                throw new StorageException("cannot read " + log.topicPartition() + " at " + next, e);
+        LogReplay.forEachBatch(log, (batch, from) -> {
+            if (batch.isControl()) {
+                return;
             }
-            if (!buffer.hasRemaining()) {
-                break;
-            }
-            int position = 0;
-            while (position < buffer.limit()) {
-                batch.wrap(buffer, position);
-                if (!batch.isControl()) {
-                    for (Record record : RecordBatches.records(batch, codecs)) {
-                        if (record.offset() >= next && record.key() != null) {
-                            apply(record, live);
-                        }
-                    }
+            for (Record record : RecordBatches.records(batch, codecs)) {
+                if (record.offset() >= from && record.key() != null) {
+                    apply(record, live);
                 }
-                next = batch.nextOffset();
-                position += batch.sizeInBytes();
             }
-        }
+        });
     }
 
     private static void apply(Record record, Map<String, byte[]> live) {

@@ -60,23 +60,7 @@ final class OffsetHandlers {
         String groupId = request.getString("GroupId");
         Errors stored = offsets.commit(groupId, request.getInt("GenerationIdOrMemberEpoch"),
                 request.getString("MemberId"), version >= 7 ? request.getString("GroupInstanceId") : null, valid);
-        if (stored == Errors.NONE && !valid.isEmpty()) {
-            // answered once the records are replicated (acks=all), on whichever thread that happens
-            offsets.acknowledge(groupId, acknowledged -> respondToCommit(ctx, errors, acknowledged));
-        } else {
-            respondToCommit(ctx, errors, stored);
-        }
-    }
-
-    private static void respondToCommit(RequestContext ctx, Map<TopicPartition, Errors> errors, Errors groupError) {
-        Struct response = ctx.newResponse();
-        Map<String, Struct> topics = new HashMap<>();
-        errors.forEach((tp, error) -> {
-            Errors result = error == Errors.NONE ? groupError : error;
-            topics.computeIfAbsent(tp.topic(), n -> response.addStruct("Topics").set("Name", n))
-                    .addStruct("Partitions").set("PartitionIndex", tp.partition()).set("ErrorCode", result.code());
-        });
-        ctx.respond(response);
+        OffsetCommitChecks.answerWhenStored(ctx, offsets, groupId, stored, !valid.isEmpty(), errors);
     }
 
     // ---- OffsetFetch ----

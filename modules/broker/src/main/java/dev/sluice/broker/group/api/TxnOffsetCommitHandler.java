@@ -52,22 +52,6 @@ final class TxnOffsetCommitHandler {
         Errors stored = offsets.txnCommit(groupId, request.getLong("ProducerId"),
                 version >= 3 ? request.getInt("GenerationId") : -1, version >= 3 ? request.getString("MemberId") : "",
                 valid);
-        if (stored == Errors.NONE && !valid.isEmpty()) {
-            offsets.acknowledge(groupId, acknowledged -> respond(ctx, errors, acknowledged));
-        } else {
-            respond(ctx, errors, stored);
-        }
-    }
-
-
-    private static void respond(RequestContext ctx, Map<TopicPartition, Errors> errors, Errors groupError) {
-        Struct response = ctx.newResponse();
-        Map<String, Struct> topics = new HashMap<>();
-        errors.forEach((tp, error) -> {
-            Errors result = error == Errors.NONE ? groupError : error;
-            topics.computeIfAbsent(tp.topic(), n -> response.addStruct("Topics").set("Name", n))
-                    .addStruct("Partitions").set("PartitionIndex", tp.partition()).set("ErrorCode", result.code());
-        });
-        ctx.respond(response);
+        OffsetCommitChecks.answerWhenStored(ctx, offsets, groupId, stored, !valid.isEmpty(), errors);
     }
 }

@@ -9,16 +9,14 @@ import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.RecordBatchBuilder;
 import dev.sluice.api.record.RecordBatches;
 import dev.sluice.api.storage.LogConfig;
-import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
+import dev.sluice.broker.partition.LogReplay;
 import dev.sluice.api.storage.LogStorageEngine;
-import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.group.NotCoordinatorException;
 import dev.sluice.broker.group.PartitionedOffsetStore;
 import dev.sluice.broker.group.TransactionalOffsets;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +58,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LogOffsetStore implements PartitionedOffsetStore, TransactionalOffsets {
     private static final System.Logger LOG = System.getLogger(LogOffsetStore.class.getName());
     public static final String TOPIC = "__consumer_offsets";
-    private static final int READ_CHUNK_BYTES = 1024 * 1024;
 
     private final LogStorageEngine engine;
     private final LogConfig config;
@@ -170,44 +167,21 @@ public final class LogOffsetStore implements PartitionedOffsetStore, Transaction
     }
 
     private long replay(LogStorage log, int partition) {
-        RecordBatch batch = new RecordBatch();
         CompressionCodecs codecs = CompressionCodecs.installed();
-        long next = log.logStartOffset();
-        long end = log.logEndOffset();
-        long applied = 0;
-        while (next < end) {
-            ByteBuffer buffer;
-            try {
-                LogSlice slice = log.read(next, end, READ_CHUNK_BYTES, true);
-                buffer = slice.toBuffer();
-            } catch (IOException e) {
-                throw new StorageException("cannot read " + log.topicPartition() + " at " + next, e);
+        long[] applied = {0};
+        LogReplay.forEachBatch(log, (batch, from) -> {
+            if (batch.isControl()) {
+                replayMarker(batch, codecs, partition);
+                return;
             }
-            if (!buffer.hasRemaining()) {
-                break;
-            }
-            int position = 0;
-            while (position < buffer.limit()) {
-                batch.wrap(buffer, position);
-                if (batch.isControl()) {
-                    if (batch.nextOffset() > next) {
-                        replayMarker(batch, codecs, partition);
-                    }
-                    next = batch.nextOffset();
-                    position += batch.sizeInBytes();
-                    continue;
+            for (Record record : RecordBatches.records(batch, codecs)) {
+                if (record.offset() >= from) {
+                    apply(record);
+                    applied[0]++;
                 }
-                for (Record record : RecordBatches.records(batch, codecs)) {
-                    if (record.offset() >= next) {
-                        apply(record);
-                        applied++;
-                    }
-                }
-                next = batch.nextOffset();
-                position += batch.sizeInBytes();
             }
-        }
-        return applied;
+        });
+        return applied[0];
     }
 
     private void apply(Record record) {
