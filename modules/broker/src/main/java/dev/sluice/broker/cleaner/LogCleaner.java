@@ -125,6 +125,9 @@ public final class LogCleaner implements AutoCloseable {
         TopicCleaning cleaning = candidate.cleaning();
         CompactionRequest request = new CompactionRequest(now, candidate.upperBoundOffset(), cleaning.minCompactionLagMs(),
                 cleaning.deleteRetentionMs(), settings.maxKeysPerCleaning(), throttle);
+        LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "Beginning cleaning of %s (dirty ratio %.3f, "
+                + "%d dirty bytes from offset %d)", candidate.partition(), candidate.section().dirtyRatio(),
+                candidate.section().cleanableBytes(), candidate.section().firstDirtyOffset()));
         long started = time.nanoseconds();
         CompactionOutcome outcome;
         try {
