@@ -30,6 +30,9 @@ import dev.sluice.broker.api.KafkaRequestHandler;
 import dev.sluice.broker.api.QuotaHandlers;
 import dev.sluice.broker.quota.ClientQuotaManager;
 import dev.sluice.broker.quota.ClientQuotas;
+import dev.sluice.broker.security.sasl.SaslApis;
+import dev.sluice.broker.security.sasl.SaslAuthentication;
+import dev.sluice.broker.security.sasl.ScramCredentialStore;
 import dev.sluice.broker.cluster.ClusterIdentity;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.cluster.ClusterOffsetsTopic;
@@ -297,9 +300,15 @@ public final class Broker implements AutoCloseable {
             // client quotas live with the dynamic configs: the cluster store, or this node's own
             ClientQuotas clientQuotas = ClientQuotas.load(store != null ? store : localConfigStore);
             QuotaHandlers.register(router, clientQuotas);
+            housekeeping = schedulers.create("sluice-housekeeping"); // also delays the answers to failed logins
+            // SCRAM credentials live with the users' quotas: /config/users/<user>
+            ScramCredentialStore scramCredentials = ScramCredentialStore.load(store != null ? store : localConfigStore);
+            SaslApis.register(router, scramCredentials);
+            SaslAuthentication sasl = config.sasl().listeners().isEmpty() ? null : new SaslAuthentication(config.sasl(),
+                    scramCredentials, time, housekeeping);
             handler.target = new KafkaRequestHandler(router, new ClientQuotaManager(clientQuotas, new ClientQuotaManager.Settings(
                     config.values().getInt("quota.window.num"), 1000L * config.values().getInt("quota.window.size.seconds"))), time,
-                    metrics.requestMetrics());
+                    metrics.requestMetrics(), sasl);
             if (store != null) {
                 // followers copy their leaders' logs through the replication module, if installed
                 replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(
@@ -308,7 +317,6 @@ public final class Broker implements AutoCloseable {
             }
             server.start();
 
-            housekeeping = schedulers.create("sluice-housekeeping");
             Housekeeping.schedule(housekeeping, config, partitions, offsets);
             cleaner = new LogCleaner(partitions, () -> dynamicConfig.current().values(), time, CleanerSettings.from(config.values()));
             cleaner.start();

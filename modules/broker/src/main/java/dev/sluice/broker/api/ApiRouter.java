@@ -59,7 +59,6 @@ public final class ApiRouter {
         register(ApiKey.DESCRIBE_ACLS, security::describeAcls);
         register(ApiKey.CREATE_ACLS, security::createAcls);
         register(ApiKey.DELETE_ACLS, security::deleteAcls);
-        register(ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS, security::describeUserScramCredentials);
         register(ApiKey.UPDATE_FEATURES, new FeatureHandlers()::updateFeatures);
         electLeaders = new ElectLeadersHandler(broker);
         register(ApiKey.ELECT_LEADERS, electLeaders::electLeaders);
@@ -109,6 +108,13 @@ public final class ApiRouter {
     public void register(ApiKey api, ApiHandler handler, short maxVersion) {
         handlers.put(api, handler);
         versions.put(api, new short[]{api.oldestVersion(), (short) Math.min(maxVersion, api.latestStableVersion())});
+    }
+
+    /** Claims versions {@code minVersion} to {@code maxVersion} (within the bundled schema's stable ones). */
+    public void register(ApiKey api, ApiHandler handler, short minVersion, short maxVersion) {
+        handlers.put(api, handler);
+        versions.put(api, new short[]{(short) Math.max(minVersion, api.oldestVersion()),
+                (short) Math.min(maxVersion, api.latestStableVersion())});
     }
 
     /** The handler for {@code api} at {@code version}, or null if this broker does not answer it. */

@@ -6,6 +6,7 @@ import dev.sluice.broker.network.NetworkRequest;
 import dev.sluice.broker.network.RequestHandler;
 import dev.sluice.broker.quota.ClientQuotaManager;
 import dev.sluice.broker.quota.QuotaType;
+import dev.sluice.broker.security.sasl.SaslAuthentication;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.ProtocolException;
@@ -35,6 +36,8 @@ public final class KafkaRequestHandler implements RequestHandler {
     private final ClientQuotaManager quotas;
     private final Time time;
     private final RequestMetrics metrics;
+    /** The login on SASL listeners; null when no listener uses SASL. */
+    private final SaslAuthentication sasl;
 
     public KafkaRequestHandler(ApiRouter router) {
         this(router, null, Time.SYSTEM, null);
@@ -50,10 +53,17 @@ public final class KafkaRequestHandler implements RequestHandler {
      * @param metrics told what each request is and which errors its response carries; null for none
      */
     public KafkaRequestHandler(ApiRouter router, ClientQuotaManager quotas, Time time, RequestMetrics metrics) {
+        this(router, quotas, time, metrics, null);
+    }
+
+    /** @param sasl the login in front of the handlers on SASL listeners, null if none */
+    public KafkaRequestHandler(ApiRouter router, ClientQuotaManager quotas, Time time, RequestMetrics metrics,
+                               SaslAuthentication sasl) {
         this.router = router;
         this.quotas = quotas;
         this.time = time;
         this.metrics = metrics;
+        this.sasl = sasl;
     }
 
     @Override
@@ -78,6 +88,9 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
         if (metrics != null) {
             network.tag(RequestMetrics.kindOf(request.api(), request.body(), request.version()), request.version());
+        }
+        if (sasl != null && !sasl.admit(network, request)) {
+            return; // answered (a SASL step) or closed (not logged in)
         }
         if (quotas == null || !quotas.active()) {
             handler.handle(new Context(network, request, metrics));

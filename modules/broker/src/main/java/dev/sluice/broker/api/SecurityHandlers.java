@@ -7,8 +7,7 @@ import dev.sluice.protocol.message.Struct;
  * The security APIs of a broker without authentication or authorization, answered as Kafka answers
  * them then: DescribeAcls (29), CreateAcls (30), DeleteAcls (31) with SECURITY_DISABLED and Kafka's
  * message (no {@code authorizer.class.name}), so {@code kafka-acls.sh} and UIs report "security is
- * disabled" instead of failing on a missing API; DescribeUserScramCredentials (50) with no credentials
- * (kafka-configs.sh asks for them when describing users' quotas). Stateless; runs on request-handler threads.
+ * disabled" instead of failing on a missing API. Stateless; runs on request-handler threads.
  */
 final class SecurityHandlers {
     /** Kafka's message (KafkaApis / AclApis). */
@@ -22,20 +21,6 @@ final class SecurityHandlers {
         Struct response = ctx.newResponse();
         for (int i = 0; i < ctx.body().getArray("Creations").size(); i++) {
             response.addStruct("Results").set("ErrorCode", Errors.SECURITY_DISABLED.code()).set("ErrorMessage", NO_AUTHORIZER);
-        }
-        ctx.respond(response);
-    }
-
-    /** All users: none. Named users: RESOURCE_NOT_FOUND each, Kafka's message for a user without credentials. */
-    void describeUserScramCredentials(RequestContext ctx) {
-        Struct response = ctx.newResponse().set("ErrorCode", Errors.NONE.code());
-        java.util.List<Struct> users = ctx.body().getArray("Users");
-        if (users != null) {
-            for (Struct user : users) {
-                response.addStruct("Results").set("User", user.getString("Name"))
-                        .set("ErrorCode", Errors.RESOURCE_NOT_FOUND.code())
-                        .set("ErrorMessage", "Attempt to describe a user credential that does not exist");
-            }
         }
         ctx.respond(response);
     }

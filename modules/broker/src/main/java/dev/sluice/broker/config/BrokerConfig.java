@@ -8,6 +8,7 @@ import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.SocketServerConfig;
+import dev.sluice.broker.security.sasl.SaslSettings;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class BrokerConfig {
     private final long logRetentionMs;
     private final long logRollMs;
     private final SocketServerConfig socketServer;
+    private final SaslSettings sasl;
 
     private BrokerConfig(Map<String, String> raw) {
         this(raw, Map.of(), Map.of());
@@ -115,6 +117,7 @@ public final class BrokerConfig {
                     + "set offsets.store=log (the default) or remove zookeeper.connect");
         }
         socketServer = listeners.isEmpty() ? null : socketServerConfig(values, listeners); // empty: already reported
+        sasl = SaslSettings.parse(raw, saslListeners(raw, listeners), raw.get("inter.broker.listener.name"), list);
 
         // a defined setting wins over the list of Kafka keys without effect (e.g. once one is implemented)
         ignoredKeys = Set.copyOf(raw.keySet().stream()
@@ -123,7 +126,7 @@ public final class BrokerConfig {
         BrokerConfigDef.DEF.keys().forEach(k -> known.add(k.name()));
         plugins.keys().forEach(k -> known.add(k.name()));
         for (String key : new TreeSet<>(raw.keySet())) {
-            if (known.contains(key)) {
+            if (known.contains(key) || SaslSettings.isListenerKey(key)) {
                 continue;
             }
             String security = KafkaBrokerKeys.securityProblem(key);
@@ -132,6 +135,26 @@ public final class BrokerConfig {
         if (!list.isEmpty()) {
             throw new ConfigException(list);
         }
+    }
+
+    /** Listeners whose security protocol is SASL_PLAINTEXT or SASL_SSL (their name, or listener.security.protocol.map). */
+    private static Set<String> saslListeners(Map<String, String> raw, List<Endpoint> listeners) {
+        Map<String, String> protocols = new LinkedHashMap<>();
+        for (String entry : raw.getOrDefault("listener.security.protocol.map", "").split(",")) {
+            int colon = entry.indexOf(':');
+            if (colon > 0) {
+                protocols.put(entry.substring(0, colon).trim().toUpperCase(java.util.Locale.ROOT),
+                        entry.substring(colon + 1).trim().toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (Endpoint e : listeners) {
+            String protocol = protocols.getOrDefault(e.listenerName(), e.listenerName());
+            if (protocol.equals("SASL_PLAINTEXT") || protocol.equals("SASL_SSL")) {
+                names.add(e.listenerName());
+            }
+        }
+        return names;
     }
 
     /** Kafka's precedence: {@code log.retention.ms}, else {@code .minutes}, else {@code .hours}; negative = forever. */
@@ -279,6 +302,11 @@ public final class BrokerConfig {
     /** The configured cluster id, or null to generate one (and persist it) on first start. */
     public String clusterId() {
         return values.getString("cluster.id");
+    }
+
+    /** The SASL listeners' login rules and the SASL settings. */
+    public SaslSettings sasl() {
+        return sasl;
     }
 
     public List<Endpoint> listeners() {

@@ -103,6 +103,15 @@ public final class BrokerConfigDef {
         add("security.inter.broker.protocol", STRING, "PLAINTEXT", Validator.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT",
                 "SASL_SSL"), "brokers reach each other on the listener named after this protocol, unless "
                 + "inter.broker.listener.name is set (left unset and no such listener: the first listener)");
+        // SASL (security.sasl.SaslSettings reads them, with the per-listener listener.name.<l>.* forms)
+        add("sasl.enabled.mechanisms", LIST, List.of("GSSAPI"), null,
+                "SASL mechanisms of SASL listeners: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (Kafka's default GSSAPI is not supported)");
+        add("sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", null,
+                "SASL mechanism this broker logs in with on a SASL inter-broker listener");
+        add("connections.max.reauth.ms", LONG, 0L, atLeast(0), "SASL session lifetime (KIP-152): a connection that "
+                + "does not re-authenticate within it is closed; 0 = sessions never expire");
+        add("connection.failed.authentication.delay.ms", INT, 100, atLeast(0),
+                "how long a failed SASL login waits before its answer");
         // storage
         add("log.dir", STRING, "./data", Validator.nonEmpty(), "log directory when log.dirs is not set");
         add("log.dirs", LIST, null, null, "log directories: new partitions go to the one holding the fewest; the first also holds the broker's own state; overrides log.dir");

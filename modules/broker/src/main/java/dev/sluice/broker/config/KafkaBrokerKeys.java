@@ -49,7 +49,6 @@ final class KafkaBrokerKeys {
             // connections, quotas, metrics
             "max.connections.per.ip", "max.connections.per.ip.overrides", "max.connection.creation.rate",
             "socket.listen.backlog.size", "socket.connection.setup.timeout.ms", "socket.connection.setup.timeout.max.ms",
-            "connection.failed.authentication.delay.ms",
             "replication.quota.window.num", "replication.quota.window.size.seconds", "client.quota.callback.class",
             "metric.reporters", "metrics.num.samples", "metrics.recording.level", "metrics.sample.window.ms",
             "kafka.metrics.reporters", "kafka.metrics.polling.interval.secs", "auto.include.jmx.reporter",

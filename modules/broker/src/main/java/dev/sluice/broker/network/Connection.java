@@ -48,6 +48,8 @@ final class Connection {
      * of one connection are handled one after another, so a later request sees the login.
      */
     volatile KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
+    /** The login's per-connection state (SASL), owned by the security layer; written by handler threads. */
+    volatile Object authentication;
 
     Connection(long id, Endpoint listener, InetSocketAddress remoteAddress, SocketChannel channel,
                Processor processor, FrameReader reader) {

@@ -94,6 +94,18 @@ public final class NetworkRequest {
         connection.principal = Objects.requireNonNull(principal, "principal");
     }
 
+    /**
+     * The connection's login state, as the security layer (SASL) left it; null at first. Requests of one
+     * connection are handled one after another, so handler threads see each other's writes.
+     */
+    public Object authentication() {
+        return connection.authentication;
+    }
+
+    public void authentication(Object state) {
+        connection.authentication = state;
+    }
+
     /** Name of the listener the connection was accepted on, e.g. {@code PLAINTEXT}. */
     public String listenerName() {
         return connection.listenerName();

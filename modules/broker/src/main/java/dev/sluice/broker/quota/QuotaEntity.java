@@ -50,14 +50,14 @@ public record QuotaEntity(String user, String clientId) {
     }
 
     /** Kafka's {@code Sanitizer.sanitize}: URL-encoded, {@code *} as %2A and space as %20, so no {@code /}. */
-    static String sanitize(String name) {
+    public static String sanitize(String name) {
         if (name.equals(DEFAULT)) {
             return name;
         }
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
     }
 
-    static String desanitize(String name) {
+    public static String desanitize(String name) {
         return name.equals(DEFAULT) ? name : URLDecoder.decode(name, StandardCharsets.UTF_8);
     }
 

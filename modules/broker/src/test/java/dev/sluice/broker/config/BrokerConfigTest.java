@@ -224,7 +224,7 @@ class BrokerConfigTest {
     @Test
     void securitySettingsAreRefusedNotIgnored() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> BrokerConfig.of(Map.of(
-                "ssl.keystore.location", "/k.jks", "sasl.enabled.mechanisms", "PLAIN")));
+                "ssl.keystore.location", "/k.jks", "delegation.token.secret.key", "k")));
         assertThat(e.problems()).hasSize(2).allSatisfy(p -> assertThat(p).contains("no TLS, SASL or ACLs"));
     }
 
