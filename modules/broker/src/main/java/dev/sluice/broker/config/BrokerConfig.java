@@ -117,7 +117,9 @@ public final class BrokerConfig {
                     + "set offsets.store=log (the default) or remove zookeeper.connect");
         }
         socketServer = listeners.isEmpty() ? null : socketServerConfig(values, listeners); // empty: already reported
-        sasl = SaslSettings.parse(raw, saslListeners(raw, listeners), raw.get("inter.broker.listener.name"), list);
+        sasl = SaslSettings.parse(raw, listeners.stream().filter(e -> e.securityProtocol().usesSasl())
+                .map(Endpoint::listenerName).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)),
+                zookeeperConnect().isPresent() ? interBrokerListener : null, list); // a single node never logs in to itself
 
         // a defined setting wins over the list of Kafka keys without effect (e.g. once one is implemented)
         ignoredKeys = Set.copyOf(raw.keySet().stream()
@@ -135,26 +137,6 @@ public final class BrokerConfig {
         if (!list.isEmpty()) {
             throw new ConfigException(list);
         }
-    }
-
-    /** Listeners whose security protocol is SASL_PLAINTEXT or SASL_SSL (their name, or listener.security.protocol.map). */
-    private static Set<String> saslListeners(Map<String, String> raw, List<Endpoint> listeners) {
-        Map<String, String> protocols = new LinkedHashMap<>();
-        for (String entry : raw.getOrDefault("listener.security.protocol.map", "").split(",")) {
-            int colon = entry.indexOf(':');
-            if (colon > 0) {
-                protocols.put(entry.substring(0, colon).trim().toUpperCase(java.util.Locale.ROOT),
-                        entry.substring(colon + 1).trim().toUpperCase(java.util.Locale.ROOT));
-            }
-        }
-        Set<String> names = new java.util.LinkedHashSet<>();
-        for (Endpoint e : listeners) {
-            String protocol = protocols.getOrDefault(e.listenerName(), e.listenerName());
-            if (protocol.equals("SASL_PLAINTEXT") || protocol.equals("SASL_SSL")) {
-                names.add(e.listenerName());
-            }
-        }
-        return names;
     }
 
     /** Kafka's precedence: {@code log.retention.ms}, else {@code .minutes}, else {@code .hours}; negative = forever. */

@@ -88,7 +88,7 @@ public record SaslSettings(Map<String, ListenerSasl> listeners, String interBrok
      *
      * @param raw           every setting as text (static, as given)
      * @param saslListeners the names of listeners whose security protocol is SASL_PLAINTEXT or SASL_SSL
-     * @param interBroker   the inter-broker listener's name, null if none
+     * @param interBroker   the inter-broker listener's name, null if none (a single node)
      * @param problems      where every problem goes, one line each
      */
     public static SaslSettings parse(Map<String, String> raw, Set<String> saslListeners, String interBroker,

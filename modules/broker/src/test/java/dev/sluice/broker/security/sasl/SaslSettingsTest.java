@@ -21,7 +21,7 @@ class SaslSettingsTest {
         BrokerConfig config = BrokerConfig.of(Map.of(
                 "listeners", "PLAINTEXT://127.0.0.1:0,INTERNAL://127.0.0.1:0",
                 "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT",
-                "inter.broker.listener.name", "INTERNAL",
+                "inter.broker.listener.name", "INTERNAL", "zookeeper.connect", "127.0.0.1:1",
                 "sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN",
                 "sasl.mechanism.inter.broker.protocol", "PLAIN",
                 "listener.name.internal.plain.sasl.jaas.config", PLAIN,
@@ -56,6 +56,7 @@ class SaslSettingsTest {
 
         ConfigException interBroker = catchThrowableOfType(ConfigException.class, () -> BrokerConfig.of(Map.of(
                 "listeners", "SASL_PLAINTEXT://127.0.0.1:0", "inter.broker.listener.name", "SASL_PLAINTEXT",
+                "zookeeper.connect", "127.0.0.1:1",
                 "sasl.enabled.mechanisms", "PLAIN", "sasl.mechanism.inter.broker.protocol", "PLAIN",
                 "listener.name.sasl_plaintext.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required user_a=\"b\";")));
