@@ -16,6 +16,7 @@ module dev.sluice.connect {
     // the worker's entry points, for the sluice command
     exports dev.sluice.connect.runtime to dev.sluice.tools;
     exports dev.sluice.connect.standalone to dev.sluice.tools;
+    exports dev.sluice.connect.distributed to dev.sluice.tools;
     exports dev.sluice.connect.rest to dev.sluice.tools;
 
     uses Connector;

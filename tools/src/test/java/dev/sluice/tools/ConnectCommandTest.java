@@ -24,9 +24,10 @@ class ConnectCommandTest {
     @Test
     void modesOtherThanStandaloneAndMissingFilesAreUsageErrors() {
         assertThat(connect().exitCode()).isEqualTo(2);
-        BrokerTestBase.Result distributed = connect("distributed", "w.properties");
+        BrokerTestBase.Result distributed = connect("distributed", "w.properties", "c.properties");
         assertThat(distributed.exitCode()).isEqualTo(2);
-        assertThat(distributed.err()).contains("distributed mode is not available yet");
+        assertThat(distributed.err()).contains("connectors are created over REST");
+        assertThat(connect("mirror").err()).contains("unknown mode 'mirror'");
         assertThat(connect("standalone").err()).contains("the worker's properties file is required");
         assertThat(connect("--help").out()).contains("usage: sluice connect standalone");
     }
@@ -45,5 +46,6 @@ class ConnectCommandTest {
         Path noOffsets = dir.resolve("no-offsets.properties");
         Files.writeString(noOffsets, "bootstrap.servers=127.0.0.1:1\n");
         assertThat(connect("standalone", noOffsets.toString()).err()).contains("offset.storage.file.filename");
+        assertThat(connect("distributed", noOffsets.toString()).err()).contains("group.id: a value is required");
     }
 }

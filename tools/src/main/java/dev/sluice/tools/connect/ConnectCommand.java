@@ -1,6 +1,7 @@
 package dev.sluice.tools.connect;
 
 import dev.sluice.connect.api.ConfigException;
+import dev.sluice.connect.distributed.DistributedWorker;
 import dev.sluice.connect.standalone.StandaloneWorker;
 import dev.sluice.tools.Command;
 
@@ -18,8 +19,9 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code sluice connect standalone worker.properties [connector.properties ...]}: Sluice's Connect
- * worker in the foreground until SIGTERM / Ctrl-C (Kafka's connect-standalone.sh, same files).
+ * {@code sluice connect standalone worker.properties [connector.properties ...]} and
+ * {@code sluice connect distributed worker.properties}: Sluice's Connect worker in the foreground until
+ * SIGTERM / Ctrl-C (Kafka's connect-standalone.sh and connect-distributed.sh, same files).
  */
 public final class ConnectCommand implements Command {
 
@@ -37,6 +39,7 @@ public final class ConnectCommand implements Command {
     public String help() {
         return """
                 usage: sluice connect standalone worker.properties [connector.properties ...]
+                       sluice connect distributed worker.properties
 
                 Runs Sluice's Connect worker in the foreground until SIGTERM or Ctrl-C, with Kafka
                 Connect's settings: the worker file has bootstrap.servers, key.converter,
@@ -50,7 +53,11 @@ public final class ConnectCommand implements Command {
                 transforms InsertField$Key/$Value, ReplaceField$Key/$Value, RegexRouter. More
                 plugins: modules on the module path (SLUICE_PLUGINS).
 
-                Distributed mode (sluice connect distributed) is not available yet.
+                Distributed mode: workers with the same group.id form a cluster; connectors are
+                created over REST on any worker; configurations, source offsets and statuses live in
+                the compacted topics config.storage.topic, offset.storage.topic (its partitions are
+                the slots tasks are spread over) and status.storage.topic (created when missing, with
+                *.replication.factor); session.timeout.ms decides how soon a dead worker's tasks move.
 
                 Example: sluice connect standalone config/connect-standalone.properties file-source.properties""";
     }
@@ -61,24 +68,36 @@ public final class ConnectCommand implements Command {
             out.println(help());
             return args.length == 0 ? 2 : 0;
         }
-        if (!args[0].equals("standalone")) {
-            err.println("sluice connect: " + (args[0].equals("distributed")
-                    ? "distributed mode is not available yet; use 'sluice connect standalone'"
-                    : "unknown mode '" + args[0] + "'; use 'sluice connect standalone worker.properties ...'"));
+        boolean distributed = args[0].equals("distributed");
+        if (!distributed && !args[0].equals("standalone")) {
+            err.println("sluice connect: unknown mode '" + args[0] + "'; use standalone or distributed");
             return 2;
         }
         if (args.length < 2) {
-            err.println("sluice connect standalone: the worker's properties file is required");
+            err.println("sluice connect " + args[0] + ": the worker's properties file is required");
             return 2;
         }
-        StandaloneWorker worker;
+        if (distributed && args.length > 2) {
+            err.println("sluice connect distributed: connectors are created over REST, not from files");
+            return 2;
+        }
+        AutoCloseable worker;
+        int port;
         try {
             Map<String, String> workerSettings = load(Path.of(args[1]));
-            List<Map<String, String>> connectors = new ArrayList<>();
-            for (int i = 2; i < args.length; i++) {
-                connectors.add(load(Path.of(args[i])));
+            if (distributed) {
+                DistributedWorker w = DistributedWorker.start(workerSettings);
+                port = w.restPort();
+                worker = w;
+            } else {
+                List<Map<String, String>> connectors = new ArrayList<>();
+                for (int i = 2; i < args.length; i++) {
+                    connectors.add(load(Path.of(args[i])));
+                }
+                StandaloneWorker w = StandaloneWorker.start(workerSettings, connectors);
+                port = w.restPort();
+                worker = w;
             }
-            worker = StandaloneWorker.start(workerSettings, connectors);
         } catch (ConfigException e) {
             err.println("sluice connect: invalid configuration:\n" + e.getMessage());
             return 1;
@@ -86,19 +105,27 @@ public final class ConnectCommand implements Command {
             err.println("sluice connect: " + e.getMessage());
             return 1;
         }
-        out.println("Connect worker started; REST interface on port " + worker.restPort());
+        out.println("Connect worker started (" + args[0] + "); REST interface on port " + port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
+            closeQuietly(worker, err);
             stopped.countDown();
         }, "connect-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            worker.close();
+            closeQuietly(worker, err);
         }
         return 0;
+    }
+
+    private static void closeQuietly(AutoCloseable worker, PrintStream err) {
+        try {
+            worker.close();
+        } catch (Exception e) {
+            err.println("sluice connect: stopping failed: " + e.getMessage());
+        }
     }
 
     private static Map<String, String> load(Path file) throws IOException {
