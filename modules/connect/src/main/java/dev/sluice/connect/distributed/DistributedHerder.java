@@ -51,6 +51,7 @@ public final class DistributedHerder implements Herder {
     private final Set<String> reconfigureRequested = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile Set<Integer> ownedView = Set.of();
     // herder thread only
     private final Set<Integer> ownedSlots = new HashSet<>();
     private final Map<String, Running> runningConnectors = new HashMap<>();
@@ -98,12 +99,14 @@ public final class DistributedHerder implements Herder {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     partitions.forEach(tp -> ownedSlots.remove(tp.partition()));
+                    ownedView = Set.copyOf(ownedSlots);
                     stopUnowned();
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     partitions.forEach(tp -> ownedSlots.add(tp.partition()));
+                    ownedView = Set.copyOf(ownedSlots);
                     LOG.log(System.Logger.Level.INFO, workerId() + " owns slots " + new java.util.TreeSet<>(ownedSlots));
                 }
             });
@@ -368,6 +371,11 @@ public final class DistributedHerder implements Herder {
         }
         configLog.send(ClusterConfig.RESTART_TASK + id.connector() + "-" + id.task(), ClusterConfig.nonceValue());
         configLog.readToEnd(READ_TIMEOUT_MS);
+    }
+
+    /** The slots this worker owns now; any thread. */
+    public Set<Integer> ownedSlots() {
+        return ownedView;
     }
 
     /** Where this worker runs things now (tests, logs): connector names and task ids. */

@@ -67,6 +67,11 @@ public final class DistributedWorker implements AutoCloseable {
         return herder.runningHere();
     }
 
+    /** The slots (offsets topic partitions) this worker owns now. */
+    public java.util.Set<Integer> ownedSlots() {
+        return herder.ownedSlots();
+    }
+
     public int restPort() {
         return rest.port();
     }

@@ -116,6 +116,8 @@ class DistributedConnectTest {
         DistributedWorker first = startWorker();
         startWorker();
         startWorker();
+        await("all three workers in the group with 2 slots each",
+                () -> workers.stream().allMatch(w -> w.ownedSlots().size() == 2));
         Path out = dir.resolve("out.txt");
         List<String> names = List.of("src-a", "src-b", "src-c", "sink");
         List<String> expected = new ArrayList<>();
@@ -132,12 +134,11 @@ class DistributedConnectTest {
         workers.get(2).herder().putConnectorConfig("sink", Map.of("connector.class", "FileStreamSink",
                 "file", out.toString(), "topics", "events"), false);
 
-        await("every connector and task RUNNING", () -> allRunning(first.herder(), names));
-        await("the first 600 lines", () -> lines(out).size() >= 600);
         // every worker sees the same statuses, and the work is spread by slot over the members
-        assertThat(workers.get(1).herder().status("sink").tasks().get(0).state()).isEqualTo(State.RUNNING);
-        int runningTasks = workers.stream().mapToInt(w -> w.runningTasks().size()).sum();
-        assertThat(runningTasks).isEqualTo(4);
+        await("every connector and task RUNNING in every worker's view, 4 tasks in all",
+                () -> workers.stream().allMatch(w -> allRunning(w.herder(), names))
+                        && workers.stream().mapToInt(w -> w.runningTasks().size()).sum() == 4);
+        await("the first 600 lines", () -> lines(out).size() >= 600);
 
         DistributedWorker busiest = workers.stream().max(Comparator.comparingInt(w -> w.runningTasks().size())).orElseThrow();
         List<String> moved = new ArrayList<>(busiest.runningTasks());
@@ -165,7 +166,7 @@ class DistributedConnectTest {
             }
             return true;
         });
-        assertThat(workers.stream().mapToInt(w -> w.runningTasks().size()).sum()).isEqualTo(4);
+        await("4 tasks on the two workers left", () -> workers.stream().mapToInt(w -> w.runningTasks().size()).sum() == 4);
         assertThat(workers.stream().flatMap(w -> w.runningTasks().stream()).toList()).containsAll(moved);
         await("all 1200 lines", () -> lines(out).size() >= 1200);
         Thread.sleep(500);
