@@ -27,10 +27,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * kafka-transactions.sh (Kafka 4.1's TransactionsCommand) against the partition side of a Sluice
- * broker: describe-producers shows a hanging transaction's producer and start offset (DescribeProducers),
- * and abort --start-offset ends it (WriteTxnMarkers from a client), after which read_committed
- * consumers read past it.
+ * kafka-transactions.sh (Kafka 4.1's TransactionsCommand) against a Sluice broker: list and describe
+ * show an open transaction as its coordinator has it (ListTransactions, DescribeTransactions);
+ * describe-producers shows the hanging transaction's producer and start offset on the partition
+ * (DescribeProducers), and abort --start-offset ends it (WriteTxnMarkers from a client), after which
+ * read_committed consumers read past it.
  */
 class KafkaTransactionsToolTest {
     private static final String TOPIC = "tools-txn";
@@ -75,6 +76,14 @@ class KafkaTransactionsToolTest {
         hanging.send(new ProducerRecord<>(TOPIC, 0, null, new byte[10])).get(20, TimeUnit.SECONDS);
         hanging.close(Duration.ZERO); // its transaction stays open (for ten minutes)
         assertThat(readCommittedEnd()).isZero();
+
+        KafkaTool.Result listed = KafkaTool.run("org.apache.kafka.tools.TransactionsCommand", "--bootstrap-server", bootstrap, "list");
+        assertThat(listed.exitCode()).as(listed.all()).isZero();
+        assertThat(listed.out()).contains("TransactionalId").containsPattern("tools-hanging\\s+\\d+\\s+\\d+\\s+Ongoing");
+        KafkaTool.Result transaction = KafkaTool.run("org.apache.kafka.tools.TransactionsCommand", "--bootstrap-server", bootstrap,
+                "describe", "--transactional-id", "tools-hanging");
+        assertThat(transaction.exitCode()).as(transaction.all()).isZero();
+        assertThat(transaction.out()).contains("TransactionState").contains("Ongoing").contains(TOPIC + "-0");
 
         KafkaTool.Result described = KafkaTool.run("org.apache.kafka.tools.TransactionsCommand", "--bootstrap-server", bootstrap,
                 "describe-producers", "--topic", TOPIC, "--partition", "0");
