@@ -25,7 +25,7 @@ import java.util.Properties;
  *
  * <pre>
  *   BenchClient create-topics BOOTSTRAP PARTITIONS TOPIC...
- *   BenchClient consume BOOTSTRAP TOPIC PARTITIONS RECORDS
+ *   BenchClient consume BOOTSTRAP TOPIC PARTITIONS RECORDS [ISOLATION_LEVEL]
  *   BenchClient latency BOOTSTRAP TOPIC RECORD_SIZE ACKS RATE WARMUP_SECONDS SECONDS
  * </pre>
  *
@@ -34,7 +34,9 @@ import java.util.Properties;
  * default consumer settings, no group, reads the partitions from the beginning until RECORDS
  * records have arrived, and prints one line: {@code records bytes seconds MB/s} (MB = 10^6 bytes,
  * bytes = key + value sizes, as ConsumerPerformance counts them). The clock starts before the
- * first poll, so metadata and the first fetch are included.
+ * first poll, so metadata and the first fetch are included. ISOLATION_LEVEL is the consumer's
+ * {@code isolation.level} (read_uncommitted unless given; bench/compare-transactions.sh reads
+ * read_committed).
  *
  * <p>{@code latency} is ProducerPerformance's latency measurement (time from {@code send()} to its
  * callback, producer defaults plus {@code acks}, the same fixed-rate pacing) with a warm-up that is
@@ -47,7 +49,8 @@ public final class BenchClient {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "create-topics" -> createTopics(args[1], Integer.parseInt(args[2]), List.of(args).subList(3, args.length));
-            case "consume" -> consume(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]));
+            case "consume" -> consume(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]),
+                    args.length > 5 ? args[5] : "read_uncommitted");
             case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]),
                     Integer.parseInt(args[6]), Integer.parseInt(args[7]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -64,8 +67,9 @@ public final class BenchClient {
         }
     }
 
-    private static void consume(String bootstrap, String topic, int partitions, long records) {
+    private static void consume(String bootstrap, String topic, int partitions, long records, String isolation) {
         Properties props = new Properties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
