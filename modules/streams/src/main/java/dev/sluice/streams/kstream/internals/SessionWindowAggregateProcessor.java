@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * Session aggregation (Kafka's rule): a record's session is merged with every session of its key
  * ending at or after {@code ts - gap} and starting at or before {@code ts + gap}; the merged sessions
  * are removed (forwarded as deletions) and the new one stored and forwarded with its end as timestamp.
- * A record whose merged session ends before stream time minus grace is late and dropped. Task thread only.
+ * A record whose merged session ends before stream time minus grace minus gap is late and dropped
+ * (Kafka's close time for sessions). Task thread only.
  */
 final class SessionWindowAggregateProcessor<K, V, A> extends ContextProcessor<K, V, Windowed<K>, Change<A>> {
     private final String storeName;
@@ -52,7 +53,7 @@ final class SessionWindowAggregateProcessor<K, V, A> extends ContextProcessor<K,
         }
         long ts = record.timestamp();
         observedStreamTime = Math.max(observedStreamTime, ts);
-        long closeTime = observedStreamTime - windows.graceMs();
+        long closeTime = observedStreamTime - windows.graceMs() - windows.inactivityGapMs();
         List<KeyValue<Windowed<K>, A>> merged = store.findSessions(record.key(), ts - windows.inactivityGapMs(),
                 ts + windows.inactivityGapMs());
         long start = ts;

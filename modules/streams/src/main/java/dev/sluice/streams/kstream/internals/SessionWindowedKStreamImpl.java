@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 
-/** Session aggregations: a session store (retention: gap + grace unless materialized otherwise). */
+/**
+ * Session aggregations: a session store (retention: gap + grace unless materialized otherwise). A session
+ * closes, for suppression too, when stream time passes its end + gap + grace (Kafka's rule).
+ */
 final class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K, V> {
     private final KGroupedStreamImpl<K, V> grouped;
     private final SessionWindows windows;
@@ -77,6 +80,6 @@ final class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K
                 aggregator, merger), List.of(input), store);
         Serde<Windowed<K>> windowedSerde = keySerde == null ? null : WindowedSerdes.sessionWindowed(keySerde);
         return new KTableImpl<>(dsl, name, windowedSerde, aggSerde, store,
-                new KTableImpl.WindowInfo(keySerde, windows.graceMs()));
+                new KTableImpl.WindowInfo(keySerde, windows.graceMs() + windows.inactivityGapMs()));
     }
 }
