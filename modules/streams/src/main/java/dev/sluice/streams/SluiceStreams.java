@@ -1,10 +1,25 @@
 package dev.sluice.streams;
 
 import dev.sluice.api.Time;
+import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.client.admin.AdminConfig;
+import dev.sluice.client.admin.GroupDescription;
+import dev.sluice.client.admin.GroupMember;
+import dev.sluice.client.admin.SluiceAdmin;
+import dev.sluice.client.producer.partition.Murmur2;
+import dev.sluice.streams.internals.StoreSpec;
+import dev.sluice.streams.internals.Subtopology;
+import dev.sluice.streams.serde.Serde;
+import dev.sluice.streams.state.ReadOnlyKeyValueStore;
+import dev.sluice.streams.state.ReadOnlySessionStore;
+import dev.sluice.streams.state.ReadOnlyWindowStore;
+import dev.sluice.streams.state.internals.LocalStores;
 import dev.sluice.streams.processor.TaskId;
 import dev.sluice.streams.runtime.StreamThread;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -35,6 +50,7 @@ public final class SluiceStreams implements AutoCloseable {
     public enum State { CREATED, STARTING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, ERROR }
 
     private final StreamsConfig config;
+    private final Topology topology;
     private final StreamThread streamThread;
     private final Thread thread;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
@@ -53,6 +69,8 @@ public final class SluiceStreams implements AutoCloseable {
             throw new IllegalArgumentException("bootstrap.servers is required");
         }
         this.config = config;
+        this.topology = topology;
+        HostInfo.parse(config.applicationServer()); // fail now on a malformed one
         this.streamThread = new StreamThread(topology.model(), config, processId, time,
                 () -> state.compareAndSet(State.STARTING, State.RUNNING), t -> {
                     failure.set(t);
@@ -88,12 +106,69 @@ public final class SluiceStreams implements AutoCloseable {
         return streamThread.activeTaskIds();
     }
 
-    StreamThread streamThread() {
-        return streamThread;
+    // ---- interactive queries
+
+    /** This instance's share of a key-value store: the keys of the tasks it runs now. Any thread. */
+    public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String storeName) {
+        checkStore(storeName);
+        return LocalStores.keyValue(storeName, () -> streamThread.localStores(storeName));
     }
 
-    StreamsConfig config() {
-        return config;
+    public <K, V> ReadOnlyWindowStore<K, V> windowStore(String storeName) {
+        checkStore(storeName);
+        return LocalStores.window(storeName, () -> streamThread.localStores(storeName));
+    }
+
+    public <K, V> ReadOnlySessionStore<K, V> sessionStore(String storeName) {
+        checkStore(storeName);
+        return LocalStores.session(storeName, () -> streamThread.localStores(storeName));
+    }
+
+    private StoreSpec checkStore(String storeName) {
+        StoreSpec spec = topology.model().store(storeName);
+        if (spec == null) {
+            throw new IllegalArgumentException("the topology has no store named " + storeName + "; it has "
+                    + topology.model().stores().keySet());
+        }
+        return spec;
+    }
+
+    /**
+     * Which instance holds {@code key} of a store now: the key's partition (murmur2 of the serialized key,
+     * as the producer partitions it), and the group member running that partition's task, with the
+     * {@code application.server} it announced. Asks the group coordinator (DescribeGroups).
+     *
+     * @throws IllegalStateException before the instance has started
+     */
+    public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key, Serde<K> keySerde) {
+        checkStore(storeName);
+        Subtopology sub = topology.model().subtopologies().stream().filter(s -> s.stores().contains(storeName))
+                .findFirst().orElseThrow();
+        Map<String, Integer> counts = streamThread.partitionCounts();
+        String topic = null;
+        int tasks = 0;
+        for (var t : sub.sourceTopics()) {
+            Integer n = counts.get(t.resolve(config.applicationId()));
+            if (n == null) {
+                throw new IllegalStateException("the instance has not started yet");
+            }
+            if (n > tasks) {
+                tasks = n;
+                topic = t.resolve(config.applicationId());
+            }
+        }
+        int partition = Murmur2.partition(keySerde.serialize(topic, key), tasks);
+        TopicPartition tp = new TopicPartition(topic, partition);
+        HostInfo active = HostInfo.UNAVAILABLE;
+        try (SluiceAdmin admin = new SluiceAdmin(AdminConfig.of(config.bootstrapServers()))) {
+            GroupDescription group = admin.describeGroups(List.of(config.applicationId())).join().get(config.applicationId());
+            for (GroupMember m : group.members()) {
+                if (m.assignment().contains(tp)) {
+                    active = HostInfo.parse(StreamThread.applicationServerOf(m.clientId()));
+                }
+            }
+        }
+        return new KeyQueryMetadata(active, Set.of(), partition);
     }
 
     /** Commits, leaves the group and waits up to {@code timeout} for the processing thread to end. */

@@ -68,6 +68,7 @@ public final class StreamThread implements Runnable {
     private final Map<TaskId, StreamTask> suspended = new HashMap<>();
     private final Map<TaskId, Map<TopicPartition, Long>> changelogPositions = new HashMap<>();
     private volatile boolean running = true;
+    private volatile Map<String, Integer> partitionCounts = Map.of();
     private SluiceConsumer consumer;
     private SluiceConsumer restoreConsumer;
     private SluiceProducer producer;
@@ -105,6 +106,25 @@ public final class StreamThread implements Runnable {
         return out;
     }
 
+    /**
+     * The group member's client id: other instances find this instance's {@code application.server}
+     * in it (after the last {@code @}) when they look the group up for interactive queries.
+     */
+    static String consumerClientId(String clientId, String applicationServer) {
+        return clientId + "-consumer" + (applicationServer.isEmpty() ? "" : "@" + applicationServer);
+    }
+
+    /** The {@code application.server} a member's client id carries, or empty. */
+    public static String applicationServerOf(String consumerClientId) {
+        int at = consumerClientId.lastIndexOf('@');
+        return at < 0 ? "" : consumerClientId.substring(at + 1);
+    }
+
+    /** Partition counts of the source topics (resolved names), known once the thread has started; empty before. */
+    public Map<String, Integer> partitionCounts() {
+        return partitionCounts;
+    }
+
     /** The tasks running now. */
     public Set<TaskId> activeTaskIds() {
         return new TreeSet<>(active.keySet());
@@ -118,7 +138,7 @@ public final class StreamThread implements Runnable {
     @Override
     public void run() {
         try (SluiceAdmin admin = new SluiceAdmin(AdminConfig.from(clientSettings("admin", Map.of())))) {
-            InternalTopics.prepare(admin, model, config.applicationId(), config.replicationFactor());
+            partitionCounts = Map.copyOf(InternalTopics.prepare(admin, model, config.applicationId(), config.replicationFactor()));
             start();
             loop();
             commitAll();
@@ -159,7 +179,7 @@ public final class StreamThread implements Runnable {
         restoreConsumer = new SluiceConsumer(ConsumerConfig.from(clientSettings("consumer", restoreDefaults)));
         restorer = new ChangelogRestorer(restoreConsumer);
         Map<String, Object> consumerDefaults = new LinkedHashMap<>(restoreDefaults);
-        consumerDefaults.put("client.id", clientId + "-consumer");
+        consumerDefaults.put("client.id", consumerClientId(clientId, config.applicationServer()));
         consumerDefaults.put("group.id", config.applicationId());
         consumerDefaults.put("enable.auto.commit", false);
         consumerDefaults.put("auto.offset.reset", "earliest");
