@@ -101,6 +101,21 @@ public final class SluiceStreams implements AutoCloseable {
         return processId;
     }
 
+    /** The tasks this instance keeps standby copies of now ({@code num.standby.replicas}). */
+    public Set<TaskId> standbyTasks() {
+        return streamThread.standbyTaskIds();
+    }
+
+    /** Changelog records applied to this instance's standby tasks. */
+    public long standbyRecordsApplied() {
+        return streamThread.standbyRecordsApplied();
+    }
+
+    /** Changelog records this instance restored into tasks it took over (standbys spare most of it). */
+    public long restoredRecords() {
+        return streamThread.restoredRecords();
+    }
+
     /** The tasks this instance runs now. */
     public Set<TaskId> activeTasks() {
         return streamThread.activeTaskIds();
@@ -160,15 +175,22 @@ public final class SluiceStreams implements AutoCloseable {
         int partition = Murmur2.partition(keySerde.serialize(topic, key), tasks);
         TopicPartition tp = new TopicPartition(topic, partition);
         HostInfo active = HostInfo.UNAVAILABLE;
+        Set<HostInfo> standbys = new java.util.HashSet<>();
         try (SluiceAdmin admin = new SluiceAdmin(AdminConfig.of(config.bootstrapServers()))) {
             GroupDescription group = admin.describeGroups(List.of(config.applicationId())).join().get(config.applicationId());
-            for (GroupMember m : group.members()) {
-                if (m.assignment().contains(tp)) {
-                    active = HostInfo.parse(StreamThread.applicationServerOf(m.clientId()));
+            List<GroupMember> members = new java.util.ArrayList<>(group.members());
+            members.sort(java.util.Comparator.comparing(GroupMember::memberId));
+            for (int i = 0; i < members.size(); i++) {
+                if (members.get(i).assignment().contains(tp)) {
+                    active = HostInfo.parse(StreamThread.applicationServerOf(members.get(i).clientId()));
+                    // the same rule the instances follow to pick their standbys
+                    for (int r = 1; r <= Math.min(config.numStandbyReplicas(), members.size() - 1); r++) {
+                        standbys.add(HostInfo.parse(StreamThread.applicationServerOf(members.get((i + r) % members.size()).clientId())));
+                    }
                 }
             }
         }
-        return new KeyQueryMetadata(active, Set.of(), partition);
+        return new KeyQueryMetadata(active, standbys, partition);
     }
 
     /** Commits, leaves the group and waits up to {@code timeout} for the processing thread to end. */

@@ -22,9 +22,15 @@ final class ChangelogRestorer {
     private static final long TIMEOUT_MS = 300_000;
 
     private final SluiceConsumer consumer;
+    private final java.util.concurrent.atomic.AtomicLong restoredTotal = new java.util.concurrent.atomic.AtomicLong();
 
     ChangelogRestorer(SluiceConsumer consumer) {
         this.consumer = consumer;
+    }
+
+    /** Changelog records restored so far (any thread). */
+    long restoredTotal() {
+        return restoredTotal.get();
     }
 
     /**
@@ -66,6 +72,7 @@ final class ChangelogRestorer {
                 }
                 remaining.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
             }
+            restoredTotal.addAndGet(restored);
             long count = restored;
             LOG.log(System.Logger.Level.INFO, () -> "restored " + count + " changelog records of " + targets.keySet());
             return ends;

@@ -76,6 +76,12 @@ public final class StreamThread implements Runnable {
     private ChangelogRestorer restorer;
     private TaskEnvironment env;
     private boolean transactionOpen;
+    private SluiceAdmin admin;
+    private SluiceConsumer standbyConsumer;
+    private StandbyTasks standbys;
+    private final Map<Integer, String> taskTopics = new HashMap<>();
+    private volatile Set<TaskId> standbyIds = Set.of();
+    private long nextStandbyCheck;
 
     public StreamThread(TopologyModel model, StreamsConfig config, String processId, Time time, Runnable onRunning,
                         Consumer<Throwable> onFailure) {
@@ -138,7 +144,21 @@ public final class StreamThread implements Runnable {
     @Override
     public void run() {
         try (SluiceAdmin admin = new SluiceAdmin(AdminConfig.from(clientSettings("admin", Map.of())))) {
+            this.admin = admin;
             partitionCounts = Map.copyOf(InternalTopics.prepare(admin, model, config.applicationId(), config.replicationFactor()));
+            for (Subtopology s : model.subtopologies()) {
+                boolean stateful = s.stores().stream().anyMatch(name -> model.store(name).logged());
+                String widest = null;
+                for (TopicRef t : s.sourceTopics()) {
+                    String name = t.resolve(config.applicationId());
+                    if (widest == null || partitionCounts.get(name) > partitionCounts.get(widest)) {
+                        widest = name;
+                    }
+                }
+                if (stateful) {
+                    taskTopics.put(s.id(), widest);
+                }
+            }
             start();
             loop();
             commitAll();
@@ -178,6 +198,15 @@ public final class StreamThread implements Runnable {
         restoreDefaults.put("max.poll.records", 1000);
         restoreConsumer = new SluiceConsumer(ConsumerConfig.from(clientSettings("consumer", restoreDefaults)));
         restorer = new ChangelogRestorer(restoreConsumer);
+        if (config.numStandbyReplicas() > 0) {
+            Map<String, Object> standbyDefaults = new LinkedHashMap<>(restoreDefaults);
+            standbyDefaults.put("client.id", clientId + "-standby-consumer");
+            standbyConsumer = new SluiceConsumer(ConsumerConfig.from(clientSettings("consumer", standbyDefaults)));
+            standbys = new StandbyTasks(standbyConsumer, id -> {
+                stores.wipe(id); // a standby starts from the changelog's beginning
+                return new ProcessingTask(id, model, env);
+            });
+        }
         Map<String, Object> consumerDefaults = new LinkedHashMap<>(restoreDefaults);
         consumerDefaults.put("client.id", consumerClientId(clientId, config.applicationServer()));
         consumerDefaults.put("group.id", config.applicationId());
@@ -203,11 +232,46 @@ public final class StreamThread implements Runnable {
                 }
             }
             collector.throwIfFailed();
+            maintainStandbys();
             if (time.milliseconds() - lastCommit >= config.commitIntervalMs()) {
                 commitAll();
                 lastCommit = time.milliseconds();
             }
         }
+    }
+
+    /** Every 2 s: which standbys this member should keep (from DescribeGroups); every loop: apply their changelogs. */
+    private void maintainStandbys() {
+        if (standbys == null) {
+            return;
+        }
+        long now = time.milliseconds();
+        if (now >= nextStandbyCheck) {
+            nextStandbyCheck = now + 2_000;
+            var group = admin.describeGroups(List.of(config.applicationId())).join().get(config.applicationId());
+            String me = consumer.groupMetadata().memberId();
+            if (group.state().equals("Stable") && !me.isEmpty()) {
+                standbys.keep(StandbyTasks.standbysOf(me, group.members(), taskTopics, config.numStandbyReplicas()),
+                        active.keySet());
+                standbyIds = standbys.ids();
+            }
+        }
+        standbys.update();
+    }
+
+    /** The standby tasks kept now. */
+    public Set<TaskId> standbyTaskIds() {
+        return standbyIds;
+    }
+
+    /** Changelog records applied to standby tasks so far (any thread). */
+    public long standbyRecordsApplied() {
+        return standbys == null ? 0 : standbys.applied();
+    }
+
+    /** Changelog records restored into new active tasks so far. */
+    public long restoredRecords() {
+        return restorer == null ? 0 : restorer.restoredTotal();
     }
 
     private void beginTransactionIfNeeded() {
@@ -269,6 +333,13 @@ public final class StreamThread implements Runnable {
         Map<TopicPartition, BytesStore> targets = new LinkedHashMap<>();
         Map<TopicPartition, Long> from = new HashMap<>();
         for (TaskId id : ids) {
+            StandbyTasks.Handover warm = standbys == null ? null : standbys.take(id);
+            if (warm != null) { // a standby's stores: only the changelogs' tail is missing
+                warm.task().changelogs().forEach((topic, store) -> targets.put(new TopicPartition(topic, id.partition()), store));
+                from.putAll(warm.from());
+                created.add(new StreamTask(warm.task()));
+                continue;
+            }
             Map<TopicPartition, Long> checkpoint = Checkpoints.read(stores.taskDir(id));
             if (checkpoint.isEmpty()) {
                 stores.wipe(id); // persistent stores without a checkpoint may hold anything: rebuild them
@@ -320,7 +391,10 @@ public final class StreamThread implements Runnable {
         active.clear();
         suspended.values().forEach(this::closeTask);
         suspended.clear();
-        for (AutoCloseable c : new AutoCloseable[] {consumer, restoreConsumer, producer}) {
+        if (standbys != null) {
+            standbys.close();
+        }
+        for (AutoCloseable c : new AutoCloseable[] {consumer, restoreConsumer, standbyConsumer, producer}) {
             if (c != null) {
                 try {
                     c.close();
@@ -372,6 +446,7 @@ public final class StreamThread implements Runnable {
                 }
             }
             createTasks(fresh).forEach(t -> active.put(t.id(), t));
+            nextStandbyCheck = 0; // re-check standbys now that the group moved
             LOG.log(System.Logger.Level.INFO, () -> clientId + " runs tasks " + assigned);
             onRunning.run();
         }
