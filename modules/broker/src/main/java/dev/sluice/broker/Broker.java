@@ -189,7 +189,8 @@ public final class Broker implements AutoCloseable {
             }
             throw e;
         }
-        StorageEngines engines = new StorageEngines(logDirs, config.logStorage(), config.originals(), time).openDefault();
+        StorageEngines engines = new StorageEngines(logDirs, config.logStorage(), config.originals(), time)
+                .logDirMoveRate(config.values().getLong("replica.alter.log.dirs.io.max.bytes.per.second")).openDefault();
         PartitionManager partitions = null;
         ReplicaManager replicas = null;
         OffsetStore offsetStore = null;

@@ -48,6 +48,7 @@ public enum ApiKey {
     DELETE_ACLS(31, "DeleteAcls"),
     DESCRIBE_CONFIGS(32, "DescribeConfigs"),
     ALTER_CONFIGS(33, "AlterConfigs"),
+    ALTER_REPLICA_LOG_DIRS(34, "AlterReplicaLogDirs"),
     DESCRIBE_LOG_DIRS(35, "DescribeLogDirs"),
     SASL_AUTHENTICATE(36, "SaslAuthenticate"),
     CREATE_PARTITIONS(37, "CreatePartitions"),

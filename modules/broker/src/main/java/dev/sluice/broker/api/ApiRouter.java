@@ -54,7 +54,9 @@ public final class ApiRouter {
         register(ApiKey.CREATE_PARTITIONS, topics::createPartitions);
         register(ApiKey.INCREMENTAL_ALTER_CONFIGS, configs::incrementalAlterConfigs);
         register(ApiKey.DESCRIBE_CLUSTER, cluster::describeCluster);
-        register(ApiKey.DESCRIBE_LOG_DIRS, new LogDirHandlers(broker)::describeLogDirs);
+        LogDirHandlers logDirs = new LogDirHandlers(broker);
+        register(ApiKey.DESCRIBE_LOG_DIRS, logDirs::describeLogDirs);
+        register(ApiKey.ALTER_REPLICA_LOG_DIRS, logDirs::alterReplicaLogDirs);
         SecurityHandlers security = new SecurityHandlers();
         register(ApiKey.DESCRIBE_ACLS, security::describeAcls);
         register(ApiKey.CREATE_ACLS, security::createAcls);

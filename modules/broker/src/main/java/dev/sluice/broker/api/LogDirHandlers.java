@@ -1,6 +1,7 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.partition.LogDirMoveOutcome;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.protocol.Errors;
@@ -19,9 +20,12 @@ import java.util.TreeMap;
 
 /**
  * DescribeLogDirs: every log directory of {@code log.dirs} with the size in bytes of each partition
- * stored there (all topics, or the ones asked for) and the volume's total and usable bytes. A
- * directory whose storage failed answers KAFKA_STORAGE_ERROR with no partitions, as Kafka answers
- * for an offline directory. Runs on request-handler threads; reads only thread-safe partition state.
+ * stored there (all topics, or the ones asked for), the future replicas being filled there by a
+ * move ({@code IsFutureKey}, with how many offsets they are behind), and the volume's total and
+ * usable bytes. A directory whose storage failed answers KAFKA_STORAGE_ERROR with no partitions, as
+ * Kafka answers for an offline directory. AlterReplicaLogDirs: starts moving partitions to another
+ * directory (see {@code SpreadEngine}). Runs on request-handler threads; reads only thread-safe
+ * partition state.
  */
 final class LogDirHandlers {
     private final BrokerState broker;
@@ -69,6 +73,15 @@ final class LogDirHandlers {
                 dirtyRatio(partition).ifPresent(ratio -> dirtyRatios.put(tp, ratio));
             }
         }
+        Map<Path, Map<String, Map<Integer, dev.sluice.broker.partition.FutureReplica>>> futures = new HashMap<>();
+        for (dev.sluice.broker.partition.FutureReplica future : broker.partitions().futureReplicas()) {
+            TopicPartition tp = future.partition();
+            if ((only == null || only.getOrDefault(tp.topic(), Set.of()).contains(tp.partition())) && !offline.contains(future.logDir())) {
+                futures.computeIfAbsent(future.logDir(), d -> new TreeMap<>())
+                        .computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), future);
+                sizes.get(future.logDir()).computeIfAbsent(tp.topic(), t -> new TreeMap<>()); // the topic's entry
+            }
+        }
         Struct response = ctx.newResponse();
         if (ctx.version() >= 3) {
             response.set("ErrorCode", Errors.NONE.code());
@@ -78,6 +91,9 @@ final class LogDirHandlers {
                     .set("ErrorCode", (offline.contains(dir) ? Errors.KAFKA_STORAGE_ERROR : Errors.NONE).code());
             topics.forEach((topic, partitions) -> {
                 Struct t = result.addStruct("Topics").set("Name", topic);
+                futures.getOrDefault(dir, Map.of()).getOrDefault(topic, Map.of()).forEach((index, future) ->
+                        t.addStruct("Partitions").set("PartitionIndex", index).set("PartitionSize", future.sizeInBytes())
+                                .set("OffsetLag", future.offsetLag()).set("IsFutureKey", true));
                 partitions.forEach((index, size) -> {
                     Struct p = t.addStruct("Partitions").set("PartitionIndex", index)
                             .set("PartitionSize", size).set("OffsetLag", 0L).set("IsFutureKey", false);
@@ -93,6 +109,46 @@ final class LogDirHandlers {
             }
         });
         ctx.respond(response);
+    }
+
+    void alterReplicaLogDirs(RequestContext ctx) {
+        Map<String, Map<Integer, Errors>> results = new java.util.LinkedHashMap<>();
+        for (Struct dir : ctx.body().getArray("Dirs")) {
+            Path path;
+            try {
+                path = Path.of(dir.getString("Path"));
+            } catch (RuntimeException notAPath) {
+                path = null;
+            }
+            for (Struct topic : dir.getArray("Topics")) {
+                String name = topic.getString("Name");
+                for (int index : topic.<Integer>getList("Partitions")) {
+                    Errors error = path == null ? Errors.LOG_DIR_NOT_FOUND
+                            : errorOf(broker.partitions().moveReplica(new TopicPartition(name, index), path));
+                    results.computeIfAbsent(name, n -> new java.util.LinkedHashMap<>()).put(index, error);
+                }
+            }
+        }
+        Struct response = ctx.newResponse().set("ThrottleTimeMs", 0);
+        results.forEach((topic, partitions) -> {
+            Struct t = response.addStruct("Results").set("TopicName", topic);
+            partitions.forEach((index, error) -> t.addStruct("Partitions").set("PartitionIndex", index).set("ErrorCode", error.code()));
+        });
+        ctx.respond(response);
+    }
+
+    /** Kafka's codes: a replica not hosted here REPLICA_NOT_AVAILABLE (its directory is kept for when it is). */
+    private static Errors errorOf(LogDirMoveOutcome outcome) {
+        if (outcome instanceof LogDirMoveOutcome.Moving || outcome instanceof LogDirMoveOutcome.AlreadyThere) {
+            return Errors.NONE;
+        } else if (outcome instanceof LogDirMoveOutcome.UnknownLogDir) {
+            return Errors.LOG_DIR_NOT_FOUND;
+        } else if (outcome instanceof LogDirMoveOutcome.LogDirOffline) {
+            return Errors.KAFKA_STORAGE_ERROR;
+        } else if (outcome instanceof LogDirMoveOutcome.NotHosted) {
+            return Errors.REPLICA_NOT_AVAILABLE;
+        }
+        return Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
     /** The partitions asked for by topic, or null for all. */

@@ -130,6 +130,8 @@ public final class BrokerConfigDef {
         add("log.retention.check.interval.ms", LONG, 300_000L, atLeast(1), "how often retention runs");
         add("log.index.interval.bytes", INT, LogConfig.DEFAULT_INDEX_INTERVAL_BYTES, atLeast(0), "bytes between offset index entries");
         add("log.index.size.max.bytes", INT, LogConfig.DEFAULT_MAX_INDEX_BYTES, atLeast(64), "size of an index file");
+        add("replica.alter.log.dirs.io.max.bytes.per.second", LONG, Long.MAX_VALUE, atLeast(1),
+                "read rate, over all partitions, of copying replicas to another log directory (AlterReplicaLogDirs)");
         add("num.recovery.threads.per.data.dir", INT, 2, atLeast(1), "threads opening (and recovering) logs at start-up");
         add("log.message.timestamp.type", STRING, "CreateTime", Validator.oneOf("CreateTime", "LogAppendTime"),
                 "CreateTime (the producer's) or LogAppendTime (the broker's clock)");

@@ -114,6 +114,7 @@ public final class PartitionManager implements AutoCloseable {
                 }
             }
         }
+        engines.resumeMoves();
     }
 
     /**
@@ -213,6 +214,29 @@ public final class PartitionManager implements AutoCloseable {
     public java.nio.file.Path logDirOf(TopicPartition tp) {
         String engine = topics.get(tp.topic()).map(this::engineOf).orElse(engines.defaultName());
         return engines.logDirOf(engine, tp);
+    }
+
+    /**
+     * AlterReplicaLogDirs: moves this broker's replica of {@code tp} to log directory {@code dir}
+     * in the background (the partition keeps serving; see {@code SpreadEngine}).
+     */
+    public LogDirMoveOutcome moveReplica(TopicPartition tp, java.nio.file.Path dir) {
+        Optional<TopicMetadata> topic = topics.get(tp.topic()).filter(t -> tp.partition() >= 0 && tp.partition() < t.partitions());
+        if (topic.isEmpty()) {
+            return new LogDirMoveOutcome.UnknownPartition();
+        }
+        Partition partition = partitions.get(tp);
+        if (partition != null && partition.role() instanceof PartitionRole.Offline) {
+            return new LogDirMoveOutcome.LogDirOffline(tp + " is offline");
+        }
+        LogDirMoveOutcome outcome = engines.move(engineOf(topic.get()), tp, dir);
+        return partition == null && !(outcome instanceof LogDirMoveOutcome.UnknownLogDir)
+                && !(outcome instanceof LogDirMoveOutcome.LogDirOffline) ? new LogDirMoveOutcome.NotHosted() : outcome;
+    }
+
+    /** The partitions being copied to another log directory now (DescribeLogDirs' future replicas). */
+    public List<FutureReplica> futureReplicas() {
+        return engines.futureReplicas();
     }
 
     /** The log directories where some storage failed (their partitions answer KAFKA_STORAGE_ERROR). */
@@ -687,6 +711,7 @@ public final class PartitionManager implements AutoCloseable {
 
     @Override
     public void close() {
+        engines.stopMoves(); // before the logs close under the mover
         try {
             checkpointHighWatermarks();
         } catch (RuntimeException e) {

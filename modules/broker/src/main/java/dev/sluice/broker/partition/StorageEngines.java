@@ -31,6 +31,8 @@ public final class StorageEngines implements AutoCloseable {
     private final Time time;
     private final String defaultName;
     private final Map<String, LogStorageEngine> open = new LinkedHashMap<>();
+    /** Fills future replicas for AlterReplicaLogDirs; its rate is set before the first move. */
+    private LogDirMover mover = new LogDirMover(Long.MAX_VALUE);
 
     public StorageEngines(Path logDir, String defaultName, Map<String, String> settings, Time time) {
         this(List.of(logDir), defaultName, settings, time);
@@ -84,7 +86,7 @@ public final class StorageEngines implements AutoCloseable {
                     throw new StorageException("cannot open the '" + name + "' log storage in " + dir + ": " + e, e);
                 }
             }
-            engine = perDirectory.size() == 1 ? perDirectory.get(0) : new SpreadEngine(perDirectory);
+            engine = perDirectory.size() == 1 ? perDirectory.get(0) : new SpreadEngine(name, perDirectory, logDirs, mover);
             open.put(name, engine);
         }
         return engine;
@@ -106,6 +108,51 @@ public final class StorageEngines implements AutoCloseable {
 
     private static Path directoryOf(String name, Path root) {
         return name.equals(KAFKA_LAYOUT_ENGINE) ? root : root.resolve(name);
+    }
+
+    /** {@code replica.alter.log.dirs.io.max.bytes.per.second}: how fast moves between log directories copy, together. */
+    public synchronized StorageEngines logDirMoveRate(long bytesPerSecond) {
+        mover = new LogDirMover(bytesPerSecond);
+        return this;
+    }
+
+    /**
+     * AlterReplicaLogDirs: moves {@code partition} of engine {@code name} to log directory {@code dir}
+     * (in the background; see {@link SpreadEngine#move}).
+     */
+    public LogDirMoveOutcome move(String name, dev.sluice.api.storage.TopicPartition partition, Path dir) {
+        LogStorageEngine engine = engine(name);
+        if (engine instanceof SpreadEngine spread) {
+            int index = spread.indexOfDirectory(dir);
+            return index < 0 ? new LogDirMoveOutcome.UnknownLogDir(dir.toString()) : spread.move(partition, index);
+        }
+        return dir.toAbsolutePath().normalize().equals(logDir.toAbsolutePath().normalize())
+                ? new LogDirMoveOutcome.AlreadyThere() : new LogDirMoveOutcome.UnknownLogDir(dir.toString());
+    }
+
+    /** The future replicas being filled now, of every engine. */
+    public synchronized List<FutureReplica> futureReplicas() {
+        List<FutureReplica> all = new ArrayList<>();
+        for (LogStorageEngine engine : open.values()) {
+            if (engine instanceof SpreadEngine spread) {
+                all.addAll(spread.futureReplicas());
+            }
+        }
+        return all;
+    }
+
+    /** Restarts the moves a crash interrupted; after the partitions were opened. */
+    public void resumeMoves() {
+        for (LogStorageEngine engine : opened()) {
+            if (engine instanceof SpreadEngine spread) {
+                spread.resumeMoves();
+            }
+        }
+    }
+
+    /** Stops copying (before the partitions close): moves not swapped in yet are resumed at the next start. */
+    public synchronized void stopMoves() {
+        mover.close();
     }
 
     /** Tells a spread engine that the directory of {@code partition} failed: no new partition goes there. */
@@ -137,6 +184,7 @@ public final class StorageEngines implements AutoCloseable {
     /** Closes every engine (each marks its directory cleanly shut down). */
     @Override
     public synchronized void close() {
+        mover.close();
         List<RuntimeException> failures = new ArrayList<>();
         for (LogStorageEngine engine : open.values()) {
             try {
