@@ -87,6 +87,40 @@ class AdminCommandsTest extends BrokerTestBase {
     }
 
     @Test
+    void logDirsMovesAPartitionToAnotherDirectoryOfTheBroker() throws Exception {
+        admin.close();
+        broker.close(); // again with two log directories
+        Path first = dir.resolve("data");
+        Path second = dir.resolve("data2");
+        broker = dev.sluice.broker.Broker.start(dev.sluice.broker.config.BrokerConfig.of(java.util.Map.of(
+                "listeners", "PLAINTEXT://127.0.0.1:" + freePort(), "log.dirs", first + "," + second,
+                "num.io.threads", "2", "num.network.threads", "1")));
+        bootstrap = broker.bootstrapServers();
+        admin = new dev.sluice.client.admin.SluiceAdmin(dev.sluice.client.admin.AdminConfig.of(bootstrap));
+        admin.createTopics(List.of(new NewTopic("moving", 1))).join();
+        produce("moving", 20);
+        String before = sluice("log-dirs", "--describe", "--topic-list", "moving").lines().get(1);
+        Path target = before.contains(second.toString()) ? first : second;
+
+        Result moved = sluice("log-dirs", "--move", "moving:0", "--to", target.toString(), "--wait");
+        assertThat(moved.exitCode()).as(moved.err()).isZero();
+        assertThat(moved.lines()).containsExactly(
+                "Successfully started moving log directory to " + target + " for replica moving-0 with broker 0",
+                "Moved 1 partition(s) to " + target + ".");
+        List<String> after = sluice("log-dirs", "--describe", "--topic-list", "moving").lines();
+        assertThat(after).hasSize(3); // the header, the partition in the target, the other directory empty
+        assertThat(after).anyMatch(l -> l.matches("0 +" + java.util.regex.Pattern.quote(target.toString()) + " +- +moving +0 +[1-9][0-9]*"));
+        Path source = target.equals(first) ? second : first;
+        assertThat(after).anyMatch(l -> l.matches("0 +" + java.util.regex.Pattern.quote(source.toString()) + " +- +- +- +-"));
+
+        Result nowhere = sluice("log-dirs", "--move", "moving:0", "--to", dir.resolve("nowhere").toString());
+        assertThat(nowhere.exitCode()).isEqualTo(1);
+        assertThat(nowhere.err()).contains("Cannot move moving-0 of broker 0 to " + dir.resolve("nowhere") + ": LOG_DIR_NOT_FOUND");
+        assertThat(sluice("log-dirs", "--move", "moving:0").err()).contains("--move needs --to DIR");
+        assertThat(sluice("log-dirs", "--move", "moving", "--to", first.toString()).err()).contains("topic:partition pairs");
+    }
+
+    @Test
     void quotasAreSetDescribedAndRemovedWithKafkaConfigsWords() {
         assertThat(sluice("quotas", "--describe").lines()).containsExactly("No quotas are set.");
         Result set = sluice("quotas", "--alter", "--client-id", "reporting", "--add-config",

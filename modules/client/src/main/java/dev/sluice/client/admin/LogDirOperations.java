@@ -36,18 +36,52 @@ final class LogDirOperations {
                     List<LogDirDescription> dirs = new ArrayList<>();
                     for (Struct dir : response.body().getArray("Results")) {
                         Map<TopicPartition, Long> sizes = new TreeMap<>();
+                        Map<TopicPartition, LogDirDescription.FutureReplica> futures = new TreeMap<>();
                         for (Struct t : dir.getArray("Topics")) {
                             for (Struct p : t.getArray("Partitions")) {
-                                sizes.put(new TopicPartition(t.getString("Name"), p.getInt("PartitionIndex")), p.getLong("PartitionSize"));
+                                TopicPartition tp = new TopicPartition(t.getString("Name"), p.getInt("PartitionIndex"));
+                                if (p.getBool("IsFutureKey")) {
+                                    futures.put(tp, new LogDirDescription.FutureReplica(p.getLong("PartitionSize"), p.getLong("OffsetLag")));
+                                } else {
+                                    sizes.put(tp, p.getLong("PartitionSize"));
+                                }
                             }
                         }
                         short error = dir.getShort("ErrorCode");
                         boolean v4 = response.version() >= 4;
                         dirs.add(new LogDirDescription(dir.getString("LogDir"), error == 0 ? null : Errors.forCode(error).name(),
-                                sizes, v4 ? dir.getLong("TotalBytes") : -1, v4 ? dir.getLong("UsableBytes") : -1));
+                                sizes, v4 ? dir.getLong("TotalBytes") : -1, v4 ? dir.getLong("UsableBytes") : -1, futures));
                     }
                     return dirs;
                 });
+    }
+
+    /**
+     * AlterReplicaLogDirs to {@code broker}: per partition null if its move started (or it is there
+     * already), else Kafka's error name with what it means.
+     */
+    CompletableFuture<Map<TopicPartition, String>> alterReplicaLogDirs(Node broker, Map<TopicPartition, String> dirs) {
+        return calls.callNode(ApiKey.ALTER_REPLICA_LOG_DIRS, broker, v -> {
+            Map<String, Map<String, List<Integer>>> byDir = new TreeMap<>();
+            dirs.forEach((tp, dir) -> byDir.computeIfAbsent(dir, d -> new TreeMap<>())
+                    .computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+            Struct body = ApiKey.ALTER_REPLICA_LOG_DIRS.newRequest();
+            byDir.forEach((dir, topics) -> {
+                Struct d = body.addStruct("Dirs").set("Path", dir);
+                topics.forEach((topic, partitions) -> d.addStruct("Topics").set("Name", topic).set("Partitions", partitions));
+            });
+            return body;
+        }, response -> {
+            Map<TopicPartition, String> out = new TreeMap<>();
+            for (Struct t : response.body().getArray("Results")) {
+                for (Struct p : t.getArray("Partitions")) {
+                    short error = p.getShort("ErrorCode");
+                    out.put(new TopicPartition(t.getString("TopicName"), p.getInt("PartitionIndex")),
+                            error == 0 ? null : Errors.forCode(error).name() + ": " + Errors.forCode(error).message());
+                }
+            }
+            return out;
+        });
     }
 
     /** Per partition its new low watermark; fails with the first partition's error. */

@@ -276,6 +276,9 @@ public final class SluiceAdmin implements AutoCloseable {
                                 }
                                 for (Struct t : dir.getArray("Topics")) {
                                     for (Struct p : t.getArray("Partitions")) {
+                                        if (p.getBool("IsFutureKey")) {
+                                            continue; // a copy being moved in: not the partition's log yet
+                                        }
                                         Object ratio = response.version() >= 2 ? p.get("SluiceDirtyRatio") : null;
                                         logs.merge(new TopicPartition(t.getString("Name"), p.getInt("PartitionIndex")),
                                                 new PartitionLog(p.getLong("PartitionSize"),
@@ -324,6 +327,16 @@ public final class SluiceAdmin implements AutoCloseable {
     /** The log directories of a broker (DescribeLogDirs), each with its partitions' sizes or its error. */
     public CompletableFuture<List<LogDirDescription>> describeLogDirs(BrokerNode broker) {
         return logDirs.describeLogDirs(new Node(broker.id(), broker.host(), broker.port()));
+    }
+
+    /**
+     * Moves partitions of {@code broker} to other directories of its {@code log.dirs}
+     * (AlterReplicaLogDirs): per partition null if the move started or the partition is there
+     * already, else the broker's error (e.g. LOG_DIR_NOT_FOUND). The broker copies in the
+     * background; {@link #describeLogDirs} shows the copy as a future replica until it is done.
+     */
+    public CompletableFuture<Map<TopicPartition, String>> alterReplicaLogDirs(BrokerNode broker, Map<TopicPartition, String> dirs) {
+        return logDirs.alterReplicaLogDirs(new Node(broker.id(), broker.host(), broker.port()), dirs);
     }
 
     /**
