@@ -55,7 +55,7 @@ class KcatCompatibilityTest {
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(kcatOnPath(), "kcat is not installed");
-        broker = TestBroker.start(dir, Map.of("auto.create.topics.enable", "false"));
+        broker = TestBroker.start(dir, Map.of("auto.create.topics.enable", "false", "log.cleaner.backoff.ms", "100"));
         admin = KafkaClients.admin(broker.bootstrap());
     }
 
@@ -150,6 +150,62 @@ class KcatCompatibilityTest {
         List<String> expected = IntStream.range(0, count)
                 .mapToObj(i -> (i % 2) + "|jk" + i + "|java value " + i + "|n=" + i + "|" + (i / 2)).toList();
         assertThat(lines).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void kcatReadsACompactedTopicWithItsGapsAndTombstones() throws Exception {
+        String topic = "kc-compacted";
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+                "segment.bytes", "2048", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "3600000"))))
+                .all().get(20, TimeUnit.SECONDS);
+        int keys = 15;
+        int rounds = 20;
+        Map<String, String> latest = new java.util.TreeMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(broker.bootstrap(), Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+            for (int round = 0; round < rounds; round++) {
+                for (int k = 0; k < keys; k++) {
+                    String value = round == rounds - 1 && k % 5 == 0 ? null : "v" + round + "-" + k + "-" + "x".repeat(30);
+                    producer.send(new ProducerRecord<>(topic, 0, utf8("key-" + k), value == null ? null : utf8(value))).get();
+                    latest.put("key-" + k, value == null ? "NULL" : value);
+                }
+            }
+        }
+        // the cleaner removes most of what was written (and never the latest record of a key); read until it is done
+        List<String> lines = List.of();
+        List<String> before = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Result consumed = kcat(null, "-C", "-t", topic, "-p", "0", "-o", "beginning", "-e", "-q", "-Z", "-f", "%k|%s|%o\\n");
+            assertThat(consumed.exitCode).as(consumed.toString()).isZero();
+            lines = consumed.lines();
+            if (lines.size() < keys * rounds / 2 && lines.equals(before)) {
+                break;
+            }
+            before = lines;
+            Thread.sleep(700);
+        }
+        assertThat(lines.size()).as("records kcat read after cleaning").isLessThan(keys * rounds / 2).isGreaterThanOrEqualTo(keys);
+        Map<String, String> seen = new java.util.TreeMap<>();
+        long previous = -1;
+        for (String line : lines) {
+            String[] parts = line.split("\\|");
+            long offset = Long.parseLong(parts[2]);
+            assertThat(offset).as(line).isGreaterThan(previous);
+            previous = offset;
+            seen.put(parts[0], parts[1]);
+        }
+        assertThat(previous).as("the last record is the last written").isEqualTo(keys * rounds - 1);
+        assertThat(seen).isEqualTo(latest);
+        // kafka-clients reads the same records at the same offsets
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(broker.bootstrap(), Map.of())) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            List<String> javaLines = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaClients.pollUntil(consumer, lines.size())) {
+                javaLines.add(new String(r.key(), StandardCharsets.UTF_8) + "|"
+                        + (r.value() == null ? "NULL" : new String(r.value(), StandardCharsets.UTF_8)) + "|" + r.offset());
+            }
+            assertThat(javaLines).isEqualTo(lines);
+        }
     }
 
     // ---- helpers
