@@ -5,11 +5,12 @@ import dev.sluice.connect.api.Transformation;
 /**
  * Sluice Connect: the plugin SPI (connectors, converters, single-message transforms, found with
  * ServiceLoader), the worker in standalone and distributed mode with Kafka Connect's REST interface,
- * and the connectors shipped (file source and sink).
+ * and the connectors shipped (file source and sink, JDBC source and sink).
  */
 module dev.sluice.connect {
     requires transitive dev.sluice.client;
     requires jdk.httpserver;
+    requires java.sql; // the JDBC connectors; drivers are found by DriverManager (ServiceLoader)
 
     exports dev.sluice.connect.api;
     exports dev.sluice.connect.data;
@@ -24,7 +25,9 @@ module dev.sluice.connect {
     uses Transformation;
 
     provides Connector with dev.sluice.connect.file.FileStreamSourceConnector,
-            dev.sluice.connect.file.FileStreamSinkConnector;
+            dev.sluice.connect.file.FileStreamSinkConnector,
+            dev.sluice.connect.jdbc.JdbcSourceConnector,
+            dev.sluice.connect.jdbc.JdbcSinkConnector;
     provides Converter with dev.sluice.connect.converters.StringConverter,
             dev.sluice.connect.converters.ByteArrayConverter,
             dev.sluice.connect.converters.JsonConverter;

@@ -48,7 +48,8 @@ public final class ConnectCommand implements Command {
                 connector.class, tasks.max and the connector's own settings. Connectors can also be
                 managed over REST with Kafka Connect's paths (GET/POST /connectors, ...).
 
-                Shipped plugins: FileStreamSource (file, topic), FileStreamSink (file, topics);
+                Shipped plugins: FileStreamSource (file, topic), FileStreamSink (file, topics),
+                JdbcSourceConnector and JdbcSinkConnector (SQLite and PostgreSQL drivers included);
                 converters StringConverter, ByteArrayConverter, JsonConverter (schemas.enable);
                 transforms InsertField$Key/$Value, ReplaceField$Key/$Value, RegexRouter. More
                 plugins: modules on the module path (SLUICE_PLUGINS).
