@@ -10,7 +10,7 @@ import dev.sluice.client.producer.partition.RoundRobinPartitioner;
  */
 module dev.sluice.client {
     requires transitive dev.sluice.api;
-    requires dev.sluice.protocol;
+    requires transitive dev.sluice.protocol; // the ssl.* settings and the SASL hook name its types
 
     exports dev.sluice.client;
     exports dev.sluice.client.config;

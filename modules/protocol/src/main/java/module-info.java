@@ -9,4 +9,5 @@ module dev.sluice.protocol {
     exports dev.sluice.protocol.message;
     exports dev.sluice.protocol.wire;
     exports dev.sluice.protocol.sasl;
+    exports dev.sluice.protocol.tls;
 }

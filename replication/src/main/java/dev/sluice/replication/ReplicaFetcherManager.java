@@ -89,7 +89,7 @@ final class ReplicaFetcherManager implements ReplicaFetching {
     private FetcherThread startFetcher(FetcherId id) {
         String name = "sluice-replica-fetcher-" + context.brokerId() + "-from-" + id.sourceBroker() + "-" + id.index();
         NetworkLeaderEndpoint leader = new NetworkLeaderEndpoint(name, context.brokerId(), context.brokerEpoch(),
-                id.sourceBroker(), this::endpoint, context.settings(), context.time());
+                id.sourceBroker(), this::endpoint, context.settings(), context.time(), context.interBrokerTls());
         FetcherThread thread = new FetcherThread(name, new ReplicaFetcher(name, leader, context.settings(),
                 context.time(), context.partitions()::storageFailed));
         thread.start();

@@ -19,6 +19,7 @@ import dev.sluice.broker.producer.ClusterProducerIdBlockStore;
 import dev.sluice.broker.producer.ProducerIdBlockStore;
 import dev.sluice.broker.topic.TopicRegistry;
 import java.util.Optional;
+import dev.sluice.broker.interbroker.InterBrokerSecurity;
 import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.broker.api.ApiRouter;
 import dev.sluice.broker.api.BrokerState;
@@ -265,6 +266,7 @@ public final class Broker implements AutoCloseable {
             List<Endpoint> advertised = config.advertisedListeners(server.boundEndpoints());
             Endpoint first = advertised.get(0);
             String interBroker = config.interBrokerListener();
+            InterBrokerSecurity interBrokerSecurity = InterBrokerSecurity.from(config); // TLS: reads the stores now
             // nothing changes topics until the server starts: the publisher's first pass sees them all
             String rack = config.brokerRack().orElse(null);
             Map<String, BrokerNode.Address> addresses = new java.util.HashMap<>();
@@ -314,7 +316,8 @@ public final class Broker implements AutoCloseable {
                 // followers copy their leaders' logs through the replication module, if installed
                 replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(
                         config.nodeId(), state.control()::brokerEpoch, metadata, partitions,
-                        config.replicaFetchSettings(), time, interBroker)));
+                        config.replicaFetchSettings(), time, interBroker,
+                        interBrokerSecurity.tls() == null ? null : config.interBrokerTls())));
             }
             server.start();
 
@@ -324,7 +327,7 @@ public final class Broker implements AutoCloseable {
             if (store != null) {
                 List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
                         e.securityProtocol().name(), e.host(), e.port())).toList();
-                cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), interBroker, store,
+                cluster = ClusterNode.start(config.nodeId(), endpoints, config.brokerRack(), interBrokerSecurity, store,
                         (ClusterTopicRegistry) topicRegistry, hostsTopic(partitions), catalogue::applyConfigs, state.control(),
                         controllerSettings(dynamicConfig.current()), housekeeping, time, config.zookeeperSessionTimeoutMs());
                 router.attachController(cluster.controller(), cluster.controllerLink());

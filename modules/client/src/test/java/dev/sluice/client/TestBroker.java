@@ -61,6 +61,10 @@ public final class TestBroker implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
+    public Broker broker() {
+        return broker;
+    }
+
     @Override
     public void close() {
         broker.close();

@@ -5,6 +5,7 @@ import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.replica.ReplicaFetchSettings;
 import dev.sluice.client.config.ClientConfig;
+import dev.sluice.client.config.ClientSecurity;
 import dev.sluice.client.network.NetworkClient;
 import dev.sluice.client.network.Node;
 import dev.sluice.client.network.Response;
@@ -52,18 +53,27 @@ public final class NetworkLeaderEndpoint implements LeaderEndpoint {
     private final ReplicaFetchSettings settings;
     private final NetworkClient network;
 
-    /**
-     * @param endpoints where a broker is reached now (the metadata cache), looked up at every request
-     */
+    /** Over plaintext. */
     public NetworkLeaderEndpoint(String threadName, int localBrokerId, LongSupplier brokerEpoch, int leaderId,
                                  IntFunction<Optional<Node>> endpoints, ReplicaFetchSettings settings, Time time) {
+        this(threadName, localBrokerId, brokerEpoch, leaderId, endpoints, settings, time, null);
+    }
+
+    /**
+     * @param endpoints where a broker is reached now (the metadata cache), looked up at every request
+     * @param tls       the ssl.* settings when the inter-broker listener uses TLS, else null
+     */
+    public NetworkLeaderEndpoint(String threadName, int localBrokerId, LongSupplier brokerEpoch, int leaderId,
+                                 IntFunction<Optional<Node>> endpoints, ReplicaFetchSettings settings, Time time,
+                                 dev.sluice.protocol.tls.TlsSettings tls) {
         this.leaderId = leaderId;
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.endpoints = endpoints;
         this.settings = settings;
         ClientConfig config = new ClientConfig(List.of(), "sluice-replica-fetcher-" + localBrokerId,
-                settings.socketTimeoutMs(), settings.backoffMs(), 50, 1_000, Long.MAX_VALUE, 1);
+                settings.socketTimeoutMs(), settings.backoffMs(), 50, 1_000, Long.MAX_VALUE, 1,
+                tls == null ? ClientSecurity.PLAINTEXT : ClientSecurity.ssl(tls));
         this.network = new NetworkClient(config, threadName + "-io", time);
         this.network.start();
     }

@@ -76,11 +76,13 @@ final class ConfigHandlers {
                 if (keys != null && !keys.isEmpty() && !keys.contains(c.name())) {
                     continue;
                 }
-                Struct config = out.addStruct("Configs").set("Name", c.name()).set("Value", c.value())
-                        .set("ReadOnly", c.readOnly()).set("IsSensitive", false).set("ConfigSource", c.source());
+                // as Kafka: passwords (ssl.keystore.password, ...) are reported as set or not, never their value
+                boolean sensitive = c.type() == dev.sluice.api.config.ConfigType.PASSWORD;
+                Struct config = out.addStruct("Configs").set("Name", c.name()).set("Value", sensitive ? null : c.value())
+                        .set("ReadOnly", c.readOnly()).set("IsSensitive", sensitive).set("ConfigSource", c.source());
                 if (synonyms) {
                     for (DescribedConfig.Synonym syn : c.synonyms()) {
-                        config.addStruct("Synonyms").set("Name", syn.name()).set("Value", syn.value())
+                        config.addStruct("Synonyms").set("Name", syn.name()).set("Value", sensitive ? null : syn.value())
                                 .set("Source", syn.source());
                     }
                 }

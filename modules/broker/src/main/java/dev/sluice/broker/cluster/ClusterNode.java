@@ -12,6 +12,7 @@ import dev.sluice.broker.controller.ControllerService;
 import dev.sluice.broker.controller.ControllerSettings;
 import dev.sluice.broker.controller.network.NetworkControlChannel;
 import dev.sluice.broker.interbroker.Endpoints;
+import dev.sluice.broker.interbroker.InterBrokerSecurity;
 
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +54,8 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * Registers this broker with its advertised endpoints and rack and stands for controller.
      *
-     * @param listenerName the listener other brokers' controllers reach this one on
+     * @param security the listener other brokers' controllers reach this one on (and this one them), and how
+     *                 connections to it are secured
      * @param sessionTimeoutMs the store session's timeout: at start this broker waits longer than that
      *                         for its id to be released by a previous run killed just before
      * @param topicConfigsChanged told (on the store's event thread) the name of a topic whose
@@ -61,12 +63,12 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if another live broker holds this broker's id
      */
     public static ClusterNode start(int brokerId, List<BrokerEndpoint> endpoints, Optional<String> rack,
-                                    String listenerName, ClusterMetadataStore store, ClusterTopicRegistry topics,
+                                    InterBrokerSecurity security, ClusterMetadataStore store, ClusterTopicRegistry topics,
                                     java.util.function.Predicate<String> hostsTopic,
                                     java.util.function.Consumer<String> topicConfigsChanged, ControlFence fence,
                                     ControllerSettings settings, Scheduler scheduler, Time time, int sessionTimeoutMs) {
         NetworkControlChannel channel = new NetworkControlChannel(brokerId,
-                id -> Optional.ofNullable(store.liveBrokers().get(id)), listenerName, CONTROL_SOCKET_TIMEOUT_MS,
+                id -> Optional.ofNullable(store.liveBrokers().get(id)), security, CONTROL_SOCKET_TIMEOUT_MS,
                 CONTROL_RETRY_BACKOFF_MS);
         ControllerService controller = new ControllerService(brokerId, store, channel, settings, scheduler);
         ClusterMembership membership = new ClusterMembership(store, new BrokerInfo(brokerId, endpoints, rack),
@@ -115,8 +117,8 @@ public final class ClusterNode implements AutoCloseable {
                 }
             }
         });
-        ControllerLink link = new ControllerLink(brokerId, () -> locateController(store, listenerName),
-                CONTROL_SOCKET_TIMEOUT_MS, CONTROL_RETRY_BACKOFF_MS, time);
+        ControllerLink link = new ControllerLink(brokerId, () -> locateController(store, security.listenerName()),
+                CONTROL_SOCKET_TIMEOUT_MS, CONTROL_RETRY_BACKOFF_MS, time, security);
         ClusterNode node = new ClusterNode(brokerId, store, channel, controller, membership, link);
         try {
             topics.refresh(hostsTopic);

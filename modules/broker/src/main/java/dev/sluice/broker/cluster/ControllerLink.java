@@ -2,6 +2,7 @@ package dev.sluice.broker.cluster;
 
 import dev.sluice.api.Time;
 import dev.sluice.broker.interbroker.BlockingConnection;
+import dev.sluice.broker.interbroker.InterBrokerSecurity;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.ResponseParser;
@@ -96,11 +97,17 @@ public final class ControllerLink implements AutoCloseable {
      * @param retryBackoffMs  first pause before a retry
      */
     public ControllerLink(int brokerId, ControllerLocator locator, int socketTimeoutMs, long retryBackoffMs, Time time) {
+        this(brokerId, locator, socketTimeoutMs, retryBackoffMs, time, InterBrokerSecurity.plaintext(""));
+    }
+
+    /** @param security how the connection to the controller's inter-broker listener is secured */
+    public ControllerLink(int brokerId, ControllerLocator locator, int socketTimeoutMs, long retryBackoffMs, Time time,
+                          InterBrokerSecurity security) {
         this.brokerId = brokerId;
         this.locator = Objects.requireNonNull(locator, "locator");
         this.retryBackoffMs = retryBackoffMs;
         this.time = Objects.requireNonNull(time, "time");
-        this.connection = new BlockingConnection("sluice-broker-" + brokerId, socketTimeoutMs);
+        this.connection = security.connection("sluice-broker-" + brokerId, socketTimeoutMs);
         this.thread = new Thread(this::run, "sluice-controller-link-" + brokerId);
         thread.setDaemon(true);
         thread.start();

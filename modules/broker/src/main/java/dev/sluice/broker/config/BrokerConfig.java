@@ -7,6 +7,9 @@ import dev.sluice.api.record.TimestampType;
 import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.broker.network.Endpoint;
+import dev.sluice.broker.network.ListenerSecurity;
+import dev.sluice.broker.network.SslPrincipalMapper;
+import dev.sluice.protocol.tls.TlsSettings;
 import dev.sluice.broker.network.SocketServerConfig;
 import dev.sluice.broker.security.sasl.SaslSettings;
 
@@ -116,7 +119,19 @@ public final class BrokerConfig {
                     + "of its __consumer_offsets partition, so another broker would not see the group's offsets: "
                     + "set offsets.store=log (the default) or remove zookeeper.connect");
         }
-        socketServer = listeners.isEmpty() ? null : socketServerConfig(values, listeners); // empty: already reported
+        SslPrincipalMapper principalMapper = SslPrincipalMapper.DEFAULT;
+        try {
+            principalMapper = SslPrincipalMapper.parse(values.getString("ssl.principal.mapping.rules"));
+        } catch (IllegalArgumentException e) {
+            problems.problem("ssl.principal.mapping.rules", values.getString("ssl.principal.mapping.rules"), e.getMessage());
+        }
+        boolean tls = listeners.stream().anyMatch(l -> l.securityProtocol().usesTls());
+        if (tls && values.getString("ssl.keystore.location") == null) {
+            problems.problem("ssl.keystore.location is required with a TLS listener (SSL, SASL_SSL): the broker's key and "
+                    + "certificate");
+        }
+        ListenerSecurity listenerSecurity = new ListenerSecurity(tls ? TlsSettings.from(values) : null, principalMapper);
+        socketServer = listeners.isEmpty() ? null : socketServerConfig(values, listeners, listenerSecurity); // empty: already reported
         sasl = SaslSettings.parse(raw, listeners.stream().filter(e -> e.securityProtocol().usesSasl())
                 .map(Endpoint::listenerName).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)),
                 zookeeperConnect().isPresent() ? interBrokerListener : null, list); // a single node never logs in to itself
@@ -152,13 +167,13 @@ public final class BrokerConfig {
         return v.isSet("log.roll.ms") ? v.getLong("log.roll.ms") : v.getInt("log.roll.hours") * HOUR_MS;
     }
 
-    private static SocketServerConfig socketServerConfig(ConfigValues v, List<Endpoint> listeners) {
+    private static SocketServerConfig socketServerConfig(ConfigValues v, List<Endpoint> listeners, ListenerSecurity security) {
         return new SocketServerConfig(listeners, v.getInt("num.network.threads"), v.getInt("num.io.threads"),
                 v.getInt("queued.max.requests"), v.getLong("queued.max.request.bytes"),
                 v.getInt("max.inflight.requests.per.connection"), v.getInt("socket.request.max.bytes"),
                 v.getLong("connections.max.idle.ms"), v.getInt("max.connections"), v.getInt("socket.send.buffer.bytes"),
                 v.getInt("socket.receive.buffer.bytes"), v.getLong("network.shutdown.timeout.ms"),
-                v.getLong("socket.request.receive.timeout.ms"));
+                v.getLong("socket.request.receive.timeout.ms"), security);
     }
 
     // ---- construction ----
@@ -229,6 +244,14 @@ public final class BrokerConfig {
 
     public SocketServerConfig socketServerConfig() {
         return socketServer;
+    }
+
+    /**
+     * The {@code ssl.*} settings this broker uses as a client of the other brokers (replica fetchers,
+     * controller channels, transaction markers) when the inter-broker listener is a TLS one.
+     */
+    public TlsSettings interBrokerTls() {
+        return TlsSettings.from(values);
     }
 
     /** Advertised listeners with port 0 replaced by the port the same-named listener actually bound. */

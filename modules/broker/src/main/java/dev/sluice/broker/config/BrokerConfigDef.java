@@ -229,6 +229,10 @@ public final class BrokerConfigDef {
                 "how long shutdown waits for in-flight requests (Sluice's own)");
         add("socket.request.receive.timeout.ms", LONG, SocketServerConfig.DEFAULT_REQUEST_RECEIVE_TIMEOUT_MS, atLeast(1),
                 "a request not fully received this long after its size closes the connection (Sluice's own)");
+        // TLS listeners (issue #17): Kafka's ssl.* settings, also used by this broker as a client of the others
+        KEYS.addAll(dev.sluice.protocol.tls.TlsSettings.keys(true));
+        add("ssl.principal.mapping.rules", STRING, "DEFAULT", null, "how a client certificate's subject becomes its "
+                + "principal's user name: comma-separated RULE:pattern/replacement/[LU] tried in order, DEFAULT keeps it whole");
         // metrics (issue #16; Sluice's own names: Kafka has no Prometheus endpoint)
         add("metrics.enable", BOOLEAN, true, null, "record metrics (false: nothing is counted, no endpoint, no MBeans: "
                 + "for measuring what the metrics themselves cost)");

@@ -63,7 +63,7 @@ final class KafkaBrokerKeys {
     static String securityProblem(String key) {
         for (String prefix : SECURITY_PREFIXES) {
             if (key.startsWith(prefix)) {
-                return key + ": Sluice has no TLS, SASL or ACLs yet (PLAINTEXT listeners only); remove the setting "
+                return key + ": Sluice does not support this security setting yet; remove it "
                         + "rather than run a broker that looks protected and is not";
             }
         }

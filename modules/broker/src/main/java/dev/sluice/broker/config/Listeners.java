@@ -25,7 +25,8 @@ final class Listeners {
      * The security protocols this build can serve. A listener of another protocol is refused at start-up:
      * a broker must never look protected while it is not. The parts that implement TLS and SASL add theirs.
      */
-    static final Set<SecurityProtocol> SERVED = EnumSet.of(SecurityProtocol.PLAINTEXT, SecurityProtocol.SASL_PLAINTEXT);
+    static final Set<SecurityProtocol> SERVED = EnumSet.of(SecurityProtocol.PLAINTEXT, SecurityProtocol.SSL,
+            SecurityProtocol.SASL_PLAINTEXT, SecurityProtocol.SASL_SSL);
 
     private Listeners() {
     }

@@ -3,8 +3,11 @@ package dev.sluice.broker.network;
 import dev.sluice.api.security.KafkaPrincipal;
 import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.protocol.Send;
+import dev.sluice.protocol.tls.TlsChannel;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -24,6 +27,12 @@ final class Connection {
     private final SocketChannel channel;
     private final Processor processor;
     final FrameReader reader;
+    /** TLS over the socket (SSL and SASL_SSL listeners); null on a plaintext listener, whose bytes go straight to the socket. */
+    final TlsChannel tls;
+    private final ReadableByteChannel in;
+    private final GatheringByteChannel out;
+    /** When the acceptor's socket was adopted: a TLS handshake must be done within the frame timeout of it. */
+    long adoptedNanos;
 
     final ArrayDeque<NetworkRequest> undispatched = new ArrayDeque<>();
     final ArrayDeque<NetworkRequest> awaiting = new ArrayDeque<>();
@@ -42,6 +51,7 @@ final class Connection {
     boolean peerClosed; // the client closed its side: no more reading, its complete requests still run
     long mutedUntilNanos; // a client over its quota: not read until then (valid while muted)
     boolean muted;        // on the processor's throttled list
+    boolean bufferedInput; // on the processor's list of TLS connections with decrypted bytes waiting
     /**
      * Who the client is: ANONYMOUS until TLS (client certificate, on the processor thread) or SASL
      * (on a handler thread) authenticates it. Volatile because those are different threads; requests
@@ -52,13 +62,37 @@ final class Connection {
     volatile Object authentication;
 
     Connection(long id, Endpoint listener, InetSocketAddress remoteAddress, SocketChannel channel,
-               Processor processor, FrameReader reader) {
+               Processor processor, FrameReader reader, TlsChannel tls) {
         this.id = id;
         this.listener = listener;
         this.remoteAddress = remoteAddress;
         this.channel = channel;
         this.processor = processor;
         this.reader = reader;
+        this.tls = tls;
+        // plaintext: the socket itself, so responses' log slices keep going out with transferTo (zero copy)
+        this.in = tls != null ? tls : channel;
+        this.out = tls != null ? tls : channel;
+    }
+
+    /** Where request bytes are read from: the socket, or the TLS channel decrypting it. */
+    ReadableByteChannel in() {
+        return in;
+    }
+
+    /** Where responses are written: the socket, or the TLS channel encrypting them. */
+    GatheringByteChannel out() {
+        return out;
+    }
+
+    /** True while a TLS connection has not finished its handshake: nothing else may be read or written. */
+    boolean handshaking() {
+        return tls != null && !tls.isHandshakeComplete();
+    }
+
+    /** Encrypted bytes the socket has not taken yet (TLS only): the connection still needs OP_WRITE. */
+    boolean pendingOutput() {
+        return tls != null && tls.hasPendingOutput();
     }
 
     long id() {
@@ -96,7 +130,7 @@ final class Connection {
     }
 
     boolean drained() {
-        return undispatched.isEmpty() && awaiting.isEmpty() && outbound.isEmpty();
+        return undispatched.isEmpty() && awaiting.isEmpty() && outbound.isEmpty() && !pendingOutput();
     }
 
     /** Sets the selector interest, touching the key only when it changes. */

@@ -13,6 +13,8 @@ public final class NetworkMetrics {
     final LongAdder invalidFrames = new LongAdder();
     final LongAdder framesTimedOut = new LongAdder();
     final LongAdder acceptFailures = new LongAdder();
+    final LongAdder tlsHandshakeFailures = new LongAdder();
+    final LongAdder tlsHandshakes = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final AtomicInteger activeConnections = new AtomicInteger();
@@ -64,6 +66,19 @@ public final class NetworkMetrics {
         return acceptFailures.sum();
     }
 
+    /** TLS handshakes completed (connections that went on to speak Kafka over TLS). */
+    public long tlsHandshakes() {
+        return tlsHandshakes.sum();
+    }
+
+    /**
+     * TLS connections closed because their handshake failed (untrusted or expired certificate, no common
+     * protocol, not TLS at all), timed out or their certificate's subject matched no principal mapping rule.
+     */
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
+    }
+
     /** Nanoseconds all network processors together spent idle (waiting for I/O), since start. */
     public long processorIdleNanos() {
         return processorIdleNanos.sum();
@@ -87,6 +102,7 @@ public final class NetworkMetrics {
         return "NetworkMetrics{active=" + activeConnections() + ", accepted=" + connectionsAccepted()
                 + ", refused=" + connectionsRefused() + ", closed=" + connectionsClosed()
                 + ", requests=" + requestsReceived() + ", responses=" + responsesSent()
-                + ", invalidFrames=" + invalidFrames() + ", framesTimedOut=" + framesTimedOut() + ", bytesIn=" + bytesIn() + ", bytesOut=" + bytesOut() + "}";
+                + ", invalidFrames=" + invalidFrames() + ", framesTimedOut=" + framesTimedOut()
+                + ", tlsHandshakeFailures=" + tlsHandshakeFailures() + ", bytesIn=" + bytesIn() + ", bytesOut=" + bytesOut() + "}";
     }
 }

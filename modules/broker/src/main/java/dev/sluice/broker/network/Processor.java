@@ -4,6 +4,11 @@ import dev.sluice.api.Time;
 import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
+import dev.sluice.protocol.tls.TlsBufferPool;
+import dev.sluice.protocol.tls.TlsChannel;
+import dev.sluice.protocol.tls.TlsContext;
+
+import javax.net.ssl.SSLException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -30,6 +35,8 @@ final class Processor implements Runnable {
     private static final long POLL_MS = 300;
     private static final long STALL_RETRY_MS = 2;
     private static final int NEW_CONNECTION_QUEUE = 32;
+    /** Idle TLS record buffers kept per processor (about 18 KiB each). */
+    private static final int TLS_IDLE_BUFFERS = 64;
 
     /** A socket the acceptor handed over, not yet registered with the selector. */
     private record NewConnection(SocketChannel channel, Endpoint listener, long id) {
@@ -51,6 +58,15 @@ final class Processor implements Runnable {
     private final ArrayDeque<Connection> stalled = new ArrayDeque<>();
     /** Connections muted for a quota throttle (KIP-219), in no particular order; few at a time. */
     private final ArrayList<Connection> throttled = new ArrayList<>();
+    /**
+     * TLS connections holding decrypted bytes (or whole records) the selector cannot report: read again
+     * without waiting for OP_READ once they may read.
+     */
+    private final ArrayList<Connection> bufferedInput = new ArrayList<>();
+    /** The TLS listeners' context (null without one), the principal rules, and the buffers their records pass through. */
+    private final TlsContext tlsContext;
+    private final SslPrincipalMapper principalMapper;
+    private final TlsBufferPool tlsBuffers = new TlsBufferPool(TLS_IDLE_BUFFERS);
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final long idleNanos;
     private final long frameTimeoutNanos;
@@ -63,8 +79,10 @@ final class Processor implements Runnable {
     private boolean readsMuted;
 
     Processor(int index, SocketServerConfig config, RequestChannel requestChannel, FramePool pool,
-              NetworkMetrics metrics, Time time, RequestObserver observer) throws IOException {
+              NetworkMetrics metrics, Time time, RequestObserver observer, TlsContext tlsContext) throws IOException {
         this.index = index;
+        this.tlsContext = tlsContext;
+        this.principalMapper = config.security().principalMapper();
         this.observer = observer;
         this.config = config;
         this.requestChannel = requestChannel;
@@ -144,12 +162,17 @@ final class Processor implements Runnable {
                 updateInterest(c);
             }
         }
+        boolean moreBuffered = readBufferedInput();
         long timeout = stalled.isEmpty() ? Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(idleCheckNanos)) : STALL_RETRY_MS;
         if (!throttled.isEmpty()) {
             timeout = Math.min(timeout, unmuteThrottled());
         }
         long selectStart = time.nanoseconds();
-        selector.select(onReady, Math.max(1, timeout));
+        if (moreBuffered) {
+            selector.selectNow(onReady);
+        } else {
+            selector.select(onReady, Math.max(1, timeout));
+        }
         // idle = waiting in select; the ready keys' handling inside it is counted too, but is short next to the wait
         metrics.processorIdleNanos.add(time.nanoseconds() - selectStart);
         closeIdleConnections();
@@ -168,8 +191,11 @@ final class Processor implements Runnable {
             }
             try {
                 InetSocketAddress remote = (InetSocketAddress) n.channel.getRemoteAddress();
+                TlsChannel tls = n.listener.securityProtocol().usesTls()
+                        ? new TlsChannel(n.channel, tlsContext.serverEngine(remote), tlsBuffers) : null;
                 Connection c = new Connection(n.id, n.listener, remote, n.channel, this,
-                        new FrameReader(config.maxRequestBytes(), pool, time));
+                        new FrameReader(config.maxRequestBytes(), pool, time), tls);
+                c.adoptedNanos = time.nanoseconds();
                 c.key = n.channel.register(selector, SelectionKey.OP_READ, c);
                 c.interestOps = SelectionKey.OP_READ;
                 c.lastActiveNanos = time.nanoseconds();
@@ -186,11 +212,17 @@ final class Processor implements Runnable {
     private void onReady(SelectionKey key) {
         Connection c = (Connection) key.attachment();
         try {
-            if (key.isReadable()) {
-                read(c);
-            }
-            if (!c.closed && key.isWritable()) {
-                write(c);
+            if (c.handshaking()) {
+                if (handshake(c)) {
+                    read(c); // the client's first request may have come with its last handshake message
+                }
+            } else {
+                if (key.isReadable()) {
+                    read(c);
+                }
+                if (!c.closed && key.isWritable()) {
+                    write(c);
+                }
             }
             if (!c.closed) {
                 updateInterest(c);
@@ -206,7 +238,7 @@ final class Processor implements Runnable {
             while (canRead(c)) {
                 ByteBuffer payload;
                 try {
-                    payload = c.reader.read(c.channel());
+                    payload = c.reader.read(c.in());
                 } catch (EOFException e) {
                     onPeerClosed(c);
                     return;
@@ -228,6 +260,83 @@ final class Processor implements Runnable {
                 c.lastActiveNanos = time.nanoseconds();
             }
         }
+    }
+
+    /**
+     * Moves a TLS handshake on; true once it is done and the client's principal known. A failure closes
+     * the connection with one log line saying why; the broker and other connections are unaffected.
+     */
+    private boolean handshake(Connection c) throws IOException {
+        try {
+            if (!c.tls.handshake()) {
+                return false;
+            }
+        } catch (SSLException e) {
+            metrics.tlsHandshakeFailures.increment();
+            LOG.log(Level.INFO, () -> "closing " + c + ": TLS handshake failed: " + e.getMessage() + hint(e));
+            close(c);
+            return false;
+        } catch (EOFException e) {
+            LOG.log(Level.DEBUG, () -> "closing " + c + ": " + e.getMessage());
+            close(c);
+            return false;
+        }
+        try {
+            c.principal = TlsPrincipals.of(c.tls.session(), principalMapper);
+        } catch (IllegalArgumentException e) { // no mapping rule applies: Kafka refuses the client too
+            metrics.tlsHandshakeFailures.increment();
+            LOG.log(Level.INFO, () -> "closing " + c + ": " + e.getMessage());
+            close(c);
+            return false;
+        }
+        metrics.tlsHandshakes.increment();
+        LOG.log(Level.DEBUG, () -> c + ": TLS " + c.tls.session().getProtocol() + " " + c.tls.session().getCipherSuite()
+                + " as " + c.principal);
+        return true;
+    }
+
+    /** What the usual handshake failures mean for whoever reads the log. */
+    private static String hint(SSLException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")) {
+            return " (a client speaking PLAINTEXT to a TLS listener?)";
+        }
+        if (m.contains("certificate_unknown") || m.contains("unknown_ca") || m.contains("bad_certificate")) {
+            return " (the client does not trust this broker's certificate: check its truststore)";
+        }
+        if (m.contains("PKIX") || m.contains("certificate_expired") || m.contains("validity")) {
+            return " (the client's certificate is not trusted or not valid: check ssl.truststore and its dates)";
+        }
+        if (m.contains("Empty client certificate chain") || m.contains("certificate_required")) {
+            return " (ssl.client.auth=required and the client sent no certificate)";
+        }
+        return "";
+    }
+
+    /** Reads the TLS connections whose decrypted bytes wait; true if some may read more right away. */
+    private boolean readBufferedInput() {
+        boolean more = false;
+        for (int i = bufferedInput.size() - 1; i >= 0; i--) {
+            Connection c = bufferedInput.get(i);
+            if (!c.closed && c.tls.hasBufferedInput() && canRead(c)) {
+                try {
+                    read(c);
+                    if (!c.closed) {
+                        updateInterest(c);
+                    }
+                } catch (Exception e) {
+                    fail(c, e);
+                }
+            }
+            if (c.closed || !c.tls.hasBufferedInput()) {
+                c.bufferedInput = false;
+                bufferedInput.set(i, bufferedInput.get(bufferedInput.size() - 1));
+                bufferedInput.remove(bufferedInput.size() - 1);
+            } else if (canRead(c)) {
+                more = true;
+            }
+        }
+        return more;
     }
 
     /**
@@ -396,12 +505,15 @@ final class Processor implements Runnable {
     }
 
     private void write(Connection c) throws IOException {
+        if (c.tls != null && !c.tls.flush()) {
+            return; // the previous record is still going out: OP_WRITE brings us back
+        }
         long written = 0;
         try {
             var send = c.outbound.peek();
             while (send != null) {
                 long before = send.written();
-                boolean done = send.writeTo(c.channel());
+                boolean done = send.writeTo(c.out());
                 written += send.written() - before;
                 if (!done) {
                     return; // socket buffer full: OP_WRITE brings us back
@@ -428,7 +540,15 @@ final class Processor implements Runnable {
     }
 
     private void updateInterest(Connection c) {
-        c.interest(canRead(c), !c.outbound.isEmpty());
+        if (c.handshaking()) {
+            c.interest(true, c.pendingOutput());
+            return;
+        }
+        c.interest(canRead(c), !c.outbound.isEmpty() || c.pendingOutput());
+        if (c.tls != null && !c.bufferedInput && c.tls.hasBufferedInput()) {
+            c.bufferedInput = true;
+            bufferedInput.add(c);
+        }
     }
 
     /**
@@ -445,7 +565,12 @@ final class Processor implements Runnable {
         // backwards, so that close()'s swap-removal only moves already visited connections
         for (int i = connections.size() - 1; i >= 0; i--) {
             Connection c = connections.get(i);
-            if (c.reader.overdue(now, frameTimeoutNanos)) {
+            if (c.handshaking() && now - c.adoptedNanos > frameTimeoutNanos) {
+                metrics.tlsHandshakeFailures.increment();
+                LOG.log(Level.INFO, () -> "closing " + c + ": its TLS handshake did not complete within "
+                        + "socket.request.receive.timeout.ms (" + config.requestReceiveTimeoutMs() + " ms)");
+                close(c);
+            } else if (c.reader.overdue(now, frameTimeoutNanos)) {
                 metrics.framesTimedOut.increment();
                 LOG.log(Level.DEBUG, () -> "closing " + c + ": a request frame did not arrive within "
                         + "socket.request.receive.timeout.ms (" + config.requestReceiveTimeoutMs() + " ms)");
@@ -477,7 +602,15 @@ final class Processor implements Runnable {
         }
         c.closed = true;
         c.key.cancel();
-        closeQuietly(c.channel());
+        if (c.tls != null) {
+            try {
+                c.tls.close(); // close_notify if the socket takes it now; its buffers go back to the pool
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(c.channel());
+            }
+        } else {
+            closeQuietly(c.channel());
+        }
         c.reader.release();
         for (NetworkRequest r : c.undispatched) {
             pool.release(r.frameBuffer()); // never reached a handler, so no completion will release it

@@ -1,6 +1,7 @@
 package dev.sluice.broker.network;
 
 import dev.sluice.api.Time;
+import dev.sluice.protocol.tls.TlsContext;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -83,6 +84,12 @@ public final class SocketServer implements AutoCloseable {
                 : Math.min(MAX_IDLE_FRAME_BYTES, config.queuedMaxRequestBytes());
         this.framePool = new FramePool(budget, maxIdle, FramePool.poisonFromSystemProperty(),
                 FramePool.DEFAULT_TRIM_INTERVAL_NANOS);
+        // reads the keystore and truststore now: a wrong path or password fails the start, naming the setting
+        boolean tlsListener = config.listeners().stream().anyMatch(l -> l.securityProtocol().usesTls());
+        if (tlsListener && config.security().tls() == null) {
+            throw new IllegalArgumentException("TLS listeners need TLS settings (ssl.*): " + config.listeners());
+        }
+        TlsContext tls = tlsListener ? TlsContext.create(config.security().tls(), true) : null;
         try {
             for (Endpoint e : config.listeners()) {
                 ServerSocketChannel channel = bind(e);
@@ -90,7 +97,8 @@ public final class SocketServer implements AutoCloseable {
             }
             processors = new Processor[config.networkThreads()];
             for (int i = 0; i < processors.length; i++) {
-                processors[i] = new Processor(i, config, requestChannel, framePool, metrics, time, Objects.requireNonNull(observer));
+                processors[i] = new Processor(i, config, requestChannel, framePool, metrics, time, Objects.requireNonNull(observer),
+                        tls);
             }
             acceptor = new Acceptor(listeners, processors, config, metrics, acceptCall);
         } catch (IOException | RuntimeException e) {

@@ -19,13 +19,15 @@ import java.util.List;
  * @param socketReceiveBufferBytes  SO_RCVBUF, -1 = OS default ({@code socket.receive.buffer.bytes})
  * @param shutdownTimeoutMs         how long a graceful close waits for in-flight requests to be answered
  * @param requestReceiveTimeoutMs   a request frame whose bytes have not all arrived this long after its size
- *                                  closes its connection ({@code socket.request.receive.timeout.ms}, Sluice's own)
+ *                                  closes its connection ({@code socket.request.receive.timeout.ms}, Sluice's own);
+ *                                  so does a TLS handshake not done this long after the accept
+ * @param security                  the TLS listeners' settings ({@code ssl.*})
  */
 public record SocketServerConfig(List<Endpoint> listeners, int networkThreads, int ioThreads,
                                  int queuedMaxRequests, long queuedMaxRequestBytes, int maxInFlightPerConnection,
                                  int maxRequestBytes, long connectionsMaxIdleMs, int maxConnections,
                                  int socketSendBufferBytes, int socketReceiveBufferBytes, long shutdownTimeoutMs,
-                                 long requestReceiveTimeoutMs) {
+                                 long requestReceiveTimeoutMs, ListenerSecurity security) {
 
     public static final int DEFAULT_NETWORK_THREADS = 2;
     public static final int DEFAULT_IO_THREADS = 4;
@@ -58,6 +60,7 @@ public record SocketServerConfig(List<Endpoint> listeners, int networkThreads, i
         if (queuedMaxRequestBytes != -1 && queuedMaxRequestBytes < 1) {
             throw new IllegalArgumentException("queuedMaxRequestBytes must be -1 or positive: " + queuedMaxRequestBytes);
         }
+        java.util.Objects.requireNonNull(security, "security");
         if (shutdownTimeoutMs < 0) {
             throw new IllegalArgumentException("shutdownTimeoutMs must be >= 0: " + shutdownTimeoutMs);
         }
@@ -68,7 +71,7 @@ public record SocketServerConfig(List<Endpoint> listeners, int networkThreads, i
         return new SocketServerConfig(listeners, DEFAULT_NETWORK_THREADS, DEFAULT_IO_THREADS, DEFAULT_QUEUED_MAX_REQUESTS,
                 defaultQueuedMaxRequestBytes(), DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION, DEFAULT_MAX_REQUEST_BYTES,
                 DEFAULT_CONNECTIONS_MAX_IDLE_MS, Integer.MAX_VALUE, DEFAULT_SOCKET_BUFFER_BYTES, DEFAULT_SOCKET_BUFFER_BYTES,
-                DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_REQUEST_RECEIVE_TIMEOUT_MS);
+                DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_REQUEST_RECEIVE_TIMEOUT_MS, ListenerSecurity.NONE);
     }
 
     /**
@@ -90,43 +93,49 @@ public record SocketServerConfig(List<Endpoint> listeners, int networkThreads, i
     public SocketServerConfig withThreads(int network, int io) {
         return new SocketServerConfig(listeners, network, io, queuedMaxRequests, queuedMaxRequestBytes,
                 maxInFlightPerConnection, maxRequestBytes, connectionsMaxIdleMs, maxConnections,
-                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs);
+                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs, security);
     }
 
     public SocketServerConfig withQueueLimits(int maxRequests, long maxRequestBytesQueued, int maxInFlight) {
         return new SocketServerConfig(listeners, networkThreads, ioThreads, maxRequests, maxRequestBytesQueued,
                 maxInFlight, maxRequestBytes, connectionsMaxIdleMs, maxConnections,
-                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs);
+                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs, security);
     }
 
     public SocketServerConfig withMaxRequestBytes(int v) {
         return new SocketServerConfig(listeners, networkThreads, ioThreads, queuedMaxRequests, queuedMaxRequestBytes,
                 maxInFlightPerConnection, v, connectionsMaxIdleMs, maxConnections,
-                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs);
+                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs, security);
     }
 
     public SocketServerConfig withConnectionLimits(long maxIdleMs, int maxConns) {
         return new SocketServerConfig(listeners, networkThreads, ioThreads, queuedMaxRequests, queuedMaxRequestBytes,
                 maxInFlightPerConnection, maxRequestBytes, maxIdleMs, maxConns,
-                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs);
+                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs, security);
     }
 
     public SocketServerConfig withSocketBuffers(int sendBytes, int receiveBytes) {
         return new SocketServerConfig(listeners, networkThreads, ioThreads, queuedMaxRequests, queuedMaxRequestBytes,
                 maxInFlightPerConnection, maxRequestBytes, connectionsMaxIdleMs, maxConnections,
-                sendBytes, receiveBytes, shutdownTimeoutMs, requestReceiveTimeoutMs);
+                sendBytes, receiveBytes, shutdownTimeoutMs, requestReceiveTimeoutMs, security);
     }
 
     public SocketServerConfig withShutdownTimeoutMs(long v) {
         return new SocketServerConfig(listeners, networkThreads, ioThreads, queuedMaxRequests, queuedMaxRequestBytes,
                 maxInFlightPerConnection, maxRequestBytes, connectionsMaxIdleMs, maxConnections,
-                socketSendBufferBytes, socketReceiveBufferBytes, v, requestReceiveTimeoutMs);
+                socketSendBufferBytes, socketReceiveBufferBytes, v, requestReceiveTimeoutMs, security);
     }
 
     public SocketServerConfig withRequestReceiveTimeoutMs(long v) {
         return new SocketServerConfig(listeners, networkThreads, ioThreads, queuedMaxRequests, queuedMaxRequestBytes,
                 maxInFlightPerConnection, maxRequestBytes, connectionsMaxIdleMs, maxConnections,
-                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, v);
+                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, v, security);
+    }
+
+    public SocketServerConfig withSecurity(ListenerSecurity v) {
+        return new SocketServerConfig(listeners, networkThreads, ioThreads, queuedMaxRequests, queuedMaxRequestBytes,
+                maxInFlightPerConnection, maxRequestBytes, connectionsMaxIdleMs, maxConnections,
+                socketSendBufferBytes, socketReceiveBufferBytes, shutdownTimeoutMs, requestReceiveTimeoutMs, v);
     }
 
     private static void requirePositive(String name, long value) {

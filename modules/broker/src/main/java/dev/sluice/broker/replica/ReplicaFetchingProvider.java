@@ -23,9 +23,11 @@ public interface ReplicaFetchingProvider {
      * @param partitions  the local partitions, and where a storage failure is reported
      * @param settings    {@code num.replica.fetchers}, {@code replica.fetch.*}
      * @param interBrokerListener the listener leaders are fetched from (their address on it)
+     * @param interBrokerTls      the broker's ssl.* settings when that listener uses TLS, else null
      */
     record Context(int brokerId, LongSupplier brokerEpoch, MetadataCache metadata, PartitionManager partitions,
-                   ReplicaFetchSettings settings, Time time, String interBrokerListener) {
+                   ReplicaFetchSettings settings, Time time, String interBrokerListener,
+                   dev.sluice.protocol.tls.TlsSettings interBrokerTls) {
     }
 
     /** Starts the fetcher manager; it starts threads only once partitions are followed. */

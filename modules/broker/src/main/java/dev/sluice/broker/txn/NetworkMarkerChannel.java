@@ -2,6 +2,7 @@ package dev.sluice.broker.txn;
 
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.interbroker.BlockingConnection;
+import dev.sluice.broker.interbroker.InterBrokerSecurity;
 import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
@@ -37,15 +38,20 @@ public final class NetworkMarkerChannel implements MarkerChannel {
 
     private final int localBrokerId;
     private final int socketTimeoutMs;
-    private final String interBrokerListener;
+    private final InterBrokerSecurity security;
     private final Map<Integer, Sender> senders = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param interBrokerListener the listener leaders are reached on (their address on it, else their default one) */
+    /** Plaintext to the leaders' listener {@code interBrokerListener} (their address on it, else their default one). */
     public NetworkMarkerChannel(int localBrokerId, int socketTimeoutMs, String interBrokerListener) {
+        this(localBrokerId, socketTimeoutMs, InterBrokerSecurity.plaintext(interBrokerListener));
+    }
+
+    /** To the leaders' inter-broker listener, secured as {@code security} says. */
+    public NetworkMarkerChannel(int localBrokerId, int socketTimeoutMs, InterBrokerSecurity security) {
         this.localBrokerId = localBrokerId;
         this.socketTimeoutMs = socketTimeoutMs;
-        this.interBrokerListener = interBrokerListener;
+        this.security = security;
     }
 
     /** A marker waiting for its leader's thread, and who waits for its answer. */
@@ -65,7 +71,7 @@ public final class NetworkMarkerChannel implements MarkerChannel {
 
         Sender(BrokerNode leader) {
             this.leader = leader;
-            this.connection = new BlockingConnection("sluice-txn-coordinator-" + localBrokerId, socketTimeoutMs);
+            this.connection = security.connection("sluice-txn-coordinator-" + localBrokerId, socketTimeoutMs);
             this.thread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "sluice-txn-markers-to-" + leader.id());
                 t.setDaemon(true);
@@ -95,7 +101,7 @@ public final class NetworkMarkerChannel implements MarkerChannel {
 
     @Override
     public CompletableFuture<Map<TopicPartition, Errors>> send(BrokerNode leaderNode, TxnMarker marker) {
-        BrokerNode leader = leaderNode.on(interBrokerListener);
+        BrokerNode leader = leaderNode.on(security.listenerName());
         CompletableFuture<Map<TopicPartition, Errors>> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new IOException("marker channel closed"));

@@ -74,7 +74,8 @@ public final class Transactions implements AutoCloseable {
                 config.values().getInt("transactional.id.expiration.ms"),
                 config.values().getInt("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
                 config.values().getInt("transaction.remove.expired.transaction.cleanup.interval.ms"), MARKER_RETRY_BACKOFF_MS);
-        MarkerChannel channel = new NetworkMarkerChannel(config.nodeId(), SOCKET_TIMEOUT_MS, config.interBrokerListener());
+        MarkerChannel channel = new NetworkMarkerChannel(config.nodeId(), SOCKET_TIMEOUT_MS,
+                dev.sluice.broker.interbroker.InterBrokerSecurity.from(config));
         Scheduler markerRetries = schedulers.apply("sluice-txn-markers");
         TxnMarkerSender markers = new TxnMarkerSender(channel, MarkerTargets.of(state.metadata(), tp -> exists(partitions, tp)),
                 markerRetries, MARKER_RETRY_BACKOFF_MS);

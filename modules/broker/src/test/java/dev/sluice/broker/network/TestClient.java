@@ -32,6 +32,14 @@ final class TestClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Over a connected socket (a TLS one, its handshake done). */
+    TestClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(15_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
     static byte[] frame(byte[] payload) {
         return ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
     }

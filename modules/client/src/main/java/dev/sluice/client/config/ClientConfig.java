@@ -4,6 +4,8 @@ import dev.sluice.api.config.ConfigKey;
 import dev.sluice.api.config.ConfigType;
 import dev.sluice.api.config.ConfigValues;
 import dev.sluice.api.config.Validator;
+import dev.sluice.api.security.SecurityProtocol;
+import dev.sluice.protocol.tls.TlsSettings;
 
 import java.util.List;
 
@@ -20,10 +22,15 @@ import java.util.List;
  * @param metadataMaxAgeMs       refresh metadata at least this often ({@code metadata.max.age.ms})
  * @param maxInFlightPerConnection pipelined requests per connection
  *                               ({@code max.in.flight.requests.per.connection})
+ * @param security               {@code security.protocol} and the {@code ssl.*} settings
  */
 public record ClientConfig(List<String> bootstrapServers, String clientId, int requestTimeoutMs,
                            long retryBackoffMs, long reconnectBackoffMs, long reconnectBackoffMaxMs,
-                           long metadataMaxAgeMs, int maxInFlightPerConnection) {
+                           long metadataMaxAgeMs, int maxInFlightPerConnection, ClientSecurity security) {
+
+    /** The security protocols this client speaks; the SASL part adds its own when it lands. */
+    static final java.util.Set<SecurityProtocol> SERVED = java.util.EnumSet.of(SecurityProtocol.PLAINTEXT,
+            SecurityProtocol.SSL);
 
     /** Kafka keys that do not change a PLAINTEXT client's behaviour here. */
     public static final List<String> IGNORED_KAFKA_KEYS = List.of(
@@ -35,6 +42,21 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
 
     public ClientConfig {
         bootstrapServers = List.copyOf(bootstrapServers);
+        java.util.Objects.requireNonNull(security, "security");
+    }
+
+    /** A PLAINTEXT client. */
+    public ClientConfig(List<String> bootstrapServers, String clientId, int requestTimeoutMs, long retryBackoffMs,
+                        long reconnectBackoffMs, long reconnectBackoffMaxMs, long metadataMaxAgeMs,
+                        int maxInFlightPerConnection) {
+        this(bootstrapServers, clientId, requestTimeoutMs, retryBackoffMs, reconnectBackoffMs, reconnectBackoffMaxMs,
+                metadataMaxAgeMs, maxInFlightPerConnection, ClientSecurity.PLAINTEXT);
+    }
+
+    /** The same settings secured as {@code s} says. */
+    public ClientConfig withSecurity(ClientSecurity s) {
+        return new ClientConfig(bootstrapServers, clientId, requestTimeoutMs, retryBackoffMs, reconnectBackoffMs,
+                reconnectBackoffMaxMs, metadataMaxAgeMs, maxInFlightPerConnection, s);
     }
 
     /**
@@ -42,7 +64,7 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
      * default differently per client.
      */
     public static List<ConfigKey> keys(String defaultClientId, int defaultMaxInFlight) {
-        return List.of(
+        List<ConfigKey> keys = new java.util.ArrayList<>(List.of(
                 ConfigKey.of("bootstrap.servers", ConfigType.LIST, null, null,
                         "host:port pairs to discover the cluster from (required)"),
                 ConfigKey.of("client.id", ConfigType.STRING, defaultClientId, null, "sent in every request header"),
@@ -56,7 +78,10 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
                         "refresh metadata at least this often"),
                 ConfigKey.of("max.in.flight.requests.per.connection", ConfigType.INT, defaultMaxInFlight, Validator.atLeast(1),
                         "pipelined requests per connection"),
-                ConfigKey.of("security.protocol", ConfigType.STRING, "PLAINTEXT", null, "only PLAINTEXT is supported"));
+                ConfigKey.of("security.protocol", ConfigType.STRING, "PLAINTEXT", null,
+                        "PLAINTEXT or SSL (TLS with the ssl.* settings)")));
+        keys.addAll(TlsSettings.keys(false));
+        return List.copyOf(keys);
     }
 
     /** The shared settings out of a client's parsed values (defined by {@link #keys}). */
@@ -80,13 +105,17 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
                 r.problem("bootstrap.servers entry '" + server + "' is not host:port");
             }
         }
-        String protocol = v.getString("security.protocol");
-        if (!protocol.equalsIgnoreCase("PLAINTEXT")) {
-            r.problem("security.protocol=" + protocol + " is not supported (only PLAINTEXT)");
+        String protocolName = v.getString("security.protocol");
+        SecurityProtocol protocol = SecurityProtocol.byName(protocolName).orElse(null);
+        ClientSecurity security = ClientSecurity.PLAINTEXT;
+        if (protocol == null || !SERVED.contains(protocol)) {
+            r.problem("security.protocol=" + protocolName + " is not supported (" + SERVED + ")");
+        } else if (protocol.usesTls()) {
+            security = new ClientSecurity(protocol, TlsSettings.from(v), null);
         }
         r.ignore(IGNORED_KAFKA_KEYS);
         return new ClientConfig(bootstrap, v.getString("client.id"), v.getInt("request.timeout.ms"),
                 v.getLong("retry.backoff.ms"), v.getLong("reconnect.backoff.ms"), v.getLong("reconnect.backoff.max.ms"),
-                v.getLong("metadata.max.age.ms"), v.getInt("max.in.flight.requests.per.connection"));
+                v.getLong("metadata.max.age.ms"), v.getInt("max.in.flight.requests.per.connection"), security);
     }
 }

@@ -18,6 +18,8 @@ final class ClientRequest {
     final CompletableFuture<Response> future = new CompletableFuture<>();
     /** Set for the connection's own ApiVersions request, sent before versions are known. */
     short fixedVersion = -1;
+    /** A request of the connection's authenticator (SASL): its answer goes back to it, not to a caller. */
+    boolean authentication;
     short version;
     int correlationId;
 

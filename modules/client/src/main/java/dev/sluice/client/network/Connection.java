@@ -2,6 +2,10 @@ package dev.sluice.client.network;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import dev.sluice.protocol.tls.TlsChannel;
+
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -16,13 +20,19 @@ final class Connection {
     /** Frames larger than this are treated as corruption rather than allocated. */
     static final int MAX_RESPONSE_SIZE = 256 * 1024 * 1024;
 
-    enum State { DISCONNECTED, CONNECTING, NEGOTIATING, READY }
+    /**
+     * Connecting (TCP), then TLS_HANDSHAKE (SSL only), NEGOTIATING (ApiVersions), AUTHENTICATING (only with a
+     * {@code ConnectionAuthenticator}: the SASL login), READY.
+     */
+    enum State { DISCONNECTED, CONNECTING, TLS_HANDSHAKE, NEGOTIATING, AUTHENTICATING, READY }
 
     final Node node;
     final InFlightRequests requests = new InFlightRequests();
     final ReconnectBackoff backoff = new ReconnectBackoff();
     State state = State.DISCONNECTED;
     SocketChannel channel;
+    /** TLS over {@link #channel} (security.protocol=SSL), else null: bytes go to the socket directly. */
+    TlsChannel tls;
     SelectionKey key;
     ApiVersions versions;
 
@@ -51,7 +61,7 @@ final class Connection {
      */
     ByteBuffer readFrame() throws IOException {
         if (frame == null) {
-            if (channel.read(sizeBuffer) < 0) {
+            if (in().read(sizeBuffer) < 0) {
                 throw new IOException("connection closed by broker " + node);
             }
             if (sizeBuffer.hasRemaining()) {
@@ -64,7 +74,7 @@ final class Connection {
             }
             frame = ByteBuffer.allocate(size);
         }
-        if (frame.hasRemaining() && channel.read(frame) < 0) {
+        if (frame.hasRemaining() && in().read(frame) < 0) {
             throw new IOException("connection closed by broker " + node);
         }
         if (frame.hasRemaining()) {
@@ -73,6 +83,21 @@ final class Connection {
         ByteBuffer complete = frame.flip();
         frame = null;
         return complete;
+    }
+
+    /** Where responses are read from: the socket, or the TLS channel over it. */
+    ByteChannel in() {
+        return tls != null ? tls : channel;
+    }
+
+    /** Where requests are written: the socket, or the TLS channel over it. */
+    GatheringByteChannel out() {
+        return tls != null ? tls : channel;
+    }
+
+    /** Encrypted bytes the socket has not taken yet: keep OP_WRITE. */
+    boolean pendingOutput() {
+        return tls != null && tls.hasPendingOutput();
     }
 
     void resetReadState() {

@@ -1,16 +1,22 @@
 package dev.sluice.client.network;
 
+import dev.sluice.client.AuthenticationException;
 import dev.sluice.client.NetworkException;
 import dev.sluice.client.SluiceClientException;
 import dev.sluice.client.TimeoutException;
 import dev.sluice.client.config.ClientConfig;
+import dev.sluice.client.config.ConnectionAuthenticator;
 import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.RequestHeader;
 import dev.sluice.protocol.RequestWriter;
 import dev.sluice.protocol.ResponseParser;
 import dev.sluice.protocol.Send;
 import dev.sluice.protocol.message.Struct;
+import dev.sluice.protocol.tls.TlsBufferPool;
+import dev.sluice.protocol.tls.TlsChannel;
+import dev.sluice.protocol.tls.TlsContext;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -42,12 +48,19 @@ final class ConnectionDriver {
     private final LongSupplier clockMs;
     private final Map<Node, Connection> connections = new HashMap<>();
     private final List<Consumer<Node>> disconnectListeners = new CopyOnWriteArrayList<>();
+    /** security.protocol=SSL: every connection's engine comes from it; null for plaintext. */
+    private final TlsContext tls;
+    private final TlsBufferPool tlsBuffers = new TlsBufferPool(8);
+    private final ConnectionAuthenticator authenticator;
     private int nextCorrelationId;
 
+    /** @throws dev.sluice.protocol.tls.TlsConfigException if the ssl.* settings cannot work (naming the setting) */
     ConnectionDriver(ClientConfig config, Selector selector, LongSupplier clockMs) {
         this.config = config;
         this.selector = selector;
         this.clockMs = clockMs;
+        this.tls = config.security().tlsContext();
+        this.authenticator = config.security().authenticator();
     }
 
     void onDisconnect(Consumer<Node> listener) {
@@ -134,6 +147,13 @@ final class ConnectionDriver {
                 }
                 return;
             }
+            if (c.state == Connection.State.TLS_HANDSHAKE) {
+                tlsHandshake(c);
+                return;
+            }
+            if (key.isValid() && key.isWritable() && c.pendingOutput() && !c.tls.flush()) {
+                return; // the last record is still going out
+            }
             if (key.isReadable()) {
                 ByteBuffer frame;
                 while (c.state != Connection.State.DISCONNECTED && (frame = c.readFrame()) != null) {
@@ -151,9 +171,37 @@ final class ConnectionDriver {
     }
 
     private void connected(Connection c) throws IOException {
+        if (tls != null) {
+            c.tls = new TlsChannel(c.channel, tls.clientEngine(c.node.host(), c.node.port()), tlsBuffers);
+            c.state = Connection.State.TLS_HANDSHAKE;
+            c.key.interestOps(SelectionKey.OP_READ);
+            tlsHandshake(c);
+            return;
+        }
+        negotiate(c);
+    }
+
+    private void negotiate(Connection c) throws IOException {
         c.state = Connection.State.NEGOTIATING;
         c.key.interestOps(SelectionKey.OP_READ);
         sendApiVersions(c, ApiKey.API_VERSIONS.latestStableVersion());
+    }
+
+    /** Moves the TLS handshake on; when done, the ApiVersions exchange starts. A failure closes the connection for good. */
+    private void tlsHandshake(Connection c) throws IOException {
+        boolean done;
+        try {
+            done = c.tls.handshake();
+        } catch (SSLException e) {
+            LOG.log(System.Logger.Level.WARNING, () -> "TLS handshake with " + c.node + " failed: " + e.getMessage());
+            close(c, new AuthenticationException("TLS handshake with " + c.node + " failed: " + e.getMessage(), e), true);
+            return;
+        }
+        if (done) {
+            negotiate(c);
+        } else {
+            c.key.interestOps(SelectionKey.OP_READ | (c.pendingOutput() ? SelectionKey.OP_WRITE : 0));
+        }
     }
 
     private void sendApiVersions(Connection c, short version) throws IOException {
@@ -205,12 +253,12 @@ final class ConnectionDriver {
         if (send == null) {
             return true;
         }
-        if (!send.writeTo(c.channel)) {
+        if (!send.writeTo(c.out())) {
             c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             return false;
         }
         ClientRequest done = c.requests.finishWrite();
-        c.key.interestOps(SelectionKey.OP_READ);
+        c.key.interestOps(SelectionKey.OP_READ | (c.pendingOutput() ? SelectionKey.OP_WRITE : 0));
         if (!done.expectResponse) {
             done.future.complete(new Response(c.node, done.version, null));
         }
@@ -235,7 +283,9 @@ final class ConnectionDriver {
             throw new IOException("response correlation id " + response.correlationId() + " from " + c.node
                     + " does not match request " + request.correlationId);
         }
-        if (request.fixedVersion >= 0) {
+        if (request.authentication) {
+            request.future.complete(new Response(c.node, request.version, response.body()));
+        } else if (request.fixedVersion >= 0) {
             negotiated(c, request, response.body());
         } else {
             request.future.complete(new Response(c.node, request.version, response.body()));
@@ -252,6 +302,68 @@ final class ConnectionDriver {
             throw new IOException("ApiVersions failed on " + c.node + ": " + failed.error());
         }
         c.versions = ((VersionHandshake.Outcome.Ready) outcome).versions();
+        if (authenticator != null) {
+            authenticate(c);
+            return;
+        }
+        ready(c);
+    }
+
+    /**
+     * The SASL hook: the authenticator's requests go out on this connection alone; the connection is ready when
+     * its stage completes, closed with the failure when it fails.
+     */
+    private void authenticate(Connection c) {
+        c.state = Connection.State.AUTHENTICATING;
+        ConnectionAuthenticator.Exchange exchange = new ConnectionAuthenticator.Exchange() {
+            @Override
+            public String broker() {
+                return c.node.host() + ":" + c.node.port();
+            }
+
+            @Override
+            public short version(ApiKey api) {
+                return c.versions == null ? -1 : c.versions.versionFor(api, api.latestVersion());
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Struct> send(ApiKey api, short version, Struct body) {
+                ClientRequest request = new ClientRequest(api, v -> body, true,
+                        clockMs.getAsLong() + config.requestTimeoutMs());
+                request.fixedVersion = version;
+                request.authentication = true;
+                startSend(c, request, version);
+                try {
+                    flush(c);
+                } catch (IOException e) {
+                    close(c, new NetworkException("write to " + c.node + " failed: " + e.getMessage(), e), true);
+                }
+                return request.future.thenApply(Response::body);
+            }
+        };
+        java.util.concurrent.CompletionStage<Void> login;
+        try {
+            login = authenticator.authenticate(exchange);
+        } catch (RuntimeException e) {
+            login = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        login.whenComplete((ok, failure) -> {
+            if (c.state != Connection.State.AUTHENTICATING) {
+                return; // closed meanwhile
+            }
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                close(c, cause instanceof SluiceClientException s ? s
+                        : new AuthenticationException("authentication with " + c.node + " failed: " + cause.getMessage(), cause),
+                        true);
+            } else {
+                ready(c);
+            }
+        });
+    }
+
+    private void ready(Connection c) {
         c.state = Connection.State.READY;
         c.backoff.succeeded();
         LOG.log(System.Logger.Level.DEBUG, () -> "connected to " + c.node);
@@ -266,6 +378,14 @@ final class ConnectionDriver {
         boolean wasReady = c.state == Connection.State.READY;
         if (c.key != null) {
             c.key.cancel();
+        }
+        if (c.tls != null) {
+            try {
+                c.tls.close(); // close_notify if the socket takes it; the buffers go back to the pool
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            c.tls = null;
         }
         if (c.channel != null) {
             try {

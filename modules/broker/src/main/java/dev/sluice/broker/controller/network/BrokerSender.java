@@ -43,12 +43,12 @@ final class BrokerSender {
         void answered(int brokerId, ControlMessage message, Errors error);
     }
 
-    BrokerSender(int controllerId, int brokerId, Supplier<Optional<BrokerEndpoint>> endpoint, int socketTimeoutMs,
+    BrokerSender(int controllerId, int brokerId, Supplier<Optional<BrokerEndpoint>> endpoint, BlockingConnection connection,
                  long retryBackoffMs, Listener listener) {
         this.controllerId = controllerId;
         this.brokerId = brokerId;
         this.endpoint = endpoint;
-        this.connection = new BlockingConnection("sluice-controller-" + controllerId, socketTimeoutMs);
+        this.connection = connection;
         this.retryBackoffMs = retryBackoffMs;
         this.listener = listener;
         this.thread = new Thread(this::run, "sluice-control-" + controllerId + "-to-" + brokerId);

@@ -5,6 +5,7 @@ import dev.sluice.api.cluster.RegisteredBroker;
 import dev.sluice.broker.controller.ControlChannel;
 import dev.sluice.broker.controller.ControlMessage;
 import dev.sluice.broker.interbroker.Endpoints;
+import dev.sluice.broker.interbroker.InterBrokerSecurity;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ import java.util.function.IntFunction;
 public final class NetworkControlChannel implements ControlChannel, AutoCloseable {
     private final int controllerId;
     private final IntFunction<Optional<RegisteredBroker>> registration;
-    private final String listenerName;
+    private final InterBrokerSecurity security;
     private final int socketTimeoutMs;
     private final long retryBackoffMs;
     private final BrokerSender.Listener listener;
@@ -44,14 +45,28 @@ public final class NetworkControlChannel implements ControlChannel, AutoCloseabl
      */
     public NetworkControlChannel(int controllerId, IntFunction<Optional<RegisteredBroker>> registration,
                                  String listenerName, int socketTimeoutMs, long retryBackoffMs) {
-        this(controllerId, registration, listenerName, socketTimeoutMs, retryBackoffMs, (b, m, e) -> { });
+        this(controllerId, registration, InterBrokerSecurity.plaintext(listenerName), socketTimeoutMs, retryBackoffMs,
+                (b, m, e) -> { });
+    }
+
+    /** @param security the inter-broker listener brokers are reached on, and how connections to it are secured */
+    public NetworkControlChannel(int controllerId, IntFunction<Optional<RegisteredBroker>> registration,
+                                 InterBrokerSecurity security, int socketTimeoutMs, long retryBackoffMs) {
+        this(controllerId, registration, security, socketTimeoutMs, retryBackoffMs, (b, m, e) -> { });
     }
 
     NetworkControlChannel(int controllerId, IntFunction<Optional<RegisteredBroker>> registration, String listenerName,
                           int socketTimeoutMs, long retryBackoffMs, BrokerSender.Listener listener) {
+        this(controllerId, registration, InterBrokerSecurity.plaintext(listenerName), socketTimeoutMs, retryBackoffMs,
+                listener);
+    }
+
+    NetworkControlChannel(int controllerId, IntFunction<Optional<RegisteredBroker>> registration,
+                          InterBrokerSecurity security, int socketTimeoutMs, long retryBackoffMs,
+                          BrokerSender.Listener listener) {
         this.controllerId = controllerId;
         this.registration = registration;
-        this.listenerName = listenerName;
+        this.security = security;
         this.socketTimeoutMs = socketTimeoutMs;
         this.retryBackoffMs = retryBackoffMs;
         this.listener = listener;
@@ -63,7 +78,7 @@ public final class NetworkControlChannel implements ControlChannel, AutoCloseabl
             return;
         }
         senders.computeIfAbsent(brokerId, id -> new BrokerSender(controllerId, id, () -> endpointOf(id),
-                socketTimeoutMs, retryBackoffMs, listener)).enqueue(message);
+                security.connection("sluice-controller-" + controllerId, socketTimeoutMs), retryBackoffMs, listener)).enqueue(message);
     }
 
     @Override
@@ -85,7 +100,7 @@ public final class NetworkControlChannel implements ControlChannel, AutoCloseabl
     }
 
     private Optional<BrokerEndpoint> endpointOf(int brokerId) {
-        return registration.apply(brokerId).flatMap(b -> Endpoints.interBroker(b, listenerName));
+        return registration.apply(brokerId).flatMap(b -> Endpoints.interBroker(b, security.listenerName()));
     }
 
     private List<BrokerSender> stopAll() {
