@@ -155,6 +155,32 @@ class TlsBrokerTest {
         assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
     }
 
+    @Test
+    void saslSslIsTlsBelowTheLogin(@TempDir Path saslDir) throws Exception {
+        Map<String, String> settings = new HashMap<>(certs.brokerSettings());
+        settings.put("listeners", "SASL_SSL://127.0.0.1:0");
+        settings.put("sasl.enabled.mechanisms", "PLAIN");
+        settings.put("listener.name.sasl_ssl.plain.sasl.jaas.config", SaslAuthenticationTest.PLAIN_JAAS);
+        try (TestBroker saslSsl = TestBroker.start(saslDir, settings)) {
+            Map<String, Object> login = new HashMap<>(certs.clientSettings(null));
+            login.putAll(SaslAuthenticationTest.login("PLAIN", "alice", "alice-secret"));
+            login.put("security.protocol", "SASL_SSL");
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(saslSsl.bootstrap(), login)) {
+                producer.send(new ProducerRecord<>("over-sasl-ssl", "x".getBytes(StandardCharsets.UTF_8))).get(20, TimeUnit.SECONDS);
+            }
+            assertThat(saslSsl.broker().server().metrics().tlsHandshakes()).isPositive();
+            // TLS alone is not a login
+            Map<String, Object> noLogin = new HashMap<>(certs.clientSettings(null));
+            noLogin.put("default.api.timeout.ms", 4_000);
+            noLogin.put("request.timeout.ms", 3_000);
+            noLogin.put("bootstrap.servers", saslSsl.bootstrap());
+            try (Admin admin = Admin.create(noLogin)) {
+                assertThatThrownBy(() -> admin.listTopics().names().get(6, TimeUnit.SECONDS))
+                        .isInstanceOfAny(ExecutionException.class, java.util.concurrent.TimeoutException.class);
+            }
+        }
+    }
+
     record Result(int exitCode, String stdout, String stderr) {
     }
 
