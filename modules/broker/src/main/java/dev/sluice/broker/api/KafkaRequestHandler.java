@@ -69,6 +69,9 @@ public final class KafkaRequestHandler implements RequestHandler {
     @Override
     public void handle(NetworkRequest network) {
         int frameSize = network.payload().limit();
+        if (sasl != null && sasl.handleRawToken(network)) {
+            return; // a bare SASL token after SaslHandshake v0, not a Kafka request
+        }
         Request request;
         try {
             request = RequestParser.parse(network.payload());

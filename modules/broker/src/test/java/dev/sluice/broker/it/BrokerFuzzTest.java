@@ -322,6 +322,87 @@ class BrokerFuzzTest {
     // ---- frames
 
     /** A valid request frame (size prefix included); {@code answered} unless it is an acks=0 produce. */
+    /**
+     * A SASL_PLAINTEXT listener under malformed logins: on each connection a SaslHandshake (valid, or
+     * mutated; v0 or v1; a known or an unknown mechanism) followed by a SaslAuthenticate whose token —
+     * PLAIN credentials, a SCRAM client-first or client-final — is flipped, truncated (the token, or the
+     * whole frame) or noise, or after v0 a bare token so treated. Afterwards every broker thread lives,
+     * every connection was closed or answered, and the right users still log in.
+     */
+    @Test
+    void saslListenerSurvivesMalformedAndTruncatedLogins() throws Exception {
+        broker = TestBroker.start(dir, Map.of("listeners", "SASL_PLAINTEXT://127.0.0.1:0",
+                "sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config", SaslAuthenticationTest.PLAIN_JAAS,
+                "connection.failed.authentication.delay.ms", "0", "num.io.threads", "2", "num.network.threads", "2"));
+        try (org.apache.kafka.clients.admin.Admin admin = SaslAuthenticationTest.admin(broker.bootstrap(),
+                SaslAuthenticationTest.login("PLAIN", "admin", "admin-secret"))) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion("bob",
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256,
+                            4096), "bob-secret"))).all().get();
+        }
+        List<Thread> brokerThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("sluice-")).toList();
+        List<byte[]> tokens = List.of("\0admin\0admin-secret".getBytes(StandardCharsets.UTF_8),
+                "n,,n=bob,r=fuzznonce".getBytes(StandardCharsets.UTF_8),
+                "c=biws,r=fuzznonceSERVER,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=".getBytes(StandardCharsets.UTF_8));
+        String[] mechanisms = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "GSSAPI", ""};
+        AtomicInteger timedOut = new AtomicInteger();
+        int connections = 600;
+        for (int i = 0; i < connections; i++) {
+            Random random = new Random(SEED + 1_000_000 + i);
+            short handshakeVersion = (short) random.nextInt(2);
+            byte[] handshake = WireClient.frame(ApiKey.SASL_HANDSHAKE, handshakeVersion, 1,
+                    ApiKey.SASL_HANDSHAKE.newRequest().set("Mechanism", mechanisms[random.nextInt(mechanisms.length)]));
+            byte[] token = mutate(random, tokens.get(random.nextInt(tokens.size())).clone());
+            byte[] second = handshakeVersion == 0
+                    ? ByteBuffer.allocate(4 + token.length).putInt(token.length).put(token).array()
+                    : WireClient.frame(ApiKey.SASL_AUTHENTICATE, (short) random.nextInt(3), 2,
+                    ApiKey.SASL_AUTHENTICATE.newRequest().set("AuthBytes", ByteBuffer.wrap(token)));
+            byte[] frames = switch (random.nextInt(4)) {
+                case 0 -> concat(mutate(random, handshake), second);                      // a damaged handshake
+                case 1 -> concat(handshake, Arrays.copyOf(second, random.nextInt(second.length))); // a cut-off frame
+                default -> concat(handshake, second);                                     // a damaged token
+            };
+            if (exchange(frames, 200).timedOut) {
+                timedOut.incrementAndGet();
+            }
+        }
+        NetworkMetrics metrics = broker.broker().server().metrics();
+        assertThat(brokerThreads).allSatisfy(t -> assertThat(t.isAlive()).as("thread %s alive", t.getName()).isTrue());
+        assertThat(metrics.connectionsAccepted()).isGreaterThanOrEqualTo(connections);
+        assertThat(metrics.connectionsClosed()).isGreaterThanOrEqualTo(metrics.connectionsAccepted() - timedOut.get() - 1);
+        for (var login : List.of(SaslAuthenticationTest.login("PLAIN", "alice", "alice-secret"),
+                SaslAuthenticationTest.login("SCRAM-SHA-256", "bob", "bob-secret"))) {
+            try (org.apache.kafka.clients.admin.Admin admin = SaslAuthenticationTest.admin(broker.bootstrap(), login)) {
+                assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+            }
+        }
+    }
+
+    /** Flips bytes, truncates, or replaces with noise (sizes inside the bytes are not kept consistent). */
+    private static byte[] mutate(Random random, byte[] bytes) {
+        switch (random.nextInt(4)) {
+            case 0 -> {
+                for (int n = 1 + random.nextInt(3); n > 0 && bytes.length > 0; n--) {
+                    bytes[random.nextInt(bytes.length)] ^= (byte) (1 + random.nextInt(255));
+                }
+                return bytes;
+            }
+            case 1 -> {
+                return Arrays.copyOf(bytes, bytes.length == 0 ? 0 : random.nextInt(bytes.length));
+            }
+            case 2 -> {
+                byte[] noise = new byte[random.nextInt(64)];
+                random.nextBytes(noise);
+                return noise;
+            }
+            default -> {
+                return bytes;
+            }
+        }
+    }
+
     record Seed(String name, byte[] frame, boolean answered, int batchStart, int batchSize) {
     }
 

@@ -38,6 +38,16 @@ final class RawClient implements AutoCloseable {
         return response.body();
     }
 
+    /** Writes {@code payload} as one size-prefixed frame and reads one frame back (bare SASL tokens after SaslHandshake v0). */
+    byte[] rawExchange(byte[] payload) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).flip();
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+        ByteBuffer size = readFully(4);
+        return readFully(size.getInt(0)).array();
+    }
+
     private ByteBuffer readFully(int n) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(n);
         while (buffer.hasRemaining()) {

@@ -176,6 +176,16 @@ class SaslAuthenticationTest {
             Struct answer = raw.authenticate("\0admin\0admin-secret".getBytes(StandardCharsets.UTF_8), 1);
             assertThat(answer.getShort("ErrorCode")).isEqualTo(Errors.ILLEGAL_SASL_STATE.code());
         }
+        try (RawSasl raw = new RawSasl(broker.bootstrap())) { // SaslHandshake v0: bare tokens follow, as before KIP-152
+            assertThat(raw.handshake("PLAIN", 0).getShort("ErrorCode")).isZero();
+            assertThat(raw.client.rawExchange("\0admin\0admin-secret".getBytes(StandardCharsets.UTF_8))).isEmpty();
+            assertThat(raw.call(ApiKey.METADATA, 12, ApiKey.METADATA.newRequest()).getArray("Brokers")).hasSize(1);
+        }
+        try (RawSasl raw = new RawSasl(broker.bootstrap())) { // ... a wrong one closes the connection
+            raw.handshake("PLAIN", 0);
+            assertThatThrownBy(() -> raw.client.rawExchange("\0admin\0wrong".getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(IOException.class);
+        }
         try (RawSasl raw = new RawSasl(broker.bootstrap())) { // after the login everything passes, as the user
             raw.handshake("PLAIN", 1);
             Struct ok = raw.authenticate("\0admin\0admin-secret".getBytes(StandardCharsets.UTF_8), 1);
@@ -328,7 +338,7 @@ class SaslAuthenticationTest {
 
     /** Hand-made SASL requests over one connection. */
     static final class RawSasl implements AutoCloseable {
-        private final RawClient client;
+        final RawClient client;
 
         RawSasl(String bootstrap) throws IOException {
             client = new RawClient(bootstrap);

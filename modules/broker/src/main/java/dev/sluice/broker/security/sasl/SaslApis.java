@@ -17,8 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The SASL-related APIs as handlers: SaslHandshake (v1 only: v0's raw SASL tokens outside Kafka
- * framing are not spoken) and SaslAuthenticate where they reach a handler — on a listener without SASL,
+ * The SASL-related APIs as handlers: SaslHandshake and SaslAuthenticate where they reach a handler — on a listener without SASL,
  * where Kafka answers ILLEGAL_SASL_STATE (on SASL listeners {@link SaslAuthentication} answers them
  * first) — and the SCRAM credential APIs DescribeUserScramCredentials (50) and
  * AlterUserScramCredentials (51) with Kafka's checks and messages (ZooKeeper-mode {@code AdminManager}).
@@ -33,7 +32,8 @@ public final class SaslApis {
 
     public static void register(ApiRouter router, ScramCredentialStore credentials) {
         SaslApis apis = new SaslApis(credentials);
-        router.register(ApiKey.SASL_HANDSHAKE, SaslApis::handshakeWithoutSasl, (short) 1, (short) 1);
+        // v0 too: librdkafka looks for it before logging in (then speaks v1 and SaslAuthenticate)
+        router.register(ApiKey.SASL_HANDSHAKE, SaslApis::handshakeWithoutSasl);
         router.register(ApiKey.SASL_AUTHENTICATE, SaslApis::authenticateWithoutSasl);
         router.register(ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS, apis::describe);
         router.register(ApiKey.ALTER_USER_SCRAM_CREDENTIALS, apis::alter);

@@ -94,9 +94,44 @@ public final class SaslAuthentication {
         }
     }
 
+    /**
+     * After a SaslHandshake v0 the client's next frames are bare SASL tokens, each answered by a bare
+     * size-prefixed token (Kafka before KIP-152's SaslAuthenticate): true if {@code network} was one, and
+     * it is handled (a failure closes the connection after the delay: v0 has no way to say why).
+     */
+    public boolean handleRawToken(NetworkRequest network) {
+        if (!(network.authentication() instanceof SaslAuthenticator auth) || !auth.expectsRawToken()) {
+            return false;
+        }
+        ByteBuffer payload = network.payload();
+        byte[] token = new byte[payload.remaining()];
+        payload.duplicate().get(token);
+        SaslStep step = auth.authenticate(token, time.milliseconds());
+        if (step instanceof SaslStep.Challenge c) {
+            network.respond(rawFrame(c.token()));
+        } else if (step instanceof SaslStep.Success s) {
+            network.authenticatedAs(auth.principal());
+            network.respond(rawFrame(s.token()));
+        } else if (step instanceof SaslStep.Failure f) {
+            LOG.log(System.Logger.Level.INFO, () -> "Failed authentication with " + network.remoteAddress()
+                    + " (" + f.message() + ")");
+            if (settings.failedAuthDelayMs() <= 0) {
+                network.closeConnection();
+            } else {
+                delays.schedule(network::closeConnection, settings.failedAuthDelayMs());
+            }
+        }
+        return true;
+    }
+
+    private static dev.sluice.protocol.Send rawFrame(byte[] token) {
+        ByteBuffer frame = ByteBuffer.allocate(4 + token.length).putInt(token.length).put(token).flip();
+        return dev.sluice.protocol.Send.of(frame);
+    }
+
     private void handshake(NetworkRequest network, Request request, SaslAuthenticator auth) {
         String mechanism = request.body().getString("Mechanism");
-        SaslAuthenticator.HandshakeOutcome outcome = auth.handshake(mechanism == null ? "" : mechanism);
+        SaslAuthenticator.HandshakeOutcome outcome = auth.handshake(mechanism == null ? "" : mechanism, request.version());
         Struct response = request.newResponse().set("Mechanisms",
                 new java.util.ArrayList<>(settings.listener(network.listenerName()).orElseThrow().mechanisms()));
         if (outcome instanceof SaslAuthenticator.HandshakeOutcome.Accepted) {

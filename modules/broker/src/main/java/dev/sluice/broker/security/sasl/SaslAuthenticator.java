@@ -41,6 +41,7 @@ final class SaslAuthenticator {
     private SaslServerMechanism exchange;
     private KafkaPrincipal principal;
     private long sessionExpiresAtMs; // 0: never (connections.max.reauth.ms unset)
+    private boolean rawTokens;       // after a SaslHandshake v0: tokens come as bare size-prefixed frames
 
     SaslAuthenticator(SaslSettings.ListenerSasl listener, BiFunction<String, ScramMechanism, ScramCredential> credentials) {
         this.listener = listener;
@@ -60,7 +61,8 @@ final class SaslAuthenticator {
         return principal != null && sessionExpiresAtMs != 0 && nowMs >= sessionExpiresAtMs;
     }
 
-    HandshakeOutcome handshake(String requested) {
+    /** @param version the SaslHandshake version: 0 means the tokens follow as bare frames, without SaslAuthenticate */
+    HandshakeOutcome handshake(String requested, short version) {
         switch (state) {
             case HANDSHAKE -> {
                 if (!listener.mechanisms().contains(requested)) {
@@ -70,9 +72,14 @@ final class SaslAuthenticator {
                 mechanism = requested;
                 exchange = newExchange(requested);
                 state = State.AUTHENTICATING;
+                rawTokens = version == 0;
                 return new HandshakeOutcome.Accepted();
             }
             case AUTHENTICATED -> { // KIP-152: re-authentication on the same connection, same mechanism
+                if (version == 0) {
+                    state = State.FAILED;
+                    return new HandshakeOutcome.Illegal("re-authentication needs SaslHandshake v1 and SaslAuthenticate");
+                }
                 if (!requested.equals(mechanism)) {
                     state = State.FAILED;
                     return new HandshakeOutcome.Illegal("SaslHandshake request to re-authenticate used mechanism "
@@ -88,6 +95,11 @@ final class SaslAuthenticator {
                 return new HandshakeOutcome.Illegal("Unexpected SaslHandshake request in SASL state " + was);
             }
         }
+    }
+
+    /** True while the next frame is a bare SASL token (after SaslHandshake v0), not a Kafka request. */
+    boolean expectsRawToken() {
+        return rawTokens && state == State.AUTHENTICATING;
     }
 
     /** What a SaslAuthenticate token did; on success the new principal and session are in place. */
@@ -108,6 +120,7 @@ final class SaslAuthenticator {
             } else {
                 principal = who;
                 state = State.AUTHENTICATED;
+                rawTokens = false;
                 exchange = null;
                 sessionExpiresAtMs = listener.reauthMs() > 0 ? nowMs + listener.reauthMs() : 0;
                 return step;

@@ -75,7 +75,8 @@ final class ScramServer implements SaslServerMechanism {
 
     private SaslStep last(byte[] token) {
         ScramMessages.ClientFinal clientFinal = ScramMessages.ClientFinal.parse(token);
-        if (!clientFinal.nonce().equals(serverFirst.nonce())) {
+        // endsWith, as Kafka's ScramSaslServer: librdkafka sends its own nonce again in front of the combined one
+        if (!clientFinal.nonce().endsWith(serverFirst.nonce())) {
             return fail("Authentication failed: Invalid client nonce in the final client message.");
         }
         if (!Arrays.equals(clientFinal.channelBinding(), clientFirst.gs2Header().getBytes(StandardCharsets.UTF_8))) {
