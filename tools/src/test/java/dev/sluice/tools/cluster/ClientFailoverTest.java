@@ -10,6 +10,7 @@ import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.SluiceProducer;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,12 @@ class ClientFailoverTest {
     static void startCluster() throws Exception {
         cluster = ProcessCluster.start(ProcessCluster.Settings.of("ClientFailoverTest").withBrokerSettings(Map.of(
                 "default.replication.factor", "3", "min.insync.replicas", "2", "unclean.leader.election.enable", "false")), dir);
+    }
+
+    /** A test that failed between its kill -9 and its restart must not leave the next one with two brokers. */
+    @AfterEach
+    void restartKilledBrokers() throws Exception {
+        cluster.restoreAll();
     }
 
     @AfterAll
@@ -261,7 +268,12 @@ class ClientFailoverTest {
             assertThat(feedErrors).isEmpty();
             total = written.get();
             assertThat(producer.waitFor(150, TimeUnit.SECONDS)).as("kcat -P finished").isTrue();
-            Await.until("kcat -C read " + total + " records", WAIT, () -> Files.readAllLines(consumed).size(), n -> n >= total);
+            try {
+                Await.until("kcat -C read " + total + " records", WAIT, () -> Files.readAllLines(consumed).size(), n -> n >= total);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; kcat -C " + (consumer.isAlive() ? "still running" : "exited "
+                        + consumer.exitValue()) + ", its stderr:\n" + tail(Files.readString(consumerErrors)), e);
+            }
             Thread.sleep(500); // anything more (a duplicate) would show up here
         } finally {
             stopFeeding.set(true);

@@ -241,6 +241,18 @@ public final class ProcessCluster implements AutoCloseable {
         brokers.get(id).resume();
     }
 
+    /** Resumes paused brokers and starts killed ones again: a test that failed midway leaves the next a whole cluster. */
+    public void restoreAll() throws IOException {
+        for (int id : ids()) {
+            ChildProcess broker = brokers.get(id);
+            if (broker != null && broker.isAlive() && broker.isPaused()) {
+                resume(id);
+            } else if (broker == null || !broker.isAlive()) {
+                start(id);
+            }
+        }
+    }
+
     // ---- what the cluster looks like
 
     public Settings settings() {

@@ -18,7 +18,6 @@ import dev.sluice.protocol.ApiKey;
 import dev.sluice.protocol.Errors;
 
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +55,7 @@ final class TransactionManager {
     private RuntimeException lastError;
     private long producerId = RecordBatch.NO_PRODUCER_ID;
     private short epoch = RecordBatch.NO_PRODUCER_EPOCH;
-    private Node transactionCoordinator;
-    private final Map<String, Node> groupCoordinators = new HashMap<>();
+    private final TxnCoordinators coordinators = new TxnCoordinators();
     private final Set<TopicPartition> newPartitions = new HashSet<>();
     private final Set<TopicPartition> pendingPartitions = new HashSet<>();
     private final Set<TopicPartition> partitionsInTransaction = new HashSet<>();
@@ -268,7 +266,7 @@ final class TransactionManager {
                 call.result.complete(null);
                 continue;
             }
-            Node node = coordinator(call);
+            Node node = coordinators.of(call);
             if (node == null) {
                 findCoordinator(call, now);
             } else {
@@ -299,19 +297,6 @@ final class TransactionManager {
         return call;
     }
 
-    private Node coordinator(TxnCall call) {
-        return call.coordinatorType() == TxnRequests.TRANSACTION ? transactionCoordinator
-                : groupCoordinators.get(call.coordinatorKey());
-    }
-
-    private void forgetCoordinator(TxnCall call) {
-        if (call.coordinatorType() == TxnRequests.TRANSACTION) {
-            transactionCoordinator = null;
-        } else {
-            groupCoordinators.remove(call.coordinatorKey());
-        }
-    }
-
     private void findCoordinator(TxnCall call, long now) {
         Node via = network.leastLoaded(metadata.knownNodes());
         if (via == null) {
@@ -334,11 +319,7 @@ final class TransactionManager {
         TxnResponses.Coordinator found = TxnResponses.findCoordinator(response.body(), response.version(), call.coordinatorKey());
         if (found.outcome() instanceof TxnOutcome.Done) {
             Node node = new Node(found.nodeId(), found.host(), found.port());
-            if (call.coordinatorType() == TxnRequests.TRANSACTION) {
-                transactionCoordinator = node;
-            } else {
-                groupCoordinators.put(call.coordinatorKey(), node);
-            }
+            coordinators.found(call, node);
             LOG.log(System.Logger.Level.DEBUG, () -> "transactional.id " + transactionalId + ": coordinator for "
                     + call.coordinatorKey() + " is " + node);
             network.wakeup();
@@ -371,7 +352,7 @@ final class TransactionManager {
         LOG.log(System.Logger.Level.DEBUG, () -> call.api().apiName() + " for transactional.id " + transactionalId
                 + " failed, retrying: " + error.getMessage());
         if (coordinatorMayHaveMoved) {
-            forgetCoordinator(call);
+            coordinators.forget(call);
         }
         nextAttemptMs = network.clockMs() + retryBackoffMs;
         network.wakeup();
@@ -383,7 +364,7 @@ final class TransactionManager {
             call.succeeded();
         } else if (outcome instanceof TxnOutcome.Retry retry) {
             if (retry.findCoordinator()) {
-                forgetCoordinator(call);
+                coordinators.forget(call);
             }
             nextAttemptMs = network.clockMs() + (retry.backoffMs() < 0 ? retryBackoffMs : retry.backoffMs());
         } else if (outcome instanceof TxnOutcome.Abortable abortable) {
