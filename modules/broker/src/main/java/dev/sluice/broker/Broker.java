@@ -322,8 +322,11 @@ public final class Broker implements AutoCloseable {
             server.start();
 
             Housekeeping.schedule(housekeeping, config, partitions, offsets);
-            cleaner = new LogCleaner(partitions, () -> dynamicConfig.current().values(), time, CleanerSettings.from(config.values()));
+            cleaner = new LogCleaner(partitions, () -> dynamicConfig.current().values(), time,
+                    CleanerSettings.from(dynamicConfig.current().values()));
             cleaner.start();
+            LogCleaner running = cleaner;
+            dynamicConfig.onChange(changed -> running.reconfigure(CleanerSettings.from(changed.values())));
             if (store != null) {
                 List<BrokerEndpoint> endpoints = advertised.stream().map(e -> new BrokerEndpoint(e.listenerName(),
                         e.securityProtocol().name(), e.host(), e.port())).toList();

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class IoThrottle implements CompactionRequest.IoThrottle {
     static final long PERIOD_MS = 300;
 
-    private final double bytesPerSecond;
+    private volatile double bytesPerSecond;
     private final Time time;
     private final CountDownLatch closing;
     private long periodStartMs;
@@ -30,6 +30,11 @@ final class IoThrottle implements CompactionRequest.IoThrottle {
         this.time = time;
         this.closing = closing;
         this.periodStartMs = time.milliseconds();
+    }
+
+    /** A new {@code log.cleaner.io.max.bytes.per.second}, from the next period on. */
+    void rate(double bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
     }
 
     @Override

@@ -16,13 +16,16 @@ import dev.sluice.broker.topic.TopicConfigDef;
 import dev.sluice.broker.topic.TopicMetadata;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +38,8 @@ import java.util.function.Supplier;
  * {@code cleanup.policy} includes compact and whose storage offers compaction takes part, except
  * {@code __consumer_offsets} and {@code __transaction_state}, which their stores keep bounded with
  * live-state snapshots (see docs/architecture.md). Settings are read per round, so dynamic broker configs and topic
- * overrides apply at once; time comes from the injected clock.
+ * overrides apply at once, and the thread settings change through {@link #reconfigure}; time comes
+ * from the injected clock.
  *
  * <p>Threads: its own threads, and any thread calling {@link #cleanOnce()} (tests) or
  * {@link #close()}. Closing never interrupts a thread in file I/O: a cleaning in progress stops at
@@ -54,11 +58,14 @@ public final class LogCleaner implements AutoCloseable {
     private final PartitionManager partitions;
     private final Supplier<ConfigValues> broker;
     private final Time time;
-    private final CleanerSettings settings;
+    /** Replaced by {@link #reconfigure}; {@code enable} stays as started. */
+    private volatile CleanerSettings settings;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final IoThrottle throttle;
     private final Set<TopicPartition> inProgress = ConcurrentHashMap.newKeySet();
-    private final List<Thread> threads = new ArrayList<>();
+    /** Running threads by index; guarded by this. A thread whose index is no longer below the thread count leaves. */
+    private final Map<Integer, Thread> threads = new HashMap<>();
+    private boolean started;
 
     /**
      * @param broker the broker's settings in effect (static and dynamic), read per round
@@ -77,28 +84,66 @@ public final class LogCleaner implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "log cleaner disabled (log.cleaner.enable=false): compacted topics keep every record");
             return;
         }
+        started = true;
+        startMissingThreads();
+    }
+
+    /**
+     * The broker's settings changed at run time (Kafka's dynamic cleaner settings):
+     * {@code log.cleaner.threads} (threads are added now; surplus ones leave after their current
+     * cleaning), {@code log.cleaner.dedupe.buffer.size} (from the next cleaning),
+     * {@code log.cleaner.io.max.bytes.per.second} (at once) and {@code log.cleaner.backoff.ms}
+     * (sleeping threads wake up to it). {@code log.cleaner.enable} stays as started, as in Kafka.
+     */
+    public void reconfigure(CleanerSettings updated) {
+        CleanerSettings before;
+        List<Thread> running;
+        synchronized (this) {
+            before = settings;
+            settings = new CleanerSettings(before.enable(), updated.threads(), updated.dedupeBufferSize(),
+                    updated.ioMaxBytesPerSecond(), updated.backoffMs());
+            if (started && closing.getCount() > 0) {
+                startMissingThreads();
+            }
+            running = List.copyOf(threads.values());
+        }
+        throttle.rate(updated.ioMaxBytesPerSecond());
+        if (!before.equals(settings)) {
+            LOG.log(System.Logger.Level.INFO, "log cleaner reconfigured: {0} -> {1}", before, settings);
+        }
+        running.forEach(LockSupport::unpark);
+    }
+
+    /** Under this object's lock: a thread for every index below the thread count that has none. */
+    private void startMissingThreads() {
         for (int i = 0; i < settings.threads(); i++) {
-            Thread thread = new Thread(this::run, "sluice-log-cleaner-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
+            if (!threads.containsKey(i)) {
+                int index = i;
+                Thread thread = new Thread(() -> run(index), "sluice-log-cleaner-" + i);
+                thread.setDaemon(true);
+                threads.put(i, thread);
+                thread.start();
+            }
         }
     }
 
-    private void run() {
+    private void run(int index) {
         while (closing.getCount() > 0) {
+            synchronized (this) {
+                if (index >= settings.threads()) {
+                    threads.remove(index, Thread.currentThread()); // fewer threads now: this one leaves
+                    return;
+                }
+            }
             boolean cleaned = false;
             try {
                 cleaned = cleanOnce().isPresent();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "log cleaner round failed", e);
             }
-            if (!cleaned) {
-                try {
-                    closing.await(settings.backoffMs(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
+            if (!cleaned && closing.getCount() > 0) {
+                // woken early by close() or reconfigure(); a spurious wake-up only means an early round
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(settings.backoffMs()));
             }
         }
     }
@@ -216,8 +261,9 @@ public final class LogCleaner implements AutoCloseable {
         closing.countDown();
         List<Thread> running;
         synchronized (this) {
-            running = List.copyOf(threads);
+            running = List.copyOf(threads.values());
         }
+        running.forEach(LockSupport::unpark);
         for (Thread thread : running) {
             try {
                 thread.join(30_000);

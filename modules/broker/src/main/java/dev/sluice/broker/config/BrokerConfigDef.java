@@ -42,8 +42,9 @@ public final class BrokerConfigDef {
     /**
      * The settings AlterConfigs may change at run time (per broker or as the cluster default): the
      * broker defaults behind topic settings, Kafka's {@code DynamicLogConfig} set (every
-     * {@code TopicConfigDef} broker synonym except {@code log.storage}). Each takes effect at once for
-     * topics without an override of their own. Anything else is read at start-up only.
+     * {@code TopicConfigDef} broker synonym except {@code log.storage}), and the log cleaner's thread
+     * settings (Kafka's {@code LogCleaner.ReconfigurableConfigs} that Sluice has). Each takes effect at
+     * once for topics without an override of their own. Anything else is read at start-up only.
      */
     static final Set<String> DYNAMIC = Set.of("log.retention.ms", "log.retention.minutes", "log.retention.hours",
             "log.retention.bytes", "log.segment.bytes", "log.roll.ms", "log.roll.hours", "log.flush.interval.messages",
@@ -51,6 +52,8 @@ public final class BrokerConfigDef {
             "log.message.timestamp.before.max.ms", "log.message.timestamp.after.max.ms", "log.cleanup.policy",
             "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms",
             "log.cleaner.min.cleanable.ratio", "log.segment.delete.delay.ms",
+            "log.cleaner.threads", "log.cleaner.dedupe.buffer.size", "log.cleaner.io.max.bytes.per.second",
+            "log.cleaner.backoff.ms",
             "message.max.bytes", "compression.type", "min.insync.replicas", "unclean.leader.election.enable");
 
     private static final List<ConfigKey> KEYS = new ArrayList<>();
