@@ -91,7 +91,7 @@ final class ReplicaFetcherManager implements ReplicaFetching {
         NetworkLeaderEndpoint leader = new NetworkLeaderEndpoint(name, context.brokerId(), context.brokerEpoch(),
                 id.sourceBroker(), this::endpoint, context.settings(), context.time(), context.interBrokerTls());
         FetcherThread thread = new FetcherThread(name, new ReplicaFetcher(name, leader, context.settings(),
-                context.time(), context.partitions()::storageFailed));
+                context.time(), context.partitions()::storageFailed, context.partitions().replicaEvents()));
         thread.start();
         return thread;
     }

@@ -259,6 +259,7 @@ public final class Broker implements AutoCloseable {
 
             metrics = BrokerMetrics.create(config.values(), time);
             replicas.events(metrics.replicaEvents());
+            partitions.replicaEvents(metrics.replicaEvents());
             BrokerMetrics withTopics = metrics;
             partitions.onTopicDeleted(topic -> withTopics.topics().topicDeleted(topic.name()));
             DelegatingHandler handler = new DelegatingHandler();

@@ -65,12 +65,21 @@ public final class ReplicaFetcher {
      */
     public ReplicaFetcher(String name, LeaderEndpoint leader, ReplicaFetchSettings settings, Time time,
                           BiConsumer<TopicPartition, StorageException> storageFailed) {
+        this(name, leader, settings, time, storageFailed, dev.sluice.broker.replica.ReplicaEvents.NONE);
+    }
+
+    /** @param events told of the bytes appended from leaders (ReplicationBytesInPerSec) */
+    public ReplicaFetcher(String name, LeaderEndpoint leader, ReplicaFetchSettings settings, Time time,
+                          BiConsumer<TopicPartition, StorageException> storageFailed, dev.sluice.broker.replica.ReplicaEvents events) {
         this.name = name;
         this.leader = leader;
         this.settings = settings;
         this.time = time;
         this.storageFailed = storageFailed;
+        this.events = events;
     }
+
+    private final dev.sluice.broker.replica.ReplicaEvents events;
 
     public LeaderEndpoint leader() {
         return leader;
@@ -294,7 +303,9 @@ public final class ReplicaFetcher {
                 // at the batch instead (Kafka does the same on UnexpectedAppendOffsetException)
                 partition.truncateFullyAndStartAt(firstBase);
             }
+            int bytes = records.remaining();
             partition.appendAsFollower(records);
+            events.replicated(partition.topicPartition().topic(), bytes);
         }
         partition.updateFollowerHighWatermark(data.highWatermark());
         followLogStart(partition, data.logStartOffset());

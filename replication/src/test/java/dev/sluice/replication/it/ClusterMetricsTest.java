@@ -82,6 +82,10 @@ class ClusterMetricsTest {
         }
     }
 
+    private static long topicMeter(Broker broker, String name) {
+        return ((Meter) broker.metrics().registry().get(MetricName.of("kafka.server", "BrokerTopicMetrics", name))).count();
+    }
+
     private static double gauge(Broker broker, String domain, String type, String name) {
         return ((Gauge) broker.metrics().registry().get(MetricName.of(domain, type, name))).read();
     }
@@ -132,6 +136,11 @@ class ClusterMetricsTest {
             brokers.get(followers.get(0)).replicaManager().stopReplicaFetching();
             producer.send(new ProducerRecord<>(TOPIC, 0, null, new byte[]{1})).get(20, TimeUnit.SECONDS);
             await("under-replicated on the leader", () -> underReplicated(leader) == 1.0);
+            // the follower still fetching copied the record: replication bytes in there, out at the leader
+            Broker fetching = brokers.get(followers.get(1));
+            await("replication bytes in on the fetching follower", () -> topicMeter(fetching, "ReplicationBytesInPerSec") > 0);
+            assertThat(topicMeter(leader, "ReplicationBytesOutPerSec")).isPositive();
+            assertThat(topicMeter(leader, "ReplicationBytesInPerSec")).as("a leader copies nothing in").isZero();
             assertThat(isrMeter(leader, "IsrShrinksPerSec")).isGreaterThan(shrinksBefore);
             for (int f : followers) {
                 assertThat(underReplicated(brokers.get(f))).as("only leaders report it").isZero();

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * per topic: MessagesInPerSec, BytesInPerSec (produced batches as they arrive), BytesOutPerSec
  * (records fetched by consumers), TotalProduceRequestsPerSec, TotalFetchRequestsPerSec,
  * FailedProduceRequestsPerSec, FailedFetchRequestsPerSec (per partition of a request, as Kafka);
- * for all topics also ReplicationBytesOutPerSec (fetched by followers). And the ISR meters
+ * for all topics also ReplicationBytesOutPerSec (fetched by followers) and ReplicationBytesInPerSec
+ * (appended here as a follower). And the ISR meters
  * {@code kafka.server:type=ReplicaManager,name=IsrShrinksPerSec|IsrExpandsPerSec}.
  *
  * <p>Threads: request handler threads and the threads completing delayed fetches and ISR changes;
@@ -44,6 +45,7 @@ public final class BrokerTopicMetrics implements ReplicaEvents {
     private final MetricRegistry registry;
     private final Meters all;
     private final Meter replicationBytesOut;
+    private final Meter replicationBytesIn;
     private final Meter isrShrinks;
     private final Meter isrExpands;
     private final ConcurrentHashMap<String, Meters> topics = new ConcurrentHashMap<>();
@@ -52,6 +54,7 @@ public final class BrokerTopicMetrics implements ReplicaEvents {
         this.registry = registry;
         this.all = new Meters(registry);
         this.replicationBytesOut = registry.meter(name("ReplicationBytesOutPerSec"), "bytes of records fetched by followers", "bytes");
+        this.replicationBytesIn = registry.meter(name("ReplicationBytesInPerSec"), "bytes of records appended here from leaders", "bytes");
         this.isrShrinks = registry.meter(MetricName.of(DOMAIN, "ReplicaManager", "IsrShrinksPerSec"),
                 "ISR shrinks of partitions led here, as committed by the controller", "shrinks");
         this.isrExpands = registry.meter(MetricName.of(DOMAIN, "ReplicaManager", "IsrExpandsPerSec"),
@@ -83,6 +86,11 @@ public final class BrokerTopicMetrics implements ReplicaEvents {
         t.messagesIn.mark(messages);
         all.bytesIn.mark(bytes);
         t.bytesIn.mark(bytes);
+    }
+
+    @Override
+    public void replicated(String topic, long bytes) {
+        replicationBytesIn.mark(bytes);
     }
 
     @Override

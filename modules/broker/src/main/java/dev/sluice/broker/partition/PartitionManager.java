@@ -285,6 +285,17 @@ public final class PartitionManager implements AutoCloseable {
         this.progressListener = listener;
     }
 
+    /** What follower appends are reported to (the replica fetchers read it; the broker's metrics set it). */
+    public void replicaEvents(dev.sluice.broker.replica.ReplicaEvents events) {
+        this.replicaEvents = events;
+    }
+
+    public dev.sluice.broker.replica.ReplicaEvents replicaEvents() {
+        return replicaEvents;
+    }
+
+    private volatile dev.sluice.broker.replica.ReplicaEvents replicaEvents = dev.sluice.broker.replica.ReplicaEvents.NONE;
+
     /** Which brokers are alive (the metadata cache), for the partitions' high watermarks; default: all. */
     public void liveBrokers(java.util.function.IntPredicate alive) {
         this.liveBroker = alive;

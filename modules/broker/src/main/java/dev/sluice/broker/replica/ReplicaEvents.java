@@ -14,6 +14,10 @@ public interface ReplicaEvents {
     default void appended(String topic, long messages, long bytes) {
     }
 
+    /** A follower appended {@code bytes} of batches fetched from the leader of a partition of {@code topic}. */
+    default void replicated(String topic, long bytes) {
+    }
+
     /** A produce to a partition of {@code topic} was refused. */
     default void produceFailed(String topic) {
     }
