@@ -310,9 +310,10 @@ public final class Broker implements AutoCloseable {
             SaslApis.register(router, scramCredentials);
             SaslAuthentication sasl = config.sasl().listeners().isEmpty() ? null : new SaslAuthentication(config.sasl(),
                     scramCredentials, time, housekeeping);
-            handler.target = new KafkaRequestHandler(router, new ClientQuotaManager(clientQuotas, new ClientQuotaManager.Settings(
-                    config.values().getInt("quota.window.num"), 1000L * config.values().getInt("quota.window.size.seconds"))), time,
-                    metrics.requestMetrics(), sasl);
+            ClientQuotaManager quotaManager = new ClientQuotaManager(clientQuotas, new ClientQuotaManager.Settings(
+                    config.values().getInt("quota.window.num"), 1000L * config.values().getInt("quota.window.size.seconds")));
+            metrics.quotas(quotaManager);
+            handler.target = new KafkaRequestHandler(router, quotaManager, time, metrics.requestMetrics(), sasl);
             if (store != null) {
                 // followers copy their leaders' logs through the replication module, if installed
                 replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(

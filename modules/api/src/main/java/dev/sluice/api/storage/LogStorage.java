@@ -133,6 +133,11 @@ public interface LogStorage extends AutoCloseable {
         return -1;
     }
 
+    /** How many segments hold the log (Kafka's NumLogSegments); engines without segments count the log as one. */
+    default int segmentCount() {
+        return 1;
+    }
+
     /** Leader-epoch history: each epoch that appended and the first offset it wrote. */
     List<EpochEntry> epochs();
 

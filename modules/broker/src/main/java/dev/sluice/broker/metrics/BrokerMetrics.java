@@ -153,6 +153,13 @@ public final class BrokerMetrics implements AutoCloseable {
         });
     }
 
+    /** Kafka's client-quota metrics over {@code quotas}' sensors (type=Produce|Fetch|Request, user, client-id). */
+    public void quotas(dev.sluice.broker.quota.ClientQuotaManager quotas) {
+        if (enabled) {
+            QuotaMetrics.register(registry, quotas);
+        }
+    }
+
     /** The endpoint's port, -1 if it is off. */
     public int httpPort() {
         return http == null ? -1 : http.port();

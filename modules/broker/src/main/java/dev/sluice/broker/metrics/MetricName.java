@@ -48,7 +48,7 @@ public record MetricName(String domain, String type, String name, List<String> t
         return b.toString();
     }
 
-    private static String jmxValue(String value) {
+    static String jmxValue(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == ',' || c == '=' || c == ':' || c == '"' || c == '*' || c == '?' || c == '\n') {

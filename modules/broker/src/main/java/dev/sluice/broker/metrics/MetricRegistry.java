@@ -49,6 +49,7 @@ public final class MetricRegistry implements AutoCloseable {
     private final ConcurrentHashMap<MetricName, Entry> entries = new ConcurrentHashMap<>();
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
     private final List<Meter> hidden = new CopyOnWriteArrayList<>();
+    private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
     private volatile boolean jmxConflictLogged;
     private Scheduler.Task ticker;
 
@@ -68,8 +69,27 @@ public final class MetricRegistry implements AutoCloseable {
         ticker = scheduler.scheduleWithFixedDelay(this::tick, every, every);
     }
 
+    /**
+     * Runs {@code refresher} on every tick and before every scrape: what keeps metrics of changing
+     * sets (a partition's, a client's) registered while their subject exists.
+     */
+    public void addRefresher(Runnable refresher) {
+        refreshers.add(refresher);
+    }
+
+    private void refresh() {
+        for (Runnable r : refreshers) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "metrics refresh failed", e);
+            }
+        }
+    }
+
     /** One tick of every meter and histogram (the ticker's; tests call it directly). */
     public void tick() {
+        refresh();
         for (Meter m : hidden) {
             m.tick();
         }
@@ -147,6 +167,36 @@ public final class MetricRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers an MBean of its own shape (Kafka's client-quota metrics, whose names have no
+     * {@code name=} key); null if JMX is off or another broker in this JVM has the name.
+     */
+    ObjectName registerMBean(String objectName, javax.management.DynamicMBean bean) {
+        if (mbeans == null) {
+            return null;
+        }
+        try {
+            ObjectName name = new ObjectName(objectName);
+            mbeans.registerMBean(bean, name);
+            return name;
+        } catch (InstanceAlreadyExistsException e) {
+            return null;
+        } catch (JMException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot register JMX bean " + objectName, e);
+            return null;
+        }
+    }
+
+    void unregisterMBean(ObjectName name) {
+        if (name != null && mbeans != null) {
+            try {
+                mbeans.unregisterMBean(name);
+            } catch (JMException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "unregistering " + name + ": " + e);
+            }
+        }
+    }
+
     /** Removes the metrics {@code which} selects (a deleted topic's), with their MBeans. */
     public void remove(Predicate<MetricName> which) {
         for (Entry e : entries.values()) {
@@ -173,6 +223,7 @@ public final class MetricRegistry implements AutoCloseable {
 
     /** Everything in Prometheus's text format: the registered families sorted by name, then the collectors'. */
     public String scrape() {
+        refresh();
         Map<String, List<Entry>> families = new TreeMap<>();
         for (Entry e : entries.values()) {
             families.computeIfAbsent(e.family, f -> new ArrayList<>()).add(e);
@@ -229,5 +280,6 @@ public final class MetricRegistry implements AutoCloseable {
         }
         entries.clear();
         collectors.clear();
+        refreshers.clear();
     }
 }

@@ -12,8 +12,8 @@ import java.util.List;
  * change them): Kafka's {@code kafka.server:type=ReplicaManager} gauges PartitionCount,
  * LeaderCount, UnderReplicatedPartitions (led here with an ISR smaller than the replica set),
  * UnderMinIsrPartitionCount and OfflineReplicaCount; and per partition, for Prometheus only,
- * {@code kafka_log_log_size}, {@code kafka_log_log_logstartoffset}, {@code kafka_log_log_logendoffset},
- * {@code kafka_log_log_highwatermark} and {@code kafka_cluster_partition_underreplicated}.
+ * {@code kafka_log_log_highwatermark} and {@code kafka_cluster_partition_underreplicated} (the log's
+ * size and offsets are {@link LogMetrics}' gauges, also in JMX).
  *
  * <p>Threads: the scraping thread and JMX readers; {@link PartitionManager#all()} and the
  * partition getters are thread-safe.
@@ -41,6 +41,7 @@ final class PartitionMetrics implements Collector {
         registry.gauge(MetricName.of("kafka.server", type, "OfflineReplicaCount"), "partitions hosted here whose storage is offline",
                 () -> m.count(p -> p.role() instanceof PartitionRole.Offline));
         registry.addCollector(m);
+        LogMetrics.register(registry, partitions);
     }
 
     static boolean underReplicated(Partition p) {
@@ -65,9 +66,6 @@ final class PartitionMetrics implements Collector {
     @Override
     public void collect(PrometheusText out) {
         List<Partition> all = List.copyOf(partitions.all());
-        family(out, all, "kafka_log_log_size", "bytes of the partition's log", p -> p.log().sizeInBytes());
-        family(out, all, "kafka_log_log_logstartoffset", "the partition's log start offset", Partition::logStartOffset);
-        family(out, all, "kafka_log_log_logendoffset", "the partition's log end offset", Partition::logEndOffset);
         family(out, all, "kafka_log_log_highwatermark", "the partition's high watermark", Partition::highWatermark);
         family(out, all, "kafka_cluster_partition_underreplicated",
                 "1 if the partition is led here and its ISR is smaller than its replica set", p -> underReplicated(p) ? 1 : 0);

@@ -175,6 +175,11 @@ final class RelocatableLog implements LogStorage {
     }
 
     @Override
+    public int segmentCount() {
+        return reading(LogStorage::segmentCount);
+    }
+
+    @Override
     public long activeSegmentBaseOffset() {
         return reading(LogStorage::activeSegmentBaseOffset);
     }

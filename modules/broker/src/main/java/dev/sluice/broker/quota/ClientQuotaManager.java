@@ -15,10 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * shared by all its client ids; a default client quota is per client id). Without authentication
  * every client is the user {@code ANONYMOUS}, as in Kafka.
  *
+ * <p>Each rate is a {@link QuotaSensor} (with the mean throttle time, Kafka's quota metrics
+ * {@code kafka.server:type=Produce|Fetch|Request,user=,client-id=}); sensors and resolved clients idle
+ * for an hour are dropped (Kafka's inactive-sensor expiry), checked at most every 30 s by the
+ * recording thread, so memory stays bounded by the clients of the last hour. Everything is dropped
+ * once no quota is set.
+ *
  * <p>Cost when no quota is set: one volatile read per request. Threads: request-handler threads (any
- * number) and the threads completing delayed requests; state is in concurrent maps and
- * {@link QuotaRate}s. A rate is never removed (a broker sees few client ids); Kafka expires idle ones
- * after an hour.
+ * number) and the threads completing delayed requests; state is in concurrent maps and the sensors.
  */
 public final class ClientQuotaManager {
     /** Kafka's principal name of an unauthenticated client. */
@@ -29,8 +33,12 @@ public final class ClientQuotaManager {
         public static final Settings KAFKA_DEFAULTS = new Settings(11, 1000);
     }
 
-    /** The quota and shared rate one client is measured against for one quota type. */
-    private record Applied(double limit, QuotaRate rate) {
+    /** Kafka's {@code inactiveSensorExpirationTimeSeconds} of quota sensors: an hour. */
+    public static final long INACTIVE_EXPIRY_MS = 3_600_000;
+    private static final long EXPIRY_CHECK_MS = 30_000;
+
+    /** The quota and shared sensor one client is measured against for one quota type. */
+    private record Applied(double limit, QuotaSensor sensor) {
     }
 
     /** What applies to one client id, for the snapshot generation it was resolved at. */
@@ -43,7 +51,8 @@ public final class ClientQuotaManager {
     private final ClientQuotas quotas;
     private final Settings settings;
     private final ConcurrentHashMap<String, Resolved> clients = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<RateKey, QuotaRate> rates = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RateKey, QuotaSensor> rates = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nextExpiryCheckMs = new java.util.concurrent.atomic.AtomicLong();
 
     public ClientQuotaManager(ClientQuotas quotas, Settings settings) {
         this.quotas = quotas;
@@ -62,7 +71,15 @@ public final class ClientQuotaManager {
     public long recordAndThrottleMs(QuotaType type, String clientId, double amount, long nowMs) {
         ClientQuotas.Snapshot snapshot = quotas.current();
         if (snapshot.quotas().isEmpty()) {
+            if (!rates.isEmpty()) { // the last quota was removed: nothing is measured any more
+                rates.clear();
+                clients.clear();
+            }
             return 0;
+        }
+        long check = nextExpiryCheckMs.get();
+        if (nowMs >= check && nextExpiryCheckMs.compareAndSet(check, nowMs + EXPIRY_CHECK_MS)) {
+            expireIdle(nowMs);
         }
         Resolved resolved = clients.get(clientId);
         if (resolved == null || resolved.generation() != snapshot.generation()) {
@@ -75,13 +92,44 @@ public final class ClientQuotaManager {
         }
         // request_percentage is a share of one thread: N percent = N × 10 ms of handler time per second
         double limit = type == QuotaType.REQUEST ? applied.limit() * 10 : applied.limit();
-        double rate = applied.rate().record(amount, nowMs);
+        QuotaSensor sensor = applied.sensor();
+        sensor.used(nowMs);
+        double rate = sensor.rate().record(amount, nowMs);
         if (rate <= limit) {
             return 0;
         }
-        long windowMs = applied.rate().windowMs(nowMs);
-        long throttle = Math.round((rate - limit) / limit * windowMs);
-        return Math.min(throttle, settings.samples() * settings.sampleMs());
+        long windowMs = sensor.rate().windowMs(nowMs);
+        long throttle = Math.min(Math.round((rate - limit) / limit * windowMs), settings.samples() * settings.sampleMs());
+        sensor.throttled(throttle, nowMs);
+        return throttle;
+    }
+
+    /**
+     * Drops the sensors no request recorded in for {@link #INACTIVE_EXPIRY_MS}, and the resolved
+     * clients that use one of them (a client coming back resolves again, with fresh sensors).
+     */
+    void expireIdle(long nowMs) {
+        java.util.Set<QuotaSensor> expired = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        rates.values().removeIf(sensor -> {
+            boolean idle = nowMs - sensor.lastUsedMs() >= INACTIVE_EXPIRY_MS;
+            if (idle) {
+                expired.add(sensor);
+            }
+            return idle;
+        });
+        if (!expired.isEmpty()) {
+            clients.values().removeIf(r -> java.util.Arrays.stream(r.byType()).anyMatch(a -> a != null && expired.contains(a.sensor())));
+        }
+    }
+
+    /** The sensors in use now (for the quota metrics). */
+    public java.util.Collection<QuotaSensor> sensors() {
+        return java.util.List.copyOf(rates.values());
+    }
+
+    /** Resolved clients held now (tests: memory stays bounded). */
+    int resolvedClients() {
+        return clients.size();
     }
 
     private Resolved resolve(ClientQuotas.Snapshot snapshot, String clientId, long nowMs) {
@@ -93,7 +141,7 @@ public final class ClientQuotaManager {
                     RateKey key = new RateKey(type, candidate.user() == null ? "" : ANONYMOUS,
                             candidate.clientId() == null ? "" : clientId);
                     byType[type.ordinal()] = new Applied(limit,
-                            rates.computeIfAbsent(key, k -> new QuotaRate(settings.samples(), settings.sampleMs(), nowMs)));
+                            rates.computeIfAbsent(key, k -> new QuotaSensor(k.type(), k.user(), k.clientId(), settings, nowMs)));
                     break;
                 }
             }

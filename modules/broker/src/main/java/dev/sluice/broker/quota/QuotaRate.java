@@ -11,12 +11,14 @@ package dev.sluice.broker.quota;
 final class QuotaRate {
     private final long sampleMs;
     private final double[] totals;
+    private final long[] counts;
     private final long[] starts;
     private int current;
 
     QuotaRate(int samples, long sampleMs, long nowMs) {
         this.sampleMs = sampleMs;
         this.totals = new double[samples];
+        this.counts = new long[samples];
         this.starts = new long[samples];
         java.util.Arrays.fill(starts, Long.MIN_VALUE);
         starts[0] = nowMs;
@@ -26,7 +28,18 @@ final class QuotaRate {
     synchronized double record(double value, long nowMs) {
         advance(nowMs);
         totals[current] += value;
+        counts[current]++;
         return rate(nowMs);
+    }
+
+    /** The mean of the values recorded in the live buckets (Kafka's {@code Avg}); 0 if there are none. */
+    synchronized double average(long nowMs) {
+        advance(nowMs);
+        long n = 0;
+        for (long c : counts) {
+            n += c;
+        }
+        return n == 0 ? 0 : total() / n;
     }
 
     /** The rate per second now. */
@@ -63,6 +76,7 @@ final class QuotaRate {
             if (starts[i] != Long.MIN_VALUE && nowMs - starts[i] >= windowSpan) {
                 starts[i] = Long.MIN_VALUE;
                 totals[i] = 0;
+                counts[i] = 0;
             }
         }
         if (starts[current] == Long.MIN_VALUE) {
@@ -71,6 +85,7 @@ final class QuotaRate {
             current = (current + 1) % starts.length;
             starts[current] = nowMs;
             totals[current] = 0;
+            counts[current] = 0;
         }
     }
 }

@@ -131,6 +131,7 @@ class BrokerMetricsTest {
             assertThat(metrics.value("kafka_log_log_logendoffset", partition)).isEqualTo((double) N);
             assertThat(metrics.value("kafka_log_log_highwatermark", partition)).isEqualTo((double) N);
             assertThat(metrics.value("kafka_log_log_logstartoffset", partition)).isEqualTo(0.0);
+            assertThat(metrics.value("kafka_log_log_numlogsegments", partition)).isEqualTo(1.0);
             assertThat(metrics.value("kafka_consumergroup_lag", Map.of("consumergroup", "lagging", "topic", TOPIC,
                     "partition", "0"))).isEqualTo(120.0);
             assertThat(metrics.value("kafka_network_requestmetrics_errors_total",
@@ -208,9 +209,18 @@ class BrokerMetricsTest {
             assertThat(jmx("kafka.server:type=KafkaRequestHandlerPool,name=RequestHandlerAvgIdlePercent", "OneMinuteRate"))
                     .isInstanceOf(Double.class);
 
+            // the partition's log under Kafka's kafka.log names
+            String log = "kafka.log:type=Log,name=%s,topic=" + TOPIC + ",partition=0";
+            assertThat(jmx(String.format(log, "Size"), "Value")).isEqualTo((double) logSize);
+            assertThat(jmx(String.format(log, "LogEndOffset"), "Value")).isEqualTo((double) N);
+            assertThat(jmx(String.format(log, "LogStartOffset"), "Value")).isEqualTo(0.0);
+            assertThat(jmx(String.format(log, "NumLogSegments"), "Value")).isEqualTo(1.0);
+
             admin.deleteTopics(List.of(TOPIC)).all().get();
             assertThat(mbeans.isRegistered(new ObjectName("kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=" + TOPIC)))
                     .as("a deleted topic's meters go").isFalse();
+            broker.broker().metrics().registry().tick();
+            assertThat(mbeans.isRegistered(new ObjectName(String.format(log, "Size")))).as("a deleted partition's log gauges go").isFalse();
         }
     }
 

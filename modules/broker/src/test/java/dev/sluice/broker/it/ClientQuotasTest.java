@@ -134,6 +134,14 @@ class ClientQuotasTest {
                 });
             }
             producer.flush();
+            // Kafka's quota metrics of the entity: its byte rate near the quota, and throttled responses
+            broker.broker().metrics().registry().tick();
+            javax.management.ObjectName sensor = new javax.management.ObjectName("kafka.server:type=Produce,client-id=slow-producer");
+            javax.management.MBeanServer mbeans = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            assertThat((Double) mbeans.getAttribute(sensor, "byte-rate")).isBetween(quota * 0.5, quota * 1.5);
+            assertThat((Double) mbeans.getAttribute(sensor, "throttle-time")).as("mean throttle time, ms").isPositive();
+            assertThat(broker.broker().metrics().registry().scrape())
+                    .containsPattern("kafka_server_produce_throttle_time\\{user=\"\",client_id=\"slow-producer\"\\} [0-9.]+");
         } finally {
             alter(entity(ClientQuotaEntity.CLIENT_ID, "slow-producer"), "producer_byte_rate", null);
         }

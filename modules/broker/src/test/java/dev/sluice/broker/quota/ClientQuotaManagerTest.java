@@ -82,6 +82,48 @@ class ClientQuotaManagerTest {
     }
 
     @Test
+    void sensorsMeasureTheRateAndTheMeanThrottleTimeAsKafkasQuotaMetrics() {
+        set(new QuotaEntity(null, "c"), QuotaType.PRODUCE, 1000.0);
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "c", 10_000, 0)).isZero();
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "c", 10_000, 0)).isEqualTo(10_000);
+        assertThat(manager.sensors()).hasSize(1);
+        QuotaSensor sensor = manager.sensors().iterator().next();
+        assertThat(sensor.type()).isEqualTo(QuotaType.PRODUCE);
+        assertThat(sensor.user()).as("a client-id quota: no user tag").isEmpty();
+        assertThat(sensor.clientId()).isEqualTo("c");
+        assertThat(sensor.measured(0)).as("byte-rate: 20,000 bytes over the 10 s minimum window").isEqualTo(2000.0);
+        assertThat(sensor.throttleTimeMs(0)).as("throttle-time: the mean of throttled responses").isEqualTo(10_000.0);
+        set(new QuotaEntity(null, "busy"), QuotaType.REQUEST, 10.0);
+        manager.recordAndThrottleMs(QuotaType.REQUEST, "busy", 1_000, 0);
+        QuotaSensor request = manager.sensors().stream().filter(s -> s.type() == QuotaType.REQUEST).findFirst().orElseThrow();
+        assertThat(request.measured(0)).as("request-time: percent of one handler thread").isEqualTo(10.0);
+        // without any quota nothing is measured, and the sensors go
+        set(new QuotaEntity(null, "c"), QuotaType.PRODUCE, null);
+        set(new QuotaEntity(null, "busy"), QuotaType.REQUEST, null);
+        manager.recordAndThrottleMs(QuotaType.PRODUCE, "c", 1, 1);
+        assertThat(manager.sensors()).isEmpty();
+    }
+
+    @Test
+    void sensorsOfClientsIdleForAnHourExpireSoMemoryStaysBounded() {
+        set(new QuotaEntity(null, QuotaEntity.DEFAULT), QuotaType.PRODUCE, 1e9); // one rate per client id
+        for (int i = 0; i < 1000; i++) {
+            manager.recordAndThrottleMs(QuotaType.PRODUCE, "client-" + i, 10, 1_000);
+        }
+        assertThat(manager.sensors()).hasSize(1000);
+        assertThat(manager.resolvedClients()).isEqualTo(1000);
+        long hour = ClientQuotaManager.INACTIVE_EXPIRY_MS;
+        manager.recordAndThrottleMs(QuotaType.PRODUCE, "client-0", 10, hour); // not idle an hour yet: all stay
+        assertThat(manager.sensors()).hasSize(1000);
+        manager.recordAndThrottleMs(QuotaType.PRODUCE, "client-0", 10, 1_000 + hour + 30_000);
+        assertThat(manager.sensors()).extracting(QuotaSensor::clientId).containsExactly("client-0");
+        assertThat(manager.resolvedClients()).isEqualTo(1);
+        // a client coming back is measured afresh
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "client-7", 10, 2 * hour)).isZero();
+        assertThat(manager.sensors()).hasSize(2);
+    }
+
+    @Test
     void requestPercentageIsAShareOfOneHandlerThread() {
         set(new QuotaEntity(null, "busy"), QuotaType.REQUEST, 10.0); // 100 ms per second
         assertThat(manager.recordAndThrottleMs(QuotaType.REQUEST, "busy", 1_000, 0)).isZero();

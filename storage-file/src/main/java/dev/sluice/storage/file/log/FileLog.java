@@ -277,6 +277,11 @@ public final class FileLog implements LogStorage {
     }
 
     @Override
+    public int segmentCount() {
+        return segments.count();
+    }
+
+    @Override
     public List<EpochEntry> epochs() {
         return epochs.entries();
     }
