@@ -182,7 +182,7 @@ public final class Broker implements AutoCloseable {
         ClusterMetadataStore store = config.zookeeperConnect().isPresent() ? stores.open(storeSettings(config)) : null;
         ClusterIdentity identity;
         try {
-            identity = ClusterIdentity.loadOrCreate(logDir, config.nodeId(), store == null ? config.clusterId()
+            identity = ClusterIdentity.loadOrCreate(logDirs, config.nodeId(), store == null ? config.clusterId()
                     : store.clusterId(config.clusterId() != null ? config.clusterId() : ClusterIdentity.newClusterId()));
         } catch (RuntimeException e) {
             if (store != null) {
