@@ -255,6 +255,14 @@ class DslTest {
     }
 
     @Test
+    void aTopicIsReadByOneSourceOnly() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in");
+        assertThatThrownBy(() -> builder.stream("in")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already read");
+    }
+
+    @Test
     void aBadConfigKeyIsReportedWithTheClosestName() {
         Properties p = props();
         p.put("aplication.id", "x");

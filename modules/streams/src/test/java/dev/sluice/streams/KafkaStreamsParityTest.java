@@ -58,14 +58,17 @@ class KafkaStreamsParityTest {
     @TempDir
     static Path dir;
     static TestBroker broker;
+    static SluiceProducer producer;
 
     @BeforeAll
     static void start() throws Exception {
         broker = TestBroker.start(dir);
+        producer = new SluiceProducer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).lingerMs(0).build());
     }
 
     @AfterAll
     static void stop() {
+        producer.close();
         broker.close();
     }
 
@@ -101,33 +104,58 @@ class KafkaStreamsParityTest {
         return b == null ? "null" : HexFormat.of().formatHex(b);
     }
 
-    private static List<String> read(String topic, Predicate<List<ConsumerRecord>> done) {
-        try (TopicReader reader = new TopicReader(broker.bootstrap(), topic)) {
-            reader.readUntil(done, 90);
-            int seen = -1;
-            while (seen != reader.drain(0).size()) { // until nothing more arrives for a second
-                seen = reader.drain(0).size();
-                reader.drain(1000);
+    /**
+     * Reads the topics from the start together until {@code done} holds for what was read (90 s at most,
+     * or {@code failOnTimeout} false: whatever came), then until nothing more arrives for a second.
+     */
+    private static Map<String, List<String>> read(List<String> topics, Predicate<Map<String, List<String>>> done,
+                                                  boolean failOnTimeout) {
+        Map<String, List<String>> out = new TreeMap<>();
+        topics.forEach(t -> out.put(t, new ArrayList<>()));
+        try (dev.sluice.client.consumer.SluiceConsumer consumer = new dev.sluice.client.consumer.SluiceConsumer(
+                dev.sluice.client.consumer.ConsumerConfig.builder().bootstrapServers(broker.bootstrap())
+                        .isolationLevel("read_committed").build());
+             SluiceAdmin admin = new SluiceAdmin(AdminConfig.of(broker.bootstrap()))) {
+            List<dev.sluice.api.storage.TopicPartition> tps = new ArrayList<>();
+            admin.describeTopics(topics).join().forEach((name, d) -> d.partitions().forEach(
+                    p -> tps.add(new dev.sluice.api.storage.TopicPartition(name, p.partition()))));
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long deadline = System.nanoTime() + (failOnTimeout ? 90 : 30) * 1_000_000_000L;
+            long quietSince = System.nanoTime();
+            boolean reached = false;
+            while (true) {
+                boolean any = false;
+                for (ConsumerRecord r : consumer.poll(Duration.ofMillis(100))) {
+                    out.get(r.topic()).add(show(r));
+                    any = true;
+                }
+                long now = System.nanoTime();
+                if (any) {
+                    quietSince = now;
+                }
+                reached |= done.test(out);
+                if (reached && now - quietSince > 1_000_000_000L) {
+                    return out;
+                }
+                if (now > deadline) {
+                    assertThat(failOnTimeout).as("waited 90 s for %s; read %s", topics, out).isFalse();
+                    return out;
+                }
             }
-            return reader.drain(0).stream().map(KafkaStreamsParityTest::show).toList();
         }
     }
 
-    /** Sluice's side: read until as many as Kafka's, or 30 s (the comparison then shows what differs). */
-    private static List<String> readLike(String topic, List<String> kafka) {
-        try (TopicReader reader = new TopicReader(broker.bootstrap(), topic)) {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (reader.drain(200).size() < kafka.size() && System.nanoTime() < deadline) {
-                // keep reading
-            }
-            return reader.drain(300).stream().map(KafkaStreamsParityTest::show).toList();
-        }
+    /** Sluice's side: read until as much as Kafka's arrived (at most 30 s: the comparison then shows what differs). */
+    private static Map<String, List<String>> readLike(Map<String, List<String>> kafka, String from, String to) {
+        List<String> topics = kafka.keySet().stream().map(t -> t.replace(from, to)).toList();
+        return read(topics, out -> kafka.entrySet().stream()
+                .allMatch(e -> out.get(e.getKey().replace(from, to)).size() >= e.getValue().size()), false);
     }
 
+    /** Sends one record and waits for it, so records reach a partition in call order. */
     private static void send(String topic, Integer partition, String key, String value, long timestamp) {
-        try (SluiceProducer producer = new SluiceProducer(ProducerConfig.builder().bootstrapServers(broker.bootstrap()).build())) {
-            producer.send(new ProducerRecord(topic, partition, timestamp, bytes(key), bytes(value), List.of())).join();
-        }
+        producer.send(new ProducerRecord(topic, partition, timestamp, bytes(key), bytes(value), List.of())).join();
     }
 
     private static byte[] bytes(String s) {
@@ -155,8 +183,8 @@ class KafkaStreamsParityTest {
              SluiceStreams s = new SluiceStreams(WordCount.topology("p-lines", "p-s-counts"), sluiceProps("p-s-wc"))) {
             k.start();
             s.start();
-            kafka = read("p-k-counts", r -> r.size() >= updates);
-            sluice = read("p-s-counts", r -> r.size() >= updates);
+            kafka = read(List.of("p-k-counts"), out -> out.get("p-k-counts").size() >= updates, true).get("p-k-counts");
+            sluice = read(List.of("p-s-counts"), out -> out.get("p-s-counts").size() >= updates, true).get("p-s-counts");
         }
         assertThat(kafka).hasSize((int) updates);
         // per key the same updates in the same order, to the same partition; across keys the interleaving may differ
@@ -222,16 +250,18 @@ class KafkaStreamsParityTest {
 
         Map<String, List<String>> kafka = new TreeMap<>();
         Map<String, List<String>> sluice = new TreeMap<>();
+        List<String> outputs = List.of("tumbling", "final", "hopping", "sessions");
         try (KafkaStreams k = new KafkaStreams(kb.build(), kafkaProps("w-k"));
              SluiceStreams s = new SluiceStreams(sb.build(), sluiceProps("w-s"))) {
             k.start();
             s.start();
-            for (String out : List.of("tumbling", "final", "hopping", "sessions")) {
-                kafka.put(out, read("w-k-" + out, r -> !r.isEmpty()));
-            }
-            for (String out : List.of("tumbling", "final", "hopping", "sessions")) {
-                sluice.put(out, readLike("w-s-" + out, kafka.get(out)));
-            }
+            Map<String, List<String>> kafkaRead = read(outputs.stream().map(o -> "w-k-" + o).toList(),
+                    out -> out.values().stream().noneMatch(List::isEmpty), true);
+            Map<String, List<String>> sluiceRead = readLike(kafkaRead, "w-k-", "w-s-");
+            outputs.forEach(o -> {
+                kafka.put(o, kafkaRead.get("w-k-" + o));
+                sluice.put(o, sluiceRead.get("w-s-" + o));
+            });
         }
         assertThat(kafka.get("final")).hasSizeGreaterThan(20);
         assertThat(kafka.get("sessions")).anyMatch(r -> r.contains(" null "));
@@ -298,10 +328,14 @@ class KafkaStreamsParityTest {
                 }
             }
             int total = clicks;
-            for (String out : List.of("left", "enriched", "pairs")) {
-                kafka.put(out, read("j-k-" + out, r -> !r.isEmpty() && (!out.equals("left") || r.size() >= total)));
-                sluice.put(out, readLike("j-s-" + out, kafka.get(out)));
-            }
+            List<String> outputs = List.of("left", "enriched", "pairs");
+            Map<String, List<String>> kafkaRead = read(outputs.stream().map(o -> "j-k-" + o).toList(),
+                    out -> out.values().stream().noneMatch(List::isEmpty) && out.get("j-k-left").size() >= total, true);
+            Map<String, List<String>> sluiceRead = readLike(kafkaRead, "j-k-", "j-s-");
+            outputs.forEach(o -> {
+                kafka.put(o, kafkaRead.get("j-k-" + o));
+                sluice.put(o, sluiceRead.get("j-s-" + o));
+            });
         }
         assertThat(kafka.get("left")).hasSize(60).anyMatch(r -> r.contains(hex(bytes("@null"))));
         assertThat(kafka.get("pairs")).isNotEmpty();

@@ -31,6 +31,15 @@ public final class InternalTopologyBuilder {
     }
 
     public void addSource(String name, List<TopicRef> topics, Serde<?> keySerde, Serde<?> valueSerde) {
+        for (NodeDef n : nodes.values()) {
+            if (n instanceof NodeDef.Source s) {
+                for (TopicRef t : topics) {
+                    if (s.topics().contains(t)) { // as Kafka: one source per topic (read it once, branch from there)
+                        throw new IllegalArgumentException("topic " + t.name() + " is already read by source " + s.name());
+                    }
+                }
+            }
+        }
         add(new NodeDef.Source(name, List.copyOf(topics), keySerde, valueSerde));
     }
 
