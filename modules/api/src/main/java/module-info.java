@@ -29,4 +29,5 @@ module dev.sluice.api {
     uses dev.sluice.api.partition.Partitioner;
     uses dev.sluice.api.offset.OffsetStoreProvider;
     uses dev.sluice.api.cluster.ClusterMetadataStoreProvider;
+    uses dev.sluice.api.security.Authorizer;
 }

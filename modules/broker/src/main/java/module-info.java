@@ -27,4 +27,5 @@ module dev.sluice.broker {
     uses dev.sluice.broker.replica.ReplicaFetchingProvider; // the follower side of replication, if installed
 
     provides dev.sluice.api.offset.OffsetStoreProvider with dev.sluice.broker.group.offset.LogOffsetStoreProvider;
+    provides dev.sluice.api.security.Authorizer with dev.sluice.broker.security.acl.AclAuthorizer; // authorizer.class.name=acl
 }

@@ -22,6 +22,10 @@ import java.util.Optional;
 import dev.sluice.broker.interbroker.InterBrokerSecurity;
 import dev.sluice.api.offset.OffsetStore;
 import dev.sluice.broker.api.ApiRouter;
+import dev.sluice.broker.api.Authorization;
+import dev.sluice.api.security.Authorizer;
+import dev.sluice.api.security.AuthorizerContext;
+import dev.sluice.api.security.Authorizers;
 import dev.sluice.broker.api.BrokerState;
 import dev.sluice.broker.control.ControlFence;
 import dev.sluice.broker.metadata.BrokerNode;
@@ -159,6 +163,21 @@ public final class Broker implements AutoCloseable {
         return start(config, time, schedulers, settings -> ClusterMetadataStores.open(settings, time));
     }
 
+    /**
+     * The authorizer {@code authorizer.class.name} names (found by ServiceLoader), started over the store
+     * where this broker keeps shared state; {@link Authorization#NONE} without the setting.
+     */
+    private static Authorization authorization(BrokerConfig config, ClusterMetadataStore store, Time time) {
+        String name = config.values().getString("authorizer.class.name").trim();
+        if (name.isEmpty()) {
+            return Authorization.NONE;
+        }
+        Authorizer authorizer = Authorizers.load(name);
+        authorizer.start(new AuthorizerContext(config.nodeId(), config.originals(), store, time));
+        LOG.log(System.Logger.Level.INFO, "authorizing requests with " + authorizer.getClass().getName());
+        return Authorization.by(authorizer);
+    }
+
     /** Opens the cluster metadata store of a broker with {@code zookeeper.connect}. */
     @FunctionalInterface
     public interface ClusterStores {
@@ -203,6 +222,7 @@ public final class Broker implements AutoCloseable {
         InProcessMetadataStore localConfigStore = null;
         dev.sluice.broker.txn.Transactions transactions = null;
         LogCleaner cleaner = null;
+        Authorization authorization = null;
         BrokerMetrics metrics = null;
         try {
             // dynamic broker configs live in the cluster store; a single node keeps a store of its own for them
@@ -288,8 +308,9 @@ public final class Broker implements AutoCloseable {
             if (store != null) { // what the controller queued for a previous run of this broker must not apply to this one
                 fence.expectRegistration(2L * config.zookeeperSessionTimeoutMs() + 10_000);
             }
+            authorization = authorization(config, store != null ? store : localConfigStore, time);
             BrokerState state = new BrokerState(config.nodeId(), identity.clusterId(), first.host(), first.port(), rack,
-                    partitions, replicas, new ProducerIdAllocator(producerIds), time, dynamicConfig, metadata, fence);
+                    partitions, replicas, new ProducerIdAllocator(producerIds), time, dynamicConfig, metadata, fence, authorization);
             ApiRouter router = new ApiRouter(state, config.deleteTopicEnable(), first.listenerName(),
                     store == null ? null : new ClusterTopicAdmin(store, new java.util.Random()));
             ClusterOffsetsTopic offsetsTopic = store == null ? null : new ClusterOffsetsTopic(store,
@@ -378,6 +399,9 @@ public final class Broker implements AutoCloseable {
             }
             if (transactions != null) {
                 transactions.close();
+            }
+            if (authorization != null) {
+                authorization.close();
             }
             if (coordinatorPartitions != null) {
                 coordinatorPartitions.close();
@@ -478,6 +502,7 @@ public final class Broker implements AutoCloseable {
             cluster.close(); // resigns as controller, deregisters (the session ends with the store)
         }
         server.close();
+        state.authorization().close();
         metrics.close();
         housekeeping.close();
         cleaner.close(); // before the logs close: a cleaning in progress stops, changing nothing

@@ -33,6 +33,10 @@ public interface ClusterListener {
     default void configChanged(ConfigEntity entity) {
     }
 
+    /** The ACL entries of a resource pattern were written or removed ({@link ClusterMetadataStore#writeAcls}). */
+    default void aclsChanged(dev.sluice.api.security.ResourcePattern pattern) {
+    }
+
     /**
      * The session ended: this store's broker registration and controllership are gone (another
      * broker may already be the controller). Cached cluster state must no longer be acted on; a

@@ -1,5 +1,8 @@
 package dev.sluice.api.cluster;
 
+import dev.sluice.api.security.AccessControlEntry;
+import dev.sluice.api.security.ResourcePattern;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -118,6 +121,22 @@ public interface ClusterMetadataStore extends AutoCloseable {
      */
     default Map<ConfigEntity, Map<String, String>> configs(ConfigEntity.Type type) {
         throw new UnsupportedOperationException("listing configs is not supported by " + getClass().getName());
+    }
+
+    // ---- ACLs (any broker; the built-in authorizer's, in Kafka's /kafka-acl and /kafka-acl-extended layout)
+
+    /** Every resource pattern with stored ACL entries, each with the version for a conditional write. */
+    default Map<ResourcePattern, Versioned<Set<AccessControlEntry>>> acls() {
+        throw new UnsupportedOperationException("ACLs are not supported by " + getClass().getName());
+    }
+
+    /**
+     * Replaces the ACL entries of one pattern if its version is still {@code expectedVersion} ({@code -1}:
+     * the pattern has none stored), and notifies every broker ({@link ClusterListener#aclsChanged}). An
+     * empty set removes the pattern. {@link WriteOutcome.VersionConflict} if another write came first.
+     */
+    default WriteOutcome writeAcls(ResourcePattern pattern, Set<AccessControlEntry> entries, int expectedVersion) {
+        throw new UnsupportedOperationException("ACLs are not supported by " + getClass().getName());
     }
 
     // ---- producer ids

@@ -39,6 +39,8 @@ public final class InProcessClusterState {
     private final Set<String> deletionRequests = new HashSet<>();
     private final Map<ConfigEntity, Map<String, String>> configs = new HashMap<>();
     private long nextProducerId = 0;
+    private final Map<dev.sluice.api.security.ResourcePattern, Versioned<Set<dev.sluice.api.security.AccessControlEntry>>> acls =
+            new HashMap<>();
     /** Null when memory-only. */
     private final InProcessPersistence persistence;
 
@@ -58,6 +60,7 @@ public final class InProcessClusterState {
         loaded.states().forEach((t, m) -> states.put(t, new HashMap<>(m)));
         configs.putAll(loaded.configs());
         deletionRequests.addAll(loaded.deletions());
+        acls.putAll(persistence.loadAcls());
     }
 
     /**
@@ -347,5 +350,32 @@ public final class InProcessClusterState {
         persistCluster(clusterId, controllerEpoch, controllerEpochVersion, first + size);
         nextProducerId = first + size;
         return first;
+    }
+
+    Map<dev.sluice.api.security.ResourcePattern, Versioned<Set<dev.sluice.api.security.AccessControlEntry>>> acls() {
+        return Map.copyOf(acls);
+    }
+
+    WriteOutcome writeAcls(dev.sluice.api.security.ResourcePattern pattern,
+                           Set<dev.sluice.api.security.AccessControlEntry> entries, int expectedVersion) {
+        Versioned<Set<dev.sluice.api.security.AccessControlEntry>> current = acls.get(pattern);
+        int version = current == null ? -1 : current.version();
+        if (version != expectedVersion) {
+            return new WriteOutcome.VersionConflict(expectedVersion);
+        }
+        Map<dev.sluice.api.security.ResourcePattern, Versioned<Set<dev.sluice.api.security.AccessControlEntry>>> next =
+                new HashMap<>(acls);
+        if (entries.isEmpty()) {
+            next.remove(pattern);
+        } else {
+            next.put(pattern, new Versioned<>(Set.copyOf(entries), version + 1));
+        }
+        if (persistence != null) {
+            persistence.writeAcls(next); // on disk before memory: a failed write changes nothing
+        }
+        acls.clear();
+        acls.putAll(next);
+        notifyAll(l -> l.aclsChanged(pattern));
+        return new WriteOutcome.Written(version + 1);
     }
 }

@@ -260,6 +260,23 @@ public final class InProcessMetadataStore implements ClusterMetadataStore {
     }
 
     @Override
+    public Map<dev.sluice.api.security.ResourcePattern, Versioned<java.util.Set<dev.sluice.api.security.AccessControlEntry>>> acls() {
+        synchronized (state.lock()) {
+            checkOpen();
+            return state.acls();
+        }
+    }
+
+    @Override
+    public WriteOutcome writeAcls(dev.sluice.api.security.ResourcePattern pattern,
+                                  java.util.Set<dev.sluice.api.security.AccessControlEntry> entries, int expectedVersion) {
+        synchronized (state.lock()) {
+            checkOpen();
+            return state.writeAcls(pattern, entries, expectedVersion);
+        }
+    }
+
+    @Override
     public long reserveProducerIdBlock(int brokerId, int size) {
         synchronized (state.lock()) {
             checkOpen();

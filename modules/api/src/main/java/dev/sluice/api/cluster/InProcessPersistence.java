@@ -1,5 +1,11 @@
 package dev.sluice.api.cluster;
 
+import dev.sluice.api.internal.json.AclJson;
+import dev.sluice.api.security.AccessControlEntry;
+import dev.sluice.api.security.PatternType;
+import dev.sluice.api.security.ResourcePattern;
+import dev.sluice.api.security.ResourceType;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -18,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -138,6 +145,39 @@ final class InProcessPersistence {
         Properties p = new Properties();
         overrides.forEach(p::setProperty);
         write(file, p);
+    }
+
+    /**
+     * The ACLs kept in the one file {@code acls}: a key {@code LITERAL/Topic/orders} per pattern, its value the
+     * version and Kafka's ACL JSON ({@code 3 {"version":1,"acls":[...]}}).
+     */
+    Map<ResourcePattern, Versioned<Set<AccessControlEntry>>> loadAcls() {
+        Map<ResourcePattern, Versioned<Set<AccessControlEntry>>> acls = new HashMap<>();
+        Path file = dir.resolve("acls");
+        if (!Files.exists(file)) {
+            return acls;
+        }
+        try {
+            Properties p = read(file);
+            for (String key : p.stringPropertyNames()) {
+                String[] k = key.split("/", 3);
+                String value = p.getProperty(key);
+                int space = value.indexOf(' ');
+                acls.put(new ResourcePattern(ResourceType.fromName(k[1]), k[2], PatternType.valueOf(k[0])),
+                        new Versioned<>(AclJson.decode(value.substring(space + 1)), Integer.parseInt(value.substring(0, space))));
+            }
+            return acls;
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterStoreException("cannot read the ACLs in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the ACL file with {@code acls}, atomically (a temporary file, fsynced, renamed). */
+    void writeAcls(Map<ResourcePattern, Versioned<Set<AccessControlEntry>>> acls) {
+        Properties p = new Properties();
+        acls.forEach((pattern, entries) -> p.setProperty(pattern.patternType() + "/" + pattern.resourceType().kafkaName()
+                + "/" + pattern.name(), entries.version() + " " + AclJson.encode(entries.value())));
+        write(dir.resolve("acls"), p);
     }
 
     void writeDeletion(String topic, boolean requested) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,6 +107,26 @@ class DurableInProcessMetadataStoreTest extends ClusterMetadataStoreContract {
         }
         try (ClusterMetadataStore store = ClusterMetadataStores.open(Map.of(), dev.sluice.api.Time.SYSTEM, meta)) {
             assertThat(store.clusterId("new")).isEqualTo("kept");
+        }
+    }
+
+    @Test
+    void aclsSurviveARestartInOneAtomicallyReplacedFile() {
+        Path meta = dir.resolve("acls");
+        var pattern = dev.sluice.api.security.ResourcePattern.prefixed(dev.sluice.api.security.ResourceType.TOPIC, "orders-");
+        var entry = new dev.sluice.api.security.AccessControlEntry("User:alice", "*",
+                dev.sluice.api.security.AclOperation.DESCRIBE_CONFIGS, dev.sluice.api.security.AclPermissionType.ALLOW);
+        try (InProcessMetadataStore store = InProcessMetadataStore.standalone(meta)) {
+            store.writeAcls(pattern, Set.of(entry), -1);
+        }
+        assertThat(meta.resolve("acls")).exists();
+        assertThat(meta.resolve("acls.tmp")).doesNotExist();
+        try (InProcessMetadataStore store = InProcessMetadataStore.standalone(meta)) {
+            assertThat(store.acls()).containsEntry(pattern, new Versioned<>(Set.of(entry), 0));
+            assertThat(store.writeAcls(pattern, Set.of(), 0).written()).isTrue();
+        }
+        try (InProcessMetadataStore store = InProcessMetadataStore.standalone(meta)) {
+            assertThat(store.acls()).isEmpty();
         }
     }
 }

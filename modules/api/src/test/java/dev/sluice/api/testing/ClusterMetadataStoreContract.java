@@ -13,6 +13,11 @@ import dev.sluice.api.cluster.RegistrationOutcome;
 import dev.sluice.api.cluster.TopicAssignment;
 import dev.sluice.api.cluster.Versioned;
 import dev.sluice.api.cluster.WriteOutcome;
+import dev.sluice.api.security.AccessControlEntry;
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.AclPermissionType;
+import dev.sluice.api.security.ResourcePattern;
+import dev.sluice.api.security.ResourceType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -438,5 +443,36 @@ public abstract class ClusterMetadataStoreContract {
         assertThat(((RegistrationOutcome.Registered) again).brokerEpoch()).isGreaterThan(firstEpoch);
         assertThat(b.liveBrokers()).containsKey(1);
         assertThat(elected(a, 1).epoch()).isGreaterThan(1);
+    }
+
+    @Test
+    public void aclsAreWrittenConditionallyPerPatternAndEverySessionSeesThem() throws Exception {
+        ClusterMetadataStore a = session();
+        ClusterMetadataStore b = session();
+        ConcurrentLinkedQueue<ResourcePattern> changed = new ConcurrentLinkedQueue<>();
+        b.addListener(new ClusterListener() {
+            @Override
+            public void aclsChanged(ResourcePattern pattern) {
+                changed.add(pattern);
+            }
+        });
+        ResourcePattern orders = ResourcePattern.literal(ResourceType.TOPIC, "orders");
+        ResourcePattern payments = ResourcePattern.prefixed(ResourceType.GROUP, "payments-");
+        AccessControlEntry aliceReads = new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW);
+        AccessControlEntry bobDenied = new AccessControlEntry("User:bob", "10.0.0.1", AclOperation.ALL, AclPermissionType.DENY);
+
+        assertThat(a.writeAcls(orders, Set.of(aliceReads), -1)).isEqualTo(new WriteOutcome.Written(0));
+        assertThat(a.writeAcls(orders, Set.of(bobDenied), -1)).isInstanceOf(WriteOutcome.VersionConflict.class);
+        assertThat(b.writeAcls(payments, Set.of(bobDenied), -1)).isEqualTo(new WriteOutcome.Written(0));
+        assertThat(b.writeAcls(orders, Set.of(aliceReads, bobDenied), 0)).isEqualTo(new WriteOutcome.Written(1));
+        assertThat(a.writeAcls(orders, Set.of(aliceReads), 0)).isInstanceOf(WriteOutcome.VersionConflict.class);
+
+        assertThat(a.acls()).containsOnlyKeys(orders, payments);
+        assertThat(a.acls().get(orders)).isEqualTo(new Versioned<>(Set.of(aliceReads, bobDenied), 1));
+        assertThat(a.acls().get(payments).value()).containsExactly(bobDenied);
+        await("b saw both patterns change", () -> changed.contains(orders) && changed.contains(payments));
+
+        assertThat(a.writeAcls(orders, Set.of(), 1).written()).isTrue();
+        assertThat(b.acls()).containsOnlyKeys(payments);
     }
 }

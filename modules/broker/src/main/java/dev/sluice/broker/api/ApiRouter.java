@@ -58,9 +58,10 @@ public final class ApiRouter {
         register(ApiKey.DESCRIBE_LOG_DIRS, logDirs::describeLogDirs);
         register(ApiKey.ALTER_REPLICA_LOG_DIRS, logDirs::alterReplicaLogDirs);
         SecurityHandlers security = new SecurityHandlers();
-        register(ApiKey.DESCRIBE_ACLS, security::describeAcls);
-        register(ApiKey.CREATE_ACLS, security::createAcls);
-        register(ApiKey.DELETE_ACLS, security::deleteAcls);
+        AclHandlers acls = new AclHandlers(broker.authorization(), security);
+        register(ApiKey.DESCRIBE_ACLS, acls::describeAcls);
+        register(ApiKey.CREATE_ACLS, acls::createAcls);
+        register(ApiKey.DELETE_ACLS, acls::deleteAcls);
         register(ApiKey.UPDATE_FEATURES, new FeatureHandlers()::updateFeatures);
         electLeaders = new ElectLeadersHandler(broker);
         register(ApiKey.ELECT_LEADERS, electLeaders::electLeaders);

@@ -21,10 +21,12 @@ import dev.sluice.broker.config.DynamicBrokerConfig;
  *                       them and topic defaults by them; AlterConfigs changes the dynamic ones)
  * @param metadata       the cluster's brokers, controller and partition leadership (Metadata, DescribeCluster)
  * @param control        the epochs that fence control requests of a stale controller or broker incarnation
+ * @param authorization  what handlers check before acting ({@link Authorization#NONE} without an authorizer)
  */
 public record BrokerState(int nodeId, String clusterId, String advertisedHost, int advertisedPort, String rack,
                           PartitionManager partitions, ReplicaManager replicas, ProducerIdAllocator producerIds, Time time,
-                          DynamicBrokerConfig dynamicConfig, MetadataCache metadata, ControlFence control) {
+                          DynamicBrokerConfig dynamicConfig, MetadataCache metadata, ControlFence control,
+                          Authorization authorization) {
 
     /** The broker's settings in effect now. */
     public BrokerConfig config() {
@@ -37,6 +39,6 @@ public record BrokerState(int nodeId, String clusterId, String advertisedHost, i
                        BrokerConfig config) {
         this(nodeId, clusterId, advertisedHost, advertisedPort, rack, partitions, replicas, producerIds, time,
                 DynamicBrokerConfig.fixed(config), new MetadataCache(new BrokerNode(nodeId, advertisedHost, advertisedPort, rack)),
-                new ControlFence());
+                new ControlFence(), Authorization.NONE);
     }
 }

@@ -177,6 +177,13 @@ public final class BrokerConfigDef {
         // KIP-578's name (proposed, not in Kafka 3.x/4.x, which have no such limit)
         add("max.broker.partitions", INT, DEFAULT_MAX_BROKER_PARTITIONS, atLeast(1),
                 "partitions this broker may hold; creating more is refused (POLICY_VIOLATION)");
+        // authorization (Kafka's names; the built-in ACL authorizer reads the two after authorizer.class.name)
+        add("authorizer.class.name", STRING, "", null, "the authorizer checking every request: acl (or Kafka's "
+                + "kafka.security.authorizer.AclAuthorizer / org.apache.kafka.metadata.authorizer.StandardAuthorizer) for the "
+                + "built-in ACLs, or a plugin's class name; empty: nothing is checked and the ACL APIs answer SECURITY_DISABLED");
+        add("super.users", STRING, "", null, "principals the ACL authorizer allows everything, separated by ';' (User:admin;User:broker)");
+        add("allow.everyone.if.no.acl.found", BOOLEAN, false, null,
+                "whether the ACL authorizer allows an operation on a resource that has no ACL at all");
         // groups and offsets
         add("group.initial.rebalance.delay.ms", INT, 3000, atLeast(0), "wait for more members before the first rebalance");
         add("group.min.session.timeout.ms", INT, 6000, atLeast(1), "smallest session timeout a member may ask for");

@@ -7,7 +7,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.data.Stat;
 
 import java.util.List;
 import java.util.Map;
@@ -137,23 +136,7 @@ final class ConfigZNodes {
 
     /** Removes notifications older than the expiry, never {@code justWritten}. */
     private void purgeOldChangeNotifications(String justWritten) {
-        long oldest = time.milliseconds() - CHANGE_NOTIFICATION_EXPIRY_MS;
-        for (String child : zk.childrenOrEmpty(ZNodes.CONFIG_CHANGES)) {
-            if (child.equals(justWritten)) {
-                continue;
-            }
-            String path = ZNodes.CONFIG_CHANGES + "/" + child;
-            Stat stat = new Stat();
-            if (child.startsWith(ZNodes.CONFIG_CHANGE_PREFIX) && zk.dataOrNull(path, stat) != null && stat.getCtime() < oldest) {
-                try {
-                    zk.call("purge " + path, h -> {
-                        h.delete(path, -1);
-                        return null;
-                    });
-                } catch (KeeperException ignored) {
-                    // another broker purged it
-                }
-            }
-        }
+        zk.purgeOldChildren(ZNodes.CONFIG_CHANGES, ZNodes.CONFIG_CHANGE_PREFIX,
+                time.milliseconds() - CHANGE_NOTIFICATION_EXPIRY_MS, justWritten);
     }
 }

@@ -41,7 +41,8 @@ final class ZNodes {
 
     /** Created at start-up if missing (Kafka's persistent paths). */
     static final List<String> PERSISTENT_PATHS = List.of(BROKER_IDS, TOPICS, "/brokers/seqid", CONFIG_CHANGES,
-            CONFIG_TOPICS, CONFIG_BROKERS, CONFIG_USERS, CONFIG_CLIENTS, DELETE_TOPICS, PRODUCER_ID_BLOCK);
+            CONFIG_TOPICS, CONFIG_BROKERS, CONFIG_USERS, CONFIG_CLIENTS, DELETE_TOPICS, PRODUCER_ID_BLOCK,
+            AclZNodes.LITERAL_ROOT, AclZNodes.PREFIXED_ROOT, AclZNodes.LITERAL_CHANGES, AclZNodes.EXTENDED_CHANGES);
 
     private ZNodes() {
     }

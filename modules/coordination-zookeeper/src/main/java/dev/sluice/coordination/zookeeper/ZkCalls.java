@@ -132,6 +132,30 @@ final class ZkCalls {
         }
     }
 
+    /**
+     * Removes the children of {@code dir} named {@code prefix...} created before {@code oldestCtimeMs},
+     * never {@code justWritten} (Kafka's brokers purge their change notifications this way).
+     */
+    void purgeOldChildren(String dir, String prefix, long oldestCtimeMs, String justWritten) {
+        for (String child : childrenOrEmpty(dir)) {
+            if (child.equals(justWritten) || !child.startsWith(prefix)) {
+                continue;
+            }
+            String path = dir + "/" + child;
+            Stat stat = new Stat();
+            if (dataOrNull(path, stat) != null && stat.getCtime() < oldestCtimeMs) {
+                try {
+                    call("purge " + path, h -> {
+                        h.delete(path, -1);
+                        return null;
+                    });
+                } catch (KeeperException ignored) {
+                    // another broker purged it
+                }
+            }
+        }
+    }
+
     /** The index of the op that failed a multi (the others report a runtime inconsistency). */
     static int failedOp(KeeperException e) {
         List<OpResult> results = e.getResults();

@@ -28,6 +28,11 @@ final class ZkEventRouter implements Watcher {
     }
 
     void route(String path) {
+        dev.sluice.api.security.ResourcePattern acl = AclZNodes.patternOf(path);
+        if (acl != null) {
+            publish.accept(l -> l.aclsChanged(acl));
+            return;
+        }
         String[] parts = path.substring(1).split("/");
         if (path.equals(ZNodes.CONTROLLER)) {
             publish.accept(ClusterListener::controllerChanged);

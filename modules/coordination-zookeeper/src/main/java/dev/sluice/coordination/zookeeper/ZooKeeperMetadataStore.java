@@ -32,7 +32,7 @@ import java.util.Set;
  * <p>This class is the SPI's entry point; each concept lives in its own part:
  * {@link BrokerRegistry} (cluster id, broker registrations), {@link ControllerElection} (election,
  * lease), {@link TopicZNodes} (assignments, deletion), {@link PartitionStateZNodes},
- * {@link ConfigZNodes} (overrides, change notifications), {@link ProducerIdBlocks}; all run their
+ * {@link ConfigZNodes} (overrides, change notifications), {@link ProducerIdBlocks}, {@link AclZNodes}; all run their
  * ZooKeeper calls through {@link ZkCalls}. Watches and session renewal are {@link ZooKeeperSession}'s.
  *
  * <p>Thread-safe: any thread may call it; ZooKeeper handles are thread-safe, and all state is in
@@ -48,6 +48,7 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
     private final PartitionStateZNodes partitionStates;
     private final ConfigZNodes configs;
     private final ProducerIdBlocks producerIds;
+    private final AclZNodes acls;
 
     private ZooKeeperMetadataStore(ZooKeeperSession session, ZkCalls zk, Time time) {
         this.session = session;
@@ -57,6 +58,7 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
         this.partitionStates = new PartitionStateZNodes(zk, topics, election);
         this.configs = new ConfigZNodes(zk, time);
         this.producerIds = new ProducerIdBlocks(zk);
+        this.acls = new AclZNodes(zk, time);
     }
 
     /** Connects and creates Kafka's persistent paths if they are missing. */
@@ -201,6 +203,17 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
     }
 
     // ---- producer ids
+
+    @Override
+    public Map<dev.sluice.api.security.ResourcePattern, Versioned<Set<dev.sluice.api.security.AccessControlEntry>>> acls() {
+        return acls.acls();
+    }
+
+    @Override
+    public WriteOutcome writeAcls(dev.sluice.api.security.ResourcePattern pattern,
+                                  Set<dev.sluice.api.security.AccessControlEntry> entries, int expectedVersion) {
+        return acls.write(pattern, entries, expectedVersion);
+    }
 
     @Override
     public long reserveProducerIdBlock(int brokerId, int size) {

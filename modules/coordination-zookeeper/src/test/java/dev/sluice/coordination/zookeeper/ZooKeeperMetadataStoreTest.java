@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -200,6 +201,33 @@ class ZooKeeperMetadataStoreTest extends ClusterMetadataStoreContract {
             assertThat(json(raw, changes + "/" + raw.getChildren(changes, false).get(0), stat))
                     .isEqualTo(Map.of("version", 2L, "entity_path", "topics/t"));
             assertThat(json(raw, chroot + "/config/topics/t", stat)).isEqualTo(Map.of("version", 1L, "config", Map.of()));
+        }
+    }
+
+    @Test
+    void aclsUseKafkasZnodesAndChangeNotifications() throws Exception {
+        ClusterMetadataStore store = session();
+        var literal = dev.sluice.api.security.ResourcePattern.literal(dev.sluice.api.security.ResourceType.TOPIC, "orders");
+        var prefixed = dev.sluice.api.security.ResourcePattern.prefixed(dev.sluice.api.security.ResourceType.TRANSACTIONAL_ID, "tx-");
+        var entry = new dev.sluice.api.security.AccessControlEntry("User:alice", "*",
+                dev.sluice.api.security.AclOperation.IDEMPOTENT_WRITE, dev.sluice.api.security.AclPermissionType.ALLOW);
+        store.writeAcls(literal, Set.of(entry), -1);
+        store.writeAcls(prefixed, Set.of(entry), -1);
+
+        try (ZooKeeper raw = rawClient()) {
+            Stat stat = new Stat();
+            Map<String, Object> acl = Map.of("principal", "User:alice", "permissionType", "Allow", "operation", "IdempotentWrite",
+                    "host", "*");
+            assertThat(json(raw, chroot + "/kafka-acl/Topic/orders", stat)).isEqualTo(Map.of("version", 1L, "acls", List.of(acl)));
+            assertThat(json(raw, chroot + "/kafka-acl-extended/prefixed/TransactionalId/tx-", stat))
+                    .isEqualTo(Map.of("version", 1L, "acls", List.of(acl)));
+            List<String> literalChanges = raw.getChildren(chroot + "/kafka-acl-changes", false);
+            assertThat(literalChanges).hasSize(1).allMatch(c -> c.matches("acl_changes_\\d{10}"));
+            assertThat(new String(raw.getData(chroot + "/kafka-acl-changes/" + literalChanges.get(0), false, stat),
+                    StandardCharsets.UTF_8)).isEqualTo("Topic:orders");
+            List<String> extendedChanges = raw.getChildren(chroot + "/kafka-acl-extended-changes", false);
+            assertThat(json(raw, chroot + "/kafka-acl-extended-changes/" + extendedChanges.get(0), stat)).isEqualTo(Map.of(
+                    "version", 1L, "resourceType", "TransactionalId", "name", "tx-", "patternType", "PREFIXED"));
         }
     }
 

@@ -1,0 +1,48 @@
+package dev.sluice.api.security;
+
+/**
+ * How an ACL's resource name matches: {@link #LITERAL} (the name itself, or every resource when it is
+ * {@code *}) or {@link #PREFIXED} (every name starting with it). {@link #ANY} and {@link #MATCH} occur
+ * only in filters: MATCH selects the ACLs that would apply to a concrete resource (its literal, the
+ * wildcard and every prefix of it). Kafka's wire codes. Immutable; any thread.
+ */
+public enum PatternType {
+    UNKNOWN(0),
+    ANY(1),
+    MATCH(2),
+    LITERAL(3),
+    PREFIXED(4);
+
+    private final byte code;
+
+    PatternType(int code) {
+        this.code = (byte) code;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    public static PatternType fromCode(byte code) {
+        for (PatternType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        return UNKNOWN;
+    }
+
+    public static PatternType fromName(String name) {
+        for (PatternType t : values()) {
+            if (t.name().equalsIgnoreCase(name)) {
+                return t;
+            }
+        }
+        return UNKNOWN;
+    }
+
+    /** LITERAL or PREFIXED: a pattern an ACL can be stored under. */
+    public boolean isSpecific() {
+        return this == LITERAL || this == PREFIXED;
+    }
+}

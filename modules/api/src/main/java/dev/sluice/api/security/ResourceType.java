@@ -1,0 +1,54 @@
+package dev.sluice.api.security;
+
+/**
+ * What an ACL protects, with Kafka's wire codes (CreateAcls, DescribeAcls, DeleteAcls) and the names
+ * Kafka writes in ZooKeeper ({@code /kafka-acl/Topic/orders}). {@link #ANY} and {@link #UNKNOWN}
+ * occur only in filters and on the wire. Immutable; any thread.
+ */
+public enum ResourceType {
+    UNKNOWN(0, "Unknown"),
+    ANY(1, "Any"),
+    TOPIC(2, "Topic"),
+    GROUP(3, "Group"),
+    CLUSTER(4, "Cluster"),
+    TRANSACTIONAL_ID(5, "TransactionalId"),
+    DELEGATION_TOKEN(6, "DelegationToken"),
+    USER(7, "User");
+
+    private final byte code;
+    private final String kafkaName;
+
+    ResourceType(int code, String kafkaName) {
+        this.code = (byte) code;
+        this.kafkaName = kafkaName;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    /** Kafka's name: {@code Topic}, {@code TransactionalId}, ... (ZooKeeper paths, kafka-acls.sh output). */
+    public String kafkaName() {
+        return kafkaName;
+    }
+
+    /** The type of a wire code; {@link #UNKNOWN} for codes this broker does not know. */
+    public static ResourceType fromCode(byte code) {
+        for (ResourceType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        return UNKNOWN;
+    }
+
+    /** Kafka's name ({@code Topic}) or the enum name ({@code topic}, {@code TRANSACTIONAL_ID}), case-insensitive. */
+    public static ResourceType fromName(String name) {
+        for (ResourceType t : values()) {
+            if (t.kafkaName.equalsIgnoreCase(name) || t.name().equalsIgnoreCase(name)) {
+                return t;
+            }
+        }
+        return UNKNOWN;
+    }
+}
