@@ -191,6 +191,17 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config, Time time, Schedulers schedulers, ClusterStores stores)
             throws IOException {
+        return start(config, time, schedulers, stores, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(BrokerConfig, Time, Schedulers, ClusterStores)}, with every request passing through
+     * {@code requestPath} before the Kafka request handler. Package-private, for tests only: the ACL tests
+     * give connections principals through it ({@code NetworkRequest.authenticatedAs}) without a login.
+     */
+    static Broker start(BrokerConfig config, Time time, Schedulers schedulers, ClusterStores stores,
+                        java.util.function.UnaryOperator<dev.sluice.broker.network.RequestHandler> requestPath)
+            throws IOException {
         long started = System.nanoTime();
         for (String ignored : config.ignoredKeys()) {
             LOG.log(System.Logger.Level.WARNING, "ignoring setting '" + ignored + "': it has no effect in Sluice");
@@ -334,7 +345,7 @@ public final class Broker implements AutoCloseable {
             ClientQuotaManager quotaManager = new ClientQuotaManager(clientQuotas, new ClientQuotaManager.Settings(
                     config.values().getInt("quota.window.num"), 1000L * config.values().getInt("quota.window.size.seconds")));
             metrics.quotas(quotaManager);
-            handler.target = new KafkaRequestHandler(router, quotaManager, time, metrics.requestMetrics(), sasl);
+            handler.target = requestPath.apply(new KafkaRequestHandler(router, quotaManager, time, metrics.requestMetrics(), sasl));
             if (store != null) {
                 // followers copy their leaders' logs through the replication module, if installed
                 replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
 import dev.sluice.protocol.ApiKey;
 
 import java.util.EnumMap;
@@ -18,6 +19,7 @@ public final class ApiRouter {
     private final ClusterHandlers cluster;
     private final ControllerHandlers controller = new ControllerHandlers();
     private final ElectLeadersHandler electLeaders;
+    private final Authorization authorization;
 
     public ApiRouter(BrokerState broker, boolean deleteTopicEnable) {
         this(broker, deleteTopicEnable, "PLAINTEXT");
@@ -54,15 +56,16 @@ public final class ApiRouter {
         register(ApiKey.CREATE_PARTITIONS, topics::createPartitions);
         register(ApiKey.INCREMENTAL_ALTER_CONFIGS, configs::incrementalAlterConfigs);
         register(ApiKey.DESCRIBE_CLUSTER, cluster::describeCluster);
+        this.authorization = broker.authorization();
         LogDirHandlers logDirs = new LogDirHandlers(broker);
-        register(ApiKey.DESCRIBE_LOG_DIRS, logDirs::describeLogDirs);
+        register(ApiKey.DESCRIBE_LOG_DIRS, authorization.onCluster(AclOperation.DESCRIBE, logDirs::describeLogDirs));
         register(ApiKey.ALTER_REPLICA_LOG_DIRS, logDirs::alterReplicaLogDirs);
         SecurityHandlers security = new SecurityHandlers();
         AclHandlers acls = new AclHandlers(broker.authorization(), security);
         register(ApiKey.DESCRIBE_ACLS, acls::describeAcls);
         register(ApiKey.CREATE_ACLS, acls::createAcls);
         register(ApiKey.DELETE_ACLS, acls::deleteAcls);
-        register(ApiKey.UPDATE_FEATURES, new FeatureHandlers()::updateFeatures);
+        register(ApiKey.UPDATE_FEATURES, authorization.onCluster(AclOperation.ALTER, new FeatureHandlers()::updateFeatures));
         electLeaders = new ElectLeadersHandler(broker);
         register(ApiKey.ELECT_LEADERS, electLeaders::electLeaders);
         TransactionMarkerHandlers transactions = new TransactionMarkerHandlers(broker);
@@ -71,12 +74,14 @@ public final class ApiRouter {
         register(ApiKey.DESCRIBE_PRODUCERS, transactions::describeProducers);
 
         ControlHandlers control = new ControlHandlers(broker, clientListener);
-        registerInterBroker(ApiKey.LEADER_AND_ISR, control::leaderAndIsr);
-        registerInterBroker(ApiKey.UPDATE_METADATA, control::updateMetadata);
-        registerInterBroker(ApiKey.STOP_REPLICA, control::stopReplica);
+        // as Kafka: the inter-broker APIs need CLUSTER_ACTION (a secured cluster makes its brokers super users)
+        registerInterBroker(ApiKey.LEADER_AND_ISR, authorization.onCluster(AclOperation.CLUSTER_ACTION, control::leaderAndIsr));
+        registerInterBroker(ApiKey.UPDATE_METADATA, authorization.onCluster(AclOperation.CLUSTER_ACTION, control::updateMetadata));
+        registerInterBroker(ApiKey.STOP_REPLICA, authorization.onCluster(AclOperation.CLUSTER_ACTION, control::stopReplica));
         // v0 came with a request header without client id, which Kafka 4's header schema dropped: not answered
-        registerInterBroker(ApiKey.CONTROLLED_SHUTDOWN, controller::controlledShutdown, (short) 1);
-        registerInterBroker(ApiKey.ALTER_PARTITION, controller::alterPartition);
+        registerInterBroker(ApiKey.CONTROLLED_SHUTDOWN, authorization.onCluster(AclOperation.CLUSTER_ACTION,
+                controller::controlledShutdown), (short) 1);
+        registerInterBroker(ApiKey.ALTER_PARTITION, authorization.onCluster(AclOperation.CLUSTER_ACTION, controller::alterPartition));
     }
 
     /**
@@ -131,6 +136,11 @@ public final class ApiRouter {
 
     public short[] versionRange(ApiKey api) {
         return versions.get(api);
+    }
+
+    /** What handlers registered later (groups, transactions, quotas) check requests with. */
+    public Authorization authorization() {
+        return authorization;
     }
 
     ClusterHandlers cluster() {

@@ -83,6 +83,31 @@ public final class Authorization implements AutoCloseable {
         return allowed;
     }
 
+    /**
+     * Wraps the handler of an API whose one check is an operation on the cluster: refused, it answers
+     * CLUSTER_AUTHORIZATION_FAILED in the response's top-level ErrorCode (an API without one, e.g.
+     * DescribeLogDirs before v3, gets an empty response, as Kafka answers it).
+     */
+    public ApiHandler onCluster(AclOperation operation, ApiHandler handler) {
+        if (authorizer == null) {
+            return handler;
+        }
+        return ctx -> {
+            if (allowsOnCluster(ctx, operation)) {
+                handler.handle(ctx);
+                return;
+            }
+            dev.sluice.protocol.message.Struct response = ctx.newResponse();
+            if (response.schema().hasField("ErrorCode")) {
+                response.set("ErrorCode", dev.sluice.protocol.Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+            }
+            if (response.schema().hasField("ErrorMessage")) {
+                response.set("ErrorMessage", dev.sluice.protocol.Errors.CLUSTER_AUTHORIZATION_FAILED.message());
+            }
+            ctx.respond(response);
+        };
+    }
+
     private boolean decide(RequestContext ctx, Action action, System.Logger.Level level) {
         AuthorizableRequest request = requestOf(ctx);
         if (authorizer.authorize(request, action) == AuthorizationResult.ALLOWED) {

@@ -1,5 +1,8 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourcePattern;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.broker.metadata.MetadataSnapshot;
 import dev.sluice.protocol.ApiKey;
@@ -102,6 +105,13 @@ final class ClusterHandlers {
         if (request.getString("TransactionalId") != null) {
             response.set("ErrorCode", Errors.UNSUPPORTED_VERSION.code()).set("ProducerId", -1L).set("ProducerEpoch", (short) -1);
             ctx.respond(response);
+            return;
+        }
+        // as Kafka (KIP-679): an idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic
+        if (!broker.authorization().shows(ctx, AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, ResourcePattern.CLUSTER_NAME)
+                && !broker.authorization().allowsOnAny(ctx, AclOperation.WRITE, ResourceType.TOPIC)) {
+            ctx.respond(response.set("ErrorCode", Errors.CLUSTER_AUTHORIZATION_FAILED.code()).set("ProducerId", -1L)
+                    .set("ProducerEpoch", (short) -1));
             return;
         }
         long producerId = ctx.version() >= 3 ? request.getLong("ProducerId") : -1L;

@@ -1,5 +1,7 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.broker.config.BrokerConfigDescription;
 import dev.sluice.broker.config.DescribedConfig;
 import dev.sluice.broker.config.DynamicBrokerConfig;
@@ -49,6 +51,11 @@ final class ConfigHandlers {
             List<String> keys = resource.getList("ConfigurationKeys");
             Struct out = response.addStruct("Results").set("ResourceType", type).set("ResourceName", name)
                     .set("ErrorCode", Errors.NONE.code());
+            Errors refused = refusal(ctx, AclOperation.DESCRIBE_CONFIGS, type, name);
+            if (refused != null) {
+                out.set("ErrorCode", refused.code()).set("ErrorMessage", refused.message());
+                continue;
+            }
             List<DescribedConfig> configs;
             if (type == TOPIC) {
                 Optional<TopicMetadata> topic = broker.partitions().topics().get(name);
@@ -114,7 +121,7 @@ final class ConfigHandlers {
                     overrides.put(config.getString("Name"), config.getString("Value"));
                 }
             }
-            alter(response, resource, validateOnly, current -> overrides);
+            alter(ctx, response, resource, validateOnly, current -> overrides);
         }
         ctx.respond(response);
     }
@@ -125,7 +132,7 @@ final class ConfigHandlers {
         boolean validateOnly = request.getBool("ValidateOnly");
         Struct response = ctx.newResponse();
         for (Struct resource : request.getArray("Resources")) {
-            alter(response, resource, validateOnly, current -> {
+            alter(ctx, response, resource, validateOnly, current -> {
                 Map<String, String> updated = new LinkedHashMap<>(current);
                 for (Struct config : resource.getArray("Configs")) {
                     String name = config.getString("Name");
@@ -188,11 +195,27 @@ final class ConfigHandlers {
         }
     }
 
-    private void alter(Struct response, Struct resource, boolean validateOnly,
+    /**
+     * As Kafka: a topic's configs need DESCRIBE_CONFIGS / ALTER_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED),
+     * a broker's (and broker loggers') on the cluster (CLUSTER_AUTHORIZATION_FAILED). Null if allowed.
+     */
+    private Errors refusal(RequestContext ctx, AclOperation operation, byte type, String name) {
+        if (type == TOPIC) {
+            return broker.authorization().allows(ctx, operation, ResourceType.TOPIC, name) ? null : Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
+        return broker.authorization().allowsOnCluster(ctx, operation) ? null : Errors.CLUSTER_AUTHORIZATION_FAILED;
+    }
+
+    private void alter(RequestContext ctx, Struct response, Struct resource, boolean validateOnly,
                        java.util.function.Function<Map<String, String>, Map<String, String>> change) {
         byte type = resource.getByte("ResourceType");
         String name = resource.getString("ResourceName");
         Struct out = response.addStruct("Responses").set("ResourceType", type).set("ResourceName", name);
+        Errors refused = refusal(ctx, AclOperation.ALTER_CONFIGS, type, name);
+        if (refused != null) {
+            out.set("ErrorCode", refused.code()).set("ErrorMessage", refused.message());
+            return;
+        }
         if (type == BROKER) {
             alterBroker(out, name, validateOnly, change);
             return;

@@ -72,6 +72,16 @@ final class ElectLeadersHandler {
             return;
         }
         List<TopicPartition> asked = requested(request);
+        if (!broker.authorization().allowsOnCluster(ctx, dev.sluice.api.security.AclOperation.ALTER)) {
+            // as Kafka: ALTER on the cluster; refused at top level and for every partition named
+            Map<TopicPartition, PartitionResult> refused = new LinkedHashMap<>();
+            if (asked != null) {
+                asked.forEach(tp -> refused.put(tp, new PartitionResult(Errors.CLUSTER_AUTHORIZATION_FAILED,
+                        Errors.CLUSTER_AUTHORIZATION_FAILED.message())));
+            }
+            ctx.respond(response(ctx, Errors.CLUSTER_AUTHORIZATION_FAILED, asked, refused));
+            return;
+        }
         ControllerService c = controller;
         if (c == null) {
             ctx.respond(response(ctx, Errors.NONE, asked, electLocally(type, asked)));

@@ -1,5 +1,7 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.replica.FetchParams;
@@ -33,8 +35,8 @@ final class FetchHandler implements ApiHandler {
         this.broker = broker;
     }
 
-    /** How one requested partition is named in the response. */
-    private record Name(String topicName, UUID topicId, int partition, boolean unknownTopicId) {
+    /** How one requested partition is named in the response; {@code refused}: not read, answered with that error. */
+    private record Name(String topicName, UUID topicId, int partition, boolean unknownTopicId, Errors refused) {
     }
 
     @Override
@@ -49,15 +51,22 @@ final class FetchHandler implements ApiHandler {
                 readCommitted && replicaId < 0);
         List<Name> names = new ArrayList<>();
         List<FetchTarget> targets = new ArrayList<>();
+        Authorization authorization = broker.authorization();
+        // as Kafka: a follower needs CLUSTER_ACTION (else every partition is refused), a consumer READ on each topic
+        boolean followerRefused = replicaId >= 0 && !authorization.allowsOnCluster(ctx, AclOperation.CLUSTER_ACTION);
         for (Struct topic : request.getArray(FetchFields.TOPICS)) {
             String name = version <= 12 ? topic.getString(FetchFields.TOPIC) : null;
             UUID id = version >= 13 ? topic.getUuid(FetchFields.TOPIC_ID) : null;
             Optional<TopicMetadata> meta = name != null ? broker.partitions().topics().get(name)
                     : broker.partitions().topics().get(id);
+            Errors refused = followerRefused ? Errors.TOPIC_AUTHORIZATION_FAILED
+                    : replicaId < 0 && (name != null || meta.isPresent()) && !authorization.allows(ctx, AclOperation.READ,
+                    ResourceType.TOPIC, meta.map(TopicMetadata::name).orElse(name)) ? Errors.TOPIC_AUTHORIZATION_FAILED : null;
             for (Struct p : topic.getArray(FetchFields.PARTITIONS)) {
                 int index = p.getInt(FetchFields.PARTITION);
-                names.add(new Name(name, id, index, version >= 13 && meta.isEmpty()));
-                TopicPartition tp = meta.isPresent() && index >= 0 ? new TopicPartition(meta.get().name(), index) : null;
+                names.add(new Name(name, id, index, version >= 13 && meta.isEmpty(), refused));
+                // a refused partition is not read: no partition to fetch, answered with the refusal
+                TopicPartition tp = refused == null && meta.isPresent() && index >= 0 ? new TopicPartition(meta.get().name(), index) : null;
                 targets.add(new FetchTarget(tp, p.getLong(FetchFields.FETCH_OFFSET), p.getInt(FetchFields.PARTITION_MAX_BYTES),
                         version >= 9 ? p.getInt(FetchFields.CURRENT_LEADER_EPOCH) : -1,
                         version >= 12 ? p.getInt(FetchFields.LAST_FETCHED_EPOCH) : -1,
@@ -87,6 +96,10 @@ final class FetchHandler implements ApiHandler {
             previous = name;
             Struct out = topicOut.addStruct(FetchFields.RESPONSE_PARTITIONS).set(FetchFields.PARTITION_INDEX, name.partition());
             FetchPartitionResult result = results.get(i);
+            if (name.refused() != null) {
+                out.set(FetchFields.PARTITION_ERROR_CODE, name.refused().code()).set(FetchFields.HIGH_WATERMARK, -1L);
+                continue;
+            }
             Errors error = result.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION && name.unknownTopicId()
                     ? Errors.UNKNOWN_TOPIC_ID : result.error();
             LeaderHint hint = null;

@@ -1,5 +1,7 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.TimestampOffset;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
@@ -34,6 +36,8 @@ final class ListOffsetsHandler implements ApiHandler {
         boolean readCommitted = !follower && ctx.version() >= 2 && request.getByte("IsolationLevel") == 1;
         Struct response = ctx.newResponse();
         PartitionRequests.forEach(broker, request, response, LAYOUT, out -> { },
+                topic -> broker.authorization().allows(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic) ? null
+                        : Errors.TOPIC_AUTHORIZATION_FAILED,
                 (topic, p, out, partition) -> lookup(out, partition, p.getLong("Timestamp"), follower, readCommitted));
         ctx.respond(response);
     }

@@ -113,6 +113,8 @@ final class LogDirHandlers {
 
     void alterReplicaLogDirs(RequestContext ctx) {
         Map<String, Map<Integer, Errors>> results = new java.util.LinkedHashMap<>();
+        // as Kafka: ALTER on the cluster, else every partition is refused
+        boolean allowed = broker.authorization().allowsOnCluster(ctx, dev.sluice.api.security.AclOperation.ALTER);
         for (Struct dir : ctx.body().getArray("Dirs")) {
             Path path;
             try {
@@ -123,7 +125,7 @@ final class LogDirHandlers {
             for (Struct topic : dir.getArray("Topics")) {
                 String name = topic.getString("Name");
                 for (int index : topic.<Integer>getList("Partitions")) {
-                    Errors error = path == null ? Errors.LOG_DIR_NOT_FOUND
+                    Errors error = !allowed ? Errors.CLUSTER_AUTHORIZATION_FAILED : path == null ? Errors.LOG_DIR_NOT_FOUND
                             : errorOf(broker.partitions().moveReplica(new TopicPartition(name, index), path));
                     results.computeIfAbsent(name, n -> new java.util.LinkedHashMap<>()).put(index, error);
                 }

@@ -1,5 +1,8 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourcePattern;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.broker.metadata.MetadataSnapshot;
 import dev.sluice.broker.metadata.PartitionState;
@@ -66,7 +69,10 @@ final class MetadataHandler implements ApiHandler {
         boolean autoCreate = version < 4 || request.getBool("AllowAutoTopicCreation");
         if (allTopics) {
             for (TopicState topic : snapshot.topics()) {
-                describe(response.addStruct("Topics"), topic, snapshot, version);
+                // as Kafka: a topic the principal may not describe is left out, its existence not disclosed
+                if (broker.authorization().shows(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())) {
+                    describe(response.addStruct("Topics"), topic, snapshot, version);
+                }
             }
         } else {
             int[] creatable = {autoCreate ? AUTO_CREATE_PARTITIONS_PER_REQUEST : 0};
@@ -75,7 +81,7 @@ final class MetadataHandler implements ApiHandler {
                 String name = wanted.getString("Name");
                 UUID id = version >= 10 ? wanted.getUuid("TopicId") : null;
                 Struct out = response.addStruct("Topics");
-                if (!resolve(out, name, id, autoCreate, creatable, snapshot, version)) {
+                if (!resolve(ctx, out, name, id, autoCreate, creatable, snapshot, version)) {
                     refused++;
                 }
             }
@@ -89,17 +95,28 @@ final class MetadataHandler implements ApiHandler {
     }
 
     /** @return false if the topic was unknown and auto-creation was refused by a cap */
-    private boolean resolve(Struct out, String name, UUID id, boolean autoCreate, int[] creatable,
+    private boolean resolve(RequestContext ctx, Struct out, String name, UUID id, boolean autoCreate, int[] creatable,
                             MetadataSnapshot snapshot, short version) {
+        Authorization authorization = broker.authorization();
         if (name == null && id != null && !id.equals(ZERO_UUID)) {
             Optional<TopicState> known = snapshot.topic(id);
             if (known.isEmpty()) {
                 out.set("ErrorCode", Errors.UNKNOWN_TOPIC_ID.code()).set("TopicId", id).set("Name", null);
                 return true;
             }
+            if (!authorization.allows(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, known.get().name())) {
+                // as Kafka: topic ids are not secret, the name is
+                out.set("ErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code()).set("TopicId", id).set("Name", null);
+                return true;
+            }
             describe(out, known.get(), snapshot, version);
             return true;
         } else {
+            if (!authorization.allows(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name == null ? "" : name)) {
+                // before looking it up: whether it exists is not disclosed
+                out.set("ErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code()).set("Name", name);
+                return true;
+            }
             String problem = TopicNames.problem(name);
             if (problem != null) {
                 out.set("ErrorCode", Errors.INVALID_TOPIC_EXCEPTION.code()).set("Name", name);
@@ -111,6 +128,13 @@ final class MetadataHandler implements ApiHandler {
                 return true;
             }
             Optional<TopicMetadata> topic = broker.partitions().topics().get(name);
+            if (topic.isEmpty() && autoCreate && broker.partitions().defaults().autoCreate()
+                    && !authorization.shows(ctx, AclOperation.CREATE, ResourceType.CLUSTER, ResourcePattern.CLUSTER_NAME)
+                    && !authorization.allows(ctx, AclOperation.CREATE, ResourceType.TOPIC, name)) {
+                // as Kafka: auto-creation needs CREATE on the cluster or on the topic
+                out.set("ErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code()).set("Name", name);
+                return true;
+            }
             if (topic.isEmpty() && autoCreate) {
                 int wouldCreate = broker.partitions().defaults().numPartitions();
                 if (wouldCreate > broker.partitions().partitionsLeft()) {

@@ -1,5 +1,7 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
@@ -34,6 +36,8 @@ final class PartitionAdminHandlers {
         List<Partition> waiting = new ArrayList<>();
         List<Long> required = new ArrayList<>();
         PartitionRequests.forEach(broker, ctx.body(), response, DELETE_RECORDS, out -> out.set("LowWatermark", -1L),
+                topic -> broker.authorization().allows(ctx, AclOperation.DELETE, ResourceType.TOPIC, topic) ? null
+                        : Errors.TOPIC_AUTHORIZATION_FAILED,
                 (topic, p, out, partition) -> {
                     if (TopicNames.isInternal(topic)) {
                         // as Kafka: only the broker moves the start of its internal topics
@@ -73,7 +77,12 @@ final class PartitionAdminHandlers {
 
     void offsetForLeaderEpoch(RequestContext ctx) {
         Struct response = ctx.newResponse();
+        // as Kafka: CLUSTER_ACTION (followers) answers every topic, else DESCRIBE on each (consumers, KIP-320)
+        boolean cluster = broker.authorization().shows(ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER,
+                dev.sluice.api.security.ResourcePattern.CLUSTER_NAME);
         PartitionRequests.forEach(broker, ctx.body(), response, OFFSET_FOR_LEADER_EPOCH, out -> { },
+                topic -> cluster || broker.authorization().allows(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic) ? null
+                        : Errors.TOPIC_AUTHORIZATION_FAILED,
                 (topic, p, out, partition) -> endOffset(out, partition, p.getInt("LeaderEpoch")));
         ctx.respond(response);
     }

@@ -37,18 +37,38 @@ final class PartitionRequests {
     private PartitionRequests() {
     }
 
+    /** Whether a topic's partitions may be answered: null if so, else the error each of them gets. */
+    @FunctionalInterface
+    interface Refusal {
+        Errors of(String topic);
+    }
+
     /**
      * @param prepare sets an API's error-case defaults on every new response entry (e.g. -1 offsets)
      */
     static void forEach(BrokerState broker, Struct request, Struct response, Layout layout,
                         Consumer<Struct> prepare, Answer answer) {
+        forEach(broker, request, response, layout, prepare, topic -> null, answer);
+    }
+
+    /**
+     * @param prepare sets an API's error-case defaults on every new response entry (e.g. -1 offsets)
+     * @param refusal checked once per topic before its partitions (authorization, as Kafka checks before existence)
+     */
+    static void forEach(BrokerState broker, Struct request, Struct response, Layout layout,
+                        Consumer<Struct> prepare, Refusal refusal, Answer answer) {
         for (Struct topic : request.getArray("Topics")) {
             String name = topic.getString(layout.topicName());
             Struct topicOut = response.addStruct("Topics").set(layout.topicName(), name);
+            Errors refused = refusal.of(name);
             for (Struct p : topic.getArray("Partitions")) {
                 int index = p.getInt(layout.partitionIndex());
                 Struct out = topicOut.addStruct("Partitions").set(layout.partitionIndex(), index);
                 prepare.accept(out);
+                if (refused != null) {
+                    out.set("ErrorCode", refused.code());
+                    continue;
+                }
                 Optional<Partition> partition = broker.partitions().partition(name, index);
                 if (partition.isEmpty()) {
                     out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());

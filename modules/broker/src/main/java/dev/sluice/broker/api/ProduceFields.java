@@ -14,6 +14,7 @@ final class ProduceFields {
     private static final StructSchema REQUEST = ApiKey.PRODUCE.requestSchema().struct();
     private static final StructSchema RESPONSE = ApiKey.PRODUCE.responseSchema().struct();
 
+    static final Field TRANSACTIONAL_ID = REQUEST.field("TransactionalId");
     static final Field ACKS = REQUEST.field("Acks");
     static final Field TIMEOUT_MS = REQUEST.field("TimeoutMs");
     static final Field TOPIC_DATA = REQUEST.field("TopicData");

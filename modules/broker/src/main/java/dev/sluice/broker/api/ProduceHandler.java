@@ -1,6 +1,8 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.api.record.RecordBatch;
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.replica.LeaderHint;
 import dev.sluice.broker.replica.ProducePartitionResult;
@@ -14,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -42,6 +45,11 @@ final class ProduceHandler implements ApiHandler {
         boolean anyError = false;
         Errors unknown = version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
         Set<List<Object>> duplicated = duplicatedPartitions(request, version);
+        Authorization authorization = broker.authorization();
+        // as Kafka: transactional records need WRITE on their transactional id, else every partition is refused
+        boolean transactionRefused = authorization.enabled() && hasTransactionalRecords(request)
+                && !authorization.allows(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID,
+                        Objects.requireNonNullElse(request.getString(ProduceFields.TRANSACTIONAL_ID), ""));
         for (Struct topicData : request.getArray(ProduceFields.TOPIC_DATA)) {
             Struct topicOut = response.addStruct(ProduceFields.RESPONSES);
             Optional<TopicMetadata> topic;
@@ -54,11 +62,17 @@ final class ProduceHandler implements ApiHandler {
                 topicOut.set(ProduceFields.RESPONSE_NAME, name);
                 topic = broker.partitions().topics().get(name);
             }
+            Errors refused = transactionRefused ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                    : topic.isPresent() && !authorization.allows(ctx, AclOperation.WRITE, ResourceType.TOPIC, topic.get().name())
+                    ? Errors.TOPIC_AUTHORIZATION_FAILED : null;
             for (Struct partitionData : topicData.getArray(ProduceFields.PARTITION_DATA)) {
                 int index = partitionData.getInt(ProduceFields.INDEX);
                 Struct out = topicOut.addStruct(ProduceFields.PARTITION_RESPONSES).set(ProduceFields.RESPONSE_INDEX, index);
                 ByteBuffer records = partitionData.getRecordsBuffer(ProduceFields.RECORDS);
-                if (!duplicated.isEmpty() && duplicated.contains(partitionKey(topicData, version, index))) {
+                if (refused != null) {
+                    error(out, refused, refused.message());
+                    anyError = true;
+                } else if (!duplicated.isEmpty() && duplicated.contains(partitionKey(topicData, version, index))) {
                     // Kafka keeps only the last entry of a partition named twice (a map keyed by partition) and
                     // drops the others without saying so; Sluice refuses every entry, so nothing is silently lost
                     error(out, Errors.INVALID_REQUEST, "partition " + index + " appears more than once in the request");
@@ -164,6 +178,20 @@ final class ProduceHandler implements ApiHandler {
         }
         long first = RecordBatch.LOG_OVERHEAD + (long) records.getInt(position + RecordBatch.LENGTH_OFFSET);
         return first > RecordBatch.LOG_OVERHEAD && first < records.remaining();
+    }
+
+    /** Whether any partition's records are a transactional batch (Kafka's hasTransactionalRecords). */
+    private static boolean hasTransactionalRecords(Struct request) {
+        for (Struct topicData : request.getArray(ProduceFields.TOPIC_DATA)) {
+            for (Struct partitionData : topicData.getArray(ProduceFields.PARTITION_DATA)) {
+                ByteBuffer records = partitionData.getRecordsBuffer(ProduceFields.RECORDS);
+                if (records != null && records.remaining() > RecordBatch.ATTRIBUTES_OFFSET + 1
+                        && (records.getShort(records.position() + RecordBatch.ATTRIBUTES_OFFSET) & 0x10) != 0) { // attribute bit 4: transactional
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isValidAcks(short acks) {

@@ -25,13 +25,17 @@ public final class QuotaHandlers {
 
     private final ClientQuotas quotas;
 
-    private QuotaHandlers(ClientQuotas quotas) {
+    private final Authorization authorization;
+
+    private QuotaHandlers(ClientQuotas quotas, Authorization authorization) {
+        this.authorization = authorization;
         this.quotas = quotas;
     }
 
     public static void register(ApiRouter router, ClientQuotas quotas) {
-        QuotaHandlers handlers = new QuotaHandlers(quotas);
-        router.register(ApiKey.DESCRIBE_CLIENT_QUOTAS, handlers::describeClientQuotas);
+        QuotaHandlers handlers = new QuotaHandlers(quotas, router.authorization());
+        router.register(ApiKey.DESCRIBE_CLIENT_QUOTAS, router.authorization().onCluster(dev.sluice.api.security.AclOperation.DESCRIBE_CONFIGS,
+                handlers::describeClientQuotas));
         router.register(ApiKey.ALTER_CLIENT_QUOTAS, handlers::alterClientQuotas);
     }
 
@@ -85,10 +89,17 @@ public final class QuotaHandlers {
     void alterClientQuotas(RequestContext ctx) {
         Struct response = ctx.newResponse();
         boolean validateOnly = ctx.body().getBool("ValidateOnly");
+        // as Kafka: ALTER_CONFIGS on the cluster, else every entry is refused
+        boolean allowed = authorization.allowsOnCluster(ctx, dev.sluice.api.security.AclOperation.ALTER_CONFIGS);
         for (Struct entry : ctx.body().getArray("Entries")) {
             Struct result = response.addStruct("Entries");
             for (Struct e : entry.getArray("Entity")) {
                 result.addStruct("Entity").set("EntityType", e.getString("EntityType")).set("EntityName", e.getString("EntityName"));
+            }
+            if (!allowed) {
+                result.set("ErrorCode", Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                        .set("ErrorMessage", Errors.CLUSTER_AUTHORIZATION_FAILED.message());
+                continue;
             }
             String problem = null;
             QuotaEntity entity = null;

@@ -1,5 +1,8 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourcePattern;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.broker.controller.ClusterTopicAdmin;
 
 import dev.sluice.broker.config.DescribedConfig;
@@ -37,7 +40,7 @@ final class TopicAdminHandlers {
      * In a cluster: the topic placed over the live brokers and written to the store; the
      * controller elects the leaders and tells the replicas.
      */
-    private void createInCluster(Struct out, String name, int partitions, short replicationFactor,
+    private void createInCluster(RequestContext ctx, Struct out, String name, int partitions, short replicationFactor,
                                  List<Struct> assignments, Map<String, String> configs, boolean validateOnly) {
         Map<Integer, List<Integer>> explicit = new java.util.TreeMap<>();
         for (Struct assignment : assignments) {
@@ -66,6 +69,18 @@ final class TopicAdminHandlers {
         out.set("ErrorCode", Errors.NONE.code()).set("TopicId", assigned.topicId())
                 .set("NumPartitions", assigned.partitionCount())
                 .set("ReplicationFactor", (short) assigned.replicas().get(0).size());
+        addConfigs(ctx, out, name, configs);
+    }
+
+    /** The new topic's configs, shown only with DESCRIBE_CONFIGS on it (else, as Kafka, TopicConfigErrorCode says why). */
+    private void addConfigs(RequestContext ctx, Struct out, String name, Map<String, String> configs) {
+        if (!broker.authorization().allows(ctx, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, name)) {
+            out.set("Configs", null);
+            if (ctx.version() >= 5) {
+                out.set("TopicConfigErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            }
+            return;
+        }
         for (DescribedConfig c : ConfigHandlers.topicConfigs(broker, configs)) {
             out.addStruct("Configs").set("Name", c.name()).set("Value", c.value())
                     .set("ReadOnly", c.readOnly()).set("IsSensitive", false).set("ConfigSource", c.source());
@@ -82,9 +97,17 @@ final class TopicAdminHandlers {
             requested += count == -1 ? broker.partitions().defaults().numPartitions() : Math.max(count, 0);
         }
         boolean tooMany = requested > MAX_PARTITIONS_PER_REQUEST;
+        Authorization authorization = broker.authorization();
+        // as Kafka: CREATE on the cluster allows every topic, else CREATE on each topic
+        boolean createAny = authorization.shows(ctx, AclOperation.CREATE, ResourceType.CLUSTER, ResourcePattern.CLUSTER_NAME);
         for (Struct topic : request.getArray("Topics")) {
             String name = topic.getString("Name");
             Struct out = response.addStruct("Topics").set("Name", name);
+            if (!createAny && !authorization.allows(ctx, AclOperation.CREATE, ResourceType.TOPIC, name)) {
+                out.set("ErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code()).set("ErrorMessage",
+                        Errors.TOPIC_AUTHORIZATION_FAILED.message()).set("Configs", null);
+                continue;
+            }
             if (tooMany) {
                 tooManyPartitions(out.set("Configs", null));
                 continue;
@@ -97,7 +120,7 @@ final class TopicAdminHandlers {
             short replicationFactor = topic.getShort("ReplicationFactor");
             List<Struct> assignments = topic.getArray("Assignments");
             if (clusterAdmin != null) {
-                createInCluster(out, name, partitions, replicationFactor, assignments, configs, validateOnly);
+                createInCluster(ctx, out, name, partitions, replicationFactor, assignments, configs, validateOnly);
                 continue;
             }
             try {
@@ -113,10 +136,7 @@ final class TopicAdminHandlers {
                 TopicMetadata created = broker.partitions().createTopic(name, partitions, replicationFactor, configs, validateOnly);
                 out.set("ErrorCode", Errors.NONE.code()).set("TopicId", created.id())
                         .set("NumPartitions", created.partitions()).set("ReplicationFactor", created.replicationFactor());
-                for (DescribedConfig c : ConfigHandlers.topicConfigs(broker, configs)) {
-                    out.addStruct("Configs").set("Name", c.name()).set("Value", c.value())
-                            .set("ReadOnly", c.readOnly()).set("IsSensitive", false).set("ConfigSource", c.source());
-                }
+                addConfigs(ctx, out, name, configs);
             } catch (TopicException e) {
                 out.set("ErrorCode", ErrorMapping.of(e.error()).code()).set("ErrorMessage", e.getMessage())
                         .set("Configs", null);
@@ -162,17 +182,21 @@ final class TopicAdminHandlers {
                     name = byId.get().name();
                     out.set("Name", name);
                 }
-                delete(name, out);
+                delete(ctx, name, out);
             }
         } else {
             for (String name : request.<String>getList("TopicNames")) {
-                delete(name, response.addStruct("Responses").set("Name", name));
+                delete(ctx, name, response.addStruct("Responses").set("Name", name));
             }
         }
         ctx.respond(response);
     }
 
-    private void delete(String name, Struct out) {
+    private void delete(RequestContext ctx, String name, Struct out) {
+        if (!broker.authorization().allows(ctx, AclOperation.DELETE, ResourceType.TOPIC, name)) {
+            out.set("ErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code()).set("ErrorMessage", Errors.TOPIC_AUTHORIZATION_FAILED.message());
+            return;
+        }
         if (TopicNames.isInternal(name)) {
             // the broker's own state (committed offsets) lives there
             out.set("ErrorCode", Errors.INVALID_REQUEST.code()).set("ErrorMessage", "Cannot delete internal topic " + name);
@@ -216,6 +240,11 @@ final class TopicAdminHandlers {
         for (Struct topic : request.getArray("Topics")) {
             String name = topic.getString("Name");
             Struct out = response.addStruct("Results").set("Name", name);
+            if (!broker.authorization().allows(ctx, AclOperation.ALTER, ResourceType.TOPIC, name)) {
+                out.set("ErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code()).set("ErrorMessage",
+                        Errors.TOPIC_AUTHORIZATION_FAILED.message());
+                continue;
+            }
             if (tooMany) {
                 tooManyPartitions(out);
                 continue;

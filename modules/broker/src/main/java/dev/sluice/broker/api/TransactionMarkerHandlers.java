@@ -1,5 +1,7 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
@@ -43,7 +45,19 @@ final class TransactionMarkerHandlers {
                     m.getInt("CoordinatorEpoch"), m.getBool("TransactionResult"), partitions));
             topics.add(markerTopics);
         }
-        broker.replicas().txnMarkers().write(markers, MARKER_TIMEOUT_MS, errors -> {
+        if (!broker.authorization().allowsOnCluster(ctx, AclOperation.CLUSTER_ACTION)) {
+            // as Kafka: only brokers (and super users: kafka-transactions.sh abort) write markers
+            List<List<Errors>> refused = new ArrayList<>();
+            markers.forEach(m -> refused.add(java.util.Collections.nCopies(m.partitions().size(), Errors.CLUSTER_AUTHORIZATION_FAILED)));
+            respondToMarkers(ctx, markers, topics, refused);
+            return;
+        }
+        broker.replicas().txnMarkers().write(markers, MARKER_TIMEOUT_MS, errors -> respondToMarkers(ctx, markers, topics, errors));
+    }
+
+    private static void respondToMarkers(RequestContext ctx, List<TxnMarkerWriter.Marker> markers, List<List<Struct>> topics,
+                                         List<? extends List<Errors>> errors) {
+        {
             Struct response = ctx.newResponse();
             for (int m = 0; m < markers.size(); m++) {
                 Struct out = response.addStruct("Markers").set("ProducerId", markers.get(m).producerId());
@@ -57,7 +71,7 @@ final class TransactionMarkerHandlers {
                 }
             }
             ctx.respond(response);
-        });
+        }
     }
 
     /** The producers of each partition this broker leads (Kafka answers only on the leader). */
@@ -66,8 +80,13 @@ final class TransactionMarkerHandlers {
         for (Struct topic : ctx.body().getArray("Topics")) {
             String name = topic.getString("Name");
             Struct topicOut = response.addStruct("Topics").set("Name", name);
+            boolean allowed = broker.authorization().allows(ctx, AclOperation.READ, ResourceType.TOPIC, name);
             for (Integer index : topic.<Integer>getList("PartitionIndexes")) {
                 Struct out = topicOut.addStruct("Partitions").set("PartitionIndex", index);
+                if (!allowed) { // as Kafka: READ on the topic
+                    out.set("ErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                    continue;
+                }
                 Optional<Partition> partition = index < 0 ? Optional.empty() : broker.partitions().partition(name, index);
                 Errors error = partition.isEmpty() ? Errors.UNKNOWN_TOPIC_OR_PARTITION
                         : partition.get().role() instanceof PartitionRole.Offline ? Errors.KAFKA_STORAGE_ERROR

@@ -1,7 +1,10 @@
 package dev.sluice.broker.group.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.broker.api.ApiHandler;
 import dev.sluice.broker.api.BrokerState;
+import dev.sluice.broker.api.RequestContext;
 import dev.sluice.broker.group.CoordinatorPartitions;
 import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.broker.metadata.GroupCoordinatorLookup;
@@ -48,10 +51,21 @@ final class CoordinatorGuard {
         return node.isPresent() && node.get().id() == broker.nodeId() ? Errors.NONE : Errors.NOT_COORDINATOR;
     }
 
-    /** For an API answering one group with a top-level error code. */
-    ApiHandler oneGroup(ApiHandler handler) {
+    /**
+     * As {@link #errorFor(String)}, after Kafka's check that comes first: without {@code operation} on the
+     * group, GROUP_AUTHORIZATION_FAILED.
+     */
+    Errors errorFor(RequestContext ctx, String group, AclOperation operation) {
+        if (!broker.authorization().allows(ctx, operation, ResourceType.GROUP, group == null ? "" : group)) {
+            return Errors.GROUP_AUTHORIZATION_FAILED;
+        }
+        return errorFor(group);
+    }
+
+    /** For an API answering one group with a top-level error code; it needs {@code operation} on the group. */
+    ApiHandler oneGroup(AclOperation operation, ApiHandler handler) {
         return ctx -> {
-            Errors error = errorFor(ctx.body().getString("GroupId"));
+            Errors error = errorFor(ctx, ctx.body().getString("GroupId"), operation);
             if (error == Errors.NONE) {
                 handler.handle(ctx);
             } else {
@@ -63,7 +77,7 @@ final class CoordinatorGuard {
     /** Heartbeat: as {@link #oneGroup}, but NONE while the group's partition loads (Kafka's answer). */
     ApiHandler heartbeat(ApiHandler handler) {
         return ctx -> {
-            Errors error = errorFor(ctx.body().getString("GroupId"));
+            Errors error = errorFor(ctx, ctx.body().getString("GroupId"), AclOperation.READ);
             if (error == Errors.NONE) {
                 handler.handle(ctx);
             } else {
@@ -73,11 +87,18 @@ final class CoordinatorGuard {
         };
     }
 
-    /** OffsetCommit: the error (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS) for every partition of the request. */
-    ApiHandler offsetCommit(ApiHandler handler) {
+    /**
+     * OffsetCommit and TxnOffsetCommit: the error (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS,
+     * GROUP_AUTHORIZATION_FAILED without READ on the group; for TxnOffsetCommit first
+     * TRANSACTIONAL_ID_AUTHORIZATION_FAILED without WRITE on its transactional id) for every partition.
+     */
+    ApiHandler offsetCommit(ApiHandler handler, boolean transactional) {
         return ctx -> {
             Struct request = ctx.body();
-            Errors error = errorFor(request.getString("GroupId"));
+            Errors error = transactional && !broker.authorization().allows(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID,
+                    java.util.Objects.requireNonNullElse(request.getString("TransactionalId"), ""))
+                    ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                    : errorFor(ctx, request.getString("GroupId"), AclOperation.READ);
             if (error == Errors.NONE) {
                 handler.handle(ctx);
                 return;
@@ -102,7 +123,7 @@ final class CoordinatorGuard {
             if (version >= 8) {
                 boolean anyHere = false;
                 for (Struct group : request.getArray("Groups")) {
-                    anyHere |= errorFor(group.getString("GroupId")) == Errors.NONE;
+                    anyHere |= errorFor(ctx, group.getString("GroupId"), AclOperation.DESCRIBE) == Errors.NONE;
                 }
                 if (anyHere || request.getArray("Groups").isEmpty()) {
                     handler.handle(ctx);
@@ -111,12 +132,12 @@ final class CoordinatorGuard {
                 Struct response = ctx.newResponse();
                 for (Struct group : request.getArray("Groups")) {
                     response.addStruct("Groups").set("GroupId", group.getString("GroupId"))
-                            .set("ErrorCode", errorFor(group.getString("GroupId")).code());
+                            .set("ErrorCode", errorFor(ctx, group.getString("GroupId"), AclOperation.DESCRIBE).code());
                 }
                 ctx.respond(response);
                 return;
             }
-            Errors error = errorFor(request.getString("GroupId"));
+            Errors error = errorFor(ctx, request.getString("GroupId"), AclOperation.DESCRIBE);
             if (error == Errors.NONE) {
                 handler.handle(ctx);
                 return;

@@ -1,5 +1,7 @@
 package dev.sluice.broker.group.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.broker.api.BrokerState;
 import dev.sluice.broker.api.RequestContext;
 import dev.sluice.broker.group.GroupAdmin;
@@ -53,7 +55,7 @@ final class GroupAdminHandlers {
         Struct response = ctx.newResponse();
         if (version <= 3) {
             Struct out = response;
-            coordinatorOf(keyType, request.getString("Key"), ctx.listenerName(), (error, message, node) -> {
+            coordinatorOf(ctx, keyType, request.getString("Key"), (error, message, node) -> {
                 out.set("ErrorCode", error.code()).set("NodeId", node == null ? -1 : node.id())
                         .set("Host", node == null ? "" : node.host()).set("Port", node == null ? -1 : node.port());
                 if (version >= 1) {
@@ -63,7 +65,7 @@ final class GroupAdminHandlers {
         } else {
             for (String key : request.<String>getList("CoordinatorKeys")) {
                 Struct out = response.addStruct("Coordinators").set("Key", key);
-                coordinatorOf(keyType, key, ctx.listenerName(), (error, message, node) -> out.set("NodeId", node == null ? -1 : node.id())
+                coordinatorOf(ctx, keyType, key, (error, message, node) -> out.set("NodeId", node == null ? -1 : node.id())
                         .set("Host", node == null ? "" : node.host()).set("Port", node == null ? -1 : node.port())
                         .set("ErrorCode", error.code()).set("ErrorMessage", message));
             }
@@ -75,9 +77,12 @@ final class GroupAdminHandlers {
         void accept(Errors error, String message, BrokerNode node);
     }
 
-    private void coordinatorOf(byte keyType, String key, String listenerName, CoordinatorAnswer answer) {
+    private void coordinatorOf(RequestContext ctx, byte keyType, String key, CoordinatorAnswer answer) {
+        String listenerName = ctx.listenerName();
         if (keyType != KEY_TYPE_GROUP) {
             answer.accept(Errors.INVALID_REQUEST, "coordinator key type " + keyType + " is not supported", null);
+        } else if (!broker.authorization().allows(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, key == null ? "" : key)) {
+            answer.accept(Errors.GROUP_AUTHORIZATION_FAILED, Errors.GROUP_AUTHORIZATION_FAILED.message(), null);
         } else {
             Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), key == null ? "" : key,
                     offsetsTopic != null);
@@ -102,8 +107,14 @@ final class GroupAdminHandlers {
             ctx.respond(response);
             return;
         }
+        // as Kafka: DESCRIBE on the cluster lists every group, else only those the request may describe
+        boolean everyGroup = broker.authorization().shows(ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER,
+                dev.sluice.api.security.ResourcePattern.CLUSTER_NAME);
         for (GroupAdmin.Listing group : admin.list()) {
             if (!states.isEmpty() && !states.contains(group.state().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            if (!everyGroup && !broker.authorization().shows(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, group.groupId())) {
                 continue;
             }
             Struct out = response.addStruct("Groups").set("GroupId", group.groupId()).set("ProtocolType", group.protocolType());
@@ -126,7 +137,7 @@ final class GroupAdminHandlers {
         Struct response = ctx.newResponse();
         for (String groupId : ctx.body().<String>getList("Groups")) {
             Struct out = response.addStruct("Groups").set("GroupId", groupId);
-            Errors notHere = guard.errorFor(groupId);
+            Errors notHere = guard.errorFor(ctx, groupId, AclOperation.DESCRIBE);
             if (notHere != Errors.NONE) {
                 out.set("ErrorCode", notHere.code()).set("GroupState", "").set("ProtocolType", "").set("ProtocolData", "");
                 continue;
@@ -158,7 +169,7 @@ final class GroupAdminHandlers {
     void deleteGroups(RequestContext ctx) {
         Struct response = ctx.newResponse();
         for (String groupId : ctx.body().<String>getList("GroupsNames")) {
-            Errors notHere = guard.errorFor(groupId);
+            Errors notHere = guard.errorFor(ctx, groupId, AclOperation.DELETE);
             Errors result = notHere != Errors.NONE ? notHere : admin.delete(groupId);
             response.addStruct("Results").set("GroupId", groupId).set("ErrorCode", result.code());
         }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.group.api;
 
+import dev.sluice.api.security.AclOperation;
 import dev.sluice.broker.api.ApiRouter;
 import dev.sluice.broker.api.BrokerState;
 import dev.sluice.broker.group.CoordinatorPartitions;
@@ -27,16 +28,16 @@ public final class GroupApis {
         GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(coordinator), broker, guard, offsetsTopic);
 
         router.register(ApiKey.FIND_COORDINATOR, admin::findCoordinator);
-        router.register(ApiKey.JOIN_GROUP, guard.oneGroup(membership::joinGroup));
-        router.register(ApiKey.SYNC_GROUP, guard.oneGroup(membership::syncGroup));
+        router.register(ApiKey.JOIN_GROUP, guard.oneGroup(AclOperation.READ, membership::joinGroup));
+        router.register(ApiKey.SYNC_GROUP, guard.oneGroup(AclOperation.READ, membership::syncGroup));
         router.register(ApiKey.HEARTBEAT, guard.heartbeat(membership::heartbeat));
-        router.register(ApiKey.LEAVE_GROUP, guard.oneGroup(membership::leaveGroup));
-        router.register(ApiKey.OFFSET_COMMIT, guard.offsetCommit(offsetHandlers::offsetCommit));
+        router.register(ApiKey.LEAVE_GROUP, guard.oneGroup(AclOperation.READ, membership::leaveGroup));
+        router.register(ApiKey.OFFSET_COMMIT, guard.offsetCommit(offsetHandlers::offsetCommit, false));
         router.register(ApiKey.OFFSET_FETCH, guard.offsetFetch(offsetHandlers::offsetFetch));
-        router.register(ApiKey.OFFSET_DELETE, guard.oneGroup(offsetHandlers::offsetDelete));
+        router.register(ApiKey.OFFSET_DELETE, guard.oneGroup(AclOperation.DELETE, offsetHandlers::offsetDelete));
         // same per-partition error shape as OffsetCommit
         TxnOffsetCommitHandler txnOffsets = new TxnOffsetCommitHandler(offsets, broker, coordinator.config().maxMetadataSize());
-        router.register(ApiKey.TXN_OFFSET_COMMIT, guard.offsetCommit(txnOffsets::txnOffsetCommit));
+        router.register(ApiKey.TXN_OFFSET_COMMIT, guard.offsetCommit(txnOffsets::txnOffsetCommit, true));
         router.register(ApiKey.LIST_GROUPS, admin::listGroups);
         router.register(ApiKey.DESCRIBE_GROUPS, admin::describeGroups);
         router.register(ApiKey.DELETE_GROUPS, admin::deleteGroups);

@@ -1,5 +1,7 @@
 package dev.sluice.broker.group.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.api.BrokerState;
 import dev.sluice.broker.api.RequestContext;
@@ -12,9 +14,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What OffsetCommit and TxnOffsetCommit share: the per-partition checks (the partition exists in the
- * cluster, the metadata fits {@code offset.metadata.max.bytes}) and the answer once the offsets are
- * stored (the same response shape in both).
+ * What OffsetCommit and TxnOffsetCommit share: the per-partition checks (READ on the topic, Kafka's
+ * TOPIC_AUTHORIZATION_FAILED, checked first; the partition exists in the cluster; the metadata fits
+ * {@code offset.metadata.max.bytes}) and the answer once the offsets are stored (the same response shape in both).
  *
  * <p>Threads: request handlers; immutable.
  */
@@ -28,7 +30,10 @@ final class OffsetCommitChecks {
     }
 
     /** NONE when an offset with {@code metadata} may be committed for {@code tp}, else the partition's error. */
-    Errors check(TopicPartition tp, String metadata) {
+    Errors check(RequestContext ctx, TopicPartition tp, String metadata) {
+        if (!broker.authorization().allows(ctx, AclOperation.READ, ResourceType.TOPIC, tp.topic())) {
+            return Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
         if (!exists(tp)) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }

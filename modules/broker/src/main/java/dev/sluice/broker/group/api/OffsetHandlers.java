@@ -1,5 +1,7 @@
 package dev.sluice.broker.group.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.offset.CommittedOffset;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.api.BrokerState;
@@ -49,7 +51,7 @@ final class OffsetHandlers {
             for (Struct p : topic.getArray("Partitions")) {
                 TopicPartition tp = new TopicPartition(name, p.getInt("PartitionIndex"));
                 String metadata = p.getString("CommittedMetadata");
-                Errors error = checks.check(tp, metadata);
+                Errors error = checks.check(ctx, tp, metadata);
                 errors.put(tp, error);
                 if (error == Errors.NONE) {
                     valid.put(tp, new CommittedOffset(p.getLong("CommittedOffset"),
@@ -72,9 +74,9 @@ final class OffsetHandlers {
         boolean requireStable = version >= 7 && request.getBool("RequireStable");
         if (version < 8) {
             String group = request.getString("GroupId");
-            for (Map.Entry<String, List<Integer>> topic : answer(group, wanted(request.getArray("Topics"))).entrySet()) {
+            for (Map.Entry<String, List<Integer>> topic : answer(ctx, group, wanted(request.getArray("Topics"))).entrySet()) {
                 Struct out = response.addStruct("Topics").set("Name", topic.getKey());
-                fillPartitions(out, group, topic.getKey(), topic.getValue(), version, requireStable);
+                fillPartitions(ctx, out, group, topic.getKey(), topic.getValue(), version, requireStable);
             }
             if (version >= 2) {
                 response.set("ErrorCode", Errors.NONE.code());
@@ -83,14 +85,14 @@ final class OffsetHandlers {
             for (Struct g : request.getArray("Groups")) {
                 String group = g.getString("GroupId");
                 // a batch may name groups coordinated elsewhere, or still loading here: each gets its own error
-                Errors notHere = guard.errorFor(group);
+                Errors notHere = guard.errorFor(ctx, group, AclOperation.DESCRIBE);
                 Struct groupOut = response.addStruct("Groups").set("GroupId", group).set("ErrorCode", notHere.code());
                 if (notHere != Errors.NONE) {
                     continue;
                 }
-                for (Map.Entry<String, List<Integer>> topic : answer(group, wanted(g.getArray("Topics"))).entrySet()) {
+                for (Map.Entry<String, List<Integer>> topic : answer(ctx, group, wanted(g.getArray("Topics"))).entrySet()) {
                     Struct out = groupOut.addStruct("Topics").set("Name", topic.getKey());
-                    fillPartitions(out, group, topic.getKey(), topic.getValue(), version, requireStable);
+                    fillPartitions(ctx, out, group, topic.getKey(), topic.getValue(), version, requireStable);
                 }
             }
         }
@@ -110,21 +112,34 @@ final class OffsetHandlers {
         return wanted;
     }
 
-    /** What to answer for: the requested partitions, or everything the group has committed (by topic, partition). */
-    private Map<String, List<Integer>> answer(String group, Map<String, List<Integer>> wanted) {
+    /**
+     * What to answer for: the requested partitions, or everything the group has committed (by topic, partition)
+     * in topics the request may describe (as Kafka, the others are left out).
+     */
+    private Map<String, List<Integer>> answer(RequestContext ctx, String group, Map<String, List<Integer>> wanted) {
         if (wanted != null) {
             return wanted;
         }
         Map<String, List<Integer>> all = new TreeMap<>();
         for (TopicPartition tp : offsets.fetchAll(group).keySet()) {
+            if (!broker.authorization().shows(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, tp.topic())) {
+                continue;
+            }
             all.computeIfAbsent(tp.topic(), n -> new ArrayList<>()).add(tp.partition());
         }
         all.values().forEach(list -> list.sort(null));
         return all;
     }
 
-    private void fillPartitions(Struct topicOut, String group, String topic, List<Integer> partitions, short version,
-                                boolean requireStable) {
+    private void fillPartitions(RequestContext ctx, Struct topicOut, String group, String topic, List<Integer> partitions,
+                                short version, boolean requireStable) {
+        if (!broker.authorization().allows(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic)) {
+            for (int p : partitions) { // as Kafka: no offset of a topic the request may not describe
+                topicOut.addStruct("Partitions").set("PartitionIndex", p).set("CommittedOffset", -1L).set("Metadata", "")
+                        .set("ErrorCode", Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            }
+            return;
+        }
         for (int p : partitions) {
             TopicPartition tp = new TopicPartition(topic, p);
             // Kafka: with RequireStable an offset pending in a transaction is UNSTABLE_OFFSET_COMMIT (the client retries)
@@ -152,7 +167,9 @@ final class OffsetHandlers {
             for (Struct p : topic.getArray("Partitions")) {
                 TopicPartition tp = new TopicPartition(name, p.getInt("PartitionIndex"));
                 order.computeIfAbsent(name, n -> new ArrayList<>()).add(tp.partition());
-                if (checks.exists(tp)) {
+                if (!broker.authorization().allows(ctx, AclOperation.READ, ResourceType.TOPIC, name)) {
+                    unknown.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED); // as Kafka: READ on each topic
+                } else if (checks.exists(tp)) {
                     requested.add(tp);
                 } else {
                     unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);

@@ -40,7 +40,7 @@ final class TxnOffsetCommitHandler {
             for (Struct p : topic.getArray("Partitions")) {
                 TopicPartition tp = new TopicPartition(name, p.getInt("PartitionIndex"));
                 String metadata = p.getString("CommittedMetadata");
-                Errors error = checks.check(tp, metadata);
+                Errors error = checks.check(ctx, tp, metadata);
                 errors.put(tp, error);
                 if (error == Errors.NONE) {
                     valid.put(tp, new CommittedOffset(p.getLong("CommittedOffset"),

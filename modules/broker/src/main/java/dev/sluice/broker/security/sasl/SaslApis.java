@@ -35,8 +35,28 @@ public final class SaslApis {
         // v0 too: librdkafka looks for it before logging in (then speaks v1 and SaslAuthenticate)
         router.register(ApiKey.SASL_HANDSHAKE, SaslApis::handshakeWithoutSasl);
         router.register(ApiKey.SASL_AUTHENTICATE, SaslApis::authenticateWithoutSasl);
-        router.register(ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS, apis::describe);
-        router.register(ApiKey.ALTER_USER_SCRAM_CREDENTIALS, apis::alter);
+        // as Kafka: DESCRIBE on the cluster to list credentials, ALTER to change them
+        dev.sluice.broker.api.Authorization authorization = router.authorization();
+        router.register(ApiKey.DESCRIBE_USER_SCRAM_CREDENTIALS, authorization.onCluster(
+                dev.sluice.api.security.AclOperation.DESCRIBE, apis::describe));
+        router.register(ApiKey.ALTER_USER_SCRAM_CREDENTIALS, ctx -> {
+            if (authorization.allowsOnCluster(ctx, dev.sluice.api.security.AclOperation.ALTER)) {
+                apis.alter(ctx);
+            } else {
+                refuseEveryUser(ctx);
+            }
+        });
+    }
+
+    /** AlterUserScramCredentials without ALTER on the cluster: each user named, CLUSTER_AUTHORIZATION_FAILED. */
+    private static void refuseEveryUser(RequestContext ctx) {
+        Struct response = ctx.newResponse();
+        Set<String> users = new java.util.LinkedHashSet<>();
+        ctx.body().getArray("Deletions").forEach(d -> users.add(d.getString("Name")));
+        ctx.body().getArray("Upsertions").forEach(u -> users.add(u.getString("Name")));
+        users.forEach(user -> error(response.addStruct("Results").set("User", user), Errors.CLUSTER_AUTHORIZATION_FAILED,
+                Errors.CLUSTER_AUTHORIZATION_FAILED.message()));
+        ctx.respond(response);
     }
 
     private static void handshakeWithoutSasl(RequestContext ctx) {

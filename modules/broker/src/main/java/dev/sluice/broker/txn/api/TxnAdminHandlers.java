@@ -1,5 +1,7 @@
 package dev.sluice.broker.txn.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.api.ApiHandler;
 import dev.sluice.broker.api.BrokerState;
@@ -53,17 +55,17 @@ final class TxnAdminHandlers {
         Struct response = ctx.newResponse();
         if (version <= 3) {
             String key = request.getString("Key");
-            Optional<BrokerNode> node = key == null || key.isEmpty() ? Optional.empty() : topic.coordinator(key).map(n -> n.on(ctx.listenerName()));
-            Errors error = key == null || key.isEmpty() ? Errors.INVALID_REQUEST
-                    : node.isPresent() ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
+            Errors error = keyError(ctx, key);
+            Optional<BrokerNode> node = error != null ? Optional.empty() : topic.coordinator(key).map(n -> n.on(ctx.listenerName()));
+            error = error != null ? error : node.isPresent() ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
             response.set("ErrorCode", error.code()).set("ErrorMessage", message(error, key))
                     .set("NodeId", node.map(BrokerNode::id).orElse(-1)).set("Host", node.map(BrokerNode::host).orElse(""))
                     .set("Port", node.map(BrokerNode::port).orElse(-1));
         } else {
             for (String key : request.<String>getList("CoordinatorKeys")) {
-                Optional<BrokerNode> node = key == null || key.isEmpty() ? Optional.empty() : topic.coordinator(key).map(n -> n.on(ctx.listenerName()));
-                Errors error = key == null || key.isEmpty() ? Errors.INVALID_REQUEST
-                        : node.isPresent() ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
+                Errors error = keyError(ctx, key);
+                Optional<BrokerNode> node = error != null ? Optional.empty() : topic.coordinator(key).map(n -> n.on(ctx.listenerName()));
+                error = error != null ? error : node.isPresent() ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
                 response.addStruct("Coordinators").set("Key", key).set("NodeId", node.map(BrokerNode::id).orElse(-1))
                         .set("Host", node.map(BrokerNode::host).orElse("")).set("Port", node.map(BrokerNode::port).orElse(-1))
                         .set("ErrorCode", error.code()).set("ErrorMessage", message(error, key));
@@ -72,10 +74,20 @@ final class TxnAdminHandlers {
         ctx.respond(response);
     }
 
+    /** Why a transactional id's coordinator is not looked up (empty; no DESCRIBE on it, as Kafka checks), or null. */
+    private Errors keyError(RequestContext ctx, String key) {
+        if (key == null || key.isEmpty()) {
+            return Errors.INVALID_REQUEST;
+        }
+        return broker.authorization().allows(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key) ? null
+                : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+    }
+
     private static String message(Errors error, String key) {
         return switch (error) {
             case NONE -> null;
             case INVALID_REQUEST -> "a transactional id must not be empty";
+            case TRANSACTIONAL_ID_AUTHORIZATION_FAILED -> error.message();
             default -> "the coordinator of transactional id " + key + " is not available";
         };
     }
@@ -115,7 +127,8 @@ final class TxnAdminHandlers {
                     || (!producerIds.isEmpty() && !producerIds.contains(txn.producerId()))
                     || (!states.isEmpty() && !states.contains(txn.state()))
                     || (duration >= 0 && now - txn.txnStartMs() <= duration)
-                    || (pattern != null && !pattern.matcher(txn.transactionalId()).matches())) {
+                    || (pattern != null && !pattern.matcher(txn.transactionalId()).matches())
+                    || !broker.authorization().shows(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, txn.transactionalId())) {
                 continue;
             }
             response.addStruct("TransactionStates").set("TransactionalId", txn.transactionalId())
@@ -128,7 +141,8 @@ final class TxnAdminHandlers {
         Struct response = ctx.newResponse();
         for (String id : ctx.body().<String>getList("TransactionalIds")) {
             Struct out = response.addStruct("TransactionStates").set("TransactionalId", id);
-            Errors error = coordinator.errorFor(id);
+            Errors error = broker.authorization().allows(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id)
+                    ? coordinator.errorFor(id) : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
             TxnMetadata txn = error == Errors.NONE ? coordinator.state(id) : null;
             if (error == Errors.NONE && txn == null) {
                 error = Errors.TRANSACTIONAL_ID_NOT_FOUND;
@@ -144,6 +158,9 @@ final class TxnAdminHandlers {
                     .set("ProducerEpoch", txn.producerEpoch());
             Map<String, List<Integer>> byTopic = new TreeMap<>();
             for (TopicPartition tp : txn.partitions()) {
+                if (!broker.authorization().shows(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, tp.topic())) {
+                    continue; // as Kafka: topics the principal may not describe are left out
+                }
                 byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
             }
             byTopic.forEach((name, partitions) -> out.addStruct("Topics").set("Topic", name)

@@ -1,5 +1,7 @@
 package dev.sluice.broker.txn.api;
 
+import dev.sluice.api.security.AclOperation;
+import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.api.ApiHandler;
 import dev.sluice.broker.api.BrokerState;
@@ -49,6 +51,11 @@ final class TxnHandlers {
             idempotentInit.handle(ctx);
             return;
         }
+        if (!writesTransaction(ctx, transactionalId)) {
+            ctx.respond(ctx.newResponse().set("ErrorCode", Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+                    .set("ProducerId", -1L).set("ProducerEpoch", (short) -1));
+            return;
+        }
         long expectedId = ctx.version() >= 3 ? request.getLong("ProducerId") : -1L;
         short expectedEpoch = ctx.version() >= 3 ? request.getShort("ProducerEpoch") : -1;
         coordinator.initProducerId(transactionalId, request.getInt("TransactionTimeoutMs"), expectedId, expectedEpoch,
@@ -62,7 +69,7 @@ final class TxnHandlers {
         Struct request = ctx.body();
         if (ctx.version() <= 3) {
             Map<String, List<Integer>> topics = topics(request.getArray("V3AndBelowTopics"));
-            addOne(request.getString("V3AndBelowTransactionalId"), request.getLong("V3AndBelowProducerId"),
+            addOne(ctx, request.getString("V3AndBelowTransactionalId"), request.getLong("V3AndBelowProducerId"),
                     request.getShort("V3AndBelowProducerEpoch"), false, topics).thenAccept(results -> {
                         Struct response = ctx.newResponse();
                         fillTopicResults(response, "ResultsByTopicV3AndBelow", results);
@@ -72,10 +79,15 @@ final class TxnHandlers {
         }
         List<CompletableFuture<Struct>> answers = new ArrayList<>();
         Struct response = ctx.newResponse().set("ErrorCode", Errors.NONE.code());
+        // as Kafka: the batched form (v4+) comes from brokers verifying transactions, and needs CLUSTER_ACTION
+        if (!broker.authorization().allowsOnCluster(ctx, AclOperation.CLUSTER_ACTION)) {
+            ctx.respond(response.set("ErrorCode", Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
+            return;
+        }
         for (Struct txn : request.getArray("Transactions")) {
             String id = txn.getString("TransactionalId");
             Struct out = response.addStruct("ResultsByTransaction").set("TransactionalId", id);
-            answers.add(addOne(id, txn.getLong("ProducerId"), txn.getShort("ProducerEpoch"), txn.getBool("VerifyOnly"),
+            answers.add(addOne(ctx, id, txn.getLong("ProducerId"), txn.getShort("ProducerEpoch"), txn.getBool("VerifyOnly"),
                     topics(txn.getArray("Topics"))).thenApply(results -> {
                         synchronized (response) {
                             fillTopicResults(out, "TopicResults", results);
@@ -99,18 +111,35 @@ final class TxnHandlers {
         return byName;
     }
 
-    /** One transaction's partitions: unknown ones fail the request (Kafka answers the others OPERATION_NOT_ATTEMPTED). */
-    private CompletableFuture<Map<TopicPartition, Errors>> addOne(String transactionalId, long producerId, short epoch,
-                                                                  boolean verifyOnly, Map<String, List<Integer>> topics) {
+    /**
+     * One transaction's partitions. Without WRITE on the transactional id every partition is
+     * TRANSACTIONAL_ID_AUTHORIZATION_FAILED; a topic without WRITE (TOPIC_AUTHORIZATION_FAILED) or an unknown
+     * partition fails the request, and Kafka answers the others OPERATION_NOT_ATTEMPTED.
+     */
+    private CompletableFuture<Map<TopicPartition, Errors>> addOne(RequestContext ctx, String transactionalId, long producerId,
+                                                                  short epoch, boolean verifyOnly,
+                                                                  Map<String, List<Integer>> topics) {
         Set<TopicPartition> partitions = new LinkedHashSet<>();
         topics.forEach((name, indexes) -> indexes.forEach(p -> partitions.add(new TopicPartition(name, p))));
         Map<TopicPartition, Errors> results = new LinkedHashMap<>();
+        if (!writesTransaction(ctx, transactionalId)) {
+            partitions.forEach(tp -> results.put(tp, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+            return CompletableFuture.completedFuture(results);
+        }
+        Set<String> refusedTopics = new java.util.HashSet<>();
+        topics.keySet().forEach(t -> {
+            if (!broker.authorization().allows(ctx, AclOperation.WRITE, ResourceType.TOPIC, t)) {
+                refusedTopics.add(t);
+            }
+        });
         boolean unknown = false;
         for (TopicPartition tp : partitions) {
             boolean exists = tp.partition() >= 0 && broker.partitions().topics().get(tp.topic())
                     .map(t -> tp.partition() < t.partitions()).orElse(false);
-            results.put(tp, exists ? Errors.OPERATION_NOT_ATTEMPTED : Errors.UNKNOWN_TOPIC_OR_PARTITION);
-            unknown |= !exists;
+            Errors error = refusedTopics.contains(tp.topic()) ? Errors.TOPIC_AUTHORIZATION_FAILED
+                    : exists ? Errors.OPERATION_NOT_ATTEMPTED : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            results.put(tp, error);
+            unknown |= error != Errors.OPERATION_NOT_ATTEMPTED;
         }
         if (unknown || partitions.isEmpty()) {
             return CompletableFuture.completedFuture(results);
@@ -139,6 +168,14 @@ final class TxnHandlers {
     void addOffsetsToTxn(RequestContext ctx) {
         Struct request = ctx.body();
         String group = request.getString("GroupId");
+        if (!writesTransaction(ctx, request.getString("TransactionalId"))) {
+            ctx.respond(ctx.newResponse().set("ErrorCode", Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+            return;
+        }
+        if (!broker.authorization().allows(ctx, AclOperation.READ, ResourceType.GROUP, group)) {
+            ctx.respond(ctx.newResponse().set("ErrorCode", Errors.GROUP_AUTHORIZATION_FAILED.code()));
+            return;
+        }
         TopicPartition offsets = new TopicPartition(GroupCoordinatorLookup.OFFSETS_TOPIC,
                 GroupCoordinatorLookup.partitionFor(group, offsetsPartitions.getAsInt()));
         coordinator.addPartitions(request.getString("TransactionalId"), request.getLong("ProducerId"),
@@ -148,8 +185,18 @@ final class TxnHandlers {
 
     void endTxn(RequestContext ctx) {
         Struct request = ctx.body();
+        if (!writesTransaction(ctx, request.getString("TransactionalId"))) {
+            ctx.respond(ctx.newResponse().set("ErrorCode", Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+            return;
+        }
         coordinator.endTxn(request.getString("TransactionalId"), request.getLong("ProducerId"),
                 request.getShort("ProducerEpoch"), request.getBool("Committed"),
                 error -> ctx.respond(ctx.newResponse().set("ErrorCode", error.code())));
+    }
+
+    /** Kafka's check of every transactional request: WRITE on the transactional id. */
+    private boolean writesTransaction(RequestContext ctx, String transactionalId) {
+        return broker.authorization().allows(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID,
+                transactionalId == null ? "" : transactionalId);
     }
 }
