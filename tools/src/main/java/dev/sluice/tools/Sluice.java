@@ -3,6 +3,7 @@ package dev.sluice.tools;
 import dev.sluice.tools.admin.DeleteRecordsCommand;
 import dev.sluice.tools.admin.GetOffsetsCommand;
 import dev.sluice.tools.admin.LogDirsCommand;
+import dev.sluice.tools.admin.AclsCommand;
 import dev.sluice.tools.admin.QuotasCommand;
 import dev.sluice.tools.console.ConsumeCommand;
 import dev.sluice.tools.console.ProduceCommand;
@@ -38,6 +39,7 @@ public final class Sluice {
         register(new GroupsCommand());
         register(new ConfigsCommand());
         register(new QuotasCommand());
+        register(new AclsCommand());
         register(new LogDirsCommand());
         register(new GetOffsetsCommand());
         register(new DeleteRecordsCommand());

@@ -66,6 +66,7 @@ class PluginDiscoveryTest {
     void servicesFilesAnnounceTheSameClassesForTheClassPath() throws IOException {
         assertThat(servicesEntries("dev.sluice.api.partition.Partitioner")).contains("dev.sluice.example.plugin.FirstBytePartitioner");
         assertThat(servicesEntries("dev.sluice.api.compression.CompressionCodec")).contains("dev.sluice.example.plugin.ExampleRleCodec");
+        assertThat(servicesEntries("dev.sluice.api.security.Authorizer")).contains("dev.sluice.example.plugin.ScratchOnlyAuthorizer");
     }
 
     private static List<String> servicesEntries(String service) throws IOException {

@@ -44,6 +44,7 @@ public final class SluiceAdmin implements AutoCloseable {
     private final OffsetLookups offsets;
     private final LogDirOperations logDirs;
     private final QuotaOperations quotas;
+    private final AclOperations acls;
 
     public SluiceAdmin(AdminConfig config) {
         this.network = new NetworkClient(config.client(), "sluice-admin-io-" + config.client().clientId());
@@ -54,6 +55,7 @@ public final class SluiceAdmin implements AutoCloseable {
         this.offsets = new OffsetLookups(calls);
         this.logDirs = new LogDirOperations(calls);
         this.quotas = new QuotaOperations(calls);
+        this.acls = new AclOperations(calls);
         network.addTicker(metadata);
         network.start();
     }
@@ -359,6 +361,24 @@ public final class SluiceAdmin implements AutoCloseable {
     /** Sets (non-null value) and removes (null) quotas of one entity (entity type to name, null: default). */
     public CompletableFuture<Void> alterClientQuotas(Map<String, String> entity, Map<String, Double> changes) {
         return quotas.alter(entity, changes);
+    }
+
+    // ---- ACLs (kafka-acls.sh's calls; a broker without an authorizer fails them with SECURITY_DISABLED)
+
+    /** Creates the ACLs (creating one that exists is no error). */
+    public CompletableFuture<Void> createAcls(List<dev.sluice.api.security.AclBinding> bindings) {
+        return acls.create(bindings);
+    }
+
+    /** The ACLs the filter selects. */
+    public CompletableFuture<List<dev.sluice.api.security.AclBinding>> describeAcls(dev.sluice.api.security.AclBindingFilter filter) {
+        return acls.describe(filter);
+    }
+
+    /** Deletes the ACLs the filters select: those deleted. */
+    public CompletableFuture<List<dev.sluice.api.security.AclBinding>> deleteAcls(
+            List<dev.sluice.api.security.AclBindingFilter> filters) {
+        return acls.delete(filters);
     }
 
     // ---- consumer groups: each request goes to the group's coordinator (FindCoordinator)
