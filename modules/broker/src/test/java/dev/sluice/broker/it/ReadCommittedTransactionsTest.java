@@ -134,8 +134,14 @@ class ReadCommittedTransactionsTest {
             producer.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(3)), group);
             producer.commitTransaction();
         }
-        assertThat(admin.listConsumerGroupOffsets("eos-group").partitionsToOffsetAndMetadata().get().get(in).offset())
-                .isEqualTo(3);
+        // EndTxn is answered once PrepareCommit is written (as Kafka): the marker making the offsets the group's
+        // lands on __consumer_offsets just after, so they are awaited, not expected at once
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.of();
+        while (System.nanoTime() < deadline && !offsets.containsKey(in)) {
+            offsets = admin.listConsumerGroupOffsets("eos-group").partitionsToOffsetAndMetadata().get();
+        }
+        assertThat(offsets).containsEntry(in, new OffsetAndMetadata(3));
         assertThat(read("read_committed", List.of(PARTITIONS.get(0)), 1)).containsExactly("0:out-committed");
         assertThat(read("read_uncommitted", List.of(PARTITIONS.get(0)), 2)).containsExactly("0:out-aborted", "0:out-committed");
     }
