@@ -96,7 +96,8 @@ public final class ClientSettings {
         Properties shared = new Properties();
         file.forEach((k, v) -> {
             String key = String.valueOf(k);
-            if (SHARED_KEYS.contains(key) || ClientConfig.IGNORED_KAFKA_KEYS.contains(key)) {
+            // the connection's security goes along too: security.protocol and the ssl.* settings
+            if (SHARED_KEYS.contains(key) || ClientConfig.IGNORED_KAFKA_KEYS.contains(key) || key.startsWith("ssl.")) {
                 shared.put(key, v);
             }
         });

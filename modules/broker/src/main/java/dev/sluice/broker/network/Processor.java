@@ -8,7 +8,6 @@ import dev.sluice.protocol.tls.TlsBufferPool;
 import dev.sluice.protocol.tls.TlsChannel;
 import dev.sluice.protocol.tls.TlsContext;
 
-import javax.net.ssl.SSLException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -65,7 +64,7 @@ final class Processor implements Runnable {
     private final ArrayList<Connection> bufferedInput = new ArrayList<>();
     /** The TLS listeners' context (null without one), the principal rules, and the buffers their records pass through. */
     private final TlsContext tlsContext;
-    private final SslPrincipalMapper principalMapper;
+    private final TlsHandshakes tlsHandshakes;
     private final TlsBufferPool tlsBuffers = new TlsBufferPool(TLS_IDLE_BUFFERS);
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final long idleNanos;
@@ -82,7 +81,7 @@ final class Processor implements Runnable {
               NetworkMetrics metrics, Time time, RequestObserver observer, TlsContext tlsContext) throws IOException {
         this.index = index;
         this.tlsContext = tlsContext;
-        this.principalMapper = config.security().principalMapper();
+        this.tlsHandshakes = new TlsHandshakes(config.security().principalMapper(), metrics);
         this.observer = observer;
         this.config = config;
         this.requestChannel = requestChannel;
@@ -262,55 +261,16 @@ final class Processor implements Runnable {
         }
     }
 
-    /**
-     * Moves a TLS handshake on; true once it is done and the client's principal known. A failure closes
-     * the connection with one log line saying why; the broker and other connections are unaffected.
-     */
+    /** Moves a TLS handshake on; true once it is done and the principal known (a failure closes the connection). */
     private boolean handshake(Connection c) throws IOException {
-        try {
-            if (!c.tls.handshake()) {
-                return false;
+        return switch (tlsHandshakes.advance(c)) {
+            case DONE -> true;
+            case PENDING -> false;
+            case FAILED -> {
+                close(c);
+                yield false;
             }
-        } catch (SSLException e) {
-            metrics.tlsHandshakeFailures.increment();
-            LOG.log(Level.INFO, () -> "closing " + c + ": TLS handshake failed: " + e.getMessage() + hint(e));
-            close(c);
-            return false;
-        } catch (EOFException e) {
-            LOG.log(Level.DEBUG, () -> "closing " + c + ": " + e.getMessage());
-            close(c);
-            return false;
-        }
-        try {
-            c.principal = TlsPrincipals.of(c.tls.session(), principalMapper);
-        } catch (IllegalArgumentException e) { // no mapping rule applies: Kafka refuses the client too
-            metrics.tlsHandshakeFailures.increment();
-            LOG.log(Level.INFO, () -> "closing " + c + ": " + e.getMessage());
-            close(c);
-            return false;
-        }
-        metrics.tlsHandshakes.increment();
-        LOG.log(Level.DEBUG, () -> c + ": TLS " + c.tls.session().getProtocol() + " " + c.tls.session().getCipherSuite()
-                + " as " + c.principal);
-        return true;
-    }
-
-    /** What the usual handshake failures mean for whoever reads the log. */
-    private static String hint(SSLException e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")) {
-            return " (a client speaking PLAINTEXT to a TLS listener?)";
-        }
-        if (m.contains("certificate_unknown") || m.contains("unknown_ca") || m.contains("bad_certificate")) {
-            return " (the client does not trust this broker's certificate: check its truststore)";
-        }
-        if (m.contains("PKIX") || m.contains("certificate_expired") || m.contains("validity")) {
-            return " (the client's certificate is not trusted or not valid: check ssl.truststore and its dates)";
-        }
-        if (m.contains("Empty client certificate chain") || m.contains("certificate_required")) {
-            return " (ssl.client.auth=required and the client sent no certificate)";
-        }
-        return "";
+        };
     }
 
     /** Reads the TLS connections whose decrypted bytes wait; true if some may read more right away. */
