@@ -46,6 +46,10 @@ public final class BrokerConfigDef {
      * settings (Kafka's {@code LogCleaner.ReconfigurableConfigs} that Sluice has). Each takes effect at
      * once for topics without an override of their own. Anything else is read at start-up only.
      */
+    /** The log cleaner's thread settings among {@link #DYNAMIC} (the rest are broker defaults behind topic settings). */
+    public static final Set<String> CLEANER_DYNAMIC = Set.of("log.cleaner.threads", "log.cleaner.dedupe.buffer.size",
+            "log.cleaner.io.max.bytes.per.second", "log.cleaner.backoff.ms");
+
     static final Set<String> DYNAMIC = Set.of("log.retention.ms", "log.retention.minutes", "log.retention.hours",
             "log.retention.bytes", "log.segment.bytes", "log.roll.ms", "log.roll.hours", "log.flush.interval.messages",
             "log.flush.interval.ms", "log.index.interval.bytes", "log.index.size.max.bytes", "log.message.timestamp.type",

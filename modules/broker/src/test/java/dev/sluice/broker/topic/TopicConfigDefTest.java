@@ -78,12 +78,14 @@ class TopicConfigDefTest {
     }
 
     @Test
-    void theDynamicBrokerSettingsAreExactlyTheBrokerDefaultsBehindTopicSettings() {
+    void theDynamicBrokerSettingsAreExactlyTheBrokerDefaultsBehindTopicSettingsAndTheCleanersThreadSettings() {
         java.util.Set<String> behindTopics = new java.util.TreeSet<>();
         TopicConfigDef.entries().values().forEach(e -> behindTopics.addAll(e.brokerSynonymNames()));
         behindTopics.remove("log.storage"); // a topic's engine is fixed at creation
         java.util.Set<String> dynamic = new java.util.TreeSet<>();
         BrokerConfigDef.DEF.keys().stream().filter(dev.sluice.api.config.ConfigKey::dynamic).forEach(k -> dynamic.add(k.name()));
+        assertThat(dynamic).containsAll(BrokerConfigDef.CLEANER_DYNAMIC);
+        dynamic.removeAll(BrokerConfigDef.CLEANER_DYNAMIC);
         assertThat(dynamic).isEqualTo(behindTopics);
     }
 }
