@@ -45,6 +45,7 @@ public final class SluiceAdmin implements AutoCloseable {
     private final LogDirOperations logDirs;
     private final QuotaOperations quotas;
     private final AclOperations acls;
+    private final ScramOperations scram;
 
     public SluiceAdmin(AdminConfig config) {
         this.network = new NetworkClient(config.client(), "sluice-admin-io-" + config.client().clientId());
@@ -56,6 +57,7 @@ public final class SluiceAdmin implements AutoCloseable {
         this.logDirs = new LogDirOperations(calls);
         this.quotas = new QuotaOperations(calls);
         this.acls = new AclOperations(calls);
+        this.scram = new ScramOperations(calls);
         network.addTicker(metadata);
         network.start();
     }
@@ -379,6 +381,23 @@ public final class SluiceAdmin implements AutoCloseable {
     public CompletableFuture<List<dev.sluice.api.security.AclBinding>> deleteAcls(
             List<dev.sluice.api.security.AclBindingFilter> filters) {
         return acls.delete(filters);
+    }
+
+    /** Users' SCRAM mechanisms and iterations (DescribeUserScramCredentials); every user with credentials if empty. */
+    public CompletableFuture<Map<String, Map<dev.sluice.protocol.sasl.ScramMechanism, Integer>>> describeUserScramCredentials(
+            Collection<String> users) {
+        return scram.describe(users);
+    }
+
+    /** Sets a user's SCRAM credential: the password is salted and hashed here, only that is sent. */
+    public CompletableFuture<Void> upsertUserScramCredential(String user, dev.sluice.protocol.sasl.ScramMechanism mechanism,
+                                                             String password, int iterations) {
+        return scram.upsert(user, mechanism, password, iterations);
+    }
+
+    /** Removes a user's SCRAM credential for one mechanism. */
+    public CompletableFuture<Void> deleteUserScramCredential(String user, dev.sluice.protocol.sasl.ScramMechanism mechanism) {
+        return scram.delete(user, mechanism);
     }
 
     // ---- consumer groups: each request goes to the group's coordinator (FindCoordinator)

@@ -5,6 +5,7 @@ import dev.sluice.api.config.ConfigType;
 import dev.sluice.api.config.ConfigValues;
 import dev.sluice.api.config.Validator;
 import dev.sluice.api.security.SecurityProtocol;
+import dev.sluice.protocol.sasl.SaslClientSettings;
 import dev.sluice.protocol.tls.TlsSettings;
 
 import java.util.List;
@@ -28,9 +29,8 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
                            long retryBackoffMs, long reconnectBackoffMs, long reconnectBackoffMaxMs,
                            long metadataMaxAgeMs, int maxInFlightPerConnection, ClientSecurity security) {
 
-    /** The security protocols this client speaks; the SASL part adds its own when it lands. */
-    static final java.util.Set<SecurityProtocol> SERVED = java.util.EnumSet.of(SecurityProtocol.PLAINTEXT,
-            SecurityProtocol.SSL);
+    /** The security protocols this client speaks. */
+    static final java.util.Set<SecurityProtocol> SERVED = java.util.EnumSet.allOf(SecurityProtocol.class);
 
     /** Kafka keys that do not change a PLAINTEXT client's behaviour here. */
     public static final List<String> IGNORED_KAFKA_KEYS = List.of(
@@ -79,7 +79,12 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
                 ConfigKey.of("max.in.flight.requests.per.connection", ConfigType.INT, defaultMaxInFlight, Validator.atLeast(1),
                         "pipelined requests per connection"),
                 ConfigKey.of("security.protocol", ConfigType.STRING, "PLAINTEXT", null,
-                        "PLAINTEXT or SSL (TLS with the ssl.* settings)")));
+                        "PLAINTEXT, SSL (TLS with the ssl.* settings), SASL_PLAINTEXT or SASL_SSL"),
+                ConfigKey.of("sasl.mechanism", ConfigType.STRING, "GSSAPI", null,
+                        "SASL mechanism of SASL_PLAINTEXT/SASL_SSL: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"),
+                ConfigKey.of("sasl.jaas.config", ConfigType.STRING, null, null, "the login: "
+                        + "org.apache.kafka.common.security.plain.PlainLoginModule (or scram.ScramLoginModule) required "
+                        + "username=\"...\" password=\"...\";")));
         keys.addAll(TlsSettings.keys(false));
         return List.copyOf(keys);
     }
@@ -110,8 +115,16 @@ public record ClientConfig(List<String> bootstrapServers, String clientId, int r
         ClientSecurity security = ClientSecurity.PLAINTEXT;
         if (protocol == null || !SERVED.contains(protocol)) {
             r.problem("security.protocol=" + protocolName + " is not supported (" + SERVED + ")");
-        } else if (protocol.usesTls()) {
-            security = new ClientSecurity(protocol, TlsSettings.from(v), null);
+        } else if (protocol.usesTls() || protocol.usesSasl()) {
+            SaslLogin login = null;
+            if (protocol.usesSasl()) {
+                try {
+                    login = new SaslLogin(SaslClientSettings.from(v.getString("sasl.mechanism"), v.getString("sasl.jaas.config")));
+                } catch (IllegalArgumentException e) {
+                    r.problem(e.getMessage());
+                }
+            }
+            security = new ClientSecurity(protocol, protocol.usesTls() ? TlsSettings.from(v) : null, login);
         }
         r.ignore(IGNORED_KAFKA_KEYS);
         return new ClientConfig(bootstrap, v.getString("client.id"), v.getInt("request.timeout.ms"),
