@@ -55,6 +55,8 @@ public enum ApiKey {
     DELETE_GROUPS(42, "DeleteGroups"),
     ELECT_LEADERS(43, "ElectLeaders"),
     INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs"),
+    ALTER_PARTITION_REASSIGNMENTS(45, "AlterPartitionReassignments"),
+    LIST_PARTITION_REASSIGNMENTS(46, "ListPartitionReassignments"),
     OFFSET_DELETE(47, "OffsetDelete"),
     DESCRIBE_CLIENT_QUOTAS(48, "DescribeClientQuotas"),
     ALTER_CLIENT_QUOTAS(49, "AlterClientQuotas"),

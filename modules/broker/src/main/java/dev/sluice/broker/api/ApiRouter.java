@@ -60,6 +60,9 @@ public final class ApiRouter {
         LogDirHandlers logDirs = new LogDirHandlers(broker);
         register(ApiKey.DESCRIBE_LOG_DIRS, authorization.onCluster(AclOperation.DESCRIBE, logDirs::describeLogDirs));
         register(ApiKey.ALTER_REPLICA_LOG_DIRS, logDirs::alterReplicaLogDirs);
+        ReassignmentHandlers reassignments = new ReassignmentHandlers(broker);
+        register(ApiKey.ALTER_PARTITION_REASSIGNMENTS, reassignments::alterPartitionReassignments);
+        register(ApiKey.LIST_PARTITION_REASSIGNMENTS, reassignments::listPartitionReassignments);
         SecurityHandlers security = new SecurityHandlers();
         AclHandlers acls = new AclHandlers(broker.authorization(), security);
         register(ApiKey.DESCRIBE_ACLS, acls::describeAcls);

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Apache Kafka 4.1's own tools against a Sluice broker, as an operator runs them:
- * kafka-log-dirs.sh, kafka-acls.sh, kafka-features.sh, kafka-configs.sh for client quotas.
+ * kafka-log-dirs.sh, kafka-acls.sh, kafka-features.sh, kafka-configs.sh for client quotas,
+ * kafka-reassign-partitions.sh moving a replica between log directories.
  */
 class KafkaToolsTest {
     @TempDir
@@ -65,6 +66,46 @@ class KafkaToolsTest {
                 .contains("\"partition\":\"tools-logdirs-1\",\"size\":0")
                 .containsPattern("\"partition\":\"tools-logdirs-0\",\"size\":[5-9][0-9][0-9],")
                 .contains("\"error\":null");
+    }
+
+    @Test
+    void kafkaReassignPartitionsMovesAReplicaToTheLogDirectoryItsJsonNames() throws Exception {
+        int node = broker.config().nodeId();
+        org.apache.kafka.common.TopicPartitionReplica replica = new org.apache.kafka.common.TopicPartitionReplica("tools-move", 0, node);
+        String target;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("tools-move", 1, (short) 1))).all().get(20, TimeUnit.SECONDS);
+            String current = admin.describeReplicaLogDirs(List.of(replica)).all().get(20, TimeUnit.SECONDS).get(replica)
+                    .getCurrentReplicaLogDir();
+            Path a = dir.resolve("data-a").toAbsolutePath();
+            target = current.equals(a.toString()) ? dir.resolve("data-b").toAbsolutePath().toString() : a.toString();
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>("tools-move", 0, null, new byte[500])).get(20, TimeUnit.SECONDS);
+        }
+        Path json = dir.resolve("reassign.json");
+        java.nio.file.Files.writeString(json, "{\"version\":1,\"partitions\":[{\"topic\":\"tools-move\",\"partition\":0,"
+                + "\"replicas\":[" + node + "],\"log_dirs\":[\"" + target + "\"]}]}");
+        String reassign = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
+        KafkaTool.Result execute = KafkaTool.run(reassign, "--bootstrap-server", bootstrap, "--reassignment-json-file",
+                json.toString(), "--execute");
+        assertThat(execute.exitCode()).isZero();
+        assertThat(execute.out()).contains("Successfully started partition reassignment for tools-move-0")
+                .contains("Successfully started moving log directory to " + target + " for replica tools-move-0 with broker " + node);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        KafkaTool.Result verify;
+        do {
+            assertThat(System.nanoTime()).as("the move finished in time").isLessThan(deadline);
+            Thread.sleep(100);
+            verify = KafkaTool.run(reassign, "--bootstrap-server", bootstrap, "--reassignment-json-file", json.toString(), "--verify");
+        } while (!verify.out().contains("Reassignment of replica tools-move-0-" + node + " completed successfully"));
+        assertThat(verify.out()).contains("Reassignment of partition tools-move-0 is completed");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            assertThat(admin.describeReplicaLogDirs(List.of(replica)).all().get(20, TimeUnit.SECONDS).get(replica)
+                    .getCurrentReplicaLogDir()).isEqualTo(target);
+        }
     }
 
     @Test
