@@ -109,14 +109,14 @@ class MalformedInputTest {
     @Test
     void unknownApiKeyCarriesTheHeader() {
         ByteBuffer frame = ByteBuffer.allocate(32);
-        // 45 (AlterPartitionReassignments) is a Kafka API Sluice does not implement
-        frame.putShort((short) 45).putShort((short) 7).putInt(77).putShort((short) 2).put("id".getBytes()).flip();
+        // 58 (Envelope, KRaft's forwarding between controllers) is a Kafka API Sluice does not implement
+        frame.putShort((short) 58).putShort((short) 7).putInt(77).putShort((short) 2).put("id".getBytes()).flip();
         assertThatThrownBy(() -> RequestParser.parse(frame))
                 .isInstanceOf(UnsupportedVersionException.class)
-                .hasMessageContaining("unknown API key 45")
+                .hasMessageContaining("unknown API key 58")
                 .satisfies(e -> {
                     UnsupportedVersionException u = (UnsupportedVersionException) e;
-                    assertThat(u.header()).isEqualTo(new RequestHeader((short) 45, (short) 7, 77, "id"));
+                    assertThat(u.header()).isEqualTo(new RequestHeader((short) 58, (short) 7, 77, "id"));
                     assertThat(u.error()).isEqualTo(Errors.UNSUPPORTED_VERSION);
                 });
         ByteBuffer negative = ByteBuffer.allocate(16).putShort((short) -3).putShort((short) 0).putInt(1)

@@ -46,11 +46,6 @@ final class SpreadEngine implements LogStorageEngine {
     private final Map<TopicPartition, Integer> interrupted = new ConcurrentHashMap<>();
     private final Set<Integer> failed = ConcurrentHashMap.newKeySet();
 
-    /** One engine per directory, no moves (tests of placement). */
-    SpreadEngine(List<LogStorageEngine> engines) {
-        this("engine", engines, engines.stream().map(LogStorageEngine::directory).toList(), new LogDirMover(Long.MAX_VALUE));
-    }
-
     /**
      * @param name    the engine's name (its move markers are kept apart from other engines')
      * @param engines one per log directory, in {@code log.dirs} order
