@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # What TLS costs a Sluice broker: the same broker's PLAINTEXT and SSL listeners side by side, driven by
-# Sluice's own perf tools (`sluice perf-produce` / `perf-consume`, the SSL runs with --producer.config /
-# --consumer.config holding Kafka's client settings). Prints throughput and broker CPU per GB for each
+# Sluice's own perf tools (`sluice perf-produce` / `perf-consume`, the SSL runs with --command-config
+# holding Kafka's client settings). Prints throughput and broker CPU per GB for each
 # listener and the SSL/PLAINTEXT ratio. Not Apache Kafka over SSL: a ratio within Sluice.
 #
 # usage: bench/tls-cost.sh [--quick] [--help]
 #
-# One broker (`sluice server`, heap 1g) with listeners PLAINTEXT and SSL (ssl.client.auth=none; keys made
+# One broker (`sluice server`, the launcher's JVM defaults) with listeners PLAINTEXT and SSL (ssl.client.auth=none; keys made
 # with keytool in a temp dir, EC P-256, TLS 1.3 as negotiated by the JDK), one partition per topic, acks=1.
 # Cases: produce N100 records of 100 B and N1K of 1 KiB, then consume them. Rounds in ABBA order
 # (PLAINTEXT, SSL, SSL, PLAINTEXT); the table shows the medians of each listener's two runs.
@@ -77,7 +77,7 @@ run_case() { # listener size count
   if [ "$listener" = SSL ]; then port=$SSL_PORT; fi
   topic="tls-cost-$listener-$size-$RANDOM"
   ./sluice topics --bootstrap-server 127.0.0.1:$PORT --create --topic "$topic" --partitions 1 >/dev/null
-  if [ "$listener" = SSL ]; then config=(--producer.config "$tmp/ssl.properties"); fi
+  if [ "$listener" = SSL ]; then config=(--command-config "$tmp/ssl.properties"); fi
   before="$(cpu_ticks)"
   line="$(./sluice perf-produce --topic "$topic" --num-records "$count" --record-size "$size" --throughput -1 \
     --producer-props bootstrap.servers=127.0.0.1:$port acks=1 linger.ms=5 "${config[@]}" 2>/dev/null | tail -1)"
@@ -87,7 +87,7 @@ run_case() { # listener size count
   cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v n="$count" -v s="$size" 'BEGIN { printf "%.2f", (t / hz) / (n * s / 1e9) }')"
   results["$listener produce $size B MB/s"]+="$mbs "
   results["$listener produce $size B CPU s/GB"]+="$cpu "
-  if [ "$listener" = SSL ]; then config=(--consumer.config "$tmp/ssl.properties"); else config=(); fi
+  if [ "$listener" = SSL ]; then config=(--command-config "$tmp/ssl.properties"); else config=(); fi
   before="$(cpu_ticks)"
   line="$(./sluice perf-consume --bootstrap-server 127.0.0.1:$port --topic "$topic" \
     --messages "$count" "${config[@]}" 2>/dev/null | tail -1)"
