@@ -140,8 +140,10 @@ class ClusterProcessesTest {
         int secondController = Await.until("a new controller", WAIT, () -> cluster.store().controllerId().orElse(-1),
                 c -> c > 0 && c != firstController);
         assertThat(cluster.store().controllerEpoch()).isGreaterThan(firstEpoch);
-        assertThat(cluster.log(secondController)).contains("broker " + secondController + " is the controller with epoch "
-                + cluster.store().controllerEpoch());
+        // the broker logs its election just after winning it in ZooKeeper: wait for the line, not race it
+        String elected = "broker " + secondController + " is the controller with epoch " + cluster.store().controllerEpoch();
+        Await.until("broker " + secondController + " logs its election", WAIT, () -> cluster.log(secondController),
+                log -> log.contains(elected));
 
         // kill -9 a broker that is not the controller now; rf=1: its partition goes offline
         int victim = cluster.ids().stream().filter(id -> id != firstController && id != secondController).findFirst().orElseThrow();

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * The walk the per-partition APIs share (ListOffsets, DeleteRecords, OffsetForLeaderEpoch): for
  * each requested topic and partition, add the response entry, resolve the partition
- * (UNKNOWN_TOPIC_OR_PARTITION if absent; KAFKA_STORAGE_ERROR if its storage is offline), check the
+ * (not hosted here: NOT_LEADER_OR_FOLLOWER if the cluster has it, else UNKNOWN_TOPIC_OR_PARTITION;
+ * KAFKA_STORAGE_ERROR if its storage is offline), check the
  * client's leader epoch when the API sends one, and let the API answer the rest; a storage failure
  * on the way answers KAFKA_STORAGE_ERROR and takes the storage offline.
  */
@@ -71,7 +72,7 @@ final class PartitionRequests {
                 }
                 Optional<Partition> partition = broker.partitions().partition(name, index);
                 if (partition.isEmpty()) {
-                    out.set("ErrorCode", Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    out.set("ErrorCode", notHosted(broker, name, index).code());
                     continue;
                 }
                 if (partition.get().role() instanceof PartitionRole.Offline) {
@@ -93,6 +94,17 @@ final class PartitionRequests {
                 }
             }
         }
+    }
+
+    /**
+     * A partition this broker does not host: NOT_LEADER_OR_FOLLOWER, which clients retry after a
+     * metadata refresh, if the cluster's metadata has it (the client's view is stale, or this broker
+     * is told it leads and has not opened it yet), else UNKNOWN_TOPIC_OR_PARTITION — Kafka's
+     * {@code ReplicaManager.getPartitionOrError}.
+     */
+    private static Errors notHosted(BrokerState broker, String topic, int index) {
+        return broker.metadata().snapshot().partition(new TopicPartition(topic, index)).isPresent()
+                ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
     /**
