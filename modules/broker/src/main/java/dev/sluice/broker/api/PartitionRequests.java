@@ -103,7 +103,7 @@ final class PartitionRequests {
      * {@code ReplicaManager.getPartitionOrError}.
      */
     private static Errors notHosted(BrokerState broker, String topic, int index) {
-        return broker.metadata().snapshot().partition(new TopicPartition(topic, index)).isPresent()
+        return index >= 0 && broker.metadata().snapshot().partition(new TopicPartition(topic, index)).isPresent()
                 ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 

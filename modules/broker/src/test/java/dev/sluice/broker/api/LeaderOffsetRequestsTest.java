@@ -4,6 +4,8 @@ import dev.sluice.api.record.RecordBatchBuilder;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.api.testing.ManualClock;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.metadata.PartitionState;
+import dev.sluice.broker.metadata.TopicState;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.replica.FetchParams;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -107,8 +110,12 @@ class LeaderOffsetRequestsTest {
     }
 
     private Struct listOffsets(int replicaId, long timestamp) {
+        return listOffsets("a", replicaId, timestamp);
+    }
+
+    private Struct listOffsets(String topic, int replicaId, long timestamp) {
         Struct body = ApiKey.LIST_OFFSETS.newRequest().set("ReplicaId", replicaId);
-        body.addStruct("Topics").set("Name", "a").addStruct("Partitions").set("PartitionIndex", 0)
+        body.addStruct("Topics").set("Name", topic).addStruct("Partitions").set("PartitionIndex", 0)
                 .set("CurrentLeaderEpoch", -1).set("Timestamp", timestamp);
         return call(ApiKey.LIST_OFFSETS, (short) 7, body, new ListOffsetsHandler(broker)::handle).get();
     }
@@ -121,6 +128,16 @@ class LeaderOffsetRequestsTest {
 
     private static Errors error(Struct partitionOut) {
         return Errors.forCode(partitionOut.getShort("ErrorCode"));
+    }
+
+    @Test
+    void aPartitionTheClusterHasButThisBrokerDoesNotHostIsRetriableNotUnknown() {
+        // e.g. told it leads "b"-0 by UpdateMetadata, its LeaderAndIsr not applied yet: clients retry after a refresh
+        broker.metadata().publishLocal("b", new TopicState("b", UUID.randomUUID(),
+                List.of(new PartitionState(0, 0, 1, List.of(0), List.of(0), List.of()))));
+        assertThat(Errors.forCode(listOffsets("b", -1, -1L).getShort("ErrorCode"))).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(Errors.forCode(listOffsets("nowhere", -1, -1L).getShort("ErrorCode")))
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     @Test
