@@ -61,8 +61,10 @@ public final class ApiRouter {
         register(ApiKey.DESCRIBE_LOG_DIRS, authorization.onCluster(AclOperation.DESCRIBE, logDirs::describeLogDirs));
         register(ApiKey.ALTER_REPLICA_LOG_DIRS, logDirs::alterReplicaLogDirs);
         ReassignmentHandlers reassignments = new ReassignmentHandlers(broker);
+        // as Kafka: ALTER on the cluster to reassign (checked in the handler: every partition carries it), DESCRIBE to list
         register(ApiKey.ALTER_PARTITION_REASSIGNMENTS, reassignments::alterPartitionReassignments);
-        register(ApiKey.LIST_PARTITION_REASSIGNMENTS, reassignments::listPartitionReassignments);
+        register(ApiKey.LIST_PARTITION_REASSIGNMENTS,
+                authorization.onCluster(AclOperation.DESCRIBE, reassignments::listPartitionReassignments));
         SecurityHandlers security = new SecurityHandlers();
         AclHandlers acls = new AclHandlers(broker.authorization(), security);
         register(ApiKey.DESCRIBE_ACLS, acls::describeAcls);

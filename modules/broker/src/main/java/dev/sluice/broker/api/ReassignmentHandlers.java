@@ -26,7 +26,11 @@ final class ReassignmentHandlers {
     }
 
     void alterPartitionReassignments(RequestContext ctx) {
-        Struct response = ctx.newResponse().set("ThrottleTimeMs", 0).set("ErrorCode", Errors.NONE.code()).set("ErrorMessage", null);
+        // refused, Kafka answers CLUSTER_AUTHORIZATION_FAILED at the top and for every partition (clients read the latter)
+        boolean allowed = broker.authorization().allowsOnCluster(ctx, dev.sluice.api.security.AclOperation.ALTER);
+        Errors refused = allowed ? Errors.NONE : Errors.CLUSTER_AUTHORIZATION_FAILED;
+        Struct response = ctx.newResponse().set("ThrottleTimeMs", 0).set("ErrorCode", refused.code())
+                .set("ErrorMessage", allowed ? null : refused.message());
         for (Struct topic : ctx.body().getArray("Topics")) {
             String name = topic.getString("Name");
             Optional<TopicState> known = broker.metadata().snapshot().topic(name);
@@ -37,7 +41,10 @@ final class ReassignmentHandlers {
                 PartitionState current = known.map(k -> k.partition(index)).orElse(null);
                 Errors error;
                 String message;
-                if (current == null) {
+                if (!allowed) {
+                    error = refused;
+                    message = refused.message();
+                } else if (current == null) {
                     error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
                     message = "no partition " + name + "-" + index;
                 } else if (wanted == null) {

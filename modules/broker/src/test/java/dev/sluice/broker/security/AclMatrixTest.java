@@ -299,6 +299,11 @@ class AclMatrixTest {
                 ClusterAuthorizationException.class);
         assertRefused(bob.electLeaders(org.apache.kafka.common.ElectionType.PREFERRED, Set.of(new TopicPartition("orders", 0)))
                 .all(), ClusterAuthorizationException.class);
+        assertRefused(bob.listPartitionReassignments().reassignments(), ClusterAuthorizationException.class);
+        assertRefused(bob.alterPartitionReassignments(Map.of(new TopicPartition("orders", 0), java.util.Optional.empty())).all(),
+                ClusterAuthorizationException.class);
+        assertRefused(bob.alterReplicaLogDirs(Map.of(new org.apache.kafka.common.TopicPartitionReplica("orders", 0,
+                broker.config().nodeId()), "/nowhere")).all(), ClusterAuthorizationException.class);
         assertThat(admin("admin").describeAcls(AclBindingFilter.ANY).values().get(20, TimeUnit.SECONDS)).hasSizeGreaterThan(10);
     }
 
