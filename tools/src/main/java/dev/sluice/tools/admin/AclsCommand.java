@@ -166,7 +166,10 @@ public final class AclsCommand extends ClientCommand {
             filters.add(new AclBindingFilter(r.getKey(), r.getValue(), patternType, principal, null, AclOperation.ANY,
                     AclPermissionType.ANY));
         }
-        Map<ResourcePattern, List<AccessControlEntry>> byPattern = new LinkedHashMap<>();
+        // sorted, so the same ACLs always list the same way (the broker answers each filter in its own order)
+        Map<ResourcePattern, List<AccessControlEntry>> byPattern = new java.util.TreeMap<>(
+                java.util.Comparator.comparing((ResourcePattern p) -> p.resourceType().name())
+                        .thenComparing(ResourcePattern::name).thenComparing(p -> p.patternType().name()));
         for (AclBindingFilter filter : filters) {
             for (AclBinding b : admin.describeAcls(filter).join()) {
                 List<AccessControlEntry> entries = byPattern.computeIfAbsent(b.pattern(), p -> new ArrayList<>());
