@@ -41,8 +41,31 @@ public final class ClientQuotaManager {
     private record Applied(double limit, QuotaSensor sensor) {
     }
 
-    /** What applies to one client id, for the snapshot generation it was resolved at. */
-    private record Resolved(long generation, Applied[] byType) {
+    /**
+     * What applies to one client id, for the snapshot generation it was resolved at, and when the
+     * client last sent (a client can go idle while the rate it shares stays in use).
+     */
+    private static final class Resolved {
+        final long generation;
+        final Applied[] byType;
+        private volatile long lastUsedMs;
+
+        Resolved(long generation, Applied[] byType, long nowMs) {
+            this.generation = generation;
+            this.byType = byType;
+            this.lastUsedMs = nowMs;
+        }
+
+        /** A volatile write per request at most, none within the same millisecond. */
+        void used(long nowMs) {
+            if (lastUsedMs != nowMs) {
+                lastUsedMs = nowMs;
+            }
+        }
+
+        boolean idleSince(long nowMs) {
+            return nowMs - lastUsedMs >= INACTIVE_EXPIRY_MS;
+        }
     }
 
     private record RateKey(QuotaType type, String user, String clientId) {
@@ -82,11 +105,13 @@ public final class ClientQuotaManager {
             expireIdle(nowMs);
         }
         Resolved resolved = clients.get(clientId);
-        if (resolved == null || resolved.generation() != snapshot.generation()) {
+        if (resolved == null || resolved.generation != snapshot.generation()) {
             resolved = resolve(snapshot, clientId, nowMs);
             clients.put(clientId, resolved);
+        } else {
+            resolved.used(nowMs);
         }
-        Applied applied = resolved.byType()[type.ordinal()];
+        Applied applied = resolved.byType[type.ordinal()];
         if (applied == null) {
             return 0;
         }
@@ -106,7 +131,7 @@ public final class ClientQuotaManager {
 
     /**
      * Drops the sensors no request recorded in for {@link #INACTIVE_EXPIRY_MS}, and the resolved
-     * clients that use one of them (a client coming back resolves again, with fresh sensors).
+     * clients idle as long or using one of them (a client coming back resolves again, with fresh sensors).
      */
     void expireIdle(long nowMs) {
         java.util.Set<QuotaSensor> expired = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -117,9 +142,8 @@ public final class ClientQuotaManager {
             }
             return idle;
         });
-        if (!expired.isEmpty()) {
-            clients.values().removeIf(r -> java.util.Arrays.stream(r.byType()).anyMatch(a -> a != null && expired.contains(a.sensor())));
-        }
+        clients.values().removeIf(r -> r.idleSince(nowMs)
+                || (!expired.isEmpty() && java.util.Arrays.stream(r.byType).anyMatch(a -> a != null && expired.contains(a.sensor()))));
     }
 
     /** The sensors in use now (for the quota metrics). */
@@ -146,7 +170,7 @@ public final class ClientQuotaManager {
                 }
             }
         }
-        return new Resolved(snapshot.generation(), byType);
+        return new Resolved(snapshot.generation(), byType, nowMs);
     }
 
     /** Kafka's order of the entities whose quota applies to {@code user} with {@code clientId}. */

@@ -124,6 +124,23 @@ class ClientQuotaManagerTest {
     }
 
     @Test
+    void clientsIdleForAnHourAreForgottenEvenWhileTheRateTheyShareStaysInUse() {
+        set(new QuotaEntity(QuotaEntity.DEFAULT, null), QuotaType.PRODUCE, 1e9); // one rate shared by every client id
+        for (int i = 0; i < 1000; i++) {
+            manager.recordAndThrottleMs(QuotaType.PRODUCE, "client-" + i, 10, 1_000);
+        }
+        assertThat(manager.sensors()).hasSize(1);
+        assertThat(manager.resolvedClients()).isEqualTo(1000);
+        long hour = ClientQuotaManager.INACTIVE_EXPIRY_MS;
+        for (long now = 2_000; now <= 1_000 + hour + 30_000; now += 60_000) { // client-0 keeps the shared rate busy
+            manager.recordAndThrottleMs(QuotaType.PRODUCE, "client-0", 10, now);
+        }
+        manager.recordAndThrottleMs(QuotaType.PRODUCE, "client-0", 10, 1_000 + hour + 60_000);
+        assertThat(manager.sensors()).hasSize(1);
+        assertThat(manager.resolvedClients()).as("the clients gone for an hour are not kept").isEqualTo(1);
+    }
+
+    @Test
     void requestPercentageIsAShareOfOneHandlerThread() {
         set(new QuotaEntity(null, "busy"), QuotaType.REQUEST, 10.0); // 100 ms per second
         assertThat(manager.recordAndThrottleMs(QuotaType.REQUEST, "busy", 1_000, 0)).isZero();
