@@ -39,6 +39,11 @@ public interface LogSlice {
      */
     long transferTo(WritableByteChannel target, long position, long count) throws IOException;
 
-    /** The bytes as a fresh heap buffer: for callers that must look inside (tests, down-conversion). */
+    /**
+     * The bytes as a heap buffer from position 0: for callers that must look inside (tests, rebuilding
+     * state from the log, copying it to another directory). A slice already holding its bytes on the
+     * heap hands over that buffer instead of copying it again, so the caller owns it from then on and
+     * uses it instead of the slice.
+     */
     ByteBuffer toBuffer() throws IOException;
 }

@@ -34,10 +34,10 @@ final class LmdbSlice implements LogSlice {
         return target.write(bytes.duplicate().position((int) position).limit(end));
     }
 
+    /** The read's own copy (no second one): a log-dir move, a producer-state rebuild or a replay read each chunk once. */
     @Override
     public ByteBuffer toBuffer() {
-        ByteBuffer copy = ByteBuffer.allocate(bytes.limit());
-        return copy.put(0, bytes, 0, bytes.limit());
+        return bytes.duplicate().position(0);
     }
 
     @Override
