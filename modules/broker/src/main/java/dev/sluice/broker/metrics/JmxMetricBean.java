@@ -1,11 +1,7 @@
 package dev.sluice.broker.metrics;
 
-import javax.management.Attribute;
-import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
-import javax.management.DynamicMBean;
 import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanInfo;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,7 +11,7 @@ import java.util.function.LongSupplier;
  * Max, Mean, StdDev and 50th..999thPercentile (milliseconds); a gauge's Value. Read-only.
  * Threads: JMX connector / platform threads; every read is thread-safe.
  */
-final class JmxMetricBean implements DynamicMBean {
+final class JmxMetricBean extends ReadOnlyMBean {
     private static final String[] METER = {"Count", "MeanRate", "OneMinuteRate", "FiveMinuteRate", "FifteenMinuteRate",
             "RateUnit", "EventType"};
     private static final String[] HISTOGRAM = {"Count", "Min", "Max", "Mean", "StdDev", "50thPercentile",
@@ -25,20 +21,23 @@ final class JmxMetricBean implements DynamicMBean {
     private final Metric metric;
     private final String eventType;
     private final LongSupplier nanoTime;
-    private final MBeanInfo info;
 
     JmxMetricBean(Metric metric, String eventType, LongSupplier nanoTime) {
+        super("Sluice metric", attributes(metric));
         this.metric = metric;
         this.eventType = eventType;
         this.nanoTime = nanoTime;
+    }
+
+    private static MBeanAttributeInfo[] attributes(Metric metric) {
         String[] names = metric instanceof Meter ? METER : metric instanceof LatencyHistogram ? HISTOGRAM : GAUGE;
         MBeanAttributeInfo[] attributes = new MBeanAttributeInfo[names.length];
         for (int i = 0; i < names.length; i++) {
             String type = names[i].equals("Count") ? "long"
                     : names[i].equals("RateUnit") || names[i].equals("EventType") ? String.class.getName() : "double";
-            attributes[i] = new MBeanAttributeInfo(names[i], type, names[i], true, false, false);
+            attributes[i] = readable(names[i], type, names[i]);
         }
-        this.info = new MBeanInfo(JmxMetricBean.class.getName(), "Sluice metric", attributes, null, null, null);
+        return attributes;
     }
 
     @Override
@@ -73,38 +72,5 @@ final class JmxMetricBean implements DynamicMBean {
             return g.read();
         }
         throw new AttributeNotFoundException(attribute);
-    }
-
-    @Override
-    public AttributeList getAttributes(String[] attributes) {
-        AttributeList list = new AttributeList();
-        for (String a : attributes) {
-            try {
-                list.add(new Attribute(a, getAttribute(a)));
-            } catch (AttributeNotFoundException | RuntimeException ignored) {
-                // JMX leaves unreadable attributes out of the list
-            }
-        }
-        return list;
-    }
-
-    @Override
-    public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
-        throw new AttributeNotFoundException("read-only: " + attribute.getName());
-    }
-
-    @Override
-    public AttributeList setAttributes(AttributeList attributes) {
-        return new AttributeList();
-    }
-
-    @Override
-    public Object invoke(String actionName, Object[] params, String[] signature) {
-        throw new UnsupportedOperationException(actionName);
-    }
-
-    @Override
-    public MBeanInfo getMBeanInfo() {
-        return info;
     }
 }

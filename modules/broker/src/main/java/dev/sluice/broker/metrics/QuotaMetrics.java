@@ -4,12 +4,8 @@ import dev.sluice.broker.quota.ClientQuotaManager;
 import dev.sluice.broker.quota.QuotaSensor;
 import dev.sluice.broker.quota.QuotaType;
 
-import javax.management.Attribute;
-import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
-import javax.management.DynamicMBean;
 import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanInfo;
 import javax.management.ObjectName;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,18 +109,16 @@ final class QuotaMetrics implements Collector {
     }
 
     /** One sensor's MBean: Kafka's two attributes, read now. */
-    private static final class SensorBean implements DynamicMBean {
+    private static final class SensorBean extends ReadOnlyMBean {
         private final QuotaSensor sensor;
         private final MetricRegistry registry;
-        private final MBeanInfo info;
 
         SensorBean(QuotaSensor sensor, MetricRegistry registry) {
+            super("Sluice client-quota metrics", new MBeanAttributeInfo[]{
+                    readable(measuredName(sensor.type()), "double", "measured rate"),
+                    readable("throttle-time", "double", "mean throttle time (ms)")});
             this.sensor = sensor;
             this.registry = registry;
-            this.info = new MBeanInfo(SensorBean.class.getName(), "Sluice client-quota metrics", new MBeanAttributeInfo[]{
-                    new MBeanAttributeInfo(measuredName(sensor.type()), "double", "measured rate", true, false, false),
-                    new MBeanAttributeInfo("throttle-time", "double", "mean throttle time (ms)", true, false, false)},
-                    null, null, null);
         }
 
         @Override
@@ -137,39 +131,6 @@ final class QuotaMetrics implements Collector {
                 return sensor.throttleTimeMs(now);
             }
             throw new AttributeNotFoundException(attribute);
-        }
-
-        @Override
-        public AttributeList getAttributes(String[] attributes) {
-            AttributeList list = new AttributeList();
-            for (String a : attributes) {
-                try {
-                    list.add(new Attribute(a, getAttribute(a)));
-                } catch (AttributeNotFoundException ignored) {
-                    // left out, as JMX does for unknown attributes
-                }
-            }
-            return list;
-        }
-
-        @Override
-        public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
-            throw new AttributeNotFoundException("read-only: " + attribute.getName());
-        }
-
-        @Override
-        public AttributeList setAttributes(AttributeList attributes) {
-            return new AttributeList();
-        }
-
-        @Override
-        public Object invoke(String actionName, Object[] params, String[] signature) {
-            throw new UnsupportedOperationException(actionName);
-        }
-
-        @Override
-        public MBeanInfo getMBeanInfo() {
-            return info;
         }
     }
 }
