@@ -16,12 +16,13 @@ module dev.sluice.api {
     exports dev.sluice.api.security;
 
     // Internal, not an API: the one small JSON reader/writer of Kafka's znodes, the bundled message
-    // schemas and the CLI's --format json. It lives here because api is the only module all three
-    // depend on; exported only to them so that no plugin builds on it.
+    // schemas, the CLI's --format json, Connect's and Streams' JSON. It lives here because api is the
+    // only module all of them depend on; exported only to them so that no plugin builds on it.
     exports dev.sluice.api.internal.json to
             dev.sluice.coordination.zookeeper,
             dev.sluice.protocol,
             dev.sluice.connect,
+            dev.sluice.streams,
             dev.sluice.tools;
 
     uses dev.sluice.api.compression.CompressionCodec;

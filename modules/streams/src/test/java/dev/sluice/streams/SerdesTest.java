@@ -37,6 +37,10 @@ class SerdesTest {
         assertThat(new String(Serdes.json().serialize("t", List.of("é", 3L)), StandardCharsets.UTF_8)).isEqualTo("[\"é\",3]");
         assertThatThrownBy(() -> Serdes.json().deserialize("t", "{\"a\":}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerdeException.class).hasMessageContaining("bad JSON");
+        assertThatThrownBy(() -> Serdes.json().serialize("t", List.of(Double.NaN)))
+                .isInstanceOf(SerdeException.class).hasMessageContaining("JSON has no number NaN");
+        assertThatThrownBy(() -> Serdes.json().serialize("t", List.of(new Object())))
+                .isInstanceOf(SerdeException.class).hasMessageContaining("java.lang.Object");
     }
 
     @Test

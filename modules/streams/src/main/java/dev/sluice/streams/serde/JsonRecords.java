@@ -3,7 +3,6 @@ package dev.sluice.streams.serde;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +21,7 @@ final class JsonRecords {
         if (!type.isRecord()) {
             throw new IllegalArgumentException(type.getName() + " is not a record");
         }
-        return Serde.of(r -> Json.write(toTree(r)).getBytes(StandardCharsets.UTF_8),
-                b -> type.cast(fromTree(type, Json.read(new String(b, StandardCharsets.UTF_8)))));
+        return Serde.of(r -> Json.write(toTree(r)), b -> type.cast(fromTree(type, Json.read(b))));
     }
 
     private static Object toTree(Object value) {

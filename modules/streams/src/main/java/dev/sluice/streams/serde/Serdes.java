@@ -40,8 +40,7 @@ public final class Serdes {
         }
         return ByteBuffer.wrap(b).getLong();
     });
-    private static final Serde<Object> JSON = Serde.of(v -> Json.write(v).getBytes(StandardCharsets.UTF_8),
-            b -> Json.read(new String(b, StandardCharsets.UTF_8)));
+    private static final Serde<Object> JSON = Serde.of(Json::write, Json::read);
 
     private Serdes() {
     }

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Writes compact JSON (RFC 8259, no spaces) from plain Java values: {@code Map} (an object, keys in
  * the map's iteration order), {@code Iterable} (an array), {@code String}, {@code Number},
- * {@code Boolean} and {@code null}. Kafka's znodes and the CLI's {@code --format json} both use
+ * {@code Boolean} and {@code null} (NaN and infinities are no JSON numbers: refused, or written
+ * as strings under {@link Others#AS_STRING}). Kafka's znodes and the CLI's {@code --format json} both use
  * this one layout. Stateless; any thread.
  */
 public final class JsonWriter {
@@ -38,8 +39,17 @@ public final class JsonWriter {
             out.append("null");
         } else if (value instanceof String s) {
             writeString(s, out);
-        } else if (value instanceof Number || value instanceof Boolean) {
+        } else if (value instanceof Boolean) {
             out.append(value);
+        } else if (value instanceof Number n) {
+            if (!finite(n)) { // JSON has no NaN or infinity: the text would not parse back
+                if (others != Others.AS_STRING) {
+                    throw new IllegalArgumentException("JSON has no number " + n);
+                }
+                writeString(n.toString(), out);
+            } else {
+                out.append(n);
+            }
         } else if (value instanceof Map<?, ?> map) {
             out.append('{');
             boolean first = true;
@@ -67,6 +77,10 @@ public final class JsonWriter {
         } else {
             throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
         }
+    }
+
+    private static boolean finite(Number n) {
+        return !(n instanceof Double d && !Double.isFinite(d)) && !(n instanceof Float f && !Float.isFinite(f));
     }
 
     /**

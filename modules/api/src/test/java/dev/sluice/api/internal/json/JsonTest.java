@@ -51,6 +51,17 @@ class JsonTest {
     }
 
     @Test
+    void refusesNumbersJsonHasNoneOfOrWritesThemAsStringsWhenAsked() {
+        for (Object n : List.of(Double.NaN, Double.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY)) {
+            assertThatThrownBy(() -> JsonWriter.write(List.of(n)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON has no number");
+        }
+        assertThat(JsonWriter.write(List.of(Double.NaN, Float.POSITIVE_INFINITY), Others.AS_STRING))
+                .isEqualTo("[\"NaN\",\"Infinity\"]");
+        assertThat(JsonWriter.write(List.of(0.1f, -0.0))).isEqualTo("[0.1,-0.0]");
+    }
+
+    @Test
     void readsNumbersAsLongOrDouble() {
         assertThat(JsonReader.parse("[0, -7, 9223372036854775807, 3.5e1, -0.25]"))
                 .isEqualTo(List.of(0L, -7L, Long.MAX_VALUE, 35.0, -0.25));
