@@ -2,6 +2,7 @@ package dev.sluice.streams.internals;
 
 import dev.sluice.api.record.Header;
 import dev.sluice.streams.StreamsException;
+import dev.sluice.streams.kstream.TopicNameExtractor;
 import dev.sluice.streams.processor.Processor;
 import dev.sluice.streams.processor.ProcessorContext;
 import dev.sluice.streams.processor.Record;
@@ -198,21 +199,22 @@ public final class ProcessingTask implements AutoCloseable {
 
     /** Serializes and hands a record to the collector. */
     private final class SinkProcessor implements Processor<Object, Object, Object, Object> {
-        private final NodeDef.Sink def;
+        private final String fixedTopic; // resolved once: null when the extractor chooses per record
+        private final TopicNameExtractor<Object, Object> extractor;
         private final Serde<Object> keySerde;
         private final Serde<Object> valueSerde;
 
+        @SuppressWarnings("unchecked")
         SinkProcessor(NodeDef.Sink def) {
-            this.def = def;
+            this.fixedTopic = def.topic() == null ? null : def.topic().resolve(env.applicationId());
+            this.extractor = (TopicNameExtractor<Object, Object>) def.extractor();
             this.keySerde = env.keySerde(def.keySerde());
             this.valueSerde = env.valueSerde(def.valueSerde());
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public void process(Record<Object, Object> r) {
-            String topic = def.topic() != null ? def.topic().resolve(env.applicationId())
-                    : ((dev.sluice.streams.kstream.TopicNameExtractor<Object, Object>) def.extractor()).extract(r.key(), r.value(), current);
+            String topic = fixedTopic != null ? fixedTopic : extractor.extract(r.key(), r.value(), current);
             env.collector().send(topic, null, keySerde.serialize(topic, r.key()), valueSerde.serialize(topic, r.value()),
                     r.timestamp(), r.headers());
         }

@@ -2,6 +2,7 @@ package dev.sluice.streams.runtime;
 
 import dev.sluice.api.record.Header;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.client.producer.Callback;
 import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.SluiceProducer;
 import dev.sluice.streams.StreamsException;
@@ -27,6 +28,21 @@ final class ProducerCollector implements RecordCollector {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Map<TopicPartition, Long> changelogEnds = new ConcurrentHashMap<>();
 
+    // two callbacks made once, rather than one capturing lambda per record sent
+    private final Callback outputAcked = (md, e) -> {
+        if (e != null) {
+            failure.compareAndSet(null, e);
+        }
+    };
+
+    private final Callback changelogAcked = (md, e) -> {
+        if (e != null) {
+            failure.compareAndSet(null, e);
+        } else if (md.offset() >= 0) {
+            changelogEnds.merge(new TopicPartition(md.topic(), md.partition()), md.offset() + 1, Math::max);
+        }
+    };
+
     /** @param beforeSend run before every send (exactly-once: opens the transaction if none is open) */
     ProducerCollector(SluiceProducer producer, Set<String> changelogTopics, Runnable beforeSend) {
         this.producer = producer;
@@ -38,14 +54,8 @@ final class ProducerCollector implements RecordCollector {
     public void send(String topic, Integer partition, byte[] key, byte[] value, long timestamp, List<Header> headers) {
         throwIfFailed();
         beforeSend.run();
-        boolean changelog = changelogTopics.contains(topic);
-        producer.send(new ProducerRecord(topic, partition, Math.max(0, timestamp), key, value, headers), (md, e) -> {
-            if (e != null) {
-                failure.compareAndSet(null, e);
-            } else if (changelog && md.offset() >= 0) {
-                changelogEnds.merge(new TopicPartition(md.topic(), md.partition()), md.offset() + 1, Math::max);
-            }
-        });
+        producer.send(new ProducerRecord(topic, partition, Math.max(0, timestamp), key, value, headers),
+                changelogTopics.contains(topic) ? changelogAcked : outputAcked);
     }
 
     void throwIfFailed() {

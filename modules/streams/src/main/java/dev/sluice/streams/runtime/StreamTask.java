@@ -7,23 +7,36 @@ import dev.sluice.streams.internals.ProcessingTask;
 import dev.sluice.streams.processor.TaskId;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A running task: its {@link ProcessingTask} and a queue of fetched records per input partition. The
  * next record processed is the queued head with the smallest timestamp (Kafka's choice across a task's
- * partitions), and each partition's next offset is what a commit records. Stream thread only.
+ * partitions), and each partition's next offset is what a commit records. Records arrive a partition's
+ * poll at a time, so taking one to process allocates nothing. Stream thread only.
  */
 final class StreamTask {
     private final ProcessingTask processing;
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord>> queues = new LinkedHashMap<>();
-    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    private final Map<TopicPartition, PartitionQueue> byPartition = new HashMap<>();
+    private final List<PartitionQueue> queues = new ArrayList<>(); // the same, indexed for the per-record scan
     private boolean uncommitted;
 
     StreamTask(ProcessingTask processing) {
         this.processing = processing;
+    }
+
+    /** One input partition's fetched records not yet processed, and the offset after the last processed. */
+    private static final class PartitionQueue {
+        final TopicPartition partition;
+        final ArrayDeque<ConsumerRecord> records = new ArrayDeque<>();
+        long nextOffset = -1;
+
+        PartitionQueue(TopicPartition partition) {
+            this.partition = partition;
+        }
     }
 
     TaskId id() {
@@ -34,41 +47,33 @@ final class StreamTask {
         return processing;
     }
 
-    void add(ConsumerRecord record) {
-        queues.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), tp -> new ArrayDeque<>()).add(record);
-    }
-
-    boolean hasRecords() {
-        for (ArrayDeque<ConsumerRecord> q : queues.values()) {
-            if (!q.isEmpty()) {
-                return true;
-            }
+    /** Queues what one poll returned for {@code partition}, in offset order. */
+    void add(TopicPartition partition, List<ConsumerRecord> records) {
+        PartitionQueue q = byPartition.get(partition);
+        if (q == null) {
+            q = new PartitionQueue(partition);
+            byPartition.put(partition, q);
+            queues.add(q);
         }
-        return false;
-    }
-
-    int buffered() {
-        int n = 0;
-        for (ArrayDeque<ConsumerRecord> q : queues.values()) {
-            n += q.size();
-        }
-        return n;
+        q.records.addAll(records);
     }
 
     /** Processes the earliest queued record; false if none is queued. */
     boolean processOne() {
-        ArrayDeque<ConsumerRecord> next = null;
-        for (ArrayDeque<ConsumerRecord> q : queues.values()) {
-            if (!q.isEmpty() && (next == null || q.peek().timestamp() < next.peek().timestamp())) {
+        PartitionQueue next = null;
+        for (int i = 0; i < queues.size(); i++) {
+            PartitionQueue q = queues.get(i);
+            ConsumerRecord head = q.records.peek();
+            if (head != null && (next == null || head.timestamp() < next.records.peek().timestamp())) {
                 next = q;
             }
         }
         if (next == null) {
             return false;
         }
-        ConsumerRecord r = next.poll();
+        ConsumerRecord r = next.records.poll();
         processing.process(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), r.headers());
-        nextOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+        next.nextOffset = r.offset() + 1;
         uncommitted = true;
         return true;
     }
@@ -77,7 +82,11 @@ final class StreamTask {
     Map<TopicPartition, OffsetAndMetadata> committable() {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         if (uncommitted) {
-            nextOffsets.forEach((tp, o) -> out.put(tp, new OffsetAndMetadata(o)));
+            for (PartitionQueue q : queues) {
+                if (q.nextOffset >= 0) {
+                    out.put(q.partition, new OffsetAndMetadata(q.nextOffset));
+                }
+            }
         }
         return out;
     }
@@ -88,6 +97,8 @@ final class StreamTask {
 
     /** Drops queued records (the partitions were revoked; they will be fetched again by their next owner). */
     void clearQueues() {
-        queues.clear();
+        for (PartitionQueue q : queues) {
+            q.records.clear();
+        }
     }
 }

@@ -6,7 +6,7 @@ import dev.sluice.client.admin.AdminConfig;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.consumer.ConsumerConfig;
 import dev.sluice.client.consumer.ConsumerRebalanceListener;
-import dev.sluice.client.consumer.ConsumerRecord;
+import dev.sluice.client.consumer.ConsumerRecords;
 import dev.sluice.client.consumer.OffsetAndMetadata;
 import dev.sluice.client.consumer.SluiceConsumer;
 import dev.sluice.client.producer.ProducerConfig;
@@ -220,10 +220,11 @@ public final class StreamThread implements Runnable {
     private void loop() {
         long lastCommit = time.milliseconds();
         while (running) {
-            for (ConsumerRecord r : consumer.poll(Duration.ofMillis(100))) {
-                StreamTask task = active.get(new TaskId(subtopologyOfTopic.get(r.topic()), r.partition()));
+            ConsumerRecords polled = consumer.poll(Duration.ofMillis(100));
+            for (TopicPartition tp : polled.partitions()) { // looked up per partition, not per record
+                StreamTask task = active.get(new TaskId(subtopologyOfTopic.get(tp.topic()), tp.partition()));
                 if (task != null) {
-                    task.add(r);
+                    task.add(tp, polled.records(tp));
                 }
             }
             for (StreamTask task : active.values()) {
