@@ -16,6 +16,9 @@ module dev.sluice.storage.lmdb {
     requires jdk.unsupported;
 
     exports dev.sluice.storage.lmdb;
+    // how to use an LMDB environment safely (locking, growth with readers in flight, scratch buffers):
+    // also the rules of Streams' LMDB state stores, which must not learn them a second time
+    exports dev.sluice.storage.lmdb.env to dev.sluice.streams;
 
     provides dev.sluice.api.storage.LogStorageProvider with dev.sluice.storage.lmdb.LmdbLogStorageProvider;
     provides dev.sluice.api.offset.OffsetStoreProvider with dev.sluice.storage.lmdb.offsets.LmdbOffsetStoreProvider;

@@ -8,6 +8,7 @@
 module dev.sluice.streams {
     requires transitive dev.sluice.client;
     requires lmdbjava;
+    requires dev.sluice.storage.lmdb; // its LMDB environment carries the LMDB state stores
 
     exports dev.sluice.streams;
     exports dev.sluice.streams.serde;

@@ -1,5 +1,6 @@
 package dev.sluice.streams;
 
+import dev.sluice.api.storage.StorageException;
 import dev.sluice.streams.serde.Serdes;
 import dev.sluice.streams.state.KeyValueStore;
 import dev.sluice.streams.state.internals.KeyLayout;
@@ -10,11 +11,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Persistent stores on LMDB: order, ranges, growth, and state that outlives the process's stores. */
+/**
+ * Persistent stores on LMDB: order, ranges, growth (also while another thread reads), one store per
+ * directory, and state that outlives the process's stores.
+ */
 class LmdbStoreTest {
     @TempDir
     Path dir;
@@ -41,6 +50,67 @@ class LmdbStoreTest {
                 store.put(KeyLayout.time(i), value);
             }
             assertThat(store.count()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void emptyValuesAndLongestKeysRoundTrip() {
+        try (LmdbBytesStore store = LmdbBytesStore.open(dir.resolve("edges"))) {
+            byte[] longest = new byte[511];
+            Arrays.fill(longest, (byte) 0xff);
+            store.put(longest, new byte[0]);
+            assertThat(store.get(longest)).isEmpty();
+            assertThat(store.range(KeyLayout.time(0), null)).hasSize(1);
+            assertThatThrownBy(() -> store.put(new byte[512], new byte[1])).isInstanceOf(StreamsException.class);
+        }
+    }
+
+    @Test
+    void aStoreDirectoryIsOpenOnceAtATime() {
+        try (LmdbBytesStore store = LmdbBytesStore.open(dir.resolve("once"))) {
+            store.put(KeyLayout.time(1), new byte[] {1});
+            // LMDB must not be opened twice in one process: a second store there is refused, not corrupting
+            assertThatThrownBy(() -> LmdbBytesStore.open(dir.resolve("once"))).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("in use");
+        }
+        try (LmdbBytesStore again = LmdbBytesStore.open(dir.resolve("once"))) {
+            assertThat(again.get(KeyLayout.time(1))).containsExactly(1);
+        }
+    }
+
+    @Test
+    void theMapGrowsWhileAnInteractiveQueryReads() throws Exception {
+        try (LmdbBytesStore store = LmdbBytesStore.open(dir.resolve("growing"))) {
+            byte[] value = new byte[1 << 20];
+            Arrays.fill(value, (byte) 7);
+            store.put(KeyLayout.time(-1), value);
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicReference<Throwable> readFailure = new AtomicReference<>();
+            AtomicLong reads = new AtomicLong();
+            Thread reader = new Thread(() -> { // reads never see the map move under them (it grows between reads)
+                try {
+                    while (writing.get()) {
+                        byte[] read = store.get(KeyLayout.time(-1));
+                        assertThat(read).hasSize(value.length).containsOnly((byte) 7);
+                        assertThat(store.range(KeyLayout.time(-1), KeyLayout.time(0))).hasSize(1);
+                        reads.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    readFailure.set(t);
+                }
+            }, "iq-reader");
+            reader.start();
+            try {
+                for (int i = 0; i < 100; i++) { // 100 MiB against a 64 MiB initial map: it grows at least once
+                    store.put(KeyLayout.time(i), value);
+                }
+            } finally {
+                writing.set(false);
+                reader.join(30_000);
+            }
+            assertThat(readFailure.get()).isNull();
+            assertThat(reads.get()).isPositive();
+            assertThat(store.count()).isEqualTo(101);
         }
     }
 

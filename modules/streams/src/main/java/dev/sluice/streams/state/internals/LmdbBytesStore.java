@@ -1,65 +1,54 @@
 package dev.sluice.streams.state.internals;
 
+import dev.sluice.storage.lmdb.LmdbSettings;
+import dev.sluice.storage.lmdb.env.LmdbEnvironment;
+import dev.sluice.storage.lmdb.env.ReadTxn;
+import dev.sluice.storage.lmdb.env.Scratch;
 import dev.sluice.streams.KeyValue;
 import dev.sluice.streams.StreamsException;
-import org.lmdbjava.CursorIterable;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
-import org.lmdbjava.DbiFlags;
-import org.lmdbjava.Env;
-import org.lmdbjava.EnvFlags;
-import org.lmdbjava.KeyRange;
-import org.lmdbjava.Txn;
+import org.lmdbjava.GetOp;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A {@link BytesStore} in an LMDB environment of its own (one directory per store of a task). Each put
+ * A {@link BytesStore} in an LMDB environment of its own (one directory per store of a task), on
+ * storage-lmdb's {@link LmdbEnvironment}, so the rules for using LMDB safely are the log backend's:
+ * the directory locked while open, the map grown (when full) only while no read is in flight, reads
+ * after close refused rather than touching an unmapped file, keys in per-thread direct buffers. Each put
  * is one write transaction without fsync ({@code MDB_NOSYNC}); {@link #flush()} syncs, and the runtime
  * flushes before it checkpoints, so what a checkpoint claims is on disk. LMDB's memcmp order is the
  * unsigned order stores rely on. Keys are limited to LMDB's 511 bytes. The task thread writes;
- * interactive queries read from other threads (read transactions need no thread affinity: MDB_NOTLS).
+ * interactive queries read from other threads.
  */
 public final class LmdbBytesStore implements BytesStore {
-    private static final int MAX_KEY = 511;
-    private static final long INITIAL_MAP_SIZE = 64L << 20;
+    private static final String DB = "store";
+    private static final LmdbSettings SETTINGS = new LmdbSettings(64L << 20, 126, false);
 
-    private final Env<ByteBuffer> env;
+    private final LmdbEnvironment env;
     private final Dbi<ByteBuffer> db;
 
-    private LmdbBytesStore(Env<ByteBuffer> env, Dbi<ByteBuffer> db) {
+    private LmdbBytesStore(LmdbEnvironment env) {
         this.env = env;
-        this.db = db;
+        this.db = env.db(DB);
     }
 
     public static LmdbBytesStore open(Path directory) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + directory, e);
-        }
-        long existing = directory.resolve("data.mdb").toFile().length();
-        Env<ByteBuffer> env = Env.create().setMapSize(Math.max(INITIAL_MAP_SIZE, existing * 2)).setMaxDbs(1)
-                .open(directory.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC);
-        return new LmdbBytesStore(env, env.openDbi("store", DbiFlags.MDB_CREATE));
+        return new LmdbBytesStore(LmdbEnvironment.open(directory, SETTINGS, DB));
     }
 
-    private static ByteBuffer direct(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.allocateDirect(bytes.length);
-        b.put(bytes).flip();
-        return b;
-    }
-
+    /** {@code key} in this thread's key buffer: valid until the thread's next LMDB call. */
     private static ByteBuffer key(byte[] key) {
-        if (key.length == 0 || key.length > MAX_KEY) {
-            throw new StreamsException("an LMDB store key must have 1 to " + MAX_KEY + " bytes, this one has " + key.length);
+        if (key.length == 0 || key.length > Scratch.MAX_KEY_BYTES) {
+            throw new StreamsException("an LMDB store key must have 1 to " + Scratch.MAX_KEY_BYTES
+                    + " bytes, this one has " + key.length);
         }
-        return direct(key);
+        return Scratch.key().put(key).flip();
     }
 
     private static byte[] copy(ByteBuffer b) {
@@ -70,8 +59,8 @@ public final class LmdbBytesStore implements BytesStore {
 
     @Override
     public byte[] get(byte[] key) {
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
-            ByteBuffer v = db.get(txn, key(key));
+        try (ReadTxn read = env.beginRead()) {
+            ByteBuffer v = db.get(read.txn(), key(key));
             return v == null ? null : copy(v);
         }
     }
@@ -79,38 +68,28 @@ public final class LmdbBytesStore implements BytesStore {
     @Override
     public void put(byte[] key, byte[] value) {
         ByteBuffer k = key(key);
-        ByteBuffer v = value == null ? null : direct(value);
-        while (true) {
-            try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                if (v == null) {
-                    db.delete(txn, k);
-                } else {
-                    db.put(txn, k, v);
-                }
-                txn.commit();
-                return;
-            } catch (Env.MapFullException full) {
-                env.setMapSize(env.info().mapSize * 2);
+        env.write(txn -> {
+            if (value == null) {
+                db.delete(txn, k);
+            } else {
+                db.reserve(txn, k, value.length).put(value); // written straight into the map: no direct copy
             }
-        }
+            return null;
+        });
     }
 
     @Override
     public List<KeyValue<byte[], byte[]>> range(byte[] from, byte[] toExclusive) {
-        KeyRange<ByteBuffer> range;
-        if (from != null && toExclusive != null) {
-            range = KeyRange.closedOpen(direct(from), direct(toExclusive));
-        } else if (from != null) {
-            range = KeyRange.atLeast(direct(from));
-        } else if (toExclusive != null) {
-            range = KeyRange.lessThan(direct(toExclusive));
-        } else {
-            range = KeyRange.all();
-        }
         List<KeyValue<byte[], byte[]>> out = new ArrayList<>();
-        try (Txn<ByteBuffer> txn = env.txnRead(); CursorIterable<ByteBuffer> it = db.iterate(txn, range)) {
-            for (CursorIterable.KeyVal<ByteBuffer> kv : it) {
-                out.add(KeyValue.pair(copy(kv.key()), copy(kv.val())));
+        try (ReadTxn read = env.beginRead(); Cursor<ByteBuffer> cursor = db.openCursor(read.txn())) {
+            boolean found = from == null ? cursor.first() : cursor.get(key(from), GetOp.MDB_SET_RANGE);
+            while (found) {
+                byte[] k = copy(cursor.key());
+                if (toExclusive != null && Arrays.compareUnsigned(k, toExclusive) >= 0) {
+                    break;
+                }
+                out.add(KeyValue.pair(k, copy(cursor.val())));
+                found = cursor.next();
             }
         }
         return out;
@@ -118,14 +97,14 @@ public final class LmdbBytesStore implements BytesStore {
 
     @Override
     public long count() {
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return db.stat(txn).entries;
+        try (ReadTxn read = env.beginRead()) {
+            return db.stat(read.txn()).entries;
         }
     }
 
     @Override
     public void flush() {
-        env.sync(true);
+        env.sync();
     }
 
     @Override
@@ -135,9 +114,6 @@ public final class LmdbBytesStore implements BytesStore {
 
     @Override
     public void close() {
-        if (!env.isClosed()) {
-            env.sync(true);
-            env.close();
-        }
+        env.close(); // syncs; a second close does nothing
     }
 }
