@@ -18,6 +18,16 @@ public interface BytesStore extends AutoCloseable {
     /** Entries with {@code from <= key < toExclusive} (null: unbounded), in key order, copied. */
     List<KeyValue<byte[], byte[]>> range(byte[] from, byte[] toExclusive);
 
+    /**
+     * Deletes the entries with {@code from <= key < toExclusive} (null: unbounded), each through
+     * {@link #put}, so a logged store logs every deletion.
+     */
+    default void deleteRange(byte[] from, byte[] toExclusive) {
+        for (KeyValue<byte[], byte[]> e : range(from, toExclusive)) {
+            put(e.key(), null);
+        }
+    }
+
     long count();
 
     /** Makes every put durable (a no-op in memory). */

@@ -1,5 +1,7 @@
 package dev.sluice.streams.state.internals;
 
+import dev.sluice.streams.kstream.Window;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -33,6 +35,16 @@ public final class KeyLayout {
     public static byte[] sessionKey(long end, long start, byte[] key) {
         return ByteBuffer.allocate(16 + key.length).putLong(end ^ Long.MIN_VALUE).putLong(start ^ Long.MIN_VALUE)
                 .put(key).array();
+    }
+
+    /** The session key of {@code window}: {@code [end][start][key]}. */
+    public static byte[] sessionKey(Window window, byte[] key) {
+        return sessionKey(window.end(), window.start(), key);
+    }
+
+    /** The window a session key ({@code [end][start][key]}) holds. */
+    public static Window sessionWindow(byte[] sessionKey) {
+        return new Window(readTime(sessionKey, 8), readTime(sessionKey, 0));
     }
 
     public static byte[] joinKey(long timestamp, byte[] key, int sequence) {

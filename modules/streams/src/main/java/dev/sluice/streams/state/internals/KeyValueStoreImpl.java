@@ -5,6 +5,7 @@ import dev.sluice.streams.serde.Serde;
 import dev.sluice.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -12,24 +13,12 @@ import java.util.function.LongSupplier;
  * A typed key-value store over a {@link BytesStore}: keys serialized, values stored with their
  * timestamp ({@link KeyLayout#timestamped}). Task thread writes; reads from any thread.
  */
-public final class KeyValueStoreImpl<K, V> implements KeyValueStore<K, V> {
-    private final String name;
-    private final BytesStore bytes;
-    private final Serde<K> keySerde;
-    private final Serde<V> valueSerde;
+public final class KeyValueStoreImpl<K, V> extends TypedStore<K, V> implements KeyValueStore<K, V> {
     private final LongSupplier recordTime;
 
     public KeyValueStoreImpl(String name, BytesStore bytes, Serde<K> keySerde, Serde<V> valueSerde, LongSupplier recordTime) {
-        this.name = name;
-        this.bytes = bytes;
-        this.keySerde = keySerde;
-        this.valueSerde = valueSerde;
+        super(name, bytes, keySerde, valueSerde);
         this.recordTime = recordTime;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -39,9 +28,7 @@ public final class KeyValueStoreImpl<K, V> implements KeyValueStore<K, V> {
     }
 
     public ValueAndTimestamp<V> getWithTimestamp(K key) {
-        byte[] stored = bytes.get(keySerde.serialize(name, key));
-        return stored == null ? null
-                : new ValueAndTimestamp<>(valueSerde.deserialize(name, KeyLayout.valueOf(stored)), KeyLayout.timestampOf(stored));
+        return valueAndTimestamp(bytes.get(keyBytes(key)));
     }
 
     @Override
@@ -50,7 +37,7 @@ public final class KeyValueStoreImpl<K, V> implements KeyValueStore<K, V> {
     }
 
     public void put(K key, V value, long timestamp) {
-        bytes.put(keySerde.serialize(name, key), KeyLayout.timestamped(timestamp, valueSerde.serialize(name, value)));
+        bytes.put(keyBytes(key), timestamped(value, timestamp));
     }
 
     @Override
@@ -66,16 +53,16 @@ public final class KeyValueStoreImpl<K, V> implements KeyValueStore<K, V> {
     public V delete(K key) {
         V old = get(key);
         if (old != null) {
-            bytes.put(keySerde.serialize(name, key), null);
+            bytes.put(keyBytes(key), null);
         }
         return old;
     }
 
     @Override
     public List<KeyValue<K, V>> range(K from, K to) {
-        byte[] toBytes = to == null ? null : keySerde.serialize(name, to);
-        byte[] toExclusive = toBytes == null ? null : java.util.Arrays.copyOf(toBytes, toBytes.length + 1);
-        return decode(bytes.range(from == null ? null : keySerde.serialize(name, from), toExclusive));
+        byte[] toBytes = to == null ? null : keyBytes(to);
+        byte[] toExclusive = toBytes == null ? null : Arrays.copyOf(toBytes, toBytes.length + 1);
+        return decode(bytes.range(from == null ? null : keyBytes(from), toExclusive));
     }
 
     @Override
@@ -86,7 +73,7 @@ public final class KeyValueStoreImpl<K, V> implements KeyValueStore<K, V> {
     private List<KeyValue<K, V>> decode(List<KeyValue<byte[], byte[]>> entries) {
         List<KeyValue<K, V>> out = new ArrayList<>(entries.size());
         for (KeyValue<byte[], byte[]> e : entries) {
-            out.add(KeyValue.pair(keySerde.deserialize(name, e.key()), valueSerde.deserialize(name, KeyLayout.valueOf(e.value()))));
+            out.add(KeyValue.pair(key(e.key()), value(KeyLayout.valueOf(e.value()))));
         }
         return out;
     }

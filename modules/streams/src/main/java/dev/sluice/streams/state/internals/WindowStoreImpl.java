@@ -14,27 +14,15 @@ import java.util.function.LongSupplier;
  * Fixed-size windows per key over a {@link BytesStore}, keyed {@code [start][key]} so that dropping
  * expired windows is a scan of the head. Task thread writes; reads from any thread.
  */
-public final class WindowStoreImpl<K, V> implements WindowStore<K, V> {
-    private final String name;
-    private final BytesStore bytes;
+public final class WindowStoreImpl<K, V> extends TypedStore<K, V> implements WindowStore<K, V> {
     private final long windowSizeMs;
-    private final Serde<K> keySerde;
-    private final Serde<V> valueSerde;
     private final LongSupplier recordTime;
 
     public WindowStoreImpl(String name, BytesStore bytes, long windowSizeMs, Serde<K> keySerde, Serde<V> valueSerde,
                            LongSupplier recordTime) {
-        this.name = name;
-        this.bytes = bytes;
+        super(name, bytes, keySerde, valueSerde);
         this.windowSizeMs = windowSizeMs;
-        this.keySerde = keySerde;
-        this.valueSerde = valueSerde;
         this.recordTime = recordTime;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -43,8 +31,7 @@ public final class WindowStoreImpl<K, V> implements WindowStore<K, V> {
     }
 
     public void put(K key, V value, long windowStart, long timestamp) {
-        bytes.put(KeyLayout.windowKey(windowStart, keySerde.serialize(name, key)),
-                KeyLayout.timestamped(timestamp, valueSerde.serialize(name, value)));
+        bytes.put(KeyLayout.windowKey(windowStart, keyBytes(key)), timestamped(value, timestamp));
     }
 
     @Override
@@ -54,18 +41,16 @@ public final class WindowStoreImpl<K, V> implements WindowStore<K, V> {
     }
 
     public ValueAndTimestamp<V> fetchWithTimestamp(K key, long windowStart) {
-        byte[] stored = bytes.get(KeyLayout.windowKey(windowStart, keySerde.serialize(name, key)));
-        return stored == null ? null
-                : new ValueAndTimestamp<>(valueSerde.deserialize(name, KeyLayout.valueOf(stored)), KeyLayout.timestampOf(stored));
+        return valueAndTimestamp(bytes.get(KeyLayout.windowKey(windowStart, keyBytes(key))));
     }
 
     @Override
     public List<KeyValue<Long, V>> fetch(K key, long timeFrom, long timeTo) {
-        byte[] k = keySerde.serialize(name, key);
+        byte[] k = keyBytes(key);
         List<KeyValue<Long, V>> out = new ArrayList<>();
         for (KeyValue<byte[], byte[]> e : bytes.range(KeyLayout.time(timeFrom), KeyLayout.time(timeTo + 1))) {
             if (KeyLayout.hasRecordKey(e.key(), 8, 0, k)) {
-                out.add(KeyValue.pair(KeyLayout.readTime(e.key(), 0), valueSerde.deserialize(name, KeyLayout.valueOf(e.value()))));
+                out.add(KeyValue.pair(KeyLayout.readTime(e.key(), 0), value(KeyLayout.valueOf(e.value()))));
             }
         }
         return out;
@@ -76,16 +61,14 @@ public final class WindowStoreImpl<K, V> implements WindowStore<K, V> {
         List<KeyValue<Windowed<K>, V>> out = new ArrayList<>();
         for (KeyValue<byte[], byte[]> e : bytes.range(null, null)) {
             long start = KeyLayout.readTime(e.key(), 0);
-            out.add(KeyValue.pair(new Windowed<>(keySerde.deserialize(name, KeyLayout.recordKey(e.key(), 8, 0)),
-                    new Window(start, start + windowSizeMs)), valueSerde.deserialize(name, KeyLayout.valueOf(e.value()))));
+            out.add(KeyValue.pair(new Windowed<>(key(KeyLayout.recordKey(e.key(), 8, 0)), new Window(start, start + windowSizeMs)),
+                    value(KeyLayout.valueOf(e.value()))));
         }
         return out;
     }
 
     /** Drops the windows starting before {@code minStart} (past retention). */
     public void expireBefore(long minStart) {
-        for (KeyValue<byte[], byte[]> e : bytes.range(null, KeyLayout.time(minStart))) {
-            bytes.put(e.key(), null);
-        }
+        deleteBefore(minStart);
     }
 }
