@@ -13,6 +13,7 @@ import dev.sluice.streams.serde.Serde;
 import dev.sluice.streams.serde.Serdes;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 
@@ -55,6 +56,13 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
         return m != null && m.keySerde() != null ? m.keySerde() : keySerde;
     }
 
+    /** An aggregation's store: serdes and type as materialized (else this grouping's), logged unless disabled. */
+    <A> StoreSpec storeSpec(String store, StoreSpec.StoreKind kind, long windowSizeMs, long retentionMs, Materialized<K, A> m,
+                            Serde<A> aggSerde) {
+        return new StoreSpec(store, kind, windowSizeMs, retentionMs, keySerde(m), aggSerde, m == null ? null : m.storeType(),
+                m == null || m.loggingEnabled(), m == null ? Map.of() : m.changelogConfigs());
+    }
+
     @Override
     public KTable<K, Long> count() {
         return count(null);
@@ -62,8 +70,7 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
 
     @Override
     public KTable<K, Long> count(Materialized<K, Long> m) {
-        return aggregate("KSTREAM-AGGREGATE-", m, valueSerde(m, Serdes.longs()),
-                (k, v, old, first) -> first ? 1L : old + 1);
+        return aggregate("KSTREAM-AGGREGATE-", m, valueSerde(m, Serdes.longs()), StreamAggregateProcessor.Fold.count());
     }
 
     @Override
@@ -73,8 +80,7 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
 
     @Override
     public KTable<K, V> reduce(BinaryOperator<V> reducer, Materialized<K, V> m) {
-        return aggregate("KSTREAM-REDUCE-", m, valueSerde(m, valueSerde),
-                (k, v, old, first) -> v == null ? null : first ? v : reducer.apply(old, v));
+        return aggregate("KSTREAM-REDUCE-", m, valueSerde(m, valueSerde), StreamAggregateProcessor.Fold.reduce(reducer));
     }
 
     @Override
@@ -86,7 +92,7 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     public <A> KTable<K, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
                                       Materialized<K, A> m) {
         return aggregate("KSTREAM-AGGREGATE-", m, valueSerde(m, null),
-                (k, v, old, first) -> aggregator.apply(k, v, first ? initializer.get() : old));
+                StreamAggregateProcessor.Fold.aggregate(initializer, aggregator));
     }
 
     private <A> KTable<K, A> aggregate(String prefix, Materialized<K, A> m, Serde<A> aggSerde,
@@ -94,9 +100,7 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
         String name = dsl().builder.newName(prefix);
         String store = storeName(m, prefix);
         String input = input(store);
-        dsl().builder.addStore(new StoreSpec(store, StoreSpec.StoreKind.KEY_VALUE, 0, 0, keySerde(m), aggSerde,
-                m == null ? null : m.storeType(), m == null || m.loggingEnabled(),
-                m == null ? java.util.Map.of() : m.changelogConfigs()));
+        dsl().builder.addStore(storeSpec(store, StoreSpec.StoreKind.KEY_VALUE, 0, 0, m, aggSerde));
         dsl().builder.addProcessor(name, () -> new StreamAggregateProcessor<>(store, fold), List.of(input), store);
         return new KTableImpl<>(dsl(), name, keySerde(m), aggSerde, store, null);
     }

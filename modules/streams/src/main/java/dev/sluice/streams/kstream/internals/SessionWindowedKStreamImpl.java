@@ -13,7 +13,6 @@ import dev.sluice.streams.serde.Serde;
 import dev.sluice.streams.serde.Serdes;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 
@@ -74,8 +73,7 @@ final class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K
         String input = grouped.input(store);
         long retention = m != null && m.retentionMs() != null ? m.retentionMs() : windows.inactivityGapMs() + windows.graceMs();
         Serde<K> keySerde = grouped.keySerde(m);
-        dsl.builder.addStore(new StoreSpec(store, StoreSpec.StoreKind.SESSION, 0, retention, keySerde, aggSerde,
-                m == null ? null : m.storeType(), m == null || m.loggingEnabled(), m == null ? Map.of() : m.changelogConfigs()));
+        dsl.builder.addStore(grouped.storeSpec(store, StoreSpec.StoreKind.SESSION, 0, retention, m, aggSerde));
         dsl.builder.addProcessor(name, () -> new SessionWindowAggregateProcessor<>(store, windows, retention, init,
                 aggregator, merger), List.of(input), store);
         Serde<Windowed<K>> windowedSerde = keySerde == null ? null : WindowedSerdes.sessionWindowed(keySerde);

@@ -1,9 +1,13 @@
 package dev.sluice.streams.kstream.internals;
 
+import dev.sluice.streams.kstream.Aggregator;
 import dev.sluice.streams.processor.ProcessorContext;
 import dev.sluice.streams.processor.Record;
 import dev.sluice.streams.state.internals.KeyValueStoreImpl;
 import dev.sluice.streams.state.internals.ValueAndTimestamp;
+
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 
 /**
  * count / reduce / aggregate of a grouped stream: folds each record into its key's aggregate in the
@@ -16,6 +20,19 @@ final class StreamAggregateProcessor<K, V, A> extends ContextProcessor<K, V, K, 
     interface Fold<K, V, A> {
         /** null: drop the record */
         A apply(K key, V value, A old, boolean first);
+
+        static <K, V> Fold<K, V, Long> count() {
+            return (k, v, old, first) -> first ? 1L : old + 1;
+        }
+
+        /** Records with a null value are dropped; the first value is the key's first aggregate. */
+        static <K, V> Fold<K, V, V> reduce(BinaryOperator<V> reducer) {
+            return (k, v, old, first) -> v == null ? null : first ? v : reducer.apply(old, v);
+        }
+
+        static <K, V, A> Fold<K, V, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator) {
+            return (k, v, old, first) -> aggregator.apply(k, v, first ? initializer.get() : old);
+        }
     }
 
     private final String storeName;

@@ -12,7 +12,6 @@ import dev.sluice.streams.serde.Serde;
 import dev.sluice.streams.serde.Serdes;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 
@@ -34,7 +33,7 @@ final class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
     @Override
     public KTable<Windowed<K>, Long> count(Materialized<K, Long> m) {
         return aggregate("KSTREAM-AGGREGATE-", m, KGroupedStreamImpl.valueSerde(m, Serdes.longs()),
-                (k, v, old, first) -> first ? 1L : old + 1);
+                StreamAggregateProcessor.Fold.count());
     }
 
     @Override
@@ -45,7 +44,7 @@ final class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
     @Override
     public KTable<Windowed<K>, V> reduce(BinaryOperator<V> reducer, Materialized<K, V> m) {
         return aggregate("KSTREAM-REDUCE-", m, KGroupedStreamImpl.valueSerde(m, grouped.valueSerde),
-                (k, v, old, first) -> v == null ? null : first ? v : reducer.apply(old, v));
+                StreamAggregateProcessor.Fold.reduce(reducer));
     }
 
     @Override
@@ -57,7 +56,7 @@ final class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
     public <A> KTable<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
                                                 Materialized<K, A> m) {
         return aggregate("KSTREAM-AGGREGATE-", m, KGroupedStreamImpl.valueSerde(m, null),
-                (k, v, old, first) -> aggregator.apply(k, v, first ? initializer.get() : old));
+                StreamAggregateProcessor.Fold.aggregate(initializer, aggregator));
     }
 
     private <A> KTable<Windowed<K>, A> aggregate(String prefix, Materialized<K, A> m, Serde<A> aggSerde,
@@ -71,8 +70,7 @@ final class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
             throw new IllegalArgumentException("retention " + retention + " ms is shorter than window size + grace");
         }
         Serde<K> keySerde = grouped.keySerde(m);
-        dsl.builder.addStore(new StoreSpec(store, StoreSpec.StoreKind.WINDOW, windows.sizeMs(), retention, keySerde, aggSerde,
-                m == null ? null : m.storeType(), m == null || m.loggingEnabled(), m == null ? Map.of() : m.changelogConfigs()));
+        dsl.builder.addStore(grouped.storeSpec(store, StoreSpec.StoreKind.WINDOW, windows.sizeMs(), retention, m, aggSerde));
         dsl.builder.addProcessor(name, () -> new TimeWindowAggregateProcessor<>(store, windows, retention, fold),
                 List.of(input), store);
         Serde<Windowed<K>> windowedSerde = keySerde == null ? null : WindowedSerdes.timeWindowed(keySerde, windows.sizeMs());
