@@ -72,7 +72,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
             @Override
             public void process(Record<K, V> r) {
                 KeyValue<KR, VR> kv = mapper.apply(r.key(), r.value());
-                context.forward(r.withKey(kv.key()).withValue(kv.value()));
+                context.forward(new Record<>(kv.key(), kv.value(), r.timestamp(), r.headers())); // one record, not two
             }
         }, null, null, true);
     }
@@ -103,7 +103,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
             @Override
             public void process(Record<K, V> r) {
                 for (KeyValue<KR, VR> kv : mapper.apply(r.key(), r.value())) {
-                    context.forward(r.withKey(kv.key()).withValue(kv.value()));
+                    context.forward(new Record<>(kv.key(), kv.value(), r.timestamp(), r.headers()));
                 }
             }
         }, null, null, true);
@@ -151,12 +151,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     @Override
     public KStream<K, V> merge(KStream<K, V> other) {
         KStreamImpl<K, V> o = (KStreamImpl<K, V>) other;
-        String name = dsl.processor("KSTREAM-MERGE-", () -> new ContextProcessor<K, V, K, V>() {
-            @Override
-            public void process(Record<K, V> r) {
-                context.forward(r);
-            }
-        }, List.of(node, o.node));
+        String name = dsl.processor("KSTREAM-MERGE-", KStreamImpl.<K, V>passThrough(), List.of(node, o.node));
         return new KStreamImpl<>(dsl, name, keySerde, valueSerde, repartitionRequired || o.repartitionRequired);
     }
 
@@ -180,6 +175,16 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     public void to(TopicNameExtractor<K, V> extractor, Produced<K, V> produced) {
         dsl.builder.addSink(dsl.builder.newName("KSTREAM-SINK-"), List.of(node), null, extractor,
                 or(produced.keySerde(), keySerde), or(produced.valueSerde(), valueSerde));
+    }
+
+    /** A merge: every record of every parent forwarded as it is. */
+    private static <K, V> ProcessorSupplier<K, V, K, V> passThrough() {
+        return () -> new ContextProcessor<K, V, K, V>() {
+            @Override
+            public void process(Record<K, V> r) {
+                context.forward(r);
+            }
+        };
     }
 
     static <T> T or(T given, T fallback) {
@@ -276,12 +281,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         dsl.builder.addProcessor(otherName, () -> new StreamStreamJoinProcessor<K, VO, V, VR>(otherStore, thisStore,
                 windows.afterMs(), windows.beforeMs(), retention, reversed), List.of(right.node), otherStore, thisStore);
         dsl.builder.copartition(left.node, right.node);
-        String merge = dsl.processor("KSTREAM-MERGE-", () -> new ContextProcessor<K, VR, K, VR>() {
-            @Override
-            public void process(Record<K, VR> r) {
-                context.forward(r);
-            }
-        }, List.of(thisName, otherName));
+        String merge = dsl.processor("KSTREAM-MERGE-", KStreamImpl.<K, VR>passThrough(), List.of(thisName, otherName));
         return new KStreamImpl<>(dsl, merge, keySerde, null, false);
     }
 
