@@ -17,13 +17,11 @@ import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.storage.file.checkpoint.LeaderEpochCheckpointFile;
 import dev.sluice.storage.file.segment.LogSegment;
 import dev.sluice.storage.file.segment.SegmentFiles;
-import dev.sluice.storage.file.segment.SegmentRecovery;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,10 +36,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * bytes and index entries, segment size, then {@link #logEndOffset()}; readers read the log end
  * first and never look past it. Writers, {@link #close()} and {@link #closeForDeletion()} hold one
  * lock, so a partition deleted while an append is in progress loses no file to it and gains none.
- * Segments removed by retention, DeleteRecords or truncation are retired: renamed {@code .deleted}
- * with their channel open until {@code file.delete.delay.ms} has passed ({@link DelayedDeletes}),
- * so a reader that already found its segment, and a slice being sent, read on undisturbed; a read
- * that starts below the new log start gets an {@link OffsetOutOfRangeException}.
+ * Segments removed by retention, DeleteRecords or truncation ({@link FileLogTruncation}) are
+ * retired: renamed {@code .deleted} with their channel open until {@code file.delete.delay.ms} has
+ * passed ({@link DelayedDeletes}), so a reader that already found its segment, and a slice being
+ * sent, read on undisturbed; a read that starts below the new log start gets an
+ * {@link OffsetOutOfRangeException}. Reads are {@link LogReads}', compaction {@link FileLogCompaction}'s.
  */
 public final class FileLog implements LogStorage {
     private static final System.Logger LOG = System.getLogger(FileLog.class.getName());
@@ -49,13 +48,11 @@ public final class FileLog implements LogStorage {
     private final TopicPartition partition;
     private final Path dir;
     private final Time time;
-    private final LogCheckpoints checkpoints;
     private final LogSegments segments = new LogSegments();
     private final LeaderEpochCache epochs;
     private final IncomingBatches incoming = new IncomingBatches();
     /** Held by every writer operation and by close/delete, so none of them interleave. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final DelayedDeletes deletes;
 
     private volatile LogConfig config;
     private volatile long logStartOffset;
@@ -68,18 +65,18 @@ public final class FileLog implements LogStorage {
     /** Writer-only: the recovery point and the fsync policy. */
     private final LogFlushing flushing;
     private final LogReads reads;
+    private final FileLogTruncation truncation;
 
     private FileLog(Path dir, TopicPartition partition, LogConfig config, Time time, LogCheckpoints checkpoints,
                     DelayedDeletes deletes) {
         this.dir = dir;
-        this.deletes = deletes;
         this.partition = partition;
         this.config = config;
         this.time = time;
-        this.checkpoints = checkpoints;
         this.epochs = new LeaderEpochCache(new LeaderEpochCheckpointFile(dir));
         this.flushing = new LogFlushing(partition, checkpoints, time);
         this.reads = new LogReads(this, partition, segments);
+        this.truncation = new FileLogTruncation(this, dir, partition, segments, epochs, flushing, checkpoints, deletes);
     }
 
     /** Opens the log in {@code dir}, deleting the segments it retires at once (a log used on its own). */
@@ -137,12 +134,12 @@ public final class FileLog implements LogStorage {
 
     @Override
     public AppendResult append(ByteBuffer batches) {
-        return append(batches, true);
+        return append(batches, null, true);
     }
 
     @Override
     public AppendResult appendWithOffsets(ByteBuffer batches) {
-        return append(batches, false);
+        return append(batches, null, false);
     }
 
     @Override
@@ -155,24 +152,17 @@ public final class FileLog implements LogStorage {
         return append(batches, facts, false);
     }
 
+    /** {@code facts}: the caller's walk over the batches, or null to have them walked and validated here. */
     private AppendResult append(ByteBuffer input, BatchFacts facts, boolean assignOffsets) {
         writeLock.lock();
         try {
             ensureOpen();
             LogConfig cfg = config;
-            incoming.prepare(input, facts, logEndOffset, assignOffsets, cfg.segmentBytes());
-            return write(input, cfg);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private AppendResult append(ByteBuffer input, boolean assignOffsets) {
-        writeLock.lock();
-        try {
-            ensureOpen();
-            LogConfig cfg = config;
-            incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+            if (facts == null) {
+                incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+            } else {
+                incoming.prepare(input, facts, logEndOffset, assignOffsets, cfg.segmentBytes());
+            }
             return write(input, cfg);
         } finally {
             writeLock.unlock();
@@ -211,8 +201,8 @@ public final class FileLog implements LogStorage {
         return active;
     }
 
-    /** Starts a new active segment at {@code baseOffset} (replacing the active one if it is empty). */
-    private LogSegment roll(long baseOffset) {
+    /** Under the write lock: starts a new active segment at {@code baseOffset} (replacing the active one if it is empty). */
+    LogSegment roll(long baseOffset) {
         LogSegment active = segments.active();
         if (active.size() == 0) {
             if (active.baseOffset() == baseOffset) {
@@ -308,7 +298,7 @@ public final class FileLog implements LogStorage {
                 throw new IllegalArgumentException(partition + ": aborted transaction " + entry
                         + " has its marker at or past the log end " + logEndOffset);
             }
-            if (entry.lastOffset() <= lastAbortMarkerOffset() || entry.lastOffset() < logStartOffset) {
+            if (entry.lastOffset() <= segments.lastAbortMarkerOffset() || entry.lastOffset() < logStartOffset) {
                 return; // already indexed (a replay after restart), or below what any fetch can read
             }
             segments.floor(entry.lastOffset()).txnIndex().append(entry);
@@ -317,25 +307,10 @@ public final class FileLog implements LogStorage {
         }
     }
 
-    /** The newest entry's marker offset across the segments (the newest segment with entries), or -1. */
-    private long lastAbortMarkerOffset() {
-        long last = -1;
-        for (LogSegment segment : segments.all()) {
-            last = Math.max(last, segment.txnIndex().lastMarkerOffset());
-        }
-        return last;
-    }
-
     @Override
     public List<AbortedTxn> abortedTransactions(long fromOffset, long upperBoundOffset) {
         ensureOpen();
-        List<AbortedTxn> found = new ArrayList<>();
-        for (LogSegment segment : segments.from(fromOffset)) {
-            if (segment.txnIndex().collect(fromOffset, upperBoundOffset, found)) {
-                break;
-            }
-        }
-        return found;
+        return segments.abortedTransactions(fromOffset, upperBoundOffset);
     }
 
     // ---------------------------------------------------------------- truncation and retention
@@ -345,31 +320,7 @@ public final class FileLog implements LogStorage {
         writeLock.lock();
         try {
             ensureOpen();
-            if (offset < 0) {
-                throw new IllegalArgumentException("cannot truncate to negative offset " + offset);
-            }
-            if (offset >= logEndOffset) {
-                return;
-            }
-            if (offset <= logStartOffset) {
-                truncateFullyAndStartAt(offset);
-                return;
-            }
-            LogSegment keep = segments.floor(offset);
-            List<LogSegment> doomed = new ArrayList<>(segments.above(keep.baseOffset()));
-            for (int i = doomed.size() - 1; i >= 0; i--) { // newest first: a crash leaves a prefix
-                retire(doomed.get(i));
-            }
-            flushing.changed();
-            truncations++;
-            keep.truncateTo(offset, time.milliseconds());
-            keep.resizeIndexes(config.maxIndexBytes()); // it may have been rolled away from and trimmed
-            long newEnd = keep.size() == 0 ? keep.baseOffset() : SegmentRecovery.readNextOffset(keep);
-            logEndOffset = newEnd;
-            epochs.truncateFromEnd(newEnd);
-            flushing.truncatedTo(newEnd);
-            LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
-
+            truncation.truncateTo(offset);
         } finally {
             writeLock.unlock();
         }
@@ -380,24 +331,7 @@ public final class FileLog implements LogStorage {
         writeLock.lock();
         try {
             ensureOpen();
-            if (offset < 0) {
-                throw new IllegalArgumentException("cannot restart the log at negative offset " + offset);
-            }
-            List<LogSegment> all = new ArrayList<>(segments.all());
-            truncations++;
-            logStartOffset = offset;
-            for (int i = all.size() - 1; i >= 0; i--) {
-                retire(all.get(i));
-            }
-            SegmentFiles.deleteAll(dir, offset);
-            flushing.changed();
-            segments.add(LogSegment.open(dir, offset, config.maxIndexBytes(), time.milliseconds()));
-            logEndOffset = offset;
-            epochs.clear();
-            checkpoints.logStartOffset(partition, offset);
-            flushing.restartedAt(offset);
-            LOG.log(System.Logger.Level.INFO, "{0}: truncated fully, restarting at offset {1}", partition, offset);
-
+            truncation.truncateFullyAndStartAt(offset);
         } finally {
             writeLock.unlock();
         }
@@ -408,20 +342,7 @@ public final class FileLog implements LogStorage {
         writeLock.lock();
         try {
             ensureOpen();
-            long end = logEndOffset;
-            if (offset > end) {
-                throw new OffsetOutOfRangeException("cannot delete records before " + offset + ": the log of " + partition
-                        + " ends at " + end);
-            }
-            if (offset <= logStartOffset) {
-                return logStartOffset;
-            }
-            logStartOffset = offset;
-            checkpoints.logStartOffset(partition, offset);
-            epochs.truncateFromStart(offset);
-            deleteOldSegments(RetentionRules.belowLogStart(offset), "below log start offset");
-            return offset;
-
+            return truncation.deleteRecordsBefore(offset);
         } finally {
             writeLock.unlock();
         }
@@ -434,13 +355,7 @@ public final class FileLog implements LogStorage {
             ensureOpen();
             LogConfig cfg = config;
             long now = time.milliseconds();
-            int deleted = deleteOldSegments(RetentionRules.belowLogStart(logStartOffset), "below log start offset");
-            if (cfg.retentionMs() >= 0) {
-                deleted += deleteOldSegments(RetentionRules.olderThan(now, cfg.retentionMs()), "retention.ms");
-            }
-            if (cfg.retentionBytes() >= 0) {
-                deleted += deleteOldSegments(RetentionRules.largerThan(sizeInBytes(), cfg.retentionBytes()), "retention.bytes");
-            }
+            int deleted = truncation.enforceRetention(now);
             LogSegment active = segments.active();
             if (active.size() > 0 && active.timeWaitedForRoll(now, now) > cfg.segmentMs()) {
                 roll(logEndOffset);
@@ -450,55 +365,24 @@ public final class FileLog implements LogStorage {
             }
             flushing.checkpointIfMoved();
             return deleted;
-
         } finally {
             writeLock.unlock();
         }
     }
 
-    /**
-     * Deletes the oldest segments while {@code rule} allows. The active segment may go too (unless
-     * empty): then a new empty one is rolled first so the log always has one, as Kafka does.
-     */
-    private int deleteOldSegments(RetentionRules.Rule rule, String reason) {
-        List<LogSegment> deletable = new ArrayList<>();
-        for (LogSegment segment : segments.all()) {
-            LogSegment next = segments.next(segment);
-            if ((next == null && segment.size() == 0) || !rule.deletable(segment, next)) {
-                break;
-            }
-            deletable.add(segment);
-        }
-        if (deletable.isEmpty()) {
-            return 0;
-        }
-        if (deletable.size() == segments.count()) {
-            roll(logEndOffset);
-        }
-        long newStart = Math.max(logStartOffset, segments.next(deletable.get(deletable.size() - 1)).baseOffset());
-        boolean startMoved = newStart > logStartOffset;
-        logStartOffset = newStart; // first, so readers of the doomed segments get "out of range"
-        for (LogSegment segment : deletable) {
-            LOG.log(System.Logger.Level.INFO, "{0}: deleting segment {1} ({2})", partition, segment.logFile().getFileName(), reason);
-            retire(segment);
-        }
-        if (startMoved) {
-            // No checkpoint write: the new start is the first segment's base offset, which is what
-            // loading finds anyway (the log start is the larger of checkpoint and first segment).
-            epochs.truncateFromStart(newStart);
-        }
-        return deletable.size();
+    /** Under the write lock ({@link FileLogTruncation}): the new log start, published to readers. */
+    void logStartOffset(long offset) {
+        logStartOffset = offset;
     }
 
-    /**
-     * Takes a segment out of the log: its files are renamed {@code .deleted} at once (so a new
-     * segment may take its name) and removed after {@code file.delete.delay.ms}; until then its
-     * channel stays open, so slices already handed to the network are sent whole.
-     */
-    private void retire(LogSegment segment) {
-        segments.remove(segment);
-        segment.renameForDeletion();
-        deletes.later(config.fileDeleteDelayMs(), segment::delete);
+    /** Under the write lock ({@link FileLogTruncation}): the new log end, published to readers. */
+    void logEndOffset(long offset) {
+        logEndOffset = offset;
+    }
+
+    /** Under the write lock: records were truncated away, so a cleaning begun before is abandoned. */
+    void truncated() {
+        truncations++;
     }
 
     // ---------------------------------------------------------------- compaction
@@ -546,9 +430,7 @@ public final class FileLog implements LogStorage {
         cleaned.park();
         segments.add(cleaned); // replaces the first old segment for readers at once: same base offset
         for (LogSegment segment : old) {
-            segments.remove(segment);
-            segment.renameForDeletion();
-            deletes.later(config.fileDeleteDelayMs(), segment::delete);
+            truncation.retire(segment);
         }
         cleaned.renameWithSuffix("");
         SegmentDirectory.fsync(dir);
@@ -574,7 +456,6 @@ public final class FileLog implements LogStorage {
             ensureOpen();
             flushing.flushUpTo(segments, logEndOffset);
             flushing.writeCheckpoint();
-
         } finally {
             writeLock.unlock();
         }

@@ -1,8 +1,11 @@
 package dev.sluice.storage.file.log;
 
+import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.storage.file.segment.LogSegment;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -75,5 +78,25 @@ final class LogSegments {
             size += segment.size();
         }
         return size;
+    }
+
+    /** The newest aborted-transaction entry's marker offset across the segments' {@code .txnindex} files, or -1. */
+    long lastAbortMarkerOffset() {
+        long last = -1;
+        for (LogSegment segment : segments.values()) {
+            last = Math.max(last, segment.txnIndex().lastMarkerOffset());
+        }
+        return last;
+    }
+
+    /** See {@link dev.sluice.api.storage.LogStorage#abortedTransactions}: from the segment holding {@code fromOffset} on. */
+    List<AbortedTxn> abortedTransactions(long fromOffset, long upperBoundOffset) {
+        List<AbortedTxn> found = new ArrayList<>();
+        for (LogSegment segment : from(fromOffset)) {
+            if (segment.txnIndex().collect(fromOffset, upperBoundOffset, found)) {
+                break;
+            }
+        }
+        return found;
     }
 }
