@@ -2,6 +2,7 @@ package dev.sluice.client;
 
 import dev.sluice.api.record.Header;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.consumer.ConsumerConfig;
 import dev.sluice.client.consumer.ConsumerRecord;
 import dev.sluice.client.consumer.NoOffsetForPartitionException;

@@ -1,6 +1,7 @@
 package dev.sluice.client;
 
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.consumer.ConsumerConfig;
 import dev.sluice.client.consumer.ConsumerRebalanceListener;
 import dev.sluice.client.consumer.ConsumerRecord;

@@ -1,6 +1,7 @@
 package dev.sluice.client;
 
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.admin.AdminConfig;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;

@@ -1,5 +1,6 @@
 package dev.sluice.client;
 
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.admin.AdminConfig;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;

@@ -2,6 +2,7 @@ package dev.sluice.client;
 
 import dev.sluice.api.compression.CompressionType;
 import dev.sluice.api.record.Header;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.producer.ProducerConfig;
 import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.RecordMetadata;

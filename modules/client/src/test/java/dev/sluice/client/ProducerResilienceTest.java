@@ -1,5 +1,6 @@
 package dev.sluice.client;
 
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.producer.ProducerConfig;
 import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.RecordMetadata;

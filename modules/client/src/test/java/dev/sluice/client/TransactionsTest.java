@@ -1,6 +1,7 @@
 package dev.sluice.client;
 
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.admin.AdminConfig;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
@@ -12,8 +13,8 @@ import dev.sluice.client.consumer.SluiceConsumer;
 import dev.sluice.client.producer.ProducerConfig;
 import dev.sluice.client.producer.ProducerFencedException;
 import dev.sluice.client.producer.ProducerRecord;
-import dev.sluice.client.producer.TransactionStateException;
 import dev.sluice.client.producer.SluiceProducer;
+import dev.sluice.client.producer.TransactionStateException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

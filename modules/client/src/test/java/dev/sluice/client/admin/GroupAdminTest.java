@@ -1,8 +1,8 @@
 package dev.sluice.client.admin;
 
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.ApiException;
-import dev.sluice.client.TestBroker;
 import dev.sluice.client.producer.ProducerConfig;
 import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.SluiceProducer;

@@ -1,6 +1,6 @@
 package dev.sluice.client.network;
 
-import dev.sluice.client.TestBroker;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.config.ClientConfig;
 import dev.sluice.protocol.ApiKey;
 import org.junit.jupiter.api.Test;

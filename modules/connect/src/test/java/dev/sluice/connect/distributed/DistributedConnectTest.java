@@ -1,8 +1,9 @@
 package dev.sluice.connect.distributed;
 
+import dev.sluice.broker.testing.Await;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
-import dev.sluice.connect.TestBroker;
 import dev.sluice.connect.runtime.Herder;
 import dev.sluice.connect.runtime.State;
 import dev.sluice.connect.runtime.Status;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -91,13 +93,7 @@ class DistributedConnectTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.await(what, Duration.ofSeconds(60), condition);
     }
 
     private static boolean allRunning(Herder herder, List<String> names) {

@@ -2,10 +2,11 @@ package dev.sluice.connect.jdbc;
 
 import dev.sluice.api.internal.json.JsonReader;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.testing.Await;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.consumer.SluiceConsumer;
-import dev.sluice.connect.TestBroker;
 import dev.sluice.connect.standalone.StandaloneWorker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,13 +105,7 @@ abstract class JdbcRoundTripTestBase {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.await(what, Duration.ofSeconds(45), condition);
     }
 
     private Map<String, String> worker() {

@@ -1,9 +1,9 @@
 package dev.sluice.connect.rest;
 
 import dev.sluice.api.internal.json.JsonReader;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
-import dev.sluice.connect.TestBroker;
 import dev.sluice.connect.standalone.StandaloneWorker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,12 +1,13 @@
 package dev.sluice.connect.standalone;
 
+import dev.sluice.broker.testing.Await;
+import dev.sluice.broker.testing.TestBroker;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.consumer.ConsumerRecord;
 import dev.sluice.client.consumer.SluiceConsumer;
 import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.SluiceProducer;
-import dev.sluice.connect.TestBroker;
 import dev.sluice.connect.runtime.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,13 +85,7 @@ class StandaloneFileConnectorsTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.await(what, Duration.ofSeconds(45), condition);
     }
 
     private static List<String> lines(Path file) {

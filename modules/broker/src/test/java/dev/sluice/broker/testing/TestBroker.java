@@ -1,4 +1,4 @@
-package dev.sluice.client;
+package dev.sluice.broker.testing;
 
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.config.BrokerConfig;
@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * An in-process broker on a free loopback port (kept across restarts, so a client's bootstrap
- * address stays valid) with its data in a test directory.
+ * address stays valid) with its data in a test directory; for the tests of the modules above the
+ * broker (client, connect). Used by the test's thread.
  */
 public final class TestBroker implements AutoCloseable {
     private final Map<String, String> settings;
