@@ -5,7 +5,6 @@ import dev.sluice.client.consumer.ConsumerRecord;
 import dev.sluice.connect.api.ConnectException;
 import dev.sluice.connect.api.RetriableException;
 
-import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,32 +39,44 @@ final class ErrorPolicy {
         this.stopping = stopping;
     }
 
+    /** One step of a record's pipeline (a conversion, the transforms), created once per task so that a record costs no lambda. */
+    @FunctionalInterface
+    interface Step<I, O> {
+        O apply(I input) throws Exception;
+    }
+
     /**
-     * Runs {@code op} under the policy.
+     * Runs {@code step} on {@code input} under the policy. The first try costs nothing but the call
+     * (no clock read); the retry window of {@code errors.retry.timeout} is counted from its failure.
      *
      * @param original the consumed record it works on (sink tasks), else null
      * @throws ConnectException "Tolerance exceeded in error handler" when the task must stop
      */
-    <T> Attempt<T> execute(Stage stage, Callable<T> op, ConsumerRecord original) {
+    <I, O> Attempt<O> execute(Stage stage, Step<I, O> step, I input, ConsumerRecord original) {
+        try {
+            return new Attempt.Done<>(step.apply(input));
+        } catch (Exception e) {
+            return retry(stage, step, input, original, e);
+        }
+    }
+
+    private <I, O> Attempt<O> retry(Stage stage, Step<I, O> step, I input, ConsumerRecord original, Exception first) {
         long start = time.milliseconds();
         long delay = FIRST_DELAY_MS;
-        while (true) {
+        Exception e = first;
+        while (e instanceof RetriableException && !stopping.getAsBoolean()
+                && (retryTimeoutMs == -1 || time.milliseconds() - start + delay <= retryTimeoutMs)) {
+            Exception failure = e;
+            LOG.log(System.Logger.Level.DEBUG, () -> id + ": retrying " + stage + " after " + failure);
+            sleep(delay);
+            delay = Math.min(delay * 2, maxDelayMs);
             try {
-                return new Attempt.Done<>(op.call());
-            } catch (RetriableException e) {
-                long elapsed = time.milliseconds() - start;
-                boolean retry = retryTimeoutMs == -1 || elapsed + delay <= retryTimeoutMs;
-                if (retry && !stopping.getAsBoolean()) {
-                    LOG.log(System.Logger.Level.DEBUG, () -> id + ": retrying " + stage + " after " + e);
-                    sleep(delay);
-                    delay = Math.min(delay * 2, maxDelayMs);
-                    continue;
-                }
-                return failed(stage, e, original);
-            } catch (Exception e) {
-                return failed(stage, e, original);
+                return new Attempt.Done<>(step.apply(input));
+            } catch (Exception again) {
+                e = again;
             }
         }
+        return failed(stage, e, original);
     }
 
     private <T> Attempt<T> failed(Stage stage, Exception e, ConsumerRecord original) {

@@ -52,10 +52,6 @@ public final class Worker implements AutoCloseable {
         return config;
     }
 
-    static Task newTask(Plugins plugins, ConnectorConfig config) {
-        return plugins.newConnector(config.connectorClass()).newTask();
-    }
-
     /** Creates and starts connector {@code name}; a failure to start is thrown. */
     public void startConnector(ConnectorConfig cc, ConnectorContext context) {
         Connector connector = plugins.newConnector(cc.connectorClass());
@@ -70,18 +66,13 @@ public final class Worker implements AutoCloseable {
         return plugins.newConnector(cc.connectorClass()) instanceof SinkConnector;
     }
 
-    /** The running connector's task configurations; each gets the connector's settings under its own. */
+    /** The running connector's task configurations (immutable copies). */
     public List<Map<String, String>> taskConfigs(ConnectorConfig cc) {
         Connector connector = connectors.get(cc.name());
         if (connector == null) {
             return List.of();
         }
-        List<Map<String, String>> out = new ArrayList<>();
-        for (Map<String, String> task : connector.taskConfigs(cc.tasksMax())) {
-            Map<String, String> merged = new java.util.LinkedHashMap<>(task);
-            out.add(Map.copyOf(merged));
-        }
-        return out;
+        return connector.taskConfigs(cc.tasksMax()).stream().map(Map::copyOf).toList();
     }
 
     public void stopConnector(String name) {
@@ -106,13 +97,12 @@ public final class Worker implements AutoCloseable {
     /** Starts task {@code id} on its own thread. */
     public void startTask(ConnectorTaskId id, ConnectorConfig cc, Map<String, String> taskConfig,
                           TaskStatusListener listener, boolean paused) {
-        Task sample = newTask(plugins, cc);
-        WorkerTask task = sample instanceof SourceTask
-                ? new WorkerSourceTask(id, workerId, cc, taskConfig, config, plugins, offsets, listener, paused, time)
-                : new WorkerSinkTask(id, workerId, cc, taskConfig, config, plugins, listener, paused, time);
-        if (!(sample instanceof SourceTask) && !(sample instanceof SinkTask)) {
-            throw new IllegalStateException("unknown task kind " + sample);
-        }
+        // Task is sealed: a source or a sink task
+        Task plugin = plugins.newConnector(cc.connectorClass()).newTask();
+        WorkerTask task = plugin instanceof SourceTask source
+                ? new WorkerSourceTask(id, workerId, source, cc, taskConfig, config, plugins, offsets, listener, paused, time)
+                : new WorkerSinkTask(id, workerId, (SinkTask) plugin, cc, taskConfig, config, plugins, listener, paused,
+                time);
         WorkerTask old = tasks.put(id, task);
         if (old != null) {
             old.stop(gracefulMs());

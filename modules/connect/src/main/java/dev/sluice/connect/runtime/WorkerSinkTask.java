@@ -42,17 +42,24 @@ final class WorkerSinkTask extends WorkerTask {
     private final Time time;
     private final Map<TopicPartition, Long> consumed = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private SinkTask task;
+    private final SinkTask task;
+    private volatile boolean initialized;
     private SluiceConsumer consumer;
     private Converter keyConverter;
     private Converter valueConverter;
     private TransformChain transforms;
     private DeadLetterQueue dlq;
     private ErrorPolicy errors;
+    // the pipeline's steps, made once (a record costs no lambda)
+    private ErrorPolicy.Step<ConsumerRecord, SchemaAndValue> keyStep;
+    private ErrorPolicy.Step<ConsumerRecord, SchemaAndValue> valueStep;
+    private ErrorPolicy.Step<SinkRecord, SinkRecord> transformStep;
 
-    WorkerSinkTask(ConnectorTaskId id, String workerId, ConnectorConfig config, Map<String, String> taskConfig,
-                   WorkerConfig worker, Plugins plugins, TaskStatusListener listener, boolean startPaused, Time time) {
+    WorkerSinkTask(ConnectorTaskId id, String workerId, SinkTask task, ConnectorConfig config,
+                   Map<String, String> taskConfig, WorkerConfig worker, Plugins plugins, TaskStatusListener listener,
+                   boolean startPaused, Time time) {
         super(id, workerId, listener, startPaused);
+        this.task = task;
         this.config = config;
         this.taskConfig = taskConfig;
         this.worker = worker;
@@ -69,13 +76,16 @@ final class WorkerSinkTask extends WorkerTask {
             dlq = new DeadLetterQueue(config, id, worker);
         }
         errors = new ErrorPolicy(id, config, dlq, time, this::isStopping);
+        keyStep = r -> keyConverter.toConnectData(r.topic(), r.key());
+        valueStep = r -> valueConverter.toConnectData(r.topic(), r.value());
+        transformStep = transforms::apply;
         Properties p = worker.clientProperties("consumer.");
         p.put("group.id", "connect-" + id.connector());
         p.put("enable.auto.commit", "false");
         p.putIfAbsent("auto.offset.reset", "earliest");
         p.putIfAbsent("client.id", "connector-consumer-" + id);
         consumer = new SluiceConsumer(p);
-        task = (SinkTask) Worker.newTask(plugins, config);
+        initialized = true; // from here on the plugin's task is stopped, also after a failure
         task.initialize(() -> taskConfig);
         task.start(taskConfig);
         ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
@@ -113,13 +123,19 @@ final class WorkerSinkTask extends WorkerTask {
                 consumer.resume(consumer.paused());
             }
             ConsumerRecords records = consumer.poll(POLL);
-            List<SinkRecord> batch = new ArrayList<>();
-            for (ConsumerRecord r : records) {
-                SinkRecord converted = convert(r);
-                if (converted != null) {
-                    batch.add(converted);
+            List<SinkRecord> batch = new ArrayList<>(records.count());
+            for (TopicPartition tp : records.partitions()) {
+                List<ConsumerRecord> fromPartition = records.records(tp);
+                if (fromPartition.isEmpty()) {
+                    continue;
                 }
-                consumed.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+                for (ConsumerRecord r : fromPartition) {
+                    SinkRecord converted = convert(r);
+                    if (converted != null) {
+                        batch.add(converted);
+                    }
+                }
+                consumed.put(tp, fromPartition.get(fromPartition.size() - 1).offset() + 1);
             }
             if (!batch.isEmpty()) {
                 put(batch);
@@ -133,13 +149,11 @@ final class WorkerSinkTask extends WorkerTask {
     }
 
     private SinkRecord convert(ConsumerRecord r) {
-        if (errors.execute(Stage.KEY_CONVERTER, () -> keyConverter.toConnectData(r.topic(), r.key()), r)
-                instanceof Attempt.Done<SchemaAndValue> key
-                && errors.execute(Stage.VALUE_CONVERTER, () -> valueConverter.toConnectData(r.topic(), r.value()), r)
-                instanceof Attempt.Done<SchemaAndValue> value) {
+        if (errors.execute(Stage.KEY_CONVERTER, keyStep, r, r) instanceof Attempt.Done<SchemaAndValue> key
+                && errors.execute(Stage.VALUE_CONVERTER, valueStep, r, r) instanceof Attempt.Done<SchemaAndValue> value) {
             SinkRecord record = new SinkRecord(r.topic(), r.partition(), key.value().schema(), key.value().value(),
                     value.value().schema(), value.value().value(), r.offset(), r.timestamp(), r.headers());
-            if (errors.execute(Stage.TRANSFORMATION, () -> transforms.apply(record), r) instanceof Attempt.Done<SinkRecord> t) {
+            if (errors.execute(Stage.TRANSFORMATION, transformStep, record, r) instanceof Attempt.Done<SinkRecord> t) {
                 return t.value();
             }
         }
@@ -185,7 +199,7 @@ final class WorkerSinkTask extends WorkerTask {
 
     @Override
     protected void release() {
-        if (task != null) {
+        if (initialized) {
             task.stop();
         }
         if (consumer != null) {

@@ -3,6 +3,7 @@ package dev.sluice.connect.runtime;
 import dev.sluice.api.Time;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
+import dev.sluice.client.producer.Callback;
 import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.SluiceProducer;
 import dev.sluice.connect.api.ConnectException;
@@ -39,17 +40,28 @@ final class WorkerSourceTask extends WorkerTask {
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final Map<Map<String, ?>, Map<String, ?>> pending = new HashMap<>();
     private final Set<String> knownTopics = new HashSet<>();
-    private SourceTask task;
+    private final SourceTask task;
+    private volatile boolean initialized;
     private SluiceProducer producer;
     private Converter keyConverter;
     private Converter valueConverter;
     private TransformChain transforms;
     private ErrorPolicy errors;
+    // the pipeline's steps and the send callback, made once (a record costs no lambda)
+    private ErrorPolicy.Step<SourceRecord, SourceRecord> transformStep;
+    private ErrorPolicy.Step<SourceRecord, byte[]> keyStep;
+    private ErrorPolicy.Step<SourceRecord, byte[]> valueStep;
+    private final Callback onSent = (metadata, e) -> {
+        if (e != null) {
+            sendFailure.compareAndSet(null, e);
+        }
+    };
 
-    WorkerSourceTask(ConnectorTaskId id, String workerId, ConnectorConfig config, Map<String, String> taskConfig,
-                     WorkerConfig worker, Plugins plugins, OffsetStore offsets, TaskStatusListener listener,
-                     boolean startPaused, Time time) {
+    WorkerSourceTask(ConnectorTaskId id, String workerId, SourceTask task, ConnectorConfig config,
+                     Map<String, String> taskConfig, WorkerConfig worker, Plugins plugins, OffsetStore offsets,
+                     TaskStatusListener listener, boolean startPaused, Time time) {
         super(id, workerId, listener, startPaused);
+        this.task = task;
         this.config = config;
         this.taskConfig = taskConfig;
         this.worker = worker;
@@ -64,11 +76,14 @@ final class WorkerSourceTask extends WorkerTask {
         valueConverter = Converters.create(plugins, config, worker, false);
         transforms = TransformChain.of(config, plugins);
         errors = new ErrorPolicy(id, config, null, time, this::isStopping);
+        transformStep = transforms::apply;
+        keyStep = r -> keyConverter.fromConnectData(r.topic(), r.keySchema(), r.key());
+        valueStep = r -> valueConverter.fromConnectData(r.topic(), r.valueSchema(), r.value());
         Properties p = worker.clientProperties("producer.");
         p.putIfAbsent("client.id", "connector-producer-" + id);
         p.putIfAbsent("acks", "all");
         producer = new SluiceProducer(p);
-        task = (SourceTask) Worker.newTask(plugins, config);
+        initialized = true; // from here on the plugin's task is stopped, also after a failure
         task.initialize(new SourceTaskContext() {
             @Override
             public Map<String, String> configs() {
@@ -121,20 +136,14 @@ final class WorkerSourceTask extends WorkerTask {
 
     private void send(SourceRecord original) {
         pending.put(original.sourcePartition(), original.sourceOffset());
-        if (errors.execute(Stage.TRANSFORMATION, () -> transforms.apply(original), null)
-                instanceof Attempt.Done<SourceRecord> t && t.value() != null) {
+        if (errors.execute(Stage.TRANSFORMATION, transformStep, original, null) instanceof Attempt.Done<SourceRecord> t
+                && t.value() != null) {
             SourceRecord r = t.value();
-            if (errors.execute(Stage.KEY_CONVERTER, () -> keyConverter.fromConnectData(r.topic(), r.keySchema(), r.key()), null)
-                    instanceof Attempt.Done<byte[]> key
-                    && errors.execute(Stage.VALUE_CONVERTER, () -> valueConverter.fromConnectData(r.topic(), r.valueSchema(),
-                    r.value()), null) instanceof Attempt.Done<byte[]> value) {
+            if (errors.execute(Stage.KEY_CONVERTER, keyStep, r, null) instanceof Attempt.Done<byte[]> key
+                    && errors.execute(Stage.VALUE_CONVERTER, valueStep, r, null) instanceof Attempt.Done<byte[]> value) {
                 ensureTopic(r.topic());
                 producer.send(new ProducerRecord(r.topic(), r.kafkaPartition(), r.timestamp(), key.value(), value.value(),
-                        r.headers()), (metadata, e) -> {
-                    if (e != null) {
-                        sendFailure.compareAndSet(null, e);
-                    }
-                });
+                        r.headers()), onSent);
             }
         }
     }
@@ -160,33 +169,34 @@ final class WorkerSourceTask extends WorkerTask {
         knownTopics.add(topic);
     }
 
-    /** Flushes the producer, then stores the offsets of everything sent before the flush. */
+    /**
+     * Flushes the producer, then stores the offsets of everything sent before the flush (nothing is
+     * sent meanwhile: this is the task's thread, which also sends).
+     */
     private void commitOffsets() {
         if (pending.isEmpty()) {
             return;
         }
-        Map<Map<String, ?>, Map<String, ?>> snapshot = new HashMap<>(pending);
         producer.flush();
         Exception failure = sendFailure.get();
         if (failure != null) {
             throw new ConnectException("a record could not be sent; offsets not committed: " + failure.getMessage(), failure);
         }
-        offsets.put(id.connector(), snapshot);
-        snapshot.forEach(pending::remove);
+        offsets.put(id.connector(), pending);
+        pending.clear();
         task.commit();
     }
 
     @Override
     protected void wakeUp() {
-        SourceTask t = task;
-        if (t != null) {
-            t.stop();
+        if (initialized) {
+            task.stop();
         }
     }
 
     @Override
     protected void release() {
-        if (task != null) {
+        if (initialized) {
             task.stop();
         }
         if (producer != null) {
