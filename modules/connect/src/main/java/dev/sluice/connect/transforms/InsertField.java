@@ -4,14 +4,11 @@ import dev.sluice.api.config.ConfigType;
 import dev.sluice.connect.api.ConnectRecord;
 import dev.sluice.connect.api.PluginConfigDef;
 import dev.sluice.connect.api.SinkRecord;
-import dev.sluice.connect.api.Transformation;
 import dev.sluice.connect.data.DataException;
 import dev.sluice.connect.data.Schema;
 import dev.sluice.connect.data.Struct;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,9 +16,9 @@ import java.util.Map;
  * records only), timestamp and/or a static string to a struct or map, with Kafka's settings
  * {@code topic.field}, {@code partition.field}, {@code offset.field}, {@code timestamp.field},
  * {@code static.field}, {@code static.value}. A field name ending in {@code !} is required (a
- * missing value fails), {@code ?} or nothing optional. Task thread only (caches the widened schemas).
+ * missing value fails), {@code ?} or nothing optional. Task thread only.
  */
-public abstract sealed class InsertField implements Transformation permits InsertField.Key, InsertField.Value {
+public abstract sealed class InsertField extends KeyOrValueTransformation permits InsertField.Key, InsertField.Value {
     private static final PluginConfigDef CONFIG = PluginConfigDef.builder()
             .optional("topic.field", ConfigType.STRING, null, null, "field for the record's topic")
             .optional("partition.field", ConfigType.STRING, null, null, "field for the record's partition")
@@ -43,17 +40,15 @@ public abstract sealed class InsertField implements Transformation permits Inser
         }
     }
 
-    private final Side side;
     private FieldSpec topic;
     private FieldSpec partition;
     private FieldSpec offset;
     private FieldSpec timestamp;
     private FieldSpec staticField;
     private String staticValue;
-    private final Map<Schema, Schema> widened = new HashMap<>();
 
     InsertField(Side side) {
-        this.side = side;
+        super(side, "InsertField");
     }
 
     @Override
@@ -77,30 +72,20 @@ public abstract sealed class InsertField implements Transformation permits Inser
     }
 
     @Override
-    public <R extends ConnectRecord<R>> R apply(R record) {
-        Object value = side.value(record);
-        Schema schema = side.schema(record);
-        if (schema == null) {
-            if (value == null) {
-                return record;
-            }
-            if (!(value instanceof Map<?, ?> map)) {
-                throw new DataException("InsertField without a schema needs a map, not a " + value.getClass().getSimpleName());
-            }
-            Map<Object, Object> out = new LinkedHashMap<>(map);
-            inserts(record).forEach(out::put);
-            return side.replace(record, null, out);
-        }
-        if (!(value instanceof Struct struct)) {
-            throw new DataException("InsertField with a schema needs a struct");
-        }
-        Schema target = widened.computeIfAbsent(schema, this::widen);
+    Map<Object, Object> rewriteMap(ConnectRecord<?> record, Map<?, ?> value) {
+        Map<Object, Object> out = new LinkedHashMap<>(value);
+        inserts(record).forEach(out::put);
+        return out;
+    }
+
+    @Override
+    Struct rewriteStruct(ConnectRecord<?> record, Struct value, Schema target) {
         Struct out = new Struct(target);
-        for (Schema.Field f : schema.fields()) {
-            out.put(f.name(), struct.get(f));
+        for (Schema.Field f : value.schema().fields()) {
+            out.put(f.name(), value.get(f));
         }
-        inserts(record).forEach((k, v) -> out.put(k, v));
-        return side.replace(record, target, out);
+        inserts(record).forEach(out::put);
+        return out;
     }
 
     private Map<String, Object> inserts(ConnectRecord<?> record) {
@@ -123,11 +108,10 @@ public abstract sealed class InsertField implements Transformation permits Inser
         out.put(spec.name(), value);
     }
 
-    private Schema widen(Schema schema) {
-        Schema.StructBuilder b = Schema.struct().name(schema.name());
-        if (schema.optional()) {
-            b.optional();
-        }
+    /** The schema widened by the inserted fields. */
+    @Override
+    Schema rewriteSchema(Schema schema) {
+        Schema.StructBuilder b = structLike(schema);
         schema.fields().forEach(f -> b.field(f.name(), f.schema()));
         add(b, topic, Schema.STRING);
         add(b, partition, Schema.INT32);
@@ -148,22 +132,12 @@ public abstract sealed class InsertField implements Transformation permits Inser
         public Key() {
             super(Side.KEY);
         }
-
-        @Override
-        public List<String> aliases() {
-            return List.of("org.apache.kafka.connect.transforms.InsertField$Key", "InsertField$Key");
-        }
     }
 
     /** {@code InsertField$Value}. */
     public static final class Value extends InsertField {
         public Value() {
             super(Side.VALUE);
-        }
-
-        @Override
-        public List<String> aliases() {
-            return List.of("org.apache.kafka.connect.transforms.InsertField$Value", "InsertField$Value");
         }
     }
 }

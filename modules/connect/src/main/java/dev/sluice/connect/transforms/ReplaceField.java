@@ -4,12 +4,9 @@ import dev.sluice.api.config.ConfigType;
 import dev.sluice.connect.api.ConfigException;
 import dev.sluice.connect.api.ConnectRecord;
 import dev.sluice.connect.api.PluginConfigDef;
-import dev.sluice.connect.api.Transformation;
-import dev.sluice.connect.data.DataException;
 import dev.sluice.connect.data.Schema;
 import dev.sluice.connect.data.Struct;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +16,7 @@ import java.util.Map;
  * empty), drops {@code exclude} fields, and renames with {@code renames=old:new,...} (Kafka's older
  * names {@code whitelist} and {@code blacklist} are accepted too). Struct or map. Task thread only.
  */
-public abstract sealed class ReplaceField implements Transformation permits ReplaceField.Key, ReplaceField.Value {
+public abstract sealed class ReplaceField extends KeyOrValueTransformation permits ReplaceField.Key, ReplaceField.Value {
     private static final PluginConfigDef CONFIG = PluginConfigDef.builder()
             .optional("exclude", ConfigType.LIST, List.of(), null, "fields to drop")
             .optional("include", ConfigType.LIST, List.of(), null, "fields to keep (all when empty)")
@@ -28,14 +25,12 @@ public abstract sealed class ReplaceField implements Transformation permits Repl
             .optional("renames", ConfigType.LIST, List.of(), null, "old:new pairs")
             .build();
 
-    private final Side side;
     private List<String> exclude;
     private List<String> include;
     private Map<String, String> renames;
-    private final Map<Schema, Schema> replaced = new HashMap<>();
 
     ReplaceField(Side side) {
-        this.side = side;
+        super(side, "ReplaceField");
     }
 
     @Override
@@ -67,42 +62,32 @@ public abstract sealed class ReplaceField implements Transformation permits Repl
     }
 
     @Override
-    public <R extends ConnectRecord<R>> R apply(R record) {
-        Object value = side.value(record);
-        Schema schema = side.schema(record);
-        if (value == null) {
-            return record;
-        }
-        if (schema == null) {
-            if (!(value instanceof Map<?, ?> map)) {
-                throw new DataException("ReplaceField without a schema needs a map, not a " + value.getClass().getSimpleName());
+    Map<Object, Object> rewriteMap(ConnectRecord<?> record, Map<?, ?> value) {
+        Map<Object, Object> out = new LinkedHashMap<>();
+        value.forEach((k, v) -> {
+            if (kept(String.valueOf(k))) {
+                out.put(renamed(String.valueOf(k)), v);
             }
-            Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> {
-                if (kept(String.valueOf(k))) {
-                    out.put(renamed(String.valueOf(k)), v);
-                }
-            });
-            return side.replace(record, null, out);
-        }
-        if (!(value instanceof Struct struct)) {
-            throw new DataException("ReplaceField with a schema needs a struct");
-        }
-        Schema target = replaced.computeIfAbsent(schema, s -> {
-            Schema.StructBuilder b = Schema.struct().name(s.name());
-            if (s.optional()) {
-                b.optional();
-            }
-            s.fields().stream().filter(f -> kept(f.name())).forEach(f -> b.field(renamed(f.name()), f.schema()));
-            return b.build();
         });
+        return out;
+    }
+
+    @Override
+    Schema rewriteSchema(Schema schema) {
+        Schema.StructBuilder b = structLike(schema);
+        schema.fields().stream().filter(f -> kept(f.name())).forEach(f -> b.field(renamed(f.name()), f.schema()));
+        return b.build();
+    }
+
+    @Override
+    Struct rewriteStruct(ConnectRecord<?> record, Struct value, Schema target) {
         Struct out = new Struct(target);
-        for (Schema.Field f : schema.fields()) {
+        for (Schema.Field f : value.schema().fields()) {
             if (kept(f.name())) {
-                out.put(renamed(f.name()), struct.get(f));
+                out.put(renamed(f.name()), value.get(f));
             }
         }
-        return side.replace(record, target, out);
+        return out;
     }
 
     /** {@code ReplaceField$Key}. */
@@ -110,22 +95,12 @@ public abstract sealed class ReplaceField implements Transformation permits Repl
         public Key() {
             super(Side.KEY);
         }
-
-        @Override
-        public List<String> aliases() {
-            return List.of("org.apache.kafka.connect.transforms.ReplaceField$Key", "ReplaceField$Key");
-        }
     }
 
     /** {@code ReplaceField$Value}. */
     public static final class Value extends ReplaceField {
         public Value() {
             super(Side.VALUE);
-        }
-
-        @Override
-        public List<String> aliases() {
-            return List.of("org.apache.kafka.connect.transforms.ReplaceField$Value", "ReplaceField$Value");
         }
     }
 }

@@ -66,6 +66,28 @@ class TransformsTest {
     }
 
     @Test
+    void aTombstonePassesUnchangedWithOrWithoutASchema() {
+        // Kafka's $Key/$Value transforms return a record whose side is null as it is
+        InsertField insert = new InsertField.Value();
+        insert.configure(Map.of("topic.field", "topic"));
+        ReplaceField replace = new ReplaceField.Value();
+        replace.configure(Map.of("exclude", "secret"));
+        for (Schema schema : new Schema[]{null, ROW.asOptional()}) {
+            SinkRecord tombstone = new SinkRecord("t", 0, null, "k", schema, null, 7, null, List.of());
+            assertThat(insert.apply(tombstone)).isSameAs(tombstone);
+            assertThat(replace.apply(tombstone)).isSameAs(tombstone);
+        }
+    }
+
+    @Test
+    void keyAndValueTransformsAnswerToKafkasClassNames() {
+        assertThat(new InsertField.Key().aliases())
+                .containsExactly("org.apache.kafka.connect.transforms.InsertField$Key", "InsertField$Key");
+        assertThat(new ReplaceField.Value().aliases())
+                .containsExactly("org.apache.kafka.connect.transforms.ReplaceField$Value", "ReplaceField$Value");
+    }
+
+    @Test
     void regexRouterRenamesMatchingTopicsOnly() {
         RegexRouter t = new RegexRouter();
         t.configure(Map.of("regex", "db-(.*)", "replacement", "mirror-$1"));
