@@ -5,11 +5,11 @@ import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.admin.TopicDescription;
 import dev.sluice.connect.api.ConfigException;
 import dev.sluice.connect.api.ConnectException;
+import dev.sluice.connect.runtime.MissingTopics;
 import dev.sluice.connect.runtime.WorkerConfig;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,17 +44,7 @@ record InternalTopics(String config, String offsets, int offsetPartitions, Strin
         }
     }
 
-    private static void create(SluiceAdmin admin, String topic, int partitions, short rf) throws Exception {
-        if (admin.listTopics().get(30, TimeUnit.SECONDS).contains(topic)) {
-            return;
-        }
-        try {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, rf, Map.of("cleanup.policy", "compact"))))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!String.valueOf(e.getCause()).toLowerCase(java.util.Locale.ROOT).contains("already exists")) {
-                throw new ConnectException("cannot create " + topic + ": " + e.getCause().getMessage(), e);
-            }
-        }
+    private static void create(SluiceAdmin admin, String topic, int partitions, short rf) {
+        MissingTopics.create(admin, new NewTopic(topic, partitions, rf, Map.of("cleanup.policy", "compact")));
     }
 }

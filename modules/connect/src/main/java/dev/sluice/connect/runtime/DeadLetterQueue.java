@@ -13,8 +13,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,16 +76,7 @@ final class DeadLetterQueue implements AutoCloseable {
             return;
         }
         try (SluiceAdmin admin = new SluiceAdmin(adminProperties)) {
-            if (!admin.listTopics().get(30, TimeUnit.SECONDS).contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor, java.util.Map.of())))
-                        .get(30, TimeUnit.SECONDS);
-            }
-        } catch (ExecutionException e) {
-            if (!String.valueOf(e.getCause()).contains("already exists")) {
-                throw new ConnectException("cannot create the dead-letter topic " + topic + ": " + e.getCause(), e);
-            }
-        } catch (Exception e) {
-            throw new ConnectException("cannot create the dead-letter topic " + topic + ": " + e, e);
+            MissingTopics.create(admin, new NewTopic(topic, 1, replicationFactor, Map.of()));
         }
         topicChecked = true;
     }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -40,6 +39,7 @@ final class WorkerSourceTask extends WorkerTask {
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final Map<Map<String, ?>, Map<String, ?>> pending = new HashMap<>();
     private final Set<String> knownTopics = new HashSet<>();
+    private final Short topicCreationReplicationFactor;
     private final SourceTask task;
     private volatile boolean initialized;
     private SluiceProducer producer;
@@ -62,6 +62,7 @@ final class WorkerSourceTask extends WorkerTask {
                      TaskStatusListener listener, boolean startPaused, Time time) {
         super(id, workerId, listener, startPaused);
         this.task = task;
+        this.topicCreationReplicationFactor = (Short) config.values().get("topic.creation.default.replication.factor");
         this.config = config;
         this.taskConfig = taskConfig;
         this.worker = worker;
@@ -150,20 +151,14 @@ final class WorkerSourceTask extends WorkerTask {
 
     /** KIP-158: with topic.creation.default.replication.factor set, a missing topic is created before the first send. */
     private void ensureTopic(String topic) {
-        Object rf = config.values().get("topic.creation.default.replication.factor");
-        if (rf == null || knownTopics.contains(topic)) {
+        if (topicCreationReplicationFactor == null || knownTopics.contains(topic)) {
             return;
         }
         Object partitions = config.values().get("topic.creation.default.partitions");
         try (SluiceAdmin admin = new SluiceAdmin(worker.clientProperties("admin."))) {
-            if (!admin.listTopics().get(30, TimeUnit.SECONDS).contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, partitions == null ? 1 : (Integer) partitions, (Short) rf,
-                        Map.of()))).get(30, TimeUnit.SECONDS);
+            if (MissingTopics.create(admin, new NewTopic(topic, partitions == null ? 1 : (Integer) partitions,
+                    topicCreationReplicationFactor, Map.of()))) {
                 LOG.log(System.Logger.Level.INFO, id + ": created topic " + topic);
-            }
-        } catch (Exception e) {
-            if (!String.valueOf(e.getCause()).contains("already exists")) {
-                throw new ConnectException("cannot create topic " + topic + ": " + e.getMessage(), e);
             }
         }
         knownTopics.add(topic);
