@@ -54,6 +54,18 @@ public record PluginConfigDef(ConfigDef def, Set<String> required) {
         return def.parse(raw, new ArrayList<>());
     }
 
+    /** The same settings with {@code names} (defined here) required too: e.g. the keys a worker's mode needs. */
+    public PluginConfigDef requiring(String... names) {
+        Set<String> req = new LinkedHashSet<>(required);
+        for (String name : names) {
+            if (!def.contains(name)) {
+                throw new IllegalArgumentException(name + " is not defined");
+            }
+            req.add(name);
+        }
+        return new PluginConfigDef(def, req);
+    }
+
     /** This definition followed by {@code other}'s keys (a connector's keys after the worker's common ones). */
     public PluginConfigDef with(PluginConfigDef other) {
         List<ConfigKey> keys = new ArrayList<>(def.keys());

@@ -27,7 +27,7 @@ public final class DistributedWorker implements AutoCloseable {
     }
 
     public static DistributedWorker start(Map<String, String> settings) {
-        WorkerConfig config = WorkerConfig.parse(settings);
+        WorkerConfig config = WorkerConfig.distributed(settings);
         InternalTopics topics = InternalTopics.ensure(config);
         String listener = config.values().getList("listeners").get(0);
         RestServer rest = null;

@@ -3,7 +3,6 @@ package dev.sluice.connect.distributed;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.admin.TopicDescription;
-import dev.sluice.connect.api.ConfigException;
 import dev.sluice.connect.api.ConnectException;
 import dev.sluice.connect.runtime.MissingTopics;
 import dev.sluice.connect.runtime.WorkerConfig;
@@ -21,11 +20,6 @@ record InternalTopics(String config, String offsets, int offsetPartitions, Strin
 
     static InternalTopics ensure(WorkerConfig worker) {
         var v = worker.values();
-        for (String key : List.of("group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic")) {
-            if (v.getString(key) == null || v.getString(key).isBlank()) {
-                throw new ConfigException(key + ": a value is required in distributed mode");
-            }
-        }
         try (SluiceAdmin admin = new SluiceAdmin(worker.clientProperties("admin."))) {
             create(admin, v.getString("config.storage.topic"), 1, v.getShort("config.storage.replication.factor"));
             create(admin, v.getString("offset.storage.topic"), v.getInt("offset.storage.partitions"),

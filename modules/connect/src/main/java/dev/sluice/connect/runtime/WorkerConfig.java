@@ -50,12 +50,27 @@ public record WorkerConfig(Map<String, String> raw, ConfigValues values) {
             .optional("session.timeout.ms", ConfigType.INT, 10_000, Validator.atLeast(1),
                     "distributed: a worker silent this long is dropped and its tasks move")
             .optional("heartbeat.interval.ms", ConfigType.INT, 3_000, Validator.atLeast(1), "distributed")
-            .optional("connect.task.slots", ConfigType.INT, 60, Validator.atLeast(1),
-                    "distributed: how many slots connectors and tasks are spread over (see docs)")
             .build();
+    static final PluginConfigDef STANDALONE = COMMON.requiring("offset.storage.file.filename");
+    static final PluginConfigDef DISTRIBUTED = COMMON.requiring("group.id", "config.storage.topic",
+            "offset.storage.topic", "status.storage.topic");
 
-    public static WorkerConfig parse(Map<String, String> raw) {
-        return new WorkerConfig(Map.copyOf(raw), COMMON.parse(raw));
+    /**
+     * A standalone worker's settings.
+     *
+     * @throws dev.sluice.connect.api.ConfigException listing every problem
+     */
+    public static WorkerConfig standalone(Map<String, String> raw) {
+        return new WorkerConfig(Map.copyOf(raw), STANDALONE.parse(raw));
+    }
+
+    /**
+     * A distributed worker's settings.
+     *
+     * @throws dev.sluice.connect.api.ConfigException listing every problem
+     */
+    public static WorkerConfig distributed(Map<String, String> raw) {
+        return new WorkerConfig(Map.copyOf(raw), DISTRIBUTED.parse(raw));
     }
 
     public String bootstrapServers() {

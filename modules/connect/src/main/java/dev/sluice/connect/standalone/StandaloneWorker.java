@@ -31,12 +31,8 @@ public final class StandaloneWorker implements AutoCloseable {
     }
 
     public static StandaloneWorker start(Map<String, String> workerSettings, List<Map<String, String>> connectors) {
-        WorkerConfig config = WorkerConfig.parse(workerSettings);
+        WorkerConfig config = WorkerConfig.standalone(workerSettings);
         String offsetFile = config.values().getString("offset.storage.file.filename");
-        if (offsetFile == null || offsetFile.isBlank()) {
-            throw new ConfigException("offset.storage.file.filename: a value is required in standalone mode "
-                    + "(the file source offsets are kept in)");
-        }
         String listener = config.values().getList("listeners").get(0);
         StandaloneHerder herder = null;
         RestServer rest = null;
