@@ -3,7 +3,6 @@ package dev.sluice.connect.distributed;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.consumer.ConsumerRebalanceListener;
 import dev.sluice.client.consumer.SluiceConsumer;
-import dev.sluice.connect.api.ConfigException;
 import dev.sluice.connect.api.ConnectorContext;
 import dev.sluice.connect.runtime.AlreadyExistsException;
 import dev.sluice.connect.runtime.ConnectorConfig;
@@ -15,14 +14,11 @@ import dev.sluice.connect.runtime.State;
 import dev.sluice.connect.runtime.Status;
 import dev.sluice.connect.runtime.Worker;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -189,7 +185,7 @@ public final class DistributedHerder implements Herder {
                     statuses.putTask(id, Status.unassigned(workerId()));
                     worker.startTask(id, cc, e.getValue().taskConfig(), statuses::putTask, paused);
                 } catch (RuntimeException ex) {
-                    statuses.putTask(id, failed(ex));
+                    statuses.putTask(id, Status.failed(workerId(), ex));
                 }
                 runningTasks.put(id, e.getValue());
             } else if (paused) {
@@ -210,7 +206,7 @@ public final class DistributedHerder implements Herder {
             publishTaskConfigs(name, config, snap);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "connector " + name + " failed to start", e);
-            statuses.putConnector(name, failed(e));
+            statuses.putConnector(name, Status.failed(workerId(), e));
         }
     }
 
@@ -236,12 +232,6 @@ public final class DistributedHerder implements Herder {
                 runningConnectors.remove(name);
             }
         }
-    }
-
-    private Status failed(Throwable e) {
-        StringWriter trace = new StringWriter();
-        e.printStackTrace(new PrintWriter(trace));
-        return new Status(State.FAILED, workerId(), trace.toString());
     }
 
     // ---- REST threads: write to the config topic, read snapshots
@@ -281,12 +271,7 @@ public final class DistributedHerder implements Herder {
 
     @Override
     public synchronized Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace) {
-        Map<String, String> withName = new LinkedHashMap<>(config);
-        String given = withName.putIfAbsent("name", name);
-        if (given != null && !given.equals(name)) {
-            throw new ConfigException("Connector name configuration (" + given
-                    + ") doesn't match connector name in the URL (" + name + ")");
-        }
+        Map<String, String> withName = ConnectorConfig.withName(name, config);
         ConnectorConfig.validate(withName, worker.plugins());
         boolean exists = readSnapshot().connectors().containsKey(name);
         if (exists && !allowReplace) {
@@ -413,7 +398,7 @@ public final class DistributedHerder implements Herder {
 
         @Override
         public void raiseError(Exception e) {
-            statuses.putConnector(name, failed(e));
+            statuses.putConnector(name, Status.failed(workerId(), e));
         }
     }
 }

@@ -131,6 +131,21 @@ public record ConnectorConfig(Map<String, String> raw, ConfigValues values) {
         return new ConnectorConfig(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(raw)), values);
     }
 
+    /**
+     * {@code config} with {@code name} as its {@code name} (a REST call names the connector in its path).
+     *
+     * @throws ConfigException when the configuration names another connector (Kafka's message)
+     */
+    public static Map<String, String> withName(String name, Map<String, String> config) {
+        Map<String, String> withName = new LinkedHashMap<>(config);
+        String given = withName.putIfAbsent("name", name);
+        if (given != null && !given.equals(name)) {
+            throw new ConfigException("Connector name configuration (" + given
+                    + ") doesn't match connector name in the URL (" + name + ")");
+        }
+        return withName;
+    }
+
     /** The settings under {@code prefix}, with the prefix removed. */
     public static Map<String, String> withPrefix(Map<String, String> raw, String prefix) {
         Map<String, String> out = new LinkedHashMap<>();

@@ -8,8 +8,6 @@ import dev.sluice.client.producer.ProducerRecord;
 import dev.sluice.client.producer.SluiceProducer;
 import dev.sluice.connect.api.ConnectException;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,9 +53,7 @@ final class DeadLetterQueue implements AutoCloseable {
             add(headers, "__connect.errors.stage", stage.name());
             add(headers, "__connect.errors.exception.class.name", error.getClass().getName());
             add(headers, "__connect.errors.exception.message", String.valueOf(error.getMessage()));
-            StringWriter trace = new StringWriter();
-            error.printStackTrace(new PrintWriter(trace));
-            add(headers, "__connect.errors.exception.stacktrace", trace.toString());
+            add(headers, "__connect.errors.exception.stacktrace", Status.stackTrace(error));
         }
         try {
             producer.send(new ProducerRecord(topic, null, original.timestamp(), original.key(), original.value(), headers))

@@ -2,8 +2,6 @@ package dev.sluice.connect.runtime;
 
 import dev.sluice.connect.api.ConnectException;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 /**
  * One task running on its own thread: the common life cycle (start, run until stopped, pause and
@@ -48,9 +46,7 @@ abstract class WorkerTask implements Runnable {
                 listener.onStatus(id, Status.unassigned(workerId));
             } else {
                 LOG.log(System.Logger.Level.ERROR, "task " + id + " failed", t);
-                StringWriter trace = new StringWriter();
-                t.printStackTrace(new PrintWriter(trace));
-                listener.onStatus(id, new Status(State.FAILED, workerId, trace.toString()));
+                listener.onStatus(id, Status.failed(workerId, t));
             }
         } finally {
             try {

@@ -1,6 +1,5 @@
 package dev.sluice.connect.standalone;
 
-import dev.sluice.connect.api.ConfigException;
 import dev.sluice.connect.api.ConnectorContext;
 import dev.sluice.connect.runtime.AlreadyExistsException;
 import dev.sluice.connect.runtime.ConnectorConfig;
@@ -12,8 +11,6 @@ import dev.sluice.connect.runtime.State;
 import dev.sluice.connect.runtime.Status;
 import dev.sluice.connect.runtime.Worker;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,12 +83,7 @@ public final class StandaloneHerder implements Herder {
 
     @Override
     public synchronized Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace) {
-        Map<String, String> withName = new LinkedHashMap<>(config);
-        String given = withName.putIfAbsent("name", name);
-        if (given != null && !given.equals(name)) {
-            throw new ConfigException("Connector name configuration (" + given
-                    + ") doesn't match connector name in the URL (" + name + ")");
-        }
+        Map<String, String> withName = ConnectorConfig.withName(name, config);
         ConnectorConfig cc = ConnectorConfig.validate(withName, worker.plugins());
         Running existing = connectors.get(name);
         if (existing != null && !allowReplace) {
@@ -117,7 +109,7 @@ public final class StandaloneHerder implements Herder {
             r.status = new Status(r.paused ? State.PAUSED : State.RUNNING, workerId(), null);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "connector " + name + " failed to start", e);
-            r.status = failed(e);
+            r.status = Status.failed(workerId(), e);
             r.taskConfigs = List.of();
             return;
         }
@@ -145,12 +137,6 @@ public final class StandaloneHerder implements Herder {
             ids.add(new ConnectorTaskId(name, i));
         }
         return ids;
-    }
-
-    private Status failed(Throwable e) {
-        StringWriter trace = new StringWriter();
-        e.printStackTrace(new PrintWriter(trace));
-        return new Status(State.FAILED, workerId(), trace.toString());
     }
 
     @Override
@@ -226,7 +212,7 @@ public final class StandaloneHerder implements Herder {
                 startTasks(name, r);
             }
         } catch (RuntimeException e) {
-            r.status = failed(e);
+            r.status = Status.failed(workerId(), e);
         }
     }
 
@@ -288,7 +274,7 @@ public final class StandaloneHerder implements Herder {
             synchronized (StandaloneHerder.this) {
                 Running r = connectors.get(name);
                 if (r != null) {
-                    r.status = failed(e);
+                    r.status = Status.failed(workerId(), e);
                 }
             }
         }
