@@ -11,7 +11,6 @@ import dev.sluice.api.storage.LogClosedException;
 import dev.sluice.api.storage.LogConfig;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
-import dev.sluice.api.storage.OffsetOutOfRangeException;
 import dev.sluice.api.storage.TimestampOffset;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.storage.lmdb.env.LmdbEnvironment;
@@ -23,13 +22,12 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The log of one partition in the directory's shared LMDB environment.
  *
- * <p>Every change (append, truncation, retention, DeleteRecords) is one write transaction that
- * updates the batches, the time index, the epochs and the partition metadata together: after a
+ * <p>Every change (append; truncation, retention, DeleteRecords: {@link LmdbLogTruncation}) is one
+ * write transaction that updates the batches, the time index, the epochs and the partition metadata together: after a
  * crash the log is exactly as of some commit, so there is nothing to recover. In-memory copies
  * (log start and end, size, epochs) are published only after the commit. One writer at a time
  * (the caller serialises writes, as for every {@link LogStorage}); reads run concurrently in
@@ -40,8 +38,6 @@ import java.util.function.Supplier;
  * due, on {@link #flush()} and on close. A sync covers every partition of the directory.
  */
 public final class LmdbLog implements LogStorage {
-    private static final System.Logger LOG = System.getLogger(LmdbLog.class.getName());
-
     private final LmdbEnvironment env;
     private final LogTables tables;
     private final int id;
@@ -49,7 +45,7 @@ public final class LmdbLog implements LogStorage {
     private final Time time;
     private final LogReads reads;
     private final IncomingBatches incoming = new IncomingBatches();
-    private final Pruning pruning;
+    private final LmdbLogTruncation truncation;
 
     private volatile LogConfig config;
     private volatile long logStartOffset;
@@ -90,7 +86,7 @@ public final class LmdbLog implements LogStorage {
         this.config = Objects.requireNonNull(config, "config");
         this.time = time;
         this.reads = new LogReads(tables, id, partition);
-        this.pruning = new Pruning(tables, id);
+        this.truncation = new LmdbLogTruncation(this, env, tables, id, partition);
     }
 
     /** Loads the log of partition {@code id}, which the engine has registered. */
@@ -118,12 +114,12 @@ public final class LmdbLog implements LogStorage {
 
     @Override
     public AppendResult append(ByteBuffer batches) {
-        return append(batches, true);
+        return append(batches, null, true);
     }
 
     @Override
     public AppendResult appendWithOffsets(ByteBuffer batches) {
-        return append(batches, false);
+        return append(batches, null, false);
     }
 
     @Override
@@ -136,17 +132,15 @@ public final class LmdbLog implements LogStorage {
         return append(batches, facts, false);
     }
 
+    /** {@code facts}: the caller's walk over the batches, or null to have them walked and validated here. */
     private AppendResult append(ByteBuffer input, BatchFacts facts, boolean assignOffsets) {
         ensureOpen();
         LogConfig cfg = config;
-        incoming.prepare(input, facts, logEndOffset, assignOffsets, cfg.segmentBytes());
-        return write(input, cfg);
-    }
-
-    private AppendResult append(ByteBuffer input, boolean assignOffsets) {
-        ensureOpen();
-        LogConfig cfg = config;
-        incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+        if (facts == null) {
+            incoming.prepare(input, logEndOffset, assignOffsets, cfg.segmentBytes());
+        } else {
+            incoming.prepare(input, facts, logEndOffset, assignOffsets, cfg.segmentBytes());
+        }
         return write(input, cfg);
     }
 
@@ -266,7 +260,6 @@ public final class LmdbLog implements LogStorage {
             tables.storeEpochs(txn, id, updated);
             return null;
         });
-        pendingEpochs = updated;
         epochs = updated;
     }
 
@@ -299,147 +292,51 @@ public final class LmdbLog implements LogStorage {
     @Override
     public void truncateTo(long offset) {
         ensureOpen();
-        if (offset < 0) {
-            throw new IllegalArgumentException("cannot truncate to negative offset " + offset);
-        }
-        if (offset >= logEndOffset) {
-            return;
-        }
-        if (offset <= logStartOffset) {
-            truncateFullyAndStartAt(offset);
-            return;
-        }
-        long start = logStartOffset;
-        env.write(txn -> {
-            ensureOpen();
-            removals++;
-            pruning.fromBack(txn, offset);
-            long newEnd = pruning.endOfRemaining < 0 ? start : pruning.endOfRemaining;
-            pendingEpochs = EpochHistory.truncateFromEnd(epochs, newEnd);
-            storeEpochsIfChanged(txn);
-            if (abortedTxns.lastMarkerOffset() >= newEnd) {
-                tables.storeAbortedTxns(txn, id, keep(e -> e.lastOffset() < newEnd));
-            }
-            tables.putMeta(txn, id, start, newEnd, size - pruning.freedBytes);
-            try (TimeIndex index = new TimeIndex(tables, txn, id)) {
-                pendingMaxTimestamp = index.maxTimestamp();
-            }
-            return null;
-        });
-        long newEnd = pruning.endOfRemaining < 0 ? start : pruning.endOfRemaining;
-        publish(start, newEnd, size - pruning.freedBytes);
-        LOG.log(System.Logger.Level.INFO, "{0}: truncated to offset {1}", partition, newEnd);
+        truncation.truncateTo(offset);
     }
 
     @Override
     public void truncateFullyAndStartAt(long offset) {
         ensureOpen();
-        if (offset < 0) {
-            throw new IllegalArgumentException("cannot restart the log at negative offset " + offset);
-        }
-        env.write(txn -> {
-            ensureOpen();
-            removals++;
-            pruning.all(txn);
-            pendingEpochs = List.of();
-            storeEpochsIfChanged(txn);
-            if (abortedTxns.size() > 0) {
-                tables.storeAbortedTxns(txn, id, List.of());
-            }
-            tables.putMeta(txn, id, offset, offset, 0);
-            pendingMaxTimestamp = TimeIndex.NONE;
-            return null;
-        });
-        publish(offset, offset, 0);
-        LOG.log(System.Logger.Level.INFO, "{0}: truncated fully, restarting at offset {1}", partition, offset);
+        truncation.truncateFullyAndStartAt(offset);
     }
 
     @Override
     public long deleteRecordsBefore(long offset) {
         ensureOpen();
-        long end = logEndOffset;
-        if (offset > end) {
-            throw new OffsetOutOfRangeException("cannot delete records before " + offset + ": the log of " + partition
-                    + " ends at " + end);
-        }
-        if (offset <= logStartOffset) {
-            return logStartOffset;
-        }
-        deleteFromFront(() -> batch -> batch.lastOffset() < offset, offset);
-        return offset;
+        return truncation.deleteRecordsBefore(offset);
     }
 
     @Override
     public int enforceRetention() {
         ensureOpen();
         LogConfig cfg = config;
-        int deleted = 0;
-        if (cfg.retentionMs() >= 0 || cfg.retentionBytes() >= 0) {
-            long now = time.milliseconds();
-            deleted = deleteFromFront(() -> new RetentionRule(cfg, now, size), -1);
-            if (deleted > 0) {
-                LOG.log(System.Logger.Level.INFO, "{0}: retention deleted {1} batches, log now starts at {2}",
-                        partition, deleted, logStartOffset);
-            }
-        }
+        int deleted = truncation.enforceRetention(cfg, time.milliseconds());
         if (flushDue(cfg)) {
             flushNow();
         }
         return deleted;
     }
 
-    /**
-     * Deletes the oldest batches {@code rule} allows and moves the log start to {@code newStart}
-     * (DeleteRecords) or, if that is -1, to the first batch left (or the log end if none is).
-     * The rule is made afresh for each run of the transaction: a stateful one must not carry
-     * state from an attempt that was rolled back because the map was full.
-     */
-    private int deleteFromFront(Supplier<Pruning.Rule> rule, long newStart) {
-        long end = logEndOffset;
-        long oldStart = logStartOffset;
-        env.write(txn -> {
-            ensureOpen();
-            pruning.fromFront(txn, rule.get());
-            long start = startAfterPruning(newStart, oldStart, end);
-            if (start == oldStart && pruning.deletedBatches == 0) {
-                pendingEpochs = epochs;
-                return null; // nothing changed: the commit writes nothing
-            }
-            removals++;
-            pendingEpochs = EpochHistory.truncateFromStart(epochs, start);
-            storeEpochsIfChanged(txn);
-            // an abort whose marker is below the log start concerns no record a fetch can still read
-            if (abortedTxns.size() > 0 && abortedTxns.toList().get(0).lastOffset() < start) {
-                tables.storeAbortedTxns(txn, id, keep(e -> e.lastOffset() >= start));
-            }
-            tables.putMeta(txn, id, start, end, size - pruning.freedBytes);
-            return null;
-        });
-        pendingMaxTimestamp = maxTimestampSoFar; // the kept time index entry still bounds what is left
-        publish(startAfterPruning(newStart, oldStart, end), end, size - pruning.freedBytes);
-        return pruning.deletedBatches;
+    /** Inside a transaction removing batches ({@link LmdbLogTruncation}): a cleaning in progress stops. */
+    void removingBatches() {
+        removals++;
     }
 
-    private long startAfterPruning(long requested, long oldStart, long end) {
-        long start = requested >= 0 ? requested : pruning.firstRemaining >= 0 ? pruning.firstRemaining : end;
-        return Math.max(oldStart, start);
+    /** The aborted-transaction index in memory (the one list, changed in step with its table). */
+    AbortedTxnList abortedTxns() {
+        return abortedTxns;
     }
 
-    private void storeEpochsIfChanged(Txn<ByteBuffer> txn) {
-        if (pendingEpochs != epochs) {
-            tables.storeEpochs(txn, id, pendingEpochs);
-        }
+    /** Writer-only: the largest timestamp appended, which the time index's last entry holds. */
+    long maxTimestampSoFar() {
+        return maxTimestampSoFar;
     }
 
-    /** The aborted-transaction entries {@code rule} keeps (the table is rewritten with them: rare). */
-    private List<AbortedTxn> keep(java.util.function.Predicate<AbortedTxn> rule) {
-        return abortedTxns.toList().stream().filter(rule).toList();
-    }
-
-    /** After a committed truncation or deletion. */
-    private void publish(long start, long end, long newSize) {
-        maxTimestampSoFar = pendingMaxTimestamp;
-        epochs = pendingEpochs;
+    /** After a committed truncation or deletion ({@link LmdbLogTruncation}): the new state, the log end last. */
+    void published(long start, long end, long newSize, List<EpochEntry> newEpochs, long maxTimestamp) {
+        maxTimestampSoFar = maxTimestamp;
+        epochs = newEpochs;
         abortedTxns.dropBefore(start); // in step with what the committed transaction removed
         abortedTxns.truncateFrom(end);
         size = newSize;
