@@ -31,9 +31,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/bench/compare"
 cd "$root"
 
-KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
-cache="${SLUICE_BENCH_CACHE:-$HOME/.cache/sluice-bench}/kafka-$KAFKA_VERSION"
-BROKER_HEAP="${BROKER_HEAP:-1g}"
 ROUNDS="${ROUNDS:-2}"
 KEYS="${KEYS:-100000}"
 RECORDS="${RECORDS:-2000000}"
@@ -41,95 +38,30 @@ VALUE="${VALUE:-100}"
 SEGMENT="${SEGMENT:-33554432}"
 TOPIC=cleaner-bench
 round=0
+source "$here/lib.sh"
 
 for arg in "$@"; do
   case "$arg" in
     --quick) ROUNDS=1; KEYS=$((KEYS / 10)); RECORDS=$((RECORDS / 10)); SEGMENT=$((SEGMENT / 8)) ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
 
-BROKER_JVM=(-Xms"$BROKER_HEAP" -Xmx"$BROKER_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-  -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true)
-KAFKA_LOG=(-Dlog4j.configuration="file:$here/kafka-log4j.properties"
-  -Dlog4j2.configurationFile="$here/kafka-log4j2.properties")
-CLIENT_JVM=(-Xmx512m "${KAFKA_LOG[@]}")
-
-work="$(mktemp -d "${BENCH_TMP:-/tmp}/sluice-cleaner.XXXXXX")"
-results="$work/results.tsv"
-: > "$results"
-started=$SECONDS
-broker_pid=""
-
-log() { printf '[%3dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
-record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$round" >> "$results"; }
-probe() { python3 "$here/probe.py" "$@"; }
+bench_init sluice-cleaner
+trap cleanup_single EXIT
 disk() { python3 "$here/cleaner_probe.py" "$@"; }
-
-cleanup() {
-  if [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; then kill "$broker_pid" 2>/dev/null || true; fi
-  if [ "${KEEP:-0}" != 1 ]; then rm -rf "$work"/*/data; fi
-}
-trap cleanup EXIT
-
-source "$here/lib.sh"
-fetch_kafka "$KAFKA_VERSION" "$cache"
-kcp="$cache/lib/*"
-snapshot_sluice
-javac -nowarn -d "$work/classes" -cp "$cache/lib/kafka-clients-$KAFKA_VERSION.jar" "$here/CleanerBenchClient.java"
-client() { java "${CLIENT_JVM[@]}" -cp "$work/classes:$kcp" CleanerBenchClient "$@"; }
-
-start_kafka() { # dir port
-  local dir=$1 port=$2 cport
-  cport=$(probe free-port)
-  cat > "$dir/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@localhost:$cport
-listeners=PLAINTEXT://localhost:$port,CONTROLLER://localhost:$cport
-advertised.listeners=PLAINTEXT://localhost:$port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-log.cleaner.backoff.ms=200
-PROPS
-  java "${CLIENT_JVM[@]}" -cp "$kcp" kafka.tools.StorageTool format --cluster-id="$(probe cluster-id)" \
-      -c "$dir/server.properties" > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; exit 1; }
-  java "${BROKER_JVM[@]}" "${KAFKA_LOG[@]}" -cp "$kcp" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 &
-  broker_pid=$!
-  probe wait-ready "$port" "$(date +%s.%N)" 120 "$broker_pid" > /dev/null || { tail -30 "$dir/broker.log" >&2; exit 1; }
-}
-
-start_sluice() { # dir port
-  local dir=$1 port=$2
-  java "${BROKER_JVM[@]}" -p "$work/sluice-lib" --add-modules ALL-MODULE-PATH \
-      -m dev.sluice.tools/dev.sluice.tools.Sluice server \
-      "listeners=PLAINTEXT://localhost:$port" "log.dirs=$dir/data" log.cleaner.backoff.ms=200 > "$dir/broker.log" 2>&1 &
-  broker_pid=$!
-  probe wait-ready "$port" "$(date +%s.%N)" 120 "$broker_pid" > /dev/null || { tail -30 "$dir/broker.log" >&2; exit 1; }
-}
-
-stop_broker() {
-  kill -TERM "$broker_pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$broker_pid" 2>/dev/null && kill -KILL "$broker_pid"
-  wait "$broker_pid" 2>/dev/null || true
-  broker_pid=""
-}
+prepare_both CleanerBenchClient.java
+client() { java "${CLIENT_JVM[@]}" -cp "$client_cp" CleanerBenchClient "$@"; }
+# Brokers: bench/compare/lib.sh's start_kafka / start_sluice, the cleaner's back-off shortened for both
+SETTINGS=(log.cleaner.backoff.ms=200)
 
 run_case() { # name (kafka|sluice)
   local name=$1 dir port bootstrap active dirty cpu0 cpu1 secs after
   dir="$work/$name-r$round"; mkdir -p "$dir/data"
   port=$(probe free-port); bootstrap="localhost:$port"
-  log "$name (round $round of $ROUNDS): starting (port $port, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  "start_$name" "$dir" "$port"
+  log "$name (round $round of $ROUNDS): starting (port $port, load average $(load_average))"
+  start_broker_of "$name" "$dir" "$port"
   client create "$bootstrap" "$TOPIC" "$SEGMENT"
   log "$name: writing $RECORDS records over $KEYS keys ($VALUE B values)"
   client produce "$bootstrap" "$TOPIC" "$KEYS" "$RECORDS" "$VALUE" | sed 's/^/      /'
@@ -147,15 +79,12 @@ d, active = sys.argv[1], int(sys.argv[2])
 print(sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d) if f.endswith(".log") and int(f[:-4]) < active))
 PY
 )
-  python3 - "$name" "$dirty" "$secs" "$cpu0" "$cpu1" "$after" "$round" >> "$results" <<'PY'
-import sys
-name, dirty, secs, c0, c1, after, rnd = sys.argv[1:]
-dirty, secs, cpu = int(dirty), float(secs), float(c1) - float(c0)
-for k, v in (("mbs", f"{dirty / 1e6 / secs:.1f}"), ("cpu_per_gb", f"{cpu / (dirty / 1e9):.2f}"),
-             ("secs", f"{secs:.2f}"), ("dirty_mb", f"{dirty / 1e6:.1f}"), ("after_mb", f"{int(after) / 1e6:.1f}")):
-    print(f"{name}\t{k}\t{v}\t{rnd}")
-PY
-  log "$name: cleaned $((dirty / 1000000)) MB in $secs s, CPU $(python3 -c "print(f'{$cpu1 - $cpu0:.1f}')") s; cleaned segments now $((after / 1000000)) MB"
+  record "$name" mbs "$(calc "$dirty / 1e6 / $secs" 1)"
+  record "$name" cpu_per_gb "$(per_gb "$cpu0" "$cpu1" "$dirty")"
+  record "$name" secs "$secs"
+  record "$name" dirty_mb "$(calc "$dirty / 1e6" 1)"
+  record "$name" after_mb "$(calc "$after / 1e6" 1)"
+  log "$name: cleaned $((dirty / 1000000)) MB in $secs s, CPU $(calc "$cpu1 - $cpu0" 1) s; cleaned segments now $((after / 1000000)) MB"
   log "$name: verifying (consumer from the beginning)"
   client verify "$bootstrap" "$TOPIC" "$KEYS" "$RECORDS" | sed 's/^/      records read, keys checked: /'
   stop_broker
@@ -163,23 +92,13 @@ PY
 }
 
 log "results and logs in $work"
-for ((round = 1; round <= ROUNDS; round++)); do
-  if ((round % 2 == 1)); then run_case kafka; run_case sluice; else run_case sluice; run_case kafka; fi
-done
+abba_rounds run_case
 
 echo
-python3 - "$results" "$KAFKA_VERSION" "$sluice_commit" "$RECORDS" "$KEYS" "$VALUE" "$SEGMENT" <<'PY'
-import statistics, sys
-path, kv, commit, records, keys, value, segment = sys.argv[1:]
-rows = [l.rstrip("\n").split("\t") for l in open(path) if l.strip()]
-def med(name, key):
-    return statistics.median(float(v) for n, k, v, r in rows if n == name and k == key)
-print(f"Log cleaner, {records} records over {keys} keys ({value} B values), segment.bytes {segment}; "
-      f"Kafka {kv} vs Sluice {commit}; medians of {len({r for *_, r in rows})} round(s)")
-print(f"{'':24}{'Kafka':>10}{'Sluice':>10}{'Sluice/Kafka':>14}")
-for key, label in (("mbs", "cleaned MB/s"), ("cpu_per_gb", "CPU s per GB cleaned"), ("secs", "cleaning seconds"),
-                   ("dirty_mb", "dirty MB"), ("after_mb", "MB after cleaning")):
-    k, s = med("kafka", key), med("sluice", key)
-    print(f"{label:24}{k:>10.2f}{s:>10.2f}{(s / k if k else float('nan')):>14.2f}")
-PY
+ratio_table "Log cleaner, $RECORDS records over $KEYS keys ($VALUE B values), segment.bytes $SEGMENT; Kafka $KAFKA_VERSION vs Sluice $sluice_commit" "" -- \
+  "cleaned|mbs|MB/s|higher|2" \
+  "CPU per GB cleaned|cpu_per_gb|CPU s/GB|lower|2" \
+  "cleaning|secs|s|lower|2" \
+  "dirty log before|dirty_mb|MB|lower|2" \
+  "cleaned segments after|after_mb|MB|lower|2"
 log "done; results in $results"

@@ -35,9 +35,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/bench/compare"
 cd "$root"
 
-KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
-cache="${SLUICE_BENCH_CACHE:-$HOME/.cache/sluice-bench}/kafka-$KAFKA_VERSION"
-BROKER_HEAP="${BROKER_HEAP:-1g}"
 PARTITIONS="${PARTITIONS:-3}"
 N100="${N100:-1000000}"
 N1K="${N1K:-100000}"
@@ -48,33 +45,23 @@ LAT_WARMUP="${LAT_WARMUP:-5}"
 FAIL_RATE="${FAIL_RATE:-500}"
 FAIL_SECONDS="${FAIL_SECONDS:-40}"
 only=""
+round=1 # one run of each, recorded as round 1
+source "$here/lib.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) N100=$((N100 / 10)); N1K=$((N1K / 10)); WARM=$((WARM / 10)); LAT_SECONDS=5; LAT_WARMUP=2; FAIL_SECONDS=30; shift ;;
     --only) only="$2"; shift 2 ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-BROKER_JVM=(-Xms"$BROKER_HEAP" -Xmx"$BROKER_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-  -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true)
-KAFKA_LOG=(-Dlog4j.configuration="file:$here/kafka-log4j.properties"
-  -Dlog4j2.configurationFile="$here/kafka-log4j2.properties")
-CLIENT_JVM=(-Xmx512m "${KAFKA_LOG[@]}")
-
-work="$(mktemp -d "${BENCH_TMP:-/tmp}/sluice-cluster-vs-kafka.XXXXXX")"
-results="$work/results.tsv"
-: > "$results"
-started=$SECONDS
+bench_init sluice-cluster-vs-kafka
 declare -A pid=()     # node id -> pid
 declare -A port=()    # node id -> client port
 extra_pids=()         # processes of the cluster that are not brokers (Sluice's ZooKeeper)
 
-log() { printf '[%3dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
-record() { printf '%s\t%s\t%s\t1\n' "$1" "$2" "$3" >> "$results"; }
-probe() { python3 "$here/probe.py" "$@"; }
 now_ms() { date +%s%3N; }
 
 stop_all() {
@@ -93,13 +80,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-source "$here/lib.sh"
-fetch_kafka "$KAFKA_VERSION" "$cache"
-kcp="$cache/lib/*"
-snapshot_sluice
-javac -nowarn -d "$work/classes" -cp "$cache/lib/kafka-clients-$KAFKA_VERSION.jar" \
-    "$here/BenchClient.java" "$here/ClusterBenchClient.java"
-client_cp="$work/classes:$kcp"
+prepare_both BenchClient.java ClusterBenchClient.java
 bench() { java -Xmx512m -Dlog4j.configuration="file:$here/client-log4j.properties" \
     -Dlog4j2.configurationFile="$here/client-log4j2.properties" -cp "$client_cp" ClusterBenchClient "$@"; }
 
@@ -120,37 +101,14 @@ start_kafka() {
   for id in 1 2 3; do port[$id]=$(probe free-port); cports[$id]=$(probe free-port); done
   for id in 1 2 3; do voters+="${voters:+,}$id@localhost:${cports[$id]}"; done
   for id in 1 2 3; do
-    cat > "$dir/node$id.properties" <<EOF2
-process.roles=broker,controller
-node.id=$id
-controller.quorum.voters=$voters
-listeners=PLAINTEXT://localhost:${port[$id]},CONTROLLER://localhost:${cports[$id]}
-advertised.listeners=PLAINTEXT://localhost:${port[$id]}
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data$id
-log.segment.bytes=1073741824
-offsets.topic.replication.factor=3
-transaction.state.log.replication.factor=3
-transaction.state.log.min.isr=2
-group.initial.rebalance.delay.ms=0
-EOF2
-    java "${CLIENT_JVM[@]}" -cp "$kcp" kafka.tools.StorageTool format --cluster-id="$cid" \
-        -c "$dir/node$id.properties" > "$dir/format$id.log" 2>&1 || { cat "$dir/format$id.log" >&2; exit 1; }
+    kraft_properties "$dir/node$id.properties" "$id" "$voters" "${port[$id]}" "${cports[$id]}" "$dir/data$id" \
+        log.segment.bytes=1073741824 offsets.topic.replication.factor=3 transaction.state.log.replication.factor=3 \
+        transaction.state.log.min.isr=2 group.initial.rebalance.delay.ms=0
+    format_kafka "$dir/node$id.properties" "$cid" "$dir/format$id.log"
   done
   for id in 1 2 3; do start_node_kafka "$dir" "$id"; done
 }
 
-sluice_java() { # JVM options... -- sluice command and arguments...
-  local jvm=()
-  while [ "$1" != -- ]; do jvm+=("$1"); shift; done
-  shift
-  exec java "${jvm[@]}" -p "$work/sluice-lib" -cp "$work/sluice-lib-cp/*" --add-modules ALL-MODULE-PATH \
-      --patch-module "zookeeper=$work/sluice-lib-patch/zookeeper-jute.jar" \
-      --add-opens java.base/java.nio=lmdbjava --add-exports java.base/sun.nio.ch=lmdbjava \
-      -m dev.sluice.tools/dev.sluice.tools.Sluice "$@"
-}
 sluice_zk=""
 start_node_sluice() { # dir id
   local dir=$1 id=$2
@@ -189,17 +147,7 @@ produce_case() { # name key topic size records
   cpu1=$(cluster_cpu)
   summary=$(grep 'records sent' "$rdir/$key.out" | tail -1)
   log "      $summary"
-  python3 - "$summary" "$name" "$key" "$n" "$size" "$cpu0" "$cpu1" >> "$results" <<'EOF2'
-import re, sys
-s, name, key, n, size, c0, c1 = sys.argv[1:]
-m = re.search(r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, "
-              r"([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th", s)
-if not m or int(m.group(1)) != int(n):
-    sys.exit(f"cannot parse ProducerPerformance summary: {s!r}")
-gb = int(n) * int(size) / 1e9
-for k, v in (("recs", m.group(2)), ("mbs", m.group(3)), ("cpu_per_gb", f"{(float(c1) - float(c0)) / gb:.2f}")):
-    print(f"{name}\t{key}.{k}\t{v}\t1")
-EOF2
+  probe produced "$summary" "$name" "$key" "$n" "$size" "$cpu0" "$cpu1" "$round" recs,mbs,cpu_per_gb >> "$results"
 }
 
 latency_case() { # name topic
@@ -259,7 +207,7 @@ leader_failover() { # name topic
 run_suite() { # name
   local name=$1 dir t0 t1
   dir="$work/$name"; rdir="$dir"; mkdir -p "$dir"
-  log "$name: starting 3 nodes (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "$name: starting 3 nodes (load average $(load_average))"
   t0=$(now_ms)
   "start_$name" "$dir"
   bench wait-brokers "$(bootstrap_all)" 3 180
@@ -290,21 +238,19 @@ for name in kafka sluice; do
 done
 
 echo
-python3 - "$results" "$(date -u +%F), $(nproc) cores, Kafka $KAFKA_VERSION vs Sluice $sluice_commit, 3 nodes each, heap $BROKER_HEAP, $PARTITIONS partitions rf=3 min.insync.replicas=2, load average now $(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF2'
-import collections, sys
-rows = collections.OrderedDict()
-for line in open(sys.argv[1]):
-    name, key, value, _ = line.rstrip("\n").split("\t")
-    rows.setdefault(key, {})[name] = value
-print(sys.argv[2])
-print(f"| {'measure':34} | {'Kafka':>10} | {'Sluice':>10} | {'Sluice/Kafka':>12} |")
-print(f"|{'-' * 36}|{'-' * 12}|{'-' * 12}|{'-' * 14}|")
-for key, v in rows.items():
-    k, s = v.get("kafka", "-"), v.get("sluice", "-")
-    try:
-        ratio = f"{float(s) / float(k):.2f}"
-    except (ValueError, ZeroDivisionError):
-        ratio = "-"
-    print(f"| {key:34} | {k:>10} | {s:>10} | {ratio:>12} |")
-EOF2
+ratio_table "$(date -u +%F), $(nproc) cores, Kafka $KAFKA_VERSION vs Sluice $sluice_commit, 3 nodes each, heap $BROKER_HEAP, $PARTITIONS partitions rf=3 min.insync.replicas=2, load average now $(load_average)" "" -- \
+  "produce 100 B, acks=all|p100-acksall.recs|records/s|higher|0" \
+  "produce 100 B, acks=all|p100-acksall.mbs|MB/s|higher|1" \
+  "produce 100 B, acks=all|p100-acksall.cpu_per_gb|cluster CPU s/GB|lower|1" \
+  "produce 1 KiB, acks=all|p1k-acksall.recs|records/s|higher|0" \
+  "produce 1 KiB, acks=all|p1k-acksall.mbs|MB/s|higher|1" \
+  "produce 1 KiB, acks=all|p1k-acksall.cpu_per_gb|cluster CPU s/GB|lower|1" \
+  "latency 100 B @ $LAT_RATE rec/s, acks=all|lat-acksall.p50|p50 ms|lower|1" \
+  "latency 100 B @ $LAT_RATE rec/s, acks=all|lat-acksall.p99|p99 ms|lower|1" \
+  "leaders moved with nothing failed|false_failovers|partitions|lower|0" \
+  "peak RSS of the brokers|rss_mib|MiB|lower|0" \
+  "controller failover (kill -9)|controller_failover_ms|ms|lower|0" \
+  "leader failover (kill -9)|leader_failover_ms|ms|lower|0" \
+  "acknowledged but lost|failover_lost|records|lower|0" \
+  "duplicated|failover_duplicated|records|lower|0"
 log "done; logs in $work"

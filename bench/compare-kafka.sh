@@ -40,9 +40,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/bench/compare"
 cd "$root"
 
-KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
-cache="${SLUICE_BENCH_CACHE:-$HOME/.cache/sluice-bench}/kafka-$KAFKA_VERSION"
-BROKER_HEAP="${BROKER_HEAP:-1g}"
 N100="${N100:-3000000}"
 N1K="${N1K:-300000}"
 LAT_RATE="${LAT_RATE:-20000}"
@@ -57,104 +54,31 @@ WARM1K="${WARM1K:-100000}"
 PROF_N="${PROF_N:-}"
 ROUNDS="${ROUNDS:-2}"
 round=0
+source "$here/lib.sh"
 
 for arg in "$@"; do
   case "$arg" in
     --quick) ROUNDS=1; N100=$((N100 / 10)); N1K=$((N1K / 10)); LAT_SECONDS=5; LAT_WARMUP=2; WARM100=$((WARM100 / 10)); WARM1K=$((WARM1K / 10)) ;;
     --no-profile) PROFILE=none ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
 
-# Same JVM for both brokers: Kafka's own start-script defaults (kafka-server-start.sh), with the heap
-# from BROKER_HEAP.
-BROKER_JVM=(-Xms"$BROKER_HEAP" -Xmx"$BROKER_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-  -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true)
-KAFKA_LOG=(-Dlog4j.configuration="file:$here/kafka-log4j.properties"
-  -Dlog4j2.configurationFile="$here/kafka-log4j2.properties")
-CLIENT_JVM=(-Xmx512m "${KAFKA_LOG[@]}")
-
-work="$(mktemp -d "${BENCH_TMP:-/tmp}/sluice-vs-kafka.XXXXXX")"
-results="$work/results.tsv"
-: > "$results"
-started=$SECONDS
-broker_pid=""
-
-log() { printf '[%3dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
-record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$round" >> "$results"; }
-probe() { python3 "$here/probe.py" "$@"; }
-
-cleanup() {
-  if [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; then kill "$broker_pid" 2>/dev/null || true; fi
-  if [ "${KEEP:-0}" != 1 ]; then rm -rf "$work"/*/data; fi
-}
-trap cleanup EXIT
+bench_init sluice-vs-kafka
+trap cleanup_single EXIT
 
 # ---------------------------------------------------------------------------------------------------
 # 1. Apache Kafka from Maven Central (cached) and Sluice (snapshot of the built module path)
 # ---------------------------------------------------------------------------------------------------
-source "$here/lib.sh"
-fetch_kafka "$KAFKA_VERSION" "$cache"
-kcp="$cache/lib/*"
-snapshot_sluice
-
-javac -nowarn -d "$work/classes" -cp "$cache/lib/kafka-clients-$KAFKA_VERSION.jar" "$here/BenchClient.java"
-client_cp="$work/classes:$kcp"
+prepare_both BenchClient.java
 
 # ---------------------------------------------------------------------------------------------------
-# Brokers: start (timed until a Metadata request is answered) and stop
+# Brokers: bench/compare/lib.sh's start_kafka / start_sluice (timed until a Metadata request is answered)
+# with this run's partitions and 1 GiB segments, and stop_broker
 # ---------------------------------------------------------------------------------------------------
-start_kafka() { # dir port; sets broker_pid, startup
-  local dir=$1 port=$2 cport
-  cport=$(probe free-port)
-  cat > "$dir/server.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@localhost:$cport
-listeners=PLAINTEXT://localhost:$port,CONTROLLER://localhost:$cport
-advertised.listeners=PLAINTEXT://localhost:$port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data
-num.partitions=$PARTITIONS
-log.segment.bytes=1073741824
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-EOF
-  # formatting the KRaft log dir is a separate one-off step (not part of the start-up time)
-  java "${CLIENT_JVM[@]}" -cp "$kcp" kafka.tools.StorageTool format --cluster-id="$(probe cluster-id)" \
-      -c "$dir/server.properties" > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; exit 1; }
-  local t0; t0=$(date +%s.%N)
-  java "${BROKER_JVM[@]}" ${EXTRA_BROKER_OPTS:-} "${KAFKA_LOG[@]}" -cp "$kcp" kafka.Kafka "$dir/server.properties" \
-      > "$dir/broker.log" 2>&1 &
-  broker_pid=$!
-  startup=$(probe wait-ready "$port" "$t0" 120 "$broker_pid") || { tail -30 "$dir/broker.log" >&2; exit 1; }
-}
-
-start_sluice() { # dir port; sets broker_pid, startup
-  local dir=$1 port=$2 t0
-  t0=$(date +%s.%N)
-  java "${BROKER_JVM[@]}" ${EXTRA_BROKER_OPTS:-} -p "$work/sluice-lib" --add-modules ALL-MODULE-PATH \
-      -m dev.sluice.tools/dev.sluice.tools.Sluice server \
-      "listeners=PLAINTEXT://localhost:$port" "log.dirs=$dir/data" "num.partitions=$PARTITIONS" \
-      log.segment.bytes=1073741824 > "$dir/broker.log" 2>&1 &
-  broker_pid=$!
-  startup=$(probe wait-ready "$port" "$t0" 120 "$broker_pid") || { tail -30 "$dir/broker.log" >&2; exit 1; }
-}
-
-stop_broker() {
-  kill -TERM "$broker_pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$broker_pid" 2>/dev/null && { log "  broker did not stop in 30 s, killing it"; kill -KILL "$broker_pid"; }
-  wait "$broker_pid" 2>/dev/null || true
-  broker_pid=""
-}
+SETTINGS=("num.partitions=$PARTITIONS" log.segment.bytes=1073741824)
+KAFKA_SETTINGS=(group.initial.rebalance.delay.ms=0)
 
 # ---------------------------------------------------------------------------------------------------
 # Load generator hook. LOADGEN=kafka (default): Kafka's ProducerPerformance and BenchClient consume
@@ -224,19 +148,8 @@ produce_case() { # name key topic size acks records rate
   cpu1=$(probe cpu "$broker_pid")
   [ -z "${THREADS:-}" ] || probe threads-diff "$broker_pid" "$rdir/$key.threads" > "$work/threads-$name-$key-r$round.txt"
   summary=$(grep 'records sent' "$out" | tail -1)
-  # N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, P50 ms 50th, P95 ms 95th, P99 ms 99th, ...
-  python3 - "$summary" "$name" "$key" "$n" "$size" "$cpu0" "$cpu1" "$round" >> "$results" <<'EOF'
-import re, sys
-s, name, key, n, size, c0, c1, rnd = sys.argv[1:]
-m = re.search(r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, "
-              r"([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th", s)
-if not m or int(m.group(1)) != int(n):
-    sys.exit(f"cannot parse ProducerPerformance summary: {s!r}")
-gb = int(n) * int(size) / 1e9
-for k, v in (("recs", m.group(2)), ("mbs", m.group(3)), ("p50", m.group(6)), ("p99", m.group(8)),
-             ("cpu_per_gb", f"{(float(c1) - float(c0)) / gb:.2f}"), ("cpu_s", f"{float(c1) - float(c0):.2f}")):
-    print(f"{name}\t{key}.{k}\t{v}\t{rnd}")
-EOF
+  probe produced "$summary" "$name" "$key" "$n" "$size" "$cpu0" "$cpu1" "$round" recs,mbs,p50,p99,cpu_per_gb,cpu_s \
+      >> "$results"
 }
 
 latency_case() { # name key topic size acks
@@ -261,15 +174,15 @@ consume_case() { # name key topic records
   [ "$recs" -ge "$n" ] || { cat "$rdir/$key.err" >&2; exit 1; }
   log "      $recs records, $bytes bytes in $secs s: $mbs MB/s"
   record "$name" "$key.mbs" "$mbs"
-  record "$name" "$key.cpu_per_gb" "$(python3 -c "print(f'{($cpu1 - $cpu0) / ($bytes / 1e9):.2f}')")"
+  record "$name" "$key.cpu_per_gb" "$(per_gb "$cpu0" "$cpu1" "$bytes")"
 }
 
 run_suite() { # name (kafka|sluice)
   local name=$1 port dir
   dir="$work/$name-r$round"; rdir="$dir"; mkdir -p "$dir/data"
   port=$(probe free-port); bootstrap="localhost:$port"
-  log "$name (round $round of $ROUNDS): starting (port $port, data in $dir/data, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  "start_$name" "$dir" "$port"
+  log "$name (round $round of $ROUNDS): starting (port $port, data in $dir/data, load average $(load_average))"
+  start_broker_of "$name" "$dir" "$port"
   log "$name: ready after $startup s (pid $broker_pid)"
   record "$name" startup_s "$startup"
   java "${CLIENT_JVM[@]}" -cp "$client_cp" BenchClient create-topics "$bootstrap" "$PARTITIONS" \
@@ -292,7 +205,7 @@ run_suite() { # name (kafka|sluice)
 
   record "$name" rss_mib "$(probe hwm "$broker_pid")"
   record "$name" data_mib "$(du -sm "$dir/data" | cut -f1)"
-  log "$name: stopping (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  log "$name: stopping (load average $(load_average))"
   stop_broker
   [ "${KEEP:-0}" = 1 ] || rm -rf "$dir/data"
 }
@@ -303,7 +216,7 @@ profile_run() { # name: the 100 B acks=1 produce case under JFR (settings=profil
   port=$(probe free-port); bootstrap="localhost:$port"
   jfr="$work/$name-p100-acks1.jfr"
   log "profile $name: starting with JFR available"
-  EXTRA_BROKER_OPTS="-XX:+FlightRecorder" "start_$name" "$dir" "$port"
+  EXTRA_BROKER_OPTS="-XX:+FlightRecorder" start_broker_of "$name" "$dir" "$port"
   java "${CLIENT_JVM[@]}" -cp "$client_cp" BenchClient create-topics "$bootstrap" "$PARTITIONS" warmup p100-acks1
   loadgen_produce "$bootstrap" warmup 100 1 "$WARM100" -1 > "$dir/warmup.out" 2>&1
   # JDK's profile settings with Java method sampling every 1 ms instead of 10 ms
@@ -321,10 +234,7 @@ profile_run() { # name: the 100 B acks=1 produce case under JFR (settings=profil
 }
 
 log "results and logs in $work"
-# ABBA order over the rounds (kafka sluice, sluice kafka, ...) so a drift in the machine's load hits both alike
-for ((round = 1; round <= ROUNDS; round++)); do
-  if ((round % 2 == 1)); then run_suite kafka; run_suite sluice; else run_suite sluice; run_suite kafka; fi
-done
+abba_rounds run_suite
 round=0
 case "$PROFILE" in
   sluice) profile_run sluice ;;
@@ -334,7 +244,7 @@ esac
 echo
 LOADGEN="$LOADGEN" python3 "$here/table.py" "$results" \
   "$(date -u +%F), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(java -version 2>&1 | head -1 | cut -d'"' -f2) JDK," \
-  "Kafka $KAFKA_VERSION vs Sluice $sluice_commit, heap $BROKER_HEAP each, $PARTITIONS partition(s), load average now $(cut -d' ' -f1-3 /proc/loadavg)" \
+  "Kafka $KAFKA_VERSION vs Sluice $sluice_commit, heap $BROKER_HEAP each, $PARTITIONS partition(s), load average now $(load_average)" \
   "$N100" "$N1K" "$LAT_SIZE" "$LAT_RATE" "$LAT_SECONDS"
 for t in "$work"/threads-*-p100-acks1-r1.txt; do
   [ -f "$t" ] || continue

@@ -20,19 +20,21 @@
 # Environment: ROUNDS (2), LINES (200000), RATE (1000), SECONDS (20), PARTITIONS (3), BENCH_TMP (/tmp).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+here="$root/bench/compare"
+source "$here/lib.sh"
 ROUNDS="${ROUNDS:-2}"; LINES="${LINES:-200000}"; RATE="${RATE:-1000}"; SECONDS_="${SECONDS:-20}"
 PARTITIONS="${PARTITIONS:-3}"; only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) ROUNDS=1; LINES=20000; RATE=500; SECONDS_=5; shift ;;
     --only) only="$2"; shift 2 ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 work="$(mktemp -d "${BENCH_TMP:-/tmp}/sluice-streams-bench.XXXXXX")"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(probe free-port)"
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi

@@ -33,9 +33,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/bench/compare"
 cd "$root"
 
-KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
-cache="${SLUICE_BENCH_CACHE:-$HOME/.cache/sluice-bench}/kafka-$KAFKA_VERSION"
-BROKER_HEAP="${BROKER_HEAP:-1g}"
 PARTITIONS="${PARTITIONS:-3}"
 RECORD_SIZE="${RECORD_SIZE:-100}"
 TXN_SMALL="${TXN_SMALL:-200000}"
@@ -44,96 +41,26 @@ WARM="${WARM:-200000}"
 ROUNDS="${ROUNDS:-2}"
 only=""
 round=0
+source "$here/lib.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) ROUNDS=1; TXN_SMALL=$((TXN_SMALL / 10)); TXN_LARGE=$((TXN_LARGE / 10)); WARM=$((WARM / 10)); shift ;;
     --only) only="$2"; shift 2 ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-BROKER_JVM=(-Xms"$BROKER_HEAP" -Xmx"$BROKER_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-  -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true)
-KAFKA_LOG=(-Dlog4j.configuration="file:$here/kafka-log4j.properties"
-  -Dlog4j2.configurationFile="$here/kafka-log4j2.properties")
-CLIENT_JVM=(-Xmx512m "${KAFKA_LOG[@]}")
-
-work="$(mktemp -d "${BENCH_TMP:-/tmp}/sluice-txn-vs-kafka.XXXXXX")"
-results="$work/results.tsv"
-: > "$results"
-started=$SECONDS
-broker_pid=""
-
-log() { printf '[%3dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
-record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$round" >> "$results"; }
-probe() { python3 "$here/probe.py" "$@"; }
-
-cleanup() {
-  if [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; then kill "$broker_pid" 2>/dev/null || true; fi
-  if [ "${KEEP:-0}" != 1 ]; then rm -rf "$work"/*/data; fi
-}
-trap cleanup EXIT
-
-source "$here/lib.sh"
-fetch_kafka "$KAFKA_VERSION" "$cache"
-kcp="$cache/lib/*"
-snapshot_sluice
-javac -nowarn -d "$work/classes" -cp "$cache/lib/kafka-clients-$KAFKA_VERSION.jar" \
-    "$here/BenchClient.java" "$here/TxnBenchClient.java"
-client_cp="$work/classes:$kcp"
+bench_init sluice-txn-vs-kafka
+trap cleanup_single EXIT
+prepare_both BenchClient.java TxnBenchClient.java
 client() { java "${CLIENT_JVM[@]}" -cp "$client_cp" "$@"; }
 
-# ---------------------------------------------------------------------------------------------------
-# Brokers (as bench/compare-kafka.sh: start timed until a Metadata request is answered, SIGTERM to stop)
-# ---------------------------------------------------------------------------------------------------
-start_kafka() { # dir port; sets broker_pid
-  local dir=$1 port=$2 cport
-  cport=$(probe free-port)
-  cat > "$dir/server.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@localhost:$cport
-listeners=PLAINTEXT://localhost:$port,CONTROLLER://localhost:$cport
-advertised.listeners=PLAINTEXT://localhost:$port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data
-num.partitions=$PARTITIONS
-log.segment.bytes=1073741824
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-EOF
-  java "${CLIENT_JVM[@]}" -cp "$kcp" kafka.tools.StorageTool format --cluster-id="$(probe cluster-id)" \
-      -c "$dir/server.properties" > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; exit 1; }
-  java "${BROKER_JVM[@]}" "${KAFKA_LOG[@]}" -cp "$kcp" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 &
-  broker_pid=$!
-  probe wait-ready "$port" "$(date +%s.%N)" 120 "$broker_pid" > /dev/null || { tail -30 "$dir/broker.log" >&2; exit 1; }
-}
-
-start_sluice() { # dir port; sets broker_pid
-  local dir=$1 port=$2
-  java "${BROKER_JVM[@]}" -p "$work/sluice-lib" --add-modules ALL-MODULE-PATH \
-      -m dev.sluice.tools/dev.sluice.tools.Sluice server \
-      "listeners=PLAINTEXT://localhost:$port" "log.dirs=$dir/data" "num.partitions=$PARTITIONS" \
-      log.segment.bytes=1073741824 > "$dir/broker.log" 2>&1 &
-  broker_pid=$!
-  probe wait-ready "$port" "$(date +%s.%N)" 120 "$broker_pid" > /dev/null || { tail -30 "$dir/broker.log" >&2; exit 1; }
-}
-
-stop_broker() {
-  kill -TERM "$broker_pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$broker_pid" 2>/dev/null && { log "  broker did not stop in 30 s, killing it"; kill -KILL "$broker_pid"; }
-  wait "$broker_pid" 2>/dev/null || true
-  broker_pid=""
-}
+# Brokers: bench/compare/lib.sh's start_kafka / start_sluice (as bench/compare-kafka.sh: start timed until a
+# Metadata request is answered, SIGTERM to stop)
+SETTINGS=("num.partitions=$PARTITIONS" log.segment.bytes=1073741824)
+KAFKA_SETTINGS=(group.initial.rebalance.delay.ms=0)
 
 # ---------------------------------------------------------------------------------------------------
 # Cases
@@ -150,7 +77,7 @@ txn_case() { # name key topic records per-transaction
   log "      $recs records in $txns transactions, $secs s: $rps records/s, $mbs MB/s, commit p50 $p50 ms, p99 $p99 ms"
   record "$name" "$key.recs" "$rps"; record "$name" "$key.mbs" "$mbs"
   record "$name" "$key.commit_p50" "$p50"; record "$name" "$key.commit_p99" "$p99"
-  record "$name" "$key.cpu_per_gb" "$(python3 -c "print(f'{($cpu1 - $cpu0) / ($n * $RECORD_SIZE / 1e9):.2f}')")"
+  record "$name" "$key.cpu_per_gb" "$(per_gb "$cpu0" "$cpu1" $((n * RECORD_SIZE)))"
 }
 
 rc_case() { # name key topic committed-records
@@ -163,15 +90,15 @@ rc_case() { # name key topic committed-records
   [ "${recs:-0}" -ge "$n" ] || { cat "$rdir/$key.err" >&2; exit 1; }
   log "      $recs records, $bytes bytes in $secs s: $mbs MB/s"
   record "$name" "$key.mbs" "$mbs"
-  record "$name" "$key.cpu_per_gb" "$(python3 -c "print(f'{($cpu1 - $cpu0) / ($bytes / 1e9):.2f}')")"
+  record "$name" "$key.cpu_per_gb" "$(per_gb "$cpu0" "$cpu1" "$bytes")"
 }
 
 run_suite() { # name (kafka|sluice)
   local name=$1 port dir aborted_total
   dir="$work/$name-r$round"; rdir="$dir"; mkdir -p "$dir/data"
   port=$(probe free-port); bootstrap="localhost:$port"
-  log "$name (round $round of $ROUNDS): starting (port $port, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  "start_$name" "$dir" "$port"
+  log "$name (round $round of $ROUNDS): starting (port $port, load average $(load_average))"
+  start_broker_of "$name" "$dir" "$port"
   client BenchClient create-topics "$bootstrap" "$PARTITIONS" warmup txn100 txn10k aborts
 
   log "$name: warm-up (not measured)"
@@ -196,52 +123,24 @@ run_suite() { # name (kafka|sluice)
 }
 
 log "results and logs in $work"
-for ((round = 1; round <= ROUNDS; round++)); do
-  if [ -n "$only" ]; then run_suite "$only"
-  elif ((round % 2 == 1)); then run_suite kafka; run_suite sluice
-  else run_suite sluice; run_suite kafka; fi
-done
+abba_rounds run_suite "$only"
 
 echo
-python3 - "$results" "$(date -u +%F), $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg)" \
-    "Kafka $KAFKA_VERSION vs Sluice $sluice_commit, heap $BROKER_HEAP each, $PARTITIONS partitions, $RECORD_SIZE B records, $ROUNDS round(s)" <<'EOF'
-import collections, statistics, sys
-path, machine, versions = sys.argv[1:]
-rounds = collections.defaultdict(dict)
-for line in open(path):
-    broker, key, value, rnd = line.rstrip("\n").split("\t")
-    rounds[(broker, key)][int(rnd)] = float(value)
-med = {k: statistics.median(v.values()) for k, v in rounds.items()}
-rows = [
-    ("txn produce, 100 rec/txn", "txn100.recs", "records/s", True),
-    ("txn produce, 100 rec/txn", "txn100.commit_p50", "commit p50 ms", False),
-    ("txn produce, 100 rec/txn", "txn100.commit_p99", "commit p99 ms", False),
-    ("txn produce, 100 rec/txn", "txn100.cpu_per_gb", "CPU s/GB", False),
-    ("txn produce, 10,000 rec/txn", "txn10k.recs", "records/s", True),
-    ("txn produce, 10,000 rec/txn", "txn10k.mbs", "MB/s", True),
-    ("txn produce, 10,000 rec/txn", "txn10k.commit_p50", "commit p50 ms", False),
-    ("txn produce, 10,000 rec/txn", "txn10k.cpu_per_gb", "CPU s/GB", False),
-    ("read_committed consume (100 rec/txn)", "rc100.mbs", "MB/s", True),
-    ("read_committed consume (100 rec/txn)", "rc100.cpu_per_gb", "CPU s/GB", False),
-    ("read_committed consume (10,000 rec/txn)", "rc10k.mbs", "MB/s", True),
-    ("read_committed consume (10,000 rec/txn)", "rc10k.cpu_per_gb", "CPU s/GB", False),
-    ("read_committed consume (10% aborted)", "rcaborts.mbs", "MB/s", True),
-    ("read_committed consume (10% aborted)", "rcaborts.cpu_per_gb", "CPU s/GB", False),
-    ("broker peak RSS", "rss_mib", "MiB", False),
-]
-print(machine)
-print(versions)
-print()
-print(f"| {'case':40} | {'metric':14} | {'Kafka':>10} | {'Sluice':>10} | {'Sluice/Kafka':>12} | {'per round':>14} |")
-print(f"|{'-' * 42}|{'-' * 16}|{'-' * 12}|{'-' * 12}|{'-' * 14}|{'-' * 16}|")
-for label, key, unit, higher in rows:
-    k, s = med.get(("kafka", key)), med.get(("sluice", key))
-    fmt = lambda v: "-" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:,.2f}")
-    ratio = f"{s / k:.2f}x" if k and s is not None else "-"
-    per = " ".join(f"{rounds[('sluice', key)][r] / rounds[('kafka', key)][r]:.2f}"
-                   for r in sorted(rounds.get(("sluice", key), {})) if rounds.get(("kafka", key), {}).get(r))
-    print(f"| {label:40} | {unit:14} | {fmt(k):>10} | {fmt(s):>10} | {ratio:>12} | {per or '-':>14} |")
-print()
-print("ratio > 1 is better for Sluice where higher is better (records/s, MB/s), worse where lower is (ms, CPU, RSS)")
-EOF
+ratio_table "$(date -u +%F), $(nproc) cores, load average now $(load_average)" \
+    "Kafka $KAFKA_VERSION vs Sluice $sluice_commit, heap $BROKER_HEAP each, $PARTITIONS partitions, $RECORD_SIZE B records, $ROUNDS round(s)" "" -- \
+  "txn produce, 100 rec/txn|txn100.recs|records/s|higher|0" \
+  "txn produce, 100 rec/txn|txn100.commit_p50|commit p50 ms|lower|2" \
+  "txn produce, 100 rec/txn|txn100.commit_p99|commit p99 ms|lower|2" \
+  "txn produce, 100 rec/txn|txn100.cpu_per_gb|CPU s/GB|lower|2" \
+  "txn produce, 10,000 rec/txn|txn10k.recs|records/s|higher|0" \
+  "txn produce, 10,000 rec/txn|txn10k.mbs|MB/s|higher|2" \
+  "txn produce, 10,000 rec/txn|txn10k.commit_p50|commit p50 ms|lower|2" \
+  "txn produce, 10,000 rec/txn|txn10k.cpu_per_gb|CPU s/GB|lower|2" \
+  "read_committed consume (100 rec/txn)|rc100.mbs|MB/s|higher|2" \
+  "read_committed consume (100 rec/txn)|rc100.cpu_per_gb|CPU s/GB|lower|2" \
+  "read_committed consume (10,000 rec/txn)|rc10k.mbs|MB/s|higher|2" \
+  "read_committed consume (10,000 rec/txn)|rc10k.cpu_per_gb|CPU s/GB|lower|2" \
+  "read_committed consume (10% aborted)|rcaborts.mbs|MB/s|higher|2" \
+  "read_committed consume (10% aborted)|rcaborts.cpu_per_gb|CPU s/GB|lower|2" \
+  "broker peak RSS|rss_mib|MiB|lower|0"
 log "done; results and logs in $work"

@@ -34,24 +34,20 @@ ROUNDS="${ROUNDS:-3}"
 PARTITIONS="${PARTITIONS:-6}"
 LOAD_SECONDS="${LOAD_SECONDS:-60}"
 BROKER_HEAP="${BROKER_HEAP:-512m}"
-KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
-cache="${SLUICE_BENCH_CACHE:-$HOME/.cache/sluice-bench}/kafka-$KAFKA_VERSION"
+source "$here/lib.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) SESSIONS="6000 18000"; ROUNDS=1; LOAD_SECONDS=20; shift ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-work="$(mktemp -d "${BENCH_TMP:-/tmp}/sluice-failover.XXXXXX")"
-started=$SECONDS
+bench_init sluice-failover
 declare -A pid=() port=()
 zk_pid=""
-log() { printf '[%3dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
 now_ms() { date +%s%3N; }
-probe() { python3 "$here/probe.py" "$@"; }
 
 stop_all() {
   local p
@@ -61,23 +57,10 @@ stop_all() {
 cleanup() { stop_all; [ "${KEEP:-0}" = 1 ] || rm -rf "$work"; }
 trap cleanup EXIT
 
-source "$here/lib.sh"
-fetch_kafka "$KAFKA_VERSION" "$cache"
-kcp="$cache/lib/*"
-snapshot_sluice
-javac -nowarn -d "$work/classes" -cp "$cache/lib/kafka-clients-$KAFKA_VERSION.jar" "$here/FailoverProbe.java"
+prepare_both FailoverProbe.java
 fp() { java -Xmx256m -Dlog4j.configuration="file:$here/client-log4j.properties" \
-    -Dlog4j2.configurationFile="$here/client-log4j2.properties" -cp "$work/classes:$kcp" FailoverProbe "$@"; }
+    -Dlog4j2.configurationFile="$here/client-log4j2.properties" -cp "$client_cp" FailoverProbe "$@"; }
 
-sluice_java() { # JVM options... -- sluice command and arguments...
-  local jvm=() # exec: the pid of a backgrounded call is the JVM itself, so kill -9 reaches it
-  while [ "$1" != -- ]; do jvm+=("$1"); shift; done
-  shift
-  exec java "${jvm[@]}" -p "$work/sluice-lib" -cp "$work/sluice-lib-cp/*" --add-modules ALL-MODULE-PATH \
-      --patch-module "zookeeper=$work/sluice-lib-patch/zookeeper-jute.jar" \
-      --add-opens java.base/java.nio=lmdbjava --add-exports java.base/sun.nio.ch=lmdbjava \
-      -m dev.sluice.tools/dev.sluice.tools.Sluice "$@"
-}
 start_broker() { # dir id session-ms
   local dir=$1 id=$2 session=$3
   sluice_java -Xms"$BROKER_HEAP" -Xmx"$BROKER_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -- server \

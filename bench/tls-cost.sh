@@ -10,25 +10,27 @@
 # with keytool in a temp dir, EC P-256, TLS 1.3 as negotiated by the JDK), one partition per topic, acks=1.
 # Cases: produce N100 records of 100 B and N1K of 1 KiB, then consume them. Rounds in ABBA order
 # (PLAINTEXT, SSL, SSL, PLAINTEXT); the table shows the medians of each listener's two runs.
-# Environment: N100 (1000000), N1K (200000), PORT (19931: PLAINTEXT; +1: SSL), BENCH_TMP (/tmp), KEEP=1.
+# Environment: N100 (1000000), N1K (200000), PORT and SSL_PORT (the listeners; free ones), BENCH_TMP (/tmp), KEEP=1.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+here="$root/bench/compare"
 cd "$root"
+source "$here/lib.sh"
 N100="${N100:-1000000}"
 N1K="${N1K:-200000}"
-PORT="${PORT:-19931}"
-SSL_PORT=$((PORT + 1))
 PASS=bench-secret
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) N100=$((N100 / 10)); N1K=$((N1K / 10)); shift ;;
-    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
+PORT="${PORT:-$(probe free-port)}"
+SSL_PORT="${SSL_PORT:-$(probe free-port)}"
 tmp="$(mktemp -d "${BENCH_TMP:-/tmp}/sluice-tls-cost-XXXXXX")"
 broker_pid=""
 cleanup() {
@@ -67,8 +69,6 @@ for _ in $(seq 1 120); do
 done
 jvm_pid="$(pgrep -f -n "log.dirs=$tmp/data" || echo "$broker_pid")"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$jvm_pid/stat"; }
-hz="$(getconf CLK_TCK)"
 
 declare -A results
 run_case() { # listener size count
@@ -78,22 +78,22 @@ run_case() { # listener size count
   topic="tls-cost-$listener-$size-$RANDOM"
   ./sluice topics --bootstrap-server 127.0.0.1:$PORT --create --topic "$topic" --partitions 1 >/dev/null
   if [ "$listener" = SSL ]; then config=(--command-config "$tmp/ssl.properties"); fi
-  before="$(cpu_ticks)"
+  before="$(probe cpu "$jvm_pid")"
   line="$(./sluice perf-produce --topic "$topic" --num-records "$count" --record-size "$size" --throughput -1 \
     --producer-props bootstrap.servers=127.0.0.1:$port acks=1 linger.ms=5 "${config[@]}" 2>/dev/null | tail -1)"
-  after="$(cpu_ticks)"
+  after="$(probe cpu "$jvm_pid")"
   local mbs cpu
   mbs="$(sed -E 's/.*records\/sec \(([0-9.]+) MB\/sec\).*/\1/' <<<"$line")"
-  cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v n="$count" -v s="$size" 'BEGIN { printf "%.2f", (t / hz) / (n * s / 1e9) }')"
+  cpu="$(per_gb "$before" "$after" $((count * size)))"
   results["$listener produce $size B MB/s"]+="$mbs "
   results["$listener produce $size B CPU s/GB"]+="$cpu "
   if [ "$listener" = SSL ]; then config=(--command-config "$tmp/ssl.properties"); else config=(); fi
-  before="$(cpu_ticks)"
+  before="$(probe cpu "$jvm_pid")"
   line="$(./sluice perf-consume --bootstrap-server 127.0.0.1:$port --topic "$topic" \
     --messages "$count" "${config[@]}" 2>/dev/null | tail -1)"
-  after="$(cpu_ticks)"
+  after="$(probe cpu "$jvm_pid")"
   mbs="$(awk -F', *' '{ print $4 }' <<<"$line")"
-  cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v n="$count" -v s="$size" 'BEGIN { printf "%.2f", (t / hz) / (n * s / 1e9) }')"
+  cpu="$(per_gb "$before" "$after" $((count * size)))"
   results["$listener consume $size B MB/s"]+="$mbs "
   results["$listener consume $size B CPU s/GB"]+="$cpu "
 }

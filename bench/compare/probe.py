@@ -11,6 +11,11 @@
   probe.py threads PID FILE               save CPU ticks per thread of PID (/proc/PID/task) with the thread
                                           names from `jcmd PID Thread.print` (incl. GC and JIT threads)
   probe.py threads-diff PID FILE          print CPU seconds (user/system) per thread group since `threads`
+  probe.py produced SUMMARY NAME KEY N SIZE CPU0 CPU1 ROUND FIELDS
+                                          print results.tsv lines of a produce case from ProducerPerformance's
+                                          summary line (N records of SIZE B; broker CPU seconds before and
+                                          after): the FIELDS (comma-separated) of recs, mbs, p50, p99,
+                                          cpu_per_gb, cpu_s; exits 1 if the summary is not N records
 """
 import base64
 import collections
@@ -144,6 +149,21 @@ def threads_diff(pid, path):
         print(f"    {100.0 * (u + s) / total:5.1f}% {u / hz:7.2f} {s / hz:7.2f}  {name}")
 
 
+def produced(summary, name, key, n, size, c0, c1, rnd, fields):
+    # N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, P50 ms 50th, P95 ms 95th, P99 ms 99th, ...
+    m = re.search(r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, "
+                  r"([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th", summary)
+    if not m or int(m.group(1)) != int(n):
+        print(f"cannot parse ProducerPerformance summary: {summary!r}", file=sys.stderr)
+        return 1
+    cpu = float(c1) - float(c0)
+    values = {"recs": m.group(2), "mbs": m.group(3), "p50": m.group(6), "p99": m.group(8),
+              "cpu_per_gb": f"{cpu / (int(n) * int(size) / 1e9):.2f}", "cpu_s": f"{cpu:.2f}"}
+    for k in fields.split(","):
+        print(f"{name}\t{key}.{k}\t{values[k]}\t{rnd}")
+    return 0
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "free-port":
@@ -162,6 +182,8 @@ def main(argv):
             json.dump(thread_ticks(int(argv[2])), f)
     elif cmd == "threads-diff":
         threads_diff(int(argv[2]), argv[3])
+    elif cmd == "produced":
+        return produced(*argv[2:11])
     elif cmd == "hwm":
         print(f"{hwm_mib(int(argv[2])):.0f}")
     else:

@@ -7,17 +7,14 @@ Each broker's value is the median over the rounds; "Sluice/Kafka" is the ratio o
 usage: table.py results.tsv "machine line" "versions line" N100 N1K LAT_SIZE LAT_RATE LAT_SECONDS
 """
 import os
-import collections
 import statistics
 import sys
 
+import ratios
+
 
 def main(path, machine, versions, n100, n1k, lat_size, lat_rate, lat_seconds):
-    rounds = collections.defaultdict(dict)  # (broker, key) -> {round: value}
-    with open(path) as f:
-        for line in f:
-            broker, key, value, rnd = line.rstrip("\n").split("\t")
-            rounds[(broker, key)][int(rnd)] = float(value)
+    rounds, _ = ratios.load(path)  # (broker, key) -> {round: value}
     values = {k: statistics.median(v.values()) for k, v in rounds.items()}
 
     lat = f"{size_label(int(lat_size))} @ {int(lat_rate):,} rec/s"
@@ -60,16 +57,7 @@ def main(path, machine, versions, n100, n1k, lat_size, lat_rate, lat_seconds):
     print(f"Kafka and Sluice columns: median of {n_rounds} round(s); Sluice/Kafka: ratio of the medians; "
           f"per round: the ratio in each round")
     print()
-    print("| metric | unit | Kafka | Sluice | Sluice/Kafka | per round | better |")
-    print("|---|---|---:|---:|---:|---:|---|")
-    for label, key, unit, higher, decimals in rows:
-        k = values.get(("kafka", key))
-        s = values.get(("sluice", key))
-        ratio = f"{s / k:.2f}" if k and s is not None else "n/a"
-        kr, sr = rounds.get(("kafka", key), {}), rounds.get(("sluice", key), {})
-        per_round = " / ".join(f"{sr[r] / kr[r]:.2f}" for r in sorted(kr) if r in sr and kr[r])
-        print(f"| {label} | {unit} | {fmt(k, decimals)} | {fmt(s, decimals)} | {ratio} | {per_round} | "
-              f"{'higher' if higher else 'lower'} |")
+    ratios.print_table(rounds, rows)
     for broker in ("kafka", "sluice"):
         for acks in ("1", "all"):
             achieved = values.get((broker, f"lat-acks{acks}.recs"))
@@ -80,10 +68,6 @@ def main(path, machine, versions, n100, n1k, lat_size, lat_rate, lat_seconds):
 
 def size_label(n):
     return f"{n // 1024} KiB" if n % 1024 == 0 else f"{n} B"
-
-
-def fmt(v, decimals):
-    return "n/a" if v is None else f"{v:,.{decimals}f}"
 
 
 if __name__ == "__main__":
