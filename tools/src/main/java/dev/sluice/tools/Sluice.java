@@ -5,6 +5,7 @@ import dev.sluice.tools.admin.GetOffsetsCommand;
 import dev.sluice.tools.admin.LogDirsCommand;
 import dev.sluice.tools.admin.AclsCommand;
 import dev.sluice.tools.admin.QuotasCommand;
+import dev.sluice.tools.admin.UsersCommand;
 import dev.sluice.tools.console.ConsumeCommand;
 import dev.sluice.tools.console.ProduceCommand;
 import dev.sluice.tools.configs.ConfigsCommand;
@@ -40,6 +41,7 @@ public final class Sluice {
         register(new ConfigsCommand());
         register(new QuotasCommand());
         register(new AclsCommand());
+        register(new UsersCommand());
         register(new LogDirsCommand());
         register(new GetOffsetsCommand());
         register(new DeleteRecordsCommand());

@@ -96,8 +96,9 @@ public final class ClientSettings {
         Properties shared = new Properties();
         file.forEach((k, v) -> {
             String key = String.valueOf(k);
-            // the connection's security goes along too: security.protocol and the ssl.* settings
-            if (SHARED_KEYS.contains(key) || ClientConfig.IGNORED_KAFKA_KEYS.contains(key) || key.startsWith("ssl.")) {
+            // the connection's security goes along too: security.protocol, the ssl.* and the sasl.* settings (the login)
+            if (SHARED_KEYS.contains(key) || ClientConfig.IGNORED_KAFKA_KEYS.contains(key) || key.startsWith("ssl.")
+                    || key.startsWith("sasl.")) {
                 shared.put(key, v);
             }
         });
