@@ -42,15 +42,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- certificates, as the README's TLS section makes them
-kt() { keytool "$@" -storetype PKCS12 -storepass "$PASS" >/dev/null 2>&1; }
-kt -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=bench CA" -ext bc:c -validity 2 -keystore "$tmp/ca.p12" -keypass "$PASS"
-kt -exportcert -rfc -alias ca -keystore "$tmp/ca.p12" -file "$tmp/ca.crt"
-kt -genkeypair -alias broker -keyalg EC -groupname secp256r1 -dname "CN=localhost" -validity 2 -keystore "$tmp/broker.p12" -keypass "$PASS"
-kt -certreq -alias broker -keystore "$tmp/broker.p12" -file "$tmp/broker.csr"
-kt -gencert -rfc -alias ca -keystore "$tmp/ca.p12" -infile "$tmp/broker.csr" -outfile "$tmp/broker.crt" -ext SAN=dns:localhost,ip:127.0.0.1 -validity 2
-kt -importcert -noprompt -alias ca -file "$tmp/ca.crt" -keystore "$tmp/broker.p12"
-kt -importcert -noprompt -alias broker -file "$tmp/broker.crt" -keystore "$tmp/broker.p12"
-kt -importcert -noprompt -alias ca -file "$tmp/ca.crt" -keystore "$tmp/truststore.p12"
+make_tls_material "$tmp" "$PASS"
 cat > "$tmp/ssl.properties" <<PROPS
 security.protocol=SSL
 ssl.truststore.location=$tmp/truststore.p12

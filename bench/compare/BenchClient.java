@@ -1,6 +1,9 @@
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -12,12 +15,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Client side of bench/compare-kafka.sh that Kafka's own perf tools do not cover, run from the
@@ -27,7 +34,11 @@ import java.util.Properties;
  *   BenchClient create-topics BOOTSTRAP PARTITIONS TOPIC...
  *   BenchClient consume BOOTSTRAP TOPIC PARTITIONS RECORDS [ISOLATION_LEVEL]
  *   BenchClient latency BOOTSTRAP TOPIC RECORD_SIZE ACKS RATE WARMUP_SECONDS SECONDS
+ *   BenchClient add-scram-user BOOTSTRAP MECHANISM USER PASSWORD
  * </pre>
+ *
+ * Every client starts from the properties file named by the system property {@code bench.client.config}
+ * if it is set (security settings: compare-kafka.sh --sasl-ssl), the command's own settings on top.
  *
  * {@code consume} is an assign-mode replacement for kafka-consumer-perf-test
  * (ConsumerPerformance always subscribes with a group, and Sluice has no group coordinator yet):
@@ -53,12 +64,26 @@ public final class BenchClient {
                     args.length > 5 ? args[5] : "read_uncommitted");
             case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]),
                     Integer.parseInt(args[6]), Integer.parseInt(args[7]));
+            case "add-scram-user" -> addScramUser(args[1], ScramMechanism.fromMechanismName(args[2]), args[3], args[4]);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
 
+    /** The bench.client.config file's properties (none if unset) with bootstrap.servers. */
+    private static Properties clientProperties(String bootstrap) throws IOException {
+        Properties props = new Properties();
+        String file = System.getProperty("bench.client.config");
+        if (file != null) {
+            try (Reader in = Files.newBufferedReader(Path.of(file))) {
+                props.load(in);
+            }
+        }
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return props;
+    }
+
     private static void createTopics(String bootstrap, int partitions, List<String> topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(clientProperties(bootstrap))) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String t : topics) {
                 newTopics.add(new NewTopic(t, partitions, (short) 1));
@@ -67,10 +92,10 @@ public final class BenchClient {
         }
     }
 
-    private static void consume(String bootstrap, String topic, int partitions, long records, String isolation) {
-        Properties props = new Properties();
+    private static void consume(String bootstrap, String topic, int partitions, long records, String isolation)
+            throws IOException {
+        Properties props = clientProperties(bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -105,8 +130,7 @@ public final class BenchClient {
 
     private static void latency(String bootstrap, String topic, int recordSize, String acks, int rate,
                                 int warmupSeconds, int seconds) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = clientProperties(bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, acks);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -158,6 +182,33 @@ public final class BenchClient {
         System.out.printf("%d %.1f %.2f %.2f %.2f %.2f%n", measured, measured / ((measureEnd - measureStart) / 1e9),
                 pct(latencyMicros, 0.50), pct(latencyMicros, 0.99), pct(latencyMicros, 0.999),
                 latencyMicros[measured - 1] / 1000.0);
+    }
+
+    /**
+     * Adds (or replaces) a SCRAM user with 4096 iterations, then waits until the broker describes it: a KRaft
+     * broker learns of it from the metadata log a moment after the controller accepted it.
+     */
+    private static void addScramUser(String bootstrap, ScramMechanism mechanism, String user, String password)
+            throws Exception {
+        try (Admin admin = Admin.create(clientProperties(bootstrap))) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(mechanism, 4096), password))).all().get();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                try {
+                    if (admin.describeUserScramCredentials(List.of(user)).description(user).get().credentialInfos()
+                            .stream().anyMatch(c -> c.mechanism() == mechanism)) {
+                        return;
+                    }
+                } catch (ExecutionException notYet) {
+                    // RESOURCE_NOT_FOUND until the broker has the user
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker does not describe SCRAM user " + user + " after 30 s");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static double pct(long[] sortedMicros, double p) {

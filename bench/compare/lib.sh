@@ -104,25 +104,51 @@ sluice_java() { # JVM options... -- sluice command and arguments...
       -m dev.sluice.tools/dev.sluice.tools.Sluice "$@"
 }
 
-# Writes a Kafka node's KRaft properties (broker and controller in one process) to FILE: the listeners and
-# log dir, then each further key=value argument as a line.
+# A single broker's listener besides PLAINTEXT (empty: none), e.g. SASL_SSL://localhost:PORT, named after its
+# security protocol; start_kafka and start_sluice add it with the same name to both brokers. The PLAINTEXT
+# listener stays: the readiness probe and set-up steps (a SCRAM user) use it.
+EXTRA_LISTENER=""
+
+# Writes a Kafka node's KRaft properties (broker and controller in one process) to FILE: the listeners
+# (EXTRA_LISTENER too) and log dir, then each further key=value argument as a line.
 kraft_properties() { # file node-id voters port controller-port log-dir [key=value...]
-  local file=$1 id=$2 voters=$3 port=$4 cport=$5 logdir=$6
+  local file=$1 id=$2 voters=$3 port=$4 cport=$5 logdir=$6 extra="" extra_map=""
   shift 6
+  if [ -n "$EXTRA_LISTENER" ]; then extra=",$EXTRA_LISTENER"; extra_map=",${EXTRA_LISTENER%%:*}:${EXTRA_LISTENER%%:*}"; fi
   {
     cat <<EOF
 process.roles=broker,controller
 node.id=$id
 controller.quorum.voters=$voters
-listeners=PLAINTEXT://localhost:$port,CONTROLLER://localhost:$cport
-advertised.listeners=PLAINTEXT://localhost:$port
+listeners=PLAINTEXT://localhost:$port$extra,CONTROLLER://localhost:$cport
+advertised.listeners=PLAINTEXT://localhost:$port$extra
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT$extra_map
 log.dirs=$logdir
 EOF
     printf '%s\n' "$@"
   } > "$file"
+}
+
+# TLS material for a broker on localhost, as the README's TLS section makes it with keytool (EC P-256, valid
+# 2 days): DIR/ca.crt, the broker's DIR/broker.p12 (signed by the CA, SAN localhost and 127.0.0.1) and the
+# clients' DIR/truststore.p12, all PKCS12 with password PASS.
+make_tls_material() { # dir pass
+  local dir=$1 pass=$2
+  kt() { keytool "$@" -storetype PKCS12 -storepass "$pass" > /dev/null 2>&1; }
+  kt -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=bench CA" -ext bc:c -validity 2 \
+      -keystore "$dir/ca.p12" -keypass "$pass"
+  kt -exportcert -rfc -alias ca -keystore "$dir/ca.p12" -file "$dir/ca.crt"
+  kt -genkeypair -alias broker -keyalg EC -groupname secp256r1 -dname "CN=localhost" -validity 2 \
+      -keystore "$dir/broker.p12" -keypass "$pass"
+  kt -certreq -alias broker -keystore "$dir/broker.p12" -file "$dir/broker.csr"
+  kt -gencert -rfc -alias ca -keystore "$dir/ca.p12" -infile "$dir/broker.csr" -outfile "$dir/broker.crt" \
+      -ext SAN=dns:localhost,ip:127.0.0.1 -validity 2
+  kt -importcert -noprompt -alias ca -file "$dir/ca.crt" -keystore "$dir/broker.p12"
+  kt -importcert -noprompt -alias broker -file "$dir/broker.crt" -keystore "$dir/broker.p12"
+  kt -importcert -noprompt -alias ca -file "$dir/ca.crt" -keystore "$dir/truststore.p12"
+  [ -s "$dir/truststore.p12" ] || { echo "keytool failed to make the TLS material in $dir" >&2; exit 1; }
 }
 
 # Formats a Kafka node's KRaft log dir (a separate one-off step, not part of any start-up time).
@@ -142,7 +168,7 @@ await_ready() { # dir port t0
   startup=$(probe wait-ready "$2" "$3" 120 "$broker_pid") || { tail -30 "$1/broker.log" >&2; exit 1; }
 }
 
-# A single-node Kafka (KRaft, broker and controller) on PORT with its data in DIR/data; further key=value
+# A single-node Kafka (KRaft, broker and controller) on PORT (and EXTRA_LISTENER) with its data in DIR/data; further key=value
 # arguments are added to its settings. Sets broker_pid and startup (launch until Metadata is answered).
 start_kafka() { # dir port [key=value...]
   local dir=$1 port=$2 cport t0
@@ -159,7 +185,7 @@ start_kafka() { # dir port [key=value...]
   await_ready "$dir" "$port" "$t0"
 }
 
-# A single Sluice broker on PORT with its data in DIR/data, the same JVM options as Kafka's; further
+# A single Sluice broker on PORT (and EXTRA_LISTENER) with its data in DIR/data, the same JVM options as Kafka's; further
 # key=value arguments are its settings. Sets broker_pid and startup.
 start_sluice() { # dir port [key=value...]
   local dir=$1 port=$2 t0
@@ -168,7 +194,8 @@ start_sluice() { # dir port [key=value...]
   # shellcheck disable=SC2086
   java "${BROKER_JVM[@]}" ${EXTRA_BROKER_OPTS:-} -p "$work/sluice-lib" --add-modules ALL-MODULE-PATH \
       -m dev.sluice.tools/dev.sluice.tools.Sluice server \
-      "listeners=PLAINTEXT://localhost:$port" "log.dirs=$dir/data" "$@" > "$dir/broker.log" 2>&1 &
+      "listeners=PLAINTEXT://localhost:$port${EXTRA_LISTENER:+,$EXTRA_LISTENER}" "log.dirs=$dir/data" "$@" \
+      > "$dir/broker.log" 2>&1 &
   broker_pid=$!
   await_ready "$dir" "$port" "$t0"
 }
