@@ -8,7 +8,7 @@ import java.util.Set;
  * every operation; {@link #ANY} and {@link #UNKNOWN} occur only in filters and on the wire.
  * Immutable; any thread.
  */
-public enum AclOperation {
+public enum AclOperation implements KafkaCoded {
     UNKNOWN(0, "Unknown"),
     ANY(1, "Any"),
     ALL(2, "All"),
@@ -25,6 +25,8 @@ public enum AclOperation {
     CREATE_TOKENS(13, "CreateTokens"),
     DESCRIBE_TOKENS(14, "DescribeTokens");
 
+    private static final KafkaCodes<AclOperation> CODES = new KafkaCodes<>(values(), UNKNOWN);
+
     private final byte code;
     private final String kafkaName;
 
@@ -33,10 +35,12 @@ public enum AclOperation {
         this.kafkaName = kafkaName;
     }
 
+    @Override
     public byte code() {
         return code;
     }
 
+    @Override
     public String kafkaName() {
         return kafkaName;
     }
@@ -55,22 +59,11 @@ public enum AclOperation {
     }
 
     public static AclOperation fromCode(byte code) {
-        for (AclOperation o : values()) {
-            if (o.code == code) {
-                return o;
-            }
-        }
-        return UNKNOWN;
+        return CODES.fromCode(code);
     }
 
     /** Kafka's name ({@code DescribeConfigs}) or the enum name ({@code describe_configs}), case-insensitive. */
     public static AclOperation fromName(String name) {
-        String plain = name.replace("-", "_");
-        for (AclOperation o : values()) {
-            if (o.kafkaName.equalsIgnoreCase(name) || o.name().equalsIgnoreCase(plain)) {
-                return o;
-            }
-        }
-        return UNKNOWN;
+        return CODES.fromName(name.replace("-", "_"));
     }
 }

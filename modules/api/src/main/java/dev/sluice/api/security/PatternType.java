@@ -6,12 +6,14 @@ package dev.sluice.api.security;
  * only in filters: MATCH selects the ACLs that would apply to a concrete resource (its literal, the
  * wildcard and every prefix of it). Kafka's wire codes. Immutable; any thread.
  */
-public enum PatternType {
+public enum PatternType implements KafkaCoded {
     UNKNOWN(0),
     ANY(1),
     MATCH(2),
     LITERAL(3),
     PREFIXED(4);
+
+    private static final KafkaCodes<PatternType> CODES = new KafkaCodes<>(values(), UNKNOWN);
 
     private final byte code;
 
@@ -19,26 +21,23 @@ public enum PatternType {
         this.code = (byte) code;
     }
 
+    @Override
     public byte code() {
         return code;
     }
 
+    /** Kafka names pattern types by their constants: {@code LITERAL}, {@code PREFIXED}. */
+    @Override
+    public String kafkaName() {
+        return name();
+    }
+
     public static PatternType fromCode(byte code) {
-        for (PatternType t : values()) {
-            if (t.code == code) {
-                return t;
-            }
-        }
-        return UNKNOWN;
+        return CODES.fromCode(code);
     }
 
     public static PatternType fromName(String name) {
-        for (PatternType t : values()) {
-            if (t.name().equalsIgnoreCase(name)) {
-                return t;
-            }
-        }
-        return UNKNOWN;
+        return CODES.fromName(name);
     }
 
     /** LITERAL or PREFIXED: a pattern an ACL can be stored under. */

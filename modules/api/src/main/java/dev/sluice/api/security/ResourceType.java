@@ -5,7 +5,7 @@ package dev.sluice.api.security;
  * Kafka writes in ZooKeeper ({@code /kafka-acl/Topic/orders}). {@link #ANY} and {@link #UNKNOWN}
  * occur only in filters and on the wire. Immutable; any thread.
  */
-public enum ResourceType {
+public enum ResourceType implements KafkaCoded {
     UNKNOWN(0, "Unknown"),
     ANY(1, "Any"),
     TOPIC(2, "Topic"),
@@ -15,6 +15,8 @@ public enum ResourceType {
     DELEGATION_TOKEN(6, "DelegationToken"),
     USER(7, "User");
 
+    private static final KafkaCodes<ResourceType> CODES = new KafkaCodes<>(values(), UNKNOWN);
+
     private final byte code;
     private final String kafkaName;
 
@@ -23,32 +25,24 @@ public enum ResourceType {
         this.kafkaName = kafkaName;
     }
 
+    @Override
     public byte code() {
         return code;
     }
 
     /** Kafka's name: {@code Topic}, {@code TransactionalId}, ... (ZooKeeper paths, kafka-acls.sh output). */
+    @Override
     public String kafkaName() {
         return kafkaName;
     }
 
     /** The type of a wire code; {@link #UNKNOWN} for codes this broker does not know. */
     public static ResourceType fromCode(byte code) {
-        for (ResourceType t : values()) {
-            if (t.code == code) {
-                return t;
-            }
-        }
-        return UNKNOWN;
+        return CODES.fromCode(code);
     }
 
     /** Kafka's name ({@code Topic}) or the enum name ({@code topic}, {@code TRANSACTIONAL_ID}), case-insensitive. */
     public static ResourceType fromName(String name) {
-        for (ResourceType t : values()) {
-            if (t.kafkaName.equalsIgnoreCase(name) || t.name().equalsIgnoreCase(name)) {
-                return t;
-            }
-        }
-        return UNKNOWN;
+        return CODES.fromName(name);
     }
 }
