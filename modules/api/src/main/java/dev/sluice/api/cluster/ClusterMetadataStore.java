@@ -113,7 +113,19 @@ public interface ClusterMetadataStore extends AutoCloseable {
     Map<String, String> config(ConfigEntity entity);
 
     /** Replaces the entity's overrides (an empty map removes them) and notifies every broker. */
-    void setConfig(ConfigEntity entity, Map<String, String> overrides);
+    default void setConfig(ConfigEntity entity, Map<String, String> overrides) {
+        Map<String, String> replacement = Map.copyOf(overrides);
+        updateConfig(entity, current -> replacement);
+    }
+
+    /**
+     * Changes the entity's overrides as one atomic read-modify-write, and notifies every broker:
+     * {@code change} is given the stored overrides and answers the new ones (an empty map removes them).
+     * A write by anyone else in between (another key of the same entity, e.g. a user's quota while its
+     * SCRAM credential is set, here or on another broker) makes the store read again and call
+     * {@code change} again, so it must only compute; no concurrent change is lost.
+     */
+    void updateConfig(ConfigEntity entity, java.util.function.UnaryOperator<Map<String, String>> change);
 
     /**
      * Every entity of {@code type} that has overrides, with them (the client quotas of every user and

@@ -244,10 +244,10 @@ public final class InProcessMetadataStore implements ClusterMetadataStore {
     }
 
     @Override
-    public void setConfig(ConfigEntity entity, Map<String, String> overrides) {
-        synchronized (state.lock()) {
+    public void updateConfig(ConfigEntity entity, java.util.function.UnaryOperator<Map<String, String>> change) {
+        synchronized (state.lock()) { // one lock for every writer: the read and the write are one step
             checkOpen();
-            state.setConfig(entity, overrides);
+            state.setConfig(entity, change.apply(state.config(entity)));
         }
     }
 

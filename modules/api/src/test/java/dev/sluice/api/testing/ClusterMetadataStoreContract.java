@@ -364,6 +364,50 @@ public abstract class ClusterMetadataStoreContract {
         assertThat(b.configs(ConfigEntity.Type.TOPIC)).isEmpty();
     }
 
+    /**
+     * Writers of different keys of one entity (a user's quotas and its SCRAM credentials), on two sessions
+     * at once: each change is a read-modify-write of the whole entity, and none may be lost.
+     */
+    @Test
+    public void concurrentUpdatesOfOneEntityLoseNoChange() throws Exception {
+        List<ClusterMetadataStore> sessions = List.of(session(), session());
+        ConfigEntity user = new ConfigEntity(ConfigEntity.Type.USER, "carol");
+        sessions.get(0).setConfig(user, Map.of("SCRAM-SHA-256", "kept"));
+        int writers = 4;
+        int changes = 15;
+        CountDownLatch start = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            ClusterMetadataStore s = sessions.get(w % 2);
+            String prefix = "writer" + w + ".";
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < changes; i++) {
+                        String key = prefix + i;
+                        s.updateConfig(user, current -> {
+                            Map<String, String> next = new java.util.HashMap<>(current);
+                            next.put(key, "v");
+                            return next;
+                        });
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertThat(failures).isEmpty();
+        Map<String, String> stored = sessions.get(1).config(user);
+        assertThat(stored).hasSize(writers * changes + 1).containsEntry("SCRAM-SHA-256", "kept");
+    }
+
     @Test
     public void aTopicIsCreatedWithItsConfigsInOneWriteAndATakenNameChangesNothing() throws Exception {
         ClusterMetadataStore a = session();

@@ -16,7 +16,9 @@ import java.util.TreeMap;
  * another broker, through the store's {@code configChanged} events — replaces.
  *
  * <p>Threads: request-handler threads read {@link #current()} and call {@link #alter}; the store's
- * event thread reloads. Writes are serialized by this object's lock.
+ * event thread reloads (under this object's lock). A change is one atomic read-modify-write of the
+ * entity in the store ({@code ClusterMetadataStore.updateConfig}): a user's SCRAM credentials, kept in
+ * the same entity by {@code ScramCredentialStore}, are never lost to a concurrent quota change.
  */
 public final class ClientQuotas implements ClusterListener {
     private static final System.Logger LOG = System.getLogger(ClientQuotas.class.getName());
@@ -49,17 +51,18 @@ public final class ClientQuotas implements ClusterListener {
      * Sets ({@code value} non-null) or removes ({@code null}) limits of one entity, all at once: the
      * caller has validated keys and values.
      */
-    public synchronized void alter(QuotaEntity entity, Map<QuotaType, Double> changes) {
-        ConfigEntity config = entity.configEntity();
-        Map<String, String> stored = new TreeMap<>(store.config(config));
-        changes.forEach((type, value) -> {
-            if (value == null) {
-                stored.remove(type.key());
-            } else {
-                stored.put(type.key(), Double.toString(value));
-            }
+    public void alter(QuotaEntity entity, Map<QuotaType, Double> changes) {
+        store.updateConfig(entity.configEntity(), current -> {
+            Map<String, String> stored = new TreeMap<>(current);
+            changes.forEach((type, value) -> {
+                if (value == null) {
+                    stored.remove(type.key());
+                } else {
+                    stored.put(type.key(), Double.toString(value));
+                }
+            });
+            return stored;
         });
-        store.setConfig(config, stored);
         reload();
     }
 

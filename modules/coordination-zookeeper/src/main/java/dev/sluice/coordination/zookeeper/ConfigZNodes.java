@@ -7,13 +7,14 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.data.Stat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static dev.sluice.coordination.zookeeper.ZkCalls.CAS_ATTEMPTS;
 import static dev.sluice.coordination.zookeeper.ZkCalls.OPEN;
-import static dev.sluice.coordination.zookeeper.ZkCalls.failedOp;
 
 /**
  * Config overrides of topics and brokers ({@code /config/topics/T}, {@code /config/brokers/N} and
@@ -82,24 +83,30 @@ final class ConfigZNodes {
     }
 
     /**
-     * Writes the overrides and, in the same multi-op, Kafka's change notification
-     * {@code /config/changes/config_change_NNNNNNNNNN} (Sluice's brokers watch the config znodes
-     * themselves; the notification is for Kafka-era tools). Notifications older than
-     * {@link #CHANGE_NOTIFICATION_EXPIRY_MS} are removed on the way, as Kafka's brokers purge them.
+     * Reads the overrides, applies {@code change} and writes the result conditionally on the version read
+     * (created if the znode was missing), with Kafka's change notification
+     * {@code /config/changes/config_change_NNNNNNNNNN} in the same multi-op (Sluice's brokers watch the
+     * config znodes themselves; the notification is for Kafka-era tools). A write by anyone in between
+     * (another key of the same entity, another broker) fails the condition: read and change again, so no
+     * writer loses another's change. Notifications older than {@link #CHANGE_NOTIFICATION_EXPIRY_MS} are
+     * removed on the way, as Kafka's brokers purge them.
      */
-    void set(ConfigEntity entity, Map<String, String> overrides) {
+    void update(ConfigEntity entity, UnaryOperator<Map<String, String>> change) {
         String path = path(entity);
-        byte[] data = ZNodes.encodeConfig(overrides);
         Op notification = Op.create(ZNodes.CONFIG_CHANGES + "/" + ZNodes.CONFIG_CHANGE_PREFIX,
                 ZNodes.encodeConfigChange(entityPath(entity)), OPEN, CreateMode.PERSISTENT_SEQUENTIAL);
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
-            boolean exists = zk.exists(path);
+            Stat stat = new Stat();
+            byte[] stored = zk.dataOrNull(path, stat);
+            byte[] data = ZNodes.encodeConfig(change.apply(ZNodes.decodeConfig(stored)));
             List<Op> ops = new java.util.ArrayList<>();
-            if (!exists) {
+            if (stored == null) {
                 missingParents(path).forEach(parent -> ops.add(Op.create(parent, ZNodes.encodeConfig(Map.of()), OPEN,
                         CreateMode.PERSISTENT)));
+                ops.add(Op.create(path, data, OPEN, CreateMode.PERSISTENT));
+            } else {
+                ops.add(Op.setData(path, data, stat.getVersion()));
             }
-            ops.add(exists ? Op.setData(path, data, -1) : Op.create(path, data, OPEN, CreateMode.PERSISTENT));
             ops.add(notification);
             try {
                 List<OpResult> results = zk.call("set config", h -> h.multi(ops));
@@ -110,11 +117,11 @@ final class ConfigZNodes {
                     // written; the next change purges
                 }
                 return;
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
+                     | KeeperException.NoNodeException e) {
+                // written, created or deleted meanwhile: read and change again
             } catch (KeeperException e) {
-                if (failedOp(e) != 0) {
-                    throw new ClusterStoreException("set " + path + ": " + e.getMessage(), e);
-                }
-                // created or deleted meanwhile: look again
+                throw new ClusterStoreException("set " + path + ": " + e.getMessage(), e);
             }
         }
         throw new ClusterStoreException("setting " + path + " did not settle");

@@ -191,10 +191,10 @@ public final class ZooKeeperMetadataStore implements ClusterMetadataStore {
         return configs.config(entity);
     }
 
-    /** See {@link ConfigZNodes#set}: also writes Kafka's change notification in the same multi-op. */
+    /** See {@link ConfigZNodes#update}: conditional on the znode's version, with Kafka's change notification. */
     @Override
-    public void setConfig(ConfigEntity entity, Map<String, String> overrides) {
-        configs.set(entity, overrides);
+    public void updateConfig(ConfigEntity entity, java.util.function.UnaryOperator<Map<String, String>> change) {
+        configs.update(entity, change);
     }
 
     @Override

@@ -20,9 +20,10 @@ import java.util.TreeMap;
  * client quotas. Every broker reads them all into an immutable map, replaced on each change (its own
  * write, or another broker's through {@code configChanged}).
  *
- * <p>Threads: request-handler threads read and {@link #alter}; the store's event thread reloads. Writes
- * are serialized by this object's lock (a quota change of the same user at the same instant, written
- * by {@code ClientQuotas} under its own lock, could be lost: both rewrite the user's entry).
+ * <p>Threads: request-handler threads read and {@link #alter}; the store's event thread reloads (under
+ * this object's lock). A change is one atomic read-modify-write of the user's entity in the store
+ * ({@code ClusterMetadataStore.updateConfig}), so a quota change of the same user at the same instant
+ * ({@code ClientQuotas}), here or on another broker, is never lost.
  */
 public final class ScramCredentialStore implements ClusterListener {
     private static final System.Logger LOG = System.getLogger(ScramCredentialStore.class.getName());
@@ -57,17 +58,19 @@ public final class ScramCredentialStore implements ClusterListener {
      * Sets ({@code value} non-null) or removes ({@code null}) credentials of one user in one write;
      * other settings of the user (quotas) stay.
      */
-    public synchronized void alter(String user, Map<ScramMechanism, ScramCredential> changes) {
+    public void alter(String user, Map<ScramMechanism, ScramCredential> changes) {
         ConfigEntity entity = new ConfigEntity(ConfigEntity.Type.USER, QuotaEntity.sanitize(user));
-        Map<String, String> stored = new TreeMap<>(store.config(entity));
-        changes.forEach((mechanism, credential) -> {
-            if (credential == null) {
-                stored.remove(mechanism.mechanismName());
-            } else {
-                stored.put(mechanism.mechanismName(), credential.toStoredText());
-            }
+        store.updateConfig(entity, current -> {
+            Map<String, String> stored = new TreeMap<>(current);
+            changes.forEach((mechanism, credential) -> {
+                if (credential == null) {
+                    stored.remove(mechanism.mechanismName());
+                } else {
+                    stored.put(mechanism.mechanismName(), credential.toStoredText());
+                }
+            });
+            return stored;
         });
-        store.setConfig(entity, stored);
         reload();
     }
 
