@@ -99,7 +99,7 @@ final class AclHandlers {
                 parsed.add("Invalid ACL creation requested: " + e.getMessage());
             }
         }
-        List<AclCreateOutcome> outcomes = authorization.authorizer().createAcls(Authorization.requestOf(ctx), valid);
+        List<AclCreateOutcome> outcomes = authorization.authorizer().createAcls(ctx.authorizable(), valid);
         int next = 0;
         for (Object p : parsed) {
             Struct result = response.addStruct("Results");
@@ -131,7 +131,7 @@ final class AclHandlers {
             return;
         }
         List<AclBindingFilter> parsed = filters.stream().map(f -> filter(f, ctx.version())).toList();
-        List<AclDeleteOutcome> outcomes = authorization.authorizer().deleteAcls(Authorization.requestOf(ctx), parsed);
+        List<AclDeleteOutcome> outcomes = authorization.authorizer().deleteAcls(ctx.authorizable(), parsed);
         for (AclDeleteOutcome outcome : outcomes) {
             Struct result = response.addStruct("FilterResults");
             if (outcome instanceof AclDeleteOutcome.Failed failed) {

@@ -11,7 +11,8 @@ import dev.sluice.api.security.ResourceType;
  * The checks handlers make before acting, over the configured {@link Authorizer} (none: everything is
  * allowed at the cost of one null check). Handlers ask in Kafka's terms — may this request READ topic
  * {@code t}? — and map a "no" onto Kafka's error code themselves. Who asks is read only from
- * {@link RequestContext#principal()} and {@link RequestContext#clientHost()}, however they were set.
+ * {@link RequestContext#authorizable()} (its principal and client host), however they were set; over the
+ * network that object is the connection's, so a check allocates only its {@code Action}.
  *
  * <p>Every refusal that answers a request with an *_AUTHORIZATION_FAILED code is written to the audit log
  * (logger {@value #AUDIT_LOGGER}, INFO, Kafka's wording); a resource merely left out of a listing
@@ -47,11 +48,6 @@ public final class Authorization implements AutoCloseable {
         return authorizer;
     }
 
-    /** Who asks, as the authorizer sees it. */
-    public static AuthorizableRequest requestOf(RequestContext ctx) {
-        return new AuthorizableRequest(ctx.principal(), ctx.clientHost(), ctx.listenerName(), ctx.clientId());
-    }
-
     /** Whether the request may do {@code operation} on the resource; a refusal is audited. */
     public boolean allows(RequestContext ctx, AclOperation operation, ResourceType type, String name) {
         return authorizer == null || decide(ctx, new Action(operation, type, name), System.Logger.Level.INFO);
@@ -75,7 +71,7 @@ public final class Authorization implements AutoCloseable {
         if (authorizer == null) {
             return true;
         }
-        AuthorizableRequest request = requestOf(ctx);
+        AuthorizableRequest request = ctx.authorizable();
         boolean allowed = authorizer.authorizeByResourceType(request, operation, type) == AuthorizationResult.ALLOWED;
         if (!allowed) {
             audit(System.Logger.Level.INFO, ctx, request, operation.kafkaName() + " on any " + type.kafkaName());
@@ -109,7 +105,7 @@ public final class Authorization implements AutoCloseable {
     }
 
     private boolean decide(RequestContext ctx, Action action, System.Logger.Level level) {
-        AuthorizableRequest request = requestOf(ctx);
+        AuthorizableRequest request = ctx.authorizable();
         if (authorizer.authorize(request, action) == AuthorizationResult.ALLOWED) {
             return true;
         }

@@ -1,6 +1,9 @@
 package dev.sluice.broker.api;
 
 import dev.sluice.api.Time;
+import dev.sluice.api.security.AuthorizableRequest;
+import dev.sluice.api.security.KafkaPrincipal;
+import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.broker.metrics.RequestMetrics;
 import dev.sluice.broker.network.NetworkRequest;
 import dev.sluice.broker.network.RequestHandler;
@@ -116,19 +119,34 @@ public final class KafkaRequestHandler implements RequestHandler {
         network.closeConnection();
     }
 
-    /** Binds a parsed request to its network completion. */
-    private record Context(NetworkRequest network, Request request, RequestMetrics metrics) implements RequestContext {
-        @Override
-        public void respond(Struct response) {
-            if (metrics != null) {
-                metrics.countErrors(network.kind(), response);
-            }
-            network.respond(ResponseWriter.write(request.header(), response));
+    /**
+     * Binds a parsed request to its network completion; who sent it (principal, listener, security protocol,
+     * host) is read from the connection. Completed from any thread.
+     */
+    private static class Context implements RequestContext {
+        final NetworkRequest network;
+        final Request request;
+        private final RequestMetrics metrics;
+
+        Context(NetworkRequest network, Request request, RequestMetrics metrics) {
+            this.network = network;
+            this.request = request;
+            this.metrics = metrics;
         }
 
         @Override
-        public dev.sluice.api.security.KafkaPrincipal principal() {
+        public Request request() {
+            return request;
+        }
+
+        @Override
+        public KafkaPrincipal principal() {
             return network.principal();
+        }
+
+        @Override
+        public AuthorizableRequest authorizable() {
+            return network.authorizable(clientId());
         }
 
         @Override
@@ -137,13 +155,26 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
 
         @Override
-        public dev.sluice.api.security.SecurityProtocol securityProtocol() {
+        public SecurityProtocol securityProtocol() {
             return network.securityProtocol();
         }
 
         @Override
         public String clientHost() {
-            return hostOf(network);
+            return network.clientHost();
+        }
+
+        @Override
+        public final void respond(Struct response) {
+            if (metrics != null) {
+                metrics.countErrors(network.kind(), response);
+            }
+            send(response);
+        }
+
+        /** Encodes the response and hands it to the network. */
+        void send(Struct response) {
+            network.respond(ResponseWriter.write(request.header(), response));
         }
 
         @Override
@@ -158,60 +189,24 @@ public final class KafkaRequestHandler implements RequestHandler {
         }
     }
 
-    private static String hostOf(NetworkRequest network) {
-        java.net.InetSocketAddress remote = network.remoteAddress();
-        return remote == null || remote.getAddress() == null ? "" : "/" + remote.getAddress().getHostAddress();
-    }
-
     /**
      * A request of a client measured against quotas: produce bytes (the request's size), fetch bytes
      * (the response's size) and handler time (until the answer, or until the handler returned if it
      * answers later). Exempt, as in Kafka: ApiVersions, the inter-broker APIs and followers' fetches.
      */
-    private final class ThrottledContext implements RequestContext {
-        private final NetworkRequest network;
-        private final Request request;
+    private final class ThrottledContext extends Context {
         private final int frameSize;
         private final long startNanos;
         volatile long returnedNanos;
 
         ThrottledContext(NetworkRequest network, Request request, int frameSize, long startNanos) {
-            this.network = network;
-            this.request = request;
+            super(network, request, metrics);
             this.frameSize = frameSize;
             this.startNanos = startNanos;
         }
 
         @Override
-        public Request request() {
-            return request;
-        }
-
-        @Override
-        public dev.sluice.api.security.KafkaPrincipal principal() {
-            return network.principal();
-        }
-
-        @Override
-        public String listenerName() {
-            return network.listenerName();
-        }
-
-        @Override
-        public dev.sluice.api.security.SecurityProtocol securityProtocol() {
-            return network.securityProtocol();
-        }
-
-        @Override
-        public String clientHost() {
-            return hostOf(network);
-        }
-
-        @Override
-        public void respond(Struct response) {
-            if (metrics != null) {
-                metrics.countErrors(network.kind(), response);
-            }
+        void send(Struct response) {
             Send send = ResponseWriter.write(request.header(), response);
             long throttleMs = throttleMs(request.api() == ApiKey.FETCH ? send.size() : 0);
             if (throttleMs > 0 && response.schema().hasField("ThrottleTimeMs")) {
@@ -224,12 +219,6 @@ public final class KafkaRequestHandler implements RequestHandler {
         @Override
         public void respondNothing() {
             network.respondNothing(throttleMs(0));
-        }
-
-        @Override
-        public void closeConnection(String reason) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "closing connection from " + network.remoteAddress() + ": " + reason);
-            network.closeConnection();
         }
 
         private long throttleMs(long responseBytes) {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api;
 
+import dev.sluice.api.security.AuthorizableRequest;
 import dev.sluice.api.security.KafkaPrincipal;
 import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.protocol.Request;
@@ -35,6 +36,14 @@ public interface RequestContext {
     /** Who sent the request: the connection's authenticated principal, ANONYMOUS without authentication. */
     default KafkaPrincipal principal() {
         return KafkaPrincipal.ANONYMOUS;
+    }
+
+    /**
+     * Who asks, as the authorizer sees it: {@link #principal()}, {@link #clientHost()}, {@link #listenerName()}
+     * and {@link #clientId()}. Over the network the connection keeps it between requests.
+     */
+    default AuthorizableRequest authorizable() {
+        return new AuthorizableRequest(principal(), clientHost(), listenerName(), clientId());
     }
 
     /** The listener the request arrived on ("" when not over the network, e.g. in unit tests). */

@@ -1,10 +1,12 @@
 package dev.sluice.broker.network;
 
+import dev.sluice.api.security.AuthorizableRequest;
 import dev.sluice.api.security.KafkaPrincipal;
 import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.protocol.Send;
 import dev.sluice.protocol.tls.TlsChannel;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -60,6 +62,14 @@ final class Connection {
     volatile KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
     /** The login's per-connection state (SASL), owned by the security layer; written by handler threads. */
     volatile Object authentication;
+    /**
+     * Who asks, as the authorizer sees the last request (principal, host, listener, client id): reused while
+     * those stay the same, so authorization makes no object per request. Written by handler threads, one
+     * request of the connection at a time.
+     */
+    volatile AuthorizableRequest authorizable;
+    /** The client's IP address as Kafka shows it ({@code /127.0.0.1}; "" if unknown), made once. */
+    final String clientHost;
 
     Connection(long id, Endpoint listener, InetSocketAddress remoteAddress, SocketChannel channel,
                Processor processor, FrameReader reader, TlsChannel tls) {
@@ -70,6 +80,8 @@ final class Connection {
         this.processor = processor;
         this.reader = reader;
         this.tls = tls;
+        this.clientHost = remoteAddress == null || remoteAddress.getAddress() == null ? ""
+                : "/" + remoteAddress.getAddress().getHostAddress();
         // plaintext: the socket itself, so responses' log slices keep going out with transferTo (zero copy)
         this.in = tls != null ? tls : channel;
         this.out = tls != null ? tls : channel;

@@ -1,5 +1,6 @@
 package dev.sluice.broker.network;
 
+import dev.sluice.api.security.AuthorizableRequest;
 import dev.sluice.api.security.KafkaPrincipal;
 import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.protocol.Send;
@@ -82,6 +83,26 @@ public final class NetworkRequest {
 
     public InetSocketAddress remoteAddress() {
         return connection.remoteAddress();
+    }
+
+    /** The client's IP address as Kafka shows it (DescribeGroups): {@code /127.0.0.1}; "" if unknown. */
+    public String clientHost() {
+        return connection.clientHost;
+    }
+
+    /**
+     * Who asks, as an authorizer sees this request: the connection's one, made again only when its principal
+     * (a login) or the client id changed, so checking a request makes no object.
+     */
+    public AuthorizableRequest authorizable(String clientId) {
+        AuthorizableRequest last = connection.authorizable;
+        KafkaPrincipal principal = connection.principal;
+        if (last != null && last.principal() == principal && last.clientId().equals(clientId)) {
+            return last;
+        }
+        AuthorizableRequest now = new AuthorizableRequest(principal, connection.clientHost, listenerName(), clientId);
+        connection.authorizable = now;
+        return now;
     }
 
     /** Who the connection authenticated as ({@link KafkaPrincipal#ANONYMOUS} until TLS or SASL says otherwise). */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One immutable view of every ACL, and the decisions taken on it (Kafka's AclAuthorizer rules):
@@ -32,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       ({@link AclOperation#grantedBy()}: READ, WRITE, DELETE, ALTER imply DESCRIBE; ALTER_CONFIGS implies
  *       DESCRIBE_CONFIGS) allows; nothing else does.</li>
  * </ol>
- * Decisions are cached per (principal, host, operation, resource) for the life of this view: a change of
+ * Decisions are cached per (principal, host, action) for the life of this view: a change of
  * the ACLs builds a new view with an empty cache, so no stale decision survives it. The cache is
  * emptied when it passes {@link #CACHE_LIMIT} entries (many distinct resources or hosts).
  *
@@ -46,10 +47,13 @@ final class AclIndex {
     private final Map<ResourceType, Map<String, Set<AccessControlEntry>>> prefixed = new EnumMap<>(ResourceType.class);
     private final Set<KafkaPrincipal> superUsers;
     private final boolean allowIfNoAcl;
-    private final ConcurrentHashMap<Decision, AuthorizationResult> cache = new ConcurrentHashMap<>();
-
-    private record Decision(KafkaPrincipal principal, String host, AclOperation operation, ResourceType type, String name) {
-    }
+    /**
+     * Decisions by principal, then host, then action: the caller's own objects are the keys, so a cached
+     * decision is found without making one.
+     */
+    private final ConcurrentHashMap<KafkaPrincipal, ConcurrentHashMap<String, ConcurrentHashMap<Action, AuthorizationResult>>> cache =
+            new ConcurrentHashMap<>();
+    private final AtomicInteger cached = new AtomicInteger();
 
     AclIndex(Map<ResourcePattern, Versioned<Set<AccessControlEntry>>> patterns, Set<KafkaPrincipal> superUsers, boolean allowIfNoAcl) {
         this.patterns = Map.copyOf(patterns);
@@ -68,16 +72,20 @@ final class AclIndex {
     }
 
     AuthorizationResult authorize(KafkaPrincipal principal, String host, Action action) {
-        Decision key = new Decision(principal, host, action.operation(), action.resourceType(), action.resourceName());
-        AuthorizationResult cached = cache.get(key);
-        if (cached != null) {
-            return cached;
+        var byHost = cache.get(principal);
+        var byAction = byHost == null ? null : byHost.get(host);
+        AuthorizationResult result = byAction == null ? null : byAction.get(action);
+        if (result != null) {
+            return result;
         }
-        AuthorizationResult result = decide(principal, host, action);
-        if (cache.size() >= CACHE_LIMIT) {
+        result = decide(principal, host, action);
+        if (cached.incrementAndGet() > CACHE_LIMIT) { // counts puts, a few twice under races: a bound, not a census
             cache.clear();
+            cached.set(1);
         }
-        cache.put(key, result);
+        cache.computeIfAbsent(principal, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(host, h -> new ConcurrentHashMap<>())
+                .put(action, result);
         return result;
     }
 
