@@ -52,12 +52,13 @@ public final class SaslAuthentication {
      * (SaslHandshake, SaslAuthenticate) or closed the connection.
      */
     public boolean admit(NetworkRequest network, Request request) {
-        SaslSettings.ListenerSasl listener = settings.listener(network.listenerName()).orElse(null);
-        if (listener == null) {
+        if (!network.securityProtocol().usesSasl()) {
             return true; // not a SASL listener: the SASL APIs reach their handlers, which refuse them
         }
         SaslAuthenticator auth = (SaslAuthenticator) network.authentication();
-        if (auth == null) {
+        if (auth == null) { // the connection's first request: its listener's login settings, looked up once
+            SaslSettings.ListenerSasl listener = settings.listener(network.listenerName()).orElseThrow(
+                    () -> new IllegalStateException("no SASL settings for listener " + network.listenerName()));
             auth = new SaslAuthenticator(listener, credentials == null ? (u, m) -> null : credentials::credential);
             network.authentication(auth);
         }
