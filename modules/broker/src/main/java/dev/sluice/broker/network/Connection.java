@@ -145,6 +145,38 @@ final class Connection {
         return undispatched.isEmpty() && awaiting.isEmpty() && outbound.isEmpty() && !pendingOutput();
     }
 
+    /** Closes the socket: over TLS with close_notify if the socket takes it now, its record buffers back to their pool. */
+    void closeSocket() {
+        if (tls != null) {
+            try {
+                tls.close();
+                return;
+            } catch (IOException | RuntimeException e) {
+                // the socket below is closed next
+            }
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to do: the socket is gone either way
+        }
+    }
+
+    /**
+     * Gives up the requests of a closed connection: the frame being read and those never handed to a handler
+     * go back to {@code pool}; the others' frames are released by their completions, which are then dropped.
+     */
+    void discardRequests(FramePool pool) {
+        reader.release();
+        for (NetworkRequest r : undispatched) {
+            pool.release(r.frameBuffer());
+        }
+        undispatched.clear();
+        awaiting.clear();
+        outbound.clear();
+        sending.clear();
+    }
+
     /** Sets the selector interest, touching the key only when it changes. */
     void interest(boolean read, boolean write) {
         int ops = (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);

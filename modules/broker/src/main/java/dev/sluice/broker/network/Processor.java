@@ -4,8 +4,6 @@ import dev.sluice.api.Time;
 import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
-import dev.sluice.protocol.tls.TlsBufferPool;
-import dev.sluice.protocol.tls.TlsChannel;
 import dev.sluice.protocol.tls.TlsContext;
 
 import java.io.EOFException;
@@ -20,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A network thread: owns a selector and the connections the acceptor gives it, reads request
@@ -28,14 +27,17 @@ import java.util.function.Consumer;
  * <p>Other threads talk to it only through two queues plus {@link Selector#wakeup()}: new
  * connections from the acceptor, and request events (handler returned / request completed)
  * from whichever thread completes a request. Everything else is confined to this thread.
+ *
+ * <p>Here: the loop, adopting and closing connections, and each connection's requests — read as
+ * frames, handed to the handlers one at a time, answered in request order. Apart: the TLS side of
+ * connections ({@link TlsTransport}: handshakes, input the selector cannot report), quota throttles
+ * ({@link ThrottledConnections}) and the timeouts that close connections ({@link ConnectionTimeouts}).
  */
 final class Processor implements Runnable {
     private static final System.Logger LOG = System.getLogger(Processor.class.getName());
     private static final long POLL_MS = 300;
     private static final long STALL_RETRY_MS = 2;
     private static final int NEW_CONNECTION_QUEUE = 32;
-    /** Idle TLS record buffers kept per processor (about 18 KiB each). */
-    private static final int TLS_IDLE_BUFFERS = 64;
 
     /** A socket the acceptor handed over, not yet registered with the selector. */
     private record NewConnection(SocketChannel channel, Endpoint listener, long id) {
@@ -55,22 +57,13 @@ final class Processor implements Runnable {
     private final MpscUnboundedXaddArrayQueue<NetworkRequest> events = new MpscUnboundedXaddArrayQueue<>(256, 4);
     private final ArrayList<Connection> connections = new ArrayList<>();
     private final ArrayDeque<Connection> stalled = new ArrayDeque<>();
-    /** Connections muted for a quota throttle (KIP-219), in no particular order; few at a time. */
-    private final ArrayList<Connection> throttled = new ArrayList<>();
-    /**
-     * TLS connections holding decrypted bytes (or whole records) the selector cannot report: read again
-     * without waiting for OP_READ once they may read.
-     */
-    private final ArrayList<Connection> bufferedInput = new ArrayList<>();
-    /** The TLS listeners' context (null without one), the principal rules, and the buffers their records pass through. */
-    private final TlsContext tlsContext;
-    private final TlsHandshakes tlsHandshakes;
-    private final TlsBufferPool tlsBuffers = new TlsBufferPool(TLS_IDLE_BUFFERS);
+    private final ThrottledConnections throttled = new ThrottledConnections();
+    private final TlsTransport tls;
+    private final ConnectionTimeouts timeouts;
     private final Consumer<SelectionKey> onReady = this::onReady;
-    private final long idleNanos;
-    private final long frameTimeoutNanos;
-    private final long idleCheckNanos;
-    private long nextIdleCheck;
+    private final Consumer<Connection> onUnmuted = this::updateInterest;
+    private final Predicate<Connection> mayRead = this::canRead;
+    private final Consumer<Connection> readBuffered = this::readBuffered;
 
     private volatile boolean draining;
     private volatile boolean stopping;
@@ -80,8 +73,8 @@ final class Processor implements Runnable {
     Processor(int index, SocketServerConfig config, RequestChannel requestChannel, FramePool pool,
               NetworkMetrics metrics, Time time, RequestObserver observer, TlsContext tlsContext) throws IOException {
         this.index = index;
-        this.tlsContext = tlsContext;
-        this.tlsHandshakes = new TlsHandshakes(config.security().principalMapper(), metrics);
+        this.tls = new TlsTransport(tlsContext, config.security().principalMapper(), metrics);
+        this.timeouts = new ConnectionTimeouts(config, metrics);
         this.observer = observer;
         this.config = config;
         this.requestChannel = requestChannel;
@@ -89,10 +82,6 @@ final class Processor implements Runnable {
         this.metrics = metrics;
         this.time = time;
         this.selector = Selector.open();
-        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(config.connectionsMaxIdleMs());
-        this.frameTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestReceiveTimeoutMs());
-        this.idleCheckNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
-                Math.min(Math.min(idleNanos, frameTimeoutNanos) / 4, TimeUnit.SECONDS.toNanos(1)));
     }
 
     // ---- called from other threads ----
@@ -161,10 +150,11 @@ final class Processor implements Runnable {
                 updateInterest(c);
             }
         }
-        boolean moreBuffered = readBufferedInput();
-        long timeout = stalled.isEmpty() ? Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(idleCheckNanos)) : STALL_RETRY_MS;
+        boolean moreBuffered = tls.readBuffered(mayRead, readBuffered);
+        long timeout = stalled.isEmpty() ? Math.min(POLL_MS, TimeUnit.NANOSECONDS.toMillis(timeouts.sweepIntervalNanos()))
+                : STALL_RETRY_MS;
         if (!throttled.isEmpty()) {
-            timeout = Math.min(timeout, unmuteThrottled());
+            timeout = Math.min(timeout, throttled.unmuteDue(time.nanoseconds(), POLL_MS, onUnmuted));
         }
         long selectStart = time.nanoseconds();
         if (moreBuffered) {
@@ -174,7 +164,7 @@ final class Processor implements Runnable {
         }
         // idle = waiting in select; the ready keys' handling inside it is counted too, but is short next to the wait
         metrics.processorIdleNanos.add(time.nanoseconds() - selectStart);
-        closeIdleConnections();
+        closeOverdueConnections();
         pool.trimIdle(time.nanoseconds());
         if (draining) {
             drained = connections.stream().allMatch(Connection::drained);
@@ -190,10 +180,8 @@ final class Processor implements Runnable {
             }
             try {
                 InetSocketAddress remote = (InetSocketAddress) n.channel.getRemoteAddress();
-                TlsChannel tls = n.listener.securityProtocol().usesTls()
-                        ? new TlsChannel(n.channel, tlsContext.serverEngine(remote), tlsBuffers) : null;
                 Connection c = new Connection(n.id, n.listener, remote, n.channel, this,
-                        new FrameReader(config.maxRequestBytes(), pool, time), tls);
+                        new FrameReader(config.maxRequestBytes(), pool, time), tls.open(n.channel, n.listener, remote));
                 c.adoptedNanos = time.nanoseconds();
                 c.key = n.channel.register(selector, SelectionKey.OP_READ, c);
                 c.interestOps = SelectionKey.OP_READ;
@@ -212,8 +200,10 @@ final class Processor implements Runnable {
         Connection c = (Connection) key.attachment();
         try {
             if (c.handshaking()) {
-                if (handshake(c)) {
-                    read(c); // the client's first request may have come with its last handshake message
+                switch (tls.advance(c)) {
+                    case DONE -> read(c); // the client's first request may have come with its last handshake message
+                    case FAILED -> close(c);
+                    case PENDING -> { }
                 }
             } else {
                 if (key.isReadable()) {
@@ -261,42 +251,16 @@ final class Processor implements Runnable {
         }
     }
 
-    /** Moves a TLS handshake on; true once it is done and the principal known (a failure closes the connection). */
-    private boolean handshake(Connection c) throws IOException {
-        return switch (tlsHandshakes.advance(c)) {
-            case DONE -> true;
-            case PENDING -> false;
-            case FAILED -> {
-                close(c);
-                yield false;
+    /** Reads the decrypted input a TLS connection holds (the selector cannot report it); a failure closes it. */
+    private void readBuffered(Connection c) {
+        try {
+            read(c);
+            if (!c.closed) {
+                updateInterest(c);
             }
-        };
-    }
-
-    /** Reads the TLS connections whose decrypted bytes wait; true if some may read more right away. */
-    private boolean readBufferedInput() {
-        boolean more = false;
-        for (int i = bufferedInput.size() - 1; i >= 0; i--) {
-            Connection c = bufferedInput.get(i);
-            if (!c.closed && c.tls.hasBufferedInput() && canRead(c)) {
-                try {
-                    read(c);
-                    if (!c.closed) {
-                        updateInterest(c);
-                    }
-                } catch (Exception e) {
-                    fail(c, e);
-                }
-            }
-            if (c.closed || !c.tls.hasBufferedInput()) {
-                c.bufferedInput = false;
-                bufferedInput.set(i, bufferedInput.get(bufferedInput.size() - 1));
-                bufferedInput.remove(bufferedInput.size() - 1);
-            } else if (canRead(c)) {
-                more = true;
-            }
+        } catch (Exception e) {
+            fail(c, e);
         }
-        return more;
     }
 
     /**
@@ -341,41 +305,6 @@ final class Processor implements Runnable {
             c.inHandler = next;
         } else {
             stall(c);
-        }
-    }
-
-    /**
-     * Reads again from connections whose throttle has passed; answers the milliseconds until the next
-     * one ends.
-     */
-    private long unmuteThrottled() {
-        long now = time.nanoseconds();
-        long next = Long.MAX_VALUE;
-        for (int i = throttled.size() - 1; i >= 0; i--) {
-            Connection c = throttled.get(i);
-            long left = c.mutedUntilNanos - now;
-            if (c.closed || left <= 0) {
-                c.muted = false;
-                throttled.set(i, throttled.get(throttled.size() - 1));
-                throttled.remove(throttled.size() - 1);
-                if (!c.closed) {
-                    updateInterest(c);
-                }
-            } else {
-                next = Math.min(next, left);
-            }
-        }
-        return next == Long.MAX_VALUE ? POLL_MS : TimeUnit.NANOSECONDS.toMillis(next) + 1;
-    }
-
-    private void mute(Connection c, long throttleMs) {
-        long until = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(throttleMs);
-        if (!c.muted) {
-            c.muted = true;
-            c.mutedUntilNanos = until;
-            throttled.add(c);
-        } else if (until - c.mutedUntilNanos > 0) {
-            c.mutedUntilNanos = until;
         }
     }
 
@@ -434,7 +363,7 @@ final class Processor implements Runnable {
         while ((head = c.awaiting.peek()) != null && head.outcomeSeen) {
             c.awaiting.poll();
             if (head.throttleMs() > 0) {
-                mute(c, head.throttleMs());
+                throttled.mute(c, time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(head.throttleMs()));
             }
             switch (head.outcome()) {
                 case RESPONSE -> {
@@ -505,38 +434,19 @@ final class Processor implements Runnable {
             return;
         }
         c.interest(canRead(c), !c.outbound.isEmpty() || c.pendingOutput());
-        if (c.tls != null && !c.bufferedInput && c.tls.hasBufferedInput()) {
-            c.bufferedInput = true;
-            bufferedInput.add(c);
-        }
+        tls.noteBufferedInput(c);
     }
 
-    /**
-     * Closes connections silent for {@code connections.max.idle.ms}, and those whose current request
-     * frame has not arrived within {@code socket.request.receive.timeout.ms}: a client that announces
-     * a frame and trickles or withholds its bytes would otherwise hold its buffer (budget) forever.
-     */
-    private void closeIdleConnections() {
+    /** Closes the connections {@link ConnectionTimeouts} finds overdue (at most once per sweep interval). */
+    private void closeOverdueConnections() {
         long now = time.nanoseconds();
-        if (now - nextIdleCheck < 0) {
+        if (!timeouts.sweepDue(now)) {
             return;
         }
-        nextIdleCheck = now + idleCheckNanos;
         // backwards, so that close()'s swap-removal only moves already visited connections
         for (int i = connections.size() - 1; i >= 0; i--) {
             Connection c = connections.get(i);
-            if (c.handshaking() && now - c.adoptedNanos > frameTimeoutNanos) {
-                metrics.tlsHandshakeFailures.increment();
-                LOG.log(Level.INFO, () -> "closing " + c + ": its TLS handshake did not complete within "
-                        + "socket.request.receive.timeout.ms (" + config.requestReceiveTimeoutMs() + " ms)");
-                close(c);
-            } else if (c.reader.overdue(now, frameTimeoutNanos)) {
-                metrics.framesTimedOut.increment();
-                LOG.log(Level.DEBUG, () -> "closing " + c + ": a request frame did not arrive within "
-                        + "socket.request.receive.timeout.ms (" + config.requestReceiveTimeoutMs() + " ms)");
-                close(c);
-            } else if (!c.busy() && now - c.lastActiveNanos > idleNanos) {
-                LOG.log(Level.DEBUG, () -> "closing " + c + ": idle longer than connections.max.idle.ms");
+            if (timeouts.overdue(c, now)) {
                 close(c);
             }
         }
@@ -562,23 +472,8 @@ final class Processor implements Runnable {
         }
         c.closed = true;
         c.key.cancel();
-        if (c.tls != null) {
-            try {
-                c.tls.close(); // close_notify if the socket takes it now; its buffers go back to the pool
-            } catch (IOException | RuntimeException e) {
-                closeQuietly(c.channel());
-            }
-        } else {
-            closeQuietly(c.channel());
-        }
-        c.reader.release();
-        for (NetworkRequest r : c.undispatched) {
-            pool.release(r.frameBuffer()); // never reached a handler, so no completion will release it
-        }
-        c.undispatched.clear();
-        c.awaiting.clear(); // their completions still arrive, release their frames, and are dropped
-        c.outbound.clear();
-        c.sending.clear();
+        c.closeSocket();
+        c.discardRequests(pool);
         Connection last = connections.remove(connections.size() - 1); // swap-remove: O(1)
         if (last != c) {
             connections.set(c.slot, last);
@@ -604,16 +499,12 @@ final class Processor implements Runnable {
     }
 
     private void closeUnregistered(SocketChannel channel) {
-        closeQuietly(channel);
-        metrics.connectionsClosed.increment();
-        metrics.activeConnections.decrementAndGet();
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
         try {
             channel.close();
         } catch (IOException ignored) {
             // nothing to do: the socket is gone either way
         }
+        metrics.connectionsClosed.increment();
+        metrics.activeConnections.decrementAndGet();
     }
 }
