@@ -3,6 +3,8 @@ package dev.sluice.streams;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.streams.serde.Serdes;
 import dev.sluice.streams.state.KeyValueStore;
+import dev.sluice.streams.state.internals.BytesStore;
+import dev.sluice.streams.state.internals.InMemoryBytesStore;
 import dev.sluice.streams.state.internals.KeyLayout;
 import dev.sluice.streams.state.internals.LmdbBytesStore;
 import dev.sluice.streams.test.TestInputTopic;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +65,21 @@ class LmdbStoreTest {
             assertThat(store.get(longest)).isEmpty();
             assertThat(store.range(KeyLayout.time(0), null)).hasSize(1);
             assertThatThrownBy(() -> store.put(new byte[512], new byte[1])).isInstanceOf(StreamsException.class);
+        }
+    }
+
+    @Test
+    void aBatchOfChangesAppliesInOrderAsPutsWould() {
+        try (LmdbBytesStore lmdb = LmdbBytesStore.open(dir.resolve("batch")); InMemoryBytesStore memory = new InMemoryBytesStore()) {
+            List<KeyValue<byte[], byte[]>> changes = List.of(KeyValue.pair(KeyLayout.time(1), new byte[] {1}),
+                    KeyValue.pair(KeyLayout.time(2), new byte[] {2}), KeyValue.pair(KeyLayout.time(1), new byte[] {3}),
+                    KeyValue.pair(KeyLayout.time(2), null), KeyValue.pair(KeyLayout.time(3), null));
+            for (BytesStore store : List.of(lmdb, memory)) {
+                store.put(KeyLayout.time(3), new byte[] {9});
+                store.putAll(changes);
+                assertThat(store.range(null, null)).as(store.getClass().getSimpleName()).hasSize(1)
+                        .allSatisfy(kv -> assertThat(kv.value()).containsExactly(3));
+            }
         }
     }
 

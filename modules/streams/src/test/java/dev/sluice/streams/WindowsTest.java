@@ -14,14 +14,18 @@ import dev.sluice.streams.kstream.Windowed;
 import dev.sluice.streams.kstream.WindowedSerdes;
 import dev.sluice.streams.serde.Serde;
 import dev.sluice.streams.serde.Serdes;
+import dev.sluice.streams.state.StoreType;
 import dev.sluice.streams.state.WindowStore;
 import dev.sluice.streams.test.TestInputTopic;
 import dev.sluice.streams.test.TestRecord;
 import dev.sluice.streams.test.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +64,31 @@ class WindowsTest {
             WindowStore<String, Long> store = driver.getWindowStore("per-10");
             assertThat(store.fetch("u", 0)).isEqualTo(3L);
             assertThat(store.fetch("u", 0, 100)).containsExactly(KeyValue.pair(0L, 3L), KeyValue.pair(10L, 2L));
+        }
+    }
+
+    @Test
+    void expiredWindowsLeaveTheStoreAndTheirChangelogGetsTombstones(@TempDir Path stateDir) {
+        for (StoreType type : StoreType.values()) {
+            StreamsBuilder builder = new StreamsBuilder();
+            builder.stream("clicks", Consumed.with(S, S)).groupByKey()
+                    .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10))) // retention: 10 ms
+                    .count(Materialized.<String, Long>as("exp").withStoreType(type));
+            Properties p = DslTest.props();
+            p.put("state.dir", stateDir.resolve(type.name()).toString());
+            try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), p)) {
+                TestInputTopic<String, String> in = driver.createInputTopic("clicks", S, S);
+                in.pipeInput("u", "x", 1);
+                in.pipeInput("u", "x", 25); // stream time 25: windows starting before 16 are past retention
+                WindowStore<String, Long> store = driver.getWindowStore("exp");
+                assertThat(store.all()).as("%s", type).extracting(kv -> kv.key().window().start()).containsExactly(20L);
+                List<TestRecord<byte[], byte[]>> changelog = driver.createOutputTopic("dsl-exp-changelog", Serdes.bytes(),
+                        Serdes.bytes()).readRecordsToList();
+                assertThat(changelog).as("%s", type).hasSize(3);
+                assertThat(changelog.get(2).key()).isEqualTo(changelog.get(0).key()); // window [0, 10) ...
+                assertThat(changelog.get(2).value()).isNull(); // ... deleted, at the record's timestamp
+                assertThat(changelog.get(2).timestamp()).isEqualTo(25);
+            }
         }
     }
 

@@ -2,14 +2,18 @@ package dev.sluice.streams.runtime;
 
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.consumer.ConsumerRecord;
+import dev.sluice.client.consumer.ConsumerRecords;
 import dev.sluice.client.consumer.SluiceConsumer;
+import dev.sluice.streams.KeyValue;
 import dev.sluice.streams.StreamsException;
 import dev.sluice.streams.state.internals.BytesStore;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rebuilds stores from their changelogs with a consumer of its own (assigned partitions, no group):
@@ -22,7 +26,7 @@ final class ChangelogRestorer {
     private static final long TIMEOUT_MS = 300_000;
 
     private final SluiceConsumer consumer;
-    private final java.util.concurrent.atomic.AtomicLong restoredTotal = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong restoredTotal = new AtomicLong();
 
     ChangelogRestorer(SluiceConsumer consumer) {
         this.consumer = consumer;
@@ -63,12 +67,9 @@ final class ChangelogRestorer {
                 if (System.nanoTime() > deadline) {
                     throw new StreamsException("restoring " + remaining.keySet() + " did not finish in " + TIMEOUT_MS + " ms");
                 }
-                for (ConsumerRecord r : consumer.poll(Duration.ofMillis(100))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() < ends.get(tp)) {
-                        targets.get(tp).put(r.key(), r.value());
-                        restored++;
-                    }
+                ConsumerRecords polled = consumer.poll(Duration.ofMillis(100));
+                for (TopicPartition tp : polled.partitions()) {
+                    restored += apply(polled.records(tp), targets.get(tp), ends.get(tp));
                 }
                 remaining.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
             }
@@ -79,5 +80,22 @@ final class ChangelogRestorer {
         } finally {
             consumer.assign(List.of());
         }
+    }
+
+    /**
+     * Applies one poll of a changelog partition's records below {@code end} to {@code store} as one write
+     * (restoration and standbys alike): a record's key and value are the store entry, a null value deletes.
+     *
+     * @return how many records were applied
+     */
+    static int apply(List<ConsumerRecord> records, BytesStore store, long end) {
+        List<KeyValue<byte[], byte[]>> changes = new ArrayList<>(records.size());
+        for (ConsumerRecord r : records) {
+            if (r.offset() < end) {
+                changes.add(KeyValue.pair(r.key(), r.value()));
+            }
+        }
+        store.putAll(changes);
+        return changes.size();
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.streams.runtime;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.client.admin.GroupMember;
 import dev.sluice.client.consumer.ConsumerRecord;
+import dev.sluice.client.consumer.ConsumerRecords;
 import dev.sluice.client.consumer.SluiceConsumer;
 import dev.sluice.streams.internals.ProcessingTask;
 import dev.sluice.streams.processor.TaskId;
@@ -90,16 +91,21 @@ final class StandbyTasks implements AutoCloseable {
             }
         }
         if (changed) {
-            consumer.assign(targets.keySet());
-            for (TopicPartition tp : targets.keySet()) {
-                Long at = positions.get(tp);
-                if (at != null) {
-                    consumer.seek(tp, at);
-                } else {
-                    consumer.seekToBeginning(List.of(tp));
-                }
-            }
+            reassign();
             LOG.log(System.Logger.Level.INFO, () -> "standby tasks " + tasks.keySet());
+        }
+    }
+
+    /** Points the consumer at the changelog partitions kept now, each where its standby left off (or the beginning). */
+    private void reassign() {
+        consumer.assign(targets.keySet());
+        for (TopicPartition tp : targets.keySet()) {
+            Long at = positions.get(tp);
+            if (at != null) {
+                consumer.seek(tp, at);
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
         }
     }
 
@@ -108,13 +114,13 @@ final class StandbyTasks implements AutoCloseable {
         if (targets.isEmpty()) {
             return;
         }
-        for (ConsumerRecord r : consumer.poll(Duration.ofMillis(1))) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        ConsumerRecords polled = consumer.poll(Duration.ofMillis(1));
+        for (TopicPartition tp : polled.partitions()) {
             BytesStore store = targets.get(tp);
-            if (store != null) {
-                store.put(r.key(), r.value());
-                positions.put(tp, r.offset() + 1);
-                applied++;
+            List<ConsumerRecord> records = polled.records(tp);
+            if (store != null && !records.isEmpty()) {
+                applied += ChangelogRestorer.apply(records, store, Long.MAX_VALUE);
+                positions.put(tp, records.get(records.size() - 1).offset() + 1);
             }
         }
     }
@@ -142,15 +148,7 @@ final class StandbyTasks implements AutoCloseable {
                 from.put(tp, at);
             }
         }
-        consumer.assign(targets.keySet());
-        targets.keySet().forEach(tp -> {
-            Long at = positions.get(tp);
-            if (at != null) {
-                consumer.seek(tp, at);
-            } else {
-                consumer.seekToBeginning(List.of(tp));
-            }
-        });
+        reassign();
         return new Handover(task, from);
     }
 

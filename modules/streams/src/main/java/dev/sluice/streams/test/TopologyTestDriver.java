@@ -17,10 +17,12 @@ import dev.sluice.streams.state.internals.StoreFactory;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Runs a {@link Topology} without a broker, for unit tests: every topic has one partition, each
@@ -40,9 +42,9 @@ import java.util.Properties;
  * }</pre>
  */
 public final class TopologyTestDriver implements AutoCloseable {
-    private final StreamsConfig config;
     private final TopologyModel model;
     private final Map<String, ProcessingTask> taskByTopic = new HashMap<>();
+    private final Set<String> repartitionTopics = new HashSet<>(); // resolved names: processed, never kept as output
     private final List<ProcessingTask> tasks;
     private final StoreFactory stores;
     private final Map<String, ArrayDeque<Output>> outputs = new LinkedHashMap<>();
@@ -65,12 +67,13 @@ public final class TopologyTestDriver implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(properties);
         p.putIfAbsent("application.id", "test-driver");
-        this.config = StreamsConfig.from(p);
+        StreamsConfig config = StreamsConfig.from(p);
         this.model = topology.model();
         this.stores = new StoreFactory(config.stateDir().resolve(config.applicationId()), config.defaultStoreType());
         TaskEnvironment env = new TaskEnvironment(config.applicationId(), config.defaultKeySerde(), config.defaultValueSerde(),
                 (topic, partition, key, value, ts, headers) -> pending.add(new Pending(topic, key, value, ts, headers)),
                 stores::open);
+        model.repartitionTopics().keySet().forEach(t -> repartitionTopics.add(t.resolve(config.applicationId())));
         this.tasks = new java.util.ArrayList<>();
         for (Subtopology s : model.subtopologies()) {
             ProcessingTask task = new ProcessingTask(new TaskId(s.id(), 0), model, env);
@@ -105,7 +108,7 @@ public final class TopologyTestDriver implements AutoCloseable {
             if (task != null) {
                 task.process(p.topic, 0, nextOffset(p.topic), p.timestamp, p.key, p.value, p.headers);
             }
-            if (!(task != null && p.topic.startsWith(config.applicationId() + "-") && p.topic.endsWith("-repartition"))) {
+            if (!repartitionTopics.contains(p.topic)) {
                 outputs.computeIfAbsent(p.topic, t -> new ArrayDeque<>()).add(new Output(p.key, p.value, p.timestamp, p.headers));
             }
         }

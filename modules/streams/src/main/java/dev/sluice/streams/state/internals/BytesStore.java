@@ -2,6 +2,7 @@ package dev.sluice.streams.state.internals;
 
 import dev.sluice.streams.KeyValue;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,13 +20,28 @@ public interface BytesStore extends AutoCloseable {
     List<KeyValue<byte[], byte[]>> range(byte[] from, byte[] toExclusive);
 
     /**
-     * Deletes the entries with {@code from <= key < toExclusive} (null: unbounded), each through
-     * {@link #put}, so a logged store logs every deletion.
+     * Applies {@code entries} in order, as {@link #put} would (null values delete): how restoration and
+     * standbys apply a poll of changelog records. A store may make them one write (LMDB: one transaction
+     * instead of one per record).
+     */
+    default void putAll(List<KeyValue<byte[], byte[]>> entries) {
+        for (KeyValue<byte[], byte[]> e : entries) {
+            put(e.key(), e.value());
+        }
+    }
+
+    /**
+     * Deletes the entries with {@code from <= key < toExclusive} (null: unbounded) through
+     * {@link #putAll}: one write on LMDB, and a logged store logs every deletion.
      */
     default void deleteRange(byte[] from, byte[] toExclusive) {
-        for (KeyValue<byte[], byte[]> e : range(from, toExclusive)) {
-            put(e.key(), null);
+        List<KeyValue<byte[], byte[]>> entries = range(from, toExclusive);
+        if (entries.isEmpty()) {
+            return;
         }
+        List<KeyValue<byte[], byte[]>> deletions = new ArrayList<>(entries.size());
+        entries.forEach(e -> deletions.add(KeyValue.pair(e.key(), null)));
+        putAll(deletions);
     }
 
     long count();

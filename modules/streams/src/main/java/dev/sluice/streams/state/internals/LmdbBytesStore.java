@@ -9,6 +9,7 @@ import dev.sluice.streams.StreamsException;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.GetOp;
+import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -69,13 +70,32 @@ public final class LmdbBytesStore implements BytesStore {
     public void put(byte[] key, byte[] value) {
         ByteBuffer k = key(key);
         env.write(txn -> {
-            if (value == null) {
-                db.delete(txn, k);
-            } else {
-                db.reserve(txn, k, value.length).put(value); // written straight into the map: no direct copy
+            write(txn, k, value);
+            return null;
+        });
+    }
+
+    /** One write transaction for them all (restoring a changelog a poll at a time, not a commit per record). */
+    @Override
+    public void putAll(List<KeyValue<byte[], byte[]>> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        env.write(txn -> {
+            for (KeyValue<byte[], byte[]> e : entries) {
+                write(txn, key(e.key()), e.value()); // this thread's one key buffer: LMDB has copied the previous key
             }
             return null;
         });
+    }
+
+    /** A null value deletes; a value is written straight into the map (reserve), no direct-buffer copy. */
+    private void write(Txn<ByteBuffer> txn, ByteBuffer key, byte[] value) {
+        if (value == null) {
+            db.delete(txn, key);
+        } else {
+            db.reserve(txn, key, value.length).put(value);
+        }
     }
 
     @Override

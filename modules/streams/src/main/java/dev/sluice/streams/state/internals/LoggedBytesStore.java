@@ -36,6 +36,16 @@ public final class LoggedBytesStore implements BytesStore {
         logger.log(key, value, timestamp.getAsLong());
     }
 
+    /** Applied as one write of the inner store, then every change logged. */
+    @Override
+    public void putAll(List<KeyValue<byte[], byte[]>> entries) {
+        inner.putAll(entries);
+        long ts = timestamp.getAsLong();
+        for (KeyValue<byte[], byte[]> e : entries) {
+            logger.log(e.key(), e.value(), ts);
+        }
+    }
+
     @Override
     public List<KeyValue<byte[], byte[]>> range(byte[] from, byte[] toExclusive) {
         return inner.range(from, toExclusive);
