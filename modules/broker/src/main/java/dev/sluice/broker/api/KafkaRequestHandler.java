@@ -229,13 +229,14 @@ public final class KafkaRequestHandler implements RequestHandler {
             long nowNanos = time.nanoseconds();
             long nowMs = time.milliseconds();
             String clientId = clientId();
+            String user = principal().name(); // Kafka's user quotas: the connection's principal (ANONYMOUS unauthenticated)
             long returned = returnedNanos;
             double handlerMs = ((returned != 0 ? returned : nowNanos) - startNanos) / 1e6;
-            long throttle = quotas.recordAndThrottleMs(QuotaType.REQUEST, clientId, handlerMs, nowMs);
+            long throttle = quotas.recordAndThrottleMs(QuotaType.REQUEST, user, clientId, handlerMs, nowMs);
             if (api == ApiKey.PRODUCE) {
-                throttle = Math.max(throttle, quotas.recordAndThrottleMs(QuotaType.PRODUCE, clientId, frameSize, nowMs));
+                throttle = Math.max(throttle, quotas.recordAndThrottleMs(QuotaType.PRODUCE, user, clientId, frameSize, nowMs));
             } else if (api == ApiKey.FETCH) {
-                throttle = Math.max(throttle, quotas.recordAndThrottleMs(QuotaType.FETCH, clientId, responseBytes, nowMs));
+                throttle = Math.max(throttle, quotas.recordAndThrottleMs(QuotaType.FETCH, user, clientId, responseBytes, nowMs));
             }
             return throttle;
         }

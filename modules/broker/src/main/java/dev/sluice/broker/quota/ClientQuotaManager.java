@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Which quota applies (Kafka's order, first match per quota type): user and client id, user and
  * default client, user, default user and client id, default user and default client, default user,
  * client id, default client. Clients matched by the same entity share one rate (a user's quota is
- * shared by all its client ids; a default client quota is per client id). Without authentication
- * every client is the user {@code ANONYMOUS}, as in Kafka.
+ * shared by all its client ids; a default client quota is per client id). The user is the name of the
+ * connection's principal (a SASL login's user, a TLS client certificate's mapped name), as Kafka's user
+ * quotas; without authentication every client is the user {@code ANONYMOUS}, as in Kafka.
  *
  * <p>Each rate is a {@link QuotaSensor} (with the mean throttle time, Kafka's quota metrics
  * {@code kafka.server:type=Produce|Fetch|Request,user=,client-id=}); sensors and resolved clients idle
@@ -42,7 +43,7 @@ public final class ClientQuotaManager {
     }
 
     /**
-     * What applies to one client id, for the snapshot generation it was resolved at, and when the
+     * What applies to one user's client id, for the snapshot generation it was resolved at, and when the
      * client last sent (a client can go idle while the rate it shares stays in use).
      */
     private static final class Resolved {
@@ -73,7 +74,8 @@ public final class ClientQuotaManager {
 
     private final ClientQuotas quotas;
     private final Settings settings;
-    private final ConcurrentHashMap<String, Resolved> clients = new ConcurrentHashMap<>();
+    /** Resolved clients by user, then client id: found without making a key per request. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Resolved>> clients = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RateKey, QuotaSensor> rates = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong nextExpiryCheckMs = new java.util.concurrent.atomic.AtomicLong();
 
@@ -87,11 +89,17 @@ public final class ClientQuotaManager {
         return !quotas.current().quotas().isEmpty();
     }
 
+    /** {@link #recordAndThrottleMs(QuotaType, String, String, double, long)} for an unauthenticated client (user ANONYMOUS). */
+    public long recordAndThrottleMs(QuotaType type, String clientId, double amount, long nowMs) {
+        return recordAndThrottleMs(type, ANONYMOUS, clientId, amount, nowMs);
+    }
+
     /**
      * Records {@code amount} (bytes, or handler milliseconds for {@link QuotaType#REQUEST}) for the
-     * client and answers how long it must be throttled (0: within its quota or none set).
+     * client of {@code user} (its principal's name) and answers how long it must be throttled (0: within
+     * its quota or none set).
      */
-    public long recordAndThrottleMs(QuotaType type, String clientId, double amount, long nowMs) {
+    public long recordAndThrottleMs(QuotaType type, String user, String clientId, double amount, long nowMs) {
         ClientQuotas.Snapshot snapshot = quotas.current();
         if (snapshot.quotas().isEmpty()) {
             if (!rates.isEmpty()) { // the last quota was removed: nothing is measured any more
@@ -104,10 +112,11 @@ public final class ClientQuotaManager {
         if (nowMs >= check && nextExpiryCheckMs.compareAndSet(check, nowMs + EXPIRY_CHECK_MS)) {
             expireIdle(nowMs);
         }
-        Resolved resolved = clients.get(clientId);
+        ConcurrentHashMap<String, Resolved> ofUser = clients.get(user);
+        Resolved resolved = ofUser == null ? null : ofUser.get(clientId);
         if (resolved == null || resolved.generation != snapshot.generation()) {
-            resolved = resolve(snapshot, clientId, nowMs);
-            clients.put(clientId, resolved);
+            resolved = resolve(snapshot, user, clientId, nowMs);
+            clients.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(clientId, resolved);
         } else {
             resolved.used(nowMs);
         }
@@ -142,8 +151,11 @@ public final class ClientQuotaManager {
             }
             return idle;
         });
-        clients.values().removeIf(r -> r.idleSince(nowMs)
-                || (!expired.isEmpty() && java.util.Arrays.stream(r.byType).anyMatch(a -> a != null && expired.contains(a.sensor()))));
+        clients.values().removeIf(ofUser -> {
+            ofUser.values().removeIf(r -> r.idleSince(nowMs)
+                    || (!expired.isEmpty() && java.util.Arrays.stream(r.byType).anyMatch(a -> a != null && expired.contains(a.sensor()))));
+            return ofUser.isEmpty();
+        });
     }
 
     /** The sensors in use now (for the quota metrics). */
@@ -153,16 +165,16 @@ public final class ClientQuotaManager {
 
     /** Resolved clients held now (tests: memory stays bounded). */
     int resolvedClients() {
-        return clients.size();
+        return clients.values().stream().mapToInt(java.util.Map::size).sum();
     }
 
-    private Resolved resolve(ClientQuotas.Snapshot snapshot, String clientId, long nowMs) {
+    private Resolved resolve(ClientQuotas.Snapshot snapshot, String user, String clientId, long nowMs) {
         Applied[] byType = new Applied[QuotaType.values().length];
         for (QuotaType type : QuotaType.values()) {
-            for (QuotaEntity candidate : precedence(ANONYMOUS, clientId)) {
+            for (QuotaEntity candidate : precedence(user, clientId)) {
                 Double limit = snapshot.quotas().getOrDefault(candidate, java.util.Map.of()).get(type);
                 if (limit != null) {
-                    RateKey key = new RateKey(type, candidate.user() == null ? "" : ANONYMOUS,
+                    RateKey key = new RateKey(type, candidate.user() == null ? "" : user,
                             candidate.clientId() == null ? "" : clientId);
                     byType[type.ordinal()] = new Applied(limit,
                             rates.computeIfAbsent(key, k -> new QuotaSensor(k.type(), k.user(), k.clientId(), settings, nowMs)));

@@ -71,6 +71,21 @@ class ClientQuotaManagerTest {
     }
 
     @Test
+    void aUserQuotaAppliesToThatPrincipalsClientsAndTheDefaultUserQuotaToEachUser() {
+        set(new QuotaEntity("alice", null), QuotaType.PRODUCE, 1000.0);
+        // alice's client ids share her rate: 20,000 bytes over 10 s = 2,000 B/s against 1,000
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "alice", "a", 10_000, 0)).isZero();
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "alice", "b", 10_000, 0)).isEqualTo(10_000);
+        // another user, or an unauthenticated client, with the same client id is not hers
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "bob", "a", 1e6, 0)).isZero();
+        assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "a", 1e6, 0)).isZero();
+        // the default user quota: each user measured on their own
+        set(new QuotaEntity(QuotaEntity.DEFAULT, null), QuotaType.FETCH, 1000.0);
+        assertThat(manager.recordAndThrottleMs(QuotaType.FETCH, "alice", "a", 20_000, 0)).isEqualTo(10_000);
+        assertThat(manager.recordAndThrottleMs(QuotaType.FETCH, "bob", "a", 10_000, 0)).isZero();
+    }
+
+    @Test
     void aUserQuotaIsSharedByAllItsClientIdsADefaultClientQuotaIsPerClient() {
         set(new QuotaEntity(QuotaEntity.DEFAULT, null), QuotaType.PRODUCE, 1000.0);
         assertThat(manager.recordAndThrottleMs(QuotaType.PRODUCE, "a", 10_000, 0)).isZero();
