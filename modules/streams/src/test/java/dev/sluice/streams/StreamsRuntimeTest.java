@@ -9,6 +9,8 @@ import dev.sluice.client.consumer.ConsumerRecord;
 import dev.sluice.streams.kstream.Consumed;
 import dev.sluice.streams.kstream.KTable;
 import dev.sluice.streams.kstream.Materialized;
+import dev.sluice.streams.kstream.Produced;
+import dev.sluice.streams.kstream.Repartitioned;
 import dev.sluice.streams.serde.Serdes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +148,35 @@ class StreamsRuntimeTest {
             // read_committed, every word's updates are exactly 1, 2, ..., its count
             updatesPerKey(reader.drain(0)).forEach((word, counts) ->
                     assertThat(counts).as(word).isEqualTo(java.util.stream.LongStream.rangeClosed(1, expected.get(word)).boxed().toList()));
+        }
+    }
+
+    @Test
+    void anExplicitRepartitionGetsTheTopicItNamesWithThePartitionsAskedAndNoOtherOne() throws Exception {
+        broker.createTopics(new NewTopic("rp-views", 2), new NewTopic("rp-counts", 1));
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("rp-views", Consumed.with(Serdes.string(), Serdes.string()))
+                .flatMapValues(line -> List.of(line.split(" ")))
+                .selectKey((k, page) -> page)
+                .repartition(new Repartitioned<>("by-page", Serdes.string(), Serdes.string(), 5))
+                .groupByKey() // keyed by the repartition: no second repartition topic
+                .count(Materialized.as("per-page"))
+                .toStream().to("rp-counts", Produced.with(Serdes.string(), Serdes.longs()));
+        Topology topology = builder.build();
+        assertThat(topology.describe().subtopologies()).isEqualTo(2);
+        Map<String, Long> expected = new TreeMap<>();
+        produce("rp-views", lines(new Random(4), 100, expected));
+        try (SluiceStreams streams = new SluiceStreams(topology, props("rp", "at_least_once"));
+             TopicReader reader = new TopicReader(broker.bootstrap(), "rp-counts")) {
+            streams.start();
+            reader.readUntil(r -> lastPerKey(r).equals(expected), 60);
+            assertThat(streams.activeTasks()).hasSize(2 + 5); // the input's two partitions, then the repartition's five
+        }
+        try (SluiceAdmin admin = new SluiceAdmin(AdminConfig.of(broker.bootstrap()))) {
+            assertThat(admin.describeTopics(List.of("rp-by-page-repartition", "rp-per-page-changelog")).join().values())
+                    .allSatisfy(d -> assertThat(d.partitions()).hasSize(5));
+            assertThat(admin.listTopics().join()).filteredOn(t -> t.startsWith("rp-") && t.endsWith("-repartition"))
+                    .containsExactly("rp-by-page-repartition");
         }
     }
 
