@@ -120,6 +120,21 @@ class TlsClientTest {
     }
 
     @Test
+    void plaintextSpokenToTheTlsListenerFailsAtOnceNamingTheSetting() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", sslBootstrap);
+        p.put("default.api.timeout.ms", "60000");
+        long start = System.nanoTime();
+        try (SluiceAdmin admin = new SluiceAdmin(p)) {
+            // the TLS alert the listener answers with is not retried until the timeout: the next try meets it again
+            assertThatThrownBy(() -> admin.listTopics().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(AuthenticationException.class)
+                    .hasMessageContaining("answered in TLS").hasMessageContaining("security.protocol=SSL");
+        }
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(30);
+    }
+
+    @Test
     void aMissingTruststoreFailsAtCreationNamingTheSetting() {
         Properties p = props(null, null);
         p.put("ssl.truststore.location", dir.resolve("no-such-truststore.p12").toString());

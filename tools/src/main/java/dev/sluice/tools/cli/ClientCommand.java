@@ -76,8 +76,12 @@ public abstract class ClientCommand implements Command {
                     + " (check --command-config and the properties on the command line)";
         }
         if (e instanceof TimeoutException) {
+            String protocol = settings == null ? "PLAINTEXT"
+                    : settings.properties(java.util.Map.of()).getProperty("security.protocol", "PLAINTEXT");
+            // a SASL listener closes a connection that does not log in, which a client sees as a broker going away
             return e.getMessage() + " (is the broker at " + (settings == null ? "the bootstrap address" : settings.bootstrap())
-                    + " still running?)";
+                    + " still running, and is it a " + protocol + " listener? an SSL or SASL listener needs "
+                    + "security.protocol, ssl.* and sasl.* settings in --command-config)";
         }
         if (e instanceof ApiException || e instanceof SluiceClientException) {
             return e.getMessage();

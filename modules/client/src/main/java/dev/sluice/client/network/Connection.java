@@ -70,6 +70,9 @@ final class Connection {
             int size = sizeBuffer.flip().getInt();
             sizeBuffer.clear();
             if (size < 0 || size > MAX_RESPONSE_SIZE) {
+                if (tls == null && looksLikeTlsRecord(size)) {
+                    throw new TlsAnswerException(node);
+                }
                 throw new IOException("invalid response size " + size + " from " + node);
             }
             frame = ByteBuffer.allocate(size);
@@ -83,6 +86,23 @@ final class Connection {
         ByteBuffer complete = frame.flip();
         frame = null;
         return complete;
+    }
+
+    /**
+     * True when the 4 bytes read as a size are a TLS record header: content type alert (21) or handshake (22), then
+     * major version 3. A TLS listener answers a plaintext request with an alert; no Kafka frame is that large.
+     */
+    static boolean looksLikeTlsRecord(int size) {
+        int type = size >>> 24;
+        return (type == 21 || type == 22) && ((size >>> 16) & 0xff) == 3;
+    }
+
+    /** The broker answered in TLS: this connection speaks plaintext to a TLS listener, and will again if retried. */
+    static final class TlsAnswerException extends IOException {
+        TlsAnswerException(Node node) {
+            super("broker " + node + " answered in TLS: it is an SSL or SASL_SSL listener; set security.protocol=SSL "
+                    + "(or SASL_SSL with a login) and the ssl.truststore.* settings");
+        }
     }
 
     /** Where responses are read from: the socket, or the TLS channel over it. */

@@ -165,6 +165,9 @@ final class ConnectionDriver {
                     writeMore(c);
                 }
             }
+        } catch (Connection.TlsAnswerException e) {
+            // not retriable: the same settings meet the same TLS listener again
+            close(c, new AuthenticationException(e.getMessage(), e), true);
         } catch (IOException e) {
             close(c, new NetworkException("connection to " + c.node + " failed: " + e.getMessage(), e), true);
         }
