@@ -36,6 +36,25 @@ public enum ResourceType implements KafkaCoded {
         return kafkaName;
     }
 
+    /**
+     * The operations an ACL on a resource of this type can grant (Kafka's {@code AclEntry.supportedOperations}):
+     * what KIP-430's authorized operations of a topic, group or the cluster are chosen from. Empty for
+     * {@link #ANY} and {@link #UNKNOWN}.
+     */
+    public java.util.Set<AclOperation> supportedOperations() {
+        return switch (this) {
+            case TOPIC -> java.util.EnumSet.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DESCRIBE,
+                    AclOperation.DELETE, AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+            case GROUP -> java.util.EnumSet.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE);
+            case CLUSTER -> java.util.EnumSet.of(AclOperation.CREATE, AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS,
+                    AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE, AclOperation.ALTER, AclOperation.DESCRIBE);
+            case TRANSACTIONAL_ID -> java.util.EnumSet.of(AclOperation.DESCRIBE, AclOperation.WRITE);
+            case DELEGATION_TOKEN -> java.util.EnumSet.of(AclOperation.DESCRIBE);
+            case USER -> java.util.EnumSet.of(AclOperation.CREATE_TOKENS, AclOperation.DESCRIBE_TOKENS);
+            case ANY, UNKNOWN -> java.util.EnumSet.noneOf(AclOperation.class);
+        };
+    }
+
     /** The type of a wire code; {@link #UNKNOWN} for codes this broker does not know. */
     public static ResourceType fromCode(byte code) {
         return CODES.fromCode(code);

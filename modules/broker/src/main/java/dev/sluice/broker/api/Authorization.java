@@ -5,6 +5,7 @@ import dev.sluice.api.security.Action;
 import dev.sluice.api.security.AuthorizableRequest;
 import dev.sluice.api.security.AuthorizationResult;
 import dev.sluice.api.security.Authorizer;
+import dev.sluice.api.security.ResourcePattern;
 import dev.sluice.api.security.ResourceType;
 
 /**
@@ -77,6 +78,31 @@ public final class Authorization implements AutoCloseable {
             audit(System.Logger.Level.INFO, ctx, request, operation.kafkaName() + " on any " + type.kafkaName());
         }
         return allowed;
+    }
+
+    /**
+     * KIP-430's authorized operations of a resource, as the 32-bit field Metadata, DescribeGroups and DescribeCluster
+     * carry: bit {@code code} set for each operation the resource type supports ({@link ResourceType#supportedOperations})
+     * that the authorizer allows on it; every supported one without an authorizer. Not audited: a client asking what
+     * it may do is not denied anything (Kafka logs neither way here).
+     */
+    public int authorizedOperations(RequestContext ctx, ResourceType type, String name) {
+        int bits = 0;
+        AuthorizableRequest request = authorizer == null ? null : ctx.authorizable();
+        for (AclOperation operation : type.supportedOperations()) {
+            if (request == null || authorizer.authorize(request, new Action(operation, type, name)) == AuthorizationResult.ALLOWED) {
+                bits |= 1 << operation.code();
+            }
+        }
+        return bits;
+    }
+
+    /** The cluster's authorized operations; none (0) to a principal that may not describe the cluster, as Kafka. */
+    public int clusterAuthorizedOperations(RequestContext ctx) {
+        if (!shows(ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER, ResourcePattern.CLUSTER_NAME)) {
+            return 0;
+        }
+        return authorizedOperations(ctx, ResourceType.CLUSTER, ResourcePattern.CLUSTER_NAME);
     }
 
     /**

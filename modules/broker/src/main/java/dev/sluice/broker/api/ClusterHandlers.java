@@ -87,6 +87,9 @@ final class ClusterHandlers {
         MetadataSnapshot snapshot = broker.metadata().snapshot();
         response.set("ErrorCode", Errors.NONE.code()).set("ClusterId", broker.clusterId())
                 .set("ControllerId", snapshot.controllerId());
+        if (request.getBool("IncludeClusterAuthorizedOperations")) { // KIP-430
+            response.set("ClusterAuthorizedOperations", broker.authorization().clusterAuthorizedOperations(ctx));
+        }
         for (BrokerNode node : snapshot.liveBrokers()) {
             BrokerNode live = node.on(ctx.listenerName());
             response.addStruct("Brokers").set("BrokerId", live.id()).set("Host", live.host()).set("Port", live.port())

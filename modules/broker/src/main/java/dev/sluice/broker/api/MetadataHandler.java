@@ -91,7 +91,30 @@ final class MetadataHandler implements ApiHandler {
                         + broker.partitions().partitionsLeft() + " left under max.broker.partitions");
             }
         }
+        if (version >= 8) {
+            authorizedOperations(ctx, request, response, version);
+        }
         ctx.respond(response);
+    }
+
+    /**
+     * KIP-430, when asked: what the principal may do to each topic it may describe (also one that is unknown or
+     * failed otherwise, as Kafka) and, v8-10 (v11 moved it to DescribeCluster), to the cluster.
+     */
+    private void authorizedOperations(RequestContext ctx, Struct request, Struct response, short version) {
+        Authorization authorization = broker.authorization();
+        List<Struct> topics = response.getArray("Topics");
+        if (request.getBool("IncludeTopicAuthorizedOperations") && topics != null) {
+            for (Struct topic : topics) {
+                String name = topic.getString("Name");
+                if (name != null && topic.getShort("ErrorCode") != Errors.TOPIC_AUTHORIZATION_FAILED.code()) {
+                    topic.set("TopicAuthorizedOperations", authorization.authorizedOperations(ctx, ResourceType.TOPIC, name));
+                }
+            }
+        }
+        if (version <= 10 && request.getBool("IncludeClusterAuthorizedOperations")) {
+            response.set("ClusterAuthorizedOperations", authorization.clusterAuthorizedOperations(ctx));
+        }
     }
 
     /** @return false if the topic was unknown and auto-creation was refused by a cap */

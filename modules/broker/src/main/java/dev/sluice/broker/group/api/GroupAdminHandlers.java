@@ -135,9 +135,14 @@ final class GroupAdminHandlers {
     void describeGroups(RequestContext ctx) {
         short version = ctx.version();
         Struct response = ctx.newResponse();
+        // KIP-430, v3+: what the principal may do to each group it may describe, when asked
+        boolean withOperations = version >= 3 && ctx.body().getBool("IncludeAuthorizedOperations");
         for (String groupId : ctx.body().<String>getList("Groups")) {
             Struct out = response.addStruct("Groups").set("GroupId", groupId);
             Errors notHere = guard.errorFor(ctx, groupId, AclOperation.DESCRIBE);
+            if (notHere == Errors.NONE && withOperations) {
+                out.set("AuthorizedOperations", broker.authorization().authorizedOperations(ctx, ResourceType.GROUP, groupId));
+            }
             if (notHere != Errors.NONE) {
                 out.set("ErrorCode", notHere.code()).set("GroupState", "").set("ProtocolType", "").set("ProtocolData", "");
                 continue;
