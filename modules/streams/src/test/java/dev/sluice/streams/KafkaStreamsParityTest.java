@@ -1,6 +1,7 @@
 package dev.sluice.streams;
 
 import dev.sluice.client.admin.AdminConfig;
+import dev.sluice.client.admin.ConfigResource;
 import dev.sluice.client.admin.NewTopic;
 import dev.sluice.client.admin.SluiceAdmin;
 import dev.sluice.client.consumer.ConsumerRecord;
@@ -95,6 +96,25 @@ class KafkaStreamsParityTest {
         return p;
     }
 
+    /**
+     * The internal topics an application created (repartition topics and changelogs), as both compare
+     * them: the kind, partition count, cleanup.policy and retention.ms, sorted (their names differ: Kafka
+     * Streams names its stores by processor).
+     */
+    private static List<String> internalTopics(String app) {
+        try (SluiceAdmin admin = new SluiceAdmin(AdminConfig.of(broker.bootstrap()))) {
+            List<String> names = admin.listTopics().join().stream()
+                    .filter(t -> t.startsWith(app + "-") && (t.endsWith("-changelog") || t.endsWith("-repartition"))).toList();
+            var partitions = admin.describeTopics(names).join();
+            List<ConfigResource> resources = names.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            var configs = admin.describeConfigs(resources).join();
+            return resources.stream().map(r -> r.name().substring(r.name().lastIndexOf('-') + 1)
+                    + " partitions=" + partitions.get(r.name()).partitions().size()
+                    + " cleanup.policy=" + configs.get(r).get("cleanup.policy").value()
+                    + " retention.ms=" + configs.get(r).get("retention.ms").value()).sorted().toList();
+        }
+    }
+
     /** A record as both compare it: partition, key, value (hex), timestamp. */
     private static String show(ConsumerRecord r) {
         return r.partition() + " " + hex(r.key()) + " " + hex(r.value()) + " @" + r.timestamp();
@@ -187,6 +207,7 @@ class KafkaStreamsParityTest {
             sluice = read(List.of("p-s-counts"), out -> out.get("p-s-counts").size() >= updates, true).get("p-s-counts");
         }
         assertThat(kafka).hasSize((int) updates);
+        assertThat(internalTopics("p-s-wc")).hasSize(2).isEqualTo(internalTopics("p-k-wc"));
         // per key the same updates in the same order, to the same partition; across keys the interleaving may differ
         assertThat(byKey(sluice)).isEqualTo(byKey(kafka));
     }
@@ -272,6 +293,8 @@ class KafkaStreamsParityTest {
         for (String out : kafka.keySet()) {
             assertThat(sluice.get(out)).as(out).isEqualTo(kafka.get(out));
         }
+        // windowed changelogs compact,delete with the window's retention + 1 day; the suppression buffer's compacted
+        assertThat(internalTopics("w-s")).hasSize(4).isEqualTo(internalTopics("w-k"));
     }
 
     @Test
@@ -343,5 +366,7 @@ class KafkaStreamsParityTest {
         assertThat(byKey(sluice.get("enriched"))).isEqualTo(byKey(kafka.get("enriched")));
         assertThat(byKey(sluice.get("left"))).isEqualTo(byKey(kafka.get("left")));
         assertThat(sluice.get("pairs")).containsExactlyInAnyOrderElementsOf(kafka.get("pairs"));
+        // the table's changelog compacted; each side's join buffer deleted after before + after + grace + 1 day
+        assertThat(internalTopics("j-s")).hasSize(3).isEqualTo(internalTopics("j-k"));
     }
 }

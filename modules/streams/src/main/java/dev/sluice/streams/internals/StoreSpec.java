@@ -25,13 +25,18 @@ public record StoreSpec(String name, StoreKind kind, long windowSizeMs, long ret
         return TopicRef.internal(name + "-changelog");
     }
 
-    /** The changelog topic's configs: compacted; windowed stores also delete past their retention (plus a day, as Kafka). */
+    /**
+     * The changelog topic's configs, Kafka Streams' for the same store: compacted; windowed stores also
+     * delete past their retention (plus a day); join buffers only delete (Kafka's join stores keep
+     * duplicate keys, which compaction would lose; ours are unique by sequence number, so either works,
+     * and the same config keeps the two interchangeable on one broker).
+     */
     public Map<String, String> changelogTopicConfigs() {
         Map<String, String> configs = new java.util.HashMap<>();
         switch (kind) {
             case KEY_VALUE, SUPPRESSION_BUFFER -> configs.put("cleanup.policy", "compact");
             case WINDOW, SESSION, JOIN_BUFFER -> {
-                configs.put("cleanup.policy", "compact,delete");
+                configs.put("cleanup.policy", kind == StoreKind.JOIN_BUFFER ? "delete" : "compact,delete");
                 configs.put("retention.ms", Long.toString(retentionMs + 24 * 3600 * 1000L));
             }
         }
