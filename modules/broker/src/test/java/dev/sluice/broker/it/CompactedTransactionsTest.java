@@ -141,13 +141,20 @@ class CompactedTransactionsTest {
         }
     }
 
-    /** The latest value per key a read_committed consumer from the beginning ends with; never an aborted one on the way. */
+    /**
+     * The latest value per key a read_committed consumer from the beginning ends with; never an aborted one on the way.
+     * It reads up to the log's end (the high watermark), not to the last stable offset it is told at the start: as in
+     * Kafka, commitTransaction returns once the coordinator logged the commit, and the markers land a moment later.
+     */
     private Map<String, String> readCommitted() {
+        long end;
+        try (KafkaConsumer<byte[], byte[]> uncommitted = KafkaClients.consumer(broker.bootstrap(), Map.of())) {
+            end = uncommitted.endOffsets(List.of(TP)).get(TP);
+        }
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(broker.bootstrap(),
                 Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 512))) {
             consumer.assign(List.of(TP));
             consumer.seekToBeginning(List.of(TP));
-            long end = consumer.endOffsets(List.of(TP)).get(TP);
             Map<String, String> latest = new TreeMap<>();
             long previous = -1;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
