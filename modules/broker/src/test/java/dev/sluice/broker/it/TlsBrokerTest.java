@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -117,14 +119,24 @@ class TlsBrokerTest {
         plaintext.put("security.protocol", "PLAINTEXT");
         refused.put("PLAINTEXT to the SSL port", plaintext);
         long failuresBefore = broker.broker().server().metrics().tlsHandshakeFailures();
-        for (Map.Entry<String, Map<String, Object>> e : refused.entrySet()) {
-            Map<String, Object> props = new HashMap<>(e.getValue());
-            props.put("default.api.timeout.ms", 4_000);
-            props.put("request.timeout.ms", 3_000);
-            try (Admin admin = admin(props)) {
-                assertThatThrownBy(() -> admin.listTopics().names().get(6, TimeUnit.SECONDS)).as(e.getKey())
+        // the four clients at once: most of them only give up at their timeout
+        Map<String, Admin> admins = new HashMap<>();
+        Map<String, KafkaFuture<?>> calls = new HashMap<>();
+        try {
+            for (Map.Entry<String, Map<String, Object>> e : refused.entrySet()) {
+                Map<String, Object> props = new HashMap<>(e.getValue());
+                props.put("default.api.timeout.ms", 4_000);
+                props.put("request.timeout.ms", 3_000);
+                Admin admin = admin(props);
+                admins.put(e.getKey(), admin);
+                calls.put(e.getKey(), admin.listTopics().names());
+            }
+            for (Map.Entry<String, KafkaFuture<?>> call : calls.entrySet()) {
+                assertThatThrownBy(() -> call.getValue().get(6, TimeUnit.SECONDS)).as(call.getKey())
                         .isInstanceOfAny(ExecutionException.class, java.util.concurrent.TimeoutException.class);
             }
+        } finally {
+            admins.values().forEach(admin -> admin.close(Duration.ZERO)); // what they still retry is of no interest
         }
         assertThat(broker.broker().server().metrics().tlsHandshakeFailures()).isGreaterThanOrEqualTo(failuresBefore + 4);
         try (Admin admin = admin(ssl("alice", null))) {
