@@ -44,14 +44,15 @@ class TopicLimitsWireTest {
     void oneMetadataRequestAutoCreatesAtMostAThousandPartitionsAndTheRestLaterRequests() throws IOException {
         broker = TestBroker.start(dir, Map.of("num.partitions", "100"));
         try (WireClient client = new WireClient(broker.bootstrap())) {
-            List<String> wanted = names("auto-", 13);
+            // one topic past the cap is enough to see it (every partition created costs files: keep the count low)
+            List<String> wanted = names("auto-", 11);
             Struct response = client.call(ApiKey.METADATA, WireClient.METADATA_V, autoCreatingMetadata(wanted));
             List<Struct> topics = response.getArray("Topics");
-            assertThat(topics).hasSize(13);
+            assertThat(topics).hasSize(11);
             long created = topics.stream().filter(t -> t.getShort("ErrorCode") == Errors.NONE.code()).count();
             assertThat(created).as("1,000 partitions of 100 each").isEqualTo(10);
-            assertThat(topics.subList(10, 13)).allSatisfy(t -> assertThat(t.getShort("ErrorCode"))
-                    .as("retriable: not created yet").isEqualTo(Errors.LEADER_NOT_AVAILABLE.code()));
+            assertThat(topics.get(10).getShort("ErrorCode")).as("retriable: not created yet")
+                    .isEqualTo(Errors.LEADER_NOT_AVAILABLE.code());
             assertThat(broker.broker().partitions().topics().get("auto-10")).isEmpty();
 
             Struct again = client.call(ApiKey.METADATA, WireClient.METADATA_V, autoCreatingMetadata(wanted));
