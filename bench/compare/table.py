@@ -39,6 +39,7 @@ def main(path, machine, versions, n100, n1k, lat_size, lat_rate, lat_seconds):
         ("broker CPU, produce 100 B acks=all", "p100-acksall.cpu_per_gb", "CPU s/GB", False, 1),
         ("broker CPU, produce 1 KiB acks=1", "p1k-acks1.cpu_per_gb", "CPU s/GB", False, 1),
         ("broker CPU, produce 1 KiB acks=all", "p1k-acksall.cpu_per_gb", "CPU s/GB", False, 1),
+        ("broker CPU, consume 100 B", "c100.cpu_per_gb", "CPU s/GB", False, 1),
         ("broker CPU, consume 1 KiB", "c1k.cpu_per_gb", "CPU s/GB", False, 1),
         ("broker peak RSS (VmHWM)", "rss_mib", "MiB", False, 0),
         ("broker start-up (launch to Metadata answered)", "startup_s", "s", False, 2),
