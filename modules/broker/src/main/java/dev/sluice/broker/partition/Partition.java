@@ -253,7 +253,7 @@ public final class Partition implements AutoCloseable {
         if (!isr.isFollower(replicaId)) {
             return false;
         }
-        recordFollowerFetch(replicaId, fetchOffset, ReplicaProgress.UNKNOWN, log.logEndOffset(), false);
+        recordFollowerFetch(replicaId, fetchOffset, InSyncReplicas.UNKNOWN, log.logEndOffset(), false);
         return true;
     }
 
@@ -266,15 +266,15 @@ public final class Partition implements AutoCloseable {
             if (!(role instanceof PartitionRole.Leader leader)) {
                 return null;
             }
-            ReplicaProgress.Update update = isr.followerFetched(replicaId, fetchOffset, followerLogStartOffset,
+            InSyncReplicas.Update update = isr.followerFetched(replicaId, fetchOffset, followerLogStartOffset,
                     time.milliseconds(), leaderLogEndOffset);
-            if (update == ReplicaProgress.Update.NOT_A_FOLLOWER) {
+            if (update == InSyncReplicas.Update.NOT_A_FOLLOWER) {
                 return null;
             }
             if (mayProposeIsrChange) {
                 expand = isr.proposeExpansion(replicaId, leader.leaderEpoch(), highWatermark, leaderEpochStartOffset);
             }
-            moved = maybeIncrementHighWatermark() || update == ReplicaProgress.Update.LOG_START_MOVED;
+            moved = maybeIncrementHighWatermark() || update == InSyncReplicas.Update.LOG_START_MOVED;
         } finally {
             appendLock.unlock();
         }
