@@ -15,7 +15,7 @@ record PartitionFetchState(Partition partition, UUID topicId, long fetchOffset, 
     /** After an append or a truncation: the log's end and newest epoch, no delay. */
     PartitionFetchState atLogEnd() {
         return new PartitionFetchState(partition, topicId, partition.logEndOffset(), currentLeaderEpoch,
-                partition.latestEpoch(), 0);
+                partition.follower().latestEpoch(), 0);
     }
 
     PartitionFetchState delayedUntil(long untilMs) {

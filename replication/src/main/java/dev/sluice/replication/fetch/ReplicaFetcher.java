@@ -29,7 +29,7 @@ import java.util.function.BiConsumer;
  * partitions it copies from one leader, each with a {@link PartitionFetchState}; {@link #doWork}
  * runs one round — build a Fetch for the partitions not backing off, send it, apply the answer:
  * <ul>
- *   <li>records: appended as the leader wrote them ({@link Partition#appendAsFollower}: offsets,
+ *   <li>records: appended as the leader wrote them ({@link dev.sluice.broker.partition.FollowerReplication#append}: offsets,
  *   leader epochs and producer state from the batches), then the high watermark becomes
  *   min(leader's, own log end) and the log start follows the leader's (up to that high watermark);</li>
  *   <li>DivergingEpoch: truncate as {@link Truncation} says and fetch on from the new log end (with
@@ -90,7 +90,7 @@ public final class ReplicaFetcher {
         lock.lock();
         try {
             states.put(partition.topicPartition(), new PartitionFetchState(partition, topicId, partition.logEndOffset(),
-                    leaderEpoch, partition.latestEpoch(), 0));
+                    leaderEpoch, partition.follower().latestEpoch(), 0));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -301,13 +301,13 @@ public final class ReplicaFetcher {
             if (firstBase < partition.logEndOffset() && partition.logStartOffset() == partition.logEndOffset()) {
                 // an empty log restarted at the leader's log start, which lies inside this batch: start
                 // at the batch instead (Kafka does the same on UnexpectedAppendOffsetException)
-                partition.truncateFullyAndStartAt(firstBase);
+                partition.follower().truncateFullyAndStartAt(firstBase);
             }
             int bytes = records.remaining();
-            partition.appendAsFollower(records);
+            partition.follower().append(records);
             events.replicated(partition.topicPartition().topic(), bytes);
         }
-        partition.updateFollowerHighWatermark(data.highWatermark());
+        partition.follower().updateHighWatermark(data.highWatermark());
         followLogStart(partition, data.logStartOffset());
         states.put(partition.topicPartition(), state.atLogEnd());
     }
@@ -338,7 +338,7 @@ public final class ReplicaFetcher {
         System.Logger.Level level = offset < partition.highWatermark() ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
         LOG.log(level, name + ": truncating " + partition.topicPartition() + " from " + partition.logEndOffset() + " to "
                 + offset + " (high watermark " + partition.highWatermark() + "): " + why);
-        partition.truncateTo(offset);
+        partition.follower().truncateTo(offset);
     }
 
     /**
@@ -384,7 +384,7 @@ public final class ReplicaFetcher {
                 } else if (start > replicaEnd) {
                     LOG.log(System.Logger.Level.INFO, name + ": " + tp + " restarts empty at the leader's log start "
                             + start + " (its log ended at " + replicaEnd + ")");
-                    partition.truncateFullyAndStartAt(start);
+                    partition.follower().truncateFullyAndStartAt(start);
                     states.put(tp, asked.atLogEnd());
                 } else {
                     // in range again (the leader moved meanwhile): retry after the backoff

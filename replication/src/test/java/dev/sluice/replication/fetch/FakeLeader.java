@@ -3,6 +3,7 @@ package dev.sluice.replication.fetch;
 import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.partition.FetchIsolation;
 import dev.sluice.broker.partition.FetchedData;
 import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.protocol.Errors;
@@ -96,7 +97,7 @@ final class FakeLeader implements LeaderEndpoint {
                     leader.logStartOffset(), java.nio.ByteBuffer.allocate(0), null);
         }
         leader.updateFollowerFetchState(followerId, p.fetchOffset());
-        FetchedData data = leader.read(p.fetchOffset(), p.maxBytes(), true, true);
+        FetchedData data = leader.read(p.fetchOffset(), p.maxBytes(), FetchIsolation.LOG_END, true);
         LogSlice slice = data.records();
         try {
             return new FetchResponse.PartitionData(Errors.NONE, data.highWatermark(), data.logStartOffset(),

@@ -82,7 +82,7 @@ final class Replica implements AutoCloseable {
     /** Appends batches as a follower would have, to set up a history (offsets and epochs as given). */
     void append(ByteBuffer... batches) {
         for (ByteBuffer b : batches) {
-            partition.appendAsFollower(b.duplicate());
+            partition.follower().append(b.duplicate());
         }
     }
 

@@ -3,10 +3,9 @@ package dev.sluice.broker.partition;
 import dev.sluice.api.Time;
 import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.EndTxnMarker;
-import dev.sluice.api.record.InvalidRecordException;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.record.TimestampType;
-import dev.sluice.api.storage.AppendResult;
+import dev.sluice.api.storage.AbortedTxn;
 import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.LogSlice;
 import dev.sluice.api.storage.LogStorage;
@@ -16,14 +15,23 @@ import dev.sluice.broker.producer.ProducerSummary;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 
 /**
- * One partition on this broker: its role (leader, follower, offline) and leader epoch, the high
- * watermark and last stable offset, composed of the local copy ({@link ReplicaLog}: the log and its
- * producer state) and, as leader, the ISR upkeep ({@link InSyncReplicas}). Appends, role changes and
- * ISR changes are serialised by one lock, the append lock; fetches read the log concurrently, seeing
- * the volatile watermarks. With no followers the high watermark is the log end.
+ * One partition on this broker: its role (leader, follower, offline) and leader epoch, composed of
+ * the local copy ({@link ReplicaLog}: the log and its producer state), its {@link Watermarks} (high
+ * watermark, last stable offset), as leader the ISR upkeep ({@link InSyncReplicas}), and as follower
+ * what the replica fetcher does to the copy ({@link FollowerReplication}). Leaders' appends and reads
+ * are here. With no followers the high watermark is the log end.
+ *
+ * <p>Threads: request handler threads (appends, fetches, control requests), replica fetchers, the
+ * ISR check and housekeeping on their schedulers. Appends, role changes, ISR changes and every change
+ * to the log are serialised by one lock, the append lock; fetches read the log concurrently, seeing
+ * the volatile role and watermarks.
  */
 public final class Partition implements AutoCloseable {
     private final TopicPartition topicPartition;
@@ -35,15 +43,13 @@ public final class Partition implements AutoCloseable {
      * Per handler thread: the facts of the append being validated and a flyweight to walk it. A
      * request's facts are collected outside the append lock and then used under it by the same thread.
      */
-    private static final ThreadLocal<BatchFacts> FACTS = ThreadLocal.withInitial(BatchFacts::new);
-    private static final ThreadLocal<RecordBatch> FLYWEIGHT = ThreadLocal.withInitial(RecordBatch::new);
+    static final ThreadLocal<BatchFacts> FACTS = ThreadLocal.withInitial(BatchFacts::new);
+    static final ThreadLocal<RecordBatch> FLYWEIGHT = ThreadLocal.withInitial(RecordBatch::new);
     private volatile PartitionSettings settings;
     private volatile PartitionRole role;
-    private volatile long highWatermark;
-    /** min(high watermark, first offset of a transaction open or not yet committed by replication); set under the append lock. */
-    private volatile long lastStableOffset;
+    private final Watermarks watermarks;
     private final InSyncReplicas isr;
-    private final AppendedBytes appendedBytes = new AppendedBytes();
+    private final FollowerReplication follower;
     private volatile Runnable progressListener = () -> { };
     /** Where the current leader epoch started (the log end when this broker became its leader). */
     private volatile long leaderEpochStartOffset;
@@ -74,13 +80,13 @@ public final class Partition implements AutoCloseable {
         this.time = time;
         this.isr = new InSyncReplicas(topicPartition);
         this.replicaLog = new ReplicaLog(log, producerSnapshots, time);
-        this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
+        this.watermarks = new Watermarks(replicaLog, checkpointedHighWatermark);
+        this.follower = new FollowerReplication(appendLock, replicaLog, watermarks, () -> progressListener.run());
         if (leading) {
             replicaLog.recordEpochStart(leaderEpoch);
         }
         this.leaderEpochStartOffset = log.logEndOffset();
         maybeIncrementHighWatermark();
-        refreshLastStableOffset();
     }
 
     public TopicPartition topicPartition() {
@@ -100,6 +106,11 @@ public final class Partition implements AutoCloseable {
         return isr;
     }
 
+    /** What the replica fetcher does to this copy while following a leader. */
+    public FollowerReplication follower() {
+        return follower;
+    }
+
     /** Records the controller's assignment (LeaderAndIsr), after the role change it came with. */
     public void assignment(ReplicaAssignment assignment) {
         isr.assignment(assignment);
@@ -115,12 +126,12 @@ public final class Partition implements AutoCloseable {
      * The epoch's start (the log end now) goes into the storage's epoch history at once, as Kafka
      * does, so OffsetsForLeaderEpoch knows it before the first append; appends carry the new epoch.
      */
-    public void becomeLeader(int epoch, java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers) {
+    public void becomeLeader(int epoch, Set<Integer> followers, Set<Integer> inSyncFollowers) {
         becomeLeader(epoch, followers, inSyncFollowers, 0);
     }
 
     /** As {@link #becomeLeader(int, java.util.Set, java.util.Set)}, at the controller's partition epoch. */
-    public void becomeLeader(int epoch, java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers,
+    public void becomeLeader(int epoch, Set<Integer> followers, Set<Integer> inSyncFollowers,
                              int partitionEpoch) {
         appendLock.lock();
         try {
@@ -153,7 +164,7 @@ public final class Partition implements AutoCloseable {
     public void becomeFollower(int leaderId, int epoch) {
         appendLock.lock();
         try {
-            isr.assign(java.util.Set.of(), java.util.Set.of(), 0, time.milliseconds(), true);
+            isr.assign(Set.of(), Set.of(), 0, time.milliseconds(), true);
             role = new PartitionRole.Follower(leaderId, epoch);
         } finally {
             appendLock.unlock();
@@ -168,7 +179,7 @@ public final class Partition implements AutoCloseable {
     }
 
     public long highWatermark() {
-        return highWatermark;
+        return watermarks.highWatermark();
     }
 
     /**
@@ -176,12 +187,7 @@ public final class Partition implements AutoCloseable {
      * (Kafka's LSO); read_committed fetches and ListOffsets stop there. At most the high watermark.
      */
     public long lastStableOffset() {
-        return lastStableOffset;
-    }
-
-    /** After the high watermark or the producer state changed; under the append lock. */
-    private void refreshLastStableOffset() {
-        lastStableOffset = replicaLog.lastStableOffset(highWatermark);
+        return watermarks.lastStableOffset();
     }
 
     public long logStartOffset() {
@@ -197,7 +203,7 @@ public final class Partition implements AutoCloseable {
     }
 
     /** Which brokers are alive (the metadata cache), for the high and low watermarks. */
-    public void liveBrokers(java.util.function.IntPredicate alive) {
+    public void liveBrokers(IntPredicate alive) {
         isr.liveBrokers(alive);
     }
 
@@ -213,12 +219,12 @@ public final class Partition implements AutoCloseable {
      * Sets the followers of this partition and which of them are in sync (this broker, the leader,
      * is always in sync), as a LeaderAndIsr under the same leader epoch does.
      */
-    public void assignReplicas(java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers) {
+    public void assignReplicas(Set<Integer> followers, Set<Integer> inSyncFollowers) {
         assignReplicas(followers, inSyncFollowers, 0);
     }
 
     /** As {@link #assignReplicas(java.util.Set, java.util.Set)}, at the controller's partition epoch. */
-    public void assignReplicas(java.util.Set<Integer> followers, java.util.Set<Integer> inSyncFollowers, int partitionEpoch) {
+    public void assignReplicas(Set<Integer> followers, Set<Integer> inSyncFollowers, int partitionEpoch) {
         boolean moved;
         appendLock.lock();
         try {
@@ -272,7 +278,8 @@ public final class Partition implements AutoCloseable {
                 return null;
             }
             if (mayProposeIsrChange) {
-                expand = isr.proposeExpansion(replicaId, leader.leaderEpoch(), highWatermark, leaderEpochStartOffset);
+                expand = isr.proposeExpansion(replicaId, leader.leaderEpoch(), watermarks.highWatermark(),
+                        leaderEpochStartOffset);
             }
             moved = maybeIncrementHighWatermark() || update == InSyncReplicas.Update.LOG_START_MOVED;
         } finally {
@@ -290,16 +297,9 @@ public final class Partition implements AutoCloseable {
      * to send to the controller, or null (nothing to remove, not the leader, a change pending).
      */
     public IsrChange maybeShrinkIsr() {
-        appendLock.lock();
-        try {
-            if (!(role instanceof PartitionRole.Leader leader)) {
-                return null;
-            }
-            return isr.proposeShrink(leader.leaderEpoch(), log.logEndOffset(), time.milliseconds(),
-                    settings.replicaLagTimeMaxMs());
-        } finally {
-            appendLock.unlock();
-        }
+        return locked(() -> role instanceof PartitionRole.Leader leader
+                ? isr.proposeShrink(leader.leaderEpoch(), log.logEndOffset(), time.milliseconds(), settings.replicaLagTimeMaxMs())
+                : null);
     }
 
     /**
@@ -387,12 +387,13 @@ public final class Partition implements AutoCloseable {
         return outcome;
     }
 
-    /** After an append as leader: the high watermark may move (no followers), and fetches' byte positions do. */
+    /**
+     * After an append as leader: the high watermark may move (no followers), the last stable offset
+     * and fetches' byte positions do.
+     */
     private void appended(AppendOutcome outcome, int appendSize) {
         if (outcome instanceof AppendOutcome.Appended appended && !appended.duplicate()) {
-            maybeIncrementHighWatermark();
-            refreshLastStableOffset();
-            appendedBytes.appended(appended.lastOffset() + 1, appendSize, highWatermark);
+            watermarks.appended(appended.lastOffset() + 1, appendSize, highWatermarkCandidate());
         }
     }
 
@@ -429,63 +430,8 @@ public final class Partition implements AutoCloseable {
     }
 
     /** Every producer of this partition as DescribeProducers shows it. */
-    public java.util.List<ProducerSummary> producers() {
-        appendLock.lock();
-        try {
-            return replicaLog.producers();
-        } finally {
-            appendLock.unlock();
-        }
-    }
-
-    /**
-     * Appends batches copied from the leader (the replication path, later), offsets and leader
-     * epochs as they are: the headers are walked once (CRC included) into facts, the log stores the
-     * batches from them, and the producer state is updated from the same facts with no sequence
-     * checks, since the leader made those decisions. The high watermark is left to the caller.
-     *
-     * @throws InvalidRecordException if a batch is malformed or the offsets do not follow the log end
-     */
-    public AppendResult appendAsFollower(ByteBuffer records) {
-        BatchFacts facts = FACTS.get();
-        facts.collectValidated(records, FLYWEIGHT.get());
-        appendLock.lock();
-        try {
-            AppendResult result = replicaLog.appendAsFollower(records, facts);
-            refreshLastStableOffset();
-            return result;
-        } finally {
-            appendLock.unlock();
-        }
-    }
-
-    /**
-     * A follower's high watermark after a fetch: the leader's, but never past this replica's own
-     * log end (nor below its log start), as Kafka's follower sets it. It may move back (a new
-     * leader's high watermark can lag the old one's for a moment); consumers never read a follower.
-     */
-    public void updateFollowerHighWatermark(long leaderHighWatermark) {
-        appendLock.lock();
-        try {
-            long hw = Math.max(log.logStartOffset(), Math.min(leaderHighWatermark, log.logEndOffset()));
-            if (hw > highWatermark) {
-                appendedBytes.highWatermarkMoved(hw);
-            }
-            highWatermark = hw;
-            refreshLastStableOffset();
-        } finally {
-            appendLock.unlock();
-        }
-    }
-
-    /**
-     * The leader epoch of the last batch in this replica's log, or -1 if it has none: a follower's
-     * LastFetchedEpoch. An epoch recorded at the log end with no batch yet (a start recorded when
-     * the partition opened or led) is left out: it says nothing about what the log holds, and a
-     * follower claiming it could hide a divergence from the leader.
-     */
-    public int latestEpoch() {
-        return replicaLog.latestEpoch();
+    public List<ProducerSummary> producers() {
+        return locked(replicaLog::producers);
     }
 
     /**
@@ -493,26 +439,13 @@ public final class Partition implements AutoCloseable {
      * followers, this broker's own log end). Never moves it back. Caller holds the append lock.
      */
     private boolean maybeIncrementHighWatermark() {
-        if (!(role instanceof PartitionRole.Leader)) {
-            return false; // a follower's high watermark is the leader's, set by the replication path
-        }
-        long candidate = isr.highWatermarkFor(log.logEndOffset(), time.milliseconds(), settings.replicaLagTimeMaxMs());
-        if (candidate > highWatermark) {
-            highWatermark = candidate;
-            appendedBytes.highWatermarkMoved(candidate);
-            refreshLastStableOffset();
-            return true;
-        }
-        return false;
+        // a follower's high watermark is the leader's, set by the replication path
+        return role instanceof PartitionRole.Leader && watermarks.raiseTo(highWatermarkCandidate());
     }
 
-    /**
-     * Reads for a consumer (up to the high watermark) or a follower (up to the log end).
-     *
-     * @throws dev.sluice.api.storage.OffsetOutOfRangeException if the offset is outside the log
-     */
-    public FetchedData read(long fetchOffset, int maxBytes, boolean upToLogEnd, boolean minOneBatch) {
-        return read(fetchOffset, maxBytes, upToLogEnd ? FetchIsolation.LOG_END : FetchIsolation.HIGH_WATERMARK, minOneBatch);
+    /** The high watermark the in-sync replicas' log ends allow a leader now. Caller holds the append lock. */
+    private long highWatermarkCandidate() {
+        return isr.highWatermarkFor(log.logEndOffset(), time.milliseconds(), settings.replicaLagTimeMaxMs());
     }
 
     /**
@@ -523,8 +456,8 @@ public final class Partition implements AutoCloseable {
      * @throws dev.sluice.api.storage.OffsetOutOfRangeException if the offset is outside the log
      */
     public FetchedData read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
-        long lso = lastStableOffset; // first: it never passes the high watermark read after it
-        long hw = highWatermark;
+        long lso = watermarks.lastStableOffset(); // first: it never passes the high watermark read after it
+        long hw = watermarks.highWatermark();
         long limit = switch (isolation) {
             case LOG_END -> log.logEndOffset();
             case HIGH_WATERMARK -> hw;
@@ -535,11 +468,11 @@ public final class Partition implements AutoCloseable {
         // entry only with or after its records, so records read after the list never belong to an abort
         // it misses (read the other way round, a cleaning in between showed aborted records as committed);
         // an entry whose records are gone by then is harmless.
-        java.util.List<dev.sluice.api.storage.AbortedTxn> aborted = isolation != FetchIsolation.TXN_COMMITTED ? null
-                : nothingToRead ? java.util.List.of() : log.abortedTransactions(fetchOffset, limit);
+        List<AbortedTxn> aborted = isolation != FetchIsolation.TXN_COMMITTED ? null
+                : nothingToRead ? List.of() : log.abortedTransactions(fetchOffset, limit);
         LogSlice slice = nothingToRead ? LogSlice.EMPTY : log.read(fetchOffset, limit, maxBytes, minOneBatch);
         if (aborted != null && slice.sizeInBytes() == 0) {
-            aborted = java.util.List.of();
+            aborted = List.of();
         }
         return new FetchedData(slice, hw, lso, log.logStartOffset(), log.logEndOffset(), aborted);
     }
@@ -549,21 +482,19 @@ public final class Partition implements AutoCloseable {
      * position a delayed fetch compares to decide whether enough bytes arrived, without reading.
      */
     public long appendedBytes(boolean upToLogEnd) {
-        return upToLogEnd ? appendedBytes.toLogEnd() : appendedBytes.toHighWatermark();
+        return watermarks.appendedBytes(upToLogEnd);
     }
 
     /** DeleteRecords: moves the log start forward (never past the high watermark). */
     public long deleteRecordsBefore(long offset) {
-        appendLock.lock();
-        try {
+        return locked(() -> {
+            long highWatermark = watermarks.highWatermark();
             long target = offset < 0 ? highWatermark : offset; // -1 means "up to the high watermark"
             if (target > highWatermark) {
                 throw new IllegalArgumentException("offset " + offset + " is beyond the high watermark " + highWatermark);
             }
             return log.deleteRecordsBefore(target);
-        } finally {
-            appendLock.unlock();
-        }
+        });
     }
 
     /**
@@ -573,65 +504,36 @@ public final class Partition implements AutoCloseable {
      * during an append.
      */
     public int enforceRetention() {
-        appendLock.lock();
-        try {
-            return replicaLog.enforceRetention();
-        } finally {
-            appendLock.unlock();
-        }
+        return locked(replicaLog::enforceRetention);
     }
 
     /** Expires idle producer ids (producer.id.expiration.ms). */
     public void expireProducers(long expirationMs) {
-        appendLock.lock();
-        try {
-            replicaLog.expireProducers(expirationMs);
-        } finally {
-            appendLock.unlock();
-        }
+        locked(() -> replicaLog.expireProducers(expirationMs));
     }
 
     /** Saves producer state so a restart need not rescan the whole log. */
     public void snapshotProducerState() {
+        locked(replicaLog::snapshotProducerState);
+    }
+
+    /** Runs {@code change} under the append lock (not on the append path: the lambda is an allocation). */
+    private void locked(Runnable change) {
         appendLock.lock();
         try {
-            replicaLog.snapshotProducerState();
+            change.run();
         } finally {
             appendLock.unlock();
         }
     }
 
-    /**
-     * Removes every record at or after {@code offset} (a follower diverging from its leader, later)
-     * and rebuilds the producer state from the nearest snapshot at or below it plus a replay, so a
-     * producer's retry of a truncated batch is appended again, not answered as a duplicate.
-     */
-    public void truncateTo(long offset) {
+    private <T> T locked(Supplier<T> change) {
         appendLock.lock();
         try {
-            replicaLog.truncateTo(offset);
-            highWatermark = Math.min(highWatermark, log.logEndOffset());
-            refreshLastStableOffset();
+            return change.get();
         } finally {
             appendLock.unlock();
         }
-    }
-
-    /**
-     * Drops the whole log and restarts it empty at {@code offset} (a follower whose leader's log
-     * starts past its own end, later). The producer state goes with it, snapshots included, and
-     * the high watermark becomes {@code offset}, as Kafka moves it to the new log start.
-     */
-    public void truncateFullyAndStartAt(long offset) {
-        appendLock.lock();
-        try {
-            replicaLog.truncateFullyAndStartAt(offset);
-            highWatermark = log.logEndOffset();
-            refreshLastStableOffset();
-        } finally {
-            appendLock.unlock();
-        }
-        progressListener.run();
     }
 
     @Override

@@ -23,8 +23,8 @@ import java.util.List;
  * This broker's copy of a partition: the log and the producer state derived from it, changed
  * only together — every append, truncation and retention goes through here, and producer-state
  * snapshots are taken where the committed state is known (at a segment roll; by time or size for a
- * log without segments). The log half of Kafka's {@code UnifiedLog}; the role, the watermarks and
- * the ISR stay in {@link Partition}.
+ * log without segments). The log half of Kafka's {@code UnifiedLog}; the role stays in {@link Partition},
+ * the watermarks in {@link Watermarks}, the ISR in {@link InSyncReplicas}.
  *
  * <p>Threads: every method that changes the log or the producer state runs under the owning
  * Partition's append lock; the epoch queries only read the storage (safe from any thread).

@@ -70,7 +70,7 @@ class PartitionAppendTest {
     }
 
     private List<RecordBatch> stored() throws Exception {
-        ByteBuffer bytes = partition.read(0, 1 << 20, true, true).records().toBuffer();
+        ByteBuffer bytes = partition.read(0, 1 << 20, FetchIsolation.LOG_END, true).records().toBuffer();
         List<RecordBatch> batches = new ArrayList<>();
         for (int at = bytes.position(); at < bytes.limit(); at += new RecordBatch(bytes, at).sizeInBytes()) {
             batches.add(new RecordBatch(bytes, at));

@@ -128,7 +128,7 @@ class PartitionProducerStateTest {
         partition.snapshotProducerState(); // a snapshot at 3, the offset the log will restart at
         partition.appendAsLeader(batch(7, 0, 3, 1));
 
-        partition.truncateFullyAndStartAt(3);
+        partition.follower().truncateFullyAndStartAt(3);
 
         assertThat(partition.logStartOffset()).isEqualTo(3);
         assertThat(partition.highWatermark()).isEqualTo(3);
@@ -147,12 +147,12 @@ class PartitionProducerStateTest {
     void truncatingFullyBeyondTheEndMovesTheHighWatermarkToTheNewStart() {
         partition.appendAsLeader(batch(7, 0, 0, 2));
 
-        partition.truncateFullyAndStartAt(500);
+        partition.follower().truncateFullyAndStartAt(500);
 
         assertThat(partition.highWatermark()).isEqualTo(500);
         assertThat(partition.appendAsLeader(batch(8, 0, 0, 1)))
                 .isEqualTo(new AppendOutcome.Appended(500, 500, -1, 500, false));
-        assertThat(partition.read(500, 1 << 20, false, true).highWatermark()).isEqualTo(501);
+        assertThat(partition.read(500, 1 << 20, FetchIsolation.HIGH_WATERMARK, true).highWatermark()).isEqualTo(501);
     }
 
     @Test
@@ -232,7 +232,7 @@ class PartitionProducerStateTest {
         partition.snapshotProducerState();              // snapshot at 5: knows producer 7 up to 3
         assertThat(snapshotOffsets()).containsExactly(2L, 5L);
 
-        partition.truncateTo(2);
+        partition.follower().truncateTo(2);
 
         assertThat(partition.logEndOffset()).isEqualTo(2);
         assertThat(snapshotOffsets()).containsExactly(2L); // the one above the truncation point is gone
@@ -250,7 +250,7 @@ class PartitionProducerStateTest {
         ByteBuffer other = batch(8, 3, 9, 2);   // a producer this replica never saw start
         other.putLong(0, 3L);
 
-        assertThat(partition.appendAsFollower(concat(first, gap, other)).lastOffset()).isEqualTo(4);
+        assertThat(partition.follower().append(concat(first, gap, other)).lastOffset()).isEqualTo(4);
 
         assertThat(partition.logEndOffset()).isEqualTo(5);
         // the same state a leader would have: retries are duplicates, the next sequences follow on

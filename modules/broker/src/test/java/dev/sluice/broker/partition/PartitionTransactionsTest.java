@@ -238,15 +238,15 @@ class PartitionTransactionsTest {
         others.add(followerEngine);
         others.add(0, follower);
 
-        follower.appendAsFollower(replicated);
-        follower.updateFollowerHighWatermark(partition.highWatermark());
+        follower.follower().append(replicated);
+        follower.follower().updateHighWatermark(partition.highWatermark());
 
         assertThat(follower.lastStableOffset()).isEqualTo(partition.lastStableOffset()).isEqualTo(2);
         assertThat(follower.log().abortedTransactions(0, 4)).isEqualTo(partition.log().abortedTransactions(0, 4));
         assertThat(follower.producers()).extracting(ProducerSummary::producerId, ProducerSummary::coordinatorEpoch)
                 .contains(org.assertj.core.groups.Tuple.tuple(7L, 4));
 
-        follower.truncateTo(3); // the abort marker goes: producer 7's transaction is open again
+        follower.follower().truncateTo(3); // the abort marker goes: producer 7's transaction is open again
 
         assertThat(follower.log().abortedTransactions(0, 4)).isEmpty();
         assertThat(follower.producers()).extracting(ProducerSummary::producerId, ProducerSummary::currentTxnStartOffset)
