@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  * machinery; {@code completed} makes the answer go out exactly once regardless.
  */
 final class DelayedFetch implements DelayedOperation {
-    private final ReplicaManager replicas;
+    private final LocalLogReader reader;
+    /** Told of the answer (the broker's metrics). */
+    private final ReplicaEvents events;
     private final FetchParams params;
     private final List<FetchTarget> targets;
     private final Partition[] partitions;
@@ -34,9 +36,10 @@ final class DelayedFetch implements DelayedOperation {
     private boolean firstReadDone;
     private int reads;
 
-    DelayedFetch(ReplicaManager replicas, FetchParams params, List<FetchTarget> targets, Partition[] partitions,
-                 Consumer<List<FetchPartitionResult>> respond) {
-        this.replicas = replicas;
+    DelayedFetch(LocalLogReader reader, ReplicaEvents events, FetchParams params, List<FetchTarget> targets,
+                 Partition[] partitions, Consumer<List<FetchPartitionResult>> respond) {
+        this.reader = reader;
+        this.events = events;
         this.params = params;
         this.targets = targets;
         this.partitions = partitions;
@@ -105,12 +108,12 @@ final class DelayedFetch implements DelayedOperation {
 
     private LocalRead read() {
         // a follower's position is recorded at the first read only, as Kafka's readFromLog outside purgatory
-        return replicas.readLocal(params, targets, partitions, reads++ == 0);
+        return reader.read(params, targets, partitions, reads++ == 0);
     }
 
     private void complete(List<FetchPartitionResult> results) {
         if (completed.compareAndSet(false, true)) {
-            replicas.events().fetchAnswered(params, targets, results);
+            events.fetchAnswered(params, targets, results);
             respond.accept(results);
         }
     }

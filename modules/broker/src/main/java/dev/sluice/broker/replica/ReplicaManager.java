@@ -2,19 +2,12 @@ package dev.sluice.broker.replica;
 
 import dev.sluice.api.Scheduler;
 import dev.sluice.api.storage.LogClosedException;
-import dev.sluice.api.storage.OffsetOutOfRangeException;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.delay.DelayedOperations;
 import dev.sluice.broker.partition.AppendError;
 import dev.sluice.broker.partition.AppendOutcome;
-import dev.sluice.api.storage.EpochEndOffset;
-import dev.sluice.api.storage.LogSlice;
-import dev.sluice.broker.partition.FetchedData;
-import dev.sluice.broker.partition.IsrChange;
-import dev.sluice.broker.partition.IsrChangeAnswer;
 import dev.sluice.broker.partition.PartitionSettings;
-import dev.sluice.broker.partition.ReplicaAssignment;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
@@ -25,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
@@ -36,7 +28,9 @@ import java.util.function.IntPredicate;
  * the high watermark) and followers (up to the log end), parks fetches short of MinBytes in a
  * {@link DelayedFetch}, and records followers' positions when they fetch, which moves the high
  * watermark. Both kinds of waiters are woken by a partition's progress: appends and high-watermark
- * moves.
+ * moves. Its parts: {@link LocalLogReader} (a fetch's read of the local logs), {@link IsrChangeSubmitter}
+ * (ISR proposals to the controller), {@link LeadershipChanges} (LeaderAndIsr, StopReplica),
+ * {@link TxnMarkerWriter} (WriteTxnMarkers).
  *
  * <p>Threads: request handler threads call in; delayed operations complete on the thread that
  * moved a partition or on the delayed-operation timers.
@@ -52,11 +46,9 @@ public final class ReplicaManager implements AutoCloseable {
     private final DelayedOperations<TopicPartition> delayedDeletes;
     private final LeadershipChanges leadership;
     private final TxnMarkerWriter txnMarkers;
-    private final Scheduler.Task isrCheck;
-    private volatile AlterPartitionSender alterPartitions = AlterPartitionSender.NO_CONTROLLER;
+    private final IsrChangeSubmitter isrChanges;
+    private final LocalLogReader reader;
     private volatile ReplicaEvents events = ReplicaEvents.NONE;
-    /** How long to wait before sending an ISR change again whose sending failed. */
-    static final long ALTER_PARTITION_RETRY_MS = 500;
 
     /** Expires delayed operations on a timer thread of its own ({@code sluice-delayed-op-timer}). */
     public ReplicaManager(int localBrokerId, PartitionManager partitions) {
@@ -85,13 +77,14 @@ public final class ReplicaManager implements AutoCloseable {
         this.leadership = new LeadershipChanges(localBrokerId, partitions);
         this.txnMarkers = new TxnMarkerWriter(partitions, this);
         partitions.onPartitionProgress(this::onProgress);
-        long interval = Math.max(1, replicaLagTimeMaxMs / 2);
-        this.isrCheck = timer.scheduleWithFixedDelay(this::shrinkIsrs, interval, interval);
+        this.isrChanges = new IsrChangeSubmitter(localBrokerId, partitions, timer, () -> events,
+                Math.max(1, replicaLagTimeMaxMs / 2));
+        this.reader = new LocalLogReader(localBrokerId, partitions, isrChanges);
     }
 
     /** Where ISR changes go (the controller link in a cluster); until set, they stay pending. */
     public void alterPartitionSender(AlterPartitionSender sender) {
-        this.alterPartitions = sender;
+        isrChanges.sender(sender);
     }
 
     /** Who is told of produced and fetched traffic and ISR changes (the broker's metrics). */
@@ -102,59 +95,6 @@ public final class ReplicaManager implements AutoCloseable {
     /** Which brokers are alive (the metadata cache), for DeleteRecords' low watermark and the high watermark; default: all. */
     public void liveBrokers(IntPredicate alive) {
         partitions.liveBrokers(alive); // each partition's high and low watermarks count only live followers
-    }
-
-    /**
-     * The periodic ISR check: each led partition proposes removing followers that have not caught up
-     * within {@code replica.lag.time.max.ms}. Runs on the timer.
-     */
-    void shrinkIsrs() {
-        for (Partition partition : partitions.all()) {
-            try {
-                submit(partition.maybeShrinkIsr());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "ISR check of " + partition.topicPartition() + " failed", e);
-            }
-        }
-    }
-
-    /**
-     * Sends an ISR change to the controller and applies its answer to the partition; a change that
-     * could not be sent (no answer, or a retriable error) is sent again while it is still pending.
-     */
-    private void submit(IsrChange change) {
-        if (change == null) {
-            return;
-        }
-        Partition partition = partitions.partition(change.topicPartition()).orElse(null);
-        if (partition == null || partition.isr().pendingChange() != change) {
-            return; // replaced by a LeaderAndIsr meanwhile, or the partition is gone
-        }
-        List<Integer> newIsr = new ArrayList<>();
-        newIsr.add(localBrokerId);
-        ReplicaAssignment assigned = partition.isr().assignment();
-        if (assigned != null) {
-            assigned.replicas().stream().filter(change.inSyncFollowers()::contains).forEach(newIsr::add);
-        }
-        change.inSyncFollowers().stream().filter(id -> !newIsr.contains(id)).sorted().forEach(newIsr::add);
-        CompletableFuture<IsrChangeAnswer> answer;
-        try {
-            answer = alterPartitions.send(localBrokerId, change, newIsr);
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        answer.whenComplete((a, failure) -> {
-            if (a != null) {
-                partition.isrChangeAnswered(change, a, localBrokerId);
-                if (a instanceof IsrChangeAnswer.Committed) {
-                    events.isrChanged(change.expand());
-                }
-            } else {
-                LOG.log(System.Logger.Level.INFO, () -> "AlterPartition for " + change.topicPartition()
-                        + " not answered (" + failure + "); sending it again");
-                timer.schedule(() -> submit(change), ALTER_PARTITION_RETRY_MS);
-            }
-        });
     }
 
     /** Writes transaction markers (WriteTxnMarkers); its listener tells the group coordinator of markers on {@code __consumer_offsets}. */
@@ -190,7 +130,6 @@ public final class ReplicaManager implements AutoCloseable {
         current.close();
     }
 
-    /** The controller's StopReplica: stops (and, if asked, deletes) each replica. One error per partition, in order. */
     /**
      * A topic the cluster deleted and re-created while this broker missed the deletion: its stale
      * replicas stop being fetched and are deleted, the catalogue takes the new topic. Any thread.
@@ -199,6 +138,7 @@ public final class ReplicaManager implements AutoCloseable {
         leadership.replaceRecreatedTopic(recreated);
     }
 
+    /** The controller's StopReplica: stops (and, if asked, deletes) each replica. One error per partition, in order. */
     public List<Errors> stopReplicas(List<StopReplicaPartition> requests) {
         return leadership.stopReplicas(requests);
     }
@@ -253,11 +193,6 @@ public final class ReplicaManager implements AutoCloseable {
             }
         }
         delayedDeletes.tryCompleteElseWatch(delete, keys, Math.max(0, timeoutMs));
-    }
-
-    /** Operations waiting on produces (for tests). */
-    int waitingProduces() {
-        return delayedProduces.waiting();
     }
 
     /**
@@ -389,7 +324,7 @@ public final class ReplicaManager implements AutoCloseable {
                 keys.add(tp);
             }
         }
-        DelayedFetch fetch = new DelayedFetch(this, params, targets, resolved, respond);
+        DelayedFetch fetch = delayedFetch(params, targets, resolved, respond);
         if (params.maxWaitMs() <= 0 || params.minBytes() <= 0 || keys.isEmpty()) {
             fetch.onExpire(); // answer now with whatever there is
         } else {
@@ -397,112 +332,10 @@ public final class ReplicaManager implements AutoCloseable {
         }
     }
 
-    /**
-     * One pass over the partitions: zero-copy slices within the request's and each partition's
-     * limits. On a follower's first read its fetch state is recorded ({@code updateFollowers}).
-     */
-    LocalRead readLocal(FetchParams params, List<FetchTarget> targets, Partition[] resolved, boolean updateFollowers) {
-        List<FetchPartitionResult> results = new ArrayList<>(resolved.length);
-        long total = 0;
-        boolean errors = false;
-        for (int i = 0; i < resolved.length; i++) {
-            FetchTarget target = targets.get(i);
-            Partition partition = resolved[i];
-            if (partition == null) {
-                results.add(FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION));
-                errors = true;
-                continue;
-            }
-            Errors refusal = checkFetchable(params, target, partition);
-            if (refusal != Errors.NONE) {
-                PartitionRole role = partition.role();
-                results.add(refusal == Errors.NOT_LEADER_OR_FOLLOWER
-                        ? FetchPartitionResult.notLeader(LeaderHint.of(role))
-                        : refusal == Errors.FENCED_LEADER_EPOCH && role instanceof PartitionRole.Leader
-                        ? new FetchPartitionResult(refusal, -1L, -1L, LogSlice.EMPTY,
-                                new LeaderHint(localBrokerId, role.leaderEpoch())) // KIP-951: the current epoch
-                        : FetchPartitionResult.failed(refusal));
-                errors = true;
-                continue;
-            }
-            // a negative PartitionMaxBytes reads nothing
-            int budget = (int) Math.max(0, Math.min(target.maxBytes(), params.maxBytes() - total));
-            try {
-                if (params.fromFollower() && target.lastFetchedEpoch() >= 0) {
-                    EpochEndOffset diverging = partition.divergingEpoch(target.lastFetchedEpoch(), target.fetchOffset());
-                    if (diverging != null) { // no records and no position update: the follower truncates first
-                        results.add(new FetchPartitionResult(Errors.NONE, partition.highWatermark(),
-                                partition.logStartOffset(), LogSlice.EMPTY, null, diverging));
-                        errors = true; // answered at once, as an error would be
-                        continue;
-                    }
-                }
-                long leaderLogEnd = partition.logEndOffset(); // before the read: appends racing it do not hold a follower back
-                // the first partition with data may exceed the limits so a consumer never stalls on a large batch
-                FetchedData data = partition.read(target.fetchOffset(), budget, params.isolation(), total == 0);
-                results.add(new FetchPartitionResult(Errors.NONE, data.highWatermark(), data.logStartOffset(),
-                        data.records(), null, null, data.lastStableOffset(), data.abortedTransactions()));
-                total += data.records().sizeInBytes();
-                if (params.fromFollower() && updateFollowers) {
-                    submit(partition.updateFollowerFetchState(params.replicaId(), target.fetchOffset(),
-                            target.logStartOffset(), leaderLogEnd));
-                }
-            } catch (OffsetOutOfRangeException e) {
-                results.add(new FetchPartitionResult(Errors.OFFSET_OUT_OF_RANGE, partition.highWatermark(),
-                        partition.logStartOffset(), LogSlice.EMPTY, null));
-                errors = true;
-            } catch (StorageException e) {
-                if (partitions.partition(target.topicPartition()).orElse(null) == partition) {
-                    partitions.storageFailed(target.topicPartition(), e);
-                    results.add(FetchPartitionResult.failed(Errors.KAFKA_STORAGE_ERROR));
-                } else {
-                    results.add(FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION)); // deleted
-                }
-                errors = true;
-            } catch (LogClosedException e) {
-                // the topic was deleted while this fetch waited (or the broker is stopping): answer for this partition
-                LOG.log(System.Logger.Level.DEBUG, () -> "fetch from " + partition.topicPartition() + " failed: " + e);
-                boolean deleted = partitions.partition(target.topicPartition()).orElse(null) != partition;
-                results.add(deleted ? FetchPartitionResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION)
-                        : FetchPartitionResult.notLeader(LeaderHint.of(partition.role())));
-                errors = true;
-            } catch (RuntimeException e) {
-                // a bug, not a disk and not a deletion: say so for this partition, keep the rest
-                LOG.log(System.Logger.Level.ERROR, "fetch from " + partition.topicPartition() + " failed", e);
-                results.add(FetchPartitionResult.failed(Errors.UNKNOWN_SERVER_ERROR));
-                errors = true;
-            }
-        }
-        return new LocalRead(results, total, errors);
-    }
-
-    /** Who hears of traffic (a delayed fetch tells it its answer). */
-    ReplicaEvents events() {
-        return events;
-    }
-
-    /**
-     * Whether this broker may serve the fetch of {@code partition}: it must lead it (offline:
-     * KAFKA_STORAGE_ERROR), the client's epoch must match, and a replica's fetch must come from a
-     * follower of the partition (as Kafka: UNKNOWN_LEADER_EPOCH if the request names an epoch,
-     * since the replica set may be newer than ours, else NOT_LEADER_OR_FOLLOWER).
-     */
-    private static Errors checkFetchable(FetchParams params, FetchTarget target, Partition partition) {
-        PartitionRole role = partition.role();
-        if (role instanceof PartitionRole.Offline) {
-            return Errors.KAFKA_STORAGE_ERROR;
-        }
-        if (!(role instanceof PartitionRole.Leader)) {
-            return Errors.NOT_LEADER_OR_FOLLOWER;
-        }
-        Errors epochError = checkLeaderEpoch(target.currentLeaderEpoch(), role.leaderEpoch());
-        if (epochError != Errors.NONE) {
-            return epochError;
-        }
-        if (params.fromFollower() && !partition.isr().isFollower(params.replicaId())) {
-            return target.currentLeaderEpoch() >= 0 ? Errors.UNKNOWN_LEADER_EPOCH : Errors.NOT_LEADER_OR_FOLLOWER;
-        }
-        return Errors.NONE;
+    /** A fetch of {@code resolved} (null: not hosted here) that reads through this broker's logs. */
+    DelayedFetch delayedFetch(FetchParams params, List<FetchTarget> targets, Partition[] resolved,
+                              Consumer<List<FetchPartitionResult>> respond) {
+        return new DelayedFetch(reader, events, params, targets, resolved, respond);
     }
 
     /** Kafka's fencing: an older epoch is fenced, a newer one means our metadata is behind. */
@@ -537,7 +370,7 @@ public final class ReplicaManager implements AutoCloseable {
     @Override
     public void close() {
         stopReplicaFetching(); // no fetcher appends once the partitions start closing
-        isrCheck.cancel();
+        isrChanges.close();
         delayedProduces.close();
         delayedFetches.close();
         delayedDeletes.close();

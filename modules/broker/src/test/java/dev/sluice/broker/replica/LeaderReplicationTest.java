@@ -296,7 +296,7 @@ class LeaderReplicationTest {
         clock.advance(LAG_MS + LAG_MS / 2);
         IsrChange change = controller.last().change();
         controller.last().answer().completeExceptionally(new RuntimeException("controller unreachable"));
-        clock.advance(ReplicaManager.ALTER_PARTITION_RETRY_MS);
+        clock.advance(IsrChangeSubmitter.RETRY_MS);
         assertThat(controller.sent).hasSize(2);
         assertThat(controller.last().change()).isSameAs(change);
         controller.commitLast();

@@ -275,7 +275,7 @@ class ReplicaManagerTest {
     void aDelayedFetchComparesPositionsAndReadsOnceMoreOnlyToComplete() {
         partition.assignReplicas(Set.of(FOLLOWER), Set.of(FOLLOWER));
         AtomicReference<List<FetchPartitionResult>> answer = new AtomicReference<>();
-        DelayedFetch fetch = new DelayedFetch(replicas, new FetchParams(-1, LONG_WAIT_MS, 1, Integer.MAX_VALUE),
+        DelayedFetch fetch = replicas.delayedFetch(new FetchParams(-1, LONG_WAIT_MS, 1, Integer.MAX_VALUE),
                 List.of(new FetchTarget(tp, 0, Integer.MAX_VALUE, -1)), new Partition[]{partition}, answer::set);
         assertThat(fetch.tryComplete()).isFalse();
         assertThat(fetch.reads()).isEqualTo(1);
@@ -296,7 +296,7 @@ class ReplicaManagerTest {
     @Test
     void aDelayedFetchCountsOnlyWhatItsPartitionLimitAllows() {
         AtomicReference<List<FetchPartitionResult>> answer = new AtomicReference<>();
-        DelayedFetch fetch = new DelayedFetch(replicas, new FetchParams(-1, LONG_WAIT_MS, 1_000_000, Integer.MAX_VALUE),
+        DelayedFetch fetch = replicas.delayedFetch(new FetchParams(-1, LONG_WAIT_MS, 1_000_000, Integer.MAX_VALUE),
                 List.of(new FetchTarget(tp, 0, 10, -1)), new Partition[]{partition}, answer::set);
         assertThat(fetch.tryComplete()).isFalse();
         produce((short) 1, 50);
