@@ -11,6 +11,7 @@ import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,30 +49,29 @@ final class TransactionMarkerHandlers {
         if (!broker.authorization().allowsOnCluster(ctx, AclOperation.CLUSTER_ACTION)) {
             // as Kafka: only brokers (and super users: kafka-transactions.sh abort) write markers
             List<List<Errors>> refused = new ArrayList<>();
-            markers.forEach(m -> refused.add(java.util.Collections.nCopies(m.partitions().size(), Errors.CLUSTER_AUTHORIZATION_FAILED)));
+            markers.forEach(m -> refused.add(Collections.nCopies(m.partitions().size(), Errors.CLUSTER_AUTHORIZATION_FAILED)));
             respondToMarkers(ctx, markers, topics, refused);
             return;
         }
         broker.replicas().txnMarkers().write(markers, MARKER_TIMEOUT_MS, errors -> respondToMarkers(ctx, markers, topics, errors));
     }
 
+    /** One error per requested partition, in request order, for each marker. */
     private static void respondToMarkers(RequestContext ctx, List<TxnMarkerWriter.Marker> markers, List<List<Struct>> topics,
                                          List<? extends List<Errors>> errors) {
-        {
-            Struct response = ctx.newResponse();
-            for (int m = 0; m < markers.size(); m++) {
-                Struct out = response.addStruct("Markers").set("ProducerId", markers.get(m).producerId());
-                int i = 0;
-                for (Struct topic : topics.get(m)) {
-                    Struct topicOut = out.addStruct("Topics").set("Name", topic.getString("Name"));
-                    for (Integer index : topic.<Integer>getList("PartitionIndexes")) {
-                        topicOut.addStruct("Partitions").set("PartitionIndex", index)
-                                .set("ErrorCode", errors.get(m).get(i++).code());
-                    }
+        Struct response = ctx.newResponse();
+        for (int m = 0; m < markers.size(); m++) {
+            Struct out = response.addStruct("Markers").set("ProducerId", markers.get(m).producerId());
+            int i = 0;
+            for (Struct topic : topics.get(m)) {
+                Struct topicOut = out.addStruct("Topics").set("Name", topic.getString("Name"));
+                for (Integer index : topic.<Integer>getList("PartitionIndexes")) {
+                    topicOut.addStruct("Partitions").set("PartitionIndex", index)
+                            .set("ErrorCode", errors.get(m).get(i++).code());
                 }
             }
-            ctx.respond(response);
         }
+        ctx.respond(response);
     }
 
     /** The producers of each partition this broker leads (Kafka answers only on the leader). */
