@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Reads a log from its start to its end in bounded chunks and hands each batch to a visitor: how the
- * internal topics' state (group offsets, transactions) is rebuilt when a coordinator loads a
- * partition. Threads: the caller's; one flyweight per call.
+ * Reads a log to its end in bounded chunks and hands each batch to a visitor: how the internal
+ * topics' state (group offsets, transactions) is rebuilt when a coordinator loads a partition, and a
+ * partition's producer state after its snapshot. Threads: the caller's; one flyweight per call.
  */
 public final class LogReplay {
     private static final int READ_CHUNK_BYTES = 1024 * 1024;
@@ -31,8 +31,18 @@ public final class LogReplay {
      * @throws StorageException if the log cannot be read
      */
     public static void forEachBatch(LogStorage log, BatchVisitor visitor) {
+        forEachBatch(log, log.logStartOffset(), visitor);
+    }
+
+    /**
+     * Every batch with a record at or after {@code from}, in offset order (the producer state's
+     * replay after its snapshot).
+     *
+     * @throws StorageException if the log cannot be read
+     */
+    public static void forEachBatch(LogStorage log, long from, BatchVisitor visitor) {
         RecordBatch batch = new RecordBatch();
-        long next = log.logStartOffset();
+        long next = from;
         long end = log.logEndOffset();
         while (next < end) {
             ByteBuffer buffer;

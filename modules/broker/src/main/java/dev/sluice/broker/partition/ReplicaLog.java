@@ -44,8 +44,8 @@ final class ReplicaLog {
         this.topicPartition = log.topicPartition();
         this.log = log;
         this.time = time;
-        this.producers = new ProducerStateManager(topicPartition, producerSnapshots, time);
-        producers.load(log);
+        this.producers = new ProducerStateManager(topicPartition, producerSnapshots);
+        loadProducerState();
         this.unsegmentedSnapshots = log.activeSegmentBaseOffset() < 0 ? new SnapshotCadence(time.milliseconds()) : null;
     }
 
@@ -200,7 +200,13 @@ final class ReplicaLog {
      */
     void truncateTo(long offset) {
         log.truncateTo(offset);
-        producers.truncated(log);
+        loadProducerState();
+    }
+
+    /** The producer state of the log as it now is: the newest usable snapshot, then the batches after it. */
+    private void loadProducerState() {
+        long now = time.milliseconds();
+        LogReplay.forEachBatch(log, producers.restoreSnapshot(log), (batch, from) -> producers.replayed(batch, now, log));
     }
 
     /** Drops the whole log and restarts it empty at {@code offset}; the producer state (snapshots too) goes with it. */

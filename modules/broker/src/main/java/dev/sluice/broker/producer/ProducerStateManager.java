@@ -1,15 +1,12 @@
 package dev.sluice.broker.producer;
 
-import dev.sluice.api.Time;
 import dev.sluice.api.record.BatchFacts;
 import dev.sluice.api.record.EndTxnMarker;
 import dev.sluice.api.record.RecordBatch;
 import dev.sluice.api.storage.LogStorage;
-import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,20 +27,21 @@ import java.util.List;
  * calls {@link #commit} alone: it updates the state but makes no sequence decisions it cannot make.
  *
  * <p>Snapshots ({@link ProducerSnapshotFile}, with a CRC, fsynced) are written when a segment rolls
- * and on close (unless the one at that offset, holding this state, is already on disk), and pruned to the last {@value #RETAINED_SNAPSHOTS}; after truncation the state is
- * rebuilt from the newest snapshot at or below the truncation point plus a replay of the log.
+ * and on close (unless the one at that offset, holding this state, is already on disk), and pruned to the last {@value #RETAINED_SNAPSHOTS}; on opening and after
+ * truncation the state is rebuilt from the newest snapshot at or below the log end
+ * ({@link #restoreSnapshot}) plus a replay of the batches after it ({@link #replayed}).
  *
  * <p>Thread-safety: every method runs under the owning partition's append lock.
  */
 public final class ProducerStateManager {
     private static final System.Logger LOG = System.getLogger(ProducerStateManager.class.getName());
     static final int RETAINED_SNAPSHOTS = 3;
-    private static final int SCAN_CHUNK_BYTES = 1024 * 1024;
 
     private final TopicPartition topicPartition;
     private final Path snapshotDir;
-    private final Time time;
     private final ProducerStateTable table = new ProducerStateTable();
+    /** The facts of one batch replayed after a snapshot. */
+    private final BatchFacts replayFacts = new BatchFacts();
     /**
      * Offset of the snapshot on disk that holds exactly the current table, -1 if none: closing a
      * partition nothing was written to since then writes (and fsyncs) no new copy, as Kafka skips
@@ -52,10 +50,9 @@ public final class ProducerStateManager {
     private long snapshotOnDisk = -1;
 
     /** @param snapshotDir this partition's own directory of snapshots (created on the first one) */
-    public ProducerStateManager(TopicPartition topicPartition, Path snapshotDir, Time time) {
+    public ProducerStateManager(TopicPartition topicPartition, Path snapshotDir) {
         this.topicPartition = topicPartition;
         this.snapshotDir = snapshotDir;
-        this.time = time;
     }
 
     /** The committed state (tests and expiry). */
@@ -196,11 +193,14 @@ public final class ProducerStateManager {
     }
 
     /**
-     * Rebuilds the state of {@code log} as it now is: from the newest readable snapshot at or below
-     * its end (and at or above its start), then a replay of the batch headers after it. Snapshots
-     * above the log end (left by a truncation) are deleted; a corrupt one is skipped with a warning.
+     * The first step of rebuilding the state of {@code log} as it now is (on opening, after a
+     * truncation): the newest readable snapshot at or below its end (and at or above its start).
+     * Snapshots above the log end (left by a truncation) are deleted; a corrupt one is skipped with a
+     * warning. The caller then replays every batch from the returned offset through {@link #replayed}.
+     *
+     * @return the offset the snapshot is complete up to, or the log start if none was usable
      */
-    public void load(LogStorage log) {
+    public long restoreSnapshot(LogStorage log) {
         long end = log.logEndOffset();
         long from = log.logStartOffset();
         table.clear();
@@ -233,12 +233,13 @@ public final class ProducerStateManager {
             LOG.log(System.Logger.Level.WARNING, topicPartition + ": cannot list producer snapshots; rebuilding from the log", e);
             table.clear();
         }
-        replay(log, from, end);
+        return from;
     }
 
-    /** After the log was truncated to {@code offset}: drop the snapshots above it and rebuild. */
-    public void truncated(LogStorage log) {
-        load(log);
+    /** A batch of {@code log} read back after the restored snapshot: committed as an append of it was. */
+    public void replayed(RecordBatch batch, long nowMs, LogStorage log) {
+        replayFacts.clear().add(batch);
+        commit(replayFacts, nowMs, log);
     }
 
     /**
@@ -254,32 +255,6 @@ public final class ProducerStateManager {
             deleteSnapshots(snapshotDir);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, topicPartition + ": cannot delete producer snapshots after a full truncation", e);
-        }
-    }
-
-    private void replay(LogStorage log, long from, long end) {
-        long offset = from;
-        long now = time.milliseconds();
-        RecordBatch batch = new RecordBatch();
-        BatchFacts facts = new BatchFacts();
-        while (offset < end) {
-            ByteBuffer chunk;
-            try {
-                chunk = log.read(offset, end, SCAN_CHUNK_BYTES, true).toBuffer();
-            } catch (IOException e) {
-                throw new StorageException(topicPartition + ": cannot read log to rebuild producer state", e);
-            }
-            if (!chunk.hasRemaining()) {
-                break;
-            }
-            for (int position = chunk.position(); position < chunk.limit(); position += batch.sizeInBytes()) {
-                batch.wrap(chunk, position);
-                if (batch.lastOffset() >= offset) {
-                    facts.clear().add(batch);
-                    commit(facts, now, log);
-                }
-                offset = batch.nextOffset();
-            }
         }
     }
 
