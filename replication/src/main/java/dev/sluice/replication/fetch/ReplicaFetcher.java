@@ -6,8 +6,10 @@ import dev.sluice.api.storage.EpochEndOffset;
 import dev.sluice.api.storage.LogClosedException;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
+import dev.sluice.broker.partition.FollowerReplication;
 import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.partition.PartitionRole;
+import dev.sluice.broker.replica.ReplicaEvents;
 import dev.sluice.broker.replica.ReplicaFetchSettings;
 import dev.sluice.protocol.Errors;
 
@@ -29,7 +31,7 @@ import java.util.function.BiConsumer;
  * partitions it copies from one leader, each with a {@link PartitionFetchState}; {@link #doWork}
  * runs one round — build a Fetch for the partitions not backing off, send it, apply the answer:
  * <ul>
- *   <li>records: appended as the leader wrote them ({@link dev.sluice.broker.partition.FollowerReplication#append}: offsets,
+ *   <li>records: appended as the leader wrote them ({@link FollowerReplication#append}: offsets,
  *   leader epochs and producer state from the batches), then the high watermark becomes
  *   min(leader's, own log end) and the log start follows the leader's (up to that high watermark);</li>
  *   <li>DivergingEpoch: truncate as {@link Truncation} says and fetch on from the new log end (with
@@ -56,6 +58,8 @@ public final class ReplicaFetcher {
     private final ReplicaFetchSettings settings;
     private final Time time;
     private final BiConsumer<TopicPartition, StorageException> storageFailed;
+    /** Told of the bytes appended from leaders (ReplicationBytesInPerSec). */
+    private final ReplicaEvents events;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<TopicPartition, PartitionFetchState> states = new LinkedHashMap<>();
@@ -65,12 +69,12 @@ public final class ReplicaFetcher {
      */
     public ReplicaFetcher(String name, LeaderEndpoint leader, ReplicaFetchSettings settings, Time time,
                           BiConsumer<TopicPartition, StorageException> storageFailed) {
-        this(name, leader, settings, time, storageFailed, dev.sluice.broker.replica.ReplicaEvents.NONE);
+        this(name, leader, settings, time, storageFailed, ReplicaEvents.NONE);
     }
 
     /** @param events told of the bytes appended from leaders (ReplicationBytesInPerSec) */
     public ReplicaFetcher(String name, LeaderEndpoint leader, ReplicaFetchSettings settings, Time time,
-                          BiConsumer<TopicPartition, StorageException> storageFailed, dev.sluice.broker.replica.ReplicaEvents events) {
+                          BiConsumer<TopicPartition, StorageException> storageFailed, ReplicaEvents events) {
         this.name = name;
         this.leader = leader;
         this.settings = settings;
@@ -78,8 +82,6 @@ public final class ReplicaFetcher {
         this.storageFailed = storageFailed;
         this.events = events;
     }
-
-    private final dev.sluice.broker.replica.ReplicaEvents events;
 
     public LeaderEndpoint leader() {
         return leader;

@@ -1,20 +1,26 @@
 package dev.sluice.broker.producer;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-
 /**
  * State of one producer id on one partition: its epoch and its last few batches, the window a
  * retried batch is recognised in (kafka-clients keeps at most 5 in flight); for a transactional
  * producer also the first offset of its open transaction and the epoch of the coordinator that
- * wrote its last marker. Guarded by the partition's append lock.
+ * wrote its last marker. The batches are a ring of {@value #RETAINED_BATCHES} slots in primitive
+ * arrays, oldest first by index: recording one on every idempotent append allocates
+ * nothing. Guarded by the partition's append lock.
  */
 final class ProducerEntry {
     static final int RETAINED_BATCHES = 5;
     static final long NO_TXN = -1;
 
     private short epoch;
-    private final Deque<ProducerBatch> batches = new ArrayDeque<>(RETAINED_BATCHES);
+    private final int[] firstSequences = new int[RETAINED_BATCHES];
+    private final int[] lastSequences = new int[RETAINED_BATCHES];
+    private final long[] firstOffsets = new long[RETAINED_BATCHES];
+    private final long[] lastOffsets = new long[RETAINED_BATCHES];
+    private final long[] timestamps = new long[RETAINED_BATCHES];
+    /** Slot of the oldest retained batch, and how many are retained. */
+    private int oldest;
+    private int count;
     private long lastUpdateMs;
     private long currentTxnFirstOffset = NO_TXN;
     private int coordinatorEpoch = -1;
@@ -31,24 +37,44 @@ final class ProducerEntry {
         return lastUpdateMs;
     }
 
-    Iterable<ProducerBatch> batches() {
-        return batches;
+    /** Retained batches of the current epoch (at most {@value #RETAINED_BATCHES}). */
+    int batchCount() {
+        return count;
     }
 
-    int batchCount() {
-        return batches.size();
+    /** The ring slot of the {@code i}-th retained batch, oldest first. */
+    private int batch(int i) {
+        return (oldest + i) % RETAINED_BATCHES;
+    }
+
+    int firstSequence(int i) {
+        return firstSequences[batch(i)];
+    }
+
+    int lastSequence(int i) {
+        return lastSequences[batch(i)];
+    }
+
+    long firstOffset(int i) {
+        return firstOffsets[batch(i)];
+    }
+
+    long lastOffset(int i) {
+        return lastOffsets[batch(i)];
+    }
+
+    long timestamp(int i) {
+        return timestamps[batch(i)];
     }
 
     /** Sequence of the last appended record, or -1 when nothing is known for this epoch. */
     int lastSequence() {
-        ProducerBatch last = batches.peekLast();
-        return last == null ? -1 : last.lastSequence();
+        return count == 0 ? -1 : lastSequence(count - 1);
     }
 
     /** Timestamp of the last appended batch, or -1. */
     long lastTimestamp() {
-        ProducerBatch last = batches.peekLast();
-        return last == null ? -1 : last.timestamp();
+        return count == 0 ? -1 : timestamp(count - 1);
     }
 
     /** First offset of the open transaction, or {@link #NO_TXN}. */
@@ -60,21 +86,33 @@ final class ProducerEntry {
         return coordinatorEpoch;
     }
 
-    ProducerBatch findDuplicate(int firstSequence, int lastSequence) {
-        for (ProducerBatch batch : batches) {
-            if (batch.firstSequence() == firstSequence && batch.lastSequence() == lastSequence) {
-                return batch;
+    /** The index of the retained batch with exactly these sequences (a retry of it), or -1. */
+    int findDuplicate(int firstSequence, int lastSequence) {
+        for (int i = 0; i < count; i++) {
+            if (firstSequence(i) == firstSequence && lastSequence(i) == lastSequence) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
-    void record(short batchEpoch, ProducerBatch batch, long nowMs) {
+    /** An appended batch of {@code batchEpoch}: retained as the newest, the oldest dropped past the window. */
+    void record(short batchEpoch, int firstSequence, int lastSequence, long firstOffset, long lastOffset, long timestamp,
+                long nowMs) {
         updateEpoch(batchEpoch);
-        if (batches.size() == RETAINED_BATCHES) {
-            batches.removeFirst();
+        int slot;
+        if (count == RETAINED_BATCHES) {
+            slot = oldest;
+            oldest = (oldest + 1) % RETAINED_BATCHES;
+        } else {
+            slot = batch(count);
+            count++;
         }
-        batches.addLast(batch);
+        firstSequences[slot] = firstSequence;
+        lastSequences[slot] = lastSequence;
+        firstOffsets[slot] = firstOffset;
+        lastOffsets[slot] = lastOffset;
+        timestamps[slot] = timestamp;
         lastUpdateMs = nowMs;
     }
 
@@ -105,7 +143,8 @@ final class ProducerEntry {
     private void updateEpoch(short newEpoch) {
         if (newEpoch != epoch) {
             epoch = newEpoch;
-            batches.clear();
+            oldest = 0;
+            count = 0;
         }
     }
 }

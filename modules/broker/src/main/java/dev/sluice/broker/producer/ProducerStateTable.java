@@ -50,9 +50,10 @@ public final class ProducerStateTable {
             return firstSeq == 0 ? SequenceCheck.ACCEPT : new SequenceCheck.OutOfOrder(
                     "producer " + producerId + " started epoch " + epoch + " at sequence " + firstSeq + " instead of 0");
         }
-        ProducerBatch duplicate = entry.findDuplicate(firstSeq, lastSeq);
-        if (duplicate != null) {
-            return new SequenceCheck.Duplicate(duplicate.firstOffset(), duplicate.lastOffset(), duplicate.timestamp());
+        int duplicate = entry.findDuplicate(firstSeq, lastSeq);
+        if (duplicate >= 0) {
+            return new SequenceCheck.Duplicate(entry.firstOffset(duplicate), entry.lastOffset(duplicate),
+                    entry.timestamp(duplicate));
         }
         if (!transactional && entry.currentTxnFirstOffset() != ProducerEntry.NO_TXN) {
             return new SequenceCheck.InvalidTxnState("producer " + producerId + " sent a non-transactional batch"
@@ -113,7 +114,7 @@ public final class ProducerStateTable {
             entry = new ProducerEntry(epoch);
             producers.put(producerId, entry);
         }
-        entry.record(epoch, new ProducerBatch(firstSeq, lastSeq, firstOffset, lastOffset, appendTimestamp), nowMs);
+        entry.record(epoch, firstSeq, lastSeq, firstOffset, lastOffset, appendTimestamp, nowMs);
         if (transactional && entry.currentTxnFirstOffset() == ProducerEntry.NO_TXN) {
             entry.beginTransaction(firstOffset);
             transactions.begin(producerId, firstOffset);
@@ -195,17 +196,13 @@ public final class ProducerStateTable {
             data.writeLong(entry.lastUpdateMs());
             data.writeLong(entry.currentTxnFirstOffset());
             data.writeInt(entry.coordinatorEpoch());
-            int count = 0;
-            for (ProducerBatch ignored : entry.batches()) {
-                count++;
-            }
-            data.writeInt(count);
-            for (ProducerBatch b : entry.batches()) {
-                data.writeInt(b.firstSequence());
-                data.writeInt(b.lastSequence());
-                data.writeLong(b.firstOffset());
-                data.writeLong(b.lastOffset());
-                data.writeLong(b.timestamp());
+            data.writeInt(entry.batchCount());
+            for (int b = 0; b < entry.batchCount(); b++) { // oldest first
+                data.writeInt(entry.firstSequence(b));
+                data.writeInt(entry.lastSequence(b));
+                data.writeLong(entry.firstOffset(b));
+                data.writeLong(entry.lastOffset(b));
+                data.writeLong(entry.timestamp(b));
             }
         }
         data.flush();
@@ -238,8 +235,8 @@ public final class ProducerStateTable {
             }
             ProducerEntry entry = new ProducerEntry(epoch);
             for (int b = 0; b < batches; b++) {
-                entry.record(epoch, new ProducerBatch(data.readInt(), data.readInt(), data.readLong(), data.readLong(),
-                        data.readLong()), updated);
+                entry.record(epoch, data.readInt(), data.readInt(), data.readLong(), data.readLong(), data.readLong(),
+                        updated);
             }
             entry.restore(txnFirstOffset, coordinatorEpoch, updated);
             producers.put(id, entry);

@@ -3,6 +3,8 @@ package dev.sluice.broker.group.api;
 import dev.sluice.api.security.AclOperation;
 import dev.sluice.api.security.ResourceType;
 import dev.sluice.broker.api.BrokerState;
+import dev.sluice.broker.api.FindCoordinatorAnswer;
+import dev.sluice.broker.api.FindCoordinatorAnswer.Coordinator;
 import dev.sluice.broker.api.RequestContext;
 import dev.sluice.broker.group.GroupAdmin;
 import dev.sluice.broker.group.OffsetsTopicCreator;
@@ -49,52 +51,26 @@ final class GroupAdminHandlers {
      * hands other key types here.
      */
     void findCoordinator(RequestContext ctx) {
-        Struct request = ctx.body();
-        short version = ctx.version();
-        byte keyType = version >= 1 ? request.getByte("KeyType") : KEY_TYPE_GROUP;
-        Struct response = ctx.newResponse();
-        if (version <= 3) {
-            Struct out = response;
-            coordinatorOf(ctx, keyType, request.getString("Key"), (error, message, node) -> {
-                out.set("ErrorCode", error.code()).set("NodeId", node == null ? -1 : node.id())
-                        .set("Host", node == null ? "" : node.host()).set("Port", node == null ? -1 : node.port());
-                if (version >= 1) {
-                    out.set("ErrorMessage", message);
-                }
-            });
-        } else {
-            for (String key : request.<String>getList("CoordinatorKeys")) {
-                Struct out = response.addStruct("Coordinators").set("Key", key);
-                coordinatorOf(ctx, keyType, key, (error, message, node) -> out.set("NodeId", node == null ? -1 : node.id())
-                        .set("Host", node == null ? "" : node.host()).set("Port", node == null ? -1 : node.port())
-                        .set("ErrorCode", error.code()).set("ErrorMessage", message));
-            }
-        }
-        ctx.respond(response);
+        byte keyType = ctx.version() >= 1 ? ctx.body().getByte("KeyType") : KEY_TYPE_GROUP;
+        FindCoordinatorAnswer.respond(ctx, key -> coordinatorOf(ctx, keyType, key));
     }
 
-    private interface CoordinatorAnswer {
-        void accept(Errors error, String message, BrokerNode node);
-    }
-
-    private void coordinatorOf(RequestContext ctx, byte keyType, String key, CoordinatorAnswer answer) {
-        String listenerName = ctx.listenerName();
+    private Coordinator coordinatorOf(RequestContext ctx, byte keyType, String key) {
         if (keyType != KEY_TYPE_GROUP) {
-            answer.accept(Errors.INVALID_REQUEST, "coordinator key type " + keyType + " is not supported", null);
-        } else if (!broker.authorization().allows(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, key == null ? "" : key)) {
-            answer.accept(Errors.GROUP_AUTHORIZATION_FAILED, Errors.GROUP_AUTHORIZATION_FAILED.message(), null);
-        } else {
-            Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), key == null ? "" : key,
-                    offsetsTopic != null);
-            if (node.isPresent()) {
-                answer.accept(Errors.NONE, null, node.get().on(listenerName));
-            } else {
-                if (offsetsTopic != null && broker.metadata().snapshot().topic(GroupCoordinatorLookup.OFFSETS_TOPIC).isEmpty()) {
-                    offsetsTopic.createIfMissing();
-                }
-                answer.accept(Errors.COORDINATOR_NOT_AVAILABLE, "the coordinator of group " + key + " is not available", null);
-            }
+            return Coordinator.none(Errors.INVALID_REQUEST, "coordinator key type " + keyType + " is not supported");
         }
+        if (!broker.authorization().allows(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, key == null ? "" : key)) {
+            return Coordinator.none(Errors.GROUP_AUTHORIZATION_FAILED, Errors.GROUP_AUTHORIZATION_FAILED.message());
+        }
+        Optional<BrokerNode> node = GroupCoordinatorLookup.coordinator(broker.metadata(), key == null ? "" : key,
+                offsetsTopic != null);
+        if (node.isPresent()) {
+            return Coordinator.found(node.get().on(ctx.listenerName()));
+        }
+        if (offsetsTopic != null && broker.metadata().snapshot().topic(GroupCoordinatorLookup.OFFSETS_TOPIC).isEmpty()) {
+            offsetsTopic.createIfMissing();
+        }
+        return Coordinator.none(Errors.COORDINATOR_NOT_AVAILABLE, "the coordinator of group " + key + " is not available");
     }
 
     void listGroups(RequestContext ctx) {

@@ -5,6 +5,8 @@ import dev.sluice.api.security.ResourceType;
 import dev.sluice.api.storage.TopicPartition;
 import dev.sluice.broker.api.ApiHandler;
 import dev.sluice.broker.api.BrokerState;
+import dev.sluice.broker.api.FindCoordinatorAnswer;
+import dev.sluice.broker.api.FindCoordinatorAnswer.Coordinator;
 import dev.sluice.broker.api.RequestContext;
 import dev.sluice.broker.metadata.BrokerNode;
 import dev.sluice.broker.txn.TransactionCoordinator;
@@ -46,32 +48,23 @@ final class TxnAdminHandlers {
     }
 
     void findCoordinator(RequestContext ctx) {
-        Struct request = ctx.body();
-        short version = ctx.version();
-        if (version < 1 || request.getByte("KeyType") != KEY_TYPE_TRANSACTION) {
+        if (ctx.version() < 1 || ctx.body().getByte("KeyType") != KEY_TYPE_TRANSACTION) {
             groupFindCoordinator.handle(ctx);
             return;
         }
-        Struct response = ctx.newResponse();
-        if (version <= 3) {
-            String key = request.getString("Key");
-            Errors error = keyError(ctx, key);
-            Optional<BrokerNode> node = error != null ? Optional.empty() : topic.coordinator(key).map(n -> n.on(ctx.listenerName()));
-            error = error != null ? error : node.isPresent() ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
-            response.set("ErrorCode", error.code()).set("ErrorMessage", message(error, key))
-                    .set("NodeId", node.map(BrokerNode::id).orElse(-1)).set("Host", node.map(BrokerNode::host).orElse(""))
-                    .set("Port", node.map(BrokerNode::port).orElse(-1));
-        } else {
-            for (String key : request.<String>getList("CoordinatorKeys")) {
-                Errors error = keyError(ctx, key);
-                Optional<BrokerNode> node = error != null ? Optional.empty() : topic.coordinator(key).map(n -> n.on(ctx.listenerName()));
-                error = error != null ? error : node.isPresent() ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
-                response.addStruct("Coordinators").set("Key", key).set("NodeId", node.map(BrokerNode::id).orElse(-1))
-                        .set("Host", node.map(BrokerNode::host).orElse("")).set("Port", node.map(BrokerNode::port).orElse(-1))
-                        .set("ErrorCode", error.code()).set("ErrorMessage", message(error, key));
+        FindCoordinatorAnswer.respond(ctx, key -> coordinatorOf(ctx, key));
+    }
+
+    private Coordinator coordinatorOf(RequestContext ctx, String key) {
+        Errors error = keyError(ctx, key);
+        if (error == null) {
+            Optional<BrokerNode> node = topic.coordinator(key);
+            if (node.isPresent()) {
+                return Coordinator.found(node.get().on(ctx.listenerName()));
             }
+            error = Errors.COORDINATOR_NOT_AVAILABLE;
         }
-        ctx.respond(response);
+        return Coordinator.none(error, message(error, key));
     }
 
     /** Why a transactional id's coordinator is not looked up (empty; no DESCRIBE on it, as Kafka checks), or null. */
@@ -85,7 +78,6 @@ final class TxnAdminHandlers {
 
     private static String message(Errors error, String key) {
         return switch (error) {
-            case NONE -> null;
             case INVALID_REQUEST -> "a transactional id must not be empty";
             case TRANSACTIONAL_ID_AUTHORIZATION_FAILED -> error.message();
             default -> "the coordinator of transactional id " + key + " is not available";
