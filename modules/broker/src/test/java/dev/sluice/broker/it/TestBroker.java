@@ -2,10 +2,13 @@ package dev.sluice.broker.it;
 
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.txn.TxnMetadata;
+import dev.sluice.broker.txn.TxnState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -49,6 +52,25 @@ final class TestBroker implements AutoCloseable {
 
     Broker broker() {
         return broker;
+    }
+
+    /**
+     * Waits (up to 20 s) until this broker's transaction coordinator has {@code transactionalId} in
+     * {@code state}. commitTransaction and abortTransaction return once the coordinator wrote
+     * PrepareCommit/PrepareAbort; the markers that end the transaction on its partitions (and move
+     * their last stable offsets) are written after, and CompleteCommit/CompleteAbort once they are.
+     */
+    TxnMetadata awaitTransaction(String transactionalId, TxnState state) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        TxnMetadata current = null;
+        while (System.nanoTime() < deadline) {
+            current = broker.transactionCoordinator().state(transactionalId);
+            if (current != null && current.state() == state) {
+                return current;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(transactionalId + " did not reach " + state + ": " + current);
     }
 
     @Override

@@ -97,19 +97,6 @@ class TransactionalExactlyOnceTest {
         return values;
     }
 
-    private TxnMetadata awaitState(String id, TxnState state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        TxnMetadata current = null;
-        while (System.nanoTime() < deadline) {
-            current = broker.broker().transactionCoordinator().state(id);
-            if (current != null && current.state() == state) {
-                return current;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(id + " did not reach " + state + ": " + current);
-    }
-
     @Test
     void readCommittedSeesOnlyCommittedRecordsInOrderAndReadUncommittedSeesAll() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = transactional("eos-commit", 30_000)) {
@@ -130,7 +117,7 @@ class TransactionalExactlyOnceTest {
             producer.send(record(1, "c4"));
             producer.commitTransaction();
         }
-        awaitState("eos-commit", TxnState.COMPLETE_COMMIT);
+        broker.awaitTransaction("eos-commit", TxnState.COMPLETE_COMMIT);
         try (KafkaConsumer<byte[], byte[]> committed = consumer("read_committed");
              KafkaConsumer<byte[], byte[]> uncommitted = consumer("read_uncommitted")) {
             List<String> seen = readToEnd(committed);
@@ -152,7 +139,7 @@ class TransactionalExactlyOnceTest {
             producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(17)), new ConsumerGroupMetadata("eos-group"));
             assertThat(admin.listConsumerGroupOffsets("eos-group").partitionsToOffsetAndMetadata().get()).isEmpty();
             producer.abortTransaction();
-            awaitState("eos-offsets", TxnState.COMPLETE_ABORT);
+            broker.awaitTransaction("eos-offsets", TxnState.COMPLETE_ABORT);
             assertThat(admin.listConsumerGroupOffsets("eos-group").partitionsToOffsetAndMetadata().get()).isEmpty();
 
             producer.beginTransaction();
@@ -161,7 +148,7 @@ class TransactionalExactlyOnceTest {
             assertThat(admin.listConsumerGroupOffsets("eos-group").partitionsToOffsetAndMetadata().get()).isEmpty();
             producer.commitTransaction();
         }
-        awaitState("eos-offsets", TxnState.COMPLETE_COMMIT);
+        broker.awaitTransaction("eos-offsets", TxnState.COMPLETE_COMMIT);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.of();
         while (System.nanoTime() < deadline && offsets.isEmpty()) { // the marker lands just after CompleteCommit is answered
@@ -185,13 +172,13 @@ class TransactionalExactlyOnceTest {
             admin.close();
             broker = broker.restart(); // same port: the producer reconnects
             admin = KafkaClients.admin(broker.bootstrap());
-            assertThat(awaitState("eos-restart", TxnState.ONGOING).partitions())
+            assertThat(broker.awaitTransaction("eos-restart", TxnState.ONGOING).partitions())
                     .containsExactly(new dev.sluice.api.storage.TopicPartition(TOPIC, 0));
 
             producer.send(record(1, "after")).get();
             producer.commitTransaction();
         }
-        awaitState("eos-restart", TxnState.COMPLETE_COMMIT);
+        broker.awaitTransaction("eos-restart", TxnState.COMPLETE_COMMIT);
         try (KafkaConsumer<byte[], byte[]> committed = consumer("read_committed")) {
             assertThat(readToEnd(committed)).containsExactlyInAnyOrder("before", "after");
         }
@@ -209,7 +196,7 @@ class TransactionalExactlyOnceTest {
         broker = broker.restart();
         admin = KafkaClients.admin(broker.bootstrap());
 
-        TxnMetadata aborted = awaitState("eos-abandoned", TxnState.COMPLETE_ABORT);
+        TxnMetadata aborted = broker.awaitTransaction("eos-abandoned", TxnState.COMPLETE_ABORT);
         assertThat(aborted.producerEpoch()).isEqualTo((short) (epoch + 1)); // the zombie is fenced
         try (KafkaProducer<byte[], byte[]> next = transactional("eos-abandoned", 30_000)) {
             next.initTransactions();
@@ -217,9 +204,8 @@ class TransactionalExactlyOnceTest {
             next.send(record(0, "next"));
             next.commitTransaction();
         }
-        // commitTransaction returns once PrepareCommit is written; the marker that moves the LSO past
-        // "next" is written after it, and CompleteCommit once it is
-        awaitState("eos-abandoned", TxnState.COMPLETE_COMMIT);
+        // the marker that moves the LSO past "next" is written after commitTransaction returns
+        broker.awaitTransaction("eos-abandoned", TxnState.COMPLETE_COMMIT);
         try (KafkaConsumer<byte[], byte[]> committed = consumer("read_committed")) {
             assertThat(readToEnd(committed)).containsExactly("next");
         }
