@@ -109,6 +109,8 @@ public final class ProcessCluster implements AutoCloseable {
     private ClusterMetadataStore store;
     private Admin admin;
     private boolean closed;
+    /** Held from start to close: one cluster at a time across this module's test JVMs. */
+    private ClusterTurn turn;
 
     private ProcessCluster(Settings settings, Path dir) {
         this.settings = settings;
@@ -121,6 +123,7 @@ public final class ProcessCluster implements AutoCloseable {
      */
     public static ProcessCluster start(Settings settings, Path dir) throws IOException {
         ProcessCluster cluster = new ProcessCluster(settings, dir);
+        cluster.turn = ClusterTurn.take(settings.label());
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.startZooKeeper();
@@ -408,6 +411,9 @@ public final class ProcessCluster implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // closing from the hook itself
+        }
+        if (turn != null) {
+            turn.close(); // every process is gone: the other test JVM may start its cluster
         }
     }
 
