@@ -43,7 +43,8 @@ class TopicLimitsWireTest {
     @Test
     void oneMetadataRequestAutoCreatesAtMostAThousandPartitionsAndTheRestLaterRequests() throws IOException {
         broker = TestBroker.start(dir, Map.of("num.partitions", "100"));
-        try (WireClient client = new WireClient(broker.bootstrap())) {
+        // one request creating 1,000 partitions (their files) takes seconds, tens of them on a loaded machine
+        try (WireClient client = new WireClient(broker.bootstrap(), 90_000)) {
             // one topic past the cap is enough to see it (every partition created costs files: keep the count low)
             List<String> wanted = names("auto-", 11);
             Struct response = client.call(ApiKey.METADATA, WireClient.METADATA_V, autoCreatingMetadata(wanted));

@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A raw Kafka protocol client for tests: requests built as {@link Struct}s, written with
  * {@link RequestWriter} to a blocking {@link SocketChannel}, answers read with
- * {@link ResponseParser}. Reads time out (15 s) rather than hang.
+ * {@link ResponseParser}. Reads time out (15 s unless told) rather than hang.
  */
 final class WireClient implements AutoCloseable {
     static final short PRODUCE_V = 9;
@@ -39,9 +39,14 @@ final class WireClient implements AutoCloseable {
     private int correlationId;
 
     WireClient(String bootstrap) throws IOException {
+        this(bootstrap, 15_000);
+    }
+
+    /** With reads timing out after {@code readTimeoutMs}, for requests that do a lot of work. */
+    WireClient(String bootstrap, int readTimeoutMs) throws IOException {
         int colon = bootstrap.lastIndexOf(':');
         channel = SocketChannel.open();
-        channel.socket().setSoTimeout(15_000);
+        channel.socket().setSoTimeout(readTimeoutMs);
         channel.socket().setTcpNoDelay(true);
         channel.connect(new InetSocketAddress(bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1))));
         in = new DataInputStream(channel.socket().getInputStream());
