@@ -5,7 +5,8 @@ import dev.sluice.connect.api.Transformation;
 /**
  * Sluice Connect: the plugin SPI (connectors, converters, single-message transforms, found with
  * ServiceLoader), the worker in standalone and distributed mode with Kafka Connect's REST interface,
- * and the connectors shipped (file source and sink, JDBC source and sink).
+ * the connectors shipped (file source and sink, JDBC source and sink), and mirroring between clusters
+ * (MirrorMaker 2's job: {@code dev.sluice.connect.mirror}).
  */
 module dev.sluice.connect {
     requires transitive dev.sluice.client;
@@ -19,6 +20,7 @@ module dev.sluice.connect {
     exports dev.sluice.connect.standalone to dev.sluice.tools;
     exports dev.sluice.connect.distributed to dev.sluice.tools;
     exports dev.sluice.connect.rest to dev.sluice.tools;
+    exports dev.sluice.connect.mirror to dev.sluice.tools; // sluice mirror
 
     uses Connector;
     uses Converter;

@@ -11,6 +11,7 @@ import dev.sluice.tools.console.ProduceCommand;
 import dev.sluice.tools.configs.ConfigsCommand;
 import dev.sluice.tools.connect.ConnectCommand;
 import dev.sluice.tools.groups.GroupsCommand;
+import dev.sluice.tools.mirror.MirrorCommand;
 import dev.sluice.tools.perf.PerfConsumeCommand;
 import dev.sluice.tools.perf.PerfProduceCommand;
 import dev.sluice.tools.topics.TopicsCommand;
@@ -49,6 +50,7 @@ public final class Sluice {
         register(new PerfProduceCommand());
         register(new PerfConsumeCommand());
         register(new ConnectCommand());
+        register(new MirrorCommand());
     }
 
     private Sluice() {
