@@ -10,6 +10,7 @@ import dev.sluice.protocol.ResponseWriter;
 import dev.sluice.protocol.message.Struct;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The login in front of every handler on SASL listeners ({@link #admit}): before a successful login
@@ -67,7 +68,11 @@ public final class SaslAuthentication {
             close(network, "after a failed SASL login");
             return false;
         }
-        if (auth.expired(now)) { // KIP-152: a session that ran out without re-authenticating
+        // KIP-152: a session that ran out without re-authenticating. Judged at the frame's arrival, as
+        // Kafka's network thread does, not now: a request sent in time must not fail for having waited
+        // in the request queue (a loaded broker closed in-time clients' connections).
+        long receivedMs = now - TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - network.receivedNanos());
+        if (auth.expired(receivedMs)) {
             close(network, "its SASL session expired (connections.max.reauth.ms) without re-authentication");
             return false;
         }
