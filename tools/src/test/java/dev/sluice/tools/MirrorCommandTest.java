@@ -1,11 +1,15 @@
 package dev.sluice.tools;
 
+import dev.sluice.connect.mirror.MirrorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,5 +47,19 @@ class MirrorCommandTest {
         Files.writeString(file, "clusters = a, b\na.bootstrap.servers = 127.0.0.1:1\nb.bootstrap.servers = 127.0.0.1:2\n"
                 + "a->b.enabled = true\n");
         assertThat(mirror(file.toString(), "--clusters", "c").err()).contains("no enabled flow has its target in --clusters c");
+    }
+
+    @Test
+    void theShippedExampleIsValid() throws Exception {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("src/release/config/mirror.properties"))) {
+            p.load(in);
+        }
+        Map<String, String> settings = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+        MirrorConfig.Flow flow = MirrorConfig.parse(settings).flows().get(0);
+        assertThat(flow.name()).isEqualTo("a->b");
+        assertThat(flow.copies("orders")).isTrue();
+        assertThat(flow.syncGroupOffsets()).isTrue();
     }
 }

@@ -51,7 +51,8 @@ public final class MirrorCommand implements Command {
                 topics.exclude, groups, groups.exclude, replication.policy.separator (.),
                 replication.policy.class (DefaultReplicationPolicy: a's topic t is b's a.t, and a topic
                 that came from b is not copied back; IdentityReplicationPolicy: same name),
-                config.properties.exclude, replication.factor (-1: the target's default),
+                config.properties.exclude, sync.topic.configs.enabled (true: settings follow at
+                each refresh), replication.factor (-1: the target's default),
                 offset.storage.replication.factor, refresh.topics.interval.seconds (600),
                 offset.flush.interval.ms (10000), offset.lag.max (100), emit.checkpoints.enabled (true),
                 emit.checkpoints.interval.seconds (60), sync.group.offsets.enabled (false),

@@ -82,6 +82,8 @@ public record MirrorConfig(Map<String, Cluster> clusters, List<Flow> flows) {
      * @param groupsExclude        {@code groups.exclude}
      * @param policy               {@code replication.policy.class} and {@code replication.policy.separator}
      * @param configExclude        {@code config.properties.exclude}: topic settings not copied
+     * @param syncTopicConfigs     {@code sync.topic.configs.enabled}: keep remote topics' settings equal to the
+     *                             source's at each topic refresh (else set at creation only)
      * @param replicationFactor    {@code replication.factor} of the remote topics (-1: the target's default)
      * @param internalReplication  replication factor of the flow's internal topics
      *                             ({@code offset.storage.replication.factor}, -1: the cluster's default)
@@ -94,7 +96,8 @@ public record MirrorConfig(Map<String, Cluster> clusters, List<Flow> flows) {
      * @param progressInterval     {@code progress.interval.seconds} (Sluice's): how often lag is shown
      */
     public record Flow(String source, String target, Pattern topics, Pattern topicsExclude, Pattern groups,
-                       Pattern groupsExclude, ReplicationPolicy policy, Pattern configExclude, short replicationFactor,
+                       Pattern groupsExclude, ReplicationPolicy policy, Pattern configExclude, boolean syncTopicConfigs,
+                       short replicationFactor,
                        short internalReplication, Duration refreshTopics, Duration offsetFlush, long offsetLagMax,
                        boolean emitCheckpoints, Duration checkpointInterval, boolean syncGroupOffsets,
                        Duration progressInterval) {
@@ -220,6 +223,7 @@ public record MirrorConfig(Map<String, Cluster> clusters, List<Flow> flows) {
                 r.patterns("config.properties.exclude", "follower\\.replication\\.throttled\\.replicas, "
                         + "leader\\.replication\\.throttled\\.replicas, message\\.timestamp\\.difference\\.max\\.ms, "
                         + "message\\.timestamp\\.type, unclean\\.leader\\.election\\.enable, min\\.insync\\.replicas"),
+                r.bool("sync.topic.configs.enabled", true),
                 (short) r.number("replication.factor", -1, -1, Short.MAX_VALUE),
                 (short) r.number("offset.storage.replication.factor", -1, -1, Short.MAX_VALUE),
                 Duration.ofSeconds(r.number("refresh.topics.interval.seconds", 600, 1, Integer.MAX_VALUE)),

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeoutException;
  * Finds the source topics a flow copies and makes their remote topics on the target: the same partition
  * count and the settings set on the source topic (those {@code config.properties.exclude} does not name,
  * so e.g. {@code message.timestamp.type=LogAppendTime} is not copied and the copies keep the source's
- * timestamps). A remote topic with fewer partitions than its source is grown. Used by the flow's thread.
+ * timestamps). A remote topic with fewer partitions than its source is grown, and with
+ * {@code sync.topic.configs.enabled} its settings follow the source's (changed, set or reset) at each
+ * refresh. Used by the flow's thread.
  */
 final class RemoteTopics {
     private static final long TIMEOUT_S = 30;
@@ -60,10 +62,15 @@ final class RemoteTopics {
             String remote = remote(e.getKey());
             TopicDescription d = remotes.get(remote);
             if (d == null) {
-                MissingTopics.create(target, new NewTopic(remote, e.getValue(), flow.replicationFactor(), settings(e.getKey())));
+                MissingTopics.create(target, new NewTopic(remote, e.getValue(), flow.replicationFactor(), settings(source, e.getKey())));
                 LOG.log(System.Logger.Level.INFO, "flow " + flow.name() + ": created " + remote + " with " + e.getValue() + " partitions");
-            } else if (d.partitions().size() < e.getValue()) {
-                grow.put(remote, e.getValue());
+            } else {
+                if (d.partitions().size() < e.getValue()) {
+                    grow.put(remote, e.getValue());
+                }
+                if (flow.syncTopicConfigs()) {
+                    syncSettings(e.getKey(), remote);
+                }
             }
         }
         if (!grow.isEmpty()) {
@@ -77,10 +84,29 @@ final class RemoteTopics {
         return flow.policy().remoteTopic(flow.source(), topic);
     }
 
-    /** The settings set on the source topic itself, less the excluded ones. */
-    private Map<String, String> settings(String topic) throws ExecutionException, InterruptedException, TimeoutException {
+    /** Sets on {@code remote} the source topic's settings it lacks, and resets those the source does not set. */
+    private void syncSettings(String topic, String remote) throws ExecutionException, InterruptedException, TimeoutException {
+        Map<String, String> wanted = settings(source, topic);
+        Map<String, String> present = settings(target, remote);
+        Map<String, String> set = new HashMap<>();
+        wanted.forEach((name, value) -> {
+            if (!value.equals(present.get(name))) {
+                set.put(name, value);
+            }
+        });
+        List<String> reset = present.keySet().stream().filter(name -> !wanted.containsKey(name)).toList();
+        if (!set.isEmpty() || !reset.isEmpty()) {
+            target.incrementalAlterConfigs(ConfigResource.topic(remote), set, reset).get(TIMEOUT_S, TimeUnit.SECONDS);
+            LOG.log(System.Logger.Level.INFO, "flow " + flow.name() + ": " + remote + "'s settings follow " + topic
+                    + "'s: set " + set + ", reset " + reset);
+        }
+    }
+
+    /** The settings set on the topic itself, less the excluded ones. */
+    private Map<String, String> settings(SluiceAdmin cluster, String topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
         ConfigResource resource = ConfigResource.topic(topic);
-        Map<String, ConfigEntry> entries = source.describeConfigs(List.of(resource)).get(TIMEOUT_S, TimeUnit.SECONDS)
+        Map<String, ConfigEntry> entries = cluster.describeConfigs(List.of(resource)).get(TIMEOUT_S, TimeUnit.SECONDS)
                 .getOrDefault(resource, Map.of());
         Map<String, String> out = new HashMap<>();
         for (ConfigEntry e : entries.values()) {

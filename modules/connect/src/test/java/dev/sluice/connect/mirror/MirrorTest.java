@@ -166,6 +166,34 @@ class MirrorTest {
     }
 
     @Test
+    void theRemoteTopicsSettingsFollowTheSourcesChanges() throws Exception {
+        createTopic(a, new NewTopic("orders", 1, (short) 1, Map.of("retention.ms", "1000000", "retention.bytes", "9999999")));
+        Map<String, String> s = settings();
+        s.put("refresh.topics.interval.seconds", "1");
+        mirror = start(s);
+        Await.await("a.orders created with the source's settings", Duration.ofSeconds(60),
+                () -> "1000000".equals(remoteSetting("retention.ms")) && "9999999".equals(remoteSetting("retention.bytes")));
+
+        try (SluiceAdmin admin = admin(a)) {
+            admin.incrementalAlterConfigs(ConfigResource.topic("orders"), Map.of("retention.ms", "2000000"), List.of("retention.bytes"))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Await.await("a.orders's settings changed and reset as the source's", Duration.ofSeconds(60),
+                () -> "2000000".equals(remoteSetting("retention.ms")) && remoteSetting("retention.bytes") == null);
+    }
+
+    /** The value of a setting set on b's a.orders itself, or null. */
+    private String remoteSetting(String name) {
+        try (SluiceAdmin admin = admin(b)) {
+            var entry = admin.describeConfigs(List.of(ConfigResource.topic("a.orders"))).get(30, TimeUnit.SECONDS)
+                    .get(ConfigResource.topic("a.orders")).get(name);
+            return entry == null || entry.source() != 1 ? null : entry.value(); // 1: DYNAMIC_TOPIC_CONFIG
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Test
     void aTwoWaySetupDoesNotCopyATopicBackWhereItCameFrom() throws Exception {
         createTopic(a, new NewTopic("left", 1));
         createTopic(b, new NewTopic("right", 1));
