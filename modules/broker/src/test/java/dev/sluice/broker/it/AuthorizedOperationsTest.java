@@ -1,5 +1,7 @@
 package dev.sluice.broker.it;
 
+import dev.sluice.protocol.ApiKey;
+import dev.sluice.protocol.message.Struct;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
@@ -41,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * KIP-430's authorized operations through kafka-clients' Admin ({@code includeAuthorizedOperations}): a topic's
  * (Metadata), a group's (DescribeGroups) and the cluster's (DescribeCluster), computed by the ACL authorizer
  * as Kafka computes them (implied operations included); a super user gets every operation of the resource type;
- * not asked, they are absent.
+ * not asked, they are absent. Metadata v8-10's cluster field (kafka-clients 4.1 asks DescribeCluster) on the wire.
  */
 class AuthorizedOperationsTest {
     private static final long TIMEOUT_SECONDS = 20;
@@ -132,5 +134,32 @@ class AuthorizedOperationsTest {
                 admin.deleteAcls(List.of(deny.toFilter())).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    void withoutAnAuthorizerEveryOperationIsAuthorizedAndMetadataV10CarriesTheClusters(@TempDir Path plainDir) throws Exception {
+        try (TestBroker plain = TestBroker.start(plainDir, Map.of("auto.create.topics.enable", "false"));
+             WireClient client = new WireClient(plain.bootstrap())) {
+            client.call(ApiKey.CREATE_TOPICS, WireClient.CREATE_TOPICS_V, WireClient.createTopics("orders", 1));
+            Struct asked = WireClient.metadata("orders").set("IncludeClusterAuthorizedOperations", true)
+                    .set("IncludeTopicAuthorizedOperations", true);
+            Struct v10 = client.call(ApiKey.METADATA, (short) 10, asked);
+            // Kafka's own bit field of its supported operations, computed by kafka-clients
+            assertThat(v10.getInt("ClusterAuthorizedOperations")).isEqualTo(bits(CREATE, CLUSTER_ACTION, DESCRIBE_CONFIGS,
+                    ALTER_CONFIGS, IDEMPOTENT_WRITE, ALTER, DESCRIBE));
+            assertThat(v10.getArray("Topics").get(0).getInt("TopicAuthorizedOperations")).isEqualTo(bits(READ, WRITE, CREATE,
+                    DESCRIBE, DELETE, ALTER, DESCRIBE_CONFIGS, ALTER_CONFIGS));
+            Struct notAsked = client.call(ApiKey.METADATA, (short) 10, WireClient.metadata("orders"));
+            assertThat(notAsked.getInt("ClusterAuthorizedOperations")).isEqualTo(Integer.MIN_VALUE);
+            assertThat(notAsked.getArray("Topics").get(0).getInt("TopicAuthorizedOperations")).isEqualTo(Integer.MIN_VALUE);
+        }
+    }
+
+    private static int bits(AclOperation... operations) {
+        Set<Byte> codes = new java.util.HashSet<>();
+        for (AclOperation op : operations) {
+            codes.add(op.code());
+        }
+        return org.apache.kafka.common.utils.Utils.to32BitField(codes);
     }
 }
