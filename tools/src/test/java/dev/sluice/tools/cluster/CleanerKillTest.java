@@ -39,19 +39,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * kill -9 of a real broker process while its log cleaner is cleaning (#13), on the {@code file}
- * and the {@code lmdb} storage: a keyed workload is written (every record acknowledged), the
- * cleaner (throttled by {@code log.cleaner.io.max.bytes.per.second}, so a cleaning takes seconds)
- * begins cleaning, and the broker is killed at a random moment of it: a random delay after its
- * {@code .cleaned} or {@code .swap} files appeared on disk (file), or into a cleaning the broker
- * logged as begun and not yet as ended. After each restart (with the cleaner
- * off, so the disk shows what recovery left): no {@code .cleaned}/{@code .swap} file is left,
+ * and the {@code lmdb} storage: each round a keyed workload is written with the cleaner off (every
+ * record acknowledged), the broker restarts with its cleaner (throttled by
+ * {@code log.cleaner.io.max.bytes.per.second}, so a cleaning takes about a second), which must
+ * begin cleaning — after the first round that is resuming after a kill — and the broker is killed
+ * at a random moment of it: a random delay after its {@code .cleaned} or {@code .swap} files
+ * appeared on disk (file), or into a cleaning the broker logged as begun and not yet as ended. Writing
+ * with the cleaner off leaves the whole round dirty for the cleaner, however fast or slow the
+ * machine writes. After each kill the broker restarts with the cleaner off, so the disk shows what
+ * recovery left: no {@code .cleaned}/{@code .swap} file is left,
  * segments follow each other without overlap or gap in their naming (file), a consumer from the
  * beginning reads offsets in increasing order and ends with the latest acknowledged value of
  * every key, and seeks to random offsets land on the first record at or after them (the indexes
- * agree with the log). Then the broker restarts with its cleaner for the next round.
+ * agree with the log). A cleaning not seen within a minute fails the test.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class CleanerKillTest {
+    private static final System.Logger LOG = System.getLogger(CleanerKillTest.class.getName());
     private static final String TOPIC = "kill-cleaned";
     private static final String BEGUN = "Beginning cleaning of " + TOPIC;
     private static final int PARTITIONS = 2;
@@ -82,7 +86,7 @@ class CleanerKillTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        start(storage, true);
+        start(storage, false);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact",
                     "segment.bytes", "131072", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "60000"))))
@@ -90,6 +94,8 @@ class CleanerKillTest {
         }
         for (int round = 0; round < ROUNDS; round++) {
             write(round, random);
+            broker.terminate(Duration.ofSeconds(60));
+            start(storage, true);
             killDuringCleaning(storage, random);
             // the killed incarnation's log ends where it died: a cleaning begun and not ended
             killedMidCleaning += cleaningInProgress() ? 1 : 0;
@@ -101,9 +107,9 @@ class CleanerKillTest {
                 checkSegmentFiles();
             }
             verify(random);
-            broker.terminate(Duration.ofSeconds(60));
-            start(storage, true);
         }
+        LOG.log(System.Logger.Level.INFO, "{0}: {1} kills, {2} in the middle of a cleaning, {3} left a cleaning''s files",
+                storage, ROUNDS, killedMidCleaning, leftovers);
         assertThat(killedMidCleaning).as("kills in the middle of a cleaning, of %d", ROUNDS).isPositive();
         if (storage.equals("file")) {
             assertThat(leftovers).as("kills that left a cleaning's files for recovery, of %d", ROUNDS).isPositive();
@@ -157,23 +163,10 @@ class CleanerKillTest {
     private void killDuringCleaning(String storage, Random random) throws Exception {
         if (storage.equals("file") && random.nextBoolean()) {
             // the moments of the swap procedure: a cleaned segment being written, or renamed for the swap
-            try {
-                Await.until("a .cleaned or .swap file", WAIT, () -> hasFileEnding(".cleaned") || hasFileEnding(".swap"));
-            } catch (AssertionError e) {
-                // as below: no swap step was seen under this load, so no kill could be placed inside one
-                org.junit.jupiter.api.Assumptions.abort("no .cleaned or .swap file of " + TOPIC + " was seen within "
-                        + WAIT + ", so no kill could be placed inside the swap procedure: " + e.getMessage());
-            }
+            Await.until("a .cleaned or .swap file", WAIT, () -> hasFileEnding(".cleaned") || hasFileEnding(".swap"));
             Thread.sleep(random.nextInt(300));
         } else {
-            try {
-                Await.until("a cleaning of " + TOPIC + " in progress", WAIT, this::cleaningInProgress);
-            } catch (AssertionError e) {
-                // seen once in a full build on a loaded machine (LMDB); not a verdict on the log, which is checked after
-                // every kill that did land: say so and skip, rather than pass or fail on a kill that never happened
-                org.junit.jupiter.api.Assumptions.abort("no cleaning of " + TOPIC + " was seen in progress within "
-                        + WAIT + " on " + storage + ", so no kill could be placed inside one: " + e.getMessage());
-            }
+            Await.until("a cleaning of " + TOPIC + " in progress", WAIT, this::cleaningInProgress);
             Thread.sleep(random.nextInt(1000));
         }
         broker.kill();

@@ -9,10 +9,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code log.cleaner.io.max.bytes.per.second} for all cleaner threads together (Kafka's Throttler):
- * bytes are counted over periods of {@value #PERIOD_MS} ms, and a period that went faster than
- * the rate sleeps the difference. Also where a cleaning notices the cleaner is closing: it stops
- * with a {@link CancellationException} (the storage then changes nothing), so closing never has
- * to interrupt a thread inside file I/O (which would close the segment's channel for every reader).
+ * bytes are counted over periods; a period ends once it lasted {@value #PERIOD_MS} ms or once its
+ * bytes need that long at the rate, and then sleeps what its bytes need beyond the time it lasted.
+ * The second end (Kafka's Throttler has only the first) paces a burst shorter than a period: a
+ * whole cleaning of a small log (LMDB cleans one in milliseconds) would otherwise go unpaced, and
+ * the period after it, lasting the idle time that followed, would owe nothing. So after idle time
+ * at most about one period's worth goes by unpaced. Also where a cleaning notices the cleaner is
+ * closing: it stops with a {@link CancellationException} (the storage then changes nothing), so
+ * closing never has to interrupt a thread inside file I/O (which would close the segment's channel
+ * for every reader).
  *
  * <p>Threads: the cleaner threads; counting is synchronized, sleeping is not.
  */
@@ -40,18 +45,7 @@ final class IoThrottle implements CompactionRequest.IoThrottle {
     @Override
     public void bytesProcessed(long bytes) {
         checkNotClosing();
-        long sleepMs = 0;
-        synchronized (this) {
-            bytesInPeriod += bytes;
-            long now = time.milliseconds();
-            long elapsed = now - periodStartMs;
-            if (elapsed >= PERIOD_MS) {
-                double allowedMs = bytesInPeriod * 1000 / bytesPerSecond;
-                sleepMs = (long) Math.max(0, allowedMs - elapsed);
-                periodStartMs = now + sleepMs;
-                bytesInPeriod = 0;
-            }
-        }
+        long sleepMs = pauseMs(bytes);
         if (sleepMs > 0) {
             try {
                 closing.await(sleepMs, TimeUnit.MILLISECONDS);
@@ -61,6 +55,21 @@ final class IoThrottle implements CompactionRequest.IoThrottle {
             }
             checkNotClosing();
         }
+    }
+
+    /** Counts {@code bytes}; how long the caller must sleep to keep to the rate (0: not now). */
+    synchronized long pauseMs(long bytes) {
+        bytesInPeriod += bytes;
+        long now = time.milliseconds();
+        long elapsed = now - periodStartMs;
+        double neededMs = bytesInPeriod * 1000 / bytesPerSecond;
+        if (elapsed < PERIOD_MS && neededMs < PERIOD_MS) {
+            return 0;
+        }
+        long sleepMs = (long) Math.max(0, neededMs - elapsed);
+        periodStartMs = now + sleepMs;
+        bytesInPeriod = 0;
+        return sleepMs;
     }
 
     private void checkNotClosing() {
