@@ -5,7 +5,7 @@ import dev.sluice.api.storage.compaction.KeyOffsetMap;
 
 /**
  * The log cleaner's broker settings (Kafka's names and meanings): read at start-up, and all but
- * {@code enable} again when they change at run time ({@link LogCleaner#reconfigure}).
+ * {@code enable} again when they change at run time ({@link LogCleaner#reconfigure}). Immutable.
  *
  * @param enable              {@code log.cleaner.enable}: without it compacted topics keep every record
  * @param threads             {@code log.cleaner.threads}

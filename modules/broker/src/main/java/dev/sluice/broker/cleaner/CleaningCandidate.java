@@ -15,7 +15,7 @@ import java.util.Optional;
  * longer than {@code max.compaction.lag.ms}; of those the one with the highest dirty ratio goes
  * first. Immutable.
  *
- * @param upperBoundOffset what the cleaning may not reach: the partition's high watermark
+ * @param upperBoundOffset what the cleaning may not reach: the partition's last stable offset
  */
 record CleaningCandidate(TopicPartition partition, LogCompaction compaction, TopicCleaning cleaning,
                          CleanableSection section, long upperBoundOffset) {

@@ -5,6 +5,7 @@ import dev.sluice.api.config.ConfigValues;
 import dev.sluice.api.storage.CleanableSection;
 import dev.sluice.api.storage.CompactionOutcome;
 import dev.sluice.api.storage.CompactionRequest;
+import dev.sluice.api.storage.LogClosedException;
 import dev.sluice.api.storage.LogCompaction;
 import dev.sluice.api.storage.StorageException;
 import dev.sluice.api.storage.TopicPartition;
@@ -14,10 +15,12 @@ import dev.sluice.broker.partition.PartitionManager;
 import dev.sluice.broker.partition.PartitionRole;
 import dev.sluice.broker.topic.TopicConfigDef;
 import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.broker.txn.TxnStateLog;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +37,10 @@ import java.util.function.Supplier;
  * cleaning ({@link CleaningCandidate#dirtiest}), have its storage compact it
  * ({@link LogCompaction}) up to its last stable offset (so aborted records can be told from committed
  * ones), log what it did, and sleep
- * {@code log.cleaner.backoff.ms} when no log needs cleaning. Every partition whose topic's
+ * {@code log.cleaner.backoff.ms} when no log needs cleaning (or its cleaning cleaned nothing). A log
+ * whose cleaning failed unexpectedly (a bug, or a batch with more keys than the dedupe buffer holds)
+ * is left uncleanable, as Kafka does (KIP-346): else, as the dirtiest log, it would be chosen and
+ * fail again every round while no other log got cleaned. Every partition whose topic's
  * {@code cleanup.policy} includes compact and whose storage offers compaction takes part, except
  * {@code __consumer_offsets} and {@code __transaction_state}, which their stores keep bounded with
  * live-state snapshots (see docs/architecture.md). Settings are read per round, so dynamic broker configs and topic
@@ -53,7 +59,7 @@ public final class LogCleaner implements AutoCloseable {
     }
 
     /** Internal topics their stores keep bounded with live-state snapshots instead (docs/architecture.md). */
-    static final Set<String> SNAPSHOTTED_TOPICS = Set.of(LogOffsetStore.TOPIC, dev.sluice.broker.txn.TxnStateLog.TOPIC);
+    static final Set<String> SNAPSHOTTED_TOPICS = Set.of(LogOffsetStore.TOPIC, TxnStateLog.TOPIC);
 
     private final PartitionManager partitions;
     private final Supplier<ConfigValues> broker;
@@ -63,6 +69,8 @@ public final class LogCleaner implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final IoThrottle throttle;
     private final Set<TopicPartition> inProgress = ConcurrentHashMap.newKeySet();
+    /** Logs whose cleaning failed, skipped while the partition has the same log (a re-created topic's or moved log is new). */
+    private final Map<TopicPartition, LogCompaction> uncleanable = new ConcurrentHashMap<>();
     /** Running threads by index; guarded by this. A thread whose index is no longer below the thread count leaves. */
     private final Map<Integer, Thread> threads = new HashMap<>();
     private boolean started;
@@ -137,12 +145,13 @@ public final class LogCleaner implements AutoCloseable {
             }
             boolean cleaned = false;
             try {
-                cleaned = cleanOnce().isPresent();
+                cleaned = cleanOnce().filter(r -> r.outcome() instanceof CompactionOutcome.Cleaned).isPresent();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "log cleaner round failed", e);
             }
             if (!cleaned && closing.getCount() > 0) {
-                // woken early by close() or reconfigure(); a spurious wake-up only means an early round
+                // nothing cleaned (retrying at once would only spin); woken early by close() or reconfigure(), and a
+                // spurious wake-up only means an early round
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(settings.backoffMs()));
             }
         }
@@ -170,7 +179,7 @@ public final class LogCleaner implements AutoCloseable {
         TopicCleaning cleaning = candidate.cleaning();
         CompactionRequest request = new CompactionRequest(now, candidate.upperBoundOffset(), cleaning.minCompactionLagMs(),
                 cleaning.deleteRetentionMs(), settings.maxKeysPerCleaning(), throttle);
-        LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "Beginning cleaning of %s (dirty ratio %.3f, "
+        LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "Beginning cleaning of %s (dirty ratio %.3f, "
                 + "%d dirty bytes from offset %d)", candidate.partition(), candidate.section().dirtyRatio(),
                 candidate.section().cleanableBytes(), candidate.section().firstDirtyOffset()));
         long started = time.nanoseconds();
@@ -179,11 +188,16 @@ public final class LogCleaner implements AutoCloseable {
             outcome = candidate.compaction().compact(request);
         } catch (CancellationException e) {
             outcome = new CompactionOutcome.Aborted(e.getMessage());
-        } catch (dev.sluice.api.storage.LogClosedException e) {
+        } catch (LogClosedException e) {
             outcome = new CompactionOutcome.Aborted("the log was closed (topic deleted or broker stopping)");
         } catch (StorageException e) {
             partitions.storageFailed(candidate.partition(), e);
             outcome = new CompactionOutcome.Aborted("storage failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            uncleanable.put(candidate.partition(), candidate.compaction());
+            LOG.log(System.Logger.Level.ERROR, "Cleaning of " + candidate.partition() + " failed: it is left uncleanable "
+                    + "until its log is replaced or the broker restarts", e);
+            outcome = new CompactionOutcome.Aborted("failed, left uncleanable: " + e);
         }
         long durationMs = (time.nanoseconds() - started) / 1_000_000;
         Report report = new Report(candidate.partition(), outcome, candidate.section().dirtyRatio(), durationMs);
@@ -193,7 +207,7 @@ public final class LogCleaner implements AutoCloseable {
 
     private static void log(Report report) {
         if (report.outcome() instanceof CompactionOutcome.Cleaned c) {
-            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "Cleaned %s up to offset %d in %d ms "
+            LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "Cleaned %s up to offset %d in %d ms "
                             + "(dirty ratio %.3f): read %d bytes, wrote %d bytes, %d keys, removed %d records (%d tombstones) "
                             + "and %d transaction markers, cleaned part %d -> %d bytes", report.partition(), c.firstDirtyOffset(),
                     report.durationMs(), report.dirtyRatioBefore(), c.bytesRead(), c.bytesWritten(), c.keys(),
@@ -224,7 +238,7 @@ public final class LogCleaner implements AutoCloseable {
         }
         Optional<TopicMetadata> topic = partitions.topics().get(tp.topic());
         Optional<LogCompaction> compaction = partition.log().compaction();
-        if (topic.isEmpty() || compaction.isEmpty()) {
+        if (topic.isEmpty() || compaction.isEmpty() || uncleanable(tp, compaction.get())) {
             return Optional.empty();
         }
         TopicCleaning cleaning = TopicCleaning.of(TopicConfigDef.applicable(topic.get().configs()), brokerValues);
@@ -238,6 +252,15 @@ public final class LogCleaner implements AutoCloseable {
         } catch (RuntimeException e) {
             return Optional.empty(); // closed or deleted meanwhile: not this round's business
         }
+    }
+
+    /** Whether this log's cleaning failed; forgets a failure of a log the partition no longer has. */
+    private boolean uncleanable(TopicPartition tp, LogCompaction compaction) {
+        LogCompaction failed = uncleanable.get(tp);
+        if (failed != null && failed != compaction) {
+            uncleanable.remove(tp, failed);
+        }
+        return failed == compaction;
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One topic's compaction settings in effect: its overrides over the broker's defaults
- * ({@code log.cleaner.*}, dynamic ones included).
+ * ({@code log.cleaner.*}, dynamic ones included). Immutable.
  *
  * @param compact            {@code cleanup.policy} includes compact
  * @param minCleanableRatio  {@code min.cleanable.dirty.ratio}
