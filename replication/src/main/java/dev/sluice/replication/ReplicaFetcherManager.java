@@ -6,6 +6,7 @@ import dev.sluice.broker.partition.Partition;
 import dev.sluice.broker.replica.ReplicaFetching;
 import dev.sluice.broker.replica.ReplicaFetchingProvider;
 import dev.sluice.broker.topic.TopicMetadata;
+import dev.sluice.client.config.ClientSecurity;
 import dev.sluice.client.network.Node;
 import dev.sluice.replication.fetch.FetcherThread;
 import dev.sluice.replication.fetch.ReplicaFetcher;
@@ -33,6 +34,8 @@ final class ReplicaFetcherManager implements ReplicaFetching {
     private static final UUID ZERO_UUID = new UUID(0, 0);
 
     private final ReplicaFetchingProvider.Context context;
+    /** How every fetcher's connection is secured: the inter-broker listener's TLS and SASL login. */
+    private final ClientSecurity security;
     private final Map<FetcherId, FetcherThread> fetchers = new HashMap<>();
     private final Map<TopicPartition, FetcherId> assigned = new HashMap<>();
     private boolean closed;
@@ -43,6 +46,7 @@ final class ReplicaFetcherManager implements ReplicaFetching {
 
     ReplicaFetcherManager(ReplicaFetchingProvider.Context context) {
         this.context = context;
+        this.security = ClientSecurity.of(context.interBrokerTls(), context.interBrokerSasl());
     }
 
     @Override
@@ -89,7 +93,7 @@ final class ReplicaFetcherManager implements ReplicaFetching {
     private FetcherThread startFetcher(FetcherId id) {
         String name = "sluice-replica-fetcher-" + context.brokerId() + "-from-" + id.sourceBroker() + "-" + id.index();
         NetworkLeaderEndpoint leader = new NetworkLeaderEndpoint(name, context.brokerId(), context.brokerEpoch(),
-                id.sourceBroker(), this::endpoint, context.settings(), context.time(), context.interBrokerTls());
+                id.sourceBroker(), this::endpoint, context.settings(), context.time(), security);
         FetcherThread thread = new FetcherThread(name, new ReplicaFetcher(name, leader, context.settings(),
                 context.time(), context.partitions()::storageFailed, context.partitions().replicaEvents()));
         thread.start();

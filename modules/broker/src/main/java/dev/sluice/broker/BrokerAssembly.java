@@ -325,7 +325,7 @@ final class BrokerAssembly {
             parts.replicas.replicaFetching(ReplicaFetchingProvider.load(new ReplicaFetchingProvider.Context(
                     config.nodeId(), state.control()::brokerEpoch, metadata, parts.partitions,
                     config.replicaFetchSettings(), time, config.interBrokerListener(),
-                    interBrokerSecurity.tls() == null ? null : config.interBrokerTls())));
+                    interBrokerSecurity.tls() == null ? null : config.interBrokerTls(), interBrokerSecurity.saslSettings())));
         }
         parts.server.start();
 

@@ -53,27 +53,20 @@ public final class NetworkLeaderEndpoint implements LeaderEndpoint {
     private final ReplicaFetchSettings settings;
     private final NetworkClient network;
 
-    /** Over plaintext. */
-    public NetworkLeaderEndpoint(String threadName, int localBrokerId, LongSupplier brokerEpoch, int leaderId,
-                                 IntFunction<Optional<Node>> endpoints, ReplicaFetchSettings settings, Time time) {
-        this(threadName, localBrokerId, brokerEpoch, leaderId, endpoints, settings, time, null);
-    }
-
     /**
      * @param endpoints where a broker is reached now (the metadata cache), looked up at every request
-     * @param tls       the ssl.* settings when the inter-broker listener uses TLS, else null
+     * @param security  how the inter-broker listener is secured (TLS, and the broker's SASL login)
      */
     public NetworkLeaderEndpoint(String threadName, int localBrokerId, LongSupplier brokerEpoch, int leaderId,
                                  IntFunction<Optional<Node>> endpoints, ReplicaFetchSettings settings, Time time,
-                                 dev.sluice.protocol.tls.TlsSettings tls) {
+                                 ClientSecurity security) {
         this.leaderId = leaderId;
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.endpoints = endpoints;
         this.settings = settings;
         ClientConfig config = new ClientConfig(List.of(), "sluice-replica-fetcher-" + localBrokerId,
-                settings.socketTimeoutMs(), settings.backoffMs(), 50, 1_000, Long.MAX_VALUE, 1,
-                tls == null ? ClientSecurity.PLAINTEXT : ClientSecurity.ssl(tls));
+                settings.socketTimeoutMs(), settings.backoffMs(), 50, 1_000, Long.MAX_VALUE, 1, security);
         this.network = new NetworkClient(config, threadName + "-io", time);
         this.network.start();
     }

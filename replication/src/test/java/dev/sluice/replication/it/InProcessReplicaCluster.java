@@ -65,6 +65,11 @@ final class InProcessReplicaCluster implements AutoCloseable {
         return cluster.start(id, settings);
     }
 
+    /** A SCRAM credential in the cluster's store, before the brokers that log in with it start. */
+    void addScramUser(String user, String mechanism, String password) {
+        cluster.addScramUser(user, mechanism, password);
+    }
+
     /** Stops broker {@code id} cleanly (its session ends: the controller sees it fail). */
     void stop(int id) {
         cluster.stop(id);

@@ -72,6 +72,11 @@ public final class BlockingConnection implements AutoCloseable {
         return isConnected() && port == targetPort && host.equals(targetHost);
     }
 
+    /** Where the current connection goes, as {@code host:port} (messages of its login). */
+    public String peer() {
+        return targetHost + ":" + targetPort;
+    }
+
     /** Opens a connection to {@code host:port} (TLS handshake and login included), closing any previous one. */
     public void connect(String host, int port) throws IOException {
         disconnect();

@@ -3,6 +3,7 @@ package dev.sluice.broker.interbroker;
 import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.network.Endpoint;
+import dev.sluice.protocol.sasl.SaslClientSettings;
 import dev.sluice.protocol.tls.TlsContext;
 
 import java.io.IOException;
@@ -10,9 +11,10 @@ import java.util.Objects;
 
 /**
  * How this broker connects to the others: the inter-broker listener (whose registered endpoint is
- * dialled), TLS over it when that listener's protocol uses TLS (the broker's {@code ssl.*} settings as a
+ * dialled), TLS over it when that listener's protocol uses TLS (that listener's {@code ssl.*} settings as a
  * client: its truststore, and its keystore for brokers that require client certificates), and what
- * else a new connection must do before its first request ({@link Authenticator}, where SASL logs in).
+ * else a new connection must do before its first request ({@link Authenticator}: over a SASL_PLAINTEXT or
+ * SASL_SSL listener the login of {@link SaslInterBrokerLogin}).
  * Immutable; any thread.
  *
  * @param listenerName  the inter-broker listener's name
@@ -58,7 +60,29 @@ public record InterBrokerSecurity(String listenerName, SecurityProtocol protocol
         SecurityProtocol protocol = config.advertisedListeners().stream().filter(e -> e.listenerName().equals(name))
                 .map(Endpoint::securityProtocol).findFirst().orElse(SecurityProtocol.PLAINTEXT);
         TlsContext tls = protocol.usesTls() ? TlsContext.create(config.interBrokerTls(), false) : null;
-        return new InterBrokerSecurity(name, protocol, tls, Authenticator.NONE);
+        return new InterBrokerSecurity(name, protocol, tls, protocol.usesSasl() ? saslLogin(config, name) : Authenticator.NONE);
+    }
+
+    /**
+     * The mechanism and credentials of the inter-broker SASL login, null unless the inter-broker listener uses
+     * SASL (and they are set). The replica fetchers log in with them through the client's network layer.
+     */
+    public SaslClientSettings saslSettings() {
+        return authenticator instanceof SaslInterBrokerLogin login ? login.settings() : null;
+    }
+
+    /**
+     * {@code sasl.mechanism.inter.broker.protocol} with the username and password of the listener's JAAS text for
+     * it. In a cluster the settings' check made sure they are there; a single node never connects to itself, so
+     * without them a connection attempt fails with the reason.
+     */
+    private static Authenticator saslLogin(BrokerConfig config, String listener) {
+        return config.sasl().interBrokerLogin(listener).<Authenticator>map(SaslInterBrokerLogin::new)
+                .orElse(connection -> {
+                    throw new IOException("no inter-broker SASL login: set sasl.mechanism.inter.broker.protocol and "
+                            + "username/password in listener.name." + listener.toLowerCase(java.util.Locale.ROOT)
+                            + ".<mechanism>.sasl.jaas.config");
+                });
     }
 
     /** The same, with {@code authenticator} run on every new connection (SASL). */

@@ -24,10 +24,12 @@ public interface ReplicaFetchingProvider {
      * @param settings    {@code num.replica.fetchers}, {@code replica.fetch.*}
      * @param interBrokerListener the listener leaders are fetched from (their address on it)
      * @param interBrokerTls      the broker's ssl.* settings when that listener uses TLS, else null
+     * @param interBrokerSasl     the broker's login when that listener uses SASL, else null
      */
     record Context(int brokerId, LongSupplier brokerEpoch, MetadataCache metadata, PartitionManager partitions,
                    ReplicaFetchSettings settings, Time time, String interBrokerListener,
-                   dev.sluice.protocol.tls.TlsSettings interBrokerTls) {
+                   dev.sluice.protocol.tls.TlsSettings interBrokerTls,
+                   dev.sluice.protocol.sasl.SaslClientSettings interBrokerSasl) {
     }
 
     /** Starts the fetcher manager; it starts threads only once partitions are followed. */

@@ -6,6 +6,9 @@ import dev.sluice.api.cluster.ClusterMetadataStore;
 import dev.sluice.api.cluster.InProcessClusterState;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.security.sasl.ScramCredential;
+import dev.sluice.broker.security.sasl.ScramCredentialStore;
+import dev.sluice.protocol.sasl.ScramMechanism;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -89,6 +92,15 @@ public final class InProcessCluster implements AutoCloseable {
             store = state.connect();
         }
         return store;
+    }
+
+    /**
+     * Stores a SCRAM credential of {@code user} in the cluster's store, as {@code kafka-configs.sh --zookeeper}
+     * does before brokers whose inter-broker login is SCRAM start (they cannot log in to each other before).
+     */
+    public void addScramUser(String user, String mechanism, String password) {
+        ScramMechanism m = ScramMechanism.forName(mechanism);
+        ScramCredentialStore.load(store()).alter(user, Map.of(m, ScramCredential.fromPassword(m, password, ScramMechanism.MIN_ITERATIONS)));
     }
 
     /** The running broker {@code id}. */

@@ -1,6 +1,7 @@
 package dev.sluice.client.config;
 
 import dev.sluice.api.security.SecurityProtocol;
+import dev.sluice.protocol.sasl.SaslClientSettings;
 import dev.sluice.protocol.tls.TlsContext;
 import dev.sluice.protocol.tls.TlsSettings;
 
@@ -28,6 +29,21 @@ public record ClientSecurity(SecurityProtocol protocol, TlsSettings tls, Connect
     /** TLS with {@code settings} (security.protocol=SSL). */
     public static ClientSecurity ssl(TlsSettings settings) {
         return new ClientSecurity(SecurityProtocol.SSL, settings, null);
+    }
+
+    /**
+     * The protocol {@code tls} and {@code sasl} make (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), with the SASL
+     * login as the authenticator.
+     *
+     * @param tls  the {@code ssl.*} settings, null without TLS
+     * @param sasl the login, null without SASL
+     */
+    public static ClientSecurity of(TlsSettings tls, SaslClientSettings sasl) {
+        if (sasl == null) {
+            return tls == null ? PLAINTEXT : ssl(tls);
+        }
+        return new ClientSecurity(tls == null ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.SASL_SSL, tls,
+                new SaslLogin(sasl));
     }
 
     /** The same, with {@code a} run on each new connection (a SASL login). */

@@ -2,21 +2,20 @@ package dev.sluice.client.config;
 
 import dev.sluice.client.AuthenticationException;
 import dev.sluice.protocol.ApiKey;
-import dev.sluice.protocol.Errors;
 import dev.sluice.protocol.message.Struct;
-import dev.sluice.protocol.sasl.SaslClientMechanism;
+import dev.sluice.protocol.sasl.SaslClientLogin;
 import dev.sluice.protocol.sasl.SaslClientSettings;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The SASL login of security.protocol=SASL_PLAINTEXT/SASL_SSL on every new connection, as Kafka's clients
- * do it: SaslHandshake v1 with {@code sasl.mechanism}, then SaslAuthenticate with each token of the
- * mechanism (PLAIN, SCRAM-SHA-256/512 from {@code sasl.jaas.config}'s username/password) until it is
- * complete; SCRAM also checks the broker's signature. A refusal fails the connection with an
- * {@link AuthenticationException} carrying the broker's message. KIP-152 re-authentication is not done:
+ * do it ({@link SaslClientLogin}'s steps: SaslHandshake v1 with {@code sasl.mechanism}, then SaslAuthenticate
+ * with each token of the mechanism, PLAIN or SCRAM-SHA-256/512 from {@code sasl.jaas.config}'s
+ * username/password, until it is complete; SCRAM also checks the broker's signature), sent asynchronously.
+ * A refusal fails the connection with an {@link AuthenticationException} carrying the broker's message. KIP-152 re-authentication is not done:
  * a broker with {@code connections.max.reauth.ms} closes the connection at the session's end and the
  * client logs in again on a new one.
  *
@@ -38,48 +37,25 @@ public final class SaslLogin implements ConnectionAuthenticator {
     public CompletionStage<Void> authenticate(Exchange exchange) {
         short handshakeVersion = exchange.version(ApiKey.SASL_HANDSHAKE);
         short authenticateVersion = exchange.version(ApiKey.SASL_AUTHENTICATE);
-        if (handshakeVersion < 1 || authenticateVersion < 0) {
+        if (handshakeVersion < SaslClientLogin.HANDSHAKE_VERSION || authenticateVersion < 0) {
             return CompletableFuture.failedFuture(new AuthenticationException("broker " + exchange.broker()
                     + " does not speak SaslHandshake v1 and SaslAuthenticate: is its listener SASL_PLAINTEXT or SASL_SSL?", null));
         }
-        SaslClientMechanism mechanism = SaslClientMechanism.create(settings);
-        return exchange.send(ApiKey.SASL_HANDSHAKE, (short) 1, ApiKey.SASL_HANDSHAKE.newRequest().set("Mechanism", mechanism.name()))
-                .thenCompose(answer -> {
-                    short error = answer.getShort("ErrorCode");
-                    if (error != Errors.NONE.code()) {
-                        throw new AuthenticationException("broker " + exchange.broker() + " refused SASL mechanism "
-                                + mechanism.name() + " (" + Errors.forCode(error) + "); it enables "
-                                + answer.getList("Mechanisms"), null);
-                    }
-                    return step(exchange, authenticateVersion, mechanism, mechanism.initialResponse());
+        SaslClientLogin login = new SaslClientLogin(settings, exchange.broker());
+        return exchange.send(ApiKey.SASL_HANDSHAKE, SaslClientLogin.HANDSHAKE_VERSION, login.handshake())
+                .thenCompose(answer -> step(exchange, authenticateVersion, login, login.afterHandshake(answer)))
+                .exceptionallyCompose(failure -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    return CompletableFuture.failedFuture(cause instanceof SaslClientLogin.FailedException f
+                            ? new AuthenticationException(f.getMessage(), f.getCause()) : cause);
                 });
     }
 
-    /** Sends {@code token}, evaluates the answer, and goes on until the mechanism is complete. */
-    private CompletableFuture<Void> step(Exchange exchange, short version, SaslClientMechanism mechanism, byte[] token) {
-        return exchange.send(ApiKey.SASL_AUTHENTICATE, version,
-                ApiKey.SASL_AUTHENTICATE.newRequest().set("AuthBytes", ByteBuffer.wrap(token))).thenCompose(answer -> {
-            short error = answer.getShort("ErrorCode");
-            if (error != Errors.NONE.code()) {
-                String message = answer.getString("ErrorMessage");
-                throw new AuthenticationException("SASL " + mechanism.name() + " login as '" + settings.username() + "' at "
-                        + exchange.broker() + " failed: " + (message != null ? message : Errors.forCode(error).toString()), null);
-            }
-            ByteBuffer bytes = answer.getBytes("AuthBytes");
-            byte[] challenge = new byte[bytes == null ? 0 : bytes.remaining()];
-            if (bytes != null) {
-                bytes.duplicate().get(challenge);
-            }
-            byte[] next;
-            try {
-                next = mechanism.evaluate(challenge);
-            } catch (IllegalStateException e) {
-                throw new AuthenticationException("SASL login at " + exchange.broker() + " failed: " + e.getMessage(), e);
-            }
-            if (mechanism.isComplete()) {
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            return step(exchange, version, mechanism, next);
+    /** Sends {@code request}, and the next one its answer asks for, until the login is complete. */
+    private CompletableFuture<Void> step(Exchange exchange, short version, SaslClientLogin login, Struct request) {
+        return exchange.send(ApiKey.SASL_AUTHENTICATE, version, request).thenCompose(answer -> {
+            Struct next = login.afterAuthenticate(answer);
+            return next == null ? CompletableFuture.<Void>completedFuture(null) : step(exchange, version, login, next);
         });
     }
 }
