@@ -45,11 +45,14 @@ class SecuredInterBrokerReplicationTest {
         nodes.close();
     }
 
-    /** SSL with client certificates required: each broker presents its own keystore as a client. */
+    /**
+     * SSL with client certificates required, every TLS setting the listener's own ({@code listener.name.internal.ssl.*},
+     * none broker-wide): each broker presents the listener's keystore as a client and trusts its truststore.
+     */
     @Test
     void replicationOverAMutualTlsInterBrokerListenerKeepsReplicasIdentical() throws Exception {
-        Map<String, String> settings = secured("SSL", "");
-        settings.put("ssl.client.auth", "required");
+        Map<String, String> settings = secured("SSL", "listener.name.internal.");
+        settings.put("listener.name.internal.ssl.client.auth", "required");
         replicatesAndFailsOver(settings);
     }
 

@@ -80,7 +80,7 @@ public final class BrokerConfig implements BrokerLogConfig, BrokerClusterConfig,
         BrokerConfigDef.DEF.keys().forEach(k -> known.add(k.name()));
         plugins.keys().forEach(k -> known.add(k.name()));
         for (String key : new TreeSet<>(raw.keySet())) {
-            if (known.contains(key) || SaslSettings.isListenerKey(key)) {
+            if (known.contains(key) || SaslSettings.isListenerKey(key) || ListenerTlsConfig.isListenerKey(key)) {
                 continue;
             }
             String security = KafkaBrokerKeys.securityProblem(key);
@@ -180,10 +180,13 @@ public final class BrokerConfig implements BrokerLogConfig, BrokerClusterConfig,
 
     /**
      * The {@code ssl.*} settings this broker uses as a client of the other brokers (replica fetchers,
-     * controller channels, transaction markers) when the inter-broker listener is a TLS one.
+     * controller channels, transaction markers) when the inter-broker listener is a TLS one: that listener's,
+     * with its {@code listener.name.<l>.ssl.*} overrides, as Kafka.
      */
     public TlsSettings interBrokerTls() {
-        return TlsSettings.from(values);
+        SocketServerConfig server = listeners.socketServer();
+        TlsSettings own = server == null ? null : server.security().of(interBrokerListener()).settings();
+        return own != null ? own : TlsSettings.from(values);
     }
 
     /** Advertised listeners with port 0 replaced by the port the same-named listener actually bound. */

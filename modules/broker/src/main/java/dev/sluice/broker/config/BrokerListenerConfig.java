@@ -5,9 +5,7 @@ import dev.sluice.api.security.SecurityProtocol;
 import dev.sluice.broker.network.Endpoint;
 import dev.sluice.broker.network.ListenerSecurity;
 import dev.sluice.broker.network.SocketServerConfig;
-import dev.sluice.broker.network.SslPrincipalMapper;
 import dev.sluice.broker.security.sasl.SaslSettings;
-import dev.sluice.protocol.tls.TlsSettings;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,9 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * The broker's listeners and their security, parsed and cross-checked ({@link Listeners}' rules): the
- * listeners and the advertised ones with their security protocols, the inter-broker listener, TLS (the
- * keystore a TLS listener needs, the principal mapping rules), SASL, and the socket server's settings over
- * them. Part of {@link BrokerConfig}; immutable, any thread.
+ * listeners and the advertised ones with their security protocols, the inter-broker listener, TLS (each TLS
+ * listener's {@code ssl.*} settings with its {@code listener.name.<l>.ssl.*} overrides: {@link ListenerTlsConfig}),
+ * SASL, and the socket server's settings over them. Part of {@link BrokerConfig}; immutable, any thread.
  *
  * @param socketServer null when there is no listener (already reported as a problem)
  */
@@ -26,7 +24,7 @@ record BrokerListenerConfig(List<Endpoint> listeners, List<Endpoint> advertisedL
                             SocketServerConfig socketServer, SaslSettings sasl) {
 
     /**
-     * Parses the listener settings of {@code values} ({@code raw} for the per-listener SASL keys), adding
+     * Parses the listener settings of {@code values} ({@code raw} for the per-listener TLS and SASL keys), adding
      * every problem to {@code problems}; {@code clustered}: {@code zookeeper.connect} is set (a single node
      * never logs in to itself).
      */
@@ -43,18 +41,7 @@ record BrokerListenerConfig(List<Endpoint> listeners, List<Endpoint> advertisedL
         String interBroker = Listeners.interBroker(problems, values.getString("inter.broker.listener.name"),
                 values.getString("security.inter.broker.protocol"), values.isSet("security.inter.broker.protocol"), advertised);
 
-        SslPrincipalMapper principalMapper = SslPrincipalMapper.DEFAULT;
-        try {
-            principalMapper = SslPrincipalMapper.parse(values.getString("ssl.principal.mapping.rules"));
-        } catch (IllegalArgumentException e) {
-            problems.problem("ssl.principal.mapping.rules", values.getString("ssl.principal.mapping.rules"), e.getMessage());
-        }
-        boolean tls = listeners.stream().anyMatch(l -> l.securityProtocol().usesTls());
-        if (tls && values.getString("ssl.keystore.location") == null) {
-            problems.problem("ssl.keystore.location is required with a TLS listener (SSL, SASL_SSL): the broker's key and "
-                    + "certificate");
-        }
-        ListenerSecurity security = new ListenerSecurity(tls ? TlsSettings.from(values) : null, principalMapper);
+        ListenerSecurity security = ListenerTlsConfig.parse(values, raw, listeners, problems);
         SocketServerConfig socketServer = listeners.isEmpty() ? null : socketServerConfig(values, listeners, security);
         SaslSettings sasl = SaslSettings.parse(raw, listeners.stream().filter(e -> e.securityProtocol().usesSasl())
                 .map(Endpoint::listenerName).collect(Collectors.toCollection(LinkedHashSet::new)),

@@ -4,8 +4,6 @@ import dev.sluice.api.Time;
 import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
-import dev.sluice.protocol.tls.TlsContext;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -16,6 +14,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -71,9 +70,10 @@ final class Processor implements Runnable {
     private boolean readsMuted;
 
     Processor(int index, SocketServerConfig config, RequestChannel requestChannel, FramePool pool,
-              NetworkMetrics metrics, Time time, RequestObserver observer, TlsContext tlsContext) throws IOException {
+              NetworkMetrics metrics, Time time, RequestObserver observer, Map<String, TlsTransport.Listener> tlsListeners)
+            throws IOException {
         this.index = index;
-        this.tls = new TlsTransport(tlsContext, config.security().principalMapper(), metrics);
+        this.tls = new TlsTransport(tlsListeners, metrics);
         this.timeouts = new ConnectionTimeouts(config, metrics);
         this.observer = observer;
         this.config = config;

@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -85,11 +87,7 @@ public final class SocketServer implements AutoCloseable {
         this.framePool = new FramePool(budget, maxIdle, FramePool.poisonFromSystemProperty(),
                 FramePool.DEFAULT_TRIM_INTERVAL_NANOS);
         // reads the keystore and truststore now: a wrong path or password fails the start, naming the setting
-        boolean tlsListener = config.listeners().stream().anyMatch(l -> l.securityProtocol().usesTls());
-        if (tlsListener && config.security().tls() == null) {
-            throw new IllegalArgumentException("TLS listeners need TLS settings (ssl.*): " + config.listeners());
-        }
-        TlsContext tls = tlsListener ? TlsContext.create(config.security().tls(), true) : null;
+        Map<String, TlsTransport.Listener> tls = tlsListeners(config);
         try {
             for (Endpoint e : config.listeners()) {
                 ServerSocketChannel channel = bind(e);
@@ -107,6 +105,22 @@ public final class SocketServer implements AutoCloseable {
         }
         handlers = new RequestHandlerPool(requestChannel, handler, config.ioThreads(), "sluice-request-handler-",
                 time, metrics);
+    }
+
+    /** Each TLS listener's context (its keystore and truststore read now) and principal mapping. */
+    private static Map<String, TlsTransport.Listener> tlsListeners(SocketServerConfig config) {
+        Map<String, TlsTransport.Listener> tls = new HashMap<>();
+        for (Endpoint e : config.listeners()) {
+            if (e.securityProtocol().usesTls()) {
+                ListenerSecurity.ListenerTls own = config.security().of(e.listenerName());
+                if (own.settings() == null) {
+                    throw new IllegalArgumentException("the TLS listener " + e + " needs TLS settings (ssl.*)");
+                }
+                tls.put(e.listenerName(), new TlsTransport.Listener(TlsContext.create(own.settings(), true),
+                        own.principalMapper()));
+            }
+        }
+        return Map.copyOf(tls);
     }
 
     private static ServerSocketChannel bind(Endpoint e) throws IOException {

@@ -21,7 +21,7 @@ import java.util.List;
  * @param requestReceiveTimeoutMs   a request frame whose bytes have not all arrived this long after its size
  *                                  closes its connection ({@code socket.request.receive.timeout.ms}, Sluice's own);
  *                                  so does a TLS handshake not done this long after the accept
- * @param security                  the TLS listeners' settings ({@code ssl.*})
+ * @param security                  the TLS listeners' settings ({@code ssl.*}, a listener's own {@code listener.name.<l>.ssl.*})
  */
 public record SocketServerConfig(List<Endpoint> listeners, int networkThreads, int ioThreads,
                                  int queuedMaxRequests, long queuedMaxRequestBytes, int maxInFlightPerConnection,

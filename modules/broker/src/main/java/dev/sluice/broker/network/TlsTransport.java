@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -32,8 +33,16 @@ final class TlsTransport {
     /** Where a handshake stands after {@link #advance}. */
     enum Step { DONE, PENDING, FAILED }
 
-    private final TlsContext context;
-    private final SslPrincipalMapper principalMapper;
+    /**
+     * One TLS listener's side: its context (keystore, truststore, {@code ssl.client.auth}) and how a client
+     * certificate's subject becomes a principal ({@code ssl.principal.mapping.rules}), either its own
+     * ({@code listener.name.<l>.ssl.*}) or the broker's.
+     */
+    record Listener(TlsContext context, SslPrincipalMapper principalMapper) {
+    }
+
+    /** By listener name; the processors share it. */
+    private final Map<String, Listener> listeners;
     private final NetworkMetrics metrics;
     private final TlsBufferPool buffers = new TlsBufferPool(IDLE_BUFFERS);
     /**
@@ -42,16 +51,16 @@ final class TlsTransport {
      */
     private final ArrayList<Connection> bufferedInput = new ArrayList<>();
 
-    /** @param context the TLS listeners' context; null when no listener uses TLS */
-    TlsTransport(TlsContext context, SslPrincipalMapper principalMapper, NetworkMetrics metrics) {
-        this.context = context;
-        this.principalMapper = principalMapper;
+    /** @param listeners every TLS listener's side, by listener name (empty when no listener uses TLS) */
+    TlsTransport(Map<String, Listener> listeners, NetworkMetrics metrics) {
+        this.listeners = listeners;
         this.metrics = metrics;
     }
 
     /** The TLS channel for a new connection on {@code listener}; null on a plaintext listener. */
     TlsChannel open(SocketChannel channel, Endpoint listener, InetSocketAddress remote) {
-        return listener.securityProtocol().usesTls() ? new TlsChannel(channel, context.serverEngine(remote), buffers) : null;
+        return listener.securityProtocol().usesTls()
+                ? new TlsChannel(channel, listeners.get(listener.listenerName()).context().serverEngine(remote), buffers) : null;
     }
 
     /** Moves {@code c}'s handshake on as far as its socket allows; FAILED: the caller closes the connection. */
@@ -69,7 +78,7 @@ final class TlsTransport {
             return Step.FAILED;
         }
         try {
-            c.principal = TlsPrincipals.of(c.tls.session(), principalMapper);
+            c.principal = TlsPrincipals.of(c.tls.session(), listeners.get(c.listenerName()).principalMapper());
         } catch (IllegalArgumentException e) { // no mapping rule applies: Kafka refuses the client too
             metrics.tlsHandshakeFailures.increment();
             LOG.log(Level.INFO, () -> "closing " + c + ": " + e.getMessage());
