@@ -37,6 +37,25 @@ class SaslSettingsTest {
     }
 
     @Test
+    void eachListenerMayOverrideTheMechanismsAndTheSessionLifetime() {
+        BrokerConfig config = BrokerConfig.of(Map.of(
+                "listeners", "EXTERNAL://127.0.0.1:0,INTERNAL://127.0.0.1:0",
+                "listener.security.protocol.map", "EXTERNAL:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT",
+                "sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256",
+                "listener.name.external.plain.sasl.jaas.config", PLAIN,
+                "listener.name.internal.sasl.enabled.mechanisms", "SCRAM-SHA-512",
+                "connections.max.reauth.ms", "60000",
+                "listener.name.internal.connections.max.reauth.ms", "0"));
+        SaslSettings.ListenerSasl external = config.sasl().listener("EXTERNAL").orElseThrow();
+        SaslSettings.ListenerSasl internal = config.sasl().listener("INTERNAL").orElseThrow();
+        assertThat(external.mechanisms()).containsExactly("PLAIN", "SCRAM-SHA-256");
+        assertThat(external.reauthMs()).isEqualTo(60_000);
+        assertThat(internal.mechanisms()).as("its own, not the broker's").containsExactly("SCRAM-SHA-512");
+        assertThat(internal.plainUsers()).isEmpty();
+        assertThat(internal.reauthMs()).isZero();
+    }
+
+    @Test
     void everyMistakeIsNamedAtOnce() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> BrokerConfig.of(Map.of(
                 "listeners", "SASL_PLAINTEXT://127.0.0.1:0,PLAINTEXT://127.0.0.1:0",
