@@ -1,5 +1,5 @@
 # What the side-by-side benchmarks share (sourced, not run): bench/compare-kafka.sh, compare-cluster.sh,
-# compare-transactions.sh, compare-cleaner.sh, failover.sh, tls-cost.sh and compare-streams.sh.
+# compare-transactions.sh, compare-cleaner.sh, compare-mirror.sh, failover.sh, tls-cost.sh and compare-streams.sh.
 # Expects: root (the checkout) and here (bench/compare). Sourcing only defines functions, so a script
 # sources it before reading its arguments (--help builds and fetches nothing).
 
