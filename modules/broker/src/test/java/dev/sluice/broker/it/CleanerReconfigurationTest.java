@@ -5,10 +5,8 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,13 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -57,12 +54,12 @@ class CleanerReconfigurationTest {
                 producer.send(new ProducerRecord<>(TOPIC, 0, bytes("key-" + i % 10), bytes("value-" + i + "-" + "v".repeat(40)))).get();
             }
             Thread.sleep(1000);
-            assertThat(recordsFromTheStart()).as("nothing cleaned while the only thread sleeps its 10 minutes").isEqualTo(200);
+            assertThat(KafkaClients.recordsFromTheStart(broker.bootstrap(), TOPIC)).as("nothing cleaned while the only thread sleeps its 10 minutes").isEqualTo(200);
 
             alter(admin, Map.of("log.cleaner.backoff.ms", "100", "log.cleaner.threads", "3"));
             await("three cleaner threads", () -> cleanerThreads().size() == 3);
             assertThat(cleanerThreads()).containsExactly("sluice-log-cleaner-0", "sluice-log-cleaner-1", "sluice-log-cleaner-2");
-            await("the topic cleaned after the new backoff", () -> recordsFromTheStart() < 100);
+            await("the topic cleaned after the new backoff", () -> KafkaClients.recordsFromTheStart(broker.bootstrap(), TOPIC) < 100);
 
             alter(admin, Map.of("log.cleaner.threads", "1", "log.cleaner.io.max.bytes.per.second", "5000000"));
             await("surplus cleaner threads gone", () -> cleanerThreads().size() == 1);
@@ -97,28 +94,7 @@ class CleanerReconfigurationTest {
         return names;
     }
 
-    private long recordsFromTheStart() {
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(broker.bootstrap(), Map.of())) {
-            TopicPartition tp = new TopicPartition(TOPIC, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            long records = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
-                records += consumer.poll(Duration.ofMillis(100)).count();
-            }
-            return records;
-        }
-    }
 
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -2,12 +2,10 @@ package dev.sluice.broker.it;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,13 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 
+import static dev.sluice.broker.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -60,7 +57,7 @@ class UncleanableLogTest {
                     .configs(Map.of("cleanup.policy", "compact", "segment.bytes", "8192", "min.cleanable.dirty.ratio", "0.01"))))
                     .all().get();
             writeOneByOne(oneByOne);
-            await("the small batches' topic cleaned", () -> recordsFromTheStart(SMALL) < 100);
+            await("the small batches' topic cleaned", () -> KafkaClients.recordsFromTheStart(broker.bootstrap(), SMALL) < 100);
 
             for (int batch = 0; batch < 3; batch++) { // each flush one batch of 200 records (about 5 kB, one a segment)
                 List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -74,8 +71,8 @@ class UncleanableLogTest {
             }
             // the large batches' log (dirty ratio 1) is now dirtier than the small batches' one (a clean part and 200 dirty records)
             writeOneByOne(oneByOne);
-            await("the small batches' topic cleaned again", () -> recordsFromTheStart(SMALL) < 100);
-            assertThat(recordsFromTheStart(LARGE)).as("the uncleanable log keeps every record").isEqualTo(600);
+            await("the small batches' topic cleaned again", () -> KafkaClients.recordsFromTheStart(broker.bootstrap(), SMALL) < 100);
+            assertThat(KafkaClients.recordsFromTheStart(broker.bootstrap(), LARGE)).as("the uncleanable log keeps every record").isEqualTo(600);
         }
     }
 
@@ -85,28 +82,7 @@ class UncleanableLogTest {
         }
     }
 
-    private long recordsFromTheStart(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(broker.bootstrap(), Map.of())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            long records = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
-                records += consumer.poll(Duration.ofMillis(100)).count();
-            }
-            return records;
-        }
-    }
 
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
